@@ -1,0 +1,24 @@
+/*
+** fisc/fisc.h — libfisc, the whole public API in one include.
+**
+** One header per concept: error (codes and messages), money (int64 fen),
+** fact (the unit of data and its vocabularies), region, arena, store (the
+** narrow storage interface), catalog (classification, lines, aliases),
+** import (CSV/XLSX, all or nothing), report (balance tables and statements).
+*/
+#ifndef FISC_FISC_H
+#define FISC_FISC_H
+
+#include "error.h"
+#include "money.h"
+#include "arena.h"
+#include "fact.h"
+#include "region.h"
+#include "store.h"
+#include "catalog.h"
+#include "import.h"
+#include "report.h"
+
+#define FISC_VERSION "0.1.0"
+
+#endif

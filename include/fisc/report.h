@@ -1,0 +1,78 @@
+/*
+** fisc/report.h — balance tables (收支平衡情况表) and balance statements,
+** computed from stored facts.
+**
+** A balance is built once from the facts of one (region, year, book, scope,
+** phase) and then rendered: as the four-column table of the published reports
+** (TSV, Markdown, JSON) or as the sentence those reports open each book with.
+** Every total and subtotal is a sum of base facts; stated figures are never
+** printed in place of a computed one.
+*/
+#ifndef FISC_REPORT_H
+#define FISC_REPORT_H
+
+#include <stdio.h>
+#include "store.h"
+#include "catalog.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct fisc_selection {
+	const char *region; /* code or name */
+	int year;
+	int book;           /* fisc_book */
+	int scope;          /* fisc_scope */
+	int phase;          /* fisc_phase */
+} fisc_selection;
+
+/* Parse names or codes ("北碚区", "一般公共预算", "全区", "执行") into a
+** selection; FISC_EINVAL with a bilingual message naming the bad value. */
+int fisc_selection_parse(fisc_selection *sel, const char *region, const char *year,
+			 const char *book, const char *scope, const char *phase);
+
+typedef struct fisc_balance_row {
+	const char *label;   /* as printed: "总 计", "一、全区收入", "上级补助收入" */
+	const char *line;    /* line id ("income_total", "own_rev", …) */
+	int level;           /* 0 total, 1 section, 2 item, 3 sub-item */
+	int has_amount;      /* 0: printed empty */
+	fisc_fen fen;        /* computed amount */
+	fisc_fen ulp;        /* interval half-widths summed ×2 (Σ ulp of parts) */
+	int unit;            /* unit the parts were written in (most common) */
+	fisc_fen wulp;       /* finest written digit among the parts, in fen
+	                        (0.01亿元 → 1000000): how many decimals to print */
+} fisc_balance_row;
+
+typedef struct fisc_balance {
+	fisc_region region;
+	int year, book, scope, phase;
+	const char *scope_label;   /* 全区 */
+	const char *title;         /* 2023年全区一般公共预算收支平衡情况 */
+	const char *amount_label;  /* 执行数 / 预算数 / 决算数 */
+	fisc_balance_row *income, *expense;
+	size_t nincome, nexpense;
+	int unit;                  /* the unit most of the facts were written in */
+	fisc_fen wulp;             /* finest written digit of any part, in fen */
+	size_t nfacts;             /* base facts used */
+} fisc_balance;
+
+/* Build the balance of a selection; everything lives in `a`.
+** FISC_ENOTFOUND when the selection has no facts. */
+int fisc_balance_build(fisc_store *st, const fisc_selection *sel, fisc_arena *a,
+		       fisc_balance **out);
+
+/* Render as "tsv", "md" or "json" in `unit` (万元 by default) with `decimals`
+** (-1: the balance's own). */
+int fisc_balance_write(const fisc_balance *b, const char *format, int unit,
+		       int decimals, FILE *out);
+
+/* The sentence form, in the unit the data was written in:
+** "区级一般公共预算收入299998万元，加上级补助收入327574万元、…后，收入总计882607万元。
+**  区级一般公共预算支出621082万元，加上解支出48541万元、…后，支出总计882607万元。" */
+int fisc_statement_write(const fisc_balance *b, FILE *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

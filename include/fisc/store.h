@@ -1,0 +1,114 @@
+/*
+** fisc/store.h — where facts live. A narrow interface in front of every backend.
+**
+** Rules, reports and importers see only these functions. The SQLite backend
+** (the embedded default) implements them in src/lib/store/sqlite.c; a
+** PostgreSQL backend implements the same table of operations and nothing
+** above this line changes. Writes happen inside fisc_store_begin/commit; an
+** import that fails calls fisc_store_rollback and leaves nothing behind.
+*/
+#ifndef FISC_STORE_H
+#define FISC_STORE_H
+
+#include <stdint.h>
+#include "fact.h"
+#include "region.h"
+#include "arena.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct fisc_store fisc_store;
+
+/* A catalogue entry of one edition (政府收支分类科目). */
+typedef enum fisc_catalog_kind {
+	FISC_CAT_REVENUE = 1,   /* 收入分类 (1xx) */
+	FISC_CAT_FUNCTION = 2,  /* 支出功能分类 (2xx) */
+	FISC_CAT_ECON_GOV = 3,  /* 政府预算支出经济分类 (5xx) */
+	FISC_CAT_ECON_DEPT = 4  /* 部门预算支出经济分类 (3xx) */
+} fisc_catalog_kind;
+
+typedef struct fisc_catalog_entry {
+	const char *code;
+	const char *name;
+	const char *parent; /* "" for a 类 */
+	int level;          /* 1 类, 2 款, 3 项, 4 目 */
+	int kind;           /* fisc_catalog_kind */
+} fisc_catalog_entry;
+
+/* A line of a balance table (本级收入, 上级补助收入, 结转下年 …): fisc's own
+** vocabulary, defined in data/lines.csv, grouping catalogue codes. */
+typedef struct fisc_line {
+	const char *id;     /* "upper_subsidy" */
+	const char *name;   /* 上级补助收入 */
+	const char *side;   /* "in", "out", "stock" (balances, limits) */
+	const char *parent; /* line id of the enclosing line, "" at top */
+	const char *codes;  /* space-separated catalogue code prefixes */
+	int order;
+} fisc_line;
+
+/* Another spelling of an item: maps to a line id or a catalogue code. */
+typedef struct fisc_alias {
+	const char *alias;
+	const char *target;
+	int book; /* fisc_book it is limited to, or -1 */
+} fisc_alias;
+
+/* Open (creating and migrating when needed) the store at `uri`: a file path
+** or "sqlite:PATH" for SQLite. Other schemes are FISC_EUNSUPPORTED until a
+** backend for them is linked in. */
+int fisc_store_open(const char *uri, fisc_store **out);
+void fisc_store_close(fisc_store *st);
+
+/* Nonzero when the store was created by this open (no catalogue yet). */
+int fisc_store_is_new(const fisc_store *st);
+
+int fisc_store_begin(fisc_store *st);
+int fisc_store_commit(fisc_store *st);
+int fisc_store_rollback(fisc_store *st);
+
+/* Regions. put: FISC_EEXIST when the code exists with other attributes.
+** find: by code, then by name; region fields are allocated in `a`. */
+int fisc_store_region_put(fisc_store *st, const fisc_region *r, int64_t *id);
+int fisc_store_region_find(fisc_store *st, const char *code_or_name,
+			   fisc_arena *a, fisc_region *out);
+int fisc_store_region_get(fisc_store *st, int64_t id, fisc_arena *a,
+			  fisc_region *out);
+typedef int (*fisc_region_cb)(void *ud, const fisc_region *r);
+int fisc_store_region_each(fisc_store *st, fisc_region_cb cb, void *ud);
+
+/* Facts. put: FISC_EEXIST for a second fact with the same key (region,
+** scope, year, book, phase, item, kind, dept, project, econ, fund).
+** each: facts matching q in id (import) order; the callback's fact is valid
+** only during the call; a nonzero return stops the walk and is returned. */
+int fisc_store_fact_put(fisc_store *st, const fisc_fact *f);
+typedef int (*fisc_fact_cb)(void *ud, const fisc_fact *f);
+int fisc_store_fact_each(fisc_store *st, const fisc_query *q, fisc_fact_cb cb,
+			 void *ud);
+int64_t fisc_store_fact_count(fisc_store *st);
+
+/* Catalogue editions, keyed by year. */
+int fisc_store_edition_put(fisc_store *st, int year, const char *source);
+/* The edition that governs `year`: the latest edition <= year, else the
+** earliest one. FISC_ENOTFOUND when the store has no edition. */
+int fisc_store_edition_for(fisc_store *st, int year, int *edition);
+int fisc_store_edition_delete(fisc_store *st, int year);
+int fisc_store_catalog_put(fisc_store *st, int year,
+			   const fisc_catalog_entry *e);
+typedef int (*fisc_catalog_cb)(void *ud, const fisc_catalog_entry *e);
+int fisc_store_catalog_each(fisc_store *st, int year, fisc_catalog_cb cb,
+			    void *ud);
+
+/* Lines and aliases (not year-versioned). put replaces by id / alias+book. */
+int fisc_store_line_put(fisc_store *st, const fisc_line *l);
+typedef int (*fisc_line_cb)(void *ud, const fisc_line *l);
+int fisc_store_line_each(fisc_store *st, fisc_line_cb cb, void *ud);
+int fisc_store_alias_put(fisc_store *st, const fisc_alias *al);
+typedef int (*fisc_alias_cb)(void *ud, const fisc_alias *al);
+int fisc_store_alias_each(fisc_store *st, fisc_alias_cb cb, void *ud);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# deps.sh — install the Debian packages fisc builds and tests with, only those
+# that are missing. Run as root on Debian 12 (the CI machine); a no-op when
+# everything is there. Usage: scripts/deps.sh [build|test|all]
+set -euo pipefail
+want=(gcc make pkg-config libsqlite3-dev libzip-dev libexpat1-dev libjansson-dev
+      libutf8proc-dev libxlsxwriter-dev)
+case "${1:-all}" in
+  test|all) want+=(libcmocka-dev clang libclang-rt-14-dev sqlite3) ;;
+esac
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "deps: installing ${missing[*]}" >&2
+if [ "$(id -u)" != 0 ]; then
+  echo "deps: missing packages and not root; install them: apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq "${missing[@]}" >/dev/null

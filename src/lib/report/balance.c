@@ -1,0 +1,362 @@
+/*
+** balance.c — the 收支平衡情况表 of one region, year, book, scope and phase,
+** computed from base facts.
+**
+** Facts are summed into balance lines (data/lines.csv): own revenue and its
+** parts, each transfer item, own expenditure, each transfer-out item. Transfer
+** rows appear in the order their first fact was recorded, which is how the
+** published tables order them. A whole-region (全辖) own line that has no fact
+** of its own but has facts for this level and the level below is composed
+** from them and printed split (区级支出 / 镇级支出). Stated facts are ignored
+** here: rules compare them with what this file computes.
+*/
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fisc/error.h"
+#include "fisc/report.h"
+#include "model/strmap.h"
+
+/* One balance line's accumulated facts at one scope. */
+typedef struct acc {
+	const fisc_line *line;
+	int present;       /* any fact, with or without amount */
+	int has_amount;
+	fisc_fen fen, ulp;
+	int64_t first_id;  /* for ordering rows like the source did */
+	int unit_votes[3];
+	fisc_fen wulp;     /* finest written digit among its facts */
+} acc;
+
+typedef struct build {
+	fisc_arena *a;
+	const fisc_catalog *cat;
+	int scope;
+	acc *accs[4];       /* per scope (1..3): one acc per catalogue line */
+	size_t nlines;
+	size_t nfacts;
+	int unit_votes[3];
+	fisc_fen min_wulp; /* finest written digit among parts, for decimals */
+	int rc;
+} build;
+
+static size_t line_index(const build *b, const fisc_line *l)
+{
+	for (size_t i = 0; i < b->nlines; i++)
+		if (fisc_catalog_line_at(b->cat, i) == l)
+			return i;
+	return (size_t)-1;
+}
+
+/* Value of one unit of the last written digit, as written (not the stored
+** precision, which is 1 fen for exact data): what decides how many decimals
+** printing needs. */
+static fisc_fen written_ulp(const fisc_amount *a)
+{
+	fisc_fen u = fisc_unit_fen((fisc_unit)a->unit);
+	for (int i = 0; i < a->decimals && u % 10 == 0; i++)
+		u /= 10;
+	return u;
+}
+
+static int add_fact(void *ud, const fisc_fact *f)
+{
+	build *b = ud;
+	if (f->kind != FISC_FACT_BASE || f->scope < 1 || f->scope > 3)
+		return 0;
+	const fisc_line *l = fisc_catalog_line_of(b->cat, f->item);
+	if (!l || (strcmp(l->side, "in") != 0 && strcmp(l->side, "out") != 0))
+		return 0;
+	size_t i = line_index(b, l);
+	assert(i != (size_t)-1);
+	acc *ac = &b->accs[f->scope][i];
+	ac->line = l;
+	if (!ac->present)
+		ac->first_id = f->id;
+	ac->present = 1;
+	if (f->has_amount) {
+		if (fisc_fen_add(ac->fen, f->amount.fen, &ac->fen) ||
+		    fisc_fen_add(ac->ulp, f->amount.ulp, &ac->ulp)) {
+			b->rc = FISC_ERANGE;
+			return FISC_ERANGE;
+		}
+		ac->has_amount = 1;
+		if (f->amount.unit >= 0 && f->amount.unit <= 2) {
+			ac->unit_votes[f->amount.unit]++;
+			if (f->scope == b->scope ||
+			    (b->scope == FISC_SCOPE_ALL && f->scope != FISC_SCOPE_ALL))
+				b->unit_votes[f->amount.unit]++;
+		}
+		fisc_fen w = written_ulp(&f->amount);
+		if (!ac->wulp || w < ac->wulp)
+			ac->wulp = w;
+		if (!b->min_wulp || w < b->min_wulp)
+			b->min_wulp = w;
+	}
+	b->nfacts++;
+	return 0;
+}
+
+static int vote(const int v[3])
+{
+	int best = FISC_UNIT_WAN;
+	for (int u = 0; u < 3; u++)
+		if (v[u] > v[best])
+			best = u;
+	return best;
+}
+
+/* Is `l` equal to or below the line `top`? */
+static int under(const fisc_catalog *cat, const fisc_line *l, const char *top)
+{
+	for (int depth = 0; l && depth < 16; depth++) {
+		if (strcmp(l->id, top) == 0)
+			return 1;
+		l = *l->parent ? fisc_catalog_line(cat, l->parent) : NULL;
+	}
+	return 0;
+}
+
+typedef struct rows {
+	fisc_balance_row *v;
+	size_t n, cap;
+} rows;
+
+static fisc_balance_row *push(build *b, rows *r, const char *label, const char *line,
+			      int level)
+{
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 16;
+		fisc_balance_row *v = fisc_arena_alloc(b->a, cap * sizeof *v);
+		if (!v)
+			return NULL;
+		if (r->n)
+			memcpy(v, r->v, r->n * sizeof *v);
+		r->v = v;
+		r->cap = cap;
+	}
+	fisc_balance_row *row = &r->v[r->n++];
+	memset(row, 0, sizeof *row);
+	row->label = label;
+	row->line = line;
+	row->level = level;
+	row->unit = FISC_UNIT_WAN;
+	return row;
+}
+
+static void add_into(fisc_balance_row *row, const acc *ac)
+{
+	if (!ac->has_amount)
+		return;
+	row->has_amount = 1;
+	row->fen += ac->fen;
+	row->ulp += ac->ulp;
+	row->unit = vote(ac->unit_votes);
+	if (!row->wulp || ac->wulp < row->wulp)
+		row->wulp = ac->wulp;
+}
+
+static void add_row(fisc_balance_row *into, const fisc_balance_row *r)
+{
+	if (!r->has_amount)
+		return;
+	into->has_amount = 1;
+	into->fen += r->fen;
+	into->ulp += r->ulp;
+	if (!into->wulp || (r->wulp && r->wulp < into->wulp))
+		into->wulp = r->wulp;
+}
+
+static int cmp_first(const void *x, const void *y)
+{
+	const acc *a = *(const acc *const *)x, *b = *(const acc *const *)y;
+	return (a->first_id > b->first_id) - (a->first_id < b->first_id);
+}
+
+/*
+** One side of the table: 总 计, 一、<scope><收入|支出> (+ its parts, or the
+** split by level), 二、转移性<收入|支出> and its items.
+*/
+static int build_side(build *b, fisc_balance *bal, rows *r, int income)
+{
+	const fisc_catalog *cat = b->cat;
+	const char *own_top = income ? "own_rev" : "own_exp";
+	const char *xfer_top = income ? "transfer_in_total" : "transfer_out_total";
+	const char *side = income ? "in" : "out";
+	acc *here = b->accs[b->scope];
+
+	fisc_balance_row *total = push(b, r, "总 计", income ? "income_total" : "expense_total", 0);
+	if (!total)
+		return FISC_ENOMEM;
+	const char *own_label = fisc_arena_printf(b->a, "一、%s%s", bal->scope_label,
+						  income ? "收入" : "支出");
+	size_t own_at = r->n;
+	fisc_balance_row *own = push(b, r, own_label, own_top, 1);
+
+	/* Own section: does this scope have any own fact? */
+	int own_here = 0, own_self = 0, own_lower = 0;
+	for (size_t i = 0; i < b->nlines; i++) {
+		const fisc_line *l = fisc_catalog_line_at(cat, i);
+		if (!under(cat, l, own_top))
+			continue;
+		own_here |= here[i].present;
+		if (b->scope == FISC_SCOPE_ALL) {
+			own_self |= b->accs[FISC_SCOPE_SELF][i].present;
+			own_lower |= b->accs[FISC_SCOPE_LOWER][i].present;
+		}
+	}
+	if (!own_here && own_self && own_lower) {
+		/* 全辖 composed of 本级 + 下级, shown split. */
+		static const int parts[2] = {FISC_SCOPE_SELF, FISC_SCOPE_LOWER};
+		for (int k = 0; k < 2; k++) {
+			const char *lbl = fisc_region_scope_label(&bal->region, parts[k]);
+			fisc_balance_row *pr = push(b, r, fisc_arena_printf(b->a, "%s%s", lbl,
+								income ? "收入" : "支出"),
+						    own_top, 2);
+			if (!pr)
+				return FISC_ENOMEM;
+			for (size_t i = 0; i < b->nlines; i++)
+				if (under(cat, fisc_catalog_line_at(cat, i), own_top))
+					add_into(pr, &b->accs[parts[k]][i]);
+			add_row(&r->v[own_at], pr);
+		}
+	} else {
+		for (size_t i = 0; i < b->nlines; i++) {
+			const fisc_line *l = fisc_catalog_line_at(cat, i);
+			if (!under(cat, l, own_top))
+				continue;
+			add_into(&r->v[own_at], &here[i]);
+			/* Parts of own revenue (税收收入, 非税收入) get their own rows. */
+			if (strcmp(l->id, own_top) != 0 && here[i].present) {
+				fisc_balance_row *pr = push(b, r, l->name, l->id, 2);
+				if (!pr)
+					return FISC_ENOMEM;
+				add_into(pr, &here[i]);
+			}
+		}
+	}
+	(void)own;
+
+	/* Transfer section, items in the order they were recorded. */
+	size_t xfer_at = r->n;
+	if (!push(b, r, income ? "二、转移性收入" : "二、转移性支出", xfer_top, 1))
+		return FISC_ENOMEM;
+	acc **items = fisc_arena_alloc(b->a, (b->nlines + 1) * sizeof *items);
+	size_t nitems = 0;
+	if (!items)
+		return FISC_ENOMEM;
+	for (size_t i = 0; i < b->nlines; i++) {
+		const fisc_line *l = fisc_catalog_line_at(cat, i);
+		if (here[i].present && strcmp(l->side, side) == 0 && under(cat, l, xfer_top))
+			items[nitems++] = &here[i];
+	}
+	qsort(items, nitems, sizeof *items, cmp_first);
+	for (size_t k = 0; k < nitems; k++) {
+		fisc_balance_row *ir = push(b, r, items[k]->line->name, items[k]->line->id, 2);
+		if (!ir)
+			return FISC_ENOMEM;
+		add_into(ir, items[k]);
+		add_row(&r->v[xfer_at], ir);
+	}
+	add_row(&r->v[0], &r->v[own_at]);
+	add_row(&r->v[0], &r->v[xfer_at]);
+	(void)total;
+	return FISC_OK;
+}
+
+int fisc_balance_build(fisc_store *st, const fisc_selection *sel, fisc_arena *a,
+		       fisc_balance **out)
+{
+	fisc_balance *bal = fisc_arena_alloc(a, sizeof *bal);
+	fisc_catalog *cat = NULL;
+	build b = {0};
+	int rc;
+	if (!bal)
+		return fisc_error_set(FISC_ENOMEM, "out of memory");
+	if ((rc = fisc_store_region_find(st, sel->region, a, &bal->region)) != FISC_OK)
+		return rc;
+	if ((rc = fisc_catalog_load(st, sel->year, &cat)) != FISC_OK)
+		return rc;
+	bal->year = sel->year;
+	bal->book = sel->book;
+	bal->scope = sel->scope;
+	bal->phase = sel->phase;
+	bal->scope_label = fisc_region_scope_label(&bal->region, sel->scope);
+	bal->title = fisc_arena_printf(a, "%d年%s%s收支平衡情况", sel->year, bal->scope_label,
+				       fisc_book_name(sel->book));
+	bal->amount_label = sel->phase == FISC_PHASE_EXECUTION ? "执行数"
+			    : sel->phase == FISC_PHASE_FINAL   ? "决算数"
+			    : sel->phase == FISC_PHASE_ADJUSTED ? "调整预算数"
+								: "预算数";
+	b.a = a;
+	b.cat = cat;
+	b.scope = sel->scope;
+	b.nlines = fisc_catalog_line_count(cat);
+	for (int s = 1; s <= 3; s++)
+		if (!(b.accs[s] = fisc_arena_alloc(a, (b.nlines + 1) * sizeof(acc)))) {
+			rc = fisc_error_set(FISC_ENOMEM, "out of memory");
+			goto out;
+		}
+	fisc_query q = {0};
+	q.region = bal->region.id;
+	q.year = sel->year;
+	q.book_set = 1;
+	q.book = (uint8_t)sel->book;
+	q.phase = (uint8_t)sel->phase;
+	if ((rc = fisc_store_fact_each(st, &q, add_fact, &b)) != FISC_OK) {
+		if (b.rc)
+			rc = fisc_error_set(b.rc, "合计溢出 / a total overflows");
+		goto out;
+	}
+	int any = 0;
+	for (size_t i = 0; i < b.nlines; i++)
+		any |= b.accs[sel->scope][i].present ||
+		       (sel->scope == FISC_SCOPE_ALL &&
+			(b.accs[FISC_SCOPE_SELF][i].present || b.accs[FISC_SCOPE_LOWER][i].present));
+	if (!any) {
+		rc = fisc_error_set(FISC_ENOTFOUND,
+				    "没有数据：%s %d年 %s %s %s / no facts for this selection",
+				    bal->region.name, sel->year, bal->scope_label,
+				    fisc_book_name(sel->book), fisc_phase_name(sel->phase));
+		goto out;
+	}
+	rows in = {0}, ex = {0};
+	if ((rc = build_side(&b, bal, &in, 1)) || (rc = build_side(&b, bal, &ex, 0)))
+		goto out;
+	bal->income = in.v;
+	bal->nincome = in.n;
+	bal->expense = ex.v;
+	bal->nexpense = ex.n;
+	bal->unit = vote(b.unit_votes);
+	bal->wulp = b.min_wulp;
+	bal->nfacts = b.nfacts;
+	*out = bal;
+out:
+	fisc_catalog_free(cat);
+	return rc;
+}
+
+int fisc_selection_parse(fisc_selection *sel, const char *region, const char *year,
+			 const char *book, const char *scope, const char *phase)
+{
+	memset(sel, 0, sizeof *sel);
+	if (!region || !*region)
+		return fisc_error_set(FISC_EINVAL, "缺少 --region / --region is required");
+	sel->region = region;
+	char *end;
+	long y = year ? strtol(year, &end, 10) : 0;
+	if (!year || *end || y < 1949 || y > 2200)
+		return fisc_error_set(FISC_EINVAL, "年度无效「%s」/ bad --year '%s'",
+				      year ? year : "", year ? year : "");
+	sel->year = (int)y;
+	if ((sel->book = fisc_book_parse(book ? book : "", book ? strlen(book) : 0)) < 0)
+		return fisc_error_set(FISC_EINVAL, "无法识别的预算类别「%s」/ unknown --book '%s'",
+				      book ? book : "", book ? book : "");
+	if ((sel->scope = fisc_scope_parse(scope ? scope : "", scope ? strlen(scope) : 0)) < 0)
+		return fisc_error_set(FISC_EINVAL, "无法识别的口径「%s」/ unknown --scope '%s'",
+				      scope ? scope : "", scope ? scope : "");
+	if ((sel->phase = fisc_phase_parse(phase ? phase : "", phase ? strlen(phase) : 0)) < 0)
+		return fisc_error_set(FISC_EINVAL, "无法识别的阶段「%s」/ unknown --phase '%s'",
+				      phase ? phase : "", phase ? phase : "");
+	return FISC_OK;
+}
