@@ -62,6 +62,14 @@ typedef struct fisc_balance {
 int fisc_balance_build(fisc_store *st, const fisc_selection *sel, fisc_arena *a,
 		       fisc_balance **out);
 
+/* Every selection that has balance facts (base facts on a 收/支 line), in
+** region, year, phase, book, scope order; restricted to one region when
+** `region` (code or name) is not NULL. A whole-region (全辖) selection is
+** offered when only its levels have facts, since it can be composed. */
+typedef int (*fisc_selection_cb)(void *ud, const fisc_selection *sel);
+int fisc_balance_each_selection(fisc_store *st, const char *region,
+				fisc_selection_cb cb, void *ud);
+
 /* Render as "tsv", "md" or "json" in `unit` (万元 by default) with `decimals`
 ** (-1: the balance's own). */
 int fisc_balance_write(const fisc_balance *b, const char *format, int unit,

@@ -10,10 +10,12 @@
 
 typedef struct report_opts {
 	const char *region, *year, *book, *scope, *phase, *format, *output;
-	int unit, decimals;
+	int unit, decimals, all;
 } report_opts;
 
 typedef int (*report_fn)(fisc_store *st, const report_opts *o, FILE *out);
+
+static int report_all(fisc_store *st, const report_opts *o, FILE *out, int statement);
 
 static int load_balance(fisc_store *st, const report_opts *o, fisc_arena *a,
 			fisc_balance **b)
@@ -31,6 +33,10 @@ static int report_balance(fisc_store *st, const report_opts *o, FILE *out)
 {
 	fisc_arena *a = fisc_arena_new();
 	fisc_balance *b;
+	if (o->all) {
+		fisc_arena_free(a);
+		return report_all(st, o, out, 0);
+	}
 	int rc = load_balance(st, o, a, &b);
 	if (rc == FISC_OK)
 		rc = fisc_balance_write(b, o->format ? o->format : "tsv", o->unit, o->decimals, out);
@@ -42,10 +48,54 @@ static int report_statement(fisc_store *st, const report_opts *o, FILE *out)
 {
 	fisc_arena *a = fisc_arena_new();
 	fisc_balance *b;
+	if (o->all) {
+		fisc_arena_free(a);
+		return report_all(st, o, out, 1);
+	}
 	int rc = load_balance(st, o, a, &b);
 	if (rc == FISC_OK)
 		rc = fisc_statement_write(b, out);
 	fisc_arena_free(a);
+	return rc;
+}
+
+/* --all: every selection in the store (or of --region), one after another. */
+typedef struct all_ctx {
+	fisc_store *st;
+	const report_opts *o;
+	FILE *out;
+	int statement;
+	int count;
+} all_ctx;
+
+static int one_selection(void *ud, const fisc_selection *sel)
+{
+	all_ctx *c = ud;
+	fisc_arena *a = fisc_arena_new();
+	fisc_balance *b;
+	int rc = fisc_balance_build(c->st, sel, a, &b);
+	if (rc == FISC_ENOTFOUND) { /* a 全辖 that cannot be composed */
+		fisc_arena_free(a);
+		return FISC_OK;
+	}
+	if (rc == FISC_OK) {
+		fprintf(c->out, "%s## %s %s（%s，%s）\n\n", c->count ? "\n" : "", b->region.name,
+			b->title, fisc_phase_name(sel->phase), b->amount_label);
+		rc = c->statement ? fisc_statement_write(b, c->out)
+				  : fisc_balance_write(b, c->o->format ? c->o->format : "tsv",
+						       c->o->unit, c->o->decimals, c->out);
+		c->count++;
+	}
+	fisc_arena_free(a);
+	return rc;
+}
+
+static int report_all(fisc_store *st, const report_opts *o, FILE *out, int statement)
+{
+	all_ctx c = {st, o, out, statement, 0};
+	int rc = fisc_balance_each_selection(st, o->region, one_selection, &c);
+	if (rc == FISC_OK && c.count == 0)
+		rc = fisc_error_set(FISC_ENOTFOUND, "没有可生成的平衡表 / no balance facts in the store");
 	return rc;
 }
 
@@ -61,7 +111,8 @@ static const struct {
 static int usage(FILE *f, int code)
 {
 	fprintf(f, "用法 / usage: fisc [--db PATH] report KIND --region R --year Y [--book B]\n"
-		   "       [--scope S] [--phase P] [--format tsv|md|json] [--unit 万元] [--decimals N] [-o FILE]\n\n");
+		   "       [--scope S] [--phase P] [--format tsv|md|json] [--unit 万元] [--decimals N] [-o FILE]\n"
+		   "       fisc report balance|statement --all [--region R]   每个可生成的选择 | every selection\n\n");
 	for (size_t i = 0; i < sizeof reports / sizeof *reports; i++)
 		fprintf(f, "  %-10s %s\n", reports[i].name, reports[i].summary);
 	fprintf(f, "\n名称或代码均可 | names or codes: --region 北碚区|500109  --book 一般公共预算|gpb\n"
@@ -77,6 +128,7 @@ int cmd_report(int argc, char **argv, const char *db)
 		{"phase", required_argument, 0, 'p'},  {"format", required_argument, 0, 'f'},
 		{"unit", required_argument, 0, 'u'},   {"decimals", required_argument, 0, 'd'},
 		{"output", required_argument, 0, 'o'}, {"help", no_argument, 0, 'h'},
+		{"all", no_argument, 0, 'a'},
 		{0, 0, 0, 0}};
 	if (argc < 2 || !strcmp(argv[1], "--help"))
 		return usage(argc < 2 ? stderr : stdout, argc < 2 ? CLI_USAGE : CLI_OK);
@@ -109,6 +161,7 @@ int cmd_report(int argc, char **argv, const char *db)
 				return CLI_USAGE;
 			}
 			break;
+		case 'a': o.all = 1; break;
 		case 'h': return usage(stdout, CLI_OK);
 		default: return usage(stderr, CLI_USAGE);
 		}

@@ -37,6 +37,8 @@ typedef struct build {
 	size_t nfacts;
 	int unit_votes[3];
 	fisc_fen min_wulp; /* finest written digit among parts, for decimals */
+	int has_ssf_closing; /* social insurance: 年末滚存结余 recorded this year */
+	fisc_fen ssf_closing, ssf_closing_wulp;
 	int rc;
 } build;
 
@@ -62,8 +64,16 @@ static fisc_fen written_ulp(const fisc_amount *a)
 static int add_fact(void *ud, const fisc_fact *f)
 {
 	build *b = ud;
-	if (f->kind != FISC_FACT_BASE || f->scope < 1 || f->scope > 3)
+	/* Department facts break a region's figures down; the region's balance
+	** is built from region-level facts only (department reports use them). */
+	if (f->kind != FISC_FACT_BASE || f->scope < 1 || f->scope > 3 || *f->dept)
 		return 0;
+	if (b->scope == f->scope && !strcmp(f->item, "ssf_balance") && f->has_amount) {
+		b->ssf_closing = f->amount.fen;
+		b->has_ssf_closing = 1;
+		b->ssf_closing_wulp = written_ulp(&f->amount);
+		return 0;
+	}
 	const fisc_line *l = fisc_catalog_line_of(b->cat, f->item);
 	if (!l || (strcmp(l->side, "in") != 0 && strcmp(l->side, "out") != 0))
 		return 0;
@@ -264,6 +274,81 @@ static int build_side(build *b, fisc_balance *bal, rows *r, int income)
 	return FISC_OK;
 }
 
+/* The closing 滚存结余 of the year before, from its latest phase. */
+typedef struct prev_closing {
+	int scope, phase;
+	int found;
+	fisc_fen fen, wulp;
+} prev_closing;
+
+static int find_prev_closing(void *ud, const fisc_fact *f)
+{
+	prev_closing *p = ud;
+	if (f->kind == FISC_FACT_BASE && f->scope == p->scope && !*f->dept && f->has_amount &&
+	    !strcmp(f->item, "ssf_balance") && f->phase >= p->phase) {
+		p->found = 1;
+		p->phase = f->phase;
+		p->fen = f->amount.fen;
+		p->wulp = written_ulp(&f->amount);
+	}
+	return 0;
+}
+
+/*
+** A social insurance fund book balances through its surplus: 收入 = 支出 +
+** 本年收支结余, and the surplus rolls into 年末滚存结余 (last year's closing
+** plus this year's surplus, unless this year's closing is itself recorded).
+*/
+static int ssf_rows(build *b, fisc_store *st, const fisc_balance *bal, rows *in, rows *ex)
+{
+	/* Social insurance funds rarely have transfers; an empty transfer
+	** section is dropped rather than printed as an empty 二、. */
+	int dropped = 0;
+	if (in->n && !strcmp(in->v[in->n - 1].line, "transfer_in_total") &&
+	    !in->v[in->n - 1].has_amount)
+		in->n--;
+	if (ex->n && !strcmp(ex->v[ex->n - 1].line, "transfer_out_total") &&
+	    !ex->v[ex->n - 1].has_amount) {
+		ex->n--;
+		dropped = 1;
+	}
+	fisc_balance_row *r = push(b, ex, dropped ? "二、本年收支结余" : "三、本年收支结余",
+				   "ssf_surplus", 1);
+	if (!r)
+		return FISC_ENOMEM;
+	const fisc_balance_row *itot = &in->v[0];
+	fisc_balance_row *etot = &ex->v[0];
+	r->has_amount = itot->has_amount || etot->has_amount;
+	r->fen = itot->fen - etot->fen;
+	r->ulp = itot->ulp + etot->ulp;
+	r->wulp = itot->wulp && etot->wulp ? (itot->wulp < etot->wulp ? itot->wulp : etot->wulp)
+					   : (itot->wulp ? itot->wulp : etot->wulp);
+	fisc_balance_row surplus = *r;
+	add_row(etot, &surplus);
+	fisc_balance_row *c = push(b, ex, "年末滚存结余", "ssf_balance", 3);
+	if (!c)
+		return FISC_ENOMEM;
+	if (b->has_ssf_closing) {
+		c->has_amount = 1;
+		c->fen = b->ssf_closing;
+		c->wulp = b->ssf_closing_wulp;
+		return FISC_OK;
+	}
+	prev_closing p = {bal->scope, 0, 0, 0, 0};
+	fisc_query q = {0};
+	q.region = bal->region.id;
+	q.year = bal->year - 1;
+	q.book_set = 1;
+	q.book = FISC_BOOK_SSF;
+	int rc = fisc_store_fact_each(st, &q, find_prev_closing, &p);
+	if (rc == FISC_OK && p.found && surplus.has_amount) {
+		c->has_amount = 1;
+		c->fen = p.fen + surplus.fen;
+		c->wulp = p.wulp < surplus.wulp || !surplus.wulp ? p.wulp : surplus.wulp;
+	}
+	return rc;
+}
+
 int fisc_balance_build(fisc_store *st, const fisc_selection *sel, fisc_arena *a,
 		       fisc_balance **out)
 {
@@ -308,12 +393,15 @@ int fisc_balance_build(fisc_store *st, const fisc_selection *sel, fisc_arena *a,
 			rc = fisc_error_set(b.rc, "合计溢出 / a total overflows");
 		goto out;
 	}
-	int any = 0;
-	for (size_t i = 0; i < b.nlines; i++)
-		any |= b.accs[sel->scope][i].present ||
-		       (sel->scope == FISC_SCOPE_ALL &&
-			(b.accs[FISC_SCOPE_SELF][i].present || b.accs[FISC_SCOPE_LOWER][i].present));
-	if (!any) {
+	/* A selection exists when it has facts of its own, or (全辖) when both
+	** of its levels do, so that it can be composed. */
+	int here = 0, self = 0, lower = 0;
+	for (size_t i = 0; i < b.nlines; i++) {
+		here |= b.accs[sel->scope][i].present;
+		self |= b.accs[FISC_SCOPE_SELF][i].present;
+		lower |= b.accs[FISC_SCOPE_LOWER][i].present;
+	}
+	if (!here && !(sel->scope == FISC_SCOPE_ALL && self && lower)) {
 		rc = fisc_error_set(FISC_ENOTFOUND,
 				    "没有数据：%s %d年 %s %s %s / no facts for this selection",
 				    bal->region.name, sel->year, bal->scope_label,
@@ -322,6 +410,8 @@ int fisc_balance_build(fisc_store *st, const fisc_selection *sel, fisc_arena *a,
 	}
 	rows in = {0}, ex = {0};
 	if ((rc = build_side(&b, bal, &in, 1)) || (rc = build_side(&b, bal, &ex, 0)))
+		goto out;
+	if (sel->book == FISC_BOOK_SSF && (rc = ssf_rows(&b, st, bal, &in, &ex)) != FISC_OK)
 		goto out;
 	bal->income = in.v;
 	bal->nincome = in.n;
@@ -359,4 +449,118 @@ int fisc_selection_parse(fisc_selection *sel, const char *region, const char *ye
 		return fisc_error_set(FISC_EINVAL, "无法识别的阶段「%s」/ unknown --phase '%s'",
 				      phase ? phase : "", phase ? phase : "");
 	return FISC_OK;
+}
+
+/* --- enumerating selections --------------------------------------------- */
+
+typedef struct sel_key {
+	int64_t region;
+	int year, phase, book, scope;
+} sel_key;
+
+typedef struct sel_walk {
+	fisc_store *st;
+	fisc_catalog *cat;
+	int cat_year;
+	sel_key *keys;
+	size_t n, cap;
+	int rc;
+} sel_walk;
+
+static int has_key(const sel_walk *w, const sel_key *k)
+{
+	for (size_t i = w->n; i-- > 0;)
+		if (!memcmp(&w->keys[i], k, sizeof *k))
+			return 1;
+	return 0;
+}
+
+static int push_key(sel_walk *w, const sel_key *k)
+{
+	if (has_key(w, k))
+		return 0;
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 64;
+		sel_key *v = realloc(w->keys, cap * sizeof *v);
+		if (!v)
+			return FISC_ENOMEM;
+		w->keys = v;
+		w->cap = cap;
+	}
+	w->keys[w->n++] = *k;
+	return 0;
+}
+
+static int collect_key(void *ud, const fisc_fact *f)
+{
+	sel_walk *w = ud;
+	if (f->kind != FISC_FACT_BASE || *f->dept)
+		return 0;
+	if (!w->cat || w->cat_year != f->year) {
+		fisc_catalog_free(w->cat);
+		w->cat = NULL;
+		if ((w->rc = fisc_catalog_load(w->st, f->year, &w->cat)) != FISC_OK)
+			return w->rc;
+		w->cat_year = f->year;
+	}
+	const fisc_line *l = fisc_catalog_line_of(w->cat, f->item);
+	if (!l || !(under(w->cat, l, "income_total") || under(w->cat, l, "expense_total")))
+		return 0;
+	sel_key k;
+	memset(&k, 0, sizeof k);
+	k.region = f->region;
+	k.year = f->year;
+	k.phase = f->phase;
+	k.book = f->book;
+	k.scope = f->scope;
+	int rc = push_key(w, &k);
+	if (!rc && f->scope == FISC_SCOPE_LOWER) {
+		k.scope = FISC_SCOPE_ALL; /* may be composable from its levels */
+		rc = push_key(w, &k);
+	}
+	return rc;
+}
+
+static int cmp_key(const void *x, const void *y)
+{
+	const sel_key *a = x, *b = y;
+	if (a->region != b->region)
+		return a->region < b->region ? -1 : 1;
+	if (a->year != b->year)
+		return a->year - b->year;
+	if (a->phase != b->phase)
+		return a->phase - b->phase;
+	if (a->book != b->book)
+		return a->book - b->book;
+	return a->scope - b->scope;
+}
+
+int fisc_balance_each_selection(fisc_store *st, const char *region, fisc_selection_cb cb,
+				void *ud)
+{
+	sel_walk w = {st, NULL, 0, NULL, 0, 0, FISC_OK};
+	fisc_query q = {0};
+	fisc_arena *a = fisc_arena_new();
+	fisc_region r;
+	int rc = a ? FISC_OK : FISC_ENOMEM;
+	if (rc == FISC_OK && region && (rc = fisc_store_region_find(st, region, a, &r)) == FISC_OK)
+		q.region = r.id;
+	if (rc == FISC_OK)
+		rc = fisc_store_fact_each(st, &q, collect_key, &w);
+	fisc_catalog_free(w.cat);
+	if (rc == FISC_OK) {
+		qsort(w.keys, w.n, sizeof *w.keys, cmp_key);
+		for (size_t i = 0; rc == FISC_OK && i < w.n; i++) {
+			fisc_region rr;
+			if ((rc = fisc_store_region_get(st, w.keys[i].region, a, &rr)) != FISC_OK)
+				break;
+			fisc_selection sel = {rr.code, w.keys[i].year, w.keys[i].book,
+					      w.keys[i].scope, w.keys[i].phase};
+			/* A 全辖 key added for composition is offered only when it builds. */
+			rc = cb(ud, &sel);
+		}
+	}
+	free(w.keys);
+	fisc_arena_free(a);
+	return rc;
 }

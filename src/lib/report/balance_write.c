@@ -131,10 +131,39 @@ static void sentence(const fisc_balance *b, const fisc_balance_row *v, size_t n,
 	fprintf(out, "%s，%s总计%s。", listed ? "后" : "", what, amt);
 }
 
+/* 社会保险基金: "收入X，支出Y，当年收支结余Z，年末滚存结余W。" */
+static int ssf_sentence(const fisc_balance *b, FILE *out)
+{
+	char amt[96];
+	const fisc_balance_row *surplus = NULL, *closing = NULL;
+	for (size_t i = 0; i < b->nexpense; i++) {
+		if (!strcmp(b->expense[i].line, "ssf_surplus"))
+			surplus = &b->expense[i];
+		if (!strcmp(b->expense[i].line, "ssf_balance"))
+			closing = &b->expense[i];
+	}
+	stmt_amount(&b->income[1], b->unit, amt, sizeof amt);
+	fprintf(out, "%s%s收入%s", b->scope_label, fisc_book_name(b->book), amt);
+	stmt_amount(&b->expense[1], b->unit, amt, sizeof amt);
+	fprintf(out, "，支出%s", amt);
+	if (surplus && surplus->has_amount) {
+		stmt_amount(surplus, b->unit, amt, sizeof amt);
+		fprintf(out, "，当年收支结余%s", amt);
+	}
+	if (closing && closing->has_amount) {
+		stmt_amount(closing, b->unit, amt, sizeof amt);
+		fprintf(out, "，年末滚存结余%s", amt);
+	}
+	fputs("。\n", out);
+	return FISC_OK;
+}
+
 int fisc_statement_write(const fisc_balance *b, FILE *out)
 {
-	if (b->nincome < 3 || b->nexpense < 3)
+	if (b->nincome < 2 || b->nexpense < 2)
 		return fisc_error_set(FISC_EINVAL, "平衡表不完整 / incomplete balance");
+	if (b->book == FISC_BOOK_SSF)
+		return ssf_sentence(b, out);
 	sentence(b, b->income, b->nincome, 1, b->unit, out);
 	fputc('\n', out);
 	sentence(b, b->expense, b->nexpense, 0, b->unit, out);
