@@ -29,7 +29,7 @@ typedef struct got {
 static int collect(void *ud, const fisc_row *row)
 {
 	got *g = ud;
-	static char buf[65536];
+	static char buf[1 << 17];
 	size_t n = 0;
 	assert_non_null(row->file);
 	assert_non_null(row->sheet);
@@ -294,8 +294,11 @@ static void test_cell_types(void **state)
 		"<c r=\"I2\"><v>0.30000000000000004</v></c>"
 		"<c r=\"J2\"><f>1+1</f><v>2</v></c>"
 		"<c r=\"K2\" t=\"s\"><v>1</v></c>"
+		"<c r=\"L2\"><v>-4.2999999999999998</v></c>"
+		"<c r=\"M2\"><v>1.0000000000000001E-3</v></c>"
 		"</row>"
-		"<row r=\"3\"><c r=\"A3\" s=\"1\"/><c r=\"B3\" t=\"s\"/></row>"
+		"<row r=\"3\"><c r=\"A3\" s=\"1\"/><c r=\"B3\" t=\"s\"/>"
+		"<c r=\"C3\" t=\"s\"><v></v></c><c r=\"D3\" t=\"str\"><f>\"\"</f><v/></c></row>"
 		"<row r=\"7\"><c r=\"C7\" t=\"inlineStr\"><is><t>&lt;&amp;&gt;</t></is></c></row>");
 	const char *sst =
 		"<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/"
@@ -303,7 +306,7 @@ static void test_cell_types(void **state)
 		"<si><t>zero</t></si><si><t>一</t></si></sst>";
 	static const char *const want[] = {
 		"S:2:3658.95|0.1|12345678901234567|FALSE|#DIV/0!|abc|富文本 |"
-		"1E+20|0.30000000000000004|2|一",
+		"1E+20|0.30000000000000004|2|一|-4.3|0.001",
 		"S:7:||<&>",
 	};
 	assert_int_equal(read_sheet(sheet, sst, &g, d), FISC_OK);
@@ -425,6 +428,76 @@ static void test_missing_sheet_part(void **state)
 	fisc_diag_free(d);
 }
 
+/* Relationships that do not lead to exactly one part per worksheet. */
+static void test_bad_relationships(void **state)
+{
+	(void)state;
+#define RELS1(target)                                                          \
+	"<Relationships><Relationship Id=\"rId1\" Type=\"" REL_NS             \
+	"worksheet\" Target=\"" target "\"/></Relationships>"
+#define WB2(a, b)                                                              \
+	"<workbook><sheets><sheet name=\"A\" r:id=\"" a "\"/>"                  \
+	"<sheet name=\"B\" r:id=\"" b "\"/></sheets></workbook>"
+	static const struct {
+		const char *wb, *rels, *why;
+	} t[] = {
+		/* climbs out of the archive */
+		{ WB_XML, RELS1("../../sheet1.xml"), "invalid relationship target" },
+		/* r:id that no relationship has */
+		{ WB2("rId1", "rId2"), RELS_XML, "rId2 does not exist" },
+		/* two sheets, one part */
+		{ WB2("rId1", "rId1"), RELS_XML, "shares part" },
+		/* a sheet with no r:id */
+		{ "<workbook><sheets><sheet name=\"A\"/></sheets></workbook>", RELS_XML,
+		  "without name or r:id" },
+		/* an external target */
+		{ WB_XML, "<Relationships><Relationship Id=\"rId1\" Type=\"" REL_NS
+			  "worksheet\" Target=\"http://example.com/s.xml\" "
+			  "TargetMode=\"External\"/></Relationships>",
+		  "does not name a part" },
+		/* only a chart sheet: no worksheet at all */
+		{ WB_XML, "<Relationships><Relationship Id=\"rId1\" Type=\"" REL_NS
+			  "chartsheet\" Target=\"worksheets/sheet1.xml\"/>"
+			  "</Relationships>", "no worksheet" },
+		/* no relationships part */
+		{ WB_XML, NULL, "workbook.xml.rels is missing" },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+		got g = { 0 };
+		fisc_diag *d = fisc_diag_new();
+		part p[] = {
+			{ "xl/workbook.xml", t[i].wb },
+			{ "xl/worksheets/sheet1.xml",
+			  SHEET("<row><c><v>1</v></c></row>") },
+			{ "xl/_rels/workbook.xml.rels", t[i].rels },
+		};
+		assert_int_equal(read_parts(p, t[i].rels ? 3 : 2, &g, d),
+				 FISC_EIMPORT);
+		const fisc_diag_entry *e = only_diag(d, FISC_DIAG_BAD_XLSX);
+		if (!strstr(e->msg_en, t[i].why))
+			fail_msg("case %zu: %s", i, e->msg_en);
+		assert_int_equal(g.n, 0);
+		fisc_diag_free(d);
+	}
+
+	/* ".." that stays inside the archive is fine */
+	got g = { 0 };
+	fisc_diag *d = fisc_diag_new();
+	part p[] = {
+		{ "xl/workbook.xml", WB_XML },
+		{ "xl/worksheets/sheet1.xml", SHEET("<row><c><v>1</v></c></row>") },
+		{ "xl/_rels/workbook.xml.rels",
+		  RELS1("../xl//worksheets/./sheet1.xml") },
+	};
+	assert_int_equal(read_parts(p, 3, &g, d), FISC_OK);
+	static const char *const want[] = { "S:1:1" };
+	assert_rows(&g, want, 1);
+	got_free(&g);
+	fisc_diag_free(d);
+#undef RELS1
+#undef WB2
+}
+
 static void test_truncated_xml(void **state)
 {
 	(void)state;
@@ -518,45 +591,55 @@ static void test_doctype_refused(void **state)
 static void test_structure_errors(void **state)
 {
 	(void)state;
-	static const char *const sheets[] = {
-		/* columns out of order */
-		SHEET("<row r=\"1\"><c r=\"B1\"><v>1</v></c><c r=\"A1\"><v>2</v></c></row>"),
-		/* rows out of order */
-		SHEET("<row r=\"2\"><c><v>1</v></c></row><row r=\"1\"><c><v>2</v></c></row>"),
-		/* past the last column */
-		SHEET("<row r=\"1\"><c r=\"XFE1\"><v>1</v></c></row>"),
-		/* past the last row */
-		SHEET("<row r=\"1048577\"><c><v>1</v></c></row>"),
-		/* nonsense reference, unknown type, bad boolean */
-		SHEET("<row r=\"1\"><c r=\"1A\"><v>1</v></c></row>"),
-		SHEET("<row r=\"1\"><c r=\"A1\" t=\"zz\"><v>1</v></c></row>"),
-		SHEET("<row r=\"1\"><c r=\"A1\" t=\"b\"><v>2</v></c></row>"),
-		/* a cell outside a row; an empty part */
-		SHEET("<c r=\"A1\"><v>1</v></c>"),
-		"",
+	static const struct {
+		const char *sheet, *why;
+	} t[] = {
+		{ SHEET("<row r=\"1\"><c r=\"B1\"><v>1</v></c><c r=\"A1\"><v>2</v></c></row>"),
+		  "columns do not increase" },
+		{ SHEET("<row r=\"2\"><c><v>1</v></c></row><row r=\"1\"><c><v>2</v></c></row>"),
+		  "row numbers do not increase" },
+		{ SHEET("<row r=\"1\"><c r=\"XFE1\"><v>1</v></c></row>"),
+		  "invalid cell reference" },
+		{ SHEET("<row r=\"1048577\"><c><v>1</v></c></row>"),
+		  "invalid row number" },
+		{ SHEET("<row r=\"1\"><c r=\"1A\"><v>1</v></c></row>"),
+		  "invalid cell reference" },
+		{ SHEET("<row r=\"1\"><c r=\"A1\" t=\"zz\"><v>1</v></c></row>"),
+		  "unknown cell type" },
+		{ SHEET("<row r=\"1\"><c r=\"A1\" t=\"b\"><v>2</v></c></row>"),
+		  "invalid boolean" },
+		{ SHEET("<c r=\"A1\"><v>1</v></c>"), "cell outside a row" },
+		{ SHEET("<row><row/></row>"), "nested row" },
+		{ "", "no element found" },
+		{ "<worksheet><sheetData></worksheet>", "mismatched tag" },
 	};
-	for (size_t i = 0; i < sizeof sheets / sizeof *sheets; i++) {
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
 		got g = { 0 };
 		fisc_diag *d = fisc_diag_new();
-		assert_int_equal(read_sheet(sheets[i], NULL, &g, d),
+		assert_int_equal(read_sheet(t[i].sheet, NULL, &g, d),
 				 FISC_EIMPORT);
-		only_diag(d, FISC_DIAG_BAD_XLSX);
+		const fisc_diag_entry *e = only_diag(d, FISC_DIAG_BAD_XLSX);
+		if (!strstr(e->msg_en, t[i].why))
+			fail_msg("case %zu: %s", i, e->msg_en);
 		got_free(&g);
 		fisc_diag_free(d);
 	}
 }
 
-/* Cell text is bounded at 32767 bytes, Excel's own limit. */
-static char *long_cell_sheet(size_t n)
+/* Cell text is bounded at 32767 characters, Excel's own limit (not bytes:
+** a cell of Chinese text may hold three times as many bytes). */
+static char *long_cell_sheet(size_t n, const char *ch)
 {
+	size_t w = strlen(ch);
 	static const char head[] = "<worksheet><sheetData><row r=\"1\">"
 				   "<c r=\"A1\" t=\"inlineStr\"><is><t>";
 	static const char tail[] = "</t></is></c></row></sheetData></worksheet>";
-	char *s = malloc(sizeof head + n + sizeof tail);
+	char *s = malloc(sizeof head + n * w + sizeof tail);
 	assert_non_null(s);
 	memcpy(s, head, sizeof head - 1);
-	memset(s + sizeof head - 1, 'a', n);
-	memcpy(s + sizeof head - 1 + n, tail, sizeof tail);
+	for (size_t i = 0; i < n; i++)
+		memcpy(s + sizeof head - 1 + i * w, ch, w);
+	memcpy(s + sizeof head - 1 + n * w, tail, sizeof tail);
 	return s;
 }
 
@@ -565,11 +648,16 @@ static void test_long_cell(void **state)
 	(void)state;
 	got g = { 0 };
 	fisc_diag *d = fisc_diag_new();
-	char *ok = long_cell_sheet(32767), *toolong = long_cell_sheet(32768);
+	char *ok = long_cell_sheet(32767, "a"), *toolong = long_cell_sheet(32768, "a");
+	char *cjk = long_cell_sheet(32767, "税");
 	assert_int_equal(read_sheet(ok, NULL, &g, d), FISC_OK);
 	assert_int_equal(g.n, 1);
 	assert_int_equal(strlen(g.rows[0]), strlen("S:1:") + 32767);
 	got_free(&g);
+	assert_int_equal(read_sheet(cjk, NULL, &g, d), FISC_OK);
+	assert_int_equal(strlen(g.rows[0]), strlen("S:1:") + 3 * 32767);
+	got_free(&g);
+	free(cjk);
 	assert_int_equal(read_sheet(toolong, NULL, &g, d), FISC_EIMPORT);
 	const fisc_diag_entry *e = only_diag(d, FISC_DIAG_BAD_XLSX);
 	assert_string_equal(e->cell, "S!A1");
@@ -606,6 +694,7 @@ int main(void)
 		cmocka_unit_test(test_not_a_zip),
 		cmocka_unit_test(test_no_workbook),
 		cmocka_unit_test(test_missing_sheet_part),
+		cmocka_unit_test(test_bad_relationships),
 		cmocka_unit_test(test_truncated_xml),
 		cmocka_unit_test(test_shared_string_out_of_range),
 		cmocka_unit_test(test_bad_utf8),

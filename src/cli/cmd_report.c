@@ -29,34 +29,30 @@ static int load_balance(fisc_store *st, const report_opts *o, fisc_arena *a,
 	return rc;
 }
 
-static int report_balance(fisc_store *st, const report_opts *o, FILE *out)
+/* A balance table, or its statement; for one selection or --all. */
+static int balance_or_statement(fisc_store *st, const report_opts *o, FILE *out, int statement)
 {
+	if (o->all)
+		return report_all(st, o, out, statement);
 	fisc_arena *a = fisc_arena_new();
 	fisc_balance *b;
-	if (o->all) {
-		fisc_arena_free(a);
-		return report_all(st, o, out, 0);
-	}
-	int rc = load_balance(st, o, a, &b);
+	int rc = a ? load_balance(st, o, a, &b) : FISC_ENOMEM;
 	if (rc == FISC_OK)
-		rc = fisc_balance_write(b, o->format ? o->format : "tsv", o->unit, o->decimals, out);
+		rc = statement ? fisc_statement_write(b, out)
+			       : fisc_balance_write(b, o->format ? o->format : "tsv", o->unit,
+						    o->decimals, out);
 	fisc_arena_free(a);
 	return rc;
 }
 
+static int report_balance(fisc_store *st, const report_opts *o, FILE *out)
+{
+	return balance_or_statement(st, o, out, 0);
+}
+
 static int report_statement(fisc_store *st, const report_opts *o, FILE *out)
 {
-	fisc_arena *a = fisc_arena_new();
-	fisc_balance *b;
-	if (o->all) {
-		fisc_arena_free(a);
-		return report_all(st, o, out, 1);
-	}
-	int rc = load_balance(st, o, a, &b);
-	if (rc == FISC_OK)
-		rc = fisc_statement_write(b, out);
-	fisc_arena_free(a);
-	return rc;
+	return balance_or_statement(st, o, out, 1);
 }
 
 /* --all: every selection in the store (or of --region), one after another. */

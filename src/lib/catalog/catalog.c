@@ -61,14 +61,8 @@ static char *norm(fisc_arena *a, const char *s)
 static int add_entry(void *ud, const fisc_catalog_entry *e)
 {
 	fisc_catalog *c = ud;
-	if (c->nentries == c->capentries) {
-		size_t cap = c->capentries ? c->capentries * 2 : 2048;
-		fisc_catalog_entry *v = realloc(c->entries, cap * sizeof *v);
-		if (!v)
-			return FISC_ENOMEM;
-		c->entries = v;
-		c->capentries = cap;
-	}
+	if (fisc_grow(&c->entries, &c->capentries, c->nentries + 1, sizeof *c->entries))
+		return FISC_ENOMEM;
 	fisc_catalog_entry *d = &c->entries[c->nentries++];
 	d->code = fisc_arena_strdup(c->arena, e->code);
 	d->name = fisc_arena_strdup(c->arena, e->name);
@@ -81,14 +75,8 @@ static int add_entry(void *ud, const fisc_catalog_entry *e)
 static int add_line(void *ud, const fisc_line *l)
 {
 	fisc_catalog *c = ud;
-	if (c->nlines == c->caplines) {
-		size_t cap = c->caplines ? c->caplines * 2 : 128;
-		fisc_line *v = realloc(c->lines, cap * sizeof *v);
-		if (!v)
-			return FISC_ENOMEM;
-		c->lines = v;
-		c->caplines = cap;
-	}
+	if (fisc_grow(&c->lines, &c->caplines, c->nlines + 1, sizeof *c->lines))
+		return FISC_ENOMEM;
 	fisc_line *d = &c->lines[c->nlines++];
 	d->id = fisc_arena_strdup(c->arena, l->id);
 	d->name = fisc_arena_strdup(c->arena, l->name);

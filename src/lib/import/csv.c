@@ -11,47 +11,7 @@
 #include <string.h>
 #include "fisc/error.h"
 #include "import/rows.h"
-
-/* Length of the valid UTF-8 sequence at s (n bytes left), 0 when invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	size_t len;
-	uint32_t cp;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		len = 2, cp = c & 0x1F;
-	else if (c >= 0xE0 && c <= 0xEF)
-		len = 3, cp = c & 0x0F;
-	else if (c >= 0xF0 && c <= 0xF4)
-		len = 4, cp = c & 0x07;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3F);
-	}
-	/* Overlong forms, surrogates and values past U+10FFFF are invalid. */
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-	    (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return len;
-}
-
-static int valid_utf8(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n;) {
-		size_t l = utf8_len((const unsigned char *)s + i, n - i);
-		if (!l)
-			return 0;
-		i += l;
-	}
-	return 1;
-}
+#include "model/util.h"
 
 typedef struct rec {
 	char *buf;         /* field bytes, each NUL-terminated */
@@ -63,32 +23,18 @@ typedef struct rec {
 
 static int rec_byte(rec *r, char c)
 {
-	if (r->len == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 256;
-		char *b = realloc(r->buf, cap);
-		if (!b)
-			return -1;
-		r->buf = b;
-		r->cap = cap;
-	}
+	if (fisc_grow(&r->buf, &r->cap, r->len + 1, 1))
+		return -1;
 	r->buf[r->len++] = c;
 	return 0;
 }
 
 static int rec_field_start(rec *r)
 {
-	if (r->nf == r->capf) {
-		size_t cap = r->capf ? r->capf * 2 : 16;
-		size_t *s = realloc(r->starts, cap * sizeof *s);
-		if (!s)
-			return -1;
-		r->starts = s;
-		size_t *l = realloc(r->lens, cap * sizeof *l);
-		if (!l)
-			return -1;
-		r->lens = l;
-		r->capf = cap;
-	}
+	size_t cap = r->capf;
+	if (fisc_grow(&r->starts, &cap, r->nf + 1, sizeof *r->starts) ||
+	    fisc_grow(&r->lens, &r->capf, r->nf + 1, sizeof *r->lens))
+		return -1;
 	r->starts[r->nf++] = r->len;
 	return 0;
 }
@@ -196,7 +142,7 @@ int fisc_csv_read(const char *file, const char *buf, size_t len,
 		}
 		if (!err_zh) {
 			for (size_t i = 0; i < r.nf; i++)
-				if (!valid_utf8(r.buf + r.starts[i], r.lens[i])) {
+				if (!fisc_utf8_valid(r.buf + r.starts[i], r.lens[i])) {
 					kind = FISC_DIAG_BAD_UTF8;
 					err_zh = "不是有效的 UTF-8 文本（请以 UTF-8 编码保存文件）";
 					err_en = "not valid UTF-8 (save the file as UTF-8)";
@@ -208,13 +154,8 @@ int fisc_csv_read(const char *file, const char *buf, size_t len,
 			fisc_diag_add(diag, file, rec_line, NULL, NULL, kind, err_zh, err_en);
 			continue;
 		}
-		if (r.nf > cells_cap) {
-			const char **c = realloc(cells, r.nf * sizeof *c);
-			if (!c)
-				goto oom;
-			cells = c;
-			cells_cap = r.nf;
-		}
+		if (fisc_grow(&cells, &cells_cap, r.nf, sizeof *cells))
+			goto oom;
 		for (size_t i = 0; i < r.nf; i++)
 			cells[i] = r.buf + r.starts[i];
 		fisc_row row = {file, NULL, rec_line, r.nf, cells, r.lens, NULL};

@@ -8,6 +8,7 @@
 #include "fisc/error.h"
 #include "fisc/import.h"
 #include "fisc/arena.h"
+#include "model/util.h"
 
 enum { DIAG_MAX = 100 };
 
@@ -65,14 +66,8 @@ int fisc_diag_add(fisc_diag *d, const char *file, long line, const char *cell,
 		msg_zh = "错误过多，其余未列出";
 		msg_en = "too many errors; the rest are not listed";
 	}
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 16;
-		fisc_diag_entry *v = realloc(d->v, cap * sizeof *v);
-		if (!v)
-			return FISC_ENOMEM;
-		d->v = v;
-		d->cap = cap;
-	}
+	if (fisc_grow(&d->v, &d->cap, d->n + 1, sizeof *d->v))
+		return FISC_ENOMEM;
 	fisc_diag_entry *e = &d->v[d->n++];
 	e->file = dup(d->arena, file ? file : "");
 	e->line = line;

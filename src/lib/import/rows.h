@@ -23,8 +23,10 @@ typedef struct fisc_row {
 	                       NULL for CSV */
 } fisc_row;
 
-/* Called once per row, header included. A nonzero return stops reading and
-** is returned by the reader. */
+/* Called once per row, header included, in increasing `line` order within a
+** file or sheet. Everything the row points to (file, sheet, cells, lens) is
+** valid only during the call: copy what must outlive it. A nonzero return
+** stops reading and is returned by the reader. */
 typedef int (*fisc_row_cb)(void *ud, const fisc_row *row);
 
 /*
@@ -39,11 +41,16 @@ int fisc_csv_read(const char *file, const char *buf, size_t len,
 
 /*
 ** XLSX (Office Open XML workbook), read with libzip + expat: every worksheet
-** in workbook order; shared strings, inline strings, numbers (as the text
-** stored in the cell, e.g. "401746" or "3658.95"), booleans. Empty rows are
-** skipped; cells are made dense (missing cells are ""). Formula cells deliver
-** their cached value. A workbook that cannot be opened or parsed is reported
-** to `diag` (FISC_DIAG_BAD_XLSX) and returns FISC_EIMPORT.
+** in workbook order; shared strings, inline strings, numbers, booleans
+** ("TRUE"/"FALSE"). A number is delivered as the text stored in the cell
+** ("401746", "3658.95"), except that Excel's binary-float artefacts
+** ("3658.9499999999998") are rewritten to the shortest text that denotes the
+** same double ("3658.95"). Empty rows are skipped; cells are made dense
+** (missing cells are "") and trailing empty cells are dropped. Formula cells
+** deliver their cached value. Unlike CSV, the first problem stops the read: a
+** workbook that cannot be opened is FISC_DIAG_IO, one that cannot be parsed
+** FISC_DIAG_BAD_XLSX (invalid UTF-8: FISC_DIAG_BAD_UTF8, with the cell), and
+** the call returns FISC_EIMPORT.
 */
 int fisc_xlsx_read(const char *file, fisc_row_cb cb, void *ud,
 		   fisc_diag *diag);

@@ -38,11 +38,12 @@
 #include "fisc/error.h"
 #include "fisc/import.h"
 #include "import/rows.h"
+#include "model/util.h"
 
 /* Excel's own limits, which no genuine workbook exceeds. */
 #define MAX_COLS 16384                     /* A … XFD */
 #define MAX_ROWS 1048576L
-#define MAX_CELL_TEXT 32767                /* bytes of text in one cell */
+#define MAX_CELL_TEXT 32767                /* characters in one cell (Excel's limit) */
 #define MAX_SST 10000000                   /* shared strings */
 #define MAX_PART ((zip_uint64_t)512 << 20) /* uncompressed bytes of a part */
 
@@ -106,6 +107,7 @@ typedef struct xlsx {
 
 	/* text of the <t> or <v> element being read */
 	strbuf text;
+	size_t text_chars;  /* characters in text, for Excel's per-cell limit */
 	int collect; /* character data goes into text */
 
 	/* workbook.xml and its relationships */
@@ -217,48 +219,6 @@ static int ends_with(const char *s, const char *tail)
 	return n >= m && !strcmp(s + n - m, tail);
 }
 
-/* Length of the valid UTF-8 character at s (at most n bytes), 0 if it is
-** not one: overlong forms, surrogates and values past U+10FFFF are not. */
-static size_t utf8_char(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	size_t len;
-	unsigned min;
-	if (c < 0x80)
-		return 1;
-	else if (c >= 0xc2 && c <= 0xdf)
-		len = 2, min = 0x80;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, min = 0x800;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, min = 0x10000;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	unsigned cp = c & (0x7f >> len);
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-static int valid_utf8(const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	while (n) {
-		size_t k = utf8_char(p, n);
-		if (!k)
-			return 0;
-		p += k;
-		n -= k;
-	}
-	return 1;
-}
 
 void fisc_xlsx_colname(int col, char *buf)
 {
@@ -467,9 +427,12 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
 	xlsx *x = ud;
 	if (!x->collect || x->rc || len <= 0)
 		return;
-	if (x->text.n + (size_t)len > MAX_CELL_TEXT) {
-		bad(x, "单元格文本超过 32767 字节",
-		    "cell text longer than 32767 bytes");
+	/* expat delivers UTF-8: count the bytes that start a character. */
+	for (int i = 0; i < len; i++)
+		x->text_chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+	if (x->text_chars > MAX_CELL_TEXT) {
+		bad(x, "单元格文本超过 32767 个字符",
+		    "cell text longer than 32767 characters");
 		return;
 	}
 	if (sb_add(&x->text, s, (size_t)len))
@@ -500,7 +463,7 @@ static void xml_failed(xlsx *x, XML_Parser p)
 		int off = 0, size = 0;
 		const char *ctx = XML_GetInputContext(p, &off, &size);
 		if (ctx && off >= 0 && off < size &&
-		    !utf8_char((const unsigned char *)ctx + off,
+		    !fisc_utf8_len((const unsigned char *)ctx + off,
 			       (size_t)(size - off))) {
 			bad_utf8(x);
 			return;
@@ -530,6 +493,7 @@ static void parse_part(xlsx *x, zip_int64_t idx, const char *name,
 	x->part = name;
 	x->collect = 0;
 	x->text.n = 0;
+	x->text_chars = 0;
 	zip_stat_init(&st);
 	if (zip_stat_index(x->za, (zip_uint64_t)idx, 0, &st) == 0 &&
 	    (st.valid & ZIP_STAT_SIZE) && st.size > MAX_PART) {
@@ -883,6 +847,7 @@ static void XMLCALL sst_start(void *ud, const XML_Char *name,
 		x->in_si = 1;
 		x->rph = 0;
 		x->text.n = 0;
+	x->text_chars = 0;
 	} else if (!x->in_si) {
 		return;
 	} else if (!strcmp(name, "rPh")) {
@@ -917,7 +882,7 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name)
 			return;
 		}
 		/* expat hands out only valid UTF-8; checked all the same. */
-		if (!valid_utf8(s, x->text.n)) {
+		if (!fisc_utf8_valid(s, x->text.n)) {
 			bad_utf8(x);
 			return;
 		}
@@ -1080,6 +1045,7 @@ static void cell_start(xlsx *x, const XML_Char **atts)
 	x->has_v = 0;
 	x->collect = 0;
 	x->text.n = 0;
+	x->text_chars = 0;
 	x->type = T_NUM;
 	if (!t || !strcmp(t, "n"))
 		x->type = T_NUM;
@@ -1130,7 +1096,7 @@ static void cell_end(xlsx *x)
 	switch (x->type) {
 	case T_SST: {
 		size_t i;
-		if (!x->has_v) {
+		if (!x->has_v || n == 0) {
 			n = 0;
 			break;
 		}
@@ -1165,7 +1131,7 @@ static void cell_end(xlsx *x)
 	}
 	/* expat hands out only valid UTF-8; checked all the same, as the
 	** importer relies on it. */
-	if (!ext && !valid_utf8(s, n)) {
+	if (!ext && !fisc_utf8_valid(s, n)) {
 		bad_utf8(x);
 		return;
 	}

@@ -1,7 +1,9 @@
 /*
-** util.c — reading a whole file, the one I/O helper every stage needs.
+** util.c — small helpers every stage needs: reading a whole file, growing an
+** array, validating UTF-8.
 */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "model/util.h"
@@ -40,4 +42,59 @@ char *fisc_read_file(const char *path, size_t *len)
 		*len = n;
 	}
 	return buf;
+}
+
+int fisc_grow(void *pptr, size_t *cap, size_t need, size_t elem)
+{
+	void **p = pptr;
+	if (need <= *cap)
+		return 0;
+	size_t n = *cap ? *cap : 16;
+	while (n < need)
+		n *= 2;
+	void *v = realloc(*p, n * elem);
+	if (!v)
+		return -1;
+	*p = v;
+	*cap = n;
+	return 0;
+}
+
+size_t fisc_utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+	size_t len;
+	uint32_t cp;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		len = 2, cp = c & 0x1F;
+	else if (c >= 0xE0 && c <= 0xEF)
+		len = 3, cp = c & 0x0F;
+	else if (c >= 0xF0 && c <= 0xF4)
+		len = 4, cp = c & 0x07;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+	    (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return len;
+}
+
+int fisc_utf8_valid(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		size_t l = fisc_utf8_len((const unsigned char *)s + i, n - i);
+		if (!l)
+			return 0;
+		i += l;
+	}
+	return 1;
 }

@@ -9,4 +9,16 @@
 /* Whole file into a malloc'ed, NUL-terminated buffer; NULL with errno set. */
 char *fisc_read_file(const char *path, size_t *len);
 
+/* Make room for `need` elements of `elem` bytes in the array at *pptr (a
+** pointer to the array pointer) of capacity *cap, doubling. 0, or -1 when
+** out of memory (the array is left as it was). */
+int fisc_grow(void *pptr, size_t *cap, size_t need, size_t elem);
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), 0 when invalid
+** (overlong forms, surrogates and values past U+10FFFF are invalid). */
+size_t fisc_utf8_len(const unsigned char *s, size_t n);
+
+/* Nonzero when s[0..n) is valid UTF-8. */
+int fisc_utf8_valid(const char *s, size_t n);
+
 #endif

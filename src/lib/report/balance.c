@@ -16,6 +16,7 @@
 #include "fisc/error.h"
 #include "fisc/report.h"
 #include "model/strmap.h"
+#include "model/util.h"
 
 /* One balance line's accumulated facts at one scope. */
 typedef struct acc {
@@ -479,14 +480,8 @@ static int push_key(sel_walk *w, const sel_key *k)
 {
 	if (has_key(w, k))
 		return 0;
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 64;
-		sel_key *v = realloc(w->keys, cap * sizeof *v);
-		if (!v)
-			return FISC_ENOMEM;
-		w->keys = v;
-		w->cap = cap;
-	}
+	if (fisc_grow(&w->keys, &w->cap, w->n + 1, sizeof *w->keys))
+		return FISC_ENOMEM;
 	w->keys[w->n++] = *k;
 	return 0;
 }

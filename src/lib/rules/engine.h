@@ -1,0 +1,266 @@
+/*
+** engine.h — the rule engine's in-memory index and the helpers rules use:
+** groups of facts, summed nodes, interval figures, comparisons, findings.
+**
+** Private to src/lib/rules. A rule never queries the store: it walks groups
+** and looks up figures, so every rule together costs one pass over the facts
+** plus hash lookups.
+*/
+#ifndef FISC_RULES_ENGINE_H
+#define FISC_RULES_ENGINE_H
+
+#include <stdint.h>
+#include "fisc/catalog.h"
+#include "fisc/error.h"
+#include "fisc/rules.h"
+#include "model/strmap.h"
+
+/* ---- a hash map from three uint32 to one uint32 ------------------------ */
+
+typedef struct k3map {
+	uint32_t *keys; /* 3 per slot; slot empty when vals[i] == UINT32_MAX */
+	uint32_t *vals;
+	size_t cap, len;
+} k3map;
+
+/* Pointer to the value of (a, b, c), inserted as `init` when absent (then
+** *created = 1); NULL when out of memory. The pointer is valid until the next
+** insertion. */
+uint32_t *k3_upsert(k3map *m, uint32_t a, uint32_t b, uint32_t c, uint32_t init,
+		    int *created);
+/* 1 and *v when present, else 0. */
+int k3_get(const k3map *m, uint32_t a, uint32_t b, uint32_t c, uint32_t *v);
+void k3_free(k3map *m);
+
+/* ---- figures: an amount with its interval ------------------------------ */
+
+typedef struct fig {
+	fisc_fen fen;
+	fisc_fen width;   /* Σ ulp of the figures in it (ulp 1 fen counts 0) */
+	uint32_t n;       /* figures (facts) in it, with or without amount */
+	uint32_t nhas;    /* of those, with an amount */
+	uint32_t votes[3];/* units they were written in */
+	int ovf;          /* a sum overflowed int64: never compared */
+} fig;
+
+#define FIG_HAS(f) ((f).nhas > 0 && !(f).ovf)
+
+void fig_add(fig *into, const fig *b);
+void fig_sub(fig *into, const fig *b);
+fig fig_neg(const fig *b);
+fig fig_zero(void);
+int fig_unit(const fig *f); /* the unit most of its figures were written in */
+
+/* a == b (equality) and a <= b, on intervals; *tol is the half widths summed. */
+int cmp_eq(const fig *a, const fig *b, fisc_fen *tol);
+int cmp_le(const fig *a, const fig *b, fisc_fen *tol);
+/* lo% <= num/den <= hi% (percent × 100: 100 = 1%); den must be > 0. */
+int cmp_ratio(const fig *num, const fig *den, int lo_bp, int hi_bp);
+
+/* ---- the index --------------------------------------------------------- */
+
+typedef struct rfact {
+	int64_t id;
+	uint32_t group;
+	uint32_t item;      /* string id */
+	uint32_t project, fund, econ; /* string ids, 0 = "" */
+	uint32_t dsig;      /* detail signature of (project, fund, econ); 0 = none */
+	uint32_t anc;       /* ancestor list */
+	uint8_t kind, has_amount;
+	fisc_amount amount;
+	const char *source, *note;
+} rfact;
+
+enum { GF_COMPOSE_REV = 1, GF_COMPOSE_EXP = 2, GF_BASE_REV = 4, GF_BASE_EXP = 8 };
+
+typedef struct rgroup {
+	int64_t region;
+	int32_t year;
+	uint8_t book, phase, scope;
+	uint32_t dept;      /* string id */
+	uint32_t cat;       /* catalogue index */
+	uint32_t region_ix; /* index into ctx->regions */
+	uint32_t *facts;    /* fact indices, import order */
+	uint32_t nfacts;
+	unsigned flags;
+} rgroup;
+
+/* Well-known balance lines (data/lines.csv ids) the rules name. */
+enum {
+	L_INCOME_TOTAL, L_OWN_REV, L_TAX, L_NONTAX, L_SSF_REV, L_XFER_IN_TOTAL,
+	L_UPPER_SUBSIDY, L_LOWER_REMIT, L_STAB_DRAW, L_TRANSFER_IN, L_CARRY_IN,
+	L_EXPENSE_TOTAL, L_OWN_EXP, L_XFER_OUT_TOTAL, L_REMIT_UP, L_SUBSIDY_LOWER,
+	L_TRANSFER_OUT, L_STAB_FILL, L_CARRY_OUT,
+	L_SSF_SURPLUS, L_SSF_BALANCE, L_STAB_OPEN, L_STAB_CLOSE,
+	L_DEBT_LIMIT, L_DEBT_BALANCE, L_DEBT_ISSUE, L_DEBT_NEW, L_DEBT_REFI,
+	L_DEBT_SERVICE, L_DEBT_PRINCIPAL, L_DEBT_INTEREST,
+	L_DEPT_INCOME_TOTAL, L_DEPT_EXP_TOTAL,
+	L_COUNT
+};
+
+typedef struct rcat {
+	int edition;
+	fisc_catalog *cat;
+	fisc_strmap nchildren;  /* code → (uintptr_t) number of catalogue children */
+	uint32_t reserve;       /* string id of the 预备费 class */
+} rcat;
+
+typedef struct rline {
+	uint32_t id, parent;    /* string ids (parent 0 at top) */
+	const char *side;
+	const fisc_line *line;
+} rline;
+
+struct fisc_check_ctx {
+	fisc_store *st;
+	fisc_arena *a;          /* the caller's: findings */
+	fisc_arena *w;          /* working memory */
+	fisc_check_opts opts;
+	int64_t region;         /* selected region id, 0: all */
+	int rc;
+
+	/* interned strings; id 0 is "" */
+	const char **strs;
+	size_t nstrs, capstrs;
+	fisc_strmap str_ix;
+
+	fisc_region *regions;
+	size_t nregions, capregions;
+	k3map region_ix;        /* (id lo, id hi, 0) → index */
+
+	rcat cats[32];
+	int ncats;
+	k3map cat_by_year;      /* (year, 0, 0) → cats index */
+
+	rline *lines;
+	size_t nlines;
+	k3map line_ix;          /* (string id, 0, 0) → lines index */
+	uint32_t L[L_COUNT];
+
+	rfact *facts;
+	size_t nfacts, capfacts;
+
+	rgroup *groups;
+	size_t ngroups, capgroups;
+	k3map group_ix;
+
+	uint32_t (*dsigs)[3];
+	size_t ndsigs, capdsigs;
+	k3map dsig_ix;
+
+	uint32_t *pool;         /* ancestor lists */
+	size_t npool, cappool;
+	uint32_t (*ancs)[2];    /* (offset, length) into pool */
+	size_t nancs, capancs;
+	k3map anc_ix;           /* (item, fund, cat<<1 | dept) → ancs index */
+
+	fig *accs;              /* base sums per (group, node, detail) */
+	size_t naccs, capaccs;
+	k3map acc_ix;
+	k3map stated_ix;        /* (group, node, detail) → stated fact */
+
+	/* findings */
+	fisc_finding **found;
+	size_t nfound, capfound;
+	fisc_findings *out;
+	const fisc_rule *rule;
+	size_t rule_ix;
+};
+
+/* Strings. */
+uint32_t ck_intern(fisc_check_ctx *c, const char *s);
+uint32_t ck_sid(const fisc_check_ctx *c, const char *s); /* UINT32_MAX if unknown */
+static inline const char *ck_str(const fisc_check_ctx *c, uint32_t id) { return c->strs[id]; }
+
+/* Groups: index of the group with this key, or -1. */
+long ck_group(const fisc_check_ctx *c, int64_t region, int year, int book, int phase,
+	      int scope, uint32_t dept);
+/* The group of `g` with another scope / book / phase / year. */
+long ck_sibling(const fisc_check_ctx *c, const rgroup *g, int year, int book, int phase,
+		int scope);
+/* The closing figures of year `year` for g's region, book, scope and department:
+** the final accounts when there are, else the execution. -1 if neither. */
+long ck_closing(const fisc_check_ctx *c, const rgroup *g, int year, int scope);
+
+/* Ancestors of a fact (the nodes it counts towards), nearest first, itself first. */
+const uint32_t *ck_anc(const fisc_check_ctx *c, const rfact *f, uint32_t *n);
+int ck_has_anc(const fisc_check_ctx *c, const rfact *f, uint32_t node);
+
+/* Detail signatures: (project, fund, econ) string ids. */
+static inline const uint32_t *ck_dsig(const fisc_check_ctx *c, uint32_t d) { return c->dsigs[d]; }
+/* The signature with its last non-empty dimension dropped (econ, then fund,
+** then project); *dim gets 3/2/1. */
+uint32_t ck_dsig_parent(fisc_check_ctx *c, uint32_t d, int *dim);
+
+/* Figures. base: the sum of the base facts under (node, detail) in group g
+** (n == 0 when none). stated: the stated fact of exactly (node, detail), or -1. */
+fig ck_base(const fisc_check_ctx *c, long g, uint32_t node, uint32_t dsig);
+long ck_stated(const fisc_check_ctx *c, long g, uint32_t node, uint32_t dsig);
+fig ck_fact_fig(const rfact *f);
+/* The figure of a node: computed from base facts when there are any with an
+** amount, else the stated figure; *from_stated says which (may be NULL). */
+fig ck_value(const fisc_check_ctx *c, long g, uint32_t node, uint32_t dsig, long *stated_fact);
+
+/* Lines. */
+const rline *ck_line(const fisc_check_ctx *c, uint32_t node); /* NULL: not a line */
+const char *ck_item_name(const fisc_check_ctx *c, const rgroup *g, uint32_t node);
+
+/* ---- findings ---------------------------------------------------------- */
+
+/* Count a check and, when it is to be reported, open a finding about group g
+** (and the other year, when the check spans two); NULL when not reported. */
+fisc_finding *ck_emit(fisc_check_ctx *c, long g, int year_from, int verdict, int fail_sev);
+void ck_amounts(fisc_check_ctx *c, fisc_finding *f, const fig *stated, const fig *computed,
+		fisc_fen tol);
+void ck_message(fisc_check_ctx *c, fisc_finding *f, const char *zh, const char *en);
+void ck_add_fact(fisc_check_ctx *c, fisc_finding *f, uint32_t fact, const char *role);
+/* Every base fact summed into (node, detail) of group g. */
+void ck_add_base(fisc_check_ctx *c, fisc_finding *f, long g, uint32_t node, uint32_t dsig,
+		 const char *role);
+/* The stated fact of (node, detail) of g when there is one, else its base facts. */
+void ck_add_value(fisc_check_ctx *c, fisc_finding *f, long g, uint32_t node, uint32_t dsig,
+		  const char *role);
+
+/* Text helpers (allocated in the working arena). */
+const char *ck_amt(fisc_check_ctx *c, fisc_fen fen, int unit);
+const char *ck_fig(fisc_check_ctx *c, const fig *f);
+const char *ck_where_zh(fisc_check_ctx *c, const rgroup *g);
+const char *ck_where_en(fisc_check_ctx *c, const rgroup *g);
+const char *ck_verdict_zh(int verdict);
+const char *ck_verdict_en(int verdict);
+const char *ck_percent(fisc_check_ctx *c, fisc_fen num, fisc_fen den);
+
+/* ---- rule functions (registered in registry.c) ------------------------- */
+
+int fisc_rule_balance_totals(fisc_check_ctx *c, const fisc_rule *r);
+int fisc_rule_balance_subtotal(fisc_check_ctx *c, const fisc_rule *r);
+int fisc_rule_balance_parts(fisc_check_ctx *c, const fisc_rule *r);
+int fisc_rule_ssf_surplus(fisc_check_ctx *c, const fisc_rule *r);
+int fisc_rule_books_transfer(fisc_check_ctx *c, const fisc_rule *r);
+int fisc_rule_levels_balance(fisc_check_ctx *c, const fisc_rule *r);
+int fisc_rule_levels_lower(fisc_check_ctx *c, const fisc_rule *r);
+int fisc_rule_levels_negative(fisc_check_ctx *c, const fisc_rule *r);
+int fisc_rule_years_carry(fisc_check_ctx *c, const fisc_rule *r);
+int fisc_rule_years_ssf(fisc_check_ctx *c, const fisc_rule *r);
+int fisc_rule_years_stab(fisc_check_ctx *c, const fisc_rule *r);
+int fisc_rule_years_debt(fisc_check_ctx *c, const fisc_rule *r);
+int fisc_rule_debt_limit(fisc_check_ctx *c, const fisc_rule *r);
+int fisc_rule_debt_split(fisc_check_ctx *c, const fisc_rule *r);
+int fisc_rule_debt_issue(fisc_check_ctx *c, const fisc_rule *r);
+int fisc_rule_law_reserve(fisc_check_ctx *c, const fisc_rule *r);
+int fisc_rule_law_transfer(fisc_check_ctx *c, const fisc_rule *r);
+int fisc_rule_law_deficit(fisc_check_ctx *c, const fisc_rule *r);
+int fisc_rule_phases_over(fisc_check_ctx *c, const fisc_rule *r);
+int fisc_rule_precision_unit(fisc_check_ctx *c, const fisc_rule *r);
+
+/* Implied lower level (下级 = 全辖 − 本级, transfers between them eliminated)
+** for one in/out line: fills *out and returns 1 when g (scope all) has a
+** 本级 sibling that is a balance book. Shared by the levels and years rules. */
+int ck_implied_lower(const fisc_check_ctx *c, long g_all, uint32_t line, fig *out);
+/* The in-side and out-side lines of a balance book that the level
+** consolidation works on (own revenue / expenditure and each transfer item). */
+size_t ck_consolidation_lines(const fisc_check_ctx *c, int income, uint32_t *out, size_t cap);
+/* g is a balance book: has base facts on both sides. */
+int ck_is_balance_book(const fisc_check_ctx *c, long g);
+
+#endif

@@ -1,0 +1,1192 @@
+/*
+** test_import.c — CSV and XLSX import (src/lib/import/import.c, csv.c): one
+** test per kind of problem, each checking the exact diagnostic (file, line
+** or cell, field, kind, Chinese and English wording) and that the store is
+** exactly as before — the valid rows of a failed import are not written.
+** Then what must work: Chinese headers, RFC 4180 quoting, CRLF and BOM,
+** comments, blank amounts, units, precision, aliases, regions defined in
+** the same import, and workbooks written by libxlsxwriter.
+*/
+#include "testutil.h"
+
+#include <xlsxwriter.h>
+
+#include "fisc/catalog.h"
+#include "fisc/error.h"
+#include "fisc/import.h"
+#include "fisc/store.h"
+
+/* ---- fixture: a seeded store holding 北碚区 and one fact ---------------- */
+
+typedef struct fx {
+	char *dir;
+	fisc_store *st;
+	int64_t beibei; /* region id */
+} fx;
+
+static const char *datadir(void)
+{
+	const char *d = getenv("FISC_DATADIR");
+	return d && *d ? d : FISC_DATADIR;
+}
+
+#define HDR "region,scope,year,book,phase,item,amount,unit\n"
+/* A valid row whose key is not in the store. */
+#define ROW_OK "北碚区,全区,2023,一般公共预算,执行,非税收入,140078,万元\n"
+
+static void import_ok(fisc_store *st, const char *name, const char *csv)
+{
+	fisc_diag *d = fisc_diag_new();
+	fisc_import_stats s;
+	int rc = fisc_import_csv_buffer(st, name, csv, strlen(csv), d, &s);
+	if (rc != FISC_OK) {
+		char buf[1024];
+		for (size_t i = 0; i < fisc_diag_count(d); i++) {
+			fisc_diag_format(fisc_diag_get(d, i), buf, sizeof buf);
+			print_error("%s\n", buf);
+		}
+		print_error("import: %s\n", fisc_error_message());
+	}
+	assert_int_equal(rc, FISC_OK);
+	assert_int_equal(fisc_diag_count(d), 0);
+	fisc_diag_free(d);
+}
+
+static int setup(void **state)
+{
+	fx *f = calloc(1, sizeof *f);
+	assert_non_null(f);
+	f->dir = tu_tmpdir();
+	assert_non_null(f->dir);
+	char path[512];
+	snprintf(path, sizeof path, "%s/fisc.db", f->dir);
+	assert_int_equal(fisc_store_open(path, &f->st), FISC_OK);
+	assert_int_equal(fisc_catalog_seed(f->st, datadir()), FISC_OK);
+	import_ok(f->st, "regions.csv", "code,name,level\n500109,北碚区,区\n");
+	import_ok(f->st, "prev.csv", HDR "北碚区,全区,2023,一般公共预算,执行,税收收入,160198,万元\n");
+	fisc_arena *a = fisc_arena_new();
+	fisc_region r;
+	assert_int_equal(fisc_store_region_find(f->st, "500109", a, &r), FISC_OK);
+	f->beibei = r.id;
+	fisc_arena_free(a);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fx *f = *state;
+	fisc_store_close(f->st);
+	tu_rmrf(f->dir);
+	free(f->dir);
+	free(f);
+	return 0;
+}
+
+/* ---- what the store holds ---------------------------------------------- */
+
+static int count_region(void *ud, const fisc_region *r)
+{
+	(*(long *)ud)++;
+	return 0;
+}
+
+static long region_count(fisc_store *st)
+{
+	long n = 0;
+	assert_int_equal(fisc_store_region_each(st, count_region, &n), FISC_OK);
+	return n;
+}
+
+/* A fact copied out of the store's callback. */
+typedef struct fcopy {
+	fisc_fact f;
+	char item[32], dept[64], project[64], econ[16], fund[64], source[96], note[128];
+} fcopy;
+
+typedef struct flist {
+	int n;
+	fcopy v[16];
+} flist;
+
+static int collect_fact(void *ud, const fisc_fact *f)
+{
+	flist *l = ud;
+	assert_true(l->n < 16);
+	fcopy *c = &l->v[l->n++];
+	c->f = *f;
+	snprintf(c->item, sizeof c->item, "%s", f->item);
+	snprintf(c->dept, sizeof c->dept, "%s", f->dept);
+	snprintf(c->project, sizeof c->project, "%s", f->project);
+	snprintf(c->econ, sizeof c->econ, "%s", f->econ);
+	snprintf(c->fund, sizeof c->fund, "%s", f->fund);
+	snprintf(c->source, sizeof c->source, "%s", f->source);
+	snprintf(c->note, sizeof c->note, "%s", f->note);
+	c->f.item = c->item;
+	c->f.dept = c->dept;
+	c->f.project = c->project;
+	c->f.econ = c->econ;
+	c->f.fund = c->fund;
+	c->f.source = c->source;
+	c->f.note = c->note;
+	return 0;
+}
+
+/* The facts of one year, in import order. */
+static flist *facts_of_year(fisc_store *st, int year)
+{
+	static flist l;
+	memset(&l, 0, sizeof l);
+	fisc_query q = {0};
+	q.year = year;
+	assert_int_equal(fisc_store_fact_each(st, &q, collect_fact, &l), FISC_OK);
+	return &l;
+}
+
+/* The only fact of `year` with this item. */
+static const fcopy *fact_with(fisc_store *st, int year, const char *item)
+{
+	flist *l = facts_of_year(st, year);
+	const fcopy *hit = NULL;
+	for (int i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].item, item)) {
+			assert_null(hit);
+			hit = &l->v[i];
+		}
+	if (!hit)
+		print_error("no fact %d/%s\n", year, item);
+	assert_non_null(hit);
+	return hit;
+}
+
+/* ---- running a failing import ------------------------------------------ */
+
+typedef struct snap {
+	int64_t facts;
+	long regions;
+} snap;
+
+static snap snapshot(fisc_store *st)
+{
+	snap s = {fisc_store_fact_count(st), region_count(st)};
+	return s;
+}
+
+static void print_diag(const fisc_diag *d)
+{
+	char buf[1024];
+	for (size_t i = 0; i < fisc_diag_count(d); i++) {
+		fisc_diag_format(fisc_diag_get(d, i), buf, sizeof buf);
+		print_message("  diag[%zu] %s\n", i, buf);
+	}
+}
+
+/* Check an import's outcome: FISC_EIMPORT, no stats, store unchanged. */
+static void failed_unchanged(fisc_store *st, snap before, int rc, const fisc_diag *d,
+			     const fisc_import_stats *s, int ndiag, const char *file, int line)
+{
+	if (rc != FISC_EIMPORT || (ndiag >= 0 && fisc_diag_count(d) != (size_t)ndiag))
+		print_diag(d);
+	_assert_int_equal((uintmax_t)rc, (uintmax_t)FISC_EIMPORT, file, line);
+	if (ndiag >= 0)
+		_assert_int_equal(fisc_diag_count(d), (uintmax_t)ndiag, file, line);
+	_assert_int_equal((uintmax_t)s->facts, 0, file, line);
+	_assert_int_equal((uintmax_t)s->regions, 0, file, line);
+	snap after = snapshot(st);
+	_assert_int_equal((uintmax_t)after.facts, (uintmax_t)before.facts, file, line);
+	_assert_int_equal((uintmax_t)after.regions, (uintmax_t)before.regions, file, line);
+	_assert_true(strstr(fisc_error_message(), "nothing was written") != NULL,
+		     "error message says nothing was written", file, line);
+}
+
+/* Import `csv` as NAME; it must fail with exactly `ndiag` problems (-1: any
+** number) and change nothing. Returns the diag (caller frees). */
+static fisc_diag *bad_at(fx *f, const char *name, const char *csv, size_t len, int ndiag,
+			 const char *file, int line)
+{
+	snap before = snapshot(f->st);
+	fisc_diag *d = fisc_diag_new();
+	fisc_import_stats s;
+	int rc = fisc_import_csv_buffer(f->st, name, csv, len, d, &s);
+	failed_unchanged(f->st, before, rc, d, &s, ndiag, file, line);
+	return d;
+}
+#define BAD(f, csv, ndiag) bad_at(f, "t.csv", csv, strlen(csv), ndiag, __FILE__, __LINE__)
+#define BADN(f, csv, len, ndiag) bad_at(f, "t.csv", csv, len, ndiag, __FILE__, __LINE__)
+
+static void str_or_null(const char *got, const char *want, const char *what,
+			const char *file, int line)
+{
+	if (!want) {
+		if (got)
+			print_error("%s: expected NULL, got '%s'\n", what, got);
+		_assert_true(got == NULL, what, file, line);
+	} else {
+		if (!got)
+			print_error("%s: expected '%s', got NULL\n", what, want);
+		_assert_true(got != NULL, what, file, line);
+		_assert_string_equal(got, want, file, line);
+	}
+}
+
+static void diag_is_at(const fisc_diag *d, size_t i, const char *dfile, long dline,
+		       const char *cell, const char *field, int kind, const char *zh,
+		       const char *en, const char *file, int line)
+{
+	const fisc_diag_entry *e = fisc_diag_get(d, i);
+	if (!e)
+		print_diag(d);
+	_assert_true(e != NULL, "diag entry exists", file, line);
+	if (e->kind != kind || e->line != dline)
+		print_diag(d);
+	_assert_string_equal(e->file, dfile, file, line);
+	_assert_int_equal((uintmax_t)e->line, (uintmax_t)dline, file, line);
+	str_or_null(e->cell, cell, "cell", file, line);
+	str_or_null(e->field, field, "field", file, line);
+	_assert_string_equal(fisc_diag_kind_code(e->kind), fisc_diag_kind_code(kind), file,
+			     line);
+	_assert_string_equal(e->msg_zh, zh, file, line);
+	_assert_string_equal(e->msg_en, en, file, line);
+}
+#define DIAG_IS(d, i, dfile, dline, cell, field, kind, zh, en) \
+	diag_is_at(d, i, dfile, dline, cell, field, kind, zh, en, __FILE__, __LINE__)
+
+/* ---- one test per kind of problem -------------------------------------- */
+
+static void err_bad_utf8(void **state)
+{
+	fx *f = *state;
+	fisc_diag *d = BAD(f, HDR ROW_OK "北碚区,全区,2023,一般公共预算,执行,\xFF\xFE,1,万元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, NULL, FISC_DIAG_BAD_UTF8,
+		"不是有效的 UTF-8 文本（请以 UTF-8 编码保存文件）",
+		"not valid UTF-8 (save the file as UTF-8)");
+	fisc_diag_free(d);
+
+	/* An overlong encoding and a UTF-16 surrogate are not UTF-8 either;
+	** each bad line is named and reading goes on. */
+	d = BAD(f, HDR "北碚区,全区,2023,gpb,execution,上级补助收入,1,万元\n"
+		       "北碚区,全区,2023,gpb,execution,\xC0\xAF,1,万元\n"
+		       "北碚区,全区,2023,gpb,execution,\xED\xA0\x80,1,万元\n" ROW_OK, 2);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, NULL, FISC_DIAG_BAD_UTF8,
+		"不是有效的 UTF-8 文本（请以 UTF-8 编码保存文件）",
+		"not valid UTF-8 (save the file as UTF-8)");
+	DIAG_IS(d, 1, "t.csv", 4, NULL, NULL, FISC_DIAG_BAD_UTF8,
+		"不是有效的 UTF-8 文本（请以 UTF-8 编码保存文件）",
+		"not valid UTF-8 (save the file as UTF-8)");
+	fisc_diag_free(d);
+
+	/* GBK text (a common mis-save). */
+	d = BAD(f, HDR ROW_OK "\xB1\xB1\xEB\xB9\xC7\xF8,all,2023,gpb,execution,205,1,万元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, NULL, FISC_DIAG_BAD_UTF8,
+		"不是有效的 UTF-8 文本（请以 UTF-8 编码保存文件）",
+		"not valid UTF-8 (save the file as UTF-8)");
+	fisc_diag_free(d);
+}
+
+static void err_bad_csv_unterminated(void **state)
+{
+	fx *f = *state;
+	fisc_diag *d = BAD(f, HDR ROW_OK
+			   "北碚区,全区,2023,一般公共预算,执行,\"上级补助收入,100,万元\n"
+			   "北碚区,全区,2023,一般公共预算,执行,调入资金,100,万元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, NULL, FISC_DIAG_BAD_CSV, "引号未闭合",
+		"unterminated quoted field");
+	fisc_diag_free(d);
+}
+
+static void err_bad_csv_stray_quote(void **state)
+{
+	fx *f = *state;
+	/* A quote inside an unquoted field; the next line is read normally. */
+	fisc_diag *d = BAD(f, HDR ROW_OK
+			   "北碚区,全区,2023,一般公共预算,执行,上级\"补助\"收入,100,万元\n"
+			   "北碚区,全区,2023,一般公共预算,执行,调入资金,100,万元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, NULL, FISC_DIAG_BAD_CSV, "未加引号的字段中出现引号",
+		"quote inside an unquoted field");
+	fisc_diag_free(d);
+
+	/* Text after a closing quote. */
+	d = BAD(f, HDR ROW_OK
+		       "北碚区,全区,2023,一般公共预算,执行,\"上级补助\"收入,100,万元\n"
+		       "北碚区,全区,2023,一般公共预算,执行,调入资金,100,万元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, NULL, FISC_DIAG_BAD_CSV, "闭合引号后有多余字符",
+		"characters after a closing quote");
+	fisc_diag_free(d);
+}
+
+static void err_missing_column(void **state)
+{
+	fx *f = *state;
+	/* No item column, header only. */
+	fisc_diag *d = BAD(f, "region,scope,year,book,phase,amount,unit\n", 1);
+	DIAG_IS(d, 0, "t.csv", 1, NULL, "item", FISC_DIAG_MISSING_COLUMN,
+		"缺少必需的列「item」", "required column 'item' is missing");
+	fisc_diag_free(d);
+
+	/* …and with a data row: the header is the first problem named. */
+	d = BAD(f, "region,scope,year,book,phase,amount,unit\n"
+		   "北碚区,全区,2023,一般公共预算,执行,140078,万元\n", -1);
+	DIAG_IS(d, 0, "t.csv", 1, NULL, "item", FISC_DIAG_MISSING_COLUMN,
+		"缺少必需的列「item」", "required column 'item' is missing");
+	fisc_diag_free(d);
+
+	/* Two required columns missing: both named, in column order. */
+	d = BAD(f, "地区,口径,预算,科目,金额\n", 2);
+	DIAG_IS(d, 0, "t.csv", 1, NULL, "year", FISC_DIAG_MISSING_COLUMN,
+		"缺少必需的列「year」", "required column 'year' is missing");
+	DIAG_IS(d, 1, "t.csv", 1, NULL, "phase", FISC_DIAG_MISSING_COLUMN,
+		"缺少必需的列「phase」", "required column 'phase' is missing");
+	fisc_diag_free(d);
+
+	/* No amount column: neither a facts table nor a regions table. */
+	d = BAD(f, "region,scope,year,book,phase,item,unit\n"
+		   "北碚区,全区,2023,一般公共预算,执行,非税收入,万元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 1, NULL, NULL, FISC_DIAG_MISSING_COLUMN,
+		"表头既没有「amount/金额」列（事实表），也没有「code,name」列（地区表）",
+		"the header has neither an 'amount' column (facts) nor 'code,name' (regions)");
+	fisc_diag_free(d);
+
+	/* A regions table without its code column. */
+	d = BAD(f, "name,level\n綦江区,区\n", -1);
+	DIAG_IS(d, 0, "t.csv", 1, NULL, "code", FISC_DIAG_MISSING_COLUMN,
+		"缺少必需的列「code」", "required column 'code' is missing");
+	fisc_diag_free(d);
+}
+
+static void err_unknown_column(void **state)
+{
+	fx *f = *state;
+	fisc_diag *d = BAD(f, "region,scope,year,book,phase,item,amount,unit,colour\n"
+			      "北碚区,全区,2023,一般公共预算,执行,非税收入,140078,万元,red\n", 1);
+	DIAG_IS(d, 0, "t.csv", 1, NULL, "colour", FISC_DIAG_UNKNOWN_COLUMN,
+		"未知的列名「colour」", "unknown column 'colour'");
+	fisc_diag_free(d);
+
+	/* The same column twice (English and Chinese names). */
+	d = BAD(f, "region,scope,year,book,phase,item,amount,unit,金额\n"
+		   "北碚区,全区,2023,一般公共预算,执行,非税收入,140078,万元,1\n", 1);
+	DIAG_IS(d, 0, "t.csv", 1, NULL, "amount", FISC_DIAG_UNKNOWN_COLUMN,
+		"列「amount」出现了两次", "column 'amount' appears twice");
+	fisc_diag_free(d);
+
+	/* In a regions table. */
+	d = BAD(f, "code,name,population\n500110,綦江区,800000\n", 1);
+	DIAG_IS(d, 0, "t.csv", 1, NULL, "population", FISC_DIAG_UNKNOWN_COLUMN,
+		"未知的列名「population」", "unknown column 'population'");
+	fisc_diag_free(d);
+}
+
+static void err_missing_field(void **state)
+{
+	fx *f = *state;
+	fisc_diag *d = BAD(f, HDR ROW_OK ",全区,2023,一般公共预算,执行,上级补助收入,100,万元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, "region", FISC_DIAG_MISSING_FIELD, "地区为空",
+		"region is empty");
+	fisc_diag_free(d);
+
+	d = BAD(f, HDR ROW_OK "北碚区,全区, ,一般公共预算,执行,上级补助收入,100,万元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, "year", FISC_DIAG_MISSING_FIELD, "年度为空",
+		"year is empty");
+	fisc_diag_free(d);
+
+	d = BAD(f, HDR ROW_OK "北碚区,,2023,一般公共预算,执行,上级补助收入,100,万元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, "scope", FISC_DIAG_MISSING_FIELD, "口径为空",
+		"scope is empty");
+	fisc_diag_free(d);
+
+	d = BAD(f, HDR ROW_OK "北碚区,全区,2023,一般公共预算,执行,,100,万元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, "item", FISC_DIAG_MISSING_FIELD, "科目为空",
+		"item is empty");
+	fisc_diag_free(d);
+
+	/* A short row: the missing cells are empty. */
+	d = BAD(f, HDR ROW_OK "北碚区,全区,2023,一般公共预算\n", 2);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, "phase", FISC_DIAG_MISSING_FIELD, "阶段为空",
+		"phase is empty");
+	DIAG_IS(d, 1, "t.csv", 3, NULL, "item", FISC_DIAG_MISSING_FIELD, "科目为空",
+		"item is empty");
+	fisc_diag_free(d);
+
+	/* Regions: empty code, empty name. */
+	d = BAD(f, "code,name\n500110,綦江区\n,万盛区\n500111,\n", 2);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, "code", FISC_DIAG_MISSING_FIELD, "地区代码为空",
+		"region code is empty");
+	DIAG_IS(d, 1, "t.csv", 4, NULL, "name", FISC_DIAG_MISSING_FIELD, "地区名称为空",
+		"region name is empty");
+	fisc_diag_free(d);
+}
+
+static void err_bad_value(void **state)
+{
+	fx *f = *state;
+	fisc_diag *d = BAD(f, HDR ROW_OK "北碚区,全世界,2023,一般公共预算,执行,上级补助收入,100,万元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, "scope", FISC_DIAG_BAD_VALUE,
+		"无法识别的口径「全世界」", "unknown scope '全世界'");
+	fisc_diag_free(d);
+
+	d = BAD(f, HDR ROW_OK "北碚区,全区,2023,私人预算,执行,上级补助收入,100,万元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, "book", FISC_DIAG_BAD_VALUE,
+		"无法识别的预算类别「私人预算」", "unknown book '私人预算'");
+	fisc_diag_free(d);
+
+	d = BAD(f, HDR ROW_OK "北碚区,全区,2023,一般公共预算,中期,上级补助收入,100,万元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, "phase", FISC_DIAG_BAD_VALUE,
+		"无法识别的阶段「中期」", "unknown phase '中期'");
+	fisc_diag_free(d);
+
+	d = BAD(f, HDR ROW_OK "北碚区,全区,20x4,一般公共预算,执行,上级补助收入,100,万元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, "year", FISC_DIAG_BAD_VALUE,
+		"年度「20x4」无效（应为 1949–2200 的四位数）",
+		"bad year '20x4' (a four-digit year 1949–2200)");
+	fisc_diag_free(d);
+
+	d = BAD(f, HDR ROW_OK "北碚区,全区,1800,一般公共预算,执行,上级补助收入,100,万元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, "year", FISC_DIAG_BAD_VALUE,
+		"年度「1800」无效（应为 1949–2200 的四位数）",
+		"bad year '1800' (a four-digit year 1949–2200)");
+	fisc_diag_free(d);
+
+	d = BAD(f, "region,scope,year,book,phase,item,amount,unit,kind\n"
+		   "北碚区,全区,2023,一般公共预算,执行,非税收入,140078,万元,\n"
+		   "北碚区,全区,2023,一般公共预算,执行,上级补助收入,100,万元,maybe\n", 1);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, "kind", FISC_DIAG_BAD_VALUE,
+		"无法识别的类型「maybe」（应为 base 或 stated）",
+		"unknown kind 'maybe' (base or stated)");
+	fisc_diag_free(d);
+
+	d = BAD(f, "region,scope,year,book,phase,item,amount,unit,source,precision\n"
+		   "北碚区,全区,2023,一般公共预算,执行,上级补助收入,100,万元,a.txt:1,roughly\n", 1);
+	DIAG_IS(d, 0, "t.csv", 2, NULL, "precision", FISC_DIAG_BAD_VALUE,
+		"无法识别的精度「roughly」（written 或 exact）",
+		"unknown precision 'roughly' (written or exact)");
+	fisc_diag_free(d);
+
+	/* An unknown unit word (the amount carries its own unit here). */
+	d = BAD(f, HDR ROW_OK "北碚区,全区,2023,一般公共预算,执行,上级补助收入,100万元,千元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, "unit", FISC_DIAG_BAD_VALUE,
+		"无法识别的单位「千元」（元、万元或亿元）", "unknown unit '千元' (元, 万元 or 亿元)");
+	fisc_diag_free(d);
+}
+
+static void err_bad_amount(void **state)
+{
+	fx *f = *state;
+	fisc_diag *d = BAD(f, HDR ROW_OK "北碚区,全区,2023,一般公共预算,执行,上级补助收入,\"12,3a\",万元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, "amount", FISC_DIAG_BAD_AMOUNT,
+		"无法解析金额「12,3a」", "cannot parse amount '12,3a'");
+	fisc_diag_free(d);
+
+	d = BAD(f, HDR ROW_OK "北碚区,全区,2023,一般公共预算,执行,上级补助收入,\"1,23\",万元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, "amount", FISC_DIAG_BAD_AMOUNT,
+		"千位分隔符位置不对「1,23」", "misplaced thousands separator '1,23'");
+	fisc_diag_free(d);
+
+	d = BAD(f, HDR ROW_OK "北碚区,全区,2023,一般公共预算,执行,上级补助收入,1.234,元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, "amount", FISC_DIAG_BAD_AMOUNT,
+		"小数位数超过分的精度「1.234」", "more decimals than a fen can hold '1.234'");
+	fisc_diag_free(d);
+
+	d = BAD(f, HDR ROW_OK "北碚区,全区,2023,一般公共预算,执行,上级补助收入,99999999999999999999,万元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, "amount", FISC_DIAG_BAD_AMOUNT,
+		"金额超出范围「99999999999999999999」",
+		"amount out of range '99999999999999999999'");
+	fisc_diag_free(d);
+}
+
+/*
+** The amount's message is split into its Chinese and English halves; an
+** amount whose own text contains " / " must not move the split.
+*/
+static void err_bad_amount_with_slash(void **state)
+{
+	fx *f = *state;
+	fisc_diag *d = BAD(f, HDR ROW_OK "北碚区,全区,2023,一般公共预算,执行,上级补助收入,100 / 200,万元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, "amount", FISC_DIAG_BAD_AMOUNT,
+		"无法解析金额「100 / 200」", "cannot parse amount '100 / 200'");
+	fisc_diag_free(d);
+}
+
+/* An unparsable amount is a bad amount whatever its text says. */
+static void err_bad_amount_text_says_no_unit(void **state)
+{
+	fx *f = *state;
+	fisc_diag *d = BAD(f, HDR ROW_OK "北碚区,全区,2023,一般公共预算,执行,上级补助收入,no unit,万元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, "amount", FISC_DIAG_BAD_AMOUNT,
+		"无法解析金额「no unit」", "cannot parse amount 'no unit'");
+	fisc_diag_free(d);
+}
+
+static void err_missing_unit(void **state)
+{
+	fx *f = *state;
+	/* No unit column: an amount with its own unit is fine, one without is not. */
+	fisc_diag *d = BAD(f, "region,scope,year,book,phase,item,amount\n"
+			      "北碚区,全区,2023,一般公共预算,执行,非税收入,140078万元\n"
+			      "北碚区,全区,2023,一般公共预算,执行,上级补助收入,100\n", 1);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, "amount", FISC_DIAG_MISSING_UNIT,
+		"金额缺少单位（元、万元或亿元）「100」", "amount has no unit (元, 万元 or 亿元) '100'");
+	fisc_diag_free(d);
+
+	/* A unit column whose cell is empty. */
+	d = BAD(f, HDR ROW_OK "北碚区,全区,2023,一般公共预算,执行,上级补助收入,3658.95,\n", 1);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, "amount", FISC_DIAG_MISSING_UNIT,
+		"金额缺少单位（元、万元或亿元）「3658.95」",
+		"amount has no unit (元, 万元 or 亿元) '3658.95'");
+	fisc_diag_free(d);
+}
+
+static void err_unknown_item(void **state)
+{
+	fx *f = *state;
+	fisc_diag *d = BAD(f, HDR ROW_OK "北碚区,全区,2023,一般公共预算,执行,不存在的科目,100,万元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, "item", FISC_DIAG_UNKNOWN_ITEM,
+		"未知科目「不存在的科目」（2024 年版科目目录、平衡表行和别名表中都没有）",
+		"unknown item '不存在的科目' (not in the 2024 catalogue, the balance lines or the aliases)");
+	fisc_diag_free(d);
+
+	/* A book-limited alias in another book is unknown there. */
+	d = BAD(f, HDR ROW_OK "北碚区,全区,2023,政府性基金预算,执行,一般债务限额,100,万元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, "item", FISC_DIAG_UNKNOWN_ITEM,
+		"未知科目「一般债务限额」（2024 年版科目目录、平衡表行和别名表中都没有）",
+		"unknown item '一般债务限额' (not in the 2024 catalogue, the balance lines or the aliases)");
+	fisc_diag_free(d);
+
+	/* An economic code that is not an economic classification code. */
+	d = BAD(f, "region,scope,year,book,phase,item,amount,unit,economic\n"
+		   "北碚区,全区,2023,一般公共预算,执行,非税收入,140078,万元,30101\n"
+		   "北碚区,全区,2023,一般公共预算,执行,上级补助收入,100,万元,205\n"
+		   "北碚区,全区,2023,一般公共预算,执行,调入资金,100,万元,399999\n", 2);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, "economic", FISC_DIAG_UNKNOWN_ITEM,
+		"未知的经济分类代码「205」", "unknown economic classification code '205'");
+	DIAG_IS(d, 1, "t.csv", 4, NULL, "economic", FISC_DIAG_UNKNOWN_ITEM,
+		"未知的经济分类代码「399999」", "unknown economic classification code '399999'");
+	fisc_diag_free(d);
+}
+
+static void err_unknown_region(void **state)
+{
+	fx *f = *state;
+	fisc_diag *d = BAD(f, HDR ROW_OK "沙坪坝区,全区,2023,一般公共预算,执行,上级补助收入,100,万元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, "region", FISC_DIAG_UNKNOWN_REGION,
+		"未知地区「沙坪坝区」（请先导入地区表）",
+		"unknown region '沙坪坝区' (import a regions file first)");
+	fisc_diag_free(d);
+
+	/* A region's parent must exist. */
+	d = BAD(f, "code,name,parent\n500110,綦江区,500109\n500106,沙坪坝区,500000\n", 1);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, "parent", FISC_DIAG_UNKNOWN_REGION,
+		"上级地区「500000」不存在（需先导入）",
+		"parent region '500000' does not exist (import it first)");
+	fisc_diag_free(d);
+}
+
+static void err_duplicate_fact_in_import(void **state)
+{
+	fx *f = *state;
+	fisc_diag *d = BAD(f, HDR ROW_OK
+			   "北碚区,全区,2023,一般公共预算,执行,上级补助收入,100,万元\n"
+			   "北碚区,全区,2023,一般公共预算,执行,非税收入,140079,万元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 4, NULL, "item", FISC_DIAG_DUPLICATE_FACT,
+		"重复的事实：与 t.csv:2 的地区、口径、年度、预算、阶段、科目和明细都相同",
+		"duplicate fact: same region, scope, year, book, phase, item and detail as t.csv:2");
+	fisc_diag_free(d);
+
+	/* Two spellings of one item, the region by name and by code. */
+	d = BAD(f, HDR
+		"北碚区,全区,2023,一般公共预算,执行,上年结转,100,万元\n"
+		"# a comment\n"
+		"500109,全区,2023,gpb,execution,上年结余收入,100,万元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 4, NULL, "item", FISC_DIAG_DUPLICATE_FACT,
+		"重复的事实：与 t.csv:2 的地区、口径、年度、预算、阶段、科目和明细都相同",
+		"duplicate fact: same region, scope, year, book, phase, item and detail as t.csv:2");
+	fisc_diag_free(d);
+}
+
+static void err_duplicate_fact_in_store(void **state)
+{
+	fx *f = *state;
+	/* 税收收入 2023 was imported by prev.csv in setup. */
+	fisc_diag *d = BAD(f, HDR ROW_OK "北碚区,全区,2023,一般公共预算,执行,税收收入,160198,万元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, "item", FISC_DIAG_DUPLICATE_FACT,
+		"重复的事实：数据库中已有相同键的事实",
+		"duplicate fact: the store already holds a fact with the same key");
+	fisc_diag_free(d);
+
+	/* Another spelling (the line id, via 全区 = all) is the same key. */
+	d = BAD(f, HDR "500109,all,2023,gpb,execution,tax,1,亿元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 2, NULL, "item", FISC_DIAG_DUPLICATE_FACT,
+		"重复的事实：数据库中已有相同键的事实",
+		"duplicate fact: the store already holds a fact with the same key");
+	fisc_diag_free(d);
+}
+
+static void err_duplicate_region(void **state)
+{
+	fx *f = *state;
+	fisc_diag *d = BAD(f, "code,name,level\n500110,綦江区,区\n500109,北培区,区\n", 1);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, "code",
+		FISC_DIAG_DUPLICATE_REGION, "地区代码「500109」已存在，但名称或属性不同",
+		"region code '500109' exists with a different name or attributes");
+	fisc_diag_free(d);
+
+	/* Within one import. */
+	d = BAD(f, "code,name\n500110,綦江区\n500110,万盛区\n", 1);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, "code", FISC_DIAG_DUPLICATE_REGION,
+		"地区代码「500110」已存在，但名称或属性不同",
+		"region code '500110' exists with a different name or attributes");
+	fisc_diag_free(d);
+
+	/* Same name, another level. */
+	d = BAD(f, "code,name,level\n500109,北碚区,县\n", 1);
+	DIAG_IS(d, 0, "t.csv", 2, NULL, "code", FISC_DIAG_DUPLICATE_REGION,
+		"地区代码「500109」已存在，但名称或属性不同",
+		"region code '500109' exists with a different name or attributes");
+	fisc_diag_free(d);
+
+	/* The same region with the same attributes is a no-op, not an error. */
+	snap before = snapshot(f->st);
+	fisc_diag *ok = fisc_diag_new();
+	fisc_import_stats s;
+	const char *csv = "区划代码,名称,级别\n500109,北碚区,区\n";
+	assert_int_equal(fisc_import_csv_buffer(f->st, "same.csv", csv, strlen(csv), ok, &s),
+			 FISC_OK);
+	assert_int_equal(fisc_diag_count(ok), 0);
+	assert_int_equal(snapshot(f->st).regions, before.regions);
+	fisc_diag_free(ok);
+}
+
+static void err_io(void **state)
+{
+	fx *f = *state;
+	char *good = tu_write(f->dir, "good.csv", HDR ROW_OK);
+	char missing[600];
+	snprintf(missing, sizeof missing, "%s/missing.csv", f->dir);
+	const char *paths[] = {good, missing};
+	snap before = snapshot(f->st);
+	fisc_diag *d = fisc_diag_new();
+	fisc_import_stats s;
+	int rc = fisc_import_files(f->st, paths, 2, d, &s);
+	failed_unchanged(f->st, before, rc, d, &s, 1, __FILE__, __LINE__);
+	DIAG_IS(d, 0, missing, 0, NULL, NULL, FISC_DIAG_IO, "无法读取文件",
+		"cannot read the file: No such file or directory");
+	fisc_diag_free(d);
+
+	/* A directory is not a readable file either. */
+	const char *dirpath[] = {good, f->dir};
+	d = fisc_diag_new();
+	rc = fisc_import_files(f->st, dirpath, 2, d, &s);
+	failed_unchanged(f->st, before, rc, d, &s, 1, __FILE__, __LINE__);
+	assert_int_equal(fisc_diag_get(d, 0)->kind, FISC_DIAG_IO);
+	assert_string_equal(fisc_diag_get(d, 0)->file, f->dir);
+	fisc_diag_free(d);
+	free(good);
+}
+
+static void err_too_many(void **state)
+{
+	fx *f = *state;
+	size_t cap = 64 * 1024, n = 0;
+	char *csv = malloc(cap);
+	n += (size_t)snprintf(csv + n, cap - n, "%s", HDR);
+	for (int i = 0; i < 150; i++)
+		n += (size_t)snprintf(csv + n, cap - n,
+				      "北碚区,全区,2023,一般公共预算,执行,没有%d,1,万元\n", i);
+	fisc_diag *d = BADN(f, csv, n, 101);
+	for (size_t i = 0; i < 100; i++) {
+		const fisc_diag_entry *e = fisc_diag_get(d, i);
+		assert_int_equal(e->kind, FISC_DIAG_UNKNOWN_ITEM);
+		assert_int_equal(e->line, (long)i + 2);
+	}
+	DIAG_IS(d, 100, "t.csv", 0, NULL, NULL, FISC_DIAG_TOO_MANY, "错误过多，其余未列出",
+		"too many errors; the rest are not listed");
+	fisc_diag_free(d);
+
+	/* Exactly 100 problems: all listed, no marker. */
+	n = (size_t)snprintf(csv, cap, "%s", HDR);
+	for (int i = 0; i < 100; i++)
+		n += (size_t)snprintf(csv + n, cap - n,
+				      "北碚区,全区,2023,一般公共预算,执行,没有%d,1,万元\n", i);
+	d = BADN(f, csv, n, 100);
+	assert_int_equal(fisc_diag_get(d, 99)->kind, FISC_DIAG_UNKNOWN_ITEM);
+	fisc_diag_free(d);
+	free(csv);
+}
+
+/* ---- what must work ---------------------------------------------------- */
+
+static fisc_import_stats good_at(fx *f, const char *name, const char *csv, size_t len,
+				 const char *file, int line)
+{
+	fisc_diag *d = fisc_diag_new();
+	fisc_import_stats s;
+	int rc = fisc_import_csv_buffer(f->st, name, csv, len, d, &s);
+	if (rc != FISC_OK) {
+		print_diag(d);
+		print_error("import: %s\n", fisc_error_message());
+	}
+	_assert_int_equal((uintmax_t)rc, FISC_OK, file, line);
+	_assert_int_equal(fisc_diag_count(d), 0, file, line);
+	fisc_diag_free(d);
+	return s;
+}
+#define GOOD(f, csv) good_at(f, "t.csv", csv, strlen(csv), __FILE__, __LINE__)
+#define GOODN(f, csv, len) good_at(f, "t.csv", csv, len, __FILE__, __LINE__)
+
+static void ok_chinese_headers(void **state)
+{
+	fx *f = *state;
+	int64_t before = fisc_store_fact_count(f->st);
+	fisc_import_stats s = GOOD(f, "地区,口径,年度,预算,阶段,科目,金额,单位\n"
+				      "北碚区,全区,2024,一般公共预算,预算数,非税收入,140078,万元\n"
+				      "北碚区,区级,2024,政府性基金预算,执行数,上级补助收入,3658.95,万元\n");
+	assert_int_equal(s.facts, 2);
+	assert_int_equal(s.files, 1);
+	assert_int_equal(fisc_store_fact_count(f->st), before + 2);
+
+	const fcopy *c = fact_with(f->st, 2024, "nontax");
+	assert_int_equal(c->f.region, f->beibei);
+	assert_int_equal(c->f.year, 2024);
+	assert_int_equal(c->f.scope, FISC_SCOPE_ALL);
+	assert_int_equal(c->f.book, FISC_BOOK_GPB);
+	assert_int_equal(c->f.phase, FISC_PHASE_BUDGET);
+	assert_int_equal(c->f.kind, FISC_FACT_BASE);
+	assert_int_equal(c->f.has_amount, 1);
+	assert_int_equal(c->f.amount.fen, 140078000000LL);
+	assert_int_equal(c->f.amount.unit, FISC_UNIT_WAN);
+	assert_int_equal(c->f.amount.decimals, 0);
+	assert_int_equal(c->f.amount.ulp, 1); /* exact: no source */
+	assert_string_equal(c->dept, "");
+	assert_string_equal(c->source, "");
+
+	c = fact_with(f->st, 2024, "upper_subsidy");
+	assert_int_equal(c->f.scope, FISC_SCOPE_SELF);
+	assert_int_equal(c->f.book, FISC_BOOK_GFB);
+	assert_int_equal(c->f.phase, FISC_PHASE_EXECUTION);
+	assert_int_equal(c->f.amount.fen, 3658950000LL);
+	assert_int_equal(c->f.amount.decimals, 2);
+
+	/* The other spellings of the columns, and every optional column. */
+	s = GOOD(f, "区划,级次,年份,账本,阶段,科目名称,金额,金额单位,类型,部门,项目,经济分类,"
+		    "资金来源,精度,来源,备注\n"
+		    "北碚区,全区,2025,gpb,adjusted,教育支出,１２，３４５,万元,表述,教委,"
+		    "学前补助,30101,超收收入,written,003.txt:12,说明\n");
+	assert_int_equal(s.facts, 1);
+	c = fact_with(f->st, 2025, "205");
+	assert_int_equal(c->f.phase, FISC_PHASE_ADJUSTED);
+	assert_int_equal(c->f.kind, FISC_FACT_STATED);
+	assert_int_equal(c->f.amount.fen, 12345000000LL);
+	assert_int_equal(c->f.amount.ulp, 1000000);
+	assert_string_equal(c->dept, "教委");
+	assert_string_equal(c->project, "学前补助");
+	assert_string_equal(c->econ, "30101");
+	assert_string_equal(c->fund, "超收收入");
+	assert_string_equal(c->source, "003.txt:12");
+	assert_string_equal(c->note, "说明");
+}
+
+#define QHDR "region,scope,year,book,phase,item,amount,unit,note\n"
+#define QROWS                                                                   \
+	"北碚区,全区,2024,gpb,execution,非税收入,\"1,234\",万元,\"第一行\n"      \
+	"第二行, 有逗号\n"                                                        \
+	"# 不是注释\"\n"                                                          \
+	"北碚区,全区,2024,gpb,execution,\"上级补助收入\",100,万元,\"他说\"\"好\"\"\"\n"
+
+static void ok_quoted_fields(void **state)
+{
+	fx *f = *state;
+	fisc_import_stats s = GOOD(f, QHDR QROWS);
+	assert_int_equal(s.facts, 2);
+	const fcopy *c = fact_with(f->st, 2024, "nontax");
+	assert_int_equal(c->f.amount.fen, 1234000000LL);
+	assert_string_equal(c->note, "第一行\n第二行, 有逗号\n# 不是注释");
+	c = fact_with(f->st, 2024, "upper_subsidy");
+	assert_string_equal(c->note, "他说\"好\"");
+}
+
+static void quoted_fields_keep_line_numbers(void **state)
+{
+	fx *f = *state;
+	/* QROWS spans lines 2–5; the next record starts on line 6. */
+	fisc_diag *d = BAD(f, QHDR QROWS
+			   "北碚区,全区,2024,gpb,execution,没有这个,1,万元,\n"
+			   "北碚区,全区,2024,gpb,execution,\"多行\n名称\",1,万元,\n"
+			   "北碚区,全区,2024,gpb,execution,也没有,1,万元,\n", 3);
+	DIAG_IS(d, 0, "t.csv", 6, NULL, "item", FISC_DIAG_UNKNOWN_ITEM,
+		"未知科目「没有这个」（2024 年版科目目录、平衡表行和别名表中都没有）",
+		"unknown item '没有这个' (not in the 2024 catalogue, the balance lines or the aliases)");
+	DIAG_IS(d, 1, "t.csv", 7, NULL, "item", FISC_DIAG_UNKNOWN_ITEM,
+		"未知科目「多行\n名称」（2024 年版科目目录、平衡表行和别名表中都没有）",
+		"unknown item '多行\n名称' (not in the 2024 catalogue, the balance lines or the aliases)");
+	DIAG_IS(d, 2, "t.csv", 9, NULL, "item", FISC_DIAG_UNKNOWN_ITEM,
+		"未知科目「也没有」（2024 年版科目目录、平衡表行和别名表中都没有）",
+		"unknown item '也没有' (not in the 2024 catalogue, the balance lines or the aliases)");
+	fisc_diag_free(d);
+}
+
+static void ok_crlf_and_bom(void **state)
+{
+	fx *f = *state;
+	const char *csv = "\xEF\xBB\xBFregion,scope,year,book,phase,item,amount,unit,note\r\n"
+			  "北碚区,全区,2024,gpb,execution,非税收入,140078,万元,\"a\r\nb\"\r\n"
+			  "北碚区,全区,2024,gpb,execution,上级补助收入,100,万元,plain\r\n";
+	fisc_import_stats s = GOOD(f, csv);
+	assert_int_equal(s.facts, 2);
+	const fcopy *c = fact_with(f->st, 2024, "nontax");
+	assert_string_equal(c->note, "a\r\nb"); /* quoted content is kept as is */
+	c = fact_with(f->st, 2024, "upper_subsidy");
+	assert_string_equal(c->note, "plain"); /* no stray \r */
+}
+
+static void crlf_line_numbers(void **state)
+{
+	fx *f = *state;
+	fisc_diag *d = BAD(f, "\xEF\xBB\xBF" "region,scope,year,book,phase,item,amount,unit\r\n"
+			      "# comment\r\n"
+			      "\r\n"
+			      "北碚区,全区,2024,gpb,execution,\"非税\r\n收入\",1,万元\r\n"
+			      "北碚区,全区,2024,gpb,execution,没有,1,万元\r\n", 1);
+	/* Lines 4–5 hold one record (非税收入, white space ignored in names);
+	** the next record starts on line 6. */
+	DIAG_IS(d, 0, "t.csv", 6, NULL, "item", FISC_DIAG_UNKNOWN_ITEM,
+		"未知科目「没有」（2024 年版科目目录、平衡表行和别名表中都没有）",
+		"unknown item '没有' (not in the 2024 catalogue, the balance lines or the aliases)");
+	fisc_diag_free(d);
+}
+
+static void ok_comments_and_blank_lines(void **state)
+{
+	fx *f = *state;
+	fisc_import_stats s = GOOD(f, "# facts from report 003\n"
+				      "\n" HDR "# 一般公共预算\n"
+				      "\n"
+				      "北碚区,全区,2024,gpb,execution,非税收入,140078,万元\n"
+				      "#北碚区,全区,2024,gpb,execution,不存在,1,万元\n"
+				      "\n");
+	assert_int_equal(s.facts, 1);
+	assert_int_equal(facts_of_year(f->st, 2024)->n, 1);
+
+	/* Line numbers count comments and blank lines. */
+	fisc_diag *d = BAD(f, "# c\n\n" HDR "# c\n\n北碚区,全区,2025,gpb,execution,没有,1,万元\n", 1);
+	assert_int_equal(fisc_diag_get(d, 0)->line, 6);
+	fisc_diag_free(d);
+}
+
+static void ok_blank_amount(void **state)
+{
+	fx *f = *state;
+	fisc_import_stats s = GOOD(f, HDR
+				   "北碚区,全区,2024,gpb,execution,非税收入,,亿元\n"
+				   "北碚区,全区,2024,gpb,execution,上级补助收入,  ,\n");
+	assert_int_equal(s.facts, 2);
+	const fcopy *c = fact_with(f->st, 2024, "nontax");
+	assert_int_equal(c->f.has_amount, 0);
+	assert_int_equal(c->f.amount.fen, 0);
+	assert_int_equal(c->f.amount.unit, FISC_UNIT_YI);
+	assert_int_equal(c->f.amount.ulp, 1);
+	c = fact_with(f->st, 2024, "upper_subsidy");
+	assert_int_equal(c->f.has_amount, 0);
+	assert_int_equal(c->f.amount.unit, FISC_UNIT_WAN);
+
+	/* No unit column at all: a blank amount needs none. */
+	s = GOOD(f, "region,scope,year,book,phase,item,amount\n"
+		    "北碚区,全区,2025,gpb,execution,非税收入,\n");
+	assert_int_equal(s.facts, 1);
+	assert_int_equal(fact_with(f->st, 2025, "nontax")->f.has_amount, 0);
+	/* A zero is an amount. */
+	s = GOOD(f, HDR "北碚区,全区,2026,gpb,execution,非税收入,0,万元\n");
+	assert_int_equal(fact_with(f->st, 2026, "nontax")->f.has_amount, 1);
+}
+
+static void ok_amount_unit_overrides_column(void **state)
+{
+	fx *f = *state;
+	GOOD(f, HDR "北碚区,全区,2024,gpb,execution,非税收入,38.19亿元,万元\n"
+		    "北碚区,全区,2024,gpb,execution,上级补助收入,2.29 元,亿元\n"
+		    "北碚区,全区,2024,gpb,execution,调入资金,(4.3),亿元\n");
+	const fcopy *c = fact_with(f->st, 2024, "nontax");
+	assert_int_equal(c->f.amount.fen, 381900000000LL);
+	assert_int_equal(c->f.amount.unit, FISC_UNIT_YI);
+	assert_int_equal(c->f.amount.decimals, 2);
+	c = fact_with(f->st, 2024, "upper_subsidy");
+	assert_int_equal(c->f.amount.fen, 229);
+	assert_int_equal(c->f.amount.unit, FISC_UNIT_YUAN);
+	c = fact_with(f->st, 2024, "transfer_in");
+	assert_int_equal(c->f.amount.fen, -43000000000LL);
+	assert_int_equal(c->f.amount.unit, FISC_UNIT_YI);
+	assert_int_equal(c->f.amount.decimals, 1);
+}
+
+static void ok_precision(void **state)
+{
+	fx *f = *state;
+	GOOD(f, "region,scope,year,book,phase,item,amount,unit,source,precision\n"
+		"北碚区,全区,2024,gpb,execution,非税收入,41.5593,亿元,000.txt:5,\n"
+		"北碚区,全区,2024,gpb,execution,上级补助收入,41.5593,亿元,000.txt:6,exact\n"
+		"北碚区,全区,2024,gpb,execution,调入资金,3658.95,万元,,written\n"
+		"北碚区,全区,2024,gpb,execution,上年结转,3658.95,万元,,\n"
+		"北碚区,全区,2024,gpb,execution,债务转贷收入,2.5,万元,x:1,精确\n"
+		"北碚区,全区,2024,gpb,execution,债务收入,2.5,万元,,按写法\n");
+	/* Default with a source: written (± half a unit of the last digit). */
+	const fcopy *c = fact_with(f->st, 2024, "nontax");
+	assert_int_equal(c->f.amount.fen, 415593000000LL);
+	assert_int_equal(c->f.amount.ulp, 1000000);
+	assert_int_equal(c->f.amount.decimals, 4);
+	assert_string_equal(c->source, "000.txt:5");
+	c = fact_with(f->st, 2024, "upper_subsidy");
+	assert_int_equal(c->f.amount.ulp, 1);
+	assert_int_equal(c->f.amount.decimals, 4); /* still printed as written */
+	c = fact_with(f->st, 2024, "transfer_in");
+	assert_int_equal(c->f.amount.ulp, 10000);
+	/* Default without a source: exact. */
+	c = fact_with(f->st, 2024, "carry_in");
+	assert_int_equal(c->f.amount.ulp, 1);
+	c = fact_with(f->st, 2024, "debt_onlend_in");
+	assert_int_equal(c->f.amount.ulp, 1);
+	c = fact_with(f->st, 2024, "debt_in");
+	assert_int_equal(c->f.amount.ulp, 100000);
+}
+
+static void ok_region_defined_in_same_import(void **state)
+{
+	fx *f = *state;
+	char *regions = tu_write(f->dir, "regions.csv",
+				 "code,name,parent,level,label_all,label_self,label_lower\n"
+				 "500110,綦江区,北碚区,区,全区,区本级,街镇级\n");
+	char *facts = tu_write(f->dir, "facts.csv", HDR
+			       "綦江区,全区,2024,gpb,execution,非税收入,1,万元\n"
+			       "500110,区本级,2024,gpb,execution,非税收入,2,万元\n");
+	const char *paths[] = {regions, facts};
+	fisc_diag *d = fisc_diag_new();
+	fisc_import_stats s;
+	long regions_before = region_count(f->st);
+	int rc = fisc_import_files(f->st, paths, 2, d, &s);
+	if (rc != FISC_OK)
+		print_diag(d);
+	assert_int_equal(rc, FISC_OK);
+	assert_int_equal(s.files, 2);
+	assert_int_equal(s.regions, 1);
+	assert_int_equal(s.facts, 2);
+	fisc_diag_free(d);
+	assert_int_equal(region_count(f->st), regions_before + 1);
+
+	fisc_arena *a = fisc_arena_new();
+	fisc_region r;
+	assert_int_equal(fisc_store_region_find(f->st, "綦江区", a, &r), FISC_OK);
+	assert_string_equal(r.code, "500110");
+	assert_string_equal(r.parent_code, "500109");
+	assert_string_equal(r.label_self, "区本级");
+	assert_string_equal(r.label_lower, "街镇级");
+	flist *l = facts_of_year(f->st, 2024);
+	assert_int_equal(l->n, 2);
+	assert_int_equal(l->v[0].f.region, r.id);
+	assert_int_equal(l->v[0].f.scope, FISC_SCOPE_ALL);
+	assert_int_equal(l->v[1].f.region, r.id);
+	assert_int_equal(l->v[1].f.scope, FISC_SCOPE_SELF);
+	fisc_arena_free(a);
+	free(regions);
+	free(facts);
+}
+
+static void region_defined_later_is_unknown(void **state)
+{
+	fx *f = *state;
+	char *facts = tu_write(f->dir, "facts.csv", HDR
+			       "綦江区,全区,2024,gpb,execution,非税收入,1,万元\n");
+	char *regions = tu_write(f->dir, "regions.csv", "code,name\n500110,綦江区\n");
+	const char *paths[] = {facts, regions};
+	snap before = snapshot(f->st);
+	fisc_diag *d = fisc_diag_new();
+	fisc_import_stats s;
+	int rc = fisc_import_files(f->st, paths, 2, d, &s);
+	failed_unchanged(f->st, before, rc, d, &s, 1, __FILE__, __LINE__);
+	DIAG_IS(d, 0, facts, 2, NULL, "region", FISC_DIAG_UNKNOWN_REGION,
+		"未知地区「綦江区」（请先导入地区表）",
+		"unknown region '綦江区' (import a regions file first)");
+	fisc_diag_free(d);
+	free(facts);
+	free(regions);
+}
+
+static void ok_item_aliases(void **state)
+{
+	fx *f = *state;
+	fisc_import_stats s = GOOD(f, HDR
+				   "北碚区,全区,2024,gpb,execution,上年结余,1,万元\n"
+				   "北碚区,全区,2024,gpb,execution,债务（转贷）收入,2,万元\n"
+				   "北碚区,全区,2024,gpb,execution,205,3,万元\n"
+				   "北碚区,全区,2024,gpb,execution,学前教育,4,万元\n"
+				   "北碚区,全区,2024,gpb,execution,一般债务限额,5,万元\n"
+				   "北碚区,全区,2024,gpb,execution,税收返还,6,万元\n"
+				   "北碚区,全区,2024,gpb,execution,upper_subsidy,7,万元\n");
+	assert_int_equal(s.facts, 7);
+	flist *l = facts_of_year(f->st, 2024);
+	assert_int_equal(l->n, 7);
+	const char *want[] = {"carry_in", "debt_onlend_in", "205", "2050201",
+			      "debt_limit", "11001", "upper_subsidy"};
+	for (int i = 0; i < 7; i++) {
+		assert_string_equal(l->v[i].item, want[i]);
+		assert_int_equal(l->v[i].f.amount.fen, (i + 1) * 1000000LL);
+	}
+}
+
+/* ---- XLSX -------------------------------------------------------------- */
+
+static void write_header(lxw_worksheet *ws)
+{
+	static const char *const h[] = {"地区", "口径", "年度", "预算", "阶段", "科目", "金额", "单位"};
+	for (int i = 0; i < 8; i++)
+		worksheet_write_string(ws, 0, (lxw_col_t)i, h[i], NULL);
+}
+
+static void write_row(lxw_worksheet *ws, int r, const char *region, const char *item,
+		      double amount, const char *amount_text)
+{
+	worksheet_write_string(ws, (lxw_row_t)r, 0, region, NULL);
+	worksheet_write_string(ws, (lxw_row_t)r, 1, "全区", NULL);
+	worksheet_write_number(ws, (lxw_row_t)r, 2, 2024, NULL);
+	worksheet_write_string(ws, (lxw_row_t)r, 3, "一般公共预算", NULL);
+	worksheet_write_string(ws, (lxw_row_t)r, 4, "执行", NULL);
+	worksheet_write_string(ws, (lxw_row_t)r, 5, item, NULL);
+	if (amount_text)
+		worksheet_write_string(ws, (lxw_row_t)r, 6, amount_text, NULL);
+	else
+		worksheet_write_number(ws, (lxw_row_t)r, 6, amount, NULL);
+	worksheet_write_string(ws, (lxw_row_t)r, 7, "万元", NULL);
+}
+
+static void ok_xlsx(void **state)
+{
+	fx *f = *state;
+	char path[600];
+	snprintf(path, sizeof path, "%s/book.xlsx", f->dir);
+	lxw_workbook *wb = workbook_new(path);
+	assert_non_null(wb);
+	/* A regions sheet first, then facts that use the new region. */
+	lxw_worksheet *ws = workbook_add_worksheet(wb, "地区");
+	worksheet_write_string(ws, 0, 0, "code", NULL);
+	worksheet_write_string(ws, 0, 1, "name", NULL);
+	worksheet_write_string(ws, 0, 2, "parent", NULL);
+	worksheet_write_string(ws, 1, 0, "500110", NULL);
+	worksheet_write_string(ws, 1, 1, "綦江区", NULL);
+	worksheet_write_string(ws, 1, 2, "500109", NULL);
+	ws = workbook_add_worksheet(wb, NULL); /* Sheet2 */
+	write_header(ws);
+	write_row(ws, 1, "北碚区", "非税收入", 140078, NULL);
+	write_row(ws, 2, "北碚区", "上级补助收入", 3658.95, NULL);
+	write_row(ws, 3, "綦江区", "上年结余", 0, "401,746");
+	write_row(ws, 4, "北碚区", "调入资金", -4.3, NULL);
+	assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+
+	const char *paths[] = {path};
+	fisc_diag *d = fisc_diag_new();
+	fisc_import_stats s;
+	int rc = fisc_import_files(f->st, paths, 1, d, &s);
+	if (rc != FISC_OK)
+		print_diag(d);
+	assert_int_equal(rc, FISC_OK);
+	assert_int_equal(s.files, 1);
+	assert_int_equal(s.regions, 1);
+	assert_int_equal(s.facts, 4);
+	fisc_diag_free(d);
+
+	const fcopy *c = fact_with(f->st, 2024, "nontax");
+	assert_int_equal(c->f.region, f->beibei);
+	assert_int_equal(c->f.amount.fen, 140078000000LL);
+	assert_int_equal(c->f.amount.unit, FISC_UNIT_WAN);
+	assert_int_equal(c->f.phase, FISC_PHASE_EXECUTION);
+	c = fact_with(f->st, 2024, "upper_subsidy");
+	assert_int_equal(c->f.amount.fen, 3658950000LL);
+	assert_int_equal(c->f.amount.decimals, 2);
+	c = fact_with(f->st, 2024, "carry_in");
+	assert_int_not_equal(c->f.region, f->beibei);
+	assert_int_equal(c->f.amount.fen, 401746000000LL);
+	c = fact_with(f->st, 2024, "transfer_in");
+	assert_int_equal(c->f.amount.fen, -4300000LL);
+	assert_int_equal(c->f.amount.decimals, 1);
+}
+
+static void err_xlsx_cell(void **state)
+{
+	fx *f = *state;
+	char path[600];
+	snprintf(path, sizeof path, "%s/bad.xlsx", f->dir);
+	lxw_workbook *wb = workbook_new(path);
+	assert_non_null(wb);
+	lxw_worksheet *ws = workbook_add_worksheet(wb, NULL); /* Sheet1 */
+	write_header(ws);
+	write_row(ws, 1, "北碚区", "非税收入", 140078, NULL);
+	write_row(ws, 2, "北碚区", "上级补助收入", 0, "12,3a");
+	write_row(ws, 3, "沙坪坝区", "调入资金", 1, NULL);
+	worksheet_write_string(ws, 4, 0, "北碚区", NULL); /* row 5: no item */
+	worksheet_write_string(ws, 4, 1, "全区", NULL);
+	worksheet_write_number(ws, 4, 2, 2024, NULL);
+	worksheet_write_string(ws, 4, 3, "gpb", NULL);
+	worksheet_write_string(ws, 4, 4, "execution", NULL);
+	worksheet_write_number(ws, 4, 6, 1, NULL);
+	worksheet_write_string(ws, 4, 7, "万元", NULL);
+	assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+
+	const char *paths[] = {path};
+	snap before = snapshot(f->st);
+	fisc_diag *d = fisc_diag_new();
+	fisc_import_stats s;
+	int rc = fisc_import_files(f->st, paths, 1, d, &s);
+	failed_unchanged(f->st, before, rc, d, &s, 3, __FILE__, __LINE__);
+	DIAG_IS(d, 0, path, 3, "Sheet1!G3", "amount", FISC_DIAG_BAD_AMOUNT,
+		"无法解析金额「12,3a」", "cannot parse amount '12,3a'");
+	DIAG_IS(d, 1, path, 4, "Sheet1!A4", "region", FISC_DIAG_UNKNOWN_REGION,
+		"未知地区「沙坪坝区」（请先导入地区表）",
+		"unknown region '沙坪坝区' (import a regions file first)");
+	DIAG_IS(d, 2, path, 5, "Sheet1!F5", "item", FISC_DIAG_MISSING_FIELD, "科目为空",
+		"item is empty");
+	/* The formatted message names the cell. */
+	char buf[1024];
+	fisc_diag_format(fisc_diag_get(d, 0), buf, sizeof buf);
+	char want[1200];
+	snprintf(want, sizeof want,
+		 "%s:Sheet1!G3: 字段「amount」：无法解析金额「12,3a」 | field 'amount': "
+		 "cannot parse amount '12,3a' [bad-amount]", path);
+	assert_string_equal(buf, want);
+	fisc_diag_free(d);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(err_bad_utf8),
+		T(err_bad_csv_unterminated),
+		T(err_bad_csv_stray_quote),
+		T(err_missing_column),
+		T(err_unknown_column),
+		T(err_missing_field),
+		T(err_bad_value),
+		T(err_bad_amount),
+		T(err_bad_amount_with_slash),
+		T(err_bad_amount_text_says_no_unit),
+		T(err_missing_unit),
+		T(err_unknown_item),
+		T(err_unknown_region),
+		T(err_duplicate_fact_in_import),
+		T(err_duplicate_fact_in_store),
+		T(err_duplicate_region),
+		T(err_io),
+		T(err_too_many),
+		T(ok_chinese_headers),
+		T(ok_quoted_fields),
+		T(quoted_fields_keep_line_numbers),
+		T(ok_crlf_and_bom),
+		T(crlf_line_numbers),
+		T(ok_comments_and_blank_lines),
+		T(ok_blank_amount),
+		T(ok_amount_unit_overrides_column),
+		T(ok_precision),
+		T(ok_region_defined_in_same_import),
+		T(region_defined_later_is_unknown),
+		T(ok_item_aliases),
+		T(ok_xlsx),
+		T(err_xlsx_cell),
+	};
+#undef T
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
