@@ -24,6 +24,25 @@ static const char *datadir(void)
 	return d && *d ? d : FISC_DATADIR;
 }
 
+/* Catalogues still loaded when a test fails are freed by teardown. */
+static fisc_catalog *live[8];
+
+static void cfree(fisc_catalog *c)
+{
+	for (int i = 0; i < 8; i++)
+		if (live[i] == c)
+			live[i] = NULL;
+	fisc_catalog_free(c);
+}
+
+static void cfree_all(void)
+{
+	for (int i = 0; i < 8; i++) {
+		fisc_catalog_free(live[i]);
+		live[i] = NULL;
+	}
+}
+
 static int setup(void **state)
 {
 	fx *f = calloc(1, sizeof *f);
@@ -45,6 +64,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fx *f = *state;
+	cfree_all();
 	fisc_store_close(f->st);
 	tu_rmrf(f->dir);
 	free(f->dir);
@@ -60,6 +80,12 @@ static fisc_catalog *load(fisc_store *st, int year)
 		print_error("load %d: %s\n", year, fisc_error_message());
 	assert_int_equal(rc, FISC_OK);
 	assert_non_null(c);
+	for (int i = 0; i < 8; i++)
+		if (!live[i]) {
+			live[i] = c;
+			return c;
+		}
+	fail_msg("too many live catalogues");
 	return c;
 }
 
@@ -80,14 +106,14 @@ static void seeded_edition(void **state)
 	fx *f = *state;
 	fisc_catalog *c = load(f->st, 2024);
 	assert_int_equal(fisc_catalog_edition(c), 2024);
-	fisc_catalog_free(c);
+	cfree(c);
 	/* Before the only edition: the earliest one governs. */
 	c = load(f->st, 1990);
 	assert_int_equal(fisc_catalog_edition(c), 2024);
-	fisc_catalog_free(c);
+	cfree(c);
 	c = load(f->st, 2100);
 	assert_int_equal(fisc_catalog_edition(c), 2024);
-	fisc_catalog_free(c);
+	cfree(c);
 }
 
 static void lookup_by_code_and_name(void **state)
@@ -141,7 +167,7 @@ static void lookup_by_code_and_name(void **state)
 	assert_string_equal(fisc_catalog_item_name(c, "205"), "教育支出");
 	assert_string_equal(fisc_catalog_item_name(c, "carry_in"), "上年结转");
 	assert_string_equal(fisc_catalog_item_name(c, "nothing"), "nothing");
-	fisc_catalog_free(c);
+	cfree(c);
 }
 
 static void resolve_codes_lines_aliases(void **state)
@@ -184,7 +210,7 @@ static void resolve_codes_lines_aliases(void **state)
 	assert_null(fisc_catalog_resolve(c, "carry_in_x", FISC_BOOK_GPB));
 	assert_null(fisc_catalog_resolve(c, "", FISC_BOOK_GPB));
 	assert_null(fisc_catalog_resolve(c, NULL, FISC_BOOK_GPB));
-	fisc_catalog_free(c);
+	cfree(c);
 }
 
 static void book_limited_alias(void **state)
@@ -202,7 +228,7 @@ static void book_limited_alias(void **state)
 	/* The same spelling can mean different lines in different books. */
 	assert_string_equal(fisc_catalog_resolve(c, "一般公共预算收入", FISC_BOOK_GPB), "own_rev");
 	assert_null(fisc_catalog_resolve(c, "一般公共预算收入", FISC_BOOK_SSF));
-	fisc_catalog_free(c);
+	cfree(c);
 }
 
 static void line_of_codes(void **state)
@@ -252,7 +278,7 @@ static void line_of_codes(void **state)
 		assert_true(fisc_catalog_line_at(c, i - 1)->order <=
 			    fisc_catalog_line_at(c, i)->order);
 	assert_null(fisc_catalog_line_at(c, n));
-	fisc_catalog_free(c);
+	cfree(c);
 }
 
 /*
@@ -270,7 +296,7 @@ static void resolve_line_id_normalised(void **state)
 	r = fisc_catalog_resolve(c, "ｃａｒｒｙ＿ｉｎ", FISC_BOOK_GPB);
 	assert_non_null(r);
 	assert_string_equal(r, "carry_in");
-	fisc_catalog_free(c);
+	cfree(c);
 }
 
 /* ---- editions --------------------------------------------------------- */
@@ -335,12 +361,12 @@ static void edition_import_governs_later_years(void **state)
 	assert_string_equal(line_id_of(c, "2050210", FISC_BOOK_GPB), "own_exp");
 	/* An alias to a code this edition lacks resolves to nothing. */
 	assert_null(fisc_catalog_resolve(c, "一般性转移支付收入", FISC_BOOK_GPB));
-	fisc_catalog_free(c);
+	cfree(c);
 
 	c = load(f->st, 2026);
 	assert_int_equal(fisc_catalog_edition(c), 2026);
 	assert_non_null(fisc_catalog_get(c, "2050210"));
-	fisc_catalog_free(c);
+	cfree(c);
 
 	c = load(f->st, 2025);
 	assert_int_equal(fisc_catalog_edition(c), 2024);
@@ -348,7 +374,7 @@ static void edition_import_governs_later_years(void **state)
 	assert_string_equal(fisc_catalog_get(c, "205")->name, "教育支出");
 	assert_non_null(fisc_catalog_get(c, "2050202"));
 	assert_string_equal(fisc_catalog_resolve(c, "教育支出", FISC_BOOK_GPB), "205");
-	fisc_catalog_free(c);
+	cfree(c);
 	free(dir);
 }
 
@@ -363,12 +389,12 @@ static void edition_reimport_replaces(void **state)
 	assert_int_equal(fisc_catalog_edition(c), 2026);
 	assert_null(fisc_catalog_get(c, "2050210"));   /* gone with edition a */
 	assert_non_null(fisc_catalog_get(c, "2050211"));
-	fisc_catalog_free(c);
+	cfree(c);
 	/* The other edition is untouched. */
 	c = load(f->st, 2024);
 	assert_non_null(fisc_catalog_get(c, "2050202"));
 	assert_null(fisc_catalog_get(c, "2050211"));
-	fisc_catalog_free(c);
+	cfree(c);
 	free(a);
 	free(b);
 }
@@ -390,7 +416,7 @@ static void edition_bad_directory_changes_nothing(void **state)
 	assert_non_null(fisc_catalog_get(c, "2050210"));
 	assert_null(fisc_catalog_get(c, "2050211"));
 	assert_non_null(fisc_catalog_get(c, "30101"));
-	fisc_catalog_free(c);
+	cfree(c);
 
 	/* A new year from a bad directory does not appear at all. */
 	rc = fisc_catalog_import_dir(f->st, 2028, bad);
@@ -405,7 +431,7 @@ static void edition_bad_directory_changes_nothing(void **state)
 	assert_int_not_equal(fisc_catalog_import_dir(f->st, 2026, missing), FISC_OK);
 	c = load(f->st, 2026);
 	assert_non_null(fisc_catalog_get(c, "2050210"));
-	fisc_catalog_free(c);
+	cfree(c);
 
 	/* A row with a bad level fails the whole edition. */
 	char text[256];
@@ -416,20 +442,20 @@ static void edition_bad_directory_changes_nothing(void **state)
 	c = load(f->st, 2026);
 	assert_non_null(fisc_catalog_get(c, "2050210"));
 	assert_null(fisc_catalog_get(c, "2050211"));
-	fisc_catalog_free(c);
+	cfree(c);
 
 	/* A file without the required columns. */
 	free(tu_write(bad, "expenditure_economic_department.csv", "code,title\n301,x\n"));
 	assert_int_not_equal(fisc_catalog_import_dir(f->st, 2026, bad), FISC_OK);
 	c = load(f->st, 2026);
 	assert_non_null(fisc_catalog_get(c, "2050210"));
-	fisc_catalog_free(c);
+	cfree(c);
 
 	/* The seeded edition was never touched. */
 	c = load(f->st, 2024);
 	assert_int_equal(fisc_catalog_edition(c), 2024);
 	assert_string_equal(fisc_catalog_get(c, "205")->name, "教育支出");
-	fisc_catalog_free(c);
+	cfree(c);
 
 	/* Years outside 1949–2200 are refused. */
 	assert_int_equal(fisc_catalog_import_dir(f->st, 1800, good), FISC_EINVAL);
@@ -450,18 +476,18 @@ static void edition_with_aliases(void **state)
 	assert_null(fisc_catalog_resolve(c, "新设专项", FISC_BOOK_GPB));
 	/* The bundled aliases are still there. */
 	assert_string_equal(fisc_catalog_resolve(c, "上年结余", FISC_BOOK_GPB), "carry_in");
-	fisc_catalog_free(c);
+	cfree(c);
 	/* Aliases are shared, but in 2024 the code they name does not exist. */
 	c = load(f->st, 2024);
 	assert_null(fisc_catalog_resolve(c, "新设项目", FISC_BOOK_GPB));
-	fisc_catalog_free(c);
+	cfree(c);
 
 	/* A bad book in aliases.csv fails the import and leaves the old alias. */
 	free(tu_write(dir, "aliases.csv", "alias,target,book\n新设项目,2050201,nobook\n"));
 	assert_int_equal(fisc_catalog_import_dir(f->st, 2026, dir), FISC_EIMPORT);
 	c = load(f->st, 2026);
 	assert_string_equal(fisc_catalog_resolve(c, "新设项目", FISC_BOOK_GPB), "2050210");
-	fisc_catalog_free(c);
+	cfree(c);
 	free(dir);
 }
 
@@ -475,7 +501,7 @@ static void reopen_keeps_catalogue(void **state)
 	assert_false(fisc_store_is_new(f->st));
 	fisc_catalog *c = load(f->st, 2024);
 	assert_string_equal(fisc_catalog_resolve(c, "上年结余收入", FISC_BOOK_GPB), "carry_in");
-	fisc_catalog_free(c);
+	cfree(c);
 }
 
 static void empty_store_has_no_edition(void **state)

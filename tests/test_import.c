@@ -9,6 +9,8 @@
 */
 #include "testutil.h"
 
+#include <sys/stat.h>
+
 #include <xlsxwriter.h>
 
 #include "fisc/catalog.h"
@@ -30,13 +32,46 @@ static const char *datadir(void)
 	return d && *d ? d : FISC_DATADIR;
 }
 
+/* Diagnostics still alive when a test fails (cmocka jumps out of the test)
+** are freed by teardown, so a failing assertion does not also leak. */
+static fisc_diag *live[16];
+
+static fisc_diag *dnew(void)
+{
+	fisc_diag *d = fisc_diag_new();
+	assert_non_null(d);
+	for (int i = 0; i < 16; i++)
+		if (!live[i]) {
+			live[i] = d;
+			return d;
+		}
+	fail_msg("too many live diags");
+	return NULL;
+}
+
+static void dfree(fisc_diag *d)
+{
+	for (int i = 0; i < 16; i++)
+		if (live[i] == d)
+			live[i] = NULL;
+	fisc_diag_free(d);
+}
+
+static void dfree_all(void)
+{
+	for (int i = 0; i < 16; i++) {
+		fisc_diag_free(live[i]);
+		live[i] = NULL;
+	}
+}
+
 #define HDR "region,scope,year,book,phase,item,amount,unit\n"
 /* A valid row whose key is not in the store. */
 #define ROW_OK "北碚区,全区,2023,一般公共预算,执行,非税收入,140078,万元\n"
 
 static void import_ok(fisc_store *st, const char *name, const char *csv)
 {
-	fisc_diag *d = fisc_diag_new();
+	fisc_diag *d = dnew();
 	fisc_import_stats s;
 	int rc = fisc_import_csv_buffer(st, name, csv, strlen(csv), d, &s);
 	if (rc != FISC_OK) {
@@ -49,7 +84,7 @@ static void import_ok(fisc_store *st, const char *name, const char *csv)
 	}
 	assert_int_equal(rc, FISC_OK);
 	assert_int_equal(fisc_diag_count(d), 0);
-	fisc_diag_free(d);
+	dfree(d);
 }
 
 static int setup(void **state)
@@ -76,6 +111,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fx *f = *state;
+	dfree_all();
 	fisc_store_close(f->st);
 	tu_rmrf(f->dir);
 	free(f->dir);
@@ -205,7 +241,7 @@ static fisc_diag *bad_at(fx *f, const char *name, const char *csv, size_t len, i
 			 const char *file, int line)
 {
 	snap before = snapshot(f->st);
-	fisc_diag *d = fisc_diag_new();
+	fisc_diag *d = dnew();
 	fisc_import_stats s;
 	int rc = fisc_import_csv_buffer(f->st, name, csv, len, d, &s);
 	failed_unchanged(f->st, before, rc, d, &s, ndiag, file, line);
@@ -260,7 +296,7 @@ static void err_bad_utf8(void **state)
 	DIAG_IS(d, 0, "t.csv", 3, NULL, NULL, FISC_DIAG_BAD_UTF8,
 		"不是有效的 UTF-8 文本（请以 UTF-8 编码保存文件）",
 		"not valid UTF-8 (save the file as UTF-8)");
-	fisc_diag_free(d);
+	dfree(d);
 
 	/* An overlong encoding and a UTF-16 surrogate are not UTF-8 either;
 	** each bad line is named and reading goes on. */
@@ -273,14 +309,14 @@ static void err_bad_utf8(void **state)
 	DIAG_IS(d, 1, "t.csv", 4, NULL, NULL, FISC_DIAG_BAD_UTF8,
 		"不是有效的 UTF-8 文本（请以 UTF-8 编码保存文件）",
 		"not valid UTF-8 (save the file as UTF-8)");
-	fisc_diag_free(d);
+	dfree(d);
 
 	/* GBK text (a common mis-save). */
 	d = BAD(f, HDR ROW_OK "\xB1\xB1\xEB\xB9\xC7\xF8,all,2023,gpb,execution,205,1,万元\n", 1);
 	DIAG_IS(d, 0, "t.csv", 3, NULL, NULL, FISC_DIAG_BAD_UTF8,
 		"不是有效的 UTF-8 文本（请以 UTF-8 编码保存文件）",
 		"not valid UTF-8 (save the file as UTF-8)");
-	fisc_diag_free(d);
+	dfree(d);
 }
 
 static void err_bad_csv_unterminated(void **state)
@@ -291,7 +327,7 @@ static void err_bad_csv_unterminated(void **state)
 			   "北碚区,全区,2023,一般公共预算,执行,调入资金,100,万元\n", 1);
 	DIAG_IS(d, 0, "t.csv", 3, NULL, NULL, FISC_DIAG_BAD_CSV, "引号未闭合",
 		"unterminated quoted field");
-	fisc_diag_free(d);
+	dfree(d);
 }
 
 static void err_bad_csv_stray_quote(void **state)
@@ -303,7 +339,7 @@ static void err_bad_csv_stray_quote(void **state)
 			   "北碚区,全区,2023,一般公共预算,执行,调入资金,100,万元\n", 1);
 	DIAG_IS(d, 0, "t.csv", 3, NULL, NULL, FISC_DIAG_BAD_CSV, "未加引号的字段中出现引号",
 		"quote inside an unquoted field");
-	fisc_diag_free(d);
+	dfree(d);
 
 	/* Text after a closing quote. */
 	d = BAD(f, HDR ROW_OK
@@ -311,7 +347,7 @@ static void err_bad_csv_stray_quote(void **state)
 		       "北碚区,全区,2023,一般公共预算,执行,调入资金,100,万元\n", 1);
 	DIAG_IS(d, 0, "t.csv", 3, NULL, NULL, FISC_DIAG_BAD_CSV, "闭合引号后有多余字符",
 		"characters after a closing quote");
-	fisc_diag_free(d);
+	dfree(d);
 }
 
 static void err_missing_column(void **state)
@@ -321,14 +357,14 @@ static void err_missing_column(void **state)
 	fisc_diag *d = BAD(f, "region,scope,year,book,phase,amount,unit\n", 1);
 	DIAG_IS(d, 0, "t.csv", 1, NULL, "item", FISC_DIAG_MISSING_COLUMN,
 		"缺少必需的列「item」", "required column 'item' is missing");
-	fisc_diag_free(d);
+	dfree(d);
 
 	/* …and with a data row: the header is the first problem named. */
 	d = BAD(f, "region,scope,year,book,phase,amount,unit\n"
 		   "北碚区,全区,2023,一般公共预算,执行,140078,万元\n", -1);
 	DIAG_IS(d, 0, "t.csv", 1, NULL, "item", FISC_DIAG_MISSING_COLUMN,
 		"缺少必需的列「item」", "required column 'item' is missing");
-	fisc_diag_free(d);
+	dfree(d);
 
 	/* Two required columns missing: both named, in column order. */
 	d = BAD(f, "地区,口径,预算,科目,金额\n", 2);
@@ -336,7 +372,7 @@ static void err_missing_column(void **state)
 		"缺少必需的列「year」", "required column 'year' is missing");
 	DIAG_IS(d, 1, "t.csv", 1, NULL, "phase", FISC_DIAG_MISSING_COLUMN,
 		"缺少必需的列「phase」", "required column 'phase' is missing");
-	fisc_diag_free(d);
+	dfree(d);
 
 	/* No amount column: neither a facts table nor a regions table. */
 	d = BAD(f, "region,scope,year,book,phase,item,unit\n"
@@ -344,13 +380,13 @@ static void err_missing_column(void **state)
 	DIAG_IS(d, 0, "t.csv", 1, NULL, NULL, FISC_DIAG_MISSING_COLUMN,
 		"表头既没有「amount/金额」列（事实表），也没有「code,name」列（地区表）",
 		"the header has neither an 'amount' column (facts) nor 'code,name' (regions)");
-	fisc_diag_free(d);
+	dfree(d);
 
 	/* A regions table without its code column. */
 	d = BAD(f, "name,level\n綦江区,区\n", -1);
 	DIAG_IS(d, 0, "t.csv", 1, NULL, "code", FISC_DIAG_MISSING_COLUMN,
 		"缺少必需的列「code」", "required column 'code' is missing");
-	fisc_diag_free(d);
+	dfree(d);
 }
 
 static void err_unknown_column(void **state)
@@ -360,20 +396,20 @@ static void err_unknown_column(void **state)
 			      "北碚区,全区,2023,一般公共预算,执行,非税收入,140078,万元,red\n", 1);
 	DIAG_IS(d, 0, "t.csv", 1, NULL, "colour", FISC_DIAG_UNKNOWN_COLUMN,
 		"未知的列名「colour」", "unknown column 'colour'");
-	fisc_diag_free(d);
+	dfree(d);
 
 	/* The same column twice (English and Chinese names). */
 	d = BAD(f, "region,scope,year,book,phase,item,amount,unit,金额\n"
 		   "北碚区,全区,2023,一般公共预算,执行,非税收入,140078,万元,1\n", 1);
 	DIAG_IS(d, 0, "t.csv", 1, NULL, "amount", FISC_DIAG_UNKNOWN_COLUMN,
 		"列「amount」出现了两次", "column 'amount' appears twice");
-	fisc_diag_free(d);
+	dfree(d);
 
 	/* In a regions table. */
 	d = BAD(f, "code,name,population\n500110,綦江区,800000\n", 1);
 	DIAG_IS(d, 0, "t.csv", 1, NULL, "population", FISC_DIAG_UNKNOWN_COLUMN,
 		"未知的列名「population」", "unknown column 'population'");
-	fisc_diag_free(d);
+	dfree(d);
 }
 
 static void err_missing_field(void **state)
@@ -382,22 +418,22 @@ static void err_missing_field(void **state)
 	fisc_diag *d = BAD(f, HDR ROW_OK ",全区,2023,一般公共预算,执行,上级补助收入,100,万元\n", 1);
 	DIAG_IS(d, 0, "t.csv", 3, NULL, "region", FISC_DIAG_MISSING_FIELD, "地区为空",
 		"region is empty");
-	fisc_diag_free(d);
+	dfree(d);
 
 	d = BAD(f, HDR ROW_OK "北碚区,全区, ,一般公共预算,执行,上级补助收入,100,万元\n", 1);
 	DIAG_IS(d, 0, "t.csv", 3, NULL, "year", FISC_DIAG_MISSING_FIELD, "年度为空",
 		"year is empty");
-	fisc_diag_free(d);
+	dfree(d);
 
 	d = BAD(f, HDR ROW_OK "北碚区,,2023,一般公共预算,执行,上级补助收入,100,万元\n", 1);
 	DIAG_IS(d, 0, "t.csv", 3, NULL, "scope", FISC_DIAG_MISSING_FIELD, "口径为空",
 		"scope is empty");
-	fisc_diag_free(d);
+	dfree(d);
 
 	d = BAD(f, HDR ROW_OK "北碚区,全区,2023,一般公共预算,执行,,100,万元\n", 1);
 	DIAG_IS(d, 0, "t.csv", 3, NULL, "item", FISC_DIAG_MISSING_FIELD, "科目为空",
 		"item is empty");
-	fisc_diag_free(d);
+	dfree(d);
 
 	/* A short row: the missing cells are empty. */
 	d = BAD(f, HDR ROW_OK "北碚区,全区,2023,一般公共预算\n", 2);
@@ -405,7 +441,7 @@ static void err_missing_field(void **state)
 		"phase is empty");
 	DIAG_IS(d, 1, "t.csv", 3, NULL, "item", FISC_DIAG_MISSING_FIELD, "科目为空",
 		"item is empty");
-	fisc_diag_free(d);
+	dfree(d);
 
 	/* Regions: empty code, empty name. */
 	d = BAD(f, "code,name\n500110,綦江区\n,万盛区\n500111,\n", 2);
@@ -413,7 +449,7 @@ static void err_missing_field(void **state)
 		"region code is empty");
 	DIAG_IS(d, 1, "t.csv", 4, NULL, "name", FISC_DIAG_MISSING_FIELD, "地区名称为空",
 		"region name is empty");
-	fisc_diag_free(d);
+	dfree(d);
 }
 
 static void err_bad_value(void **state)
@@ -422,29 +458,29 @@ static void err_bad_value(void **state)
 	fisc_diag *d = BAD(f, HDR ROW_OK "北碚区,全世界,2023,一般公共预算,执行,上级补助收入,100,万元\n", 1);
 	DIAG_IS(d, 0, "t.csv", 3, NULL, "scope", FISC_DIAG_BAD_VALUE,
 		"无法识别的口径「全世界」", "unknown scope '全世界'");
-	fisc_diag_free(d);
+	dfree(d);
 
 	d = BAD(f, HDR ROW_OK "北碚区,全区,2023,私人预算,执行,上级补助收入,100,万元\n", 1);
 	DIAG_IS(d, 0, "t.csv", 3, NULL, "book", FISC_DIAG_BAD_VALUE,
 		"无法识别的预算类别「私人预算」", "unknown book '私人预算'");
-	fisc_diag_free(d);
+	dfree(d);
 
 	d = BAD(f, HDR ROW_OK "北碚区,全区,2023,一般公共预算,中期,上级补助收入,100,万元\n", 1);
 	DIAG_IS(d, 0, "t.csv", 3, NULL, "phase", FISC_DIAG_BAD_VALUE,
 		"无法识别的阶段「中期」", "unknown phase '中期'");
-	fisc_diag_free(d);
+	dfree(d);
 
 	d = BAD(f, HDR ROW_OK "北碚区,全区,20x4,一般公共预算,执行,上级补助收入,100,万元\n", 1);
 	DIAG_IS(d, 0, "t.csv", 3, NULL, "year", FISC_DIAG_BAD_VALUE,
 		"年度「20x4」无效（应为 1949–2200 的四位数）",
 		"bad year '20x4' (a four-digit year 1949–2200)");
-	fisc_diag_free(d);
+	dfree(d);
 
 	d = BAD(f, HDR ROW_OK "北碚区,全区,1800,一般公共预算,执行,上级补助收入,100,万元\n", 1);
 	DIAG_IS(d, 0, "t.csv", 3, NULL, "year", FISC_DIAG_BAD_VALUE,
 		"年度「1800」无效（应为 1949–2200 的四位数）",
 		"bad year '1800' (a four-digit year 1949–2200)");
-	fisc_diag_free(d);
+	dfree(d);
 
 	d = BAD(f, "region,scope,year,book,phase,item,amount,unit,kind\n"
 		   "北碚区,全区,2023,一般公共预算,执行,非税收入,140078,万元,\n"
@@ -452,20 +488,20 @@ static void err_bad_value(void **state)
 	DIAG_IS(d, 0, "t.csv", 3, NULL, "kind", FISC_DIAG_BAD_VALUE,
 		"无法识别的类型「maybe」（应为 base 或 stated）",
 		"unknown kind 'maybe' (base or stated)");
-	fisc_diag_free(d);
+	dfree(d);
 
 	d = BAD(f, "region,scope,year,book,phase,item,amount,unit,source,precision\n"
 		   "北碚区,全区,2023,一般公共预算,执行,上级补助收入,100,万元,a.txt:1,roughly\n", 1);
 	DIAG_IS(d, 0, "t.csv", 2, NULL, "precision", FISC_DIAG_BAD_VALUE,
 		"无法识别的精度「roughly」（written 或 exact）",
 		"unknown precision 'roughly' (written or exact)");
-	fisc_diag_free(d);
+	dfree(d);
 
 	/* An unknown unit word (the amount carries its own unit here). */
 	d = BAD(f, HDR ROW_OK "北碚区,全区,2023,一般公共预算,执行,上级补助收入,100万元,千元\n", 1);
 	DIAG_IS(d, 0, "t.csv", 3, NULL, "unit", FISC_DIAG_BAD_VALUE,
 		"无法识别的单位「千元」（元、万元或亿元）", "unknown unit '千元' (元, 万元 or 亿元)");
-	fisc_diag_free(d);
+	dfree(d);
 }
 
 static void err_bad_amount(void **state)
@@ -474,23 +510,23 @@ static void err_bad_amount(void **state)
 	fisc_diag *d = BAD(f, HDR ROW_OK "北碚区,全区,2023,一般公共预算,执行,上级补助收入,\"12,3a\",万元\n", 1);
 	DIAG_IS(d, 0, "t.csv", 3, NULL, "amount", FISC_DIAG_BAD_AMOUNT,
 		"无法解析金额「12,3a」", "cannot parse amount '12,3a'");
-	fisc_diag_free(d);
+	dfree(d);
 
 	d = BAD(f, HDR ROW_OK "北碚区,全区,2023,一般公共预算,执行,上级补助收入,\"1,23\",万元\n", 1);
 	DIAG_IS(d, 0, "t.csv", 3, NULL, "amount", FISC_DIAG_BAD_AMOUNT,
 		"千位分隔符位置不对「1,23」", "misplaced thousands separator '1,23'");
-	fisc_diag_free(d);
+	dfree(d);
 
 	d = BAD(f, HDR ROW_OK "北碚区,全区,2023,一般公共预算,执行,上级补助收入,1.234,元\n", 1);
 	DIAG_IS(d, 0, "t.csv", 3, NULL, "amount", FISC_DIAG_BAD_AMOUNT,
 		"小数位数超过分的精度「1.234」", "more decimals than a fen can hold '1.234'");
-	fisc_diag_free(d);
+	dfree(d);
 
 	d = BAD(f, HDR ROW_OK "北碚区,全区,2023,一般公共预算,执行,上级补助收入,99999999999999999999,万元\n", 1);
 	DIAG_IS(d, 0, "t.csv", 3, NULL, "amount", FISC_DIAG_BAD_AMOUNT,
 		"金额超出范围「99999999999999999999」",
 		"amount out of range '99999999999999999999'");
-	fisc_diag_free(d);
+	dfree(d);
 }
 
 /*
@@ -503,7 +539,7 @@ static void err_bad_amount_with_slash(void **state)
 	fisc_diag *d = BAD(f, HDR ROW_OK "北碚区,全区,2023,一般公共预算,执行,上级补助收入,100 / 200,万元\n", 1);
 	DIAG_IS(d, 0, "t.csv", 3, NULL, "amount", FISC_DIAG_BAD_AMOUNT,
 		"无法解析金额「100 / 200」", "cannot parse amount '100 / 200'");
-	fisc_diag_free(d);
+	dfree(d);
 }
 
 /* An unparsable amount is a bad amount whatever its text says. */
@@ -513,7 +549,7 @@ static void err_bad_amount_text_says_no_unit(void **state)
 	fisc_diag *d = BAD(f, HDR ROW_OK "北碚区,全区,2023,一般公共预算,执行,上级补助收入,no unit,万元\n", 1);
 	DIAG_IS(d, 0, "t.csv", 3, NULL, "amount", FISC_DIAG_BAD_AMOUNT,
 		"无法解析金额「no unit」", "cannot parse amount 'no unit'");
-	fisc_diag_free(d);
+	dfree(d);
 }
 
 static void err_missing_unit(void **state)
@@ -525,14 +561,14 @@ static void err_missing_unit(void **state)
 			      "北碚区,全区,2023,一般公共预算,执行,上级补助收入,100\n", 1);
 	DIAG_IS(d, 0, "t.csv", 3, NULL, "amount", FISC_DIAG_MISSING_UNIT,
 		"金额缺少单位（元、万元或亿元）「100」", "amount has no unit (元, 万元 or 亿元) '100'");
-	fisc_diag_free(d);
+	dfree(d);
 
 	/* A unit column whose cell is empty. */
 	d = BAD(f, HDR ROW_OK "北碚区,全区,2023,一般公共预算,执行,上级补助收入,3658.95,\n", 1);
 	DIAG_IS(d, 0, "t.csv", 3, NULL, "amount", FISC_DIAG_MISSING_UNIT,
 		"金额缺少单位（元、万元或亿元）「3658.95」",
 		"amount has no unit (元, 万元 or 亿元) '3658.95'");
-	fisc_diag_free(d);
+	dfree(d);
 }
 
 static void err_unknown_item(void **state)
@@ -542,14 +578,14 @@ static void err_unknown_item(void **state)
 	DIAG_IS(d, 0, "t.csv", 3, NULL, "item", FISC_DIAG_UNKNOWN_ITEM,
 		"未知科目「不存在的科目」（2024 年版科目目录、平衡表行和别名表中都没有）",
 		"unknown item '不存在的科目' (not in the 2024 catalogue, the balance lines or the aliases)");
-	fisc_diag_free(d);
+	dfree(d);
 
 	/* A book-limited alias in another book is unknown there. */
 	d = BAD(f, HDR ROW_OK "北碚区,全区,2023,政府性基金预算,执行,一般债务限额,100,万元\n", 1);
 	DIAG_IS(d, 0, "t.csv", 3, NULL, "item", FISC_DIAG_UNKNOWN_ITEM,
 		"未知科目「一般债务限额」（2024 年版科目目录、平衡表行和别名表中都没有）",
 		"unknown item '一般债务限额' (not in the 2024 catalogue, the balance lines or the aliases)");
-	fisc_diag_free(d);
+	dfree(d);
 
 	/* An economic code that is not an economic classification code. */
 	d = BAD(f, "region,scope,year,book,phase,item,amount,unit,economic\n"
@@ -560,7 +596,7 @@ static void err_unknown_item(void **state)
 		"未知的经济分类代码「205」", "unknown economic classification code '205'");
 	DIAG_IS(d, 1, "t.csv", 4, NULL, "economic", FISC_DIAG_UNKNOWN_ITEM,
 		"未知的经济分类代码「399999」", "unknown economic classification code '399999'");
-	fisc_diag_free(d);
+	dfree(d);
 }
 
 static void err_unknown_region(void **state)
@@ -570,14 +606,14 @@ static void err_unknown_region(void **state)
 	DIAG_IS(d, 0, "t.csv", 3, NULL, "region", FISC_DIAG_UNKNOWN_REGION,
 		"未知地区「沙坪坝区」（请先导入地区表）",
 		"unknown region '沙坪坝区' (import a regions file first)");
-	fisc_diag_free(d);
+	dfree(d);
 
 	/* A region's parent must exist. */
 	d = BAD(f, "code,name,parent\n500110,綦江区,500109\n500106,沙坪坝区,500000\n", 1);
 	DIAG_IS(d, 0, "t.csv", 3, NULL, "parent", FISC_DIAG_UNKNOWN_REGION,
 		"上级地区「500000」不存在（需先导入）",
 		"parent region '500000' does not exist (import it first)");
-	fisc_diag_free(d);
+	dfree(d);
 }
 
 static void err_duplicate_fact_in_import(void **state)
@@ -589,7 +625,7 @@ static void err_duplicate_fact_in_import(void **state)
 	DIAG_IS(d, 0, "t.csv", 4, NULL, "item", FISC_DIAG_DUPLICATE_FACT,
 		"重复的事实：与 t.csv:2 的地区、口径、年度、预算、阶段、科目和明细都相同",
 		"duplicate fact: same region, scope, year, book, phase, item and detail as t.csv:2");
-	fisc_diag_free(d);
+	dfree(d);
 
 	/* Two spellings of one item, the region by name and by code. */
 	d = BAD(f, HDR
@@ -599,7 +635,7 @@ static void err_duplicate_fact_in_import(void **state)
 	DIAG_IS(d, 0, "t.csv", 4, NULL, "item", FISC_DIAG_DUPLICATE_FACT,
 		"重复的事实：与 t.csv:2 的地区、口径、年度、预算、阶段、科目和明细都相同",
 		"duplicate fact: same region, scope, year, book, phase, item and detail as t.csv:2");
-	fisc_diag_free(d);
+	dfree(d);
 }
 
 static void err_duplicate_fact_in_store(void **state)
@@ -610,14 +646,14 @@ static void err_duplicate_fact_in_store(void **state)
 	DIAG_IS(d, 0, "t.csv", 3, NULL, "item", FISC_DIAG_DUPLICATE_FACT,
 		"重复的事实：数据库中已有相同键的事实",
 		"duplicate fact: the store already holds a fact with the same key");
-	fisc_diag_free(d);
+	dfree(d);
 
 	/* Another spelling (the line id, via 全区 = all) is the same key. */
 	d = BAD(f, HDR "500109,all,2023,gpb,execution,tax,1,亿元\n", 1);
 	DIAG_IS(d, 0, "t.csv", 2, NULL, "item", FISC_DIAG_DUPLICATE_FACT,
 		"重复的事实：数据库中已有相同键的事实",
 		"duplicate fact: the store already holds a fact with the same key");
-	fisc_diag_free(d);
+	dfree(d);
 }
 
 static void err_duplicate_region(void **state)
@@ -627,32 +663,32 @@ static void err_duplicate_region(void **state)
 	DIAG_IS(d, 0, "t.csv", 3, NULL, "code",
 		FISC_DIAG_DUPLICATE_REGION, "地区代码「500109」已存在，但名称或属性不同",
 		"region code '500109' exists with a different name or attributes");
-	fisc_diag_free(d);
+	dfree(d);
 
 	/* Within one import. */
 	d = BAD(f, "code,name\n500110,綦江区\n500110,万盛区\n", 1);
 	DIAG_IS(d, 0, "t.csv", 3, NULL, "code", FISC_DIAG_DUPLICATE_REGION,
 		"地区代码「500110」已存在，但名称或属性不同",
 		"region code '500110' exists with a different name or attributes");
-	fisc_diag_free(d);
+	dfree(d);
 
 	/* Same name, another level. */
 	d = BAD(f, "code,name,level\n500109,北碚区,县\n", 1);
 	DIAG_IS(d, 0, "t.csv", 2, NULL, "code", FISC_DIAG_DUPLICATE_REGION,
 		"地区代码「500109」已存在，但名称或属性不同",
 		"region code '500109' exists with a different name or attributes");
-	fisc_diag_free(d);
+	dfree(d);
 
 	/* The same region with the same attributes is a no-op, not an error. */
 	snap before = snapshot(f->st);
-	fisc_diag *ok = fisc_diag_new();
+	fisc_diag *ok = dnew();
 	fisc_import_stats s;
 	const char *csv = "区划代码,名称,级别\n500109,北碚区,区\n";
 	assert_int_equal(fisc_import_csv_buffer(f->st, "same.csv", csv, strlen(csv), ok, &s),
 			 FISC_OK);
 	assert_int_equal(fisc_diag_count(ok), 0);
 	assert_int_equal(snapshot(f->st).regions, before.regions);
-	fisc_diag_free(ok);
+	dfree(ok);
 }
 
 static void err_io(void **state)
@@ -663,22 +699,22 @@ static void err_io(void **state)
 	snprintf(missing, sizeof missing, "%s/missing.csv", f->dir);
 	const char *paths[] = {good, missing};
 	snap before = snapshot(f->st);
-	fisc_diag *d = fisc_diag_new();
+	fisc_diag *d = dnew();
 	fisc_import_stats s;
 	int rc = fisc_import_files(f->st, paths, 2, d, &s);
 	failed_unchanged(f->st, before, rc, d, &s, 1, __FILE__, __LINE__);
 	DIAG_IS(d, 0, missing, 0, NULL, NULL, FISC_DIAG_IO, "无法读取文件",
 		"cannot read the file: No such file or directory");
-	fisc_diag_free(d);
+	dfree(d);
 
 	/* A directory is not a readable file either. */
 	const char *dirpath[] = {good, f->dir};
-	d = fisc_diag_new();
+	d = dnew();
 	rc = fisc_import_files(f->st, dirpath, 2, d, &s);
 	failed_unchanged(f->st, before, rc, d, &s, 1, __FILE__, __LINE__);
 	assert_int_equal(fisc_diag_get(d, 0)->kind, FISC_DIAG_IO);
 	assert_string_equal(fisc_diag_get(d, 0)->file, f->dir);
-	fisc_diag_free(d);
+	dfree(d);
 	free(good);
 }
 
@@ -699,7 +735,7 @@ static void err_too_many(void **state)
 	}
 	DIAG_IS(d, 100, "t.csv", 0, NULL, NULL, FISC_DIAG_TOO_MANY, "错误过多，其余未列出",
 		"too many errors; the rest are not listed");
-	fisc_diag_free(d);
+	dfree(d);
 
 	/* Exactly 100 problems: all listed, no marker. */
 	n = (size_t)snprintf(csv, cap, "%s", HDR);
@@ -708,7 +744,7 @@ static void err_too_many(void **state)
 				      "北碚区,全区,2023,一般公共预算,执行,没有%d,1,万元\n", i);
 	d = BADN(f, csv, n, 100);
 	assert_int_equal(fisc_diag_get(d, 99)->kind, FISC_DIAG_UNKNOWN_ITEM);
-	fisc_diag_free(d);
+	dfree(d);
 	free(csv);
 }
 
@@ -717,7 +753,7 @@ static void err_too_many(void **state)
 static fisc_import_stats good_at(fx *f, const char *name, const char *csv, size_t len,
 				 const char *file, int line)
 {
-	fisc_diag *d = fisc_diag_new();
+	fisc_diag *d = dnew();
 	fisc_import_stats s;
 	int rc = fisc_import_csv_buffer(f->st, name, csv, len, d, &s);
 	if (rc != FISC_OK) {
@@ -726,7 +762,7 @@ static fisc_import_stats good_at(fx *f, const char *name, const char *csv, size_
 	}
 	_assert_int_equal((uintmax_t)rc, FISC_OK, file, line);
 	_assert_int_equal(fisc_diag_count(d), 0, file, line);
-	fisc_diag_free(d);
+	dfree(d);
 	return s;
 }
 #define GOOD(f, csv) good_at(f, "t.csv", csv, strlen(csv), __FILE__, __LINE__)
@@ -820,7 +856,7 @@ static void quoted_fields_keep_line_numbers(void **state)
 	DIAG_IS(d, 2, "t.csv", 9, NULL, "item", FISC_DIAG_UNKNOWN_ITEM,
 		"未知科目「也没有」（2024 年版科目目录、平衡表行和别名表中都没有）",
 		"unknown item '也没有' (not in the 2024 catalogue, the balance lines or the aliases)");
-	fisc_diag_free(d);
+	dfree(d);
 }
 
 static void ok_crlf_and_bom(void **state)
@@ -850,7 +886,7 @@ static void crlf_line_numbers(void **state)
 	DIAG_IS(d, 0, "t.csv", 6, NULL, "item", FISC_DIAG_UNKNOWN_ITEM,
 		"未知科目「没有」（2024 年版科目目录、平衡表行和别名表中都没有）",
 		"unknown item '没有' (not in the 2024 catalogue, the balance lines or the aliases)");
-	fisc_diag_free(d);
+	dfree(d);
 }
 
 static void ok_comments_and_blank_lines(void **state)
@@ -868,7 +904,7 @@ static void ok_comments_and_blank_lines(void **state)
 	/* Line numbers count comments and blank lines. */
 	fisc_diag *d = BAD(f, "# c\n\n" HDR "# c\n\n北碚区,全区,2025,gpb,execution,没有,1,万元\n", 1);
 	assert_int_equal(fisc_diag_get(d, 0)->line, 6);
-	fisc_diag_free(d);
+	dfree(d);
 }
 
 static void ok_blank_amount(void **state)
@@ -956,7 +992,7 @@ static void ok_region_defined_in_same_import(void **state)
 			       "綦江区,全区,2024,gpb,execution,非税收入,1,万元\n"
 			       "500110,区本级,2024,gpb,execution,非税收入,2,万元\n");
 	const char *paths[] = {regions, facts};
-	fisc_diag *d = fisc_diag_new();
+	fisc_diag *d = dnew();
 	fisc_import_stats s;
 	long regions_before = region_count(f->st);
 	int rc = fisc_import_files(f->st, paths, 2, d, &s);
@@ -966,7 +1002,7 @@ static void ok_region_defined_in_same_import(void **state)
 	assert_int_equal(s.files, 2);
 	assert_int_equal(s.regions, 1);
 	assert_int_equal(s.facts, 2);
-	fisc_diag_free(d);
+	dfree(d);
 	assert_int_equal(region_count(f->st), regions_before + 1);
 
 	fisc_arena *a = fisc_arena_new();
@@ -995,14 +1031,14 @@ static void region_defined_later_is_unknown(void **state)
 	char *regions = tu_write(f->dir, "regions.csv", "code,name\n500110,綦江区\n");
 	const char *paths[] = {facts, regions};
 	snap before = snapshot(f->st);
-	fisc_diag *d = fisc_diag_new();
+	fisc_diag *d = dnew();
 	fisc_import_stats s;
 	int rc = fisc_import_files(f->st, paths, 2, d, &s);
 	failed_unchanged(f->st, before, rc, d, &s, 1, __FILE__, __LINE__);
 	DIAG_IS(d, 0, facts, 2, NULL, "region", FISC_DIAG_UNKNOWN_REGION,
 		"未知地区「綦江区」（请先导入地区表）",
 		"unknown region '綦江区' (import a regions file first)");
-	fisc_diag_free(d);
+	dfree(d);
 	free(facts);
 	free(regions);
 }
@@ -1027,6 +1063,67 @@ static void ok_item_aliases(void **state)
 		assert_string_equal(l->v[i].item, want[i]);
 		assert_int_equal(l->v[i].f.amount.fen, (i + 1) * 1000000LL);
 	}
+}
+
+/* ---- catalogue editions seen through the importer ---------------------- */
+
+/* A tiny edition directory: 205 and a new code 2050210 only. */
+static char *write_edition(const char *base)
+{
+	char dir[600];
+	snprintf(dir, sizeof dir, "%s/edition", base);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	free(tu_write(dir, "revenue.csv", "code,name,level,parent_code\n110,转移性收入,1,\n"));
+	free(tu_write(dir, "expenditure_function.csv",
+		      "code,name,level,parent_code\n205,教育支出,1,\n20502,普通教育,2,205\n"
+		      "2050210,新设教育项目,3,20502\n"));
+	free(tu_write(dir, "expenditure_economic_government.csv",
+		      "code,name,level,parent_code\n501,机关工资福利支出,1,\n"));
+	free(tu_write(dir, "expenditure_economic_department.csv",
+		      "code,name,level,parent_code\n301,工资福利支出,1,\n"));
+	return strdup(dir);
+}
+
+static void edition_follows_year(void **state)
+{
+	fx *f = *state;
+	char *dir = write_edition(f->dir);
+	assert_int_equal(fisc_catalog_import_dir(f->st, 2026, dir), FISC_OK);
+	free(dir);
+	GOOD(f, HDR "北碚区,全区,2026,gpb,execution,2050210,1,万元\n"
+		    "北碚区,全区,2027,gpb,execution,新设教育项目,2,万元\n");
+	assert_string_equal(fact_with(f->st, 2027, "2050210")->item, "2050210");
+	/* 2025 is governed by the bundled 2024 edition, which lacks the code. */
+	fisc_diag *d = BAD(f, HDR "北碚区,全区,2025,gpb,execution,2050210,1,万元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 2, NULL, "item", FISC_DIAG_UNKNOWN_ITEM,
+		"未知科目「2050210」（2024 年版科目目录、平衡表行和别名表中都没有）",
+		"unknown item '2050210' (not in the 2024 catalogue, the balance lines or the aliases)");
+	dfree(d);
+	/* …and 2026 lacks what only 2024 has. */
+	d = BAD(f, HDR "北碚区,全区,2026,gpb,execution,2050202,1,万元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 2, NULL, "item", FISC_DIAG_UNKNOWN_ITEM,
+		"未知科目「2050202」（2026 年版科目目录、平衡表行和别名表中都没有）",
+		"unknown item '2050202' (not in the 2026 catalogue, the balance lines or the aliases)");
+	dfree(d);
+}
+
+/* A ten-year series where every year has its own edition: one import. */
+static void many_editions_in_one_import(void **state)
+{
+	fx *f = *state;
+	char *dir = write_edition(f->dir);
+	for (int y = 2025; y <= 2033; y++)
+		assert_int_equal(fisc_catalog_import_dir(f->st, y, dir), FISC_OK);
+	free(dir);
+	char csv[4096];
+	size_t n = (size_t)snprintf(csv, sizeof csv, "%s", HDR);
+	for (int y = 2024; y <= 2033; y++)
+		n += (size_t)snprintf(csv + n, sizeof csv - n,
+				      "北碚区,全区,%d,gpb,execution,205,%d,万元\n", y, y);
+	fisc_import_stats s = GOODN(f, csv, n);
+	assert_int_equal(s.facts, 10);
+	for (int y = 2024; y <= 2033; y++)
+		assert_int_equal(fact_with(f->st, y, "205")->f.amount.fen, y * 1000000LL);
 }
 
 /* ---- XLSX -------------------------------------------------------------- */
@@ -1078,7 +1175,7 @@ static void ok_xlsx(void **state)
 	assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
 
 	const char *paths[] = {path};
-	fisc_diag *d = fisc_diag_new();
+	fisc_diag *d = dnew();
 	fisc_import_stats s;
 	int rc = fisc_import_files(f->st, paths, 1, d, &s);
 	if (rc != FISC_OK)
@@ -1087,7 +1184,7 @@ static void ok_xlsx(void **state)
 	assert_int_equal(s.files, 1);
 	assert_int_equal(s.regions, 1);
 	assert_int_equal(s.facts, 4);
-	fisc_diag_free(d);
+	dfree(d);
 
 	const fcopy *c = fact_with(f->st, 2024, "nontax");
 	assert_int_equal(c->f.region, f->beibei);
@@ -1128,7 +1225,7 @@ static void err_xlsx_cell(void **state)
 
 	const char *paths[] = {path};
 	snap before = snapshot(f->st);
-	fisc_diag *d = fisc_diag_new();
+	fisc_diag *d = dnew();
 	fisc_import_stats s;
 	int rc = fisc_import_files(f->st, paths, 1, d, &s);
 	failed_unchanged(f->st, before, rc, d, &s, 3, __FILE__, __LINE__);
@@ -1147,7 +1244,40 @@ static void err_xlsx_cell(void **state)
 		 "%s:Sheet1!G3: 字段「amount」：无法解析金额「12,3a」 | field 'amount': "
 		 "cannot parse amount '12,3a' [bad-amount]", path);
 	assert_string_equal(buf, want);
-	fisc_diag_free(d);
+	dfree(d);
+}
+
+/* A duplicate in another sheet names the sheet of the first occurrence. */
+static void err_xlsx_duplicate_across_sheets(void **state)
+{
+	fx *f = *state;
+	char path[600];
+	snprintf(path, sizeof path, "%s/dup.xlsx", f->dir);
+	lxw_workbook *wb = workbook_new(path);
+	assert_non_null(wb);
+	lxw_worksheet *ws = workbook_add_worksheet(wb, NULL); /* Sheet1 */
+	write_header(ws);
+	write_row(ws, 1, "北碚区", "非税收入", 1, NULL);
+	ws = workbook_add_worksheet(wb, NULL); /* Sheet2 */
+	write_header(ws);
+	write_row(ws, 1, "北碚区", "非税收入", 2, NULL);
+	assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+
+	const char *paths[] = {path};
+	snap before = snapshot(f->st);
+	fisc_diag *d = dnew();
+	fisc_import_stats s;
+	int rc = fisc_import_files(f->st, paths, 1, d, &s);
+	failed_unchanged(f->st, before, rc, d, &s, 1, __FILE__, __LINE__);
+	const fisc_diag_entry *e = fisc_diag_get(d, 0);
+	assert_int_equal(e->kind, FISC_DIAG_DUPLICATE_FACT);
+	assert_string_equal(e->cell, "Sheet2!F2");
+	/* "as book.xlsx:2" does not say which sheet's row 2. */
+	if (!strstr(e->msg_en, "Sheet1") || !strstr(e->msg_zh, "Sheet1"))
+		print_error("first occurrence not named by sheet: %s / %s\n", e->msg_zh, e->msg_en);
+	assert_non_null(strstr(e->msg_en, "Sheet1"));
+	assert_non_null(strstr(e->msg_zh, "Sheet1"));
+	dfree(d);
 }
 
 int main(void)
@@ -1184,8 +1314,11 @@ int main(void)
 		T(ok_region_defined_in_same_import),
 		T(region_defined_later_is_unknown),
 		T(ok_item_aliases),
+		T(edition_follows_year),
+		T(many_editions_in_one_import),
 		T(ok_xlsx),
 		T(err_xlsx_cell),
+		T(err_xlsx_duplicate_across_sheets),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

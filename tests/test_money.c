@@ -179,9 +179,9 @@ static void parse_errors(void **state)
 	PARSE_ERR("1.0000001", FISC_UNIT_WAN, FISC_EINVAL, "decimals");
 	PARSE_ERR("1.00000000001", FISC_UNIT_YI, FISC_EINVAL, "decimals");
 	/* No unit anywhere. */
-	PARSE_ERR("401746", FISC_UNIT_NONE, FISC_EINVAL, "no unit");
-	PARSE_ERR("3658.95", FISC_UNIT_NONE, FISC_EINVAL, "no unit");
-	PARSE_ERR("-4.3", FISC_UNIT_NONE, FISC_EINVAL, "缺少单位");
+	PARSE_ERR("401746", FISC_UNIT_NONE, FISC_EUNIT, "no unit");
+	PARSE_ERR("3658.95", FISC_UNIT_NONE, FISC_EUNIT, "no unit");
+	PARSE_ERR("-4.3", FISC_UNIT_NONE, FISC_EUNIT, "缺少单位");
 	/* Invalid UTF-8 is an error, not a crash. */
 	PARSE_ERR("4\xFF" "1", FISC_UNIT_WAN, FISC_EINVAL, NULL);
 }

@@ -24,7 +24,8 @@ enum {
 	FISC_EIO = -6,       /* a file could not be read or written */
 	FISC_ESTORE = -7,    /* the store (database) failed */
 	FISC_EIMPORT = -8,   /* an import had errors; nothing was written */
-	FISC_EUNSUPPORTED = -9 /* the store or format does not support this */
+	FISC_EUNSUPPORTED = -9, /* the store or format does not support this */
+	FISC_EUNIT = -10     /* an amount has no unit (元, 万元, 亿元) */
 };
 
 /* Message of the last error on this thread; never NULL ("" when none). */

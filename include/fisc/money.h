@@ -49,13 +49,17 @@ fisc_unit fisc_unit_parse(const char *s, size_t n);
 **   "41.5593亿元", "2.29 元", "(4.3)" (accounting negative).
 ** Full-width forms are normalised with Unicode NFKC first. A unit suffix in
 ** the text wins over `default_unit`; when neither is present the result is
-** FISC_EINVAL ("missing unit"). Thousands separators must group by three.
+** FISC_EUNIT. Thousands separators must group by three.
 ** More decimals than a fen can hold, or a value beyond int64 fen, is an
 ** error (FISC_EINVAL / FISC_ERANGE); the value never wraps.
 ** On error the message explains why, in Chinese and English.
 */
 int fisc_amount_parse(const char *s, size_t n, fisc_unit default_unit,
 		      fisc_amount *out);
+
+/* Why the last fisc_amount_parse on this thread failed, without the text:
+** static strings, e.g. "无法解析金额" / "cannot parse amount". */
+void fisc_amount_last_reason(const char **zh, const char **en);
 
 /* An exact amount (ulp 1 fen) in the given unit's written form. */
 fisc_amount fisc_amount_exact(fisc_fen fen, fisc_unit unit, int decimals);

@@ -108,6 +108,51 @@ int fisc_store_alias_put(fisc_store *st, const fisc_alias *al);
 typedef int (*fisc_alias_cb)(void *ud, const fisc_alias *al);
 int fisc_store_alias_each(fisc_store *st, fisc_alias_cb cb, void *ud);
 
+/*
+** Payment vouchers (国库集中支付凭证): the execution stream under the facts.
+** Every field is an integer so that millions load and add up fast and
+** exactly; codes are validated by the importer (src/lib/import/vouchers.c)
+** before they reach the store.
+*/
+typedef struct fisc_voucher {
+	int64_t region;  /* store id of the region */
+	int64_t unit;    /* 预算单位 code (digits) */
+	int64_t fen;     /* amount paid; negative for a reversal (红字冲销) */
+	int32_t date;    /* YYYYMMDD */
+	int32_t func;    /* 支出功能分类 项 code, 7 digits (2050201) */
+	int32_t econ;    /* 经济分类 code (30101, 50201) */
+	uint8_t book;    /* fisc_book */
+} fisc_voucher;
+
+/* What a rollup groups by. The store keeps both at 项 level; coarser levels
+** (款, 类) are sums of the 项 rows (fisc_voucher_rollup in voucher.h). */
+typedef enum fisc_rollup_by {
+	FISC_ROLLUP_FUNCTION_MONTH = 1, /* 功能分类 × month */
+	FISC_ROLLUP_REGION_FUNCTION = 2 /* region × 功能分类 */
+} fisc_rollup_by;
+
+typedef struct fisc_rollup_row {
+	int32_t year;
+	int32_t month;   /* 1..12; 0 in a region rollup */
+	int64_t region;  /* store id; 0 in a function-month rollup */
+	int32_t code;    /* 类 (3 digits), 款 (5) or 项 (7) */
+	int32_t level;   /* 1 类, 2 款, 3 项 */
+	int64_t count;   /* vouchers */
+	int64_t fen;     /* exact sum */
+} fisc_rollup_row;
+typedef int (*fisc_rollup_cb)(void *ud, const fisc_rollup_row *r);
+
+/* Append n vouchers (inside begin/commit). The backend keeps the 项-level
+** aggregates of both rollups up to date as part of the same transaction, so
+** a rollup never scans the vouchers. FISC_ERANGE when a sum would overflow. */
+int fisc_store_voucher_put(fisc_store *st, const fisc_voucher *v, size_t n);
+/* 项-level rows of a rollup, ordered by (year, code, month) or (year, region,
+** code). scan != 0 recomputes them from the vouchers themselves (slow; for
+** verification and measurement) instead of reading the aggregates. */
+int fisc_store_voucher_rollup(fisc_store *st, int by, int scan,
+			      fisc_rollup_cb cb, void *ud);
+int64_t fisc_store_voucher_count(fisc_store *st);
+
 #ifdef __cplusplus
 }
 #endif

@@ -215,6 +215,8 @@ const char *fisc_catalog_resolve(const fisc_catalog *c, const char *text, int bo
 	const char *res = NULL;
 	if ((e = fisc_strmap_get(&c->by_code, n)))
 		res = e->code;
+	else if ((l = fisc_strmap_get(&c->line_by_id, n)))
+		res = l->id;
 	else if ((l = fisc_strmap_get(&c->line_by_name, n)))
 		res = l->id;
 	else if (book >= 0 && book <= 4 && (t = fisc_strmap_get(&c->alias_book[book], n)))

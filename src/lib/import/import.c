@@ -75,9 +75,9 @@ typedef struct ctx {
 	int ncols;
 	fisc_strmap regions;  /* text as written → region id (boxed) */
 	fisc_strmap seen;     /* fact key → "file:line" of its first row */
-	fisc_catalog *cats[8];/* loaded editions, by edition year */
-	int cat_years[8];
-	int ncats;
+	fisc_catalog **cats;  /* loaded editions, by edition year */
+	int *cat_years;
+	size_t ncats, capcats, capyears;
 	int errors;
 	int fatal;            /* an error that must stop the walk (ENOMEM, store) */
 } ctx;
@@ -176,10 +176,13 @@ static void read_header(ctx *c, const fisc_row *row)
 		c->col[f] = (int)i;
 	}
 	for (int f = 0; f < n; f++)
-		if (cols[f].required && c->col[f] < 0)
+		if (cols[f].required && c->col[f] < 0) {
 			reportf(c, row, 0, cols[f].name, FISC_DIAG_MISSING_COLUMN,
 				"缺少必需的列「%s」", "required column '%s' is missing",
 				cols[f].name);
+			/* Its rows would each repeat the same complaint. */
+			c->table = TABLE_BAD;
+		}
 }
 
 static const char *get(ctx *c, const fisc_row *row, int f)
@@ -245,13 +248,13 @@ static fisc_catalog *catalog_for(ctx *c, int year)
 	int ed;
 	if (fisc_store_edition_for(c->st, year, &ed) != FISC_OK)
 		return NULL;
-	for (int i = 0; i < c->ncats; i++)
+	for (size_t i = 0; i < c->ncats; i++)
 		if (c->cat_years[i] == ed)
 			return c->cats[i];
-	if (c->ncats == 8)
-		return NULL;
 	fisc_catalog *cat;
-	if (fisc_catalog_load(c->st, year, &cat) != FISC_OK)
+	if (fisc_grow(&c->cats, &c->capcats, c->ncats + 1, sizeof *c->cats) ||
+	    fisc_grow(&c->cat_years, &c->capyears, c->ncats + 1, sizeof *c->cat_years) ||
+	    fisc_catalog_load(c->st, year, &cat) != FISC_OK)
 		return NULL;
 	c->cats[c->ncats] = cat;
 	c->cat_years[c->ncats++] = ed;
@@ -329,7 +332,8 @@ static void fact_row(ctx *c, const fisc_row *row)
 	if (!*year_s)
 		report(c, row, c->col[F_YEAR], "year", FISC_DIAG_MISSING_FIELD,
 		       "年度为空", "year is empty");
-	else if (*end || errno || year < 1949 || year > 2200) {
+	else if (*end || errno || strspn(year_s, "0123456789") != 4 || year < 1949 ||
+		 year > 2200) {
 		reportf(c, row, c->col[F_YEAR], "year", FISC_DIAG_BAD_VALUE,
 			"年度「%s」无效（应为 1949–2200 的四位数）",
 			"bad year '%s' (a four-digit year 1949–2200)", year_s);
@@ -345,17 +349,19 @@ static void fact_row(ctx *c, const fisc_row *row)
 			"unknown unit '%s' (元, 万元 or 亿元)", unit_s);
 	const char *amount_s = get_trim(c, row, F_AMOUNT);
 	if (*amount_s) {
-		int rc = fisc_amount_parse(amount_s, strlen(amount_s),
-					   unit == FISC_UNIT_NONE ? FISC_UNIT_NONE : unit,
-					   &f.amount);
+		/* With an unreadable unit column (reported above) the amount's own
+		** check would only repeat the complaint as "missing unit". */
+		int rc = *unit_s && unit == FISC_UNIT_NONE
+				 ? FISC_OK
+				 : fisc_amount_parse(amount_s, strlen(amount_s), unit, &f.amount);
 		if (rc != FISC_OK) {
-			int k = strstr(fisc_error_message(), "no unit") ? FISC_DIAG_MISSING_UNIT
-									 : FISC_DIAG_BAD_AMOUNT;
-			const char *msg = fisc_error_message();
-			const char *sep = strstr(msg, " / ");
-			char zh[512];
-			snprintf(zh, sizeof zh, "%.*s", sep ? (int)(sep - msg) : (int)strlen(msg), msg);
-			report(c, row, c->col[F_AMOUNT], "amount", k, zh, sep ? sep + 3 : msg);
+			const char *zh, *en;
+			char z[512], e[512];
+			fisc_amount_last_reason(&zh, &en);
+			snprintf(z, sizeof z, "%s「%s」", zh, amount_s);
+			snprintf(e, sizeof e, "%s '%s'", en, amount_s);
+			report(c, row, c->col[F_AMOUNT], "amount",
+			       rc == FISC_EUNIT ? FISC_DIAG_MISSING_UNIT : FISC_DIAG_BAD_AMOUNT, z, e);
 		}
 		f.has_amount = 1;
 	} else {
@@ -439,8 +445,11 @@ static void fact_row(ctx *c, const fisc_row *row)
 		c->fatal = rc;
 		return;
 	}
+	char ref[160];
+	const char *cell = cellref(c, row, c->col[F_ITEM], ref, sizeof ref);
 	fisc_strmap_put(&c->seen, key,
-			fisc_arena_printf(c->arena, "%s:%ld", row->file, row->line));
+			cell ? fisc_arena_printf(c->arena, "%s:%s", row->file, cell)
+			     : fisc_arena_printf(c->arena, "%s:%ld", row->file, row->line));
 	c->stats->facts++;
 }
 
@@ -487,8 +496,10 @@ static int finish(ctx *c, int rc)
 		fisc_store_rollback(c->st);
 		c->stats->facts = c->stats->regions = 0;
 	}
-	for (int i = 0; i < c->ncats; i++)
+	for (size_t i = 0; i < c->ncats; i++)
 		fisc_catalog_free(c->cats[i]);
+	free(c->cats);
+	free(c->cat_years);
 	fisc_strmap_free(&c->regions);
 	fisc_strmap_free(&c->seen);
 	fisc_arena_free(c->arena);

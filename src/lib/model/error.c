@@ -36,6 +36,7 @@ const char *fisc_error_name(int code)
 	case FISC_ESTORE: return "ESTORE";
 	case FISC_EIMPORT: return "EIMPORT";
 	case FISC_EUNSUPPORTED: return "EUNSUPPORTED";
+	case FISC_EUNIT: return "EUNIT";
 	}
 	return "EUNKNOWN";
 }

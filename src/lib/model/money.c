@@ -77,11 +77,25 @@ static fisc_unit take_unit_suffix(const char *s, size_t *n)
 	return FISC_UNIT_NONE;
 }
 
-static int bad(const char *zh, const char *en, const char *s, size_t n)
+static _Thread_local const char *reason_zh = "", *reason_en = "";
+
+void fisc_amount_last_reason(const char **zh, const char **en)
+{
+	*zh = reason_zh;
+	*en = reason_en;
+}
+
+static int fail(int code, const char *zh, const char *en, const char *s, size_t n)
 {
 	int show = n > 60 ? 60 : (int)n;
-	return fisc_error_set(FISC_EINVAL, "%s「%.*s」 / %s '%.*s'", zh, show, s,
-			      en, show, s);
+	reason_zh = zh;
+	reason_en = en;
+	return fisc_error_set(code, "%s「%.*s」 / %s '%.*s'", zh, show, s, en, show, s);
+}
+
+static int bad(const char *zh, const char *en, const char *s, size_t n)
+{
+	return fail(FISC_EINVAL, zh, en, s, n);
 }
 
 int fisc_amount_parse(const char *s0, size_t n0, fisc_unit default_unit,
@@ -198,8 +212,8 @@ int fisc_amount_parse(const char *s0, size_t n0, fisc_unit default_unit,
 		goto out;
 	}
 	if (unit == FISC_UNIT_NONE) {
-		rc = bad("金额缺少单位（元、万元或亿元）",
-			 "amount has no unit (元, 万元 or 亿元)", s0, n0);
+		rc = fail(FISC_EUNIT, "金额缺少单位（元、万元或亿元）",
+			  "amount has no unit (元, 万元 or 亿元)", s0, n0);
 		goto out;
 	}
 	if (decimals > unit_maxdec[unit]) {
@@ -210,9 +224,7 @@ int fisc_amount_parse(const char *s0, size_t n0, fisc_unit default_unit,
 	fisc_fen v;
 	if (overflow || __builtin_mul_overflow(ip, unit_fen[unit], &v) ||
 	    __builtin_add_overflow(v, fp * ulp, &v)) {
-		rc = fisc_error_set(FISC_ERANGE, "金额超出范围「%.*s」 / amount out of range '%.*s'",
-				    (int)(n0 > 60 ? 60 : n0), s0,
-				    (int)(n0 > 60 ? 60 : n0), s0);
+		rc = fail(FISC_ERANGE, "金额超出范围", "amount out of range", s0, n0);
 		goto out;
 	}
 	out->fen = neg ? -v : v;

@@ -32,6 +32,9 @@ typedef struct fisc_store_vtab {
 	int (*line_each)(fisc_store *, fisc_line_cb, void *);
 	int (*alias_put)(fisc_store *, const fisc_alias *);
 	int (*alias_each)(fisc_store *, fisc_alias_cb, void *);
+	int (*voucher_put)(fisc_store *, const fisc_voucher *, size_t);
+	int (*voucher_rollup)(fisc_store *, int, int, fisc_rollup_cb, void *);
+	int64_t (*voucher_count)(fisc_store *);
 } fisc_store_vtab;
 
 /* Every backend's handle starts with this. */

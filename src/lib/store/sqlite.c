@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 #include "fisc/error.h"
 #include "store/backend.h"
+#include "store/sqlite_voucher.h"
 
 static const char *const migrations[] = {
 	/* 1: the initial schema */
@@ -71,6 +72,27 @@ static const char *const migrations[] = {
 	"  source TEXT NOT NULL DEFAULT '',"
 	"  note TEXT NOT NULL DEFAULT '',"
 	"  UNIQUE(region_id, year, book, phase, scope, item, kind, dept, project, econ, fund));",
+	/* 2: payment vouchers and their rollup aggregates (sqlite_voucher.c).
+	** No foreign key or index on voucher: the importer validates every
+	** field, and a per-row index would double ingest time. The CHECKs on
+	** the sums catch SQLite turning an overflowing integer into a float. */
+	"CREATE TABLE voucher("
+	"  id INTEGER PRIMARY KEY,"
+	"  date INTEGER NOT NULL,"
+	"  region_id INTEGER NOT NULL,"
+	"  unit INTEGER NOT NULL,"
+	"  book INTEGER NOT NULL,"
+	"  func INTEGER NOT NULL,"
+	"  econ INTEGER NOT NULL,"
+	"  fen INTEGER NOT NULL);"
+	"CREATE TABLE voucher_month("
+	"  year INTEGER NOT NULL, month INTEGER NOT NULL, func INTEGER NOT NULL,"
+	"  n INTEGER NOT NULL, fen INTEGER NOT NULL CHECK(typeof(fen)='integer'),"
+	"  PRIMARY KEY(year, month, func)) WITHOUT ROWID;"
+	"CREATE TABLE voucher_region("
+	"  year INTEGER NOT NULL, region_id INTEGER NOT NULL, func INTEGER NOT NULL,"
+	"  n INTEGER NOT NULL, fen INTEGER NOT NULL CHECK(typeof(fen)='integer'),"
+	"  PRIMARY KEY(year, region_id, func)) WITHOUT ROWID;",
 };
 
 enum { NMIGRATIONS = sizeof migrations / sizeof *migrations };
@@ -114,9 +136,13 @@ typedef struct sq_store {
 	fisc_store base;
 	sqlite3 *db;
 	sqlite3_stmt *st[ST_COUNT];
+	sq_voucher *voucher; /* sqlite_voucher.c's state, NULL until used */
 } sq_store;
 
 static sq_store *SQ(fisc_store *s) { return (sq_store *)s; }
+
+sqlite3 *fisc_sqlite_db(fisc_store *st) { return SQ(st)->db; }
+sq_voucher **fisc_sqlite_voucher_slot(fisc_store *st) { return &SQ(st)->voucher; }
 
 static int sq_err(sqlite3 *db, const char *what)
 {
@@ -184,13 +210,22 @@ static void sq_close(fisc_store *st)
 	sq_store *s = SQ(st);
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->st[i]);
+	fisc_sqlite_voucher_free(st);
 	sqlite3_close(s->db);
 	free(s);
 }
 
 static int sq_begin(fisc_store *st) { return exec(SQ(st)->db, "BEGIN IMMEDIATE"); }
-static int sq_commit(fisc_store *st) { return exec(SQ(st)->db, "COMMIT"); }
-static int sq_rollback(fisc_store *st) { return exec(SQ(st)->db, "ROLLBACK"); }
+static int sq_commit(fisc_store *st)
+{
+	int rc = fisc_sqlite_voucher_flush(st);
+	return rc == FISC_OK ? exec(SQ(st)->db, "COMMIT") : rc;
+}
+static int sq_rollback(fisc_store *st)
+{
+	fisc_sqlite_voucher_discard(st);
+	return exec(SQ(st)->db, "ROLLBACK");
+}
 
 static const char *col(sqlite3_stmt *q, int i)
 {
@@ -278,10 +313,16 @@ static int sq_region_put(fisc_store *st, const fisc_region *r, int64_t *id)
 			if (find_one(s, ST_REGION_BY_CODE, old.parent_code, 0, a, &p) == FISC_OK)
 				old_parent = p.id;
 		}
+		/* Labels compare as reports would print them: an omitted label
+		** equals the default of the level. */
 		if (same(old.name, r->name) && old_parent == parent_id &&
-		    same(old.level, r->level) && same(old.label_all, r->label_all) &&
-		    same(old.label_self, r->label_self) &&
-		    same(old.label_lower, r->label_lower)) {
+		    same(old.level, r->level) &&
+		    same(fisc_region_scope_label(&old, FISC_SCOPE_ALL),
+			 fisc_region_scope_label(r, FISC_SCOPE_ALL)) &&
+		    same(fisc_region_scope_label(&old, FISC_SCOPE_SELF),
+			 fisc_region_scope_label(r, FISC_SCOPE_SELF)) &&
+		    same(fisc_region_scope_label(&old, FISC_SCOPE_LOWER),
+			 fisc_region_scope_label(r, FISC_SCOPE_LOWER))) {
 			if (id)
 				*id = old.id;
 			rc = FISC_OK;
@@ -622,6 +663,7 @@ static const fisc_store_vtab sqlite_vtab = {
 	sq_edition_put,	    sq_edition_for,  sq_edition_delete, sq_catalog_put,
 	sq_catalog_each,    sq_line_put,     sq_line_each,     sq_alias_put,
 	sq_alias_each,
+	fisc_sqlite_voucher_put, fisc_sqlite_voucher_rollup, fisc_sqlite_voucher_count,
 };
 
 int fisc_sqlite_open(const char *path, fisc_store **out)

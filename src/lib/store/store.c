@@ -112,3 +112,13 @@ int fisc_store_alias_each(fisc_store *st, fisc_alias_cb cb, void *ud)
 {
 	return st->vt->alias_each(st, cb, ud);
 }
+int fisc_store_voucher_put(fisc_store *st, const fisc_voucher *v, size_t n)
+{
+	assert(st->in_txn);
+	return st->vt->voucher_put(st, v, n);
+}
+int fisc_store_voucher_rollup(fisc_store *st, int by, int scan, fisc_rollup_cb cb, void *ud)
+{
+	return st->vt->voucher_rollup(st, by, scan, cb, ud);
+}
+int64_t fisc_store_voucher_count(fisc_store *st) { return st->vt->voucher_count(st); }

@@ -1,0 +1,368 @@
+/*
+** doc.c — building a fisc_doc (headings, paragraphs, notes, typed tables) in
+** an arena, and the one table that maps an output format to its renderer.
+**
+** Builders never check individual calls: the first allocation failure is
+** remembered in d->rc and turns every later call into a no-op, and row
+** constructors then hand out a scratch row so that callers can keep writing
+** into it harmlessly. The report checks fisc_doc_status() once at the end.
+*/
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "fisc/doc.h"
+#include "fisc/error.h"
+#include "report/render.h"
+
+static char *vfmt(fisc_doc *d, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	char *p = n >= 0 ? fisc_arena_alloc(d->a, (size_t)n + 1) : NULL;
+	if (p)
+		vsnprintf(p, (size_t)n + 1, fmt, ap2);
+	else
+		d->rc = FISC_ENOMEM;
+	va_end(ap2);
+	return p;
+}
+
+/* Grow an arena array of `elem`-byte elements to hold one more. Arena memory
+** is never freed, so a grown array simply abandons the old copy: documents
+** are small and short-lived. */
+static int grow(fisc_doc *d, void **v, size_t n, size_t *cap, size_t elem)
+{
+	if (n < *cap)
+		return 0;
+	size_t ncap = *cap ? *cap * 2 : 8;
+	void *nv = fisc_arena_alloc(d->a, ncap * elem);
+	if (!nv) {
+		d->rc = FISC_ENOMEM;
+		return -1;
+	}
+	if (n)
+		memcpy(nv, *v, n * elem);
+	*v = nv;
+	*cap = ncap;
+	return 0;
+}
+
+fisc_doc *fisc_doc_new(fisc_arena *a, const char *kind, const char *title)
+{
+	fisc_doc *d = fisc_arena_alloc(a, sizeof *d);
+	if (!d)
+		return NULL;
+	d->a = a;
+	d->kind = fisc_arena_strdup(a, kind ? kind : "report");
+	d->title = fisc_arena_strdup(a, title ? title : "");
+	if (!d->kind || !d->title)
+		return NULL;
+	return d;
+}
+
+int fisc_doc_status(const fisc_doc *d) { return d ? d->rc : FISC_ENOMEM; }
+
+void fisc_doc_subtitle(fisc_doc *d, const char *fmt, ...)
+{
+	if (d->rc)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	d->subtitle = vfmt(d, fmt, ap);
+	va_end(ap);
+}
+
+static fisc_block *add_block(fisc_doc *d, int kind)
+{
+	if (d->rc || grow(d, (void **)&d->blocks, d->nblocks, &d->cap, sizeof *d->blocks))
+		return NULL;
+	fisc_block *b = &d->blocks[d->nblocks++];
+	memset(b, 0, sizeof *b);
+	b->kind = kind;
+	return b;
+}
+
+static void text_block(fisc_doc *d, int kind, int level, const char *fmt, va_list ap)
+{
+	if (d->rc)
+		return;
+	char *t = vfmt(d, fmt, ap);
+	fisc_block *b = t ? add_block(d, kind) : NULL;
+	if (b) {
+		b->level = level;
+		b->text = t;
+	}
+}
+
+void fisc_doc_heading(fisc_doc *d, int level, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	text_block(d, FISC_BLOCK_HEADING, level < 1 ? 1 : level > 4 ? 4 : level, fmt, ap);
+	va_end(ap);
+}
+
+void fisc_doc_para(fisc_doc *d, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	text_block(d, FISC_BLOCK_PARAGRAPH, 0, fmt, ap);
+	va_end(ap);
+}
+
+void fisc_doc_note(fisc_doc *d, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	text_block(d, FISC_BLOCK_NOTE, 0, fmt, ap);
+	va_end(ap);
+}
+
+/* Handed out after an error so callers can keep writing without checks. */
+static fisc_table scratch_table;
+
+fisc_table *fisc_doc_table(fisc_doc *d, const char *title, size_t ncols)
+{
+	if (ncols < 1 || ncols > FISC_DOC_MAXCOLS) {
+		if (!d->rc)
+			d->rc = fisc_error_set(FISC_EINVAL, "表格列数无效 / bad column count %zu",
+					       ncols);
+	}
+	fisc_table *t = d->rc ? NULL : fisc_arena_alloc(d->a, sizeof *t);
+	fisc_block *b = t ? add_block(d, FISC_BLOCK_TABLE) : NULL;
+	if (!b) {
+		if (!d->rc)
+			d->rc = FISC_ENOMEM;
+		memset(&scratch_table, 0, sizeof scratch_table);
+		scratch_table.ncols = FISC_DOC_MAXCOLS;
+		return &scratch_table;
+	}
+	t->title = fisc_arena_strdup(d->a, title ? title : "");
+	t->ncols = ncols;
+	b->table = t;
+	return t;
+}
+
+void fisc_table_unit(fisc_doc *d, fisc_table *t, int unit)
+{
+	if (d->rc)
+		return;
+	if (unit < FISC_UNIT_YUAN || unit > FISC_UNIT_YI)
+		unit = FISC_UNIT_WAN;
+	t->unit_label = fisc_arena_printf(d->a, "单位：%s", fisc_unit_name((fisc_unit)unit));
+	if (!t->unit_label)
+		d->rc = FISC_ENOMEM;
+}
+
+static fisc_cell *new_row(fisc_doc *d, fisc_table *t, fisc_cell ***rows, size_t *n,
+			  size_t *cap)
+{
+	fisc_cell *r = NULL;
+	if (!d->rc && !grow(d, (void **)rows, *n, cap, sizeof **rows)) {
+		r = fisc_arena_alloc(d->a, t->ncols * sizeof *r);
+		if (r)
+			(*rows)[(*n)++] = r;
+		else
+			d->rc = FISC_ENOMEM;
+	}
+	if (!r) {
+		memset(d->scratch, 0, sizeof d->scratch);
+		r = d->scratch;
+	}
+	for (size_t i = 0; i < t->ncols && i < FISC_DOC_MAXCOLS; i++)
+		r[i].colspan = r[i].rowspan = 1;
+	return r;
+}
+
+fisc_cell *fisc_table_head(fisc_doc *d, fisc_table *t)
+{
+	return new_row(d, t, &t->head, &t->nhead, &t->cap_head);
+}
+
+fisc_cell *fisc_table_row(fisc_doc *d, fisc_table *t)
+{
+	return new_row(d, t, &t->body, &t->nbody, &t->cap_body);
+}
+
+void fisc_table_note(fisc_doc *d, fisc_table *t, const char *fmt, ...)
+{
+	if (d->rc)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = vfmt(d, fmt, ap);
+	va_end(ap);
+	if (s && !grow(d, (void **)&t->notes, t->nnotes, &t->cap_notes, sizeof *t->notes))
+		t->notes[t->nnotes++] = s;
+}
+
+void fisc_table_empty(fisc_doc *d, fisc_table *t, const char *fmt, ...)
+{
+	if (d->rc)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	t->empty_text = vfmt(d, fmt, ap);
+	va_end(ap);
+}
+
+void fisc_table_merge_head(fisc_table *t, size_t row, size_t col, int rowspan, int colspan)
+{
+	if (row >= t->nhead || col >= t->ncols || rowspan < 1 || colspan < 1)
+		return;
+	if (row + (size_t)rowspan > t->nhead)
+		rowspan = (int)(t->nhead - row);
+	if (col + (size_t)colspan > t->ncols)
+		colspan = (int)(t->ncols - col);
+	for (size_t r = row; r < row + (size_t)rowspan; r++)
+		for (size_t c = col; c < col + (size_t)colspan; c++)
+			if (r != row || c != col) {
+				memset(&t->head[r][c], 0, sizeof t->head[r][c]);
+				t->head[r][c].kind = FISC_CELL_COVERED;
+				t->head[r][c].colspan = t->head[r][c].rowspan = 1;
+			}
+	t->head[row][col].rowspan = rowspan;
+	t->head[row][col].colspan = colspan;
+}
+
+void fisc_cell_text(fisc_doc *d, fisc_cell *c, const char *fmt, ...)
+{
+	if (d->rc || !c)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = vfmt(d, fmt, ap);
+	va_end(ap);
+	if (s) {
+		c->kind = FISC_CELL_TEXT;
+		c->text = s;
+	}
+}
+
+void fisc_cell_amount(fisc_doc *d, fisc_cell *c, fisc_fen fen, int unit, int decimals)
+{
+	if (d->rc || !c)
+		return;
+	char buf[64];
+	if (unit < FISC_UNIT_YUAN || unit > FISC_UNIT_YI)
+		unit = FISC_UNIT_WAN;
+	if (decimals < 0)
+		decimals = 0;
+	if (fisc_fen_format(fen, (fisc_unit)unit, decimals, FISC_FMT_GROUP, buf, sizeof buf) < 0) {
+		d->rc = FISC_ERANGE;
+		return;
+	}
+	c->kind = FISC_CELL_AMOUNT;
+	c->fen = fen;
+	c->unit = unit;
+	c->decimals = decimals;
+	if (!(c->text = fisc_arena_strdup(d->a, buf)))
+		d->rc = FISC_ENOMEM;
+}
+
+void fisc_cell_percent(fisc_doc *d, fisc_cell *c, fisc_fen num, fisc_fen den, int decimals)
+{
+	if (d->rc || !c || den == 0)
+		return;
+	char buf[64];
+	if (fisc_percent_format(num, den, decimals, buf, sizeof buf - 1) < 0) {
+		d->rc = FISC_ERANGE;
+		return;
+	}
+	strcat(buf, "%");
+	c->kind = FISC_CELL_PERCENT;
+	c->num = num;
+	c->den = den;
+	c->decimals = decimals;
+	if (!(c->text = fisc_arena_strdup(d->a, buf)))
+		d->rc = FISC_ENOMEM;
+}
+
+/* --- rendering ---------------------------------------------------------- */
+
+const char *const fisc_doc_formats[] = {"md", "html", "json", "xlsx", "csv", NULL};
+
+/* Stream formats write to a FILE; file formats decide their own files. */
+static const struct {
+	const char *name;
+	int (*stream)(const fisc_doc *d, FILE *out);
+	int (*files)(const fisc_doc *d, const char *path, FILE *out);
+} renderers[] = {
+	{"md", fisc_render_md, NULL},
+	{"html", fisc_render_html, NULL},
+	{"json", fisc_render_json, NULL},
+	{"xlsx", NULL, fisc_render_xlsx},
+	{"csv", NULL, fisc_render_csv},
+};
+
+int fisc_doc_write(const fisc_doc *d, const char *format, const char *path, FILE *out)
+{
+	if (!d)
+		return fisc_error_set(FISC_EINVAL, "没有文档 / no document");
+	if (d->rc)
+		return d->rc;
+	if (!format)
+		format = "md";
+	for (size_t i = 0; i < sizeof renderers / sizeof *renderers; i++) {
+		if (strcmp(format, renderers[i].name) != 0)
+			continue;
+		if (renderers[i].files)
+			return renderers[i].files(d, path, out);
+		FILE *f = out;
+		if (path && !(f = fopen(path, "w")))
+			return fisc_error_set(FISC_EIO, "无法写入「%s」/ cannot write '%s'", path, path);
+		int rc = renderers[i].stream(d, f);
+		if (fflush(f) != 0 && rc == FISC_OK)
+			rc = fisc_error_set(FISC_EIO, "写出失败 / write failed");
+		if (f != out && fclose(f) != 0 && rc == FISC_OK)
+			rc = fisc_error_set(FISC_EIO, "写出失败「%s」/ write failed '%s'", path, path);
+		return rc;
+	}
+	return fisc_error_set(FISC_EINVAL,
+			      "不支持的格式「%s」（md、html、json、xlsx、csv）/ unknown format '%s'",
+			      format, format);
+}
+
+/* --- helpers the renderers share (render.h) ------------------------------ */
+
+const fisc_cell *fisc_head_anchor(const fisc_table *t, size_t row, size_t col)
+{
+	for (size_t r = 0; r <= row && r < t->nhead; r++)
+		for (size_t c = 0; c <= col && c < t->ncols; c++) {
+			const fisc_cell *h = &t->head[r][c];
+			if (h->kind == FISC_CELL_COVERED)
+				continue;
+			if (r + (size_t)h->rowspan > row && c + (size_t)h->colspan > col)
+				return h;
+		}
+	return NULL;
+}
+
+void fisc_head_flat(const fisc_table *t, size_t col, char *buf, size_t cap)
+{
+	size_t n = 0;
+	const fisc_cell *last = NULL;
+	buf[0] = 0;
+	for (size_t r = 0; r < t->nhead; r++) {
+		const fisc_cell *h = fisc_head_anchor(t, r, col);
+		const char *s = fisc_cell_str(h);
+		if (h == last || !*s)
+			continue;
+		last = h;
+		int w = snprintf(buf + n, cap - n, "%s%s", n ? "/" : "", s);
+		if (w < 0 || (size_t)w >= cap - n)
+			break;
+		n += (size_t)w;
+	}
+}
+
+int fisc_col_numeric(const fisc_table *t, size_t col)
+{
+	for (size_t r = 0; r < t->nbody; r++) {
+		int k = t->body[r][col].kind;
+		if (k == FISC_CELL_AMOUNT || k == FISC_CELL_PERCENT)
+			return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,304 @@
+/*
+** sqlite_voucher.c — payment vouchers in the SQLite store: an append-only
+** table of integer rows, and two small aggregate tables (项 × month and
+** region × 项) that rollups read instead of scanning millions of rows.
+**
+** Why aggregates are kept in memory during a transaction: updating an
+** aggregate row per voucher would cost an index lookup and a page write per
+** row, doubling ingest time. Instead each put adds into two hash tables
+** (a few thousand distinct keys for a million vouchers) and the backend's
+** commit hook upserts them once, inside the same transaction, so the
+** vouchers and their sums become visible together or not at all.
+*/
+#include <stdlib.h>
+#include <string.h>
+#include "fisc/error.h"
+#include "store/sqlite_voucher.h"
+
+/* One aggregate cell. `used` marks an occupied slot (0 is a valid region). */
+typedef struct agg {
+	int64_t region;
+	int64_t n, fen;
+	int32_t year, month, func, used;
+} agg;
+
+typedef struct aggtab {
+	agg *slot;
+	size_t cap, len; /* cap is a power of two */
+} aggtab;
+
+enum { VQ_INSERT, VQ_MONTH_UPSERT, VQ_REGION_UPSERT, VQ_COUNT };
+
+static const char *const vq_sql[VQ_COUNT] = {
+	[VQ_INSERT] = "INSERT INTO voucher(date,region_id,unit,book,func,econ,fen)"
+		      " VALUES(?,?,?,?,?,?,?)",
+	[VQ_MONTH_UPSERT] =
+		"INSERT INTO voucher_month(year,month,func,n,fen) VALUES(?,?,?,?,?)"
+		" ON CONFLICT(year,month,func) DO UPDATE SET n=n+excluded.n,"
+		" fen=fen+excluded.fen",
+	[VQ_REGION_UPSERT] =
+		"INSERT INTO voucher_region(year,region_id,func,n,fen) VALUES(?,?,?,?,?)"
+		" ON CONFLICT(year,region_id,func) DO UPDATE SET n=n+excluded.n,"
+		" fen=fen+excluded.fen",
+};
+
+struct sq_voucher {
+	sqlite3_stmt *st[VQ_COUNT];
+	aggtab month, region;
+};
+
+static int verr(sqlite3 *db, const char *what)
+{
+	return fisc_error_set(FISC_ESTORE, "数据库错误（%s）/ database error (%s): %s",
+			      what, what, sqlite3_errmsg(db));
+}
+
+static sq_voucher *state(fisc_store *st)
+{
+	sq_voucher **slot = fisc_sqlite_voucher_slot(st);
+	if (!*slot)
+		*slot = calloc(1, sizeof **slot);
+	return *slot;
+}
+
+static sqlite3_stmt *vstmt(fisc_store *st, sq_voucher *v, int which)
+{
+	if (!v->st[which] &&
+	    sqlite3_prepare_v3(fisc_sqlite_db(st), vq_sql[which], -1,
+			       SQLITE_PREPARE_PERSISTENT, &v->st[which], NULL) != SQLITE_OK)
+		return NULL;
+	return v->st[which];
+}
+
+static uint64_t mix(uint64_t h)
+{
+	/* splitmix64 finaliser: the keys are small, dense integers. */
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	return h ^ (h >> 31);
+}
+
+static uint64_t agg_hash(int64_t region, int32_t year, int32_t month, int32_t func)
+{
+	return mix(((uint64_t)region * 0x9E3779B97F4A7C15ULL) ^ ((uint64_t)(uint32_t)year << 40) ^
+		   ((uint64_t)(uint32_t)month << 32) ^ (uint32_t)func);
+}
+
+static int agg_grow(aggtab *t)
+{
+	size_t cap = t->cap ? t->cap * 2 : 1024;
+	agg *s = calloc(cap, sizeof *s);
+	if (!s)
+		return -1;
+	for (size_t i = 0; i < t->cap; i++) {
+		if (!t->slot[i].used)
+			continue;
+		const agg *a = &t->slot[i];
+		size_t j = agg_hash(a->region, a->year, a->month, a->func) & (cap - 1);
+		while (s[j].used)
+			j = (j + 1) & (cap - 1);
+		s[j] = *a;
+	}
+	free(t->slot);
+	t->slot = s;
+	t->cap = cap;
+	return 0;
+}
+
+/* Add one voucher's amount to its cell; -1 out of memory, -2 overflow. */
+static int agg_add(aggtab *t, int64_t region, int32_t year, int32_t month, int32_t func,
+		   int64_t fen)
+{
+	if ((t->len + 1) * 2 > t->cap && agg_grow(t))
+		return -1;
+	size_t j = agg_hash(region, year, month, func) & (t->cap - 1);
+	for (;;) {
+		agg *a = &t->slot[j];
+		if (!a->used) {
+			*a = (agg){region, 1, fen, year, month, func, 1};
+			t->len++;
+			return 0;
+		}
+		if (a->region == region && a->year == year && a->month == month && a->func == func) {
+			if (__builtin_add_overflow(a->fen, fen, &a->fen))
+				return -2;
+			a->n++;
+			return 0;
+		}
+		j = (j + 1) & (t->cap - 1);
+	}
+}
+
+static void agg_clear(aggtab *t)
+{
+	if (t->len)
+		memset(t->slot, 0, t->cap * sizeof *t->slot);
+	t->len = 0;
+}
+
+int fisc_sqlite_voucher_put(fisc_store *st, const fisc_voucher *vs, size_t n)
+{
+	sqlite3 *db = fisc_sqlite_db(st);
+	sq_voucher *v = state(st);
+	if (!v)
+		return fisc_error_set(FISC_ENOMEM, "out of memory");
+	sqlite3_stmt *q = vstmt(st, v, VQ_INSERT);
+	if (!q)
+		return verr(db, "prepare");
+	for (size_t i = 0; i < n; i++) {
+		const fisc_voucher *x = &vs[i];
+		int32_t year = x->date / 10000, month = x->date / 100 % 100;
+		int a = agg_add(&v->month, 0, year, month, x->func, x->fen);
+		if (!a)
+			a = agg_add(&v->region, x->region, year, 0, x->func, x->fen);
+		if (a == -1)
+			return fisc_error_set(FISC_ENOMEM, "out of memory");
+		if (a == -2)
+			return fisc_error_set(FISC_ERANGE,
+					      "凭证金额合计超出范围 / voucher total out of range");
+		sqlite3_bind_int(q, 1, x->date);
+		sqlite3_bind_int64(q, 2, x->region);
+		sqlite3_bind_int64(q, 3, x->unit);
+		sqlite3_bind_int(q, 4, x->book);
+		sqlite3_bind_int(q, 5, x->func);
+		sqlite3_bind_int(q, 6, x->econ);
+		sqlite3_bind_int64(q, 7, x->fen);
+		int rc = sqlite3_step(q);
+		sqlite3_reset(q);
+		if (rc != SQLITE_DONE)
+			return verr(db, "voucher insert");
+	}
+	return FISC_OK;
+}
+
+static int upsert_all(fisc_store *st, sq_voucher *v, aggtab *t, int which)
+{
+	sqlite3 *db = fisc_sqlite_db(st);
+	sqlite3_stmt *q = vstmt(st, v, which);
+	if (!q)
+		return verr(db, "prepare");
+	for (size_t i = 0; i < t->cap; i++) {
+		const agg *a = &t->slot[i];
+		if (!a->used)
+			continue;
+		sqlite3_bind_int(q, 1, a->year);
+		if (which == VQ_MONTH_UPSERT)
+			sqlite3_bind_int(q, 2, a->month);
+		else
+			sqlite3_bind_int64(q, 2, a->region);
+		sqlite3_bind_int(q, 3, a->func);
+		sqlite3_bind_int64(q, 4, a->n);
+		sqlite3_bind_int64(q, 5, a->fen);
+		int rc = sqlite3_step(q);
+		int ext = sqlite3_extended_errcode(db);
+		sqlite3_reset(q);
+		if (rc != SQLITE_DONE) {
+			/* The CHECK(typeof(fen)='integer') catches SQLite turning an
+			** overflowing integer sum into a float. */
+			if (ext == SQLITE_CONSTRAINT_CHECK)
+				return fisc_error_set(FISC_ERANGE,
+						      "凭证金额合计超出范围 / voucher total out of range");
+			return verr(db, "voucher aggregate");
+		}
+	}
+	return FISC_OK;
+}
+
+int fisc_sqlite_voucher_flush(fisc_store *st)
+{
+	sq_voucher *v = *fisc_sqlite_voucher_slot(st);
+	if (!v || (!v->month.len && !v->region.len))
+		return FISC_OK;
+	int rc = upsert_all(st, v, &v->month, VQ_MONTH_UPSERT);
+	if (rc == FISC_OK)
+		rc = upsert_all(st, v, &v->region, VQ_REGION_UPSERT);
+	if (rc == FISC_OK) {
+		agg_clear(&v->month);
+		agg_clear(&v->region);
+	}
+	return rc;
+}
+
+void fisc_sqlite_voucher_discard(fisc_store *st)
+{
+	sq_voucher *v = *fisc_sqlite_voucher_slot(st);
+	if (v) {
+		agg_clear(&v->month);
+		agg_clear(&v->region);
+	}
+}
+
+void fisc_sqlite_voucher_free(fisc_store *st)
+{
+	sq_voucher **slot = fisc_sqlite_voucher_slot(st);
+	sq_voucher *v = *slot;
+	if (!v)
+		return;
+	for (int i = 0; i < VQ_COUNT; i++)
+		sqlite3_finalize(v->st[i]);
+	free(v->month.slot);
+	free(v->region.slot);
+	free(v);
+	*slot = NULL;
+}
+
+static const char *const rollup_sql[2][2] = {
+	/* [by - 1][scan] */
+	{"SELECT year,month,0,func,n,fen FROM voucher_month ORDER BY year,func,month",
+	 "SELECT date/10000,date/100%100,0,func,count(*),sum(fen) FROM voucher"
+	 " GROUP BY 1,4,2 ORDER BY 1,4,2"},
+	{"SELECT year,0,region_id,func,n,fen FROM voucher_region ORDER BY year,region_id,func",
+	 "SELECT date/10000,0,region_id,func,count(*),sum(fen) FROM voucher"
+	 " GROUP BY 1,3,4 ORDER BY 1,3,4"},
+};
+
+int fisc_sqlite_voucher_rollup(fisc_store *st, int by, int scan, fisc_rollup_cb cb, void *ud)
+{
+	sqlite3 *db = fisc_sqlite_db(st);
+	if (by != FISC_ROLLUP_FUNCTION_MONTH && by != FISC_ROLLUP_REGION_FUNCTION)
+		return fisc_error_set(FISC_EINVAL, "未知的汇总方式 / unknown rollup");
+	/* Inside a transaction the latest puts are still in memory. */
+	int rc = fisc_sqlite_voucher_flush(st);
+	if (rc != FISC_OK)
+		return rc;
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(db, rollup_sql[by - 1][scan ? 1 : 0], -1, &q, NULL) != SQLITE_OK)
+		return verr(db, "rollup");
+	int step;
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		fisc_rollup_row r = {
+			.year = sqlite3_column_int(q, 0),
+			.month = sqlite3_column_int(q, 1),
+			.region = sqlite3_column_int64(q, 2),
+			.code = sqlite3_column_int(q, 3),
+			.level = 3,
+			.count = sqlite3_column_int64(q, 4),
+			.fen = sqlite3_column_int64(q, 5),
+		};
+		if ((rc = cb(ud, &r)) != 0)
+			break;
+	}
+	if (rc == FISC_OK && step != SQLITE_DONE)
+		rc = sqlite3_errcode(db) == SQLITE_ERROR &&
+				     strstr(sqlite3_errmsg(db), "overflow")
+			     ? fisc_error_set(FISC_ERANGE,
+					      "凭证金额合计超出范围 / voucher total out of range")
+			     : verr(db, "rollup");
+	sqlite3_finalize(q);
+	return rc;
+}
+
+int64_t fisc_sqlite_voucher_count(fisc_store *st)
+{
+	sqlite3_stmt *q;
+	int64_t n = 0;
+	if (sqlite3_prepare_v2(fisc_sqlite_db(st), "SELECT count(*) FROM voucher", -1, &q,
+			       NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		n = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return n;
+}

@@ -1,0 +1,33 @@
+/*
+** sqlite_voucher.h — the voucher part of the SQLite backend, kept in its own
+** file (sqlite_voucher.c) so that the fact store in sqlite.c stays small.
+**
+** sqlite.c owns the handle and calls the flush/discard/free hooks from its
+** commit, rollback and close; sqlite_voucher.c reaches the handle through
+** the two accessors sqlite.c exports.
+*/
+#ifndef FISC_STORE_SQLITE_VOUCHER_H
+#define FISC_STORE_SQLITE_VOUCHER_H
+
+#include <sqlite3.h>
+#include "store/backend.h"
+
+typedef struct sq_voucher sq_voucher;
+
+/* Defined in sqlite.c. */
+sqlite3 *fisc_sqlite_db(fisc_store *st);
+sq_voucher **fisc_sqlite_voucher_slot(fisc_store *st);
+
+/* The vtab operations (sqlite_voucher.c). */
+int fisc_sqlite_voucher_put(fisc_store *st, const fisc_voucher *v, size_t n);
+int fisc_sqlite_voucher_rollup(fisc_store *st, int by, int scan,
+			       fisc_rollup_cb cb, void *ud);
+int64_t fisc_sqlite_voucher_count(fisc_store *st);
+
+/* Hooks: write the pending aggregates (before COMMIT), forget them (on
+** ROLLBACK), release everything (on close, before sqlite3_close). */
+int fisc_sqlite_voucher_flush(fisc_store *st);
+void fisc_sqlite_voucher_discard(fisc_store *st);
+void fisc_sqlite_voucher_free(fisc_store *st);
+
+#endif
