@@ -7,7 +7,7 @@
 # Dependencies are installed by scripts/deps.sh when missing (Debian, as root).
 
 CC      ?= cc
-PKGS    := sqlite3 libzip expat jansson libutf8proc
+PKGS    := sqlite3 libzip expat jansson libutf8proc xlsxwriter
 BUILD   ?= build
 OPT     ?= -O2
 SAN     ?=
@@ -75,6 +75,11 @@ fuzz: test-deps
 asan: test-deps
 	@$(MAKE) --no-print-directory BUILD=build-asan CC=clang OPT=-O1 \
 	  SAN='-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' unit
+
+# fisc beside sqlite3, PostgreSQL 15, DuckDB, ledger, hledger and bean-check on
+# the same generated data; installs the peers, writes BENCHMARKS.md (bench/run.sh).
+bench:
+	@bench/run.sh
 
 clean:
 	rm -rf build build-asan build-fuzz demo-out

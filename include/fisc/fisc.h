@@ -18,6 +18,7 @@
 #include "catalog.h"
 #include "import.h"
 #include "report.h"
+#include "rules.h"
 
 #define FISC_VERSION "0.1.0"
 

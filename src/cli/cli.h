@@ -20,6 +20,9 @@ int cmd_import(int argc, char **argv, const char *db);
 int cmd_catalog(int argc, char **argv, const char *db);
 int cmd_report(int argc, char **argv, const char *db);
 int cmd_regions(int argc, char **argv, const char *db);
+int cmd_check(int argc, char **argv, const char *db);
+int cmd_import_vouchers(int argc, char **argv, const char *db);
+int cmd_rollup(int argc, char **argv, const char *db);
 
 /* Open the store at db (creating and seeding it with the bundled catalogue
 ** when new); prints the error and returns NULL on failure. */

@@ -1,15 +1,19 @@
 /*
 ** cmd_report.c — `fisc report KIND --region R --year Y …`: the reports fisc
 ** computes from stored facts. Each kind is one entry of the table below.
+** balance and statement print straight from a built balance; the document
+** reports (congress, department, performance, debt) are built by the library
+** (fisc/reports.h) and rendered in any document format, to -o or stdout.
 */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "fisc/reports.h"
 
 typedef struct report_opts {
-	const char *region, *year, *book, *scope, *phase, *format, *output;
+	const char *region, *year, *book, *scope, *phase, *format, *output, *department;
 	int unit, decimals, all;
 } report_opts;
 
@@ -95,20 +99,86 @@ static int report_all(fisc_store *st, const report_opts *o, FILE *out, int state
 	return rc;
 }
 
+/* A document report from the library's registry, rendered as --format
+** (md by default) to -o (a file; for csv a directory or prefix) or stdout. */
+static int report_doc(fisc_store *st, const report_opts *o, FILE *out, const char *name)
+{
+	const fisc_report_kind *k = fisc_report_find(name);
+	if (!k)
+		return fisc_error_set(FISC_EINVAL, "未知报表 / unknown report '%s'", name);
+	if (o->all)
+		return fisc_error_set(FISC_EINVAL, "--all 仅用于 balance 和 statement / --all is for "
+						    "balance and statement only");
+	fisc_report_params p = {0};
+	char *end;
+	long y = o->year ? strtol(o->year, &end, 10) : 0;
+	if (!o->year || *end || y < 1949 || y > 2200)
+		return fisc_error_set(FISC_EINVAL, "年度无效「%s」/ bad --year '%s'",
+				      o->year ? o->year : "", o->year ? o->year : "");
+	p.year = (int)y;
+	p.region = o->region;
+	p.department = o->department;
+	if ((k->needs & FISC_REPORT_NEEDS_REGION) && (!o->region || !*o->region))
+		return fisc_error_set(FISC_EINVAL, "缺少 --region / --region is required");
+	if ((k->needs & FISC_REPORT_NEEDS_DEPARTMENT) && (!o->department || !*o->department))
+		return fisc_error_set(FISC_EINVAL, "缺少 --department / --department is required");
+	if (o->phase && (p.phase = fisc_phase_parse(o->phase, strlen(o->phase))) < 0)
+		return fisc_error_set(FISC_EINVAL, "无法识别的阶段「%s」/ unknown --phase '%s'",
+				      o->phase, o->phase);
+	fisc_arena *a = fisc_arena_new();
+	fisc_doc *d = NULL;
+	int rc = a ? k->build(st, &p, a, &d) : FISC_ENOMEM;
+	if (rc == FISC_OK)
+		rc = fisc_doc_write(d, o->format ? o->format : "md", o->output, out);
+	fisc_arena_free(a);
+	return rc;
+}
+
+static int report_congress(fisc_store *st, const report_opts *o, FILE *out)
+{
+	return report_doc(st, o, out, "congress");
+}
+
+static int report_department(fisc_store *st, const report_opts *o, FILE *out)
+{
+	return report_doc(st, o, out, "department");
+}
+
+static int report_performance(fisc_store *st, const report_opts *o, FILE *out)
+{
+	return report_doc(st, o, out, "performance");
+}
+
+static int report_debt(fisc_store *st, const report_opts *o, FILE *out)
+{
+	return report_doc(st, o, out, "debt");
+}
+
 static const struct {
 	const char *name;
 	report_fn fn;
 	const char *summary;
+	int doc; /* a document report: it writes -o itself (xlsx, csv need paths) */
 } reports[] = {
-	{"balance", report_balance, "收支平衡情况表 | balance table (tsv, md, json)"},
-	{"statement", report_statement, "收支平衡情况表述 | balance statement sentences"},
+	{"balance", report_balance, "收支平衡情况表 | balance table (tsv, md, json)", 0},
+	{"statement", report_statement, "收支平衡情况表述 | balance statement sentences", 0},
+	{"congress", report_congress,
+	 "预算执行和预算草案的报告 | report to the people's congress (--region R --year Y)", 1},
+	{"department", report_department,
+	 "部门预算公开 | department budget disclosure (--department D --year Y)", 1},
+	{"performance", report_performance,
+	 "部门整体支出绩效自评 | performance self-evaluation (--department D --year Y)", 1},
+	{"debt", report_debt, "政府债务情况 | government debt (--region R --year Y)", 1},
 };
 
 static int usage(FILE *f, int code)
 {
 	fprintf(f, "用法 / usage: fisc [--db PATH] report KIND --region R --year Y [--book B]\n"
 		   "       [--scope S] [--phase P] [--format tsv|md|json] [--unit 万元] [--decimals N] [-o FILE]\n"
-		   "       fisc report balance|statement --all [--region R]   每个可生成的选择 | every selection\n\n");
+		   "       fisc report balance|statement --all [--region R]   每个可生成的选择 | every selection\n"
+		   "       fisc report congress|debt --region R --year Y [--format md|html|json|xlsx|csv] [-o OUT]\n"
+		   "       fisc report department|performance --department D --year Y [--phase P] [--format …] [-o OUT]\n"
+		   "       (xlsx: -o FILE.xlsx; csv: -o DIR/ or PREFIX, one file per table)\n\n");
 	for (size_t i = 0; i < sizeof reports / sizeof *reports; i++)
 		fprintf(f, "  %-10s %s\n", reports[i].name, reports[i].summary);
 	fprintf(f, "\n名称或代码均可 | names or codes: --region 北碚区|500109  --book 一般公共预算|gpb\n"
@@ -124,14 +194,17 @@ int cmd_report(int argc, char **argv, const char *db)
 		{"phase", required_argument, 0, 'p'},  {"format", required_argument, 0, 'f'},
 		{"unit", required_argument, 0, 'u'},   {"decimals", required_argument, 0, 'd'},
 		{"output", required_argument, 0, 'o'}, {"help", no_argument, 0, 'h'},
-		{"all", no_argument, 0, 'a'},
+		{"all", no_argument, 0, 'a'},          {"department", required_argument, 0, 'D'},
 		{0, 0, 0, 0}};
 	if (argc < 2 || !strcmp(argv[1], "--help"))
 		return usage(argc < 2 ? stderr : stdout, argc < 2 ? CLI_USAGE : CLI_OK);
 	report_fn fn = NULL;
+	int doc = 0;
 	for (size_t i = 0; i < sizeof reports / sizeof *reports; i++)
-		if (!strcmp(argv[1], reports[i].name))
+		if (!strcmp(argv[1], reports[i].name)) {
 			fn = reports[i].fn;
+			doc = reports[i].doc;
+		}
 	if (!fn) {
 		fprintf(stderr, "fisc: 未知报表 / unknown report '%s'\n", argv[1]);
 		return usage(stderr, CLI_USAGE);
@@ -158,6 +231,7 @@ int cmd_report(int argc, char **argv, const char *db)
 			}
 			break;
 		case 'a': o.all = 1; break;
+		case 'D': o.department = optarg; break;
 		case 'h': return usage(stdout, CLI_OK);
 		default: return usage(stderr, CLI_USAGE);
 		}
@@ -166,7 +240,7 @@ int cmd_report(int argc, char **argv, const char *db)
 	if (!st)
 		return CLI_USAGE;
 	FILE *out = stdout;
-	if (o.output && !(out = fopen(o.output, "w"))) {
+	if (o.output && !doc && !(out = fopen(o.output, "w"))) {
 		fprintf(stderr, "fisc: 无法写入 / cannot write '%s'\n", o.output);
 		fisc_store_close(st);
 		return CLI_USAGE;

@@ -12,6 +12,9 @@ static const cli_cmd commands[] = {
 	{"report", cmd_report, "生成报表：balance（收支平衡表）、statement（平衡情况表述） | reports"},
 	{"catalog", cmd_catalog, "科目目录：import、lookup、editions | the classification catalogue"},
 	{"regions", cmd_regions, "列出地区 | list regions"},
+	{"check", cmd_check, "检查预算恒等式与预算法规定 | check budget identities and the Budget Law"},
+	{"import-vouchers", cmd_import_vouchers, "导入支付凭证 CSV（全部成功或全部不写入） | import payment vouchers"},
+	{"rollup", cmd_rollup, "凭证汇总：功能分类×月、地区×功能分类 | voucher rollups"},
 };
 
 static void usage(FILE *f)

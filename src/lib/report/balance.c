@@ -148,8 +148,12 @@ static fisc_balance_row *push(build *b, rows *r, const char *label, const char *
 	}
 	fisc_balance_row *row = &r->v[r->n++];
 	memset(row, 0, sizeof *row);
-	row->label = label;
-	row->line = line;
+	/* Labels and line ids often point into the catalogue, which is freed
+	** when the build returns: the balance keeps its own copies. */
+	row->label = fisc_arena_strdup(b->a, label);
+	row->line = fisc_arena_strdup(b->a, line);
+	if (!row->label || !row->line)
+		return NULL;
 	row->level = level;
 	row->unit = FISC_UNIT_WAN;
 	return row;

@@ -118,12 +118,14 @@ static double cell_value(const fisc_cell *c)
 static double text_width(const char *s)
 {
 	double w = 0;
+	size_t left = strlen(s);
 	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		size_t n = fisc_utf8_len(p, strlen((const char *)p));
+		size_t n = fisc_utf8_len(p, left);
 		if (n == 0)
 			n = 1;
 		w += n >= 3 ? 2.1 : 1.1;
 		p += n;
+		left -= n;
 	}
 	return w;
 }
@@ -134,8 +136,9 @@ static void sheet_name(size_t idx, const char *title, char *buf, size_t cap)
 {
 	int n = snprintf(buf, cap, "%02zu ", idx);
 	size_t len = n > 0 ? (size_t)n : 0, chars = len;
+	size_t left = strlen(title);
 	for (const unsigned char *p = (const unsigned char *)title; *p && chars < 31;) {
-		size_t k = fisc_utf8_len(p, strlen((const char *)p));
+		size_t k = fisc_utf8_len(p, left);
 		if (k == 0)
 			break;
 		if (len + k + 1 >= cap)
@@ -148,6 +151,7 @@ static void sheet_name(size_t idx, const char *title, char *buf, size_t cap)
 		}
 		chars++;
 		p += k;
+		left -= k;
 	}
 	buf[len] = 0;
 }
@@ -248,6 +252,13 @@ static void put_sheet(formats *F, lxw_worksheet *ws, const fisc_table *t)
 
 static int write_book(const fisc_doc *d, const char *path)
 {
+	/* Find out first whether the file can be written at all, so the error
+	** is ours (and libxlsxwriter prints nothing of its own). */
+	FILE *probe = fopen(path, "wb");
+	if (!probe)
+		return fisc_error_set(FISC_EIO, "无法写入「%s」/ cannot write '%s': %s", path, path,
+				      strerror(errno));
+	fclose(probe);
 	lxw_workbook *wb = workbook_new(path);
 	if (!wb)
 		return fisc_error_set(FISC_EIO, "无法创建工作簿「%s」/ cannot create workbook '%s'", path,

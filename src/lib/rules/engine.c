@@ -310,7 +310,6 @@ static uint32_t dsig_of(fisc_check_ctx *c, uint32_t p, uint32_t f, uint32_t e)
 {
 	if (!p && !f && !e)
 		return 0;
-	/* Key: the three ids; the packed form fits when ids are < 2^32. */
 	int created;
 	uint32_t *v = k3_upsert(&c->dsig_ix, p, f, e, (uint32_t)c->ndsigs, &created);
 	if (!v) {
@@ -1001,9 +1000,37 @@ const char *ck_verdict_en(int v)
 const char *ck_percent(fisc_check_ctx *c, fisc_fen num, fisc_fen den)
 {
 	char buf[64];
-	if (den == 0 || fisc_percent_format(num, den, 2, buf, sizeof buf) != FISC_OK)
+	if (den == 0 || fisc_percent_format(num, den, 2, buf, sizeof buf) < 0)
 		return "—";
 	return fisc_arena_printf(c->w, "%s%%", buf);
+}
+
+const char *ck_detail(fisc_check_ctx *c, uint32_t dsig, int en)
+{
+	if (!dsig)
+		return "";
+	const uint32_t *d = c->dsigs[dsig];
+	static const char *const zh[3] = {"项目", "资金来源", "经济分类"};
+	static const char *const eng[3] = {"project", "fund source", "economic class"};
+	const char *s = "";
+	for (int k = 0; k < 3; k++)
+		if (d[k])
+			s = fisc_arena_printf(c->w, en ? "%s%s%s %s" : "%s%s%s：%s", s,
+					      *s ? (en ? "; " : "，") : "", en ? eng[k] : zh[k],
+					      ck_str(c, d[k]));
+	return fisc_arena_printf(c->w, en ? " (%s)" : "（%s）", s);
+}
+
+const char *ck_tail(fisc_check_ctx *c, const fisc_finding *f, int en)
+{
+	if (f->difference == 0)
+		return "";
+	if (en)
+		return fisc_arena_printf(c->w, " (difference %s; rounding tolerance %s)",
+					 ck_amt(c, f->difference, f->unit),
+					 ck_amt(c, f->tolerance, f->unit));
+	return fisc_arena_printf(c->w, "（差额 %s，舍入容差 %s）", ck_amt(c, f->difference, f->unit),
+				 ck_amt(c, f->tolerance, f->unit));
 }
 
 /* ---- the run ------------------------------------------------------------ */
@@ -1088,6 +1115,13 @@ int fisc_check_run(fisc_store *st, const fisc_check_opts *opts, fisc_arena *a,
 	c.out->region = c.opts.region ? fisc_arena_strdup(a, c.opts.region) : NULL;
 	c.out->year = c.opts.year;
 	ck_intern(&c, "");
+	/* Detail signature 0 is "no detail". */
+	if (VGROW(&c, dsigs, ndsigs, capdsigs)) {
+		rc = FISC_ENOMEM;
+		goto done;
+	}
+	memset(c.dsigs[0], 0, sizeof c.dsigs[0]);
+	c.ndsigs = 1;
 	if (c.opts.region && *c.opts.region) {
 		fisc_region r;
 		if ((rc = fisc_store_region_find(st, c.opts.region, c.w, &r)) != FISC_OK)
@@ -1120,7 +1154,8 @@ int fisc_check_run(fisc_store *st, const fisc_check_opts *opts, fisc_arena *a,
 	}
 	if (rc != FISC_OK)
 		goto done;
-	qsort(c.found, c.nfound, sizeof *c.found, cmp_findings);
+	if (c.nfound)
+		qsort(c.found, c.nfound, sizeof *c.found, cmp_findings);
 	c.out->v = fisc_arena_alloc(a, (c.nfound + 1) * sizeof *c.out->v);
 	if (!c.out->v) {
 		rc = FISC_ENOMEM;

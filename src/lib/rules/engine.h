@@ -198,7 +198,8 @@ fig ck_base(const fisc_check_ctx *c, long g, uint32_t node, uint32_t dsig);
 long ck_stated(const fisc_check_ctx *c, long g, uint32_t node, uint32_t dsig);
 fig ck_fact_fig(const rfact *f);
 /* The figure of a node: computed from base facts when there are any with an
-** amount, else the stated figure; *from_stated says which (may be NULL). */
+** amount, else the stated figure; *stated_fact gets the stated fact used, or
+** -1 when the figure is computed (may be NULL). */
 fig ck_value(const fisc_check_ctx *c, long g, uint32_t node, uint32_t dsig, long *stated_fact);
 
 /* Lines. */
@@ -229,6 +230,13 @@ const char *ck_where_en(fisc_check_ctx *c, const rgroup *g);
 const char *ck_verdict_zh(int verdict);
 const char *ck_verdict_en(int verdict);
 const char *ck_percent(fisc_check_ctx *c, fisc_fen num, fisc_fen den);
+/* "（资金来源：超收收入）" / " (fund source 超收收入)"; "" for no detail. */
+const char *ck_detail(fisc_check_ctx *c, uint32_t dsig, int en);
+/* "（差额 10万元，舍入容差 1.5万元）" / " (difference …; rounding tolerance …)"
+** for a finding whose amounts are set; "" when the two sides are equal. */
+const char *ck_tail(fisc_check_ctx *c, const fisc_finding *f, int en);
+/* The year, scope, book, phase and department of g as one phrase. */
+#define CK_WHERE(c, g, en) ((en) ? ck_where_en((c), (g)) : ck_where_zh((c), (g)))
 
 /* ---- rule functions (registered in registry.c) ------------------------- */
 
@@ -254,12 +262,16 @@ int fisc_rule_phases_over(fisc_check_ctx *c, const fisc_rule *r);
 int fisc_rule_precision_unit(fisc_check_ctx *c, const fisc_rule *r);
 
 /* Implied lower level (下级 = 全辖 − 本级, transfers between them eliminated)
-** for one in/out line: fills *out and returns 1 when g (scope all) has a
-** 本级 sibling that is a balance book. Shared by the levels and years rules. */
+** for one in/out line: fills *out and returns 1 when g_all (scope all) and
+** its 本级 sibling are both balance books. Shared by the levels and years
+** rules (r_links.c). */
 int ck_implied_lower(const fisc_check_ctx *c, long g_all, uint32_t line, fig *out);
 /* The in-side and out-side lines of a balance book that the level
 ** consolidation works on (own revenue / expenditure and each transfer item). */
 size_t ck_consolidation_lines(const fisc_check_ctx *c, int income, uint32_t *out, size_t cap);
+/* A debt figure of group g (stated or computed); for book all, when not
+** given for all books together, the sum of the books' figures. */
+fig ck_debt_value(const fisc_check_ctx *c, long g, uint32_t node);
 /* g is a balance book: has base facts on both sides. */
 int ck_is_balance_book(const fisc_check_ctx *c, long g);
 

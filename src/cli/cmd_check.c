@@ -1,0 +1,87 @@
+/*
+** cmd_check.c — `fisc check`: run every rule over the stored facts and print
+** the findings. Exit 0 when there is no error, 1 when there are errors, 2
+** when the store, the region or the options could not be read.
+*/
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "fisc/rules.h"
+
+static int usage(FILE *f, int code)
+{
+	fprintf(f, "用法 / usage: fisc [--db PATH] check [--region R] [--year Y] [--format text|json]\n"
+		   "       [--all] [--rules ID,…] [--list-rules]\n\n"
+		   "  --region R     地区名称或代码 | region name or code (default: all)\n"
+		   "  --year Y       只报告涉及该年度的检查 | only checks involving year Y\n"
+		   "  --format F     text（默认）或 json | text (default) or json\n"
+		   "  --all          同时列出完全相符的检查 | also list checks that hold exactly\n"
+		   "  --rules IDS    只运行这些规则（前缀亦可：debt,years.carry）| run only these rules\n"
+		   "  --list-rules   列出全部规则 | list the rules\n\n"
+		   "退出码 / exit: 0 无错误 no errors, 1 有错误 errors, 2 无法读取输入 input unreadable\n");
+	return code;
+}
+
+int cmd_check(int argc, char **argv, const char *db)
+{
+	static const struct option longopts[] = {
+		{"region", required_argument, 0, 'r'}, {"year", required_argument, 0, 'y'},
+		{"format", required_argument, 0, 'f'}, {"all", no_argument, 0, 'a'},
+		{"rules", required_argument, 0, 'R'},  {"list-rules", no_argument, 0, 'L'},
+		{"help", no_argument, 0, 'h'},	       {0, 0, 0, 0}};
+	fisc_check_opts o = {0};
+	const char *format = "text";
+	int list = 0, c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r': o.region = optarg; break;
+		case 'y': {
+			char *end;
+			long y = strtol(optarg, &end, 10);
+			if (*end || y < 1949 || y > 2200) {
+				fprintf(stderr, "fisc: 年度无效「%s」/ bad --year '%s'\n", optarg, optarg);
+				return CLI_USAGE;
+			}
+			o.year = (int)y;
+			break;
+		}
+		case 'f': format = optarg; break;
+		case 'a': o.all = 1; break;
+		case 'R': o.rules = optarg; break;
+		case 'L': list = 1; break;
+		case 'h': return usage(stdout, CLI_OK);
+		default: return usage(stderr, CLI_USAGE);
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "fisc: 多余的参数 / unexpected argument '%s'\n", argv[optind]);
+		return usage(stderr, CLI_USAGE);
+	}
+	if (strcmp(format, "text") && strcmp(format, "json")) {
+		fprintf(stderr, "fisc: 未知格式 / unknown format '%s' (text, json)\n", format);
+		return CLI_USAGE;
+	}
+	if (list)
+		return fisc_rules_write(format, stdout) == FISC_OK ? CLI_OK : cli_error(CLI_USAGE);
+	fisc_store *st = cli_open(db);
+	if (!st)
+		return CLI_USAGE;
+	fisc_arena *a = fisc_arena_new();
+	fisc_findings *fs = NULL;
+	int rc = a ? fisc_check_run(st, &o, a, &fs) : FISC_ENOMEM;
+	fisc_store_close(st);
+	if (rc != FISC_OK) {
+		cli_error(rc);
+		fisc_arena_free(a);
+		return CLI_USAGE;
+	}
+	rc = fisc_findings_write(fs, format, stdout);
+	int errors = fs->severities[FISC_SEV_ERROR] > 0;
+	fisc_arena_free(a);
+	if (rc != FISC_OK)
+		return cli_error(CLI_USAGE);
+	return errors ? CLI_FAIL : CLI_OK;
+}

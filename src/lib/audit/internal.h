@@ -1,0 +1,265 @@
+/*
+** internal.h — what the stages of `fisc audit` share: the normalised
+** document (reader.c), its tokens (lexer.c), contexts (context.c), the item
+** vocabulary (lexicon.c), claims (claims.c, percent.c, table.c), their
+** evaluation and the text-level checks (check.c), the rule-engine bridge
+** (bridge.c) and the writers (write.c).
+**
+** Everything lives in one working arena per audit; the results handed to
+** the caller are copied into the caller's arena by audit.c.
+*/
+#ifndef FISC_AUDIT_INTERNAL_H
+#define FISC_AUDIT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "fisc/arena.h"
+#include "fisc/audit.h"
+#include "fisc/money.h"
+
+/* ---- growable arrays in an arena --------------------------------------- */
+
+/* Room for one more element of `elem` bytes at the end of *v (length *n,
+** capacity *cap); returns it zeroed and counts it. On exhaustion returns a
+** scratch element and sets au_oom, so callers need no error paths: the audit
+** reports FISC_ENOMEM at the end. */
+void *au_push(fisc_arena *a, void **v, size_t *n, size_t *cap, size_t elem);
+#define AU_VEC(T) struct { T *v; size_t n, cap; }
+#define AU_PUSH(a, vec) \
+	((__typeof__((vec).v))au_push((a), (void **)&(vec).v, &(vec).n, &(vec).cap, sizeof *(vec).v))
+extern _Thread_local int au_oom;
+
+/* ---- the normalised document (reader.c) -------------------------------- */
+
+/* Line-start markers: how a section heading or list item is numbered. */
+enum {
+	MK_NONE = 0,
+	MK_PART,   /* 第一部分 */
+	MK_CN,     /* 一、 */
+	MK_PCN,    /* （一） */
+	MK_NUM,    /* 1.  1、 */
+	MK_PNUM,   /* （1） */
+	MK_SHI,    /* 一是 */
+	MK_DASH,   /* —— or a Markdown "- " */
+	MK_GLOSS,  /* 【名词】 */
+	MK_COUNT
+};
+
+enum { BK_TEXT = 1, BK_MDHEAD, BK_ROW };
+
+typedef struct au_block {
+	int kind;            /* BK_* */
+	size_t beg, end;     /* its text in d->s */
+	size_t body;         /* where the text after the marker begins */
+	int line, last_line; /* original lines */
+	int marker, ordinal; /* MK_* and its number (一 = 1) */
+	int md;              /* Markdown heading depth, 0 if none */
+	int level;           /* section level (1 outermost), 0 = not a section */
+	int heading_only;    /* a heading line with nothing after it */
+	int ctx;             /* context in force: index into d->ctxs */
+	size_t *cb, *ce;     /* BK_ROW: cells in d->s */
+	int ncells;
+} au_block;
+
+/* What a passage speaks of. 0 / -1 = unknown. */
+typedef struct au_ctx {
+	int year;
+	int book;            /* fisc_book, -1 unknown */
+	int scope;           /* fisc_scope, 0 unknown */
+	int phase;           /* fisc_phase, 0 unknown */
+	int qual;            /* 1: 金库 view (a narrower total than 全区) */
+} au_ctx;
+
+/* Tokens: figures found in the text. */
+enum { TK_AMOUNT = 1, TK_PERCENT, TK_YEAR, TK_PP };
+enum {
+	TF_APPROX = 1,    /* 约 … */
+	TF_BOUND = 2,     /* 超 / 余 / 以上: a bound, not a value */
+	TF_BARE = 4,      /* written without a unit (a bare 0) */
+	TF_CELL = 8,      /* a table cell */
+	TF_ETC = 16,      /* followed by 等: a list that may go on */
+	TF_AFTER = 32,    /* followed by 后: closes an addition */
+	TF_EQUAL = 64     /* followed by 相等 */
+};
+/* Roles of an amount in its sentence. */
+enum { R_PRINCIPAL = 0, R_CHANGE, R_PRIOR, R_BUDGET };
+/* Connectives written before an amount. */
+enum {
+	CN_NONE = 0, CN_ADD, CN_SUB, CN_OF /* 其中 */, CN_INCL /* 包括 */,
+	CN_CONTAIN /* 含 */, CN_MAINLY /* 主要是 */, CN_EACH /* 分别为 */
+};
+
+typedef struct au_tok {
+	int kind;
+	size_t beg, end;     /* figure with its unit, in d->s */
+	int line;            /* line of its first digit */
+	unsigned flags;      /* TF_* */
+	fisc_amount amt;     /* TK_AMOUNT as written */
+	fisc_amount eff;     /* the amount used in arithmetic (unit repaired) */
+	int unit_fixed;      /* eff differs from amt: written unit is wrong */
+	int64_t pv;          /* TK_PERCENT: value × 10^pdec */
+	int pdec;
+	int year;            /* TK_YEAR */
+	int sent;            /* sentence, -1 for table cells */
+	int depth;           /* bracket depth */
+	/* analysis of an amount */
+	int role, sign;      /* R_*, sign of a change */
+	int conn;            /* CN_* */
+	int total_kw;        /* the label names a total (合计, 总计 …) */
+	const char *raw;     /* text from the previous figure (or clause) to it */
+	const char *label;   /* cleaned label */
+	int item;            /* lexicon index, -1 */
+	au_ctx ctx;          /* context of the fact it states */
+	int used;            /* part of a recognised claim */
+} au_tok;
+
+typedef struct au_sent {
+	size_t beg, end;     /* in d->s, without the terminator */
+	int block;
+	int tok0, ntok;      /* its tokens in d->toks */
+	int term;            /* terminator: '.' for 。, 0 for none (cut off) */
+	au_ctx ctx;          /* context of the sentence (subject or headings) */
+	int year_explicit;   /* the subject names its year */
+	int year_line;
+} au_sent;
+
+/* ---- claims -------------------------------------------------------------- */
+
+enum {
+	CK_SUM = 1,      /* total = Σ parts */
+	CK_PARTIAL,      /* Σ parts ≤ total */
+	CK_BALANCE,      /* base ± parts = total */
+	CK_PERCENT,
+	CK_TABLE,        /* a table's row or column sum, 收 = 支 */
+	CK_DIFF,         /* a difference or running balance */
+	CK_RESTATED      /* two statements of one quantity */
+};
+enum { PK_RATIO = 1, PK_GROWTH_PRIOR, PK_GROWTH_CHANGE, PK_EQUAL100 };
+
+typedef struct au_claim {
+	int kind;            /* CK_* */
+	const char *rule;
+	int total;           /* token of the stated figure (-1: none) */
+	int *parts, *signs;  /* tokens and signs (+1/-1) */
+	int nparts;
+	int base_missing;    /* a part the text names without a figure */
+	int sent;            /* sentence quoted (-1: use block) */
+	int block;
+	int line;            /* line of the stated figure */
+	/* percent claims */
+	int pkind;           /* PK_* */
+	int pct;             /* the percent token */
+	int a, b;            /* inputs: RATIO a/b; GROWTH_PRIOR cur a, prior b;
+				GROWTH_CHANGE cur a, change b */
+	int neg;             /* the text says 下降 / 减少 */
+	/* result */
+	int verdict;
+	int sev;             /* severity when reported, 0 = not reported */
+	const char *stated, *computed, *expr;
+	const char *zh, *en;
+	const char *note_zh, *note_en; /* an extra remark (e.g. sign written wrong) */
+	int warn_sign;       /* a use was written among additions */
+	int dup;             /* a duplicated part (index in parts), -1 */
+} au_claim;
+
+/* A finding before it is copied out. */
+typedef struct au_find {
+	const char *rule;
+	int sev, line, sent, block;
+	const char *text;
+	const char *stated, *computed, *zh, *en;
+	AU_VEC(int) lines;
+} au_find;
+
+/* ---- the audit --------------------------------------------------------- */
+
+typedef struct au_doc {
+	fisc_arena *w;       /* working memory */
+	const char *path;
+	int nlines;
+	/* normalised stream: blocks of text separated by '\n' */
+	char *s;
+	size_t n, cap;
+	int *lineof;         /* original line of each byte of s */
+	AU_VEC(au_block) blocks;
+	AU_VEC(au_ctx) ctxs;
+	AU_VEC(au_sent) sents;
+	AU_VEC(au_tok) toks;
+	AU_VEC(au_claim) claims;
+	AU_VEC(au_find) finds;
+	/* the report */
+	const char *kind;
+	const char *title;
+	int years[4], nyears;
+	au_ctx title_ctx;
+	size_t nfacts;
+	int rules_run;
+} au_doc;
+
+/* reader.c */
+int au_read(au_doc *d, const char *text, size_t len);
+/* Codepoint at s (n bytes left) into *cp; returns its length (>= 1). */
+size_t au_utf8_dec(const char *s, size_t n, uint32_t *cp);
+int au_is_han(uint32_t cp);
+/* The marker at the start of s (normalised text); *ord its number, *len its
+** length in bytes. */
+int au_marker(const char *s, size_t n, int *ord, size_t *len);
+/* Value of a CJK numeral (一 … 九十九), 0 if none; *len bytes consumed. */
+int au_cn_number(const char *s, size_t n, size_t *len);
+
+/* lexer.c: sentences and tokens of every text block, table cells too. */
+void au_lex(au_doc *d);
+/* A copy of d->s[beg, end) in the working arena. */
+char *au_span(au_doc *d, size_t beg, size_t end);
+/* s contains the NUL-terminated word w within [beg, end). */
+int au_has(const char *s, size_t beg, size_t end, const char *w);
+int au_startswith(const char *s, const char *w);
+int au_endswith(const char *s, const char *w);
+/* Format an amount: written form ("174666万元"), or fen in a unit with decimals. */
+const char *au_amt(au_doc *d, const fisc_amount *a);
+const char *au_fen(au_doc *d, fisc_fen fen, int unit, int decimals);
+
+/* context.c */
+void au_context(au_doc *d);
+/* Fill ctx fields that are unknown from the words in s[beg, end). */
+void au_ctx_words(const char *s, size_t beg, size_t end, au_ctx *c, int headings);
+int au_scope_word(const char *s, size_t beg, size_t end);
+int au_book_word(const char *s, size_t beg, size_t end);
+
+/* lexicon.c */
+enum { SIDE_STOCK = 0, SIDE_IN = 1, SIDE_OUT = -1 };
+int au_lex_item(const char *label);           /* index, -1 */
+const char *au_item_id(int item);             /* line id / code ("upper_subsidy") */
+const char *au_item_zh(int item);
+int au_item_side(int item);
+int au_label_side(const char *label, int item);
+/* Cleaned label for comparisons (scope, years, verbs and brackets removed). */
+const char *au_label_clean(au_doc *d, const char *raw);
+
+/* claims.c, percent.c, table.c */
+void au_claims(au_doc *d);
+void au_percents(au_doc *d);
+void au_tables(au_doc *d);
+au_claim *au_claim_new(au_doc *d, int kind, const char *rule);
+void au_claim_part(au_doc *d, au_claim *c, int tok, int sign);
+/* A recorded fact of the document with the same key as t, other than t
+** itself; prefer the earliest. -1 if none. */
+int au_fact_find(au_doc *d, const au_ctx *c, int item, int except);
+/* The tokens whose cleaned label equals `label`, in context year `year`:
+** returns the one value they all agree on, or -1. */
+int au_fact_by_label(au_doc *d, const char *label, int year, int except);
+int au_fact_ok(const au_tok *t);
+
+/* check.c */
+void au_evaluate(au_doc *d);
+void au_check_restated(au_doc *d);
+void au_check_units(au_doc *d);
+void au_check_years(au_doc *d);
+void au_check_sections(au_doc *d);
+au_find *au_find_new(au_doc *d, const char *rule, int sev, int line, int sent, int block);
+const char *au_sent_text(au_doc *d, int sent, int block);
+
+/* bridge.c: run the rule engine on the extracted facts. */
+int au_bridge(au_doc *d, const char *datadir);
+
+#endif

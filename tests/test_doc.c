@@ -1,0 +1,418 @@
+/*
+** test_doc.c — the document model (doc.c) and its five renderers on a small
+** document: Markdown, HTML, JSON (parsed back with jansson), XLSX (read back
+** with fisc's own XLSX reader, and its sheet XML inspected to prove that
+** amounts are numeric cells with a 万元 number format, headers merged and
+** frozen) and CSV (one file per table, to a directory, a prefix or stdout).
+*/
+#include "testutil.h"
+
+#include <jansson.h>
+#include <sys/stat.h>
+#include <zip.h>
+
+#include "fisc/doc.h"
+#include "fisc/error.h"
+#include "import/rows.h"
+#include "model/util.h"
+
+/* ---- a small document ---------------------------------------------------- */
+
+/* 标题, a heading, a paragraph, a note, a table with a merged two-row header
+** and typed cells, and an empty table with its sentence. */
+static fisc_doc *small_doc(fisc_arena *a)
+{
+	fisc_doc *d = fisc_doc_new(a, "test", "测试报告");
+	assert_non_null(d);
+	fisc_doc_subtitle(d, "副标题 %d", 2025);
+	fisc_doc_heading(d, 1, "一、总体情况");
+	fisc_doc_para(d, "收入合计%s，含<特殊>字符 & \"引号\"。", "3658.95万元");
+	fisc_doc_note(d, "这是一条说明。");
+	fisc_table *t = fisc_doc_table(d, "表1 收入表", 4);
+	fisc_table_unit(d, t, FISC_UNIT_WAN);
+	fisc_cell *h0 = fisc_table_head(d, t);
+	fisc_cell_text(d, &h0[0], "项目");
+	fisc_cell_text(d, &h0[1], "财政拨款收入");
+	fisc_cell_text(d, &h0[3], "占比");
+	fisc_cell *h1 = fisc_table_head(d, t);
+	fisc_cell_text(d, &h1[1], "一般公共预算");
+	fisc_cell_text(d, &h1[2], "政府性基金预算");
+	fisc_table_merge_head(t, 0, 0, 2, 1);
+	fisc_table_merge_head(t, 0, 1, 1, 2);
+	fisc_table_merge_head(t, 0, 3, 2, 1);
+	fisc_cell *r = fisc_table_row(d, t);
+	fisc_cell_text(d, &r[0], "合计");
+	r[0].strong = 1;
+	fisc_cell_amount(d, &r[1], 3658950000, FISC_UNIT_WAN, 2); /* 3658.95万元 */
+	fisc_cell_amount(d, &r[2], 0, FISC_UNIT_WAN, 2);
+	fisc_cell_percent(d, &r[3], 32315, 667132, 2);         /* 4.844% → 4.84% */
+	r = fisc_table_row(d, t);
+	fisc_cell_text(d, &r[0], "a|b,c");
+	r[0].level = 1;
+	fisc_cell_amount(d, &r[1], -1000000, FISC_UNIT_WAN, 0); /* -1万元 */
+	/* r[2] left empty: a blank cell */
+	fisc_cell_percent(d, &r[3], 1, 8, 0); /* 12.5% → 13% (half away from zero) */
+	fisc_table_note(d, t, "表注");
+	fisc_table *e = fisc_doc_table(d, "表2 空表", 2);
+	fisc_cell *eh = fisc_table_head(d, e);
+	fisc_cell_text(d, &eh[0], "项目");
+	fisc_cell_text(d, &eh[1], "金额");
+	fisc_table_empty(d, e, "本部门没有此项支出，本表为空表。");
+	assert_int_equal(fisc_doc_status(d), FISC_OK);
+	return d;
+}
+
+/* Render into a malloc'ed string. */
+static char *render(const fisc_doc *d, const char *format)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	assert_non_null(m);
+	assert_int_equal(fisc_doc_write(d, format, NULL, m), FISC_OK);
+	fclose(m);
+	return buf;
+}
+
+#define assert_has(hay, needle)                                                                 \
+	do {                                                                                    \
+		if (!strstr((hay), (needle)))                                                    \
+			fail_msg("missing «%s» in:\n%s", (needle), (hay));                       \
+	} while (0)
+
+/* ---- the model ------------------------------------------------------------ */
+
+static void test_model(void **state)
+{
+	(void)state;
+	fisc_arena *a = fisc_arena_new();
+	fisc_doc *d = small_doc(a);
+	assert_int_equal(d->nblocks, 5);
+	const fisc_table *t = d->blocks[3].table;
+	assert_int_equal(t->nhead, 2);
+	assert_int_equal(t->nbody, 2);
+	/* merged header: anchors carry spans, the rest is covered */
+	assert_int_equal(t->head[0][0].rowspan, 2);
+	assert_int_equal(t->head[1][0].kind, FISC_CELL_COVERED);
+	assert_int_equal(t->head[0][1].colspan, 2);
+	assert_int_equal(t->head[0][2].kind, FISC_CELL_COVERED);
+	/* typed cells keep the exact value and the printed text */
+	assert_int_equal(t->body[0][1].kind, FISC_CELL_AMOUNT);
+	assert_int_equal(t->body[0][1].fen, 3658950000);
+	assert_string_equal(t->body[0][1].text, "3,658.95");
+	assert_string_equal(t->body[0][2].text, "0.00");
+	assert_string_equal(t->body[0][3].text, "4.84%");
+	assert_string_equal(t->body[1][1].text, "-1");
+	assert_int_equal(t->body[1][2].kind, FISC_CELL_EMPTY);
+	assert_string_equal(t->body[1][3].text, "13%");
+	/* a zero denominator leaves the cell empty rather than failing */
+	fisc_cell c;
+	memset(&c, 0, sizeof c);
+	fisc_cell_percent(d, &c, 1, 0, 2);
+	assert_int_equal(c.kind, FISC_CELL_EMPTY);
+	assert_int_equal(fisc_doc_status(d), FISC_OK);
+	fisc_arena_free(a);
+}
+
+/* An error is sticky: later calls are harmless no-ops, rendering refuses. */
+static void test_sticky_error(void **state)
+{
+	(void)state;
+	fisc_arena *a = fisc_arena_new();
+	fisc_doc *d = fisc_doc_new(a, "x", "x");
+	fisc_table *t = fisc_doc_table(d, "bad", 0);
+	assert_int_equal(fisc_doc_status(d), FISC_EINVAL);
+	fisc_cell *r = fisc_table_row(d, t);
+	fisc_cell_text(d, &r[0], "ignored");
+	fisc_cell_amount(d, &r[1], 1, FISC_UNIT_WAN, 0);
+	fisc_doc_para(d, "ignored");
+	assert_int_equal(d->nblocks, 0);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	assert_int_equal(fisc_doc_write(d, "md", NULL, m), FISC_EINVAL);
+	fclose(m);
+	free(buf);
+	/* an unknown format is refused with a message */
+	fisc_doc *ok = small_doc(a);
+	m = open_memstream(&buf, &len);
+	assert_int_equal(fisc_doc_write(ok, "pdf", NULL, m), FISC_EINVAL);
+	fclose(m);
+	free(buf);
+	assert_non_null(strstr(fisc_error_message(), "pdf"));
+	fisc_arena_free(a);
+}
+
+/* ---- Markdown ------------------------------------------------------------ */
+
+static void test_markdown(void **state)
+{
+	(void)state;
+	fisc_arena *a = fisc_arena_new();
+	char *s = render(small_doc(a), "md");
+	assert_has(s, "# 测试报告\n\n副标题 2025\n\n## 一、总体情况\n\n");
+	assert_has(s, "> 注：这是一条说明。");
+	assert_has(s, "**表1 收入表**\n\n单位：万元\n\n");
+	/* the two header rows flattened into one; numeric columns right-aligned */
+	assert_has(s, "| 项目 | 财政拨款收入/一般公共预算 | 财政拨款收入/政府性基金预算 | 占比 |\n"
+		      "|---|---:|---:|---:|\n");
+	assert_has(s, "| 合计 | 3,658.95 | 0.00 | 4.84% |\n");
+	assert_has(s, "| a\\|b,c | -1 |  | 13% |\n"); /* a pipe in a cell is escaped */
+	assert_has(s, "> 注：表注");
+	assert_has(s, "**表2 空表**\n\n本部门没有此项支出，本表为空表。");
+	free(s);
+	fisc_arena_free(a);
+}
+
+/* ---- HTML ---------------------------------------------------------------- */
+
+static void test_html(void **state)
+{
+	(void)state;
+	fisc_arena *a = fisc_arena_new();
+	char *s = render(small_doc(a), "html");
+	assert_has(s, "<!DOCTYPE html>");
+	assert_has(s, "<html lang=\"zh-CN\">");
+	assert_has(s, "@page { size: A4;");
+	assert_has(s, "\"Noto Serif CJK SC\", \"Source Han Serif SC\"");
+	assert_has(s, "\"SimSun\"");
+	assert_has(s, "<h1>测试报告</h1>");
+	assert_has(s, "<h2>一、总体情况</h2>");
+	assert_has(s, "含&lt;特殊&gt;字符 &amp; &quot;引号&quot;");
+	assert_has(s, "<th rowspan=\"2\">项目</th><th colspan=\"2\">财政拨款收入</th>"
+		      "<th rowspan=\"2\">占比</th></tr>");
+	assert_has(s, "<tr><th>一般公共预算</th><th>政府性基金预算</th></tr>");
+	assert_has(s, "<td class=\"strong\">合计</td><td class=\"num\">3,658.95</td>");
+	assert_has(s, "<td class=\"l1\">a|b,c</td>");
+	assert_has(s, "<div class=\"unit\">单位：万元</div>");
+	assert_has(s, "<div class=\"empty\">本部门没有此项支出，本表为空表。</div>");
+	assert_has(s, "</html>");
+	free(s);
+	fisc_arena_free(a);
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+static void test_json(void **state)
+{
+	(void)state;
+	fisc_arena *a = fisc_arena_new();
+	char *s = render(small_doc(a), "json");
+	json_error_t err;
+	json_t *root = json_loads(s, 0, &err);
+	if (!root)
+		fail_msg("bad JSON: %s\n%s", err.text, s);
+	assert_string_equal(json_string_value(json_object_get(root, "kind")), "test");
+	json_t *blocks = json_object_get(root, "blocks");
+	assert_int_equal(json_array_size(blocks), 5);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(blocks, 0), "type")),
+			    "heading");
+	json_t *t = json_array_get(blocks, 3);
+	assert_string_equal(json_string_value(json_object_get(t, "type")), "table");
+	assert_string_equal(json_string_value(json_object_get(t, "unit")), "万元");
+	json_t *h = json_object_get(t, "header");
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_array_get(h, 0), 1),
+							    "colspan")),
+			 2);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(json_array_get(h, 0), 2), "type")),
+			    "covered");
+	json_t *cell = json_array_get(json_array_get(json_object_get(t, "rows"), 0), 1);
+	assert_string_equal(json_string_value(json_object_get(cell, "type")), "amount");
+	assert_true(json_is_integer(json_object_get(cell, "fen")));
+	assert_int_equal(json_integer_value(json_object_get(cell, "fen")), 3658950000);
+	assert_string_equal(json_string_value(json_object_get(cell, "text")), "3,658.95");
+	json_t *pc = json_array_get(json_array_get(json_object_get(t, "rows"), 0), 3);
+	assert_string_equal(json_string_value(json_object_get(pc, "text")), "4.84%");
+	assert_int_equal(json_integer_value(json_object_get(pc, "num")), 32315);
+	json_t *empty = json_array_get(blocks, 4);
+	assert_string_equal(json_string_value(json_object_get(empty, "empty")),
+			    "本部门没有此项支出，本表为空表。");
+	json_decref(root);
+	free(s);
+	fisc_arena_free(a);
+}
+
+/* ---- XLSX ---------------------------------------------------------------- */
+
+enum { MAXR = 64 };
+typedef struct book {
+	int n;
+	char sheet[MAXR][64];
+	char line[MAXR][512];
+} book;
+
+static int collect(void *ud, const fisc_row *row)
+{
+	book *b = ud;
+	if (b->n >= MAXR)
+		return 0;
+	size_t n = 0;
+	for (size_t i = 0; i < row->ncells; i++)
+		n += (size_t)snprintf(b->line[b->n] + n, sizeof b->line[0] - n, "%s%s", i ? "|" : "",
+				      row->cells[i]);
+	snprintf(b->sheet[b->n], sizeof b->sheet[0], "%s", row->sheet);
+	b->n++;
+	return 0;
+}
+
+/* One part of the workbook archive, NUL-terminated. */
+static char *zip_part(const char *path, const char *name)
+{
+	int err = 0;
+	zip_t *z = zip_open(path, ZIP_RDONLY, &err);
+	assert_non_null(z);
+	zip_stat_t st;
+	assert_int_equal(zip_stat(z, name, 0, &st), 0);
+	zip_file_t *f = zip_fopen(z, name, 0);
+	assert_non_null(f);
+	char *buf = calloc(1, st.size + 1);
+	assert_int_equal(zip_fread(f, buf, st.size), (zip_int64_t)st.size);
+	zip_fclose(f);
+	zip_close(z);
+	return buf;
+}
+
+static void test_xlsx(void **state)
+{
+	(void)state;
+	fisc_arena *a = fisc_arena_new();
+	char *dir = tu_tmpdir();
+	char path[512];
+	snprintf(path, sizeof path, "%s/t.xlsx", dir);
+	assert_int_equal(fisc_doc_write(small_doc(a), "xlsx", path, NULL), FISC_OK);
+
+	/* read back with fisc's own reader */
+	book b = {0};
+	fisc_diag *dg = fisc_diag_new();
+	assert_int_equal(fisc_xlsx_read(path, collect, &b, dg), FISC_OK);
+	fisc_diag_free(dg);
+	/* one sheet per table, named after it */
+	assert_string_equal(b.sheet[0], "01 表1 收入表");
+	/* (the reader drops trailing empty cells) */
+	assert_string_equal(b.line[0], "表1 收入表");
+	assert_string_equal(b.line[1], "单位：万元");
+	assert_string_equal(b.line[2], "项目|财政拨款收入||占比");
+	assert_string_equal(b.line[3], "|一般公共预算|政府性基金预算");
+	/* the amount is the number 3658.95 (万元), the percentage the printed 4.84 */
+	assert_string_equal(b.line[4], "合计|3658.95|0|4.84");
+	assert_string_equal(b.line[5], "a|b,c|-1||13");
+	int found_empty = 0;
+	for (int i = 0; i < b.n; i++)
+		if (!strcmp(b.sheet[i], "02 表2 空表") && strstr(b.line[i], "本表为空表"))
+			found_empty = 1;
+	assert_true(found_empty);
+
+	/* the sheet XML: numeric cells (no t="s"), a 万元 number format, merged
+	** and frozen header rows */
+	char *sheet = zip_part(path, "xl/worksheets/sheet1.xml");
+	char *b5 = strstr(sheet, "<c r=\"B5\"");
+	assert_non_null(b5);
+	char *end = strstr(b5, "</c>");
+	assert_non_null(end);
+	*end = 0;
+	assert_null(strstr(b5, "t=\"s\""));
+	assert_null(strstr(b5, "t=\"str\""));
+	assert_non_null(strstr(b5, "<v>3658.95</v>"));
+	*end = '<';
+	assert_has(sheet, "state=\"frozen\"");
+	assert_has(sheet, "topLeftCell=\"A5\"");
+	assert_has(sheet, "<mergeCell ref=\"B3:C3\"/>");
+	assert_has(sheet, "<mergeCell ref=\"A3:A4\"/>");
+	char *styles = zip_part(path, "xl/styles.xml");
+	assert_has(styles, "formatCode=\"#,##0.00\"");
+	assert_has(styles, "formatCode=\"#,##0\"");
+	assert_has(styles, "formatCode=\"0.00&quot;%&quot;\"");
+	free(sheet);
+	free(styles);
+
+	/* without a path the workbook goes to the stream */
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	assert_int_equal(fisc_doc_write(small_doc(a), "xlsx", NULL, m), FISC_OK);
+	fclose(m);
+	assert_true(len > 1000);
+	assert_memory_equal(buf, "PK\x03\x04", 4);
+	free(buf);
+	tu_rmrf(dir);
+	free(dir);
+	fisc_arena_free(a);
+}
+
+/* ---- CSV ----------------------------------------------------------------- */
+
+static char *slurp(const char *path)
+{
+	size_t len;
+	char *s = fisc_read_file(path, &len);
+	if (!s)
+		fail_msg("cannot read %s", path);
+	return s;
+}
+
+static void test_csv(void **state)
+{
+	(void)state;
+	fisc_arena *a = fisc_arena_new();
+	fisc_doc *d = small_doc(a);
+	char *dir = tu_tmpdir();
+	char out[600], file[800];
+
+	/* a directory named with a trailing slash is created */
+	snprintf(out, sizeof out, "%s/tables/", dir);
+	assert_int_equal(fisc_doc_write(d, "csv", out, NULL), FISC_OK);
+	snprintf(file, sizeof file, "%s01-表1_收入表.csv", out);
+	char *s = slurp(file);
+	assert_has(s, "\xEF\xBB\xBF# 表1 收入表（单位：万元）\r\n");
+	assert_has(s, "项目,财政拨款收入/一般公共预算,财政拨款收入/政府性基金预算,占比\r\n");
+	assert_has(s, "合计,3658.95,0.00,4.84%\r\n");
+	assert_has(s, "\"a|b,c\",-1,,13%\r\n"); /* the comma forces quoting */
+	assert_has(s, "# 注：表注\r\n");
+	free(s);
+	snprintf(file, sizeof file, "%s02-表2_空表.csv", out);
+	s = slurp(file);
+	assert_has(s, "项目,金额\r\n# 本部门没有此项支出，本表为空表。\r\n");
+	free(s);
+
+	/* a prefix */
+	snprintf(out, sizeof out, "%s/rep", dir);
+	assert_int_equal(fisc_doc_write(d, "csv", out, NULL), FISC_OK);
+	snprintf(file, sizeof file, "%s/rep-01-表1_收入表.csv", dir);
+	struct stat sb;
+	assert_int_equal(stat(file, &sb), 0);
+	snprintf(file, sizeof file, "%s/rep-02-表2_空表.csv", dir);
+	assert_int_equal(stat(file, &sb), 0);
+
+	/* no path: every table to the stream */
+	s = render(d, "csv");
+	assert_has(s, "# 表1 收入表（单位：万元）\r\n");
+	assert_has(s, "\r\n\r\n# 表2 空表\r\n");
+	free(s);
+	tu_rmrf(dir);
+	free(dir);
+	fisc_arena_free(a);
+}
+
+/* A file that cannot be written is an error with a message, not a crash. */
+static void test_bad_path(void **state)
+{
+	(void)state;
+	fisc_arena *a = fisc_arena_new();
+	fisc_doc *d = small_doc(a);
+	assert_int_equal(fisc_doc_write(d, "md", "/nonexistent-dir/x.md", NULL), FISC_EIO);
+	assert_int_equal(fisc_doc_write(d, "xlsx", "/nonexistent-dir/x.xlsx", NULL), FISC_EIO);
+	assert_int_equal(fisc_doc_write(d, "csv", "/nonexistent-dir/x", NULL), FISC_EIO);
+	fisc_arena_free(a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_model),    cmocka_unit_test(test_sticky_error),
+		cmocka_unit_test(test_markdown), cmocka_unit_test(test_html),
+		cmocka_unit_test(test_json),     cmocka_unit_test(test_xlsx),
+		cmocka_unit_test(test_csv),      cmocka_unit_test(test_bad_path),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
