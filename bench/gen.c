@@ -424,7 +424,10 @@ static const char *level_name(int level)
 
 static void region_row(FILE *f, const region *r)
 {
-	fprintf(f, "%06d,%s%06d,", r->code, level_name(r->level), r->code);
+	/* Names that read well in a report title: 11省, 1101市, 110101县. */
+	int digits = r->level == 1 ? 2 : r->level == 2 ? 4 : 6;
+	int num = r->level == 1 ? r->code / 10000 : r->level == 2 ? r->code / 100 : r->code;
+	fprintf(f, "%06d,%0*d%s,", r->code, digits, num, level_name(r->level));
 	if (r->parent >= 0)
 		fprintf(f, "%06d", regs[r->parent].code);
 	fprintf(f, ",%s\n", level_name(r->level));
@@ -835,7 +838,7 @@ static void national(const char *out, int townships)
 	for (int i = 0; i < nregs; i++)
 		if (regs[i].level == 3)
 			for (int t = 1; t <= townships; t++)
-				fprintf(f, "%06d%03d,镇%06d%03d,%06d,镇\n", regs[i].code, t, regs[i].code,
+				fprintf(f, "%06d%03d,%06d%03d镇,%06d,镇\n", regs[i].code, t, regs[i].code,
 					t, regs[i].code);
 	done(f, "regions.csv");
 

@@ -189,6 +189,9 @@ measure() {
 	LAST_OK=1
 }
 
+# Fen → 元 with two decimals, in shell integers (awk's doubles print 8.68e+10).
+yuan() { local f=$1 s=""; [ "$f" -lt 0 ] && { s=-; f=$((-f)); }; printf '%s%d.%02d' "$s" $((f / 100)) $((f % 100)); }
+
 mismatch() { MISMATCH=1; echo "- **MISMATCH** $*" >>"$NOTES"; log "MISMATCH: $*"; }
 
 # ---- ingest ------------------------------------------------------------
@@ -236,10 +239,11 @@ SELECT 'rc', '类', region, func/10000 AS code, count(*), sum(fen) FROM voucher 
 EOF
 sed -e 's/substr(date,1,7)/to_char(date, '"'"'YYYY-MM'"'"')/' "$W/rollup-sqlite.sql" >"$W/rollup-pg.sql"
 
+# fisc: one process prints both tables, the second after a blank line.
 measure rollup fisc "$NV" ":" \
-	"'$FISC' --db '$W/fisc.db' rollup --by function-month --level all >'$W/fisc-fm.tsv' && '$FISC' --db '$W/fisc.db' rollup --by region-class >'$W/fisc-rc.tsv'"
+	"'$FISC' --db '$W/fisc.db' rollup --by function-month,region-class --level all,类 >'$W/fisc-both.tsv'"
 measure rollup "fisc --scan" "$NV" ":" \
-	"'$FISC' --db '$W/fisc.db' rollup --scan --by function-month --level all >'$W/fiscs-fm.tsv' && '$FISC' --db '$W/fisc.db' rollup --scan --by region-class >'$W/fiscs-rc.tsv'"
+	"'$FISC' --db '$W/fisc.db' rollup --scan --by function-month,region-class --level all,类 >'$W/fiscs-both.tsv'"
 [ ${HAVE[sqlite3]} = 1 ] && measure rollup sqlite3 "$NV" ":" \
 	"sqlite3 -separator '	' '$W/sq.db' <'$W/rollup-sqlite.sql' >'$W/sq-all.tsv'"
 [ ${HAVE[postgres]} = 1 ] && measure rollup postgres "$NV" ":" \
@@ -250,6 +254,7 @@ measure rollup "fisc --scan" "$NV" ":" \
 log "asserting rollups"
 # One normal form: fm = level code month count fen; rc = level region code count fen.
 norm_fisc() { # PREFIX
+	awk -v fm="$W/$1-fm.tsv" -v rc="$W/$1-rc.tsv" 'NF==0{part=1; next} {print > (part ? rc : fm)}' "$W/$1-both.tsv"
 	tail -n +2 "$W/$1-fm.tsv" | cut -f1,2,4,5,6 | sort >"$W/n-$1-fm"
 	tail -n +2 "$W/$1-rc.tsv" | cut -f1,2,5,7,8 | sort >"$W/n-$1-rc"
 }
@@ -288,7 +293,7 @@ LOAD_S=$(( ($(date +%s%N) - LOAD_T0) / 1000000 ))
 
 POSTINGS=$((2 * NV))
 HAVE_CHECK=0
-"$FISC" check --help >/dev/null 2>&1 && HAVE_CHECK=1
+"$FISC" --help 2>&1 | grep -qE '^ +check ' && HAVE_CHECK=1
 if [ $HAVE_CHECK = 1 ] && [ $NAT_OK = 0 ]; then
 	measure check fisc "$NFACTS" ":" "'$FISC' --db '$W/nat.db' check >'$W/check.out'"
 	CHECK_SUMMARY=$(grep -E '^total:' "$W/check.out" | tail -1)
@@ -304,7 +309,7 @@ fi
 	# Expenses total must also be fisc's.
 	if [ $LAST_OK = 1 ]; then
 		got=$(awk '$NF=="Expenses"{print $1; exit}' "$W/ledger.out" | tr -d ',')
-		want=$(awk -v f="$EXP_TOTAL" 'BEGIN{printf "%s.%02d", int(f/100), f%100}')
+		want=$(yuan "$EXP_TOTAL")
 		[ "$got" = "$want" ] || mismatch "ledger's Expenses total is '$got', fisc's is '$want'"
 	fi
 }
@@ -319,7 +324,7 @@ cmp -s "$W/exp-region" "$W/fisc-region" || mismatch "fisc's totals by region dif
 
 # ---- report ------------------------------------------------------------
 
-if "$FISC" report congress --help >/dev/null 2>&1 && [ $NAT_OK = 0 ]; then
+if "$FISC" report --help 2>&1 | grep -qE '^ +congress ' && [ $NAT_OK = 0 ]; then
 	COUNTY=$(awk -F, '$4=="县"{print $1; exit}' "$D/regions.csv")
 	measure report "fisc (1 county)" 1 ":" \
 		"'$FISC' --db '$W/nat.db' report congress --region $COUNTY --year 2024 >'$W/congress.md'"
@@ -334,7 +339,7 @@ fi
 # ---- audit -------------------------------------------------------------
 
 SEEDS=$ROOT/../shared/corpus/seeds
-if "$FISC" audit --help >/dev/null 2>&1 && [ -d "$SEEDS" ]; then
+if "$FISC" --help 2>&1 | grep -qE '^ +audit ' && [ -d "$SEEDS" ]; then
 	: >"$W/audit.txt"
 	while [ "$(stat -c %s "$W/audit.txt")" -lt 20000000 ]; do cat "$SEEDS"/*.txt >>"$W/audit.txt"; done
 	AUDIT_BYTES=$(stat -c %s "$W/audit.txt")
@@ -367,7 +372,7 @@ m=$(median_of ingest fisc)
 		"'$FISC' --db '$W/fisc.db' import-vouchers '$D/vouchers.csv'"
 m=$(median_of rollup fisc)
 [ -n "$m" ] && [ "$m" -gt 150000 ] &&
-	profile "rollup (fisc rollup)" ":" "'$FISC' --db '$W/fisc.db' rollup --by function-month --level all"
+	profile "rollup (fisc rollup)" ":" "'$FISC' --db '$W/fisc.db' rollup --by function-month,region-class --level all,类"
 m=$(median_of check fisc)
 [ -n "$m" ] && [ "$m" -gt 1000000 ] &&
 	profile "check (fisc check, $NFACTS facts)" ":" "'$FISC' --db '$W/nat.db' check"
@@ -407,7 +412,7 @@ ver() { "$@" 2>/dev/null | head -1 | tr -d '\r' || true; }
 	echo "- **vouchers**: $NV payment vouchers, 2,000 units in 20 regions, 400 功能分类 项 codes (20 类 × 4 款 × 5 项;"
 	echo "  $(grep -c 合成 "$D/catalog/expenditure_function.csv") of them synthetic where the bundled draft catalogue has too few, loaded with"
 	echo "  \`fisc catalog import\`), 60 经济分类 codes, amounts log-uniform 10–1,000,000 元 in integer fen, books"
-	echo "  gpb/gfb/soe 80/15/5 %, one year; $(du -m "$D/vouchers.csv" | cut -f1) MB of CSV. Total $(awk -v f="$EXP_TOTAL" 'BEGIN{printf "%s.%02d", int(f/100), f%100}') 元."
+	echo "  gpb/gfb/soe 80/15/5 %, one year; $(du -m "$D/vouchers.csv" | cut -f1) MB of CSV. Total $(yuan "$EXP_TOTAL") 元."
 	echo "- **journals**: the same vouchers as a ledger/hledger journal and a beancount file, $POSTINGS postings each,"
 	echo "  ending with a balance assertion on each of the 60 treasury accounts."
 	echo "- **national dataset**: $(awk -F, 'NR>1' "$D/regions.csv" | wc -l) regions (31 provinces, 333 cities, $COUNTIES counties, $TOWNSHIPS townships each),"
@@ -486,7 +491,7 @@ ver() { "$@" 2>/dev/null | head -1 | tr -d '\r' || true; }
 	echo "cc -O2 -o build/bench/gen bench/gen.c && build/bench/gen --seed $SEED --vouchers $NV --counties $COUNTIES --out build/bench/data"
 	echo "build/fisc --db v.db catalog import 2024 build/bench/data/catalog && build/fisc --db v.db import build/bench/data/vregions.csv"
 	echo "build/fisc --db v.db import-vouchers build/bench/data/vouchers.csv"
-	echo "build/fisc --db v.db rollup --by function-month --level all; build/fisc --db v.db rollup --by region-class"
+	echo "build/fisc --db v.db rollup --by function-month,region-class --level all,类"
 	echo '```'
 	echo
 	echo "Environment: BENCH_VOUCHERS, BENCH_COUNTIES, BENCH_TOWNSHIPS, BENCH_RUNS (default 5),"

@@ -502,6 +502,42 @@ static void test_debt(void **state)
 	assert_int_equal(k->build(f->st, &q, f->a, &none), FISC_ENOTFOUND);
 }
 
+/* Paths the seeds do not exercise, on a small made-up department: the
+** change against last year, the 基本支出 table by economic class, and the
+** 预算执行率 score (150 spent of 160 budgeted: 93.75%, 10 × 93.75% = 9.38). */
+static void test_synthetic_department(void **state)
+{
+	fx *f = *state;
+	static const char csv[] =
+		"region,scope,year,book,phase,item,amount,unit,kind,department,project,economic,fund_source\n"
+		"500109,self,2024,gpb,budget,own_exp,100,万元,base,测试局,,301,基本支出\n"
+		"500109,self,2024,gpb,budget,own_exp,50,万元,base,测试局,,302,基本支出\n"
+		"500109,self,2025,gpb,budget,own_exp,120,万元,base,测试局,,301,基本支出\n"
+		"500109,self,2025,gpb,budget,own_exp,40,万元,base,测试局,,302,基本支出\n"
+		"500109,self,2025,gpb,budget,dept_fiscal_gpb,160,万元,base,测试局,,,\n"
+		"500109,self,2025,gpb,final,2010101,150,万元,base,测试局,,,基本支出\n";
+	fisc_diag *dg = fisc_diag_new();
+	fisc_import_stats st;
+	assert_int_equal(fisc_import_csv_buffer(f->st, "t.csv", csv, sizeof csv - 1, dg, &st), FISC_OK);
+	fisc_diag_free(dg);
+	fisc_doc *d = build(f, "department", NULL, "测试局", 2025);
+	char *s = prose(d);
+	expect_text(s, "支出比2024年预算数增加10万元，其中工资福利支出增加20万元，商品和服务支出减少10万元");
+	free(s);
+	const fisc_table *t = table(d, "表6 一般公共预算基本支出表");
+	expect_cell(t, 1, "合计", 2, "160.00");
+	expect_cell(t, 1, "合计", 3, "120.00"); /* 人员经费: 301 */
+	expect_cell(t, 1, "合计", 4, "40.00");  /* 公用经费: 302 */
+	t = table(d, "表1 部门收支总表");
+	expect_cell(t, 0, "收 入 总 计", 1, "160.00");
+	d = build(f, "performance", NULL, "测试局", 2025);
+	t = table(d, "绩效自评评分");
+	expect_cell(t, 0, "预算执行率", 2, "93.75%");
+	expect_cell(t, 0, "预算执行率", 3, "9.38");
+	t = table(d, "2025年支出结构");
+	expect_cell(t, 0, "一般公共预算", 1, "150.00");
+}
+
 /* Every report renders in every format. */
 static void test_all_formats(void **state)
 {
@@ -532,6 +568,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_department, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_performance, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_debt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_synthetic_department, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_all_formats, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -109,6 +109,10 @@ int fisc_audit_file(const char *path, const fisc_audit_opts *opts,
 int fisc_audit_write(fisc_audit_report *const *reps, size_t n,
 		     const char *format, FILE *out);
 
+/* Every claim recognised and its verdict, one line each ("text" only): for
+** reviewers who want to see what was checked, not only what failed. */
+int fisc_audit_write_claims(const fisc_audit_report *r, FILE *out);
+
 const char *fisc_audit_verdict_code(int v); /* "exact" "within_rounding" "failed" "unverifiable" */
 
 #ifdef __cplusplus

@@ -19,6 +19,8 @@
 #include "import.h"
 #include "report.h"
 #include "rules.h"
+#include "doc.h"
+#include "reports.h"
 
 #define FISC_VERSION "0.1.0"
 

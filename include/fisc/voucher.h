@@ -3,8 +3,9 @@
 ** nothing, like every import) and rolling the stored vouchers up by
 ** 功能分类 类/款/项 × month or by region × 类/款/项.
 **
-** The voucher file format is documented in docs/formats.md ("Vouchers
-** CSV"); the store side (fisc_voucher, fisc_store_voucher_*) is in store.h.
+** The voucher file format and the rollup output are documented in
+** docs/vouchers.md; the store side (fisc_voucher, fisc_store_voucher_*) is
+** in store.h.
 */
 #ifndef FISC_VOUCHER_H
 #define FISC_VOUCHER_H

@@ -21,6 +21,7 @@ int cmd_catalog(int argc, char **argv, const char *db);
 int cmd_report(int argc, char **argv, const char *db);
 int cmd_regions(int argc, char **argv, const char *db);
 int cmd_check(int argc, char **argv, const char *db);
+int cmd_audit(int argc, char **argv, const char *db);
 int cmd_import_vouchers(int argc, char **argv, const char *db);
 int cmd_rollup(int argc, char **argv, const char *db);
 

@@ -17,7 +17,7 @@ int cmd_import_vouchers(int argc, char **argv, const char *db)
 		fprintf(help ? stdout : stderr,
 			"用法 / usage: fisc [--db PATH] import-vouchers FILE.csv\n"
 			"列 / columns: date,region,unit,book,function,economic,fen|amount"
-			"（格式见 docs/formats.md | see docs/formats.md）\n");
+			"（格式见 docs/vouchers.md | see docs/vouchers.md）\n");
 		return help ? CLI_OK : CLI_USAGE;
 	}
 	fisc_store *st = cli_open(db);
@@ -140,29 +140,80 @@ static int parse_level(const char *s)
 
 static int rollup_usage(FILE *f, int code)
 {
-	fprintf(f, "用法 / usage: fisc [--db PATH] rollup --by function-month|region-class|total\n"
+	fprintf(f, "用法 / usage: fisc [--db PATH] rollup --by function-month|region-class|total[,…]\n"
 		   "                 [--level 类|款|项|all] [--format tsv|json] [--scan]\n"
 		   "  function-month  功能分类 × 月 | by function and month\n"
 		   "  region-class    地区 × 功能分类 | by region and function\n"
 		   "  total           凭证数与合计（分）| count and grand total in fen\n"
-		   "  --level         类（默认）、款、项，或 all（三级依次输出）| default 类\n"
+		   "  用逗号分隔可一次输出多张表（空行分隔）| a comma-separated list prints several\n"
+		   "  --level         类（默认）、款、项，或 all（三级依次输出）| default 类;\n"
+		   "                  逗号分隔时与 --by 逐一对应 | a list pairs with --by's list\n"
 		   "  --scan          不用汇总表，直接扫描凭证重算（校验用）| recompute from the vouchers\n"
 		   "金额为整数分 | amounts are whole fen\n");
 	return code;
 }
 
+/* One rollup: "function-month", "region-class" or "total". */
+static int rollup_one(out *o, const char *by_s, int level, int scan)
+{
+	int total = !strcmp(by_s, "total");
+	o->by = !strcmp(by_s, "function-month") ? FISC_ROLLUP_FUNCTION_MONTH
+						 : FISC_ROLLUP_REGION_FUNCTION;
+	o->region_id = 0;
+	if (total) {
+		o->total_n = o->total_fen = 0;
+		int rc = fisc_voucher_rollup(o->st, o->by, 1, scan, add_total, o);
+		if (rc == FISC_OK && o->json)
+			printf("{\"count\": %lld, \"fen\": %lld}\n", (long long)o->total_n,
+			       (long long)o->total_fen);
+		else if (rc == FISC_OK)
+			printf("count\tfen\n%lld\t%lld\n", (long long)o->total_n,
+			       (long long)o->total_fen);
+		return rc;
+	}
+	if (o->json)
+		o->arr = json_array();
+	else if (o->by == FISC_ROLLUP_FUNCTION_MONTH)
+		printf("level\tcode\tname\tmonth\tcount\tfen\n");
+	else
+		printf("level\tregion\tregion_name\tyear\tcode\tname\tcount\tfen\n");
+	int rc = FISC_OK;
+	for (int l = level ? level : 1; rc == FISC_OK && l <= (level ? level : 3); l++)
+		rc = fisc_voucher_rollup(o->st, o->by, l, scan, print_row, o);
+	if (o->json) {
+		if (rc == FISC_OK) {
+			json_t *root = json_pack("{s:s, s:s, s:o}", "by", by_s, "unit", "fen", "rows",
+						 o->arr);
+			json_dumpf(root, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+			putchar('\n');
+			json_decref(root);
+		} else {
+			json_decref(o->arr);
+		}
+		o->arr = NULL;
+	}
+	return rc;
+}
+
 int cmd_rollup(int argc, char **argv, const char *db)
 {
 	const char *by_s = NULL, *format = "tsv";
-	int level = 1, scan = 0;
+	int levels[8] = {1}, nlevels = 1, scan = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--by") && i + 1 < argc)
 			by_s = argv[++i];
 		else if (!strcmp(argv[i], "--level") && i + 1 < argc) {
-			if ((level = parse_level(argv[++i])) < 0) {
-				fprintf(stderr, "fisc: 未知级次 / unknown level '%s'\n", argv[i]);
-				return CLI_USAGE;
-			}
+			/* One level for every rollup, or one per rollup of --by. */
+			char lv[128];
+			snprintf(lv, sizeof lv, "%s", argv[++i]);
+			nlevels = 0;
+			for (char *l = strtok(lv, ","); l && nlevels < 8; l = strtok(NULL, ","))
+				if ((levels[nlevels++] = parse_level(l)) < 0) {
+					fprintf(stderr, "fisc: 未知级次 / unknown level '%s'\n", l);
+					return CLI_USAGE;
+				}
+			if (!nlevels)
+				return rollup_usage(stderr, CLI_USAGE);
 		} else if (!strcmp(argv[i], "--format") && i + 1 < argc)
 			format = argv[++i];
 		else if (!strcmp(argv[i], "--scan"))
@@ -174,54 +225,33 @@ int cmd_rollup(int argc, char **argv, const char *db)
 			return rollup_usage(stderr, CLI_USAGE);
 		}
 	}
-	out o = {0};
 	if (!by_s)
 		return rollup_usage(stderr, CLI_USAGE);
-	int total = !strcmp(by_s, "total");
-	if (!strcmp(by_s, "function-month"))
-		o.by = FISC_ROLLUP_FUNCTION_MONTH;
-	else if (!strcmp(by_s, "region-class") || total)
-		o.by = FISC_ROLLUP_REGION_FUNCTION;
-	else {
-		fprintf(stderr, "fisc: 未知的汇总方式 / unknown rollup '%s'\n", by_s);
-		return rollup_usage(stderr, CLI_USAGE);
-	}
+	/* A comma-separated list runs several rollups in one process, each
+	** table after the previous one and a blank line. */
+	char list[256];
+	snprintf(list, sizeof list, "%s", by_s);
+	for (char *b = strtok(list, ","); b; b = strtok(NULL, ","))
+		if (strcmp(b, "function-month") && strcmp(b, "region-class") && strcmp(b, "total")) {
+			fprintf(stderr, "fisc: 未知的汇总方式 / unknown rollup '%s'\n", b);
+			return rollup_usage(stderr, CLI_USAGE);
+		}
 	if (strcmp(format, "tsv") && strcmp(format, "json")) {
 		fprintf(stderr, "fisc: 未知格式 / unknown format '%s' (tsv, json)\n", format);
 		return CLI_USAGE;
 	}
+	out o = {0};
 	o.json = !strcmp(format, "json");
 	fisc_store *st = cli_open(db);
 	if (!st)
 		return CLI_USAGE;
 	o.st = st;
-	int rc;
-	if (total) {
-		rc = fisc_voucher_rollup(st, o.by, 1, scan, add_total, &o);
-		if (rc == FISC_OK && o.json)
-			printf("{\"count\": %lld, \"fen\": %lld}\n", (long long)o.total_n,
-			       (long long)o.total_fen);
-		else if (rc == FISC_OK)
-			printf("count\tfen\n%lld\t%lld\n", (long long)o.total_n, (long long)o.total_fen);
-	} else {
-		if (o.json)
-			o.arr = json_array();
-		else if (o.by == FISC_ROLLUP_FUNCTION_MONTH)
-			printf("level\tcode\tname\tmonth\tcount\tfen\n");
-		else
-			printf("level\tregion\tregion_name\tyear\tcode\tname\tcount\tfen\n");
-		rc = FISC_OK;
-		for (int l = level ? level : 1; rc == FISC_OK && l <= (level ? level : 3); l++)
-			rc = fisc_voucher_rollup(st, o.by, l, scan, print_row, &o);
-		if (rc == FISC_OK && o.json) {
-			json_t *root = json_pack("{s:s, s:s, s:o}", "by", by_s, "unit", "fen", "rows",
-						 o.arr);
-			json_dumpf(root, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	int rc = FISC_OK, n = 0;
+	snprintf(list, sizeof list, "%s", by_s);
+	for (char *b = strtok(list, ","); b && rc == FISC_OK; b = strtok(NULL, ","), n++) {
+		if (n)
 			putchar('\n');
-			json_decref(root);
-		} else if (o.arr) {
-			json_decref(o.arr);
-		}
+		rc = rollup_one(&o, b, levels[n < nlevels ? n : nlevels - 1], scan);
 	}
 	fisc_catalog_free(o.cat);
 	fisc_store_close(st);

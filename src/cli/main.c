@@ -13,6 +13,7 @@ static const cli_cmd commands[] = {
 	{"catalog", cmd_catalog, "科目目录：import、lookup、editions | the classification catalogue"},
 	{"regions", cmd_regions, "列出地区 | list regions"},
 	{"check", cmd_check, "检查预算恒等式与预算法规定 | check budget identities and the Budget Law"},
+	{"audit", cmd_audit, "核对已发布报告文本中的每个数字 | check every figure a published report states"},
 	{"import-vouchers", cmd_import_vouchers, "导入支付凭证 CSV（全部成功或全部不写入） | import payment vouchers"},
 	{"rollup", cmd_rollup, "凭证汇总：功能分类×月、地区×功能分类 | voucher rollups"},
 };

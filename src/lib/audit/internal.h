@@ -107,10 +107,14 @@ typedef struct au_tok {
 	int conn;            /* CN_* */
 	int total_kw;        /* the label names a total (合计, 总计 …) */
 	const char *raw;     /* text from the previous figure (or clause) to it */
-	const char *label;   /* cleaned label */
+	const char *glabel;  /* the label as written (connective removed) */
+	const char *label;   /* cleaned: brackets, years and verbs removed */
+	const char *key;     /* label without scope words: for comparisons */
+	const char *baselabel; /* "X收入加A、B等": X, named without a figure */
 	int item;            /* lexicon index, -1 */
 	au_ctx ctx;          /* context of the fact it states */
 	int used;            /* part of a recognised claim */
+	int ishead;          /* the total of a breakdown */
 } au_tok;
 
 typedef struct au_sent {
@@ -135,13 +139,16 @@ enum {
 	CK_RESTATED      /* two statements of one quantity */
 };
 enum { PK_RATIO = 1, PK_GROWTH_PRIOR, PK_GROWTH_CHANGE, PK_EQUAL100 };
+enum { REL_EQ = 0, REL_LE = 1 };
 
 typedef struct au_claim {
 	int kind;            /* CK_* */
 	const char *rule;
 	int total;           /* token of the stated figure (-1: none) */
 	int *parts, *signs;  /* tokens and signs (+1/-1) */
-	int nparts;
+	int nparts, capparts;
+	int tsign;           /* sign of the total (a decrease: -1) */
+	int rel;             /* REL_EQ or REL_LE */
 	int base_missing;    /* a part the text names without a figure */
 	int sent;            /* sentence quoted (-1: use block) */
 	int block;
@@ -194,6 +201,7 @@ typedef struct au_doc {
 	au_ctx title_ctx;
 	size_t nfacts;
 	int rules_run;
+	size_t rule_verdicts[3]; /* the rule engine's checks, by verdict */
 } au_doc;
 
 /* reader.c */
@@ -233,10 +241,16 @@ const char *au_item_id(int item);             /* line id / code ("upper_subsidy"
 const char *au_item_zh(int item);
 int au_item_side(int item);
 int au_label_side(const char *label, int item);
-/* Cleaned label for comparisons (scope, years, verbs and brackets removed). */
-const char *au_label_clean(au_doc *d, const char *raw);
+/* A label without brackets, years and verbs (and, with strip_scope, without
+** the scope words 全区 / 区级 / 本级 …). */
+const char *au_label_clean(au_doc *d, const char *raw, int strip_scope);
+/* The book an item's own words assign it (一般债务 → gpb), or -2. */
+int au_item_book(int item, const char *label);
 
 /* claims.c, percent.c, table.c */
+/* Is token k a figure of the right kind to be summed (an amount, a value). */
+int au_is_value(const au_doc *d, int k);
+void au_lex_cell(au_doc *d, size_t beg, size_t end, int unit);
 void au_claims(au_doc *d);
 void au_percents(au_doc *d);
 void au_tables(au_doc *d);
@@ -244,7 +258,7 @@ au_claim *au_claim_new(au_doc *d, int kind, const char *rule);
 void au_claim_part(au_doc *d, au_claim *c, int tok, int sign);
 /* A recorded fact of the document with the same key as t, other than t
 ** itself; prefer the earliest. -1 if none. */
-int au_fact_find(au_doc *d, const au_ctx *c, int item, int except);
+int au_fact_find(au_doc *d, const au_ctx *c, unsigned phases, int item, int except);
 /* The tokens whose cleaned label equals `label`, in context year `year`:
 ** returns the one value they all agree on, or -1. */
 int au_fact_by_label(au_doc *d, const char *label, int year, int except);
@@ -254,6 +268,7 @@ int au_fact_ok(const au_tok *t);
 void au_evaluate(au_doc *d);
 void au_check_restated(au_doc *d);
 void au_check_units(au_doc *d);
+void au_check_dups(au_doc *d);
 void au_check_years(au_doc *d);
 void au_check_sections(au_doc *d);
 au_find *au_find_new(au_doc *d, const char *rule, int sev, int line, int sent, int block);

@@ -107,6 +107,7 @@ typedef struct vctx {
 	int col[V_N];  /* field → cell index, -1 when absent */
 	size_t ncols;
 	int have_header;
+	int bad_header; /* rows are not checked: the header's problems say it all */
 	char scratch[SCRATCH];
 	rslot *regions;
 	size_t rcap, rlen;
@@ -553,7 +554,17 @@ static int match_col(const cell *h)
 	return -1;
 }
 
+static void header_cols(vctx *c, long line, cell *cells, size_t nf);
+
 static void header(vctx *c, long line, cell *cells, size_t nf)
+{
+	long before = c->errors;
+	header_cols(c, line, cells, nf);
+	/* Rows under a header that is wrong would each repeat its problem. */
+	c->bad_header = c->errors != before;
+}
+
+static void header_cols(vctx *c, long line, cell *cells, size_t nf)
 {
 	c->have_header = 1;
 	c->ncols = nf;
@@ -569,8 +580,11 @@ static void header(vctx *c, long line, cell *cells, size_t nf)
 		trim(&h);
 		int f = match_col(&h);
 		if (f < 0) {
-			verrorv(c, line, V_DATE, FISC_DIAG_UNKNOWN_COLUMN, "未知的列名「%s」",
-				"unknown column '%s'", &h);
+			char z[256], e[256];
+			int n = h.n < 96 && fisc_utf8_valid(h.s, h.n) ? (int)h.n : 0;
+			snprintf(z, sizeof z, "未知的列名「%.*s」", n, h.s);
+			snprintf(e, sizeof e, "unknown column '%.*s'", n, h.s);
+			verror(c, line, NULL, FISC_DIAG_UNKNOWN_COLUMN, z, e);
 			continue;
 		}
 		if (c->col[f] >= 0) {
@@ -826,13 +840,13 @@ static void walk(vctx *c, const char *buf, size_t len)
 				       "不是有效的 UTF-8 文本（请以 UTF-8 编码保存文件）",
 				       "not valid UTF-8 (save the file as UTF-8)");
 				if (!c->have_header)
-					c->have_header = 1, c->ncols = (size_t)-1;
+					c->have_header = c->bad_header = 1;
 				continue;
 			}
 		}
 		if (!c->have_header)
 			header(c, at, cells, nf);
-		else
+		else if (!c->bad_header)
 			row(c, at, cells, nf);
 	}
 	if (!c->have_header && !c->fatal)

@@ -370,7 +370,7 @@ static void t_income(dep *g, const income *in)
 	for (size_t c = 6; c < 10; c++)
 		fisc_table_merge_head(t, 0, c, 2, 1);
 	if (!in->total.n) {
-		fisc_table_empty(g->d, t, "本部门%d年没有收入预算数据，本表为空表。", g->year);
+		fisc_table_empty(g->d, t, "数据中没有本部门%d年收入%s，本表为空表。", g->year, g->amount_label);
 		return;
 	}
 	fisc_cell *c = fisc_table_row(g->d, t);
@@ -770,10 +770,13 @@ static void funds_text(dep *g, int n, int book, const char *what)
 	kset k;
 	spending(g, g->year, book, BY_FUNCTION, 0, &k);
 	fisc_fsum inc = base_line(g, g->year, book == FISC_BOOK_GFB ? "dept_fiscal_gfb" : "dept_fiscal_soe");
-	fisc_doc_heading(g->d, 2, "%s、%s收支预算情况", fisc_rt_cn(n), what);
+	fisc_doc_heading(g->d, 2, "%s、%s收支情况", fisc_rt_cn(n), what);
 	if (!k.all.tot.n && !inc.n)
 		fisc_doc_para(g->d, "本部门%d年没有%s拨款收入，也没有使用%s拨款安排的支出。", g->year, what,
 			      what);
+	else if (!inc.n)
+		fisc_doc_para(g->d, "本部门%d年使用%s拨款安排的支出%s（数据中没有对应的拨款收入）。", g->year,
+			      what, fig(g, &k.all.tot));
 	else
 		fisc_doc_para(g->d, "本部门%d年%s拨款收入%s，支出%s。", g->year, what, fig(g, &inc),
 			      fig(g, &k.all.tot));
@@ -911,7 +914,8 @@ int fisc_report_department(fisc_store *st, const fisc_report_params *p, fisc_are
 	sangong_of(&g, g.year, &now);
 	sangong_of(&g, g.year - 1, &before);
 
-	fisc_doc_heading(g.d, 1, "第一部分 部门预算情况说明");
+	const char *kind = g.phase == FISC_PHASE_BUDGET ? "预算" : fisc_phase_name(g.phase);
+	fisc_doc_heading(g.d, 1, "第一部分 部门%s情况说明", kind);
 	fisc_doc_heading(g.d, 2, "一、总体说明");
 	overview(&g, &in);
 	sangong_text(&g, &now, &before);
@@ -920,7 +924,7 @@ int fisc_report_department(fisc_store *st, const fisc_report_params *p, fisc_are
 	funds_text(&g, 6, FISC_BOOK_SOE, "国有资本经营预算");
 	goals(&g, 7);
 
-	fisc_doc_heading(g.d, 1, "第二部分 部门预算公开表");
+	fisc_doc_heading(g.d, 1, "第二部分 部门%s公开表", kind);
 	t_summary(&g, &in);
 	t_income(&g, &in);
 	t_spending(&g, "部门支出总表", FS_ANY, 1);

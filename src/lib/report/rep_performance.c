@@ -16,6 +16,7 @@
 ** holds the year's budget. Every section without content is listed at the end
 ** (本报告内容说明), never silently printed empty.
 */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "fisc/error.h"
@@ -437,7 +438,8 @@ int fisc_report_performance(fisc_store *st, const fisc_report_params *p, fisc_ar
 		fisc_fen spent = g.all.fen > budget.fen ? budget.fen : g.all.fen;
 		fisc_cell_percent(d, &r[2], g.all.fen, budget.fen, 2);
 		char buf[32];
-		if (fisc_percent_format(spent, budget.fen * 10, 2, buf, sizeof buf) == FISC_OK)
+		if (budget.fen <= INT64_MAX / 10 &&
+		    fisc_percent_format(spent, budget.fen * 10, 2, buf, sizeof buf) >= 0)
 			fisc_cell_text(d, &r[3], "%s", buf);
 		fisc_doc_para(d, "%d年支出%s，%s%s，预算执行率%s。", g.year, fig(&g, &g.all), budget_name,
 			      fig(&g, &budget), fisc_rt_pct(a, g.all.fen, budget.fen, 2));

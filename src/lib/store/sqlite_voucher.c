@@ -16,17 +16,25 @@
 #include "fisc/error.h"
 #include "store/sqlite_voucher.h"
 
-/* One aggregate cell. `used` marks an occupied slot (0 is a valid region). */
+/* One aggregate cell, 32 bytes so that the two tables of a national
+** stream (a few thousand cells each) stay in the CPU's cache. k2 packs year,
+** month and 功能分类 code and is never 0 (years start at 1949): 0 marks a
+** free slot. k1 is the region id (0 in the month table). */
 typedef struct agg {
-	int64_t region;
+	uint64_t k1, k2;
 	int64_t n, fen;
-	int32_t year, month, func, used;
 } agg;
 
 typedef struct aggtab {
 	agg *slot;
 	size_t cap, len; /* cap is a power of two */
 } aggtab;
+
+static uint64_t agg_key(int32_t year, int32_t month, int32_t func)
+{
+	return ((uint64_t)(uint32_t)year << 40) | ((uint64_t)(uint32_t)month << 32) |
+	       (uint32_t)func;
+}
 
 enum { VQ_INSERT, VQ_INSERT_MANY, VQ_MONTH_UPSERT, VQ_REGION_UPSERT, VQ_COUNT };
 
@@ -92,20 +100,10 @@ static sqlite3_stmt *vstmt(fisc_store *st, sq_voucher *v, int which)
 	return v->st[which];
 }
 
-static uint64_t mix(uint64_t h)
+static size_t agg_hash(uint64_t k1, uint64_t k2, size_t cap)
 {
-	/* splitmix64 finaliser: the keys are small, dense integers. */
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebULL;
-	return h ^ (h >> 31);
-}
-
-static uint64_t agg_hash(int64_t region, int32_t year, int32_t month, int32_t func)
-{
-	return mix(((uint64_t)region * 0x9E3779B97F4A7C15ULL) ^ ((uint64_t)(uint32_t)year << 40) ^
-		   ((uint64_t)(uint32_t)month << 32) ^ (uint32_t)func);
+	uint64_t h = (k1 * 0x9E3779B97F4A7C15ULL) ^ (k2 * 0xC2B2AE3D27D4EB4FULL);
+	return (size_t)(h ^ (h >> 29)) & (cap - 1);
 }
 
 static int agg_grow(aggtab *t)
@@ -115,11 +113,11 @@ static int agg_grow(aggtab *t)
 	if (!s)
 		return -1;
 	for (size_t i = 0; i < t->cap; i++) {
-		if (!t->slot[i].used)
-			continue;
 		const agg *a = &t->slot[i];
-		size_t j = agg_hash(a->region, a->year, a->month, a->func) & (cap - 1);
-		while (s[j].used)
+		if (!a->k2)
+			continue;
+		size_t j = agg_hash(a->k1, a->k2, cap);
+		while (s[j].k2)
 			j = (j + 1) & (cap - 1);
 		s[j] = *a;
 	}
@@ -130,23 +128,22 @@ static int agg_grow(aggtab *t)
 }
 
 /* Add one voucher's amount to its cell; -1 out of memory, -2 overflow. */
-static int agg_add(aggtab *t, int64_t region, int32_t year, int32_t month, int32_t func,
-		   int64_t fen)
+static int agg_add(aggtab *t, uint64_t k1, uint64_t k2, int64_t fen)
 {
 	if ((t->len + 1) * 2 > t->cap && agg_grow(t))
 		return -1;
-	size_t j = agg_hash(region, year, month, func) & (t->cap - 1);
+	size_t j = agg_hash(k1, k2, t->cap);
 	for (;;) {
 		agg *a = &t->slot[j];
-		if (!a->used) {
-			*a = (agg){region, 1, fen, year, month, func, 1};
-			t->len++;
-			return 0;
-		}
-		if (a->region == region && a->year == year && a->month == month && a->func == func) {
+		if (a->k2 == k2 && a->k1 == k1) {
 			if (__builtin_add_overflow(a->fen, fen, &a->fen))
 				return -2;
 			a->n++;
+			return 0;
+		}
+		if (!a->k2) {
+			*a = (agg){k1, k2, 1, fen};
+			t->len++;
 			return 0;
 		}
 		j = (j + 1) & (t->cap - 1);
@@ -172,9 +169,9 @@ int fisc_sqlite_voucher_put(fisc_store *st, const fisc_voucher *vs, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		const fisc_voucher *x = &vs[i];
 		int32_t year = x->date / 10000, month = x->date / 100 % 100;
-		int a = agg_add(&v->month, 0, year, month, x->func, x->fen);
+		int a = agg_add(&v->month, 0, agg_key(year, month, x->func), x->fen);
 		if (!a)
-			a = agg_add(&v->region, x->region, year, 0, x->func, x->fen);
+			a = agg_add(&v->region, (uint64_t)x->region, agg_key(year, 0, x->func), x->fen);
 		if (a == -1)
 			return fisc_error_set(FISC_ENOMEM, "out of memory");
 		if (a == -2)
@@ -212,14 +209,14 @@ static int upsert_all(fisc_store *st, sq_voucher *v, aggtab *t, int which)
 		return verr(db, "prepare");
 	for (size_t i = 0; i < t->cap; i++) {
 		const agg *a = &t->slot[i];
-		if (!a->used)
+		if (!a->k2)
 			continue;
-		sqlite3_bind_int(q, 1, a->year);
+		sqlite3_bind_int(q, 1, (int)(a->k2 >> 40));
 		if (which == VQ_MONTH_UPSERT)
-			sqlite3_bind_int(q, 2, a->month);
+			sqlite3_bind_int(q, 2, (int)(a->k2 >> 32 & 0xff));
 		else
-			sqlite3_bind_int64(q, 2, a->region);
-		sqlite3_bind_int(q, 3, a->func);
+			sqlite3_bind_int64(q, 2, (int64_t)a->k1);
+		sqlite3_bind_int(q, 3, (int)(uint32_t)a->k2);
 		sqlite3_bind_int64(q, 4, a->n);
 		sqlite3_bind_int64(q, 5, a->fen);
 		int rc = sqlite3_step(q);

@@ -1,0 +1,210 @@
+/*
+** audit.c — one audit from text to report: read, lex, place in context,
+** recognise claims, check, and copy the results into the caller's arena.
+** All intermediate state lives in a working arena freed at the end.
+*/
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "audit/internal.h"
+#include "fisc/error.h"
+#include "model/util.h"
+
+static const char *kind_name(int k)
+{
+	switch (k) {
+	case CK_SUM: return "sum";
+	case CK_PARTIAL: return "partial";
+	case CK_BALANCE: return "balance";
+	case CK_PERCENT: return "percent";
+	case CK_TABLE: return "table";
+	case CK_DIFF: return "difference";
+	case CK_RESTATED: return "restated";
+	default: return "claim";
+	}
+}
+
+static const char *dup_s(fisc_arena *a, const char *s)
+{
+	if (!s)
+		return NULL;
+	char *p = fisc_arena_strdup(a, s);
+	if (!p)
+		au_oom = 1;
+	return p;
+}
+
+static int cmp_find(const void *x, const void *y)
+{
+	const fisc_audit_finding *a = x, *b = y;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->severity != b->severity)
+		return a->severity > b->severity ? -1 : 1;
+	return strcmp(a->rule, b->rule);
+}
+
+static int cmp_claim(const void *x, const void *y)
+{
+	const fisc_audit_claim *a = x, *b = y;
+	return a->line < b->line ? -1 : a->line > b->line;
+}
+
+static void copy_out(au_doc *d, fisc_arena *a, fisc_audit_report *r)
+{
+	r->path = dup_s(a, d->path ? d->path : "");
+	r->kind = dup_s(a, d->kind ? d->kind : "unknown");
+	r->title = dup_s(a, d->title ? d->title : "");
+	r->nyears = d->nyears;
+	memcpy(r->years, d->years, sizeof r->years);
+	r->lines = d->nlines;
+	r->facts = d->nfacts;
+	r->rules_run = d->rules_run;
+
+	r->findings = fisc_arena_alloc(a, (d->finds.n + 1) * sizeof *r->findings);
+	if (!r->findings) {
+		au_oom = 1;
+		return;
+	}
+	for (size_t i = 0; i < d->finds.n; i++) {
+		au_find *f = &d->finds.v[i];
+		fisc_audit_finding *o = &r->findings[r->nfindings++];
+		o->rule = dup_s(a, f->rule);
+		o->severity = f->sev;
+		o->line = f->line;
+		o->text = dup_s(a, f->text ? f->text : au_sent_text(d, f->sent, f->block));
+		o->stated = dup_s(a, f->stated);
+		o->computed = dup_s(a, f->computed);
+		o->message_zh = dup_s(a, f->zh ? f->zh : "");
+		o->message_en = dup_s(a, f->en ? f->en : "");
+		int *ls = fisc_arena_alloc(a, (f->lines.n + 1) * sizeof(int));
+		if (!ls) {
+			au_oom = 1;
+			return;
+		}
+		if (f->lines.n)
+			memcpy(ls, f->lines.v, f->lines.n * sizeof(int));
+		o->lines = ls;
+		o->nlines = f->lines.n;
+		if (f->sev == FISC_AUDIT_ERROR)
+			r->errors++;
+		else if (f->sev == FISC_AUDIT_WARNING)
+			r->warnings++;
+		else
+			r->infos++;
+	}
+	qsort(r->findings, r->nfindings, sizeof *r->findings, cmp_find);
+
+	r->claims = fisc_arena_alloc(a, (d->claims.n + 1) * sizeof *r->claims);
+	if (!r->claims) {
+		au_oom = 1;
+		return;
+	}
+	for (size_t i = 0; i < d->claims.n; i++) {
+		au_claim *c = &d->claims.v[i];
+		if (!c->kind)
+			continue;
+		fisc_audit_claim *o = &r->claims[r->nclaims++];
+		o->kind = kind_name(c->kind);
+		o->line = c->line;
+		o->verdict = c->verdict;
+		o->stated = dup_s(a, c->stated);
+		o->computed = dup_s(a, c->verdict == FISC_AUDIT_UNVERIFIABLE ? NULL : c->computed);
+		o->expr = dup_s(a, c->expr);
+		o->nparts = (size_t)c->nparts;
+		r->checks.total++;
+		switch (c->verdict) {
+		case FISC_AUDIT_EXACT: r->checks.exact++; break;
+		case FISC_AUDIT_WITHIN: r->checks.within_rounding++; break;
+		case FISC_AUDIT_FAILED: r->checks.failed++; break;
+		default: r->checks.unverifiable++; break;
+		}
+	}
+	qsort(r->claims, r->nclaims, sizeof *r->claims, cmp_claim);
+	r->checks.exact += d->rule_verdicts[0];
+	r->checks.within_rounding += d->rule_verdicts[1];
+	r->checks.failed += d->rule_verdicts[2];
+	r->checks.total += d->rule_verdicts[0] + d->rule_verdicts[1] + d->rule_verdicts[2];
+}
+
+/* FISC_AUDIT_DEBUG=1: every figure with what the audit made of it. */
+static void au_dump(au_doc *d, FILE *f)
+{
+	static const char *const kinds[] = {"?", "amt", "pct", "year", "pp"};
+	for (size_t k = 0; k < d->toks.n; k++) {
+		au_tok *t = &d->toks.v[k];
+		if (t->kind < 1 || t->kind > 4)
+			continue;
+		fprintf(f, "L%-4d s%-4d %-4s %-14s role=%d conn=%d dep=%d used=%d item=%s ctx=%d/%d/%d/%d/%d fl=%x label=[%s] key=[%s]\n",
+			t->line, t->sent, kinds[t->kind], au_span(d, t->beg, t->end), t->role, t->conn,
+			t->depth, t->used, au_item_id(t->item), t->ctx.year, t->ctx.book, t->ctx.scope,
+			t->ctx.phase, t->ctx.qual, t->flags, t->label ? t->label : "",
+			t->key ? t->key : "");
+	}
+}
+
+int fisc_audit_buffer(const char *path, const char *text, size_t len,
+		      const fisc_audit_opts *opts, fisc_arena *a, fisc_audit_report **out)
+{
+	*out = NULL;
+	au_oom = 0;
+	fisc_arena *w = fisc_arena_new();
+	if (!w)
+		return fisc_error_set(FISC_ENOMEM, "内存不足 / out of memory");
+	au_doc d;
+	memset(&d, 0, sizeof d);
+	d.w = w;
+	d.path = path;
+	d.kind = "unknown";
+	d.title = "";
+	int rc = FISC_OK;
+	if (au_read(&d, text ? text : "", text ? len : 0) == 0) {
+		au_lex(&d);
+		au_context(&d);
+		au_tables(&d);
+		au_claims(&d);
+		au_percents(&d);
+		au_check_units(&d);
+		au_evaluate(&d);
+		au_check_restated(&d);
+		au_check_years(&d);
+		au_check_sections(&d);
+		if (getenv("FISC_AUDIT_DEBUG"))
+			au_dump(&d, stderr);
+		if (opts && opts->rules && !au_oom) {
+			rc = au_bridge(&d, opts->datadir);
+			if (rc != FISC_OK && rc != FISC_ENOMEM)
+				rc = FISC_OK; /* the text-level audit stands on its own */
+		}
+	}
+	fisc_audit_report *r = NULL;
+	if (!au_oom && rc == FISC_OK) {
+		r = fisc_arena_alloc(a, sizeof *r);
+		if (!r)
+			au_oom = 1;
+		else
+			copy_out(&d, a, r);
+	}
+	fisc_arena_free(w);
+	if (au_oom)
+		return fisc_error_set(FISC_ENOMEM, "内存不足 / out of memory");
+	if (rc != FISC_OK)
+		return rc;
+	*out = r;
+	return FISC_OK;
+}
+
+int fisc_audit_file(const char *path, const fisc_audit_opts *opts, fisc_arena *a,
+		    fisc_audit_report **out)
+{
+	size_t len;
+	*out = NULL;
+	char *text = fisc_read_file(path, &len);
+	if (!text)
+		return fisc_error_set(FISC_EIO, "无法读取文件 %s：%s / cannot read %s: %s", path,
+				      strerror(errno), path, strerror(errno));
+	int rc = fisc_audit_buffer(path, text, len, opts, a, out);
+	free(text);
+	return rc;
+}

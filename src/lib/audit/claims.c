@@ -1,0 +1,779 @@
+/*
+** claims.c — the arithmetic a report's sentences assert.
+**
+** Recognised, sentence by sentence:
+**   balance sentences   "X，加A、B…后，收入总计T" / "扣除…后，与…T相等" /
+**                       "减去…后，…可安排财力T" (base ± parts = total)
+**   lists with a total  "A a，B b，…，收入合计T"
+**   breakdowns          "T，其中A a，B b" / "T（A a、B b）" / "包括 / 分别为":
+**                       a breakdown, never an addition; complete unless
+**                       "主要 / 等" or the text is cut off (then Σ ≤ total)
+**   signed changes      "增加T，其中A增加a，B减少b"
+**   收支平衡            an expenditure list that must equal the income total
+**   changes             "比上年决算数P减少C" (figure = P ± C)
+** and paragraph by paragraph:
+**   enumerations        "…包括：一是A a…二是B b…" / "1. … 2. …" / "——…"
+**   running balances    "余额A，动用B，补充C…余额D" / "安排A，使用B，剩余C"
+*/
+#include <string.h>
+#include "audit/internal.h"
+#include "fisc/fact.h"
+
+au_claim *au_claim_new(au_doc *d, int kind, const char *rule)
+{
+	au_claim *c = AU_PUSH(d->w, d->claims);
+	c->kind = kind;
+	c->rule = rule;
+	c->total = -1;
+	c->sent = -1;
+	c->block = -1;
+	c->tsign = 1;
+	c->dup = -1;
+	c->pct = c->a = c->b = -1;
+	return c;
+}
+
+void au_claim_part(au_doc *d, au_claim *c, int tok, int sign)
+{
+	if (c->nparts == c->capparts) {
+		int nc = c->capparts ? c->capparts * 2 : 8;
+		int *np = fisc_arena_alloc(d->w, nc * sizeof(int));
+		int *ns = fisc_arena_alloc(d->w, nc * sizeof(int));
+		if (!np || !ns) {
+			au_oom = 1;
+			return;
+		}
+		if (c->nparts) {
+			memcpy(np, c->parts, c->nparts * sizeof(int));
+			memcpy(ns, c->signs, c->nparts * sizeof(int));
+		}
+		c->parts = np;
+		c->signs = ns;
+		c->capparts = nc;
+	}
+	c->parts[c->nparts] = tok;
+	c->signs[c->nparts] = sign;
+	c->nparts++;
+	if (tok >= 0)
+		d->toks.v[tok].used = 1;
+}
+
+int au_is_value(const au_doc *d, int k)
+{
+	const au_tok *t = &d->toks.v[k];
+	return t->kind == TK_AMOUNT && t->role == R_PRINCIPAL;
+}
+
+/* ---- facts ---------------------------------------------------------------- */
+
+int au_fact_ok(const au_tok *t)
+{
+	return t->kind == TK_AMOUNT && t->used && t->item >= 0 && t->role == R_PRINCIPAL &&
+	       t->ctx.year && t->ctx.book >= 0 && t->ctx.phase &&
+	       !(t->flags & (TF_BOUND | TF_APPROX | TF_BARE)) && !t->unit_fixed;
+}
+
+int au_fact_find(au_doc *d, const au_ctx *c, unsigned phases, int item, int except)
+{
+	for (size_t k = 0; k < d->toks.n; k++) {
+		au_tok *t = &d->toks.v[k];
+		if ((int)k == except || !au_fact_ok(t) || t->item != item)
+			continue;
+		if (t->ctx.year == c->year && t->ctx.book == c->book && t->ctx.scope == c->scope &&
+		    t->ctx.qual == c->qual && (phases & (1u << t->ctx.phase)))
+			return (int)k;
+	}
+	return -1;
+}
+
+int au_fact_by_label(au_doc *d, const char *label, int year, int except)
+{
+	int found = -1;
+	for (size_t k = 0; k < d->toks.n; k++) {
+		au_tok *t = &d->toks.v[k];
+		if ((int)k == except || t->kind != TK_AMOUNT || t->role != R_PRINCIPAL || !t->key ||
+		    strcmp(t->key, label) || (t->flags & (TF_BOUND | TF_APPROX)))
+			continue;
+		if (year && t->ctx.year && t->ctx.year != year)
+			continue;
+		if (found >= 0 && d->toks.v[found].eff.fen != t->eff.fen)
+			return -1; /* two different figures: ambiguous */
+		if (found < 0)
+			found = (int)k;
+	}
+	return found;
+}
+
+/* ---- one sentence ----------------------------------------------------------- */
+
+typedef struct sctx {
+	au_doc *d;
+	au_sent *se;
+	int si;
+	int v[512];   /* depth-0 amount tokens of the sentence */
+	int nv;
+} sctx;
+
+static au_tok *T(au_doc *d, int k) { return &d->toks.v[k]; }
+
+static int raw_has(au_doc *d, int k, const char *w) { return T(d, k)->raw && strstr(T(d, k)->raw, w); }
+
+static int is_breakdown_conn(int cn)
+{
+	return cn == CN_OF || cn == CN_INCL || cn == CN_MAINLY || cn == CN_EACH;
+}
+
+/* Bracketed breakdowns: "401746万元（区金库300276万元、两江水复片区101470万元）",
+** "109.74亿元(其中，税收返还7.61亿元、…)", "3658.95万元（含项目支出2827.22万元）". */
+static void bracket_breakdowns(sctx *x)
+{
+	au_doc *d = x->d;
+	au_sent *se = x->se;
+	int end = se->tok0 + se->ntok;
+	for (int k = se->tok0; k < end; k++) {
+		au_tok *h = T(d, k);
+		if (h->kind != TK_AMOUNT || (h->role != R_PRINCIPAL && h->role != R_CHANGE))
+			continue;
+		/* the bracket must open right after the figure */
+		size_t p = h->end;
+		while (p < se->end && d->s[p] != '(' && !memchr("，,;；。、", d->s[p], 1) &&
+		       (unsigned char)d->s[p] >= 0x80 && p - h->end < 3)
+			p++;
+		if (p >= se->end || d->s[p] != '(')
+			continue;
+		int inner[64], n = 0, other = 0;
+		for (int j = k + 1; j < end && T(d, j)->beg > p; j++) {
+			au_tok *t = T(d, j);
+			if (t->depth <= h->depth)
+				break;
+			if (t->depth > h->depth + 1)
+				continue;
+			if (t->kind == TK_AMOUNT && t->role == R_PRINCIPAL && n < 64)
+				inner[n++] = j;
+			else if (t->kind == TK_AMOUNT)
+				other = 1;
+		}
+		if (!n || other)
+			continue;
+		int cn = T(d, inner[0])->conn;
+		au_claim *c = au_claim_new(d, CK_SUM, "audit.sum");
+		c->total = k;
+		c->sent = x->si;
+		c->tsign = 1;
+		c->rel = (n >= 2 && (cn == CN_OF || cn == CN_NONE || cn == CN_CONTAIN ||
+				     cn == CN_INCL || cn == CN_EACH))
+				 ? REL_EQ
+				 : REL_LE;
+		if (cn == CN_MAINLY || (T(d, inner[n - 1])->flags & TF_ETC))
+			c->rel = REL_LE;
+		if (c->rel == REL_LE)
+			c->kind = CK_PARTIAL, c->rule = "audit.partial";
+		/* an unmarked bracket may give a difference instead of parts:
+		** "上级补助收入172,495万元（省补助全州1,097,437万元，州对下补助924,942万元）" */
+		c->pkind = (cn == CN_NONE && n == 2) ? 1 : 0;
+		for (int j = 0; j < n; j++)
+			au_claim_part(d, c, inner[j], 1);
+		h->used = 1;
+	}
+}
+
+/* The next depth-0 figure after index i of x->v, or -1. */
+static int nextv(sctx *x, int i) { return i + 1 < x->nv ? x->v[i + 1] : -1; }
+
+/* Balance sentences: base, then 加 … 扣除 … 后, then the total. */
+static void additions(sctx *x)
+{
+	au_doc *d = x->d;
+	int k0 = -1;
+	for (int i = 0; i < x->nv; i++) {
+		au_tok *t = T(d, x->v[i]);
+		if (t->used || !au_is_value(d, x->v[i]))
+			continue;
+		if (t->conn == CN_ADD || (t->conn == CN_SUB && i > 0)) {
+			k0 = i;
+			break;
+		}
+	}
+	if (k0 < 0)
+		return;
+	/* the base: what comes before the first 加 / 扣除 ("收入为0，上级补助
+	** 0.0039亿元，上年结余0.0098亿元，扣除…"), all of it added */
+	au_claim *c = au_claim_new(d, CK_BALANCE, "audit.balance");
+	c->sent = x->si;
+	c->rel = REL_EQ;
+	for (int i = 0; i < k0; i++)
+		if (au_is_value(d, x->v[i]) && !T(d, x->v[i])->used)
+			au_claim_part(d, c, x->v[i], 1);
+	if (!c->nparts)
+		c->base_missing = 1;
+	int sign = 1, total = -1;
+	for (int i = k0; i < x->nv; i++) {
+		int k = x->v[i];
+		au_tok *t = T(d, k);
+		if (!au_is_value(d, k))
+			continue;
+		if (i > k0 && (t->total_kw || (t->flags & TF_EQUAL))) {
+			total = k;
+			break;
+		}
+		/* the figure after "…后，" is the total */
+		if (i > k0) {
+			int prev = x->v[i - 1];
+			if (T(d, prev)->flags & TF_AFTER) {
+				total = k;
+				break;
+			}
+		}
+		if (t->conn == CN_ADD)
+			sign = 1;
+		else if (t->conn == CN_SUB)
+			sign = -1;
+		au_claim_part(d, c, k, sign);
+		if (t->flags & TF_ETC)
+			c->rel = REL_LE;
+	}
+	if (total < 0) {
+		/* no total: not a claim after all; free the figures */
+		for (int j = 0; j < c->nparts; j++)
+			T(d, c->parts[j])->used = 0;
+		d->claims.n--;
+		return;
+	}
+	c->total = total;
+	T(d, total)->used = 1;
+	if (c->rel == REL_LE)
+		c->kind = CK_PARTIAL, c->rule = "audit.partial";
+	/* "与一般公共预算支出 X 相等": income + additions − uses = expenditure.
+	** A use (结转下年, 调出, 上解 …) written among the additions still
+	** subtracts; say so. */
+	au_tok *tt = T(d, total);
+	if ((tt->flags & TF_EQUAL) && au_label_side(tt->label, tt->item) == SIDE_OUT) {
+		for (int j = 1; j < c->nparts; j++) {
+			au_tok *p = T(d, c->parts[j]);
+			if (c->signs[j] > 0 && au_label_side(p->label, p->item) == SIDE_OUT &&
+			    p->item >= 0 && strcmp(au_item_id(p->item), "own_exp")) {
+				c->signs[j] = -1;
+				c->warn_sign = c->parts[j];
+			}
+		}
+	}
+	if (c->base_missing) {
+		/* "区金库一般公共预算收入加…": find the figure elsewhere */
+		au_tok *first = T(d, c->parts[0]);
+		c->base_missing = first->baselabel ? 2 : 1;
+	}
+}
+
+/* Does the figure at index i open a breakdown ("T，其中…")? */
+static int opens_breakdown(sctx *x, int i)
+{
+	au_doc *d = x->d;
+	int n = nextv(x, i);
+	return n >= 0 && is_breakdown_conn(T(d, n)->conn) && !raw_has(d, n, "。");
+}
+
+/* "T，其中A a，B b；C c，主要是…" and the same after "其中" opening a sentence. */
+static void breakdown_from(sctx *x, int hi, int head)
+{
+	au_doc *d = x->d;
+	au_tok *h = T(d, head);
+	int role = h->role == R_CHANGE ? R_CHANGE : R_PRINCIPAL;
+	int first = hi + 1;
+	int cn = T(d, x->v[first])->conn;
+	au_claim *c = au_claim_new(d, CK_SUM, "audit.sum");
+	size_t ci = d->claims.n - 1; /* pushes below may move the array */
+	c->total = head;
+	c->sent = x->si;
+	c->tsign = role == R_CHANGE ? h->sign : 1;
+	h->ishead = 1;
+	int partial = cn == CN_MAINLY;
+	for (int i = first; i < x->nv; i++) {
+		int k = x->v[i];
+		au_tok *t = T(d, k);
+		if (t->kind != TK_AMOUNT || t->role != role)
+			continue;
+		if (i > first) {
+			/* a new statement with its own breakdown or total ends the list */
+			if ((opens_breakdown(x, i) && T(d, x->v[i + 1])->conn != CN_MAINLY &&
+			     (raw_has(d, k, "；") || raw_has(d, k, ";") || t->total_kw)) ||
+			    (t->total_kw && (raw_has(d, k, "，") || raw_has(d, k, "；"))))
+				break;
+		}
+		au_claim_part(d, &d->claims.v[ci], k, role == R_CHANGE ? t->sign : 1);
+		if (t->flags & (TF_ETC | TF_BOUND))
+			partial = 1;
+		/* a "主要是" list under this part: a partial breakdown of its own,
+		** running to the next "；" */
+		if (opens_breakdown(x, i) && T(d, x->v[i + 1])->conn == CN_MAINLY) {
+			au_claim *sub = au_claim_new(d, CK_PARTIAL, "audit.partial");
+			size_t si = d->claims.n - 1;
+			sub->total = k;
+			sub->sent = x->si;
+			sub->rel = REL_LE;
+			t->ishead = 1;
+			int j = i + 1;
+			for (; j < x->nv; j++) {
+				int q = x->v[j];
+				if (j > i + 1 && (raw_has(d, q, "；") || raw_has(d, q, ";")))
+					break;
+				if (au_is_value(d, q))
+					au_claim_part(d, &d->claims.v[si], q, 1);
+			}
+			i = j - 1;
+		}
+	}
+	c = &d->claims.v[ci];
+	if (!c->nparts) {
+		c->kind = 0; /* nothing after all */
+		return;
+	}
+	/* a list that runs to the end of a paragraph cut off mid-sentence may go on */
+	int cut_off = 0;
+	if (!x->se->term && (x->si + 1 == (int)d->sents.n ||
+			     d->sents.v[x->si + 1].block != x->se->block))
+		cut_off = 1;
+	if (partial || cut_off || c->nparts < 2) {
+		c->kind = CK_PARTIAL;
+		c->rule = "audit.partial";
+		c->rel = REL_LE;
+	} else {
+		c->rel = REL_EQ;
+	}
+	h->used = 1;
+}
+
+static void breakdowns(sctx *x)
+{
+	au_doc *d = x->d;
+	for (int i = 0; i + 1 < x->nv; i++) {
+		int k = x->v[i];
+		au_tok *t = T(d, k);
+		if (t->kind != TK_AMOUNT || (t->role != R_PRINCIPAL && t->role != R_CHANGE))
+			continue;
+		if (!opens_breakdown(x, i) || t->ishead)
+			continue;
+		/* the parts must come before any other figure of the head's kind */
+		breakdown_from(x, i, k);
+	}
+}
+
+/* "其中…" opening a sentence: the head is the last figure before it. */
+static void leading_breakdown(sctx *x)
+{
+	au_doc *d = x->d;
+	if (!x->nv)
+		return;
+	au_tok *f = T(d, x->v[0]);
+	if (!is_breakdown_conn(f->conn) || f->used || f->ishead)
+		return;
+	/* the head: last depth-0 figure of the previous sentence of this
+	** paragraph, or of the previous paragraph */
+	int head = -1;
+	for (int si = x->si - 1; si >= 0 && si >= x->si - 1; si--) {
+		au_sent *ps = &d->sents.v[si];
+		au_block *pb = &d->blocks.v[ps->block];
+		if (ps->block != x->se->block && (pb->kind != BK_TEXT || ps->block + 1 != x->se->block))
+			break;
+		for (int k = ps->tok0 + ps->ntok - 1; k >= ps->tok0; k--) {
+			au_tok *t = T(d, k);
+			if (t->kind == TK_AMOUNT && t->depth == 0 && t->role == R_PRINCIPAL) {
+				head = k;
+				break;
+			}
+		}
+		break;
+	}
+	if (head < 0)
+		return;
+	/* splice the head in front of this sentence's figures */
+	sctx y = *x;
+	y.v[0] = head;
+	memcpy(y.v + 1, x->v, (size_t)(x->nv < 511 ? x->nv : 511) * sizeof(int));
+	y.nv = x->nv < 511 ? x->nv + 1 : 512;
+	breakdown_from(&y, 0, head);
+}
+
+/* "A a，B b，…，收入合计T": the figures before a total add up to it. */
+static void lists(sctx *x)
+{
+	au_doc *d = x->d;
+	int run[256], n = 0;
+	int income_total = -1;
+	for (int i = 0; i < x->nv; i++) {
+		int k = x->v[i];
+		au_tok *t = T(d, k);
+		if (!au_is_value(d, k))
+			continue;
+		if (raw_has(d, k, "；") || raw_has(d, k, ";"))
+			n = 0;
+		if (t->used) {
+			n = 0;
+			if (t->total_kw && au_label_side(t->label, t->item) == SIDE_IN)
+				income_total = k;
+			continue;
+		}
+		if (t->total_kw && n >= 1 && !opens_breakdown(x, i)) {
+			au_claim *c = au_claim_new(d, CK_SUM, "audit.sum");
+			c->total = k;
+			c->sent = x->si;
+			c->rel = REL_EQ;
+			for (int j = 0; j < n; j++) {
+				au_claim_part(d, c, run[j], 1);
+				if (T(d, run[j])->flags & TF_ETC)
+					c->rel = REL_LE;
+			}
+			if (c->rel == REL_LE)
+				c->kind = CK_PARTIAL, c->rule = "audit.partial";
+			t->used = 1;
+			if (au_label_side(t->label, t->item) == SIDE_IN)
+				income_total = k;
+			n = 0;
+			continue;
+		}
+		if (n < 256)
+			run[n++] = k;
+	}
+	/* "…总收入T；支出a，上解b，…，实现了收支平衡": the uses add up to T */
+	if (income_total >= 0 && n >= 2 &&
+	    (au_has(d->s, x->se->beg, x->se->end, "收支平衡") ||
+	     au_has(d->s, x->se->beg, x->se->end, "实现平衡") ||
+	     au_has(d->s, x->se->beg, x->se->end, "收支相抵")) &&
+	    T(d, run[0])->beg > T(d, income_total)->beg) {
+		au_claim *c = au_claim_new(d, CK_BALANCE, "audit.balance");
+		c->total = income_total;
+		c->sent = x->si;
+		c->rel = REL_EQ;
+		for (int j = 0; j < n; j++)
+			au_claim_part(d, c, run[j], 1);
+	}
+	/* "总收入T1…；总支出T2…，实现收支平衡": the two totals are equal */
+	if (au_has(d->s, x->se->beg, x->se->end, "平衡")) {
+		int ti = -1, to = -1;
+		for (int i = 0; i < x->nv; i++) {
+			au_tok *t = T(d, x->v[i]);
+			if (!t->total_kw || !au_is_value(d, x->v[i]))
+				continue;
+			int side = au_label_side(t->label, t->item);
+			if (side == SIDE_IN && ti < 0)
+				ti = x->v[i];
+			if (side == SIDE_OUT && to < 0)
+				to = x->v[i];
+		}
+		if (ti >= 0 && to > ti) {
+			au_claim *c = au_claim_new(d, CK_SUM, "audit.balance");
+			c->kind = CK_BALANCE;
+			c->total = to;
+			c->sent = x->si;
+			c->rel = REL_EQ;
+			au_claim_part(d, c, ti, 1);
+			T(d, to)->used = 1;
+		}
+	}
+}
+
+/* "比上年决算数753万元减少325万元": the figure is the prior one ± the change. */
+static void changes(sctx *x)
+{
+	au_doc *d = x->d;
+	au_sent *se = x->se;
+	int end = se->tok0 + se->ntok;
+	for (int k = se->tok0; k < end; k++) {
+		au_tok *c = T(d, k);
+		if (c->kind != TK_AMOUNT || c->role != R_CHANGE || c->depth)
+			continue;
+		int prior = -1, subj = -1;
+		for (int j = k - 1; j >= se->tok0; j--) {
+			au_tok *t = T(d, j);
+			if (t->kind != TK_AMOUNT || t->depth)
+				continue;
+			if (t->role == R_CHANGE)
+				break;
+			if (t->role == R_PRIOR && prior < 0) {
+				prior = j;
+				continue;
+			}
+			if (t->role == R_PRINCIPAL) {
+				if (prior >= 0)
+					subj = j;
+				break;
+			}
+		}
+		if (prior < 0 || subj < 0)
+			continue;
+		au_claim *cl = au_claim_new(d, CK_DIFF, "audit.change");
+		cl->total = k;
+		cl->tsign = c->sign;
+		cl->sent = x->si;
+		cl->rel = REL_EQ;
+		au_claim_part(d, cl, subj, 1);
+		au_claim_part(d, cl, prior, -1);
+	}
+}
+
+static void sentence(au_doc *d, int si)
+{
+	static _Thread_local sctx x;
+	memset(&x, 0, sizeof x);
+	x.d = d;
+	x.si = si;
+	x.se = &d->sents.v[si];
+	for (int k = x.se->tok0; k < x.se->tok0 + x.se->ntok && x.nv < 511; k++)
+		if (T(d, k)->kind == TK_AMOUNT && T(d, k)->depth == 0)
+			x.v[x.nv++] = k;
+	bracket_breakdowns(&x);
+	additions(&x);
+	leading_breakdown(&x);
+	breakdowns(&x);
+	lists(&x);
+	changes(&x);
+}
+
+/* ---- paragraphs: running balances ---------------------------------------- */
+
+static int flow_sign(const char *label)
+{
+	static const char *const minus[] = {"动用", "使用", "偿还", "调出"};
+	static const char *const plus[] = {"补充", "调入", "收回"};
+	for (size_t k = 0; k < sizeof minus / sizeof *minus; k++)
+		if (strstr(label, minus[k]))
+			return -1;
+	for (size_t k = 0; k < sizeof plus / sizeof *plus; k++)
+		if (strstr(label, plus[k]))
+			return 1;
+	if (au_endswith(label, "支出"))
+		return -1;
+	return 0;
+}
+
+static int is_closing(const char *label)
+{
+	if (strstr(label, "年终") || strstr(label, "滚存") || strstr(label, "上年") ||
+	    strstr(label, "结转") || strstr(label, "债"))
+		return 0;
+	return au_endswith(label, "剩余") || au_endswith(label, "结余") || au_endswith(label, "余额");
+}
+
+static void running_balances(au_doc *d, int b)
+{
+	int v[256], n = 0;
+	for (size_t si = 0; si < d->sents.n; si++) {
+		au_sent *se = &d->sents.v[si];
+		if (se->block != b)
+			continue;
+		for (int k = se->tok0; k < se->tok0 + se->ntok && n < 256; k++)
+			if (au_is_value(d, k) && T(d, k)->depth == 0)
+				v[n++] = k;
+	}
+	for (int i = 2; i < n; i++) {
+		au_tok *c = T(d, v[i]);
+		if (c->used || !is_closing(c->label))
+			continue;
+		int j = i - 1;
+		while (j >= 0 && !T(d, v[j])->used && flow_sign(T(d, v[j])->label) &&
+		       !is_closing(T(d, v[j])->label))
+			j--;
+		/* v[j] opens the run; at least one flow between it and the closing */
+		if (j < 0 || j == i - 1 || T(d, v[j])->used)
+			continue;
+		au_tok *o = T(d, v[j]);
+		if (flow_sign(o->label) && !strstr(o->label, "余额") && !strstr(o->label, "安排") &&
+		    !au_endswith(o->label, "收入"))
+			continue;
+		au_claim *cl = au_claim_new(d, CK_DIFF, "audit.difference");
+		cl->total = v[i];
+		cl->sent = c->sent;
+		cl->rel = REL_EQ;
+		au_claim_part(d, cl, v[j], 1);
+		for (int q = j + 1; q < i; q++)
+			au_claim_part(d, cl, v[q], flow_sign(T(d, v[q])->label));
+		c->used = 1;
+	}
+}
+
+/* ---- enumerations ------------------------------------------------------- */
+
+/* The first figure of an item, if it sits in the item's first clause. */
+static int item_figure(au_doc *d, size_t beg, size_t end)
+{
+	size_t ce = end;
+	for (size_t i = beg; i < end; i++)
+		if (!memcmp(d->s + i, "，", 3) || !memcmp(d->s + i, "。", 3) ||
+		    !memcmp(d->s + i, "；", 3) || d->s[i] == ';') {
+			ce = i;
+			break;
+		}
+	for (size_t k = 0; k < d->toks.n; k++) {
+		au_tok *t = T(d, (int)k);
+		if (t->beg < beg)
+			continue;
+		if (t->beg >= ce)
+			break;
+		if (t->kind == TK_AMOUNT && t->depth == 0)
+			return t->role == R_PRINCIPAL ? (int)k : -1;
+	}
+	return -1;
+}
+
+/* The last depth-0 figure in [beg, end). */
+static int last_figure(au_doc *d, size_t beg, size_t end)
+{
+	int r = -1;
+	for (size_t k = 0; k < d->toks.n; k++) {
+		au_tok *t = T(d, (int)k);
+		if (t->beg < beg)
+			continue;
+		if (t->beg >= end)
+			break;
+		if (t->kind == TK_AMOUNT && t->depth == 0 && t->role == R_PRINCIPAL)
+			r = (int)k;
+	}
+	return r;
+}
+
+static void enumeration(au_doc *d, int head, int intro_block, size_t intro_beg, size_t intro_end,
+			const int *items, int nitems, int partial)
+{
+	au_claim *c = au_claim_new(d, partial ? CK_PARTIAL : CK_SUM, partial ? "audit.partial" : "audit.sum");
+	c->rel = partial ? REL_LE : REL_EQ;
+	c->block = intro_block;
+	if (head >= 0) {
+		c->total = head;
+		c->sent = T(d, head)->sent;
+		T(d, head)->used = 1;
+	} else {
+		/* "区级主要支出执行情况为：" names its total without a figure */
+		c->base_missing = 3;
+		for (size_t si = 0; si < d->sents.n; si++)
+			if (d->sents.v[si].beg <= intro_beg && intro_beg <= d->sents.v[si].end &&
+			    d->sents.v[si].block == intro_block)
+				c->sent = (int)si;
+		(void)intro_end;
+	}
+	for (int i = 0; i < nitems; i++)
+		au_claim_part(d, c, items[i], 1);
+}
+
+static void sub_items(au_doc *d, int item_tok, size_t beg, size_t end)
+{
+	/* 003: "——教育支出130481万元。…安排6991万元，…安排3395万元" — what
+	** the item's money is spent on, a partial list of it */
+	int subs[64], n = 0;
+	for (size_t k = 0; k < d->toks.n; k++) {
+		au_tok *t = T(d, (int)k);
+		if (t->beg <= T(d, item_tok)->beg || t->beg < beg)
+			continue;
+		if (t->beg >= end)
+			break;
+		if (t->kind == TK_AMOUNT && t->depth == 0 && t->role == R_PRINCIPAL && !t->used &&
+		    t->glabel && au_startswith(t->glabel, "安排") && n < 64)
+			subs[n++] = (int)k;
+	}
+	if (!n)
+		return;
+	au_claim *c = au_claim_new(d, CK_PARTIAL, "audit.partial");
+	c->rel = REL_LE;
+	c->total = item_tok;
+	c->sent = T(d, item_tok)->sent;
+	for (int i = 0; i < n; i++)
+		au_claim_part(d, c, subs[i], 1);
+}
+
+static int intro_partial(au_doc *d, size_t beg, size_t end)
+{
+	return au_has(d->s, beg, end, "主要") || au_has(d->s, beg, end, "包括") ||
+	       au_has(d->s, beg, end, "部分") || au_has(d->s, beg, end, "重点");
+}
+
+/* Items written as blocks: lines opening with 一是 / 1. / —— / （1） after an
+** introduction ending in "：". */
+static void block_enumerations(au_doc *d)
+{
+	for (size_t b = 0; b + 1 < d->blocks.n; b++) {
+		au_block *ib = &d->blocks.v[b];
+		if (ib->kind != BK_TEXT)
+			continue;
+		size_t e = ib->end;
+		if (!((e >= ib->beg + 3 && !memcmp(d->s + e - 3, "：", 3)) ||
+		      (e > ib->beg && d->s[e - 1] == ':')))
+			continue;
+		int mk = d->blocks.v[b + 1].marker;
+		if (mk != MK_SHI && mk != MK_NUM && mk != MK_DASH && mk != MK_PNUM && mk != MK_CN)
+			continue;
+		int items[128], blocks[128], n = 0, ok = 1;
+		size_t q = b + 1;
+		for (; q < d->blocks.n && n < 128; q++) {
+			au_block *it = &d->blocks.v[q];
+			if (it->kind != BK_TEXT || it->marker != mk)
+				break;
+			if (mk != MK_DASH && it->ordinal != n + 1)
+				break;
+			int f = item_figure(d, it->body, it->end);
+			if (f < 0) {
+				ok = 0;
+				break;
+			}
+			blocks[n] = (int)q;
+			items[n++] = f;
+		}
+		if (!ok || n < 2)
+			continue;
+		int head = last_figure(d, ib->beg, ib->end);
+		if (head >= 0 && T(d, head)->used)
+			head = -1;
+		enumeration(d, head, (int)b, ib->beg, ib->end, items, n,
+			    intro_partial(d, ib->beg, ib->end));
+		for (int i = 0; i < n; i++)
+			sub_items(d, items[i], d->blocks.v[blocks[i]].body, d->blocks.v[blocks[i]].end);
+		b = q - 1;
+	}
+}
+
+/* Items written inside a paragraph: "…2021.6万元。一是…19.6万元，…。二是…". */
+static void inline_enumerations(au_doc *d)
+{
+	for (size_t si = 0; si + 1 < d->sents.n; si++) {
+		au_sent *in = &d->sents.v[si];
+		size_t kl;
+		int ord;
+		if (au_marker(d->s + d->sents.v[si + 1].beg, d->sents.v[si + 1].end - d->sents.v[si + 1].beg,
+			      &ord, &kl) != MK_SHI || ord != 1 || d->sents.v[si + 1].block != in->block)
+			continue;
+		int head = last_figure(d, in->beg, in->end);
+		if (head < 0 || T(d, head)->used)
+			continue;
+		int items[64], n = 0;
+		for (size_t sj = si + 1; sj < d->sents.n && n < 64; sj++) {
+			au_sent *s = &d->sents.v[sj];
+			if (s->block != in->block)
+				break;
+			int o;
+			if (au_marker(d->s + s->beg, s->end - s->beg, &o, &kl) != MK_SHI)
+				continue;
+			if (o != n + 1)
+				break;
+			int f = item_figure(d, s->beg + kl, s->end);
+			if (f < 0) {
+				n = 0;
+				break;
+			}
+			items[n++] = f;
+		}
+		if (n < 2)
+			continue;
+		/* within a paragraph the items are the whole only when nothing says
+		** otherwise */
+		enumeration(d, head, in->block, in->beg, in->end, items, n,
+			    intro_partial(d, in->beg, in->end));
+	}
+}
+
+void au_claims(au_doc *d)
+{
+	for (size_t si = 0; si < d->sents.n; si++)
+		sentence(d, (int)si);
+	block_enumerations(d);
+	inline_enumerations(d);
+	for (size_t b = 0; b < d->blocks.n; b++)
+		if (d->blocks.v[b].kind == BK_TEXT)
+			running_balances(d, (int)b);
+}

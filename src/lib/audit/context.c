@@ -1,0 +1,380 @@
+/*
+** context.c — which year, book, scope and phase each passage speaks of.
+**
+** The report's title names its kind and years; numbered headings (一、 /
+** （一） / 1. / （1） / 第一部分, in whatever nesting the document uses) and
+** Markdown captions set the context of the text under them; a sentence's
+** subject (the words before its first figure) overrides it ("2024 年，高新区
+** 一般公共预算收入…", "区级一般公共预算收入…"), and a figure's own label
+** overrides that again ("区级支出" inside a 全区 table).
+*/
+#include <string.h>
+#include "audit/internal.h"
+#include "fisc/fact.h"
+
+static const struct {
+	const char *w;
+	int scope;
+} scope_words[] = {
+	{"全区", FISC_SCOPE_ALL}, {"全市", FISC_SCOPE_ALL}, {"全县", FISC_SCOPE_ALL},
+	{"全州", FISC_SCOPE_ALL}, {"全省", FISC_SCOPE_ALL}, {"全辖", FISC_SCOPE_ALL},
+	{"全旗", FISC_SCOPE_ALL}, {"区本级", FISC_SCOPE_SELF}, {"市本级", FISC_SCOPE_SELF},
+	{"县本级", FISC_SCOPE_SELF}, {"州本级", FISC_SCOPE_SELF}, {"省本级", FISC_SCOPE_SELF},
+	{"区级", FISC_SCOPE_SELF}, {"市级", FISC_SCOPE_SELF}, {"县级", FISC_SCOPE_SELF},
+	{"州级", FISC_SCOPE_SELF}, {"本级", FISC_SCOPE_SELF}, {"镇级", FISC_SCOPE_LOWER},
+	{"乡镇级", FISC_SCOPE_LOWER}, {"乡级", FISC_SCOPE_LOWER},
+};
+
+static size_t find(const char *s, size_t beg, size_t end, const char *w)
+{
+	size_t m = strlen(w);
+	for (size_t i = beg; i + m <= end; i++)
+		if (!memcmp(s + i, w, m))
+			return i;
+	return (size_t)-1;
+}
+
+int au_scope_word(const char *s, size_t beg, size_t end)
+{
+	size_t best = (size_t)-1;
+	int sc = 0;
+	for (size_t k = 0; k < sizeof scope_words / sizeof *scope_words; k++) {
+		size_t p = find(s, beg, end, scope_words[k].w);
+		if (p < best) {
+			best = p;
+			sc = scope_words[k].scope;
+		}
+	}
+	return sc;
+}
+
+int au_book_word(const char *s, size_t beg, size_t end)
+{
+	static const struct {
+		const char *w;
+		int book;
+	} books[] = {
+		{"一般公共预算", FISC_BOOK_GPB}, {"公共财政预算", FISC_BOOK_GPB},
+		{"政府性基金", FISC_BOOK_GFB}, {"基金预算", FISC_BOOK_GFB},
+		{"国有资本经营", FISC_BOOK_SOE}, {"社会保险基金", FISC_BOOK_SSF},
+		{"社保基金", FISC_BOOK_SSF}, {"社会保障基金", FISC_BOOK_SSF},
+	};
+	size_t best = (size_t)-1;
+	int bk = -1;
+	for (size_t k = 0; k < sizeof books / sizeof *books; k++) {
+		size_t p = find(s, beg, end, books[k].w);
+		/* "预算稳定调节基金预算" is not a book */
+		if (p < best && !(books[k].book == FISC_BOOK_GFB && p >= beg + 12 &&
+				  !memcmp(s + p - 12, "稳定调节", 12))) {
+			best = p;
+			bk = books[k].book;
+		}
+	}
+	return bk;
+}
+
+/* The phase a heading or title names. */
+static int phase_word(const char *s, size_t beg, size_t end)
+{
+	if (au_has(s, beg, end, "调整预算") || au_has(s, beg, end, "调整方案"))
+		return FISC_PHASE_ADJUSTED;
+	if (au_has(s, beg, end, "决算") || au_has(s, beg, end, "自评"))
+		return FISC_PHASE_FINAL;
+	int exec = au_has(s, beg, end, "执行");
+	int budget = au_has(s, beg, end, "草案") || au_has(s, beg, end, "预算安排") ||
+		     au_has(s, beg, end, "部门预算") || au_has(s, beg, end, "单位预算");
+	if (exec && !budget)
+		return FISC_PHASE_EXECUTION;
+	if (budget && !exec)
+		return FISC_PHASE_BUDGET;
+	return 0;
+}
+
+/* The year a span names, when it names exactly one (comparisons such as
+** "比2022年" and "2021年以来" do not count). */
+static int year_in(au_doc *d, size_t beg, size_t end, int *line)
+{
+	int y = 0;
+	const char *s = d->s;
+	for (size_t i = beg; i + 7 <= end; i++) {
+		if (!(s[i] >= '1' && s[i] <= '2'))
+			continue;
+		int ok = 1;
+		for (int k = 0; k < 4; k++)
+			ok &= s[i + k] >= '0' && s[i + k] <= '9';
+		if (!ok || memcmp(s + i + 4, "年", 3) || (i > beg && s[i - 1] >= '0' && s[i - 1] <= '9'))
+			continue;
+		if ((i >= beg + 3 && (!memcmp(s + i - 3, "比", 3) || !memcmp(s + i - 3, "较", 3) ||
+				      !memcmp(s + i - 3, "于", 3))) ||
+		    (i + 13 <= end && !memcmp(s + i + 7, "以来", 6)))
+			continue;
+		int v = (s[i] - '0') * 1000 + (s[i + 1] - '0') * 100 + (s[i + 2] - '0') * 10 +
+			(s[i + 3] - '0');
+		if (v < 1949 || v > 2100)
+			continue;
+		if (y && y != v)
+			return -1;
+		if (!y && line)
+			*line = d->lineof[i];
+		y = v;
+		i += 6;
+	}
+	return y;
+}
+
+void au_ctx_words(const char *s, size_t beg, size_t end, au_ctx *c, int headings)
+{
+	int b = au_book_word(s, beg, end);
+	if (b >= 0)
+		c->book = b;
+	int sc = au_scope_word(s, beg, end);
+	if (sc)
+		c->scope = sc;
+	if (headings) {
+		int ph = phase_word(s, beg, end);
+		if (ph)
+			c->phase = ph;
+	}
+	if (au_has(s, beg, end, "金库"))
+		c->qual = 1;
+}
+
+static void merge(au_ctx *into, const au_ctx *c)
+{
+	if (c->year)
+		into->year = c->year;
+	if (c->book >= 0)
+		into->book = c->book;
+	if (c->scope)
+		into->scope = c->scope;
+	if (c->phase)
+		into->phase = c->phase;
+	if (c->qual)
+		into->qual = c->qual;
+}
+
+static au_ctx ctx_of_span(au_doc *d, size_t beg, size_t end, int headings)
+{
+	au_ctx c = {0, -1, 0, 0, 0};
+	au_ctx_words(d->s, beg, end, &c, headings);
+	int y = year_in(d, beg, end, NULL);
+	if (y > 0)
+		c.year = y;
+	return c;
+}
+
+static int is_section_marker(int mk)
+{
+	return mk == MK_PART || mk == MK_CN || mk == MK_PCN || mk == MK_NUM || mk == MK_PNUM;
+}
+
+/* End of a block's heading: the whole block when it is a heading line,
+** else its first sentence. */
+static size_t heading_end(au_doc *d, const au_block *b)
+{
+	for (size_t i = b->beg; i < b->end; i++)
+		if (!memcmp(d->s + i, "。", 3) || d->s[i] == ':' || !memcmp(d->s + i, "：", 3))
+			return i;
+	return b->end;
+}
+
+static void title_of(au_doc *d)
+{
+	static const char *const kw[] = {"报告", "说明", "预算", "决算", "报表", "自评", "句子"};
+	int tb = -1;
+	for (size_t b = 0; b < d->blocks.n && b < 10; b++) {
+		au_block *bl = &d->blocks.v[b];
+		if (bl->kind == BK_ROW)
+			continue;
+		for (size_t k = 0; k < sizeof kw / sizeof *kw && tb < 0; k++)
+			if (au_has(d->s, bl->beg, bl->end, kw[k]) && bl->end - bl->beg < 600)
+				tb = (int)b;
+		if (tb >= 0)
+			break;
+	}
+	if (tb < 0) {
+		d->title = "";
+		d->kind = "unknown";
+		d->title_ctx = (au_ctx){0, -1, 0, 0, 0};
+		return;
+	}
+	size_t beg = d->blocks.v[tb].beg, end = d->blocks.v[tb].end;
+	/* a title printed on two lines */
+	if (tb > 0) {
+		au_block *p = &d->blocks.v[tb - 1];
+		if (p->kind == BK_TEXT && !p->marker && p->end - p->beg < 90 && p->end + 1 == beg &&
+		    !au_has(d->s, p->beg, p->end, "。") && !au_has(d->s, p->beg, p->end, "会议"))
+			beg = p->beg;
+	}
+	if ((size_t)tb + 1 < d->blocks.n) {
+		au_block *nx = &d->blocks.v[tb + 1];
+		if (nx->kind == BK_TEXT && !nx->marker && nx->end - nx->beg < 90 &&
+		    !au_has(d->s, nx->beg, nx->end, "。") &&
+		    (au_has(d->s, nx->beg, nx->end, "报告") || au_has(d->s, nx->beg, nx->end, "预算")))
+			end = nx->end;
+	}
+	/* the title must not swallow a whole paragraph */
+	if (end - beg > 400)
+		end = beg + 400;
+	char *t = au_span(d, beg, end);
+	for (char *p = t; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	d->title = t;
+	const char *s = d->s;
+	if (au_has(s, beg, end, "绩效自评") || au_has(s, beg, end, "绩效评价"))
+		d->kind = "performance_self_evaluation";
+	else if (au_has(s, beg, end, "部门决算") || au_has(s, beg, end, "单位决算"))
+		d->kind = "department_final_accounts";
+	else if (au_has(s, beg, end, "部门预算") || au_has(s, beg, end, "单位预算"))
+		d->kind = "department_budget";
+	else if (au_has(s, beg, end, "执行") &&
+		 (au_has(s, beg, end, "草案") || au_has(s, beg, end, "预算安排")))
+		d->kind = "budget_report";
+	else if (au_has(s, beg, end, "决算"))
+		d->kind = "final_accounts";
+	else if (au_has(s, beg, end, "执行"))
+		d->kind = "execution_report";
+	else
+		d->kind = "unknown";
+	/* the report's years: every year its title names */
+	d->nyears = 0;
+	for (size_t i = beg; i + 7 <= end && d->nyears < 4; i++) {
+		int ok = 1;
+		for (int k = 0; k < 4; k++)
+			ok &= s[i + k] >= '0' && s[i + k] <= '9';
+		if (!ok || memcmp(s + i + 4, "年", 3) || (i > beg && s[i - 1] >= '0' && s[i - 1] <= '9'))
+			continue;
+		int v = (s[i] - '0') * 1000 + (s[i + 1] - '0') * 100 + (s[i + 2] - '0') * 10 + (s[i + 3] - '0');
+		int dup = 0;
+		for (int k = 0; k < d->nyears; k++)
+			dup |= d->years[k] == v;
+		if (!dup && v >= 1949 && v <= 2100)
+			d->years[d->nyears++] = v;
+	}
+	d->title_ctx = ctx_of_span(d, beg, end, 1);
+	if (d->nyears != 1)
+		d->title_ctx.year = 0;
+	if (!strcmp(d->kind, "performance_self_evaluation"))
+		d->title_ctx.phase = FISC_PHASE_FINAL;
+	if (!strcmp(d->kind, "budget_report"))
+		d->title_ctx.phase = 0; /* both execution and budget: headings decide */
+}
+
+void au_context(au_doc *d)
+{
+	title_of(d);
+	au_ctx *base = AU_PUSH(d->w, d->ctxs);
+	*base = d->title_ctx;
+
+	/* levels: the first marker style met is level 1, a new style met inside
+	** a level-k section is level k+1, and a style keeps its level */
+	int style_level[MK_COUNT] = {0};
+	struct {
+		int level;
+		au_ctx c;
+	} stack[16];
+	int sp = 0;
+	au_ctx caption = {0, -1, 0, 0, 0};
+	int have_caption = 0;
+	for (size_t b = 0; b < d->blocks.n; b++) {
+		au_block *bl = &d->blocks.v[b];
+		if (bl->kind == BK_TEXT || bl->kind == BK_MDHEAD) {
+			size_t he = heading_end(d, bl);
+			int w = 0;
+			for (size_t i = bl->body; i < bl->end; i++)
+				w += ((unsigned char)d->s[i] & 0xC0) != 0x80;
+			bl->heading_only = bl->kind == BK_MDHEAD ||
+					   (bl->marker && he == bl->end && w <= 40);
+		}
+		if ((bl->kind == BK_TEXT || bl->kind == BK_MDHEAD) && is_section_marker(bl->marker)) {
+			int mk = bl->marker;
+			int lv = style_level[mk];
+			if (!lv) {
+				lv = sp ? stack[sp - 1].level + 1 : 1;
+				style_level[mk] = lv;
+			}
+			while (sp && stack[sp - 1].level >= lv)
+				sp--;
+			if (sp < 16) {
+				stack[sp].level = lv;
+				stack[sp].c = ctx_of_span(d, bl->body, heading_end(d, bl), 1);
+				sp++;
+			}
+			bl->level = lv;
+			have_caption = 0;
+		} else if (bl->kind == BK_MDHEAD) {
+			/* an unnumbered heading: a caption (often a table's title) */
+			caption = ctx_of_span(d, bl->beg, bl->end, 1);
+			have_caption = 1;
+		}
+		au_ctx c = d->title_ctx;
+		for (int k = 0; k < sp; k++)
+			merge(&c, &stack[k].c);
+		if (have_caption)
+			merge(&c, &caption);
+		/* 金库 qualifies one caption, not what follows under later headings */
+		if (!have_caption)
+			c.qual = 0;
+		au_ctx *nc = AU_PUSH(d->w, d->ctxs);
+		*nc = c;
+		bl->ctx = (int)d->ctxs.n - 1;
+	}
+
+	/* sentences: the subject before the first figure */
+	for (size_t si = 0; si < d->sents.n; si++) {
+		au_sent *se = &d->sents.v[si];
+		au_block *bl = &d->blocks.v[se->block];
+		se->ctx = d->ctxs.v[bl->ctx];
+		se->ctx.qual = 0;
+		size_t subj_end = se->end;
+		for (int k = se->tok0; k < se->tok0 + se->ntok; k++)
+			if (d->toks.v[k].kind == TK_AMOUNT || d->toks.v[k].kind == TK_PERCENT) {
+				subj_end = d->toks.v[k].beg;
+				break;
+			}
+		size_t subj_beg = se->beg;
+		if ((size_t)bl->body > subj_beg && bl->body <= subj_end && bl->heading_only == 0 &&
+		    se->beg == bl->beg)
+			subj_beg = bl->body;
+		au_ctx sc = {0, -1, 0, 0, 0};
+		au_ctx_words(d->s, subj_beg, subj_end, &sc, 0);
+		int yl = 0;
+		int y = year_in(d, subj_beg, subj_end, &yl);
+		if (y > 0) {
+			sc.year = y;
+			se->year_explicit = 1;
+			se->year_line = yl;
+		}
+		merge(&se->ctx, &sc);
+		se->ctx.qual = sc.qual;
+	}
+
+	/* figures: their own label */
+	for (size_t ti = 0; ti < d->toks.n; ti++) {
+		au_tok *t = &d->toks.v[ti];
+		if (t->kind != TK_AMOUNT || t->sent < 0)
+			continue;
+		au_sent *se = &d->sents.v[t->sent];
+		t->ctx = se->ctx;
+		t->item = au_lex_item(t->label);
+		const char *raw = t->glabel ? t->glabel : "";
+		size_t n = strlen(raw);
+		au_ctx lc = {0, -1, 0, 0, 0};
+		/* "从国有资本经营预算调入" names the other book, not this one */
+		if (!strstr(raw, "调入") && !strstr(raw, "调出") && !strstr(raw, "从"))
+			lc.book = au_book_word(raw, 0, n);
+		lc.scope = au_scope_word(raw, 0, n);
+		if (strstr(raw, "金库"))
+			lc.qual = 1;
+		if (strstr(t->raw, "调整为") || strstr(t->raw, "调整支出预算为") ||
+		    strstr(t->raw, "调整收入预算为"))
+			lc.phase = FISC_PHASE_ADJUSTED;
+		merge(&t->ctx, &lc);
+		if (lc.qual)
+			t->ctx.qual = 1;
+		int ib = au_item_book(t->item, raw);
+		if (ib != -2)
+			t->ctx.book = ib;
+	}
+}

@@ -1,0 +1,580 @@
+/*
+** lexer.c — sentences and figures: every amount (with its unit), percentage,
+** percentage-point change and year in the normalised text, and for each
+** amount the words written before it (its label), the connective that joins
+** it to its neighbours (加, 扣除, 其中, 主要是 …) and its role (a figure, a
+** change against last year, a reference figure such as the budget a
+** completion rate is measured against).
+**
+** Amounts must carry a unit (元, 万元, 亿元): numbers without one are counts,
+** dates or table residue and are never taken for money. The one exception is
+** a bare "0" ("收入为 0，"), which is zero in any unit.
+*/
+#include <stdlib.h>
+#include <string.h>
+#include "audit/internal.h"
+#include "fisc/error.h"
+
+char *au_span(au_doc *d, size_t beg, size_t end)
+{
+	if (end < beg)
+		end = beg;
+	char *p = fisc_arena_strndup(d->w, d->s + beg, end - beg);
+	if (!p) {
+		au_oom = 1;
+		return "";
+	}
+	return p;
+}
+
+int au_has(const char *s, size_t beg, size_t end, const char *w)
+{
+	size_t m = strlen(w);
+	for (size_t i = beg; i + m <= end; i++)
+		if (!memcmp(s + i, w, m))
+			return 1;
+	return 0;
+}
+
+int au_startswith(const char *s, const char *w) { return !strncmp(s, w, strlen(w)); }
+
+int au_endswith(const char *s, const char *w)
+{
+	size_t n = strlen(s), m = strlen(w);
+	return n >= m && !memcmp(s + n - m, w, m);
+}
+
+const char *au_fen(au_doc *d, fisc_fen fen, int unit, int decimals)
+{
+	char buf[80];
+	if (unit < 0)
+		unit = FISC_UNIT_WAN;
+	if (fisc_fen_format(fen, (fisc_unit)unit, decimals, FISC_FMT_UNIT, buf, sizeof buf) < 0)
+		return "?";
+	char *p = fisc_arena_strdup(d->w, buf);
+	return p ? p : "?";
+}
+
+const char *au_amt(au_doc *d, const fisc_amount *a)
+{
+	return au_fen(d, a->fen, a->unit, a->decimals);
+}
+
+static int isdig(char c) { return c >= '0' && c <= '9'; }
+
+static int at(const char *s, size_t i, size_t end, const char *w)
+{
+	size_t m = strlen(w);
+	return i + m <= end && !memcmp(s + i, w, m);
+}
+
+/* Separators that end a clause (the label of a figure never crosses one). */
+static size_t sep_len(const char *s, size_t i, size_t end)
+{
+	static const char *const seps[] = {"，", "；", "：", "。", "、", ",", ";", ":", "！", "？"};
+	for (size_t k = 0; k < sizeof seps / sizeof *seps; k++)
+		if (at(s, i, end, seps[k]))
+			return strlen(seps[k]);
+	return 0;
+}
+
+/* Length of a separator ending exactly at `pe` (not before lo), or 0. */
+static size_t sep_before(const char *s, size_t lo, size_t pe)
+{
+	if (pe >= lo + 3 && sep_len(s, pe - 3, pe) == 3)
+		return 3;
+	if (pe >= lo + 1 && sep_len(s, pe - 1, pe) == 1)
+		return 1;
+	return 0;
+}
+
+/* A major separator: everything but the enumeration comma "、". */
+static int major_sep(const char *s, size_t i, size_t end)
+{
+	return sep_len(s, i, end) && !at(s, i, end, "、");
+}
+
+/* Read the number at s[i]: digits with optional thousands groups and
+** decimals. Returns the end, or i when there is none. *garbage is set for
+** digit runs that cannot be one figure ("0.804.814.01", table residue). */
+static size_t read_number(const char *s, size_t i, size_t end, int *garbage)
+{
+	size_t j = i;
+	*garbage = 0;
+	while (j < end && isdig(s[j]))
+		j++;
+	if (j == i)
+		return i;
+	/* thousands groups: ",ddd" not followed by another digit */
+	if (j - i <= 3) {
+		while (j + 3 < end + 0 && s[j] == ',' && isdig(s[j + 1]) && isdig(s[j + 2]) &&
+		       isdig(s[j + 3]) && (j + 4 >= end || !isdig(s[j + 4])))
+			j += 4;
+	}
+	if (j + 1 < end && s[j] == '.' && isdig(s[j + 1])) {
+		j++;
+		while (j < end && isdig(s[j]))
+			j++;
+		if (j + 1 < end && s[j] == '.' && isdig(s[j + 1])) {
+			*garbage = 1;
+			while (j < end && (isdig(s[j]) || s[j] == '.'))
+				j++;
+		}
+	}
+	return j;
+}
+
+static int unit_at(const char *s, size_t i, size_t end, size_t *len, unsigned *flags)
+{
+	*flags = 0;
+	if (at(s, i, end, "亿元")) {
+		*len = 6;
+		return FISC_UNIT_YI;
+	}
+	if (at(s, i, end, "万元")) {
+		*len = 6;
+		return FISC_UNIT_WAN;
+	}
+	if (at(s, i, end, "元")) {
+		*len = 3;
+		return FISC_UNIT_YUAN;
+	}
+	/* "3亿余元", "2万多元": a bound, not a value */
+	if ((at(s, i, end, "亿余元") || at(s, i, end, "亿多元"))) {
+		*len = 9;
+		*flags = TF_BOUND;
+		return FISC_UNIT_YI;
+	}
+	if ((at(s, i, end, "万余元") || at(s, i, end, "万多元"))) {
+		*len = 9;
+		*flags = TF_BOUND;
+		return FISC_UNIT_WAN;
+	}
+	return -1;
+}
+
+static int ends_with_at(const char *s, size_t beg, size_t i, const char *w)
+{
+	size_t m = strlen(w);
+	return i >= beg + m && !memcmp(s + i - m, w, m);
+}
+
+/* ---- labels and connectives ------------------------------------------------ */
+
+static const struct {
+	const char *w;
+	int cn;
+} conns[] = {
+	{"其中包括", CN_OF}, {"其中", CN_OF}, {"主要包括", CN_MAINLY}, {"主要是", CN_MAINLY},
+	{"主要有", CN_MAINLY}, {"主要为", CN_MAINLY}, {"分别为", CN_EACH}, {"分别是", CN_EACH},
+	{"具体为", CN_OF}, {"包括", CN_INCL}, {"包含", CN_INCL}, {"含", CN_CONTAIN},
+	{"扣除", CN_SUB}, {"减去", CN_SUB}, {"减除", CN_SUB},
+	{"加上", CN_ADD}, {"再加", CN_ADD},
+};
+
+/* The connective at the start of t (a clause), its length in *len. "加上级"
+** is 加 + 上级, "加上上级" is 加上 + 上级; "减" is a connective only when it
+** does not begin a word of its own (减少, 减收, 减免 …). */
+static int conn_at(const char *t, size_t *len)
+{
+	*len = 0;
+	for (size_t k = 0; k < sizeof conns / sizeof *conns; k++) {
+		if (au_startswith(t, conns[k].w)) {
+			if (conns[k].cn == CN_ADD && !strcmp(conns[k].w, "加上") &&
+			    (au_startswith(t, "加上级") || au_startswith(t, "加上年") ||
+			     au_startswith(t, "加上解")))
+				break;
+			if (conns[k].cn == CN_CONTAIN && (au_startswith(t, "含义")))
+				continue;
+			*len = strlen(conns[k].w);
+			return conns[k].cn;
+		}
+	}
+	if (au_startswith(t, "加") && !au_startswith(t, "加大") && !au_startswith(t, "加快") &&
+	    !au_startswith(t, "加强")) {
+		*len = 3;
+		return CN_ADD;
+	}
+	if (au_startswith(t, "减") && !au_startswith(t, "减少") && !au_startswith(t, "减收") &&
+	    !au_startswith(t, "减支") && !au_startswith(t, "减免") && !au_startswith(t, "减税") &&
+	    !au_startswith(t, "减持") && !au_startswith(t, "减轻") && !au_startswith(t, "减幅")) {
+		*len = 3;
+		return CN_SUB;
+	}
+	return CN_NONE;
+}
+
+/* Start of the clause that ends at `end`: back to the last major separator,
+** skipping over bracketed words ("收入（含两江水复片区）预计"). An unmatched "("
+** is a separator too (the figure is inside a bracket). */
+static size_t clause_start(const char *s, size_t beg, size_t end)
+{
+	int depth = 0;
+	size_t i = end;
+	while (i > beg) {
+		size_t p = i - 1;
+		while (p > beg && ((unsigned char)s[p] & 0xC0) == 0x80)
+			p--;
+		if (s[p] == ')') {
+			depth++;
+		} else if (s[p] == '(') {
+			if (depth == 0)
+				return i;
+			depth--;
+		} else if (depth == 0 && major_sep(s, p, end)) {
+			return i;
+		}
+		i = p;
+	}
+	return beg;
+}
+
+static const char *const change_words[] = {"增加", "减少", "增收", "减收", "增支", "减支",
+					   "调增", "调减", "增长", "下降"};
+
+static int change_sign(const char *g)
+{
+	for (size_t k = 0; k < sizeof change_words / sizeof *change_words; k++)
+		if (au_endswith(g, change_words[k]))
+			return (strstr(change_words[k], "减") || strstr(change_words[k], "降")) ? -1 : 1;
+	return 0;
+}
+
+static int is_total_kw(const char *g)
+{
+	static const char *const kws[] = {"总计", "合计", "总收入", "总支出", "总量", "总来源",
+					  "可安排财力", "共计", "总额", "变动为", "收入总",
+					  "支出总"};
+	for (size_t k = 0; k < sizeof kws / sizeof *kws; k++)
+		if (strstr(g, kws[k]))
+			return 1;
+	return 0;
+}
+
+/* "比上年", "较上年同期", "比2021年决算数", "比年初预算": a reference to the
+** figure a change is measured from. */
+static int is_prior_ref(const char *g)
+{
+	const char *p = strstr(g, "比");
+	const char *q = strstr(g, "较");
+	if (!p || (q && q > p))
+		p = q;
+	if (!p)
+		return 0;
+	const char *r = p + 3;
+	if (strlen(r) > 36)
+		return 0;
+	for (size_t k = 0; k < sizeof change_words / sizeof *change_words; k++)
+		if (strstr(r, change_words[k]))
+			return 0;
+	return strstr(r, "上年") || strstr(r, "去年") || strstr(r, "同期") || strstr(r, "年初") ||
+	       strstr(r, "年决算") || strstr(r, "年预算") || strstr(r, "年执行") ||
+	       strstr(r, "预算") || strstr(r, "决算");
+}
+
+static void analyse_amount(au_doc *d, au_sent *se, int ti)
+{
+	au_tok *t = &d->toks.v[ti];
+	const char *s = d->s;
+	/* the gap: from the previous figure (years do not count) */
+	size_t gb = se->beg;
+	for (int k = ti - 1; k >= se->tok0; k--)
+		if (d->toks.v[k].kind != TK_YEAR) {
+			gb = d->toks.v[k].end;
+			break;
+		}
+	t->raw = au_span(d, gb, t->beg);
+	size_t cs = clause_start(s, gb, t->beg);
+	/* within the clause, "、" separates listed items: the label is the last
+	** one unless the figure stands for the whole group ("A、B、C等512747万元") */
+	const char *grp = au_span(d, cs, t->beg);
+	size_t glen = strlen(grp);
+	while (glen >= 3 && !strncmp(grp, "、", 3))
+		grp += 3, glen -= 3;
+	size_t cl;
+	int cn = conn_at(grp, &cl);
+	const char *label = grp + cl;
+	if (!au_endswith(grp, "等")) {
+		const char *lastsep = NULL;
+		for (const char *p = strstr(label, "、"); p; p = strstr(p + 3, "、"))
+			lastsep = p;
+		if (lastsep) {
+			label = lastsep + 3;
+			cn = CN_NONE; /* a later item of a list inherits the list's sign */
+			size_t l2;
+			int c2 = conn_at(label, &l2);
+			if (c2) {
+				cn = c2;
+				label += l2;
+			}
+		}
+	}
+	/* 以及 / 及 / 和 join items without changing the sign */
+	if (au_startswith(label, "以及"))
+		label += 6;
+	else if (au_startswith(label, "及") || au_startswith(label, "和"))
+		label += 3;
+	/* "其中：税收收入": the connective is the clause before the label */
+	if (!cn && cs > gb) {
+		size_t pe = cs, k;
+		while ((k = sep_before(s, gb, pe)) != 0)
+			pe -= k;
+		size_t ps = clause_start(s, gb, pe);
+		const char *prev = au_span(d, ps, pe);
+		size_t pl;
+		int pc = conn_at(prev, &pl);
+		if (pc == CN_OF || pc == CN_INCL || pc == CN_MAINLY || pc == CN_EACH) {
+			if (prev[pl] == 0)
+				cn = pc;
+		} else if (au_endswith(prev, "其中包括") || au_endswith(prev, "其中") ||
+			   au_endswith(prev, "包括") || au_endswith(prev, "主要是") ||
+			   au_endswith(prev, "主要包括")) {
+			/* "收入包括：" names no figure: a breakdown of an unstated total */
+			cn = au_endswith(prev, "其中") || au_endswith(prev, "其中包括") ? CN_OF
+			     : au_endswith(prev, "包括")                                ? CN_INCL
+												: CN_MAINLY;
+		}
+	}
+	/* "区金库一般公共预算收入加上级补助收入、…等512747万元后": the base is
+	** named before 加 but its figure is not given here */
+	if (!cn) {
+		const char *pa = strstr(label, "收入加");
+		const char *pb = strstr(label, "支出加");
+		const char *p = pa ? pa : pb;
+		if (p && (!pb || pb > p || !pa)) {
+			t->baselabel = au_label_clean(d, fisc_arena_strndup(d->w, label, (size_t)(p - label) + 6), 0);
+			cn = CN_ADD;
+			label = p + 9;
+			if (au_startswith(label, "上上"))
+				label += 3;
+		}
+	}
+	t->conn = cn;
+	t->glabel = label;
+	t->label = au_label_clean(d, label, 0);
+	t->key = au_label_clean(d, label, 1);
+	t->total_kw = is_total_kw(label);
+	/* role */
+	int sg = change_sign(label);
+	if (sg) {
+		t->role = R_CHANGE;
+		t->sign = sg;
+	} else if (is_prior_ref(label)) {
+		t->role = R_PRIOR;
+	}
+	/* what follows the figure up to the next separator or figure */
+	size_t pe = t->end, lim = se->end;
+	if (ti + 1 < se->tok0 + se->ntok)
+		lim = d->toks.v[ti + 1].beg;
+	while (pe < lim && !sep_len(s, pe, lim) && s[pe] != '(' && s[pe] != ')')
+		pe++;
+	if (at(s, t->end, lim, "等"))
+		t->flags |= TF_ETC;
+	if (at(s, t->end, lim, "后"))
+		t->flags |= TF_AFTER;
+	if (au_has(s, t->end, pe, "相等") || au_has(s, t->end, pe, "相同"))
+		t->flags |= TF_EQUAL;
+	if (at(s, t->end, lim, "左右") || at(s, t->end, lim, "以上") || at(s, t->end, lim, "以下"))
+		t->flags |= TF_BOUND;
+	/* the reference figure of a rate: "为年初预算9.91亿元的98.85%" */
+	if (t->role == R_PRINCIPAL && ti + 1 < se->tok0 + se->ntok &&
+	    d->toks.v[ti + 1].kind == TK_PERCENT) {
+		const char *mid = au_span(d, t->end, d->toks.v[ti + 1].beg);
+		if (!strcmp(mid, "的") && (strstr(label, "预算") || strstr(label, "计划")))
+			t->role = R_BUDGET;
+	}
+	(void)ends_with_at;
+}
+
+/* ---- scanning ------------------------------------------------------------- */
+
+static void scan_span(au_doc *d, size_t beg, size_t end, int sent, unsigned extra, int cell_unit)
+{
+	const char *s = d->s;
+	int depth = 0;
+	size_t i = beg;
+	while (i < end) {
+		char c = s[i];
+		if (c == '(') {
+			depth++;
+			i++;
+			continue;
+		}
+		if (c == ')') {
+			if (depth)
+				depth--;
+			i++;
+			continue;
+		}
+		int neg = 0;
+		size_t nb = i;
+		if ((c == '-' || c == '+') && i + 1 < end && isdig(s[i + 1]) &&
+		    (i == beg || (!isdig(s[i - 1]) && s[i - 1] != '.'))) {
+			neg = c == '-';
+			i++;
+		}
+		if (!isdig(s[i]) || (i > beg && (isdig(s[i - 1]) || s[i - 1] == '.' ||
+						 ((s[i - 1] >= 'A' && s[i - 1] <= 'Z') ||
+						  (s[i - 1] >= 'a' && s[i - 1] <= 'z'))))) {
+			i = nb + 1;
+			while (i < end && ((unsigned char)s[i] & 0xC0) == 0x80)
+				i++;
+			continue;
+		}
+		int garbage;
+		size_t ne = read_number(s, i, end, &garbage);
+		if (garbage) {
+			i = ne;
+			continue;
+		}
+		size_t ulen = 0;
+		unsigned uflags = 0;
+		au_tok t = {0};
+		t.beg = nb;
+		t.sent = sent;
+		t.depth = depth;
+		t.line = d->lineof[nb];
+		t.item = -1;
+		t.flags = extra;
+		if (ne < end && s[ne] == '%') {
+			t.kind = TK_PERCENT;
+			t.end = ne + 1;
+			int64_t v = 0;
+			int dec = 0, indec = 0, ok = 1;
+			for (size_t q = i; q < ne; q++) {
+				if (s[q] == '.') {
+					indec = 1;
+					continue;
+				}
+				if (s[q] == ',')
+					continue;
+				if (v > INT64_MAX / 100)
+					ok = 0;
+				else
+					v = v * 10 + (s[q] - '0');
+				dec += indec;
+			}
+			if (!ok || dec > 6) {
+				i = ne;
+				continue;
+			}
+			t.pv = neg ? -v : v;
+			t.pdec = dec;
+		} else if (at(s, ne, end, "个百分点")) {
+			t.kind = TK_PP;
+			t.end = ne + 12;
+		} else if (at(s, ne, end, "年") && !memchr(s + i, '.', ne - i) &&
+			   !memchr(s + i, ',', ne - i) && ne - i >= 4) {
+			/* "2024年"; "152022年" is a page number glued to a year */
+			int y = atoi(s + ne - 4);
+			if (y < 1949 || y > 2100) {
+				i = ne;
+				continue;
+			}
+			t.kind = TK_YEAR;
+			t.year = y;
+			t.beg = ne - 4;
+			t.line = d->lineof[t.beg];
+			t.end = ne + 3;
+		} else {
+			int unit = unit_at(s, ne, end, &ulen, &uflags);
+			if (unit < 0 && cell_unit >= 0 && ne == end)
+				unit = cell_unit;
+			if (unit < 0) {
+				/* a bare 0 among figures: "收入为 0，" */
+				if (ne - i == 1 && s[i] == '0' && !neg && ends_with_at(s, beg, nb, "为") &&
+				    (ne >= end || sep_len(s, ne, end))) {
+					t.kind = TK_AMOUNT;
+					t.flags |= TF_BARE;
+					t.amt.fen = 0;
+					t.amt.ulp = 1;
+					t.amt.unit = FISC_UNIT_WAN;
+					t.end = ne;
+				} else {
+					i = ne;
+					continue;
+				}
+			} else {
+				t.kind = TK_AMOUNT;
+				t.end = ne + ulen;
+				t.flags |= uflags;
+				if (fisc_amount_parse(s + nb, ne - nb, (fisc_unit)unit, &t.amt) != FISC_OK) {
+					i = ne;
+					continue;
+				}
+				/* 约 / 超过 / 逾 before the figure */
+				if (ends_with_at(s, beg, nb, "约") || ends_with_at(s, beg, nb, "近"))
+					t.flags |= TF_APPROX;
+				if (ends_with_at(s, beg, nb, "超") || ends_with_at(s, beg, nb, "超过") ||
+				    ends_with_at(s, beg, nb, "逾") || ends_with_at(s, beg, nb, "不低于") ||
+				    ends_with_at(s, beg, nb, "不超过"))
+					t.flags |= TF_BOUND;
+			}
+			t.eff = t.amt;
+		}
+		au_tok *p = AU_PUSH(d->w, d->toks);
+		*p = t;
+		i = t.end;
+	}
+}
+
+void au_lex(au_doc *d)
+{
+	const char *s = d->s;
+	for (size_t b = 0; b < d->blocks.n; b++) {
+		au_block *bl = &d->blocks.v[b];
+		if (bl->kind == BK_ROW)
+			continue; /* table.c reads cells with the table's unit */
+		size_t i = bl->beg;
+		while (i < bl->end) {
+			size_t j = i;
+			int term = 0;
+			while (j < bl->end) {
+				if (at(s, j, bl->end, "。") || at(s, j, bl->end, "！") ||
+				    at(s, j, bl->end, "？") || s[j] == '!' || s[j] == '?') {
+					term = '.';
+					break;
+				}
+				j++;
+			}
+			au_sent *se = AU_PUSH(d->w, d->sents);
+			int si = (int)d->sents.n - 1;
+			se->beg = i;
+			se->end = j;
+			se->block = (int)b;
+			se->term = term;
+			se->tok0 = (int)d->toks.n;
+			scan_span(d, i, j, si, 0, -1);
+			se = &d->sents.v[si];
+			se->ntok = (int)d->toks.n - se->tok0;
+			if (j < bl->end)
+				j += ((unsigned char)s[j] < 0x80) ? 1 : 3;
+			i = j;
+		}
+	}
+	/* analyse amounts once the sentence's tokens are all known */
+	for (size_t si = 0; si < d->sents.n; si++) {
+		au_sent *se = &d->sents.v[si];
+		for (int k = se->tok0; k < se->tok0 + se->ntok; k++)
+			if (d->toks.v[k].kind == TK_AMOUNT)
+				analyse_amount(d, se, k);
+		/* a bare 0 takes the unit of the figures around it */
+		for (int k = se->tok0; k < se->tok0 + se->ntok; k++) {
+			au_tok *t = &d->toks.v[k];
+			if (t->kind != TK_AMOUNT || !(t->flags & TF_BARE))
+				continue;
+			for (int q = se->tok0; q < se->tok0 + se->ntok; q++)
+				if (d->toks.v[q].kind == TK_AMOUNT && !(d->toks.v[q].flags & TF_BARE)) {
+					t->amt.unit = d->toks.v[q].amt.unit;
+					break;
+				}
+			t->eff = t->amt;
+		}
+	}
+}
+
+/* For table.c: scan one cell whose figures are in `unit`. */
+void au_lex_cell(au_doc *d, size_t beg, size_t end, int unit)
+{
+	scan_span(d, beg, end, -1, TF_CELL, unit);
+}

@@ -1,0 +1,312 @@
+/*
+** percent.c — percentages the text states, with the figures they follow
+** from when the text gives them:
+**   growth      "增长 8.88%", "同比下降 3.92%": against a stated prior figure
+**               ("较上年同期184420万元"), a stated change ("增收2.34亿元") or the
+**               same quantity of the year before stated elsewhere in the report
+**   completion  "为调整预算的 100.25%", "完成调整预算207363万元的11.55%"
+**   share       "占一般公共预算支出的 72.76%", "税收比重为 95.99%"; a share of
+**               exactly 100% asserts that two amounts are equal
+**   rates       "审减率" (审减 ÷ 送审)
+** Everything else (debt ratios, targets, "…以上") is left alone.
+*/
+#include <string.h>
+#include "audit/internal.h"
+#include "fisc/fact.h"
+
+static au_tok *T(au_doc *d, int k) { return &d->toks.v[k]; }
+
+/* The clause of the text written before token k: from the previous figure
+** (not a year), cut at the last major separator. */
+static const char *clause_before(au_doc *d, au_sent *se, int k)
+{
+	size_t gb = se->beg;
+	for (int j = k - 1; j >= se->tok0; j--)
+		if (T(d, j)->kind != TK_YEAR) {
+			gb = T(d, j)->end;
+			break;
+		}
+	const char *g = au_span(d, gb, T(d, k)->beg);
+	const char *best = g;
+	static const char *const seps[] = {"，", "；", "：", ",", ";", ":"};
+	for (size_t q = 0; q < sizeof seps / sizeof *seps; q++)
+		for (const char *p = strstr(g, seps[q]); p; p = strstr(p + 1, seps[q]))
+			if (p + strlen(seps[q]) > best)
+				best = p + strlen(seps[q]);
+	return best;
+}
+
+/* Nearest value figure before token k at the same bracket depth. */
+static int subject_before(au_doc *d, au_sent *se, int k, int skip)
+{
+	for (int j = k - 1; j >= se->tok0; j--) {
+		au_tok *t = T(d, j);
+		if (t->kind != TK_AMOUNT || t->depth != T(d, k)->depth || j == skip)
+			continue;
+		if (t->role == R_PRINCIPAL)
+			return j;
+	}
+	return -1;
+}
+
+static int subject_after(au_doc *d, au_sent *se, int k)
+{
+	for (int j = k + 1; j < se->tok0 + se->ntok; j++) {
+		au_tok *t = T(d, j);
+		if (t->kind == TK_AMOUNT && t->role == R_PRINCIPAL && t->depth == T(d, k)->depth)
+			return j;
+	}
+	return -1;
+}
+
+static int has_any(const char *s, const char *const *w, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (strstr(s, w[k]))
+			return 1;
+	return 0;
+}
+
+/* The label without the names of the books, which contain "预算". */
+static int names_budget(const char *g)
+{
+	static const char *const books[] = {"一般公共预算", "基金预算", "国有资本经营预算",
+					    "公共财政预算", "预算稳定"};
+	char buf[512];
+	size_t n = strlen(g);
+	if (n >= sizeof buf)
+		return 0;
+	memcpy(buf, g, n + 1);
+	for (size_t k = 0; k < sizeof books / sizeof *books; k++)
+		for (char *p = strstr(buf, books[k]); p; p = strstr(buf, books[k]))
+			memset(p, '_', strlen(books[k]));
+	return strstr(buf, "预算") != NULL;
+}
+
+static au_claim *pclaim(au_doc *d, int si, int p, int kind, int a, int b, int neg)
+{
+	au_claim *c = au_claim_new(d, CK_PERCENT, "audit.percent");
+	c->sent = si;
+	c->pct = p;
+	c->pkind = kind;
+	c->a = a;
+	c->b = b;
+	c->neg = neg;
+	c->total = p;
+	return c;
+}
+
+static void growth(au_doc *d, int si, int p, const char *cl)
+{
+	au_sent *se = &d->sents.v[si];
+	static const char *const down[] = {"下降", "减少", "减收", "减支", "回落", "降幅", "下滑"};
+	int neg = has_any(cl, down, sizeof down / sizeof *down);
+	int s = subject_before(d, se, p, -1);
+	int prior = -1, change = -1;
+	if (s >= 0) {
+		for (int j = s + 1; j < p; j++) {
+			au_tok *t = T(d, j);
+			if (t->kind != TK_AMOUNT || t->depth != T(d, p)->depth)
+				continue;
+			if (t->role == R_PRIOR)
+				prior = j;
+			if (t->role == R_CHANGE)
+				change = j;
+		}
+		if (prior < 0 && change < 0)
+			for (int j = p + 1; j < se->tok0 + se->ntok; j++) {
+				au_tok *t = T(d, j);
+				if (t->kind != TK_AMOUNT)
+					continue;
+				if (t->role == R_PRINCIPAL || t->kind == TK_PERCENT)
+					break;
+				if (t->role == R_CHANGE && t->depth == T(d, p)->depth) {
+					change = j;
+					break;
+				}
+			}
+	} else {
+		s = subject_after(d, se, p);
+	}
+	if (s < 0)
+		return;
+	static const char *const basis[] = {"同口径", "可比口径", "剔除", "扣除", "还原"};
+	if (has_any(cl, basis, sizeof basis / sizeof *basis) ||
+	    (prior < 0 && change < 0 && (names_budget(cl) || strstr(cl, "计划")))) {
+		pclaim(d, si, p, 0, s, -1, neg); /* measured against what the text does not give */
+		return;
+	}
+	if (prior >= 0) {
+		pclaim(d, si, p, PK_GROWTH_PRIOR, s, prior, neg);
+		return;
+	}
+	if (change >= 0) {
+		pclaim(d, si, p, PK_GROWTH_CHANGE, s, change, neg);
+		return;
+	}
+	/* the same quantity of the year before, stated elsewhere in the report */
+	au_tok *st = T(d, s);
+	int item = st->item;
+	if (item < 0) {
+		/* "预计完成 94580万元": the sentence's subject names the item */
+		size_t sb = se->beg, sbe = se->end;
+		for (int j = se->tok0; j < se->tok0 + se->ntok; j++)
+			if (T(d, j)->kind != TK_YEAR) {
+				sbe = T(d, j)->beg;
+				break;
+			}
+		item = au_lex_item(au_label_clean(d, au_span(d, sb, sbe), 0));
+	}
+	int f = -1;
+	if (item >= 0 && st->ctx.year && st->ctx.book >= 0 &&
+	    (strstr(cl, "增长") || strstr(cl, "下降")) && strlen(cl) <= 30) {
+		au_ctx pc = st->ctx;
+		pc.year--;
+		f = au_fact_find(d, &pc, (1u << FISC_PHASE_EXECUTION) | (1u << FISC_PHASE_FINAL), item, s);
+	}
+	pclaim(d, si, p, f >= 0 ? PK_GROWTH_PRIOR : 0, s, f, neg);
+}
+
+static void completion(au_doc *d, int si, int p, const char *cl)
+{
+	au_sent *se = &d->sents.v[si];
+	int den = -1;
+	if (p > se->tok0 && T(d, p - 1)->kind == TK_AMOUNT && T(d, p - 1)->role == R_BUDGET) {
+		den = p - 1;
+	} else {
+		int adj = strstr(cl, "调整") != NULL || strstr(cl, "变动") != NULL;
+		int n = 0;
+		for (int j = se->tok0; j < p; j++) {
+			au_tok *t = T(d, j);
+			if (t->kind != TK_AMOUNT || !t->raw)
+				continue;
+			int is_adj = strstr(t->raw, "调整为") || strstr(t->raw, "调整支出预算为") ||
+				     strstr(t->raw, "调整收入预算为") || strstr(t->raw, "变动为");
+			int is_bud = !is_adj && t->glabel && names_budget(t->glabel) &&
+				     !strstr(t->glabel, "调整");
+			if ((adj && is_adj) || (!adj && is_bud)) {
+				den = j;
+				n++;
+			}
+		}
+		if (n != 1)
+			den = -1;
+	}
+	int s = subject_before(d, se, den >= 0 ? den : p, den);
+	if (s < 0 && den >= 0)
+		s = subject_before(d, se, p, den);
+	if (s < 0)
+		return;
+	if (den >= 0 && s > den) {
+		/* "预算 X，…实际完成 Y，为预算的 P%": the subject follows the budget */
+		int s2 = subject_before(d, se, p, den);
+		if (s2 > den)
+			s = s2;
+	}
+	pclaim(d, si, p, den >= 0 ? PK_RATIO : 0, s, den, 0);
+}
+
+static int breakdown_head_of(au_doc *d, int tok)
+{
+	for (size_t c = 0; c < d->claims.n; c++) {
+		au_claim *cl = &d->claims.v[c];
+		if (cl->kind != CK_SUM && cl->kind != CK_PARTIAL)
+			continue;
+		for (int i = 0; i < cl->nparts; i++)
+			if (cl->parts[i] == tok)
+				return cl->total;
+	}
+	return -1;
+}
+
+static void share(au_doc *d, int si, int p, const char *cl)
+{
+	au_sent *se = &d->sents.v[si];
+	int s = subject_before(d, se, p, -1);
+	if (s < 0)
+		return;
+	const char *whole = NULL;
+	const char *z = strstr(cl, "占");
+	if (z) {
+		z += 3;
+		const char *e = strstr(z, "的");
+		const char *e2 = strstr(z, "比重");
+		if (!e || (e2 && e2 < e))
+			e = e2;
+		whole = e ? fisc_arena_strndup(d->w, z, (size_t)(e - z)) : z;
+	}
+	int den = -1;
+	if (whole && *whole) {
+		const char *key = au_label_clean(d, whole, 1);
+		for (int j = se->tok0; j < s && den < 0; j++)
+			if (T(d, j)->kind == TK_AMOUNT && T(d, j)->key && !strcmp(T(d, j)->key, key))
+				den = j;
+		if (den < 0)
+			den = au_fact_by_label(d, key, T(d, s)->ctx.year, s);
+		/* "税收占一般公共预算收入的比重": the head of the breakdown the part is in */
+		if (den < 0) {
+			int h = breakdown_head_of(d, s);
+			if (h >= 0 && T(d, h)->key && strstr(key, T(d, h)->key) && *T(d, h)->key)
+				den = h;
+		}
+	} else {
+		den = breakdown_head_of(d, s);
+	}
+	int kind = den >= 0 ? PK_RATIO : 0;
+	if (kind && T(d, p)->pv == 100 && T(d, p)->pdec == 0)
+		kind = PK_EQUAL100;
+	pclaim(d, si, p, kind, s, den, 0);
+}
+
+static void rate(au_doc *d, int si, int p)
+{
+	au_sent *se = &d->sents.v[si];
+	int num = -1, den = -1;
+	for (int j = se->tok0; j < p; j++) {
+		au_tok *t = T(d, j);
+		if (t->kind != TK_AMOUNT || !t->glabel)
+			continue;
+		if (strstr(t->glabel, "审减"))
+			num = j;
+		if (strstr(t->glabel, "送审"))
+			den = j;
+	}
+	if (num < 0)
+		return;
+	pclaim(d, si, p, den >= 0 ? PK_RATIO : 0, num, den, 0);
+}
+
+void au_percents(au_doc *d)
+{
+	for (size_t si = 0; si < d->sents.n; si++) {
+		au_sent *se = &d->sents.v[si];
+		for (int p = se->tok0; p < se->tok0 + se->ntok; p++) {
+			au_tok *t = T(d, p);
+			if (t->kind != TK_PERCENT)
+				continue;
+			/* targets and bounds are not computations */
+			size_t e = t->end;
+			if (au_has(d->s, e, e + 6 <= d->n ? e + 6 : e, "以上") ||
+			    au_has(d->s, e, e + 6 <= d->n ? e + 6 : e, "以下") ||
+			    au_has(d->s, e, e + 6 <= d->n ? e + 6 : e, "左右") ||
+			    au_has(d->s, e, e + 6 <= d->n ? e + 6 : e, "安排"))
+				if (!(p > se->tok0 && strstr(clause_before(d, se, p), "增长")))
+					continue;
+			const char *cl = clause_before(d, se, p);
+			static const char *const grow[] = {"增长", "下降", "增幅", "降幅", "上升",
+							   "回落", "减少", "增加", "减收", "增收",
+							   "增支", "减支", "下滑"};
+			if (strstr(cl, "审减率"))
+				rate(d, (int)si, p);
+			else if (strstr(cl, "占") || strstr(cl, "比重"))
+				share(d, (int)si, p, cl);
+			else if (strstr(cl, "执行率") ||
+				 ((strstr(cl, "完成") || strstr(cl, "为") || strstr(cl, "达到")) &&
+				  (strstr(cl, "预算") || strstr(cl, "计划"))) ||
+				 (!strcmp(cl, "的") && p > se->tok0 && T(d, p - 1)->role == R_BUDGET))
+				completion(d, (int)si, p, cl);
+			else if (has_any(cl, grow, sizeof grow / sizeof *grow))
+				growth(d, (int)si, p, cl);
+		}
+	}
+}
