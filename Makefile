@@ -32,7 +32,10 @@ FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 
 .PHONY: all deps test-deps demo test unit cli-tests fuzz asan clean bench
 
-all: deps $(BUILD)/fisc
+# deps runs first and alone: pkg-config can only answer once the packages exist,
+# so the build itself happens in a sub-make (safe under make -j).
+all: deps
+	@$(MAKE) --no-print-directory $(BUILD)/fisc
 
 deps:
 	@scripts/deps.sh build

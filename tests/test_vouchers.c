@@ -77,14 +77,14 @@ static int class_index(const char *func)
 	return -1;
 }
 
-static char *make_file(expect *e)
+static char *make_file_n(expect *e, int n)
 {
-	size_t cap = N * 64 + 128, len = 0;
+	size_t cap = (size_t)n * 64 + 128, len = 0;
 	char *buf = malloc(cap);
 	uint64_t x = 12345;
 	memset(e, 0, sizeof *e);
 	len += (size_t)snprintf(buf + len, cap - len, "date,region,unit,book,function,economic,fen\n");
-	for (int i = 0; i < N; i++) {
+	for (int i = 0; i < n; i++) {
 		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
 		int m = (int)((x >> 59) % 12) + 1, d = (int)((x >> 40) % 28) + 1;
 		int f = (int)((x >> 33) % NF), ec = (int)((x >> 20) % 5), r = (int)((x >> 50) % 2);
@@ -102,6 +102,8 @@ static char *make_file(expect *e)
 	}
 	return buf;
 }
+
+static char *make_file(expect *e) { return make_file_n(e, N); }
 
 typedef struct got {
 	fisc_rollup_row rows[512];
@@ -359,6 +361,41 @@ static void test_yuan_quotes_and_names(void **state)
 	fisc_diag_free(d);
 }
 
+/* Over 4 MB the importer parses on one thread and writes on another: the
+** same exact totals, and a bad row near the end still leaves nothing. */
+static void test_large_file_two_threads(void **state)
+{
+	fx *f = *state;
+	enum { BIG = 120000 };
+	expect e;
+	char *text = make_file_n(&e, BIG);
+	assert_true(strlen(text) > (4u << 20));
+	fisc_diag *d = fisc_diag_new();
+	fisc_voucher_stats s;
+	char *last = text + strlen(text) - 2; /* the last row's amount */
+	char keep = *last;
+	*last = 'x';
+	assert_int_equal(import(f, "big.csv", text, d, &s), FISC_EIMPORT);
+	assert_true(has_diag(d, BIG + 1, "fen", FISC_DIAG_BAD_AMOUNT));
+	assert_int_equal(fisc_store_voucher_count(f->st), 0);
+	fisc_diag_free(d);
+	*last = keep;
+	d = fisc_diag_new();
+	assert_int_equal(import(f, "big.csv", text, d, &s), FISC_OK);
+	assert_int_equal(s.vouchers, BIG);
+	assert_int_equal(s.fen, e.total);
+	got g = {0};
+	assert_int_equal(fisc_voucher_rollup(f->st, FISC_ROLLUP_REGION_FUNCTION, 1, 0, collect, &g),
+			 FISC_OK);
+	int64_t all = 0, n = 0;
+	for (int k = 0; k < g.n; k++)
+		all += g.rows[k].fen, n += g.rows[k].count;
+	assert_int_equal(all, e.total);
+	assert_int_equal(n, BIG);
+	fisc_diag_free(d);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -366,6 +403,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_all_or_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_every_field_checked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_yuan_quotes_and_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_large_file_two_threads, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("vouchers", tests, NULL, NULL);
 }

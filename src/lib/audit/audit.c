@@ -163,13 +163,19 @@ int fisc_audit_buffer(const char *path, const char *text, size_t len,
 		au_lex(&d);
 		au_context(&d);
 		au_tables(&d);
+		au_fact_index(&d); /* labels, for claims that name a figure given before */
 		au_claims(&d);
+		au_fact_index(&d); /* facts: the figures of recognised claims */
 		au_percents(&d);
 		au_check_units(&d);
+		au_fact_index(&d); /* a figure whose unit was repaired is no fact */
 		au_evaluate(&d);
+		au_check_shares(&d);
 		au_check_restated(&d);
 		au_check_years(&d);
 		au_check_sections(&d);
+		au_check_terms(&d);
+		au_check_budget_gap(&d);
 		if (getenv("FISC_AUDIT_DEBUG"))
 			au_dump(&d, stderr);
 		if (opts && opts->rules && !au_oom) {

@@ -206,7 +206,7 @@ static void resolve_base(au_doc *d, au_claim *c)
 	if (!c->base_missing)
 		return;
 	int found = -1;
-	if (c->base_missing == 2 && c->nparts) {
+	if (c->base_missing == BM_LABEL && c->nparts) {
 		/* "区金库一般公共预算收入加…": the base was stated in an earlier sentence */
 		au_tok *p0 = T(d, c->parts[0]);
 		const char *bl = p0->baselabel;
@@ -223,7 +223,7 @@ static void resolve_base(au_doc *d, au_claim *c)
 				cx.book = bk;
 			found = au_fact_find(d, &cx, 1u << cx.phase, item, -1);
 		}
-	} else if (c->base_missing == 3 && c->sent >= 0) {
+	} else if (c->base_missing == BM_INTRO && c->sent >= 0) {
 		/* an enumeration under "区级主要支出执行情况为：" */
 		au_sent *se = &d->sents.v[c->sent];
 		const char *intro = au_span(d, se->beg, se->end);
@@ -235,9 +235,39 @@ static void resolve_base(au_doc *d, au_claim *c)
 		if (item >= 0 && cx.year && cx.book >= 0 && cx.phase)
 			found = au_fact_find(d, &cx, 1u << cx.phase, item, -1);
 	}
+	if ((c->base_missing == BM_ADD || c->base_missing == BM_LIST) && c->nparts && c->total >= 0) {
+		/* "加上级补助收入等185亿元，收入总计311亿元": the book's own revenue
+		** (or expenditure) stated before, in the same year, book, scope and phase */
+		au_tok *tt = T(d, c->total);
+		const char *tid = au_item_id(tt->item);
+		int item = !strcmp(tid, "income_total") ? au_lex_item("本级收入")
+			   : !strcmp(tid, "expense_total") ? au_lex_item("本级支出")
+							   : -1;
+		au_tok *p0 = T(d, c->parts[0]);
+		au_ctx cx = p0->ctx;
+		/* the nearest such figure before, whether or not a claim used it */
+		for (size_t k = au_tok_at(d, p0->beg); item >= 0 && cx.year && cx.book >= 0 && cx.phase && k-- > 0;) {
+			au_tok *t = T(d, (int)k);
+			if (t->kind == TK_AMOUNT && t->role == R_PRINCIPAL && t->item == item &&
+			    t->ctx.year == cx.year && t->ctx.book == cx.book && t->ctx.scope == cx.scope &&
+			    t->ctx.phase == cx.phase && t->ctx.qual == cx.qual &&
+			    !(t->flags & (TF_BOUND | TF_APPROX))) {
+				found = (int)k;
+				break;
+			}
+		}
+		/* a list of transfers alone can be the whole (a book with no revenue
+		** of its own: "上级补助收入631万元，上年结余2017万元，收入总计2648万元") */
+		if (found < 0 && c->base_missing == BM_LIST) {
+			c->base_missing = BM_NONE;
+			c->kind = CK_SUM;
+			c->rule = "audit.sum";
+			return;
+		}
+	}
 	if (found < 0)
 		return;
-	if (c->base_missing == 3) {
+	if (c->base_missing == BM_INTRO) {
 		c->total = found;
 	} else {
 		/* put the base first */
@@ -249,7 +279,60 @@ static void resolve_base(au_doc *d, au_claim *c)
 		c->parts[0] = found;
 		c->signs[0] = 1;
 	}
-	c->base_missing = 0;
+	c->base_missing = BM_NONE;
+}
+
+/* "共计发行债券86.8亿元" over "一般债券9.11、专项债券49.21、举借外贷0.83、
+** 再融资债券28.48": the total counts the parts of its own kind (债券), not
+** the others listed beside them. Tried only when all the parts fail. */
+static void same_kind_parts(au_doc *d, au_claim *c, sumres *r, i128 t2, i128 u)
+{
+	const char *tl = T(d, c->total)->label;
+	char noun[16];
+	size_t n = strlen(tl);
+	static const char *const kws[] = {"共计", "合计", "总计"};
+	char buf[256];
+	if (n >= sizeof buf)
+		return;
+	memcpy(buf, tl, n + 1);
+	for (size_t k = 0; k < sizeof kws / sizeof *kws; k++) {
+		char *p = strstr(buf, kws[k]);
+		if (p)
+			memmove(p, p + 6, strlen(p + 6) + 1);
+	}
+	n = strlen(buf);
+	if (n < 6)
+		return;
+	memcpy(noun, buf + n - 6, 6); /* the last two characters: 债券, 支出 … */
+	noun[6] = 0;
+	int keep[256], nk = 0, nout = 0;
+	for (int i = 0; i < c->nparts && i < 256; i++) {
+		const char *pl = T(d, c->parts[i])->label;
+		if (pl && strstr(pl, noun))
+			keep[nk++] = i;
+		else
+			nout++;
+	}
+	if (nk < 2 || !nout)
+		return;
+	au_claim tmp = *c;
+	int parts[256], signs[256];
+	for (int i = 0; i < nk; i++) {
+		parts[i] = c->parts[keep[i]];
+		signs[i] = c->signs[keep[i]];
+	}
+	tmp.parts = parts;
+	tmp.signs = signs;
+	tmp.nparts = nk;
+	sumres r2 = sum_parts(d, &tmp);
+	int v2 = sum_verdict(r2.s2, r2.w, t2, u, REL_EQ);
+	if (v2 == FISC_AUDIT_FAILED)
+		return;
+	memcpy(c->parts, parts, nk * sizeof(int));
+	memcpy(c->signs, signs, nk * sizeof(int));
+	c->nparts = nk;
+	c->verdict = v2;
+	*r = r2;
 }
 
 static const char *what_zh(const au_claim *c)
@@ -294,6 +377,23 @@ static void eval_sum(au_doc *d, au_claim *c)
 	i128 t2 = (i128)c->tsign * 2 * tt->eff.fen;
 	i128 u = (tt->flags & TF_BARE) ? 0 : tt->eff.ulp;
 	c->verdict = sum_verdict(r.s2, r.w, t2, u, c->rel);
+	if (c->verdict == FISC_AUDIT_FAILED && c->bracket_diff && c->nparts == 2) {
+		/* an unmarked bracket may give the two terms of a difference:
+		** "补助收入172,495万元（省补助全州1,097,437万元，州对下补助924,942万元）" */
+		c->signs[1] = -1;
+		sumres r2 = sum_parts(d, c);
+		int v2 = sum_verdict(r2.s2, r2.w, t2, u, REL_EQ);
+		if (v2 != FISC_AUDIT_FAILED) {
+			c->kind = CK_DIFF;
+			c->rule = "audit.difference";
+			c->verdict = v2;
+			r = r2;
+		} else {
+			c->signs[1] = 1;
+		}
+	}
+	if (c->verdict == FISC_AUDIT_FAILED && c->kind == CK_SUM && c->nparts >= 3)
+		same_kind_parts(d, c, &r, t2, u);
 	int unit = tt->eff.unit;
 	fisc_fen minulp = r.minulp && r.minulp < tt->eff.ulp ? r.minulp : tt->eff.ulp;
 	int dc = decs(minulp, unit);
@@ -309,7 +409,15 @@ static void eval_sum(au_doc *d, au_claim *c)
 	/* the largest difference rounding allows: half of every width */
 	i128 tol2 = r.w + u;
 	const char *tol = au_fen(d, (fisc_fen)(tol2 / 2), unit, exact_decs((fisc_fen)(tol2 / 2), unit, dc));
-	if (c->verdict == FISC_AUDIT_FAILED) {
+	if (c->verdict == FISC_AUDIT_FAILED && c->soft && diff * c->tsign < 0) {
+		/* short of the total: the list may name only the main items */
+		c->sev = FISC_AUDIT_WARNING;
+		c->rule = "audit.sum_short";
+		c->zh = fmt(d, "“其中”所列各项之和为%s（%s），比%s%s少%s：若只列举了主要项目则无误，若列举完整则不符。",
+			    c->computed, c->expr, what_zh(c), c->stated, dtxt);
+		c->en = fmt(d, "the items listed add up to %s (%s), %s less than %s %s: right if they are only the main items, wrong if the list is complete.",
+			    c->computed, c->expr, dtxt, what_en(c), c->stated);
+	} else if (c->verdict == FISC_AUDIT_FAILED) {
 		c->sev = FISC_AUDIT_ERROR;
 		if (c->rel == REL_LE) {
 			c->zh = fmt(d, "所列分项之和为%s（%s），超过%s%s，超出%s，超过四舍五入所能解释的±%s。",
@@ -621,10 +729,18 @@ void au_evaluate(au_doc *d)
 		if (c->sev) {
 			au_find *f = au_find_new(d, c->rule, c->sev, c->line, c->sent,
 						 c->sent < 0 ? (c->block >= 0 ? c->block : -1) : -1);
-			if (c->sent < 0 && c->total >= 0 && c->block < 0)
-				f->block = -1;
+			/* a total stated in the sentence before its "其中…": quote both */
+			int ts = c->total >= 0 ? T(d, c->total)->sent : -1;
+			if (ts >= 0 && c->sent >= 0 && ts != c->sent) {
+				int a = ts < c->sent ? ts : c->sent, b = ts < c->sent ? c->sent : ts;
+				char *t = fisc_arena_strdup(d->w, au_sent_text(d, a, -1));
+				for (int q = a + 1; t && q <= b; q++)
+					t = fisc_arena_printf(d->w, "%s%s", t, au_sent_text(d, q, -1));
+				f->text = t;
+			}
 			f->stated = c->stated;
-			f->computed = c->computed;
+			/* a list that may be partial has no "should be" */
+			f->computed = c->soft ? NULL : c->computed;
 			f->zh = c->zh;
 			f->en = c->en;
 			if (c->total >= 0)
@@ -650,88 +766,177 @@ void au_evaluate(au_doc *d)
 
 /* ---- the same quantity stated twice ------------------------------------------ */
 
-static int share_claim(au_doc *d, int a, int b)
+/* Token → claims it takes part in, for "are these two in one claim?". */
+typedef struct tc {
+	int tok, claim;
+} tc;
+
+static int cmp_tc(const void *x, const void *y)
 {
-	for (size_t ci = 0; ci < d->claims.n; ci++) {
-		au_claim *c = &d->claims.v[ci];
-		if (c->kind == CK_PERCENT || !c->kind)
-			continue;
-		int ha = c->total == a, hb = c->total == b;
-		for (int i = 0; i < c->nparts; i++) {
-			ha |= c->parts[i] == a;
-			hb |= c->parts[i] == b;
-		}
-		if (ha && hb)
+	const tc *a = x, *b = y;
+	return a->tok != b->tok ? (a->tok < b->tok ? -1 : 1) : (a->claim > b->claim) - (a->claim < b->claim);
+}
+
+static int share_claim(au_doc *d, const tc *idx, size_t n, int a, int b)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (idx[mid].tok < a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && idx[lo].tok == a; lo++) {
+		au_claim *c = &d->claims.v[idx[lo].claim];
+		if (c->total == b)
 			return 1;
+		for (int i = 0; i < c->nparts; i++)
+			if (c->parts[i] == b)
+				return 1;
 	}
 	return 0;
 }
 
-static int same_key(const au_tok *a, const au_tok *b)
+/* Does the text itself (not a table caption) speak of the 金库 view for
+** this year, book and scope? Only then are 金库 and plain figures two things. */
+static int qual_in_text(const au_ctx *qs, size_t nq, const au_tok *a)
 {
-	return a->item == b->item && a->ctx.year == b->ctx.year && a->ctx.book == b->ctx.book &&
-	       a->ctx.scope == b->ctx.scope && a->ctx.phase == b->ctx.phase && a->ctx.qual == b->ctx.qual;
+	for (size_t k = 0; k < nq; k++)
+		if (qs[k].year == a->ctx.year && qs[k].book == a->ctx.book && qs[k].scope == a->ctx.scope)
+			return 1;
+	return 0;
 }
 
+static _Thread_local au_doc *sort_d; /* qsort has no user pointer in C11 */
+static int cmp_fact(const void *x, const void *y)
+{
+	const au_tok *a = &sort_d->toks.v[*(const int *)x], *b = &sort_d->toks.v[*(const int *)y];
+#define CMPF(f) if (a->f != b->f) return a->f < b->f ? -1 : 1
+	CMPF(item);
+	CMPF(ctx.year);
+	CMPF(ctx.book);
+	CMPF(ctx.scope);
+	CMPF(ctx.phase);
+	CMPF(beg);
+#undef CMPF
+	return 0;
+}
+
+/* Whether the report's figures are a government's books, keyed by region,
+** scope, year, book, phase and item. A department's or a project's figures
+** need a department and project dimension the text rarely names. */
+int au_government_kind(const au_doc *d)
+{
+	return strncmp(d->kind, "department", 10) && strcmp(d->kind, "performance_self_evaluation");
+}
+
+/* The same quantity stated twice: each statement after the first is compared
+** with the first (facts grouped by sorting on their key, so the work grows
+** with the number of facts, not its square). */
 void au_check_restated(au_doc *d)
 {
+	if (!au_government_kind(d))
+		return;
 	size_t n = d->toks.n;
-	for (size_t j = 0; j < n; j++) {
-		au_tok *b = T(d, (int)j);
-		if (!au_fact_ok(b))
-			continue;
-		d->nfacts++;
-		/* compare with the earliest earlier statement of the same quantity,
-		** in text order (table cells sit at the end of the token list) */
-		int best = -1;
-		for (size_t i = 0; i < n; i++) {
-			au_tok *a = T(d, (int)i);
-			if (i == j || !au_fact_ok(a) || a->beg >= b->beg || !same_key(a, b))
-				continue;
-			if (share_claim(d, (int)i, (int)j))
-				continue;
-			if (best < 0 || a->beg < T(d, best)->beg)
-				best = (int)i;
+	int *fx = fisc_arena_alloc(d->w, (n + 1) * sizeof(int));
+	AU_VEC(tc) idx = {0};
+	AU_VEC(au_ctx) qs = {0};
+	if (!fx) {
+		au_oom = 1;
+		return;
+	}
+	size_t nf = 0;
+	for (size_t k = 0; k < n; k++) {
+		au_tok *t = T(d, (int)k);
+		if (au_fact_ok(t))
+			fx[nf++] = (int)k;
+		if (t->sent >= 0 && t->kind == TK_AMOUNT && t->ctx.qual && !qual_in_text(qs.v, qs.n, t)) {
+			au_ctx *q = AU_PUSH(d->w, qs);
+			*q = t->ctx;
 		}
-		if (best < 0)
+	}
+	d->nfacts = nf;
+	for (size_t ci = 0; ci < d->claims.n; ci++) {
+		au_claim *c = &d->claims.v[ci];
+		if (c->kind == CK_PERCENT || !c->kind)
 			continue;
-		au_tok *a = T(d, best);
-		au_claim *c = au_claim_new(d, CK_RESTATED, "audit.restated");
-		c->total = (int)j;
-		c->sent = b->sent;
-		c->line = b->line;
-		au_claim_part(d, c, best, 1);
-		c->stated = au_amt(d, &b->eff);
-		c->computed = au_amt(d, &a->eff);
-		c->expr = fmt(d, "第%d行 / line %d", a->line, a->line);
-		/* two roundings of one value: the intervals [x − u/2, x + u/2) must meet */
-		i128 diff = 2 * ((i128)a->eff.fen - b->eff.fen);
-		if (diff < 0)
-			diff = -diff;
-		if (diff == 0)
-			c->verdict = FISC_AUDIT_EXACT;
-		else if (diff < (i128)a->eff.ulp + b->eff.ulp)
-			c->verdict = FISC_AUDIT_WITHIN;
-		else
-			c->verdict = FISC_AUDIT_FAILED;
-		if (c->verdict != FISC_AUDIT_FAILED)
-			continue;
-		au_find *f = au_find_new(d, "audit.restated", FISC_AUDIT_ERROR, b->line, b->sent,
-					 b->sent < 0 ? -1 : -1);
-		if (b->sent < 0) {
-			for (size_t q = 0; q < d->blocks.n; q++)
-				if (d->blocks.v[q].kind == BK_ROW && d->blocks.v[q].beg <= b->beg &&
-				    b->beg < d->blocks.v[q].end)
-					f->block = (int)q;
+		if (c->total >= 0) {
+			tc *e = AU_PUSH(d->w, idx);
+			e->tok = c->total;
+			e->claim = (int)ci;
 		}
-		f->stated = c->stated;
-		f->computed = c->computed;
-		f->zh = fmt(d, "%s在第%d行为%s，此处为%s，同一数字前后不一致。", au_item_zh(b->item), a->line,
-			    c->computed, c->stated);
-		f->en = fmt(d, "%s is %s on line %d but %s here: the same quantity is stated twice with different values.",
-			    au_item_id(b->item), c->computed, a->line, c->stated);
-		find_line(d, f, a->line);
-		find_line(d, f, b->line);
+		for (int i = 0; i < c->nparts; i++) {
+			tc *e = AU_PUSH(d->w, idx);
+			e->tok = c->parts[i];
+			e->claim = (int)ci;
+		}
+	}
+	if (idx.n)
+		qsort(idx.v, idx.n, sizeof *idx.v, cmp_tc);
+	sort_d = d;
+	qsort(fx, nf, sizeof *fx, cmp_fact);
+	for (size_t g = 0; g < nf;) {
+		size_t e = g + 1;
+		au_tok *h = T(d, fx[g]);
+		while (e < nf) {
+			au_tok *t = T(d, fx[e]);
+			if (t->item != h->item || t->ctx.year != h->ctx.year || t->ctx.book != h->ctx.book ||
+			    t->ctx.scope != h->ctx.scope || t->ctx.phase != h->ctx.phase)
+				break;
+			e++;
+		}
+		int qt = qual_in_text(qs.v, qs.n, h);
+		for (size_t j = g + 1; j < e; j++) {
+			au_tok *b = T(d, fx[j]);
+			/* the earliest earlier statement of the same view, not in the same claim */
+			int best = -1;
+			for (size_t i = g; i < j && best < 0; i++) {
+				au_tok *a = T(d, fx[i]);
+				if ((a->ctx.qual == b->ctx.qual || !qt) &&
+				    !share_claim(d, idx.v, idx.n, fx[i], fx[j]))
+					best = fx[i];
+			}
+			if (best < 0)
+				continue;
+			au_tok *a = T(d, best);
+			au_claim *c = au_claim_new(d, CK_RESTATED, "audit.restated");
+			c->total = fx[j];
+			c->sent = b->sent;
+			c->line = b->line;
+			au_claim_part(d, c, best, 1);
+			c->stated = au_amt(d, &b->eff);
+			c->computed = au_amt(d, &a->eff);
+			c->expr = fmt(d, "第%d行 / line %d", a->line, a->line);
+			/* two roundings of one value: the intervals [x − u/2, x + u/2) must meet */
+			i128 diff = 2 * ((i128)a->eff.fen - b->eff.fen);
+			if (diff < 0)
+				diff = -diff;
+			if (diff == 0)
+				c->verdict = FISC_AUDIT_EXACT;
+			else if (diff < (i128)a->eff.ulp + b->eff.ulp)
+				c->verdict = FISC_AUDIT_WITHIN;
+			else
+				c->verdict = FISC_AUDIT_FAILED;
+			if (c->verdict != FISC_AUDIT_FAILED)
+				continue;
+			au_find *f = au_find_new(d, "audit.restated", FISC_AUDIT_ERROR, b->line, b->sent, -1);
+			if (b->sent < 0) {
+				for (size_t q = 0; q < d->blocks.n; q++)
+					if (d->blocks.v[q].kind == BK_ROW && d->blocks.v[q].beg <= b->beg &&
+					    b->beg < d->blocks.v[q].end)
+						f->block = (int)q;
+			}
+			f->stated = c->stated;
+			f->computed = c->computed;
+			f->zh = fmt(d, "%s在第%d行为%s，此处为%s，同一数字前后不一致。", au_item_zh(b->item), a->line,
+				    c->computed, c->stated);
+			f->en = fmt(d, "%s is %s on line %d but %s here: the same quantity is stated twice with different values.",
+				    au_item_id(b->item), c->computed, a->line, c->stated);
+			find_line(d, f, a->line);
+			find_line(d, f, b->line);
+		}
+		g = e;
 	}
 }
 
@@ -796,9 +1001,17 @@ void au_check_sections(au_doc *d)
 		au_block *h = &d->blocks.v[b];
 		if (!h->level || !h->heading_only || h->kind == BK_ROW)
 			continue;
+		/* the section runs to the next heading at its level or above; a
+		** numbered paragraph of another style with text of its own is
+		** content (list items often come before the headings that fix the
+		** levels) */
 		size_t e = b + 1;
-		while (e < d->blocks.n && !(d->blocks.v[e].level && d->blocks.v[e].level <= h->level))
+		while (e < d->blocks.n) {
+			au_block *x = &d->blocks.v[e];
+			if (x->level && x->level <= h->level && (x->heading_only || x->marker == h->marker))
+				break;
 			e++;
+		}
 		const char *name = au_sent_text(d, -1, (int)b);
 		if (e == b + 1) {
 			au_find *f = au_find_new(d, "audit.section_empty", sev, h->line, -1, (int)b);
@@ -821,25 +1034,52 @@ void au_check_sections(au_doc *d)
 	}
 	if (!strict)
 		return;
-	/* numbering that does not continue: "六、" after "5、" */
-	int seen[MK_COUNT][64];
-	memset(seen, 0, sizeof seen);
+	/* an item number written without its mark: "8一般公共服务…" between
+	** "7." and "9." */
+	for (size_t b = 1; b + 1 < d->blocks.n; b++) {
+		au_block *p = &d->blocks.v[b - 1], *h = &d->blocks.v[b], *nx = &d->blocks.v[b + 1];
+		if (h->kind != BK_TEXT || h->marker || p->marker != MK_NUM || nx->marker != MK_NUM ||
+		    nx->ordinal != p->ordinal + 2)
+			continue;
+		char want[16];
+		snprintf(want, sizeof want, "%d", p->ordinal + 1);
+		size_t wl = strlen(want);
+		if (h->beg + wl < h->end && !strncmp(d->s + h->beg, want, wl) &&
+		    !(d->s[h->beg + wl] >= '0' && d->s[h->beg + wl] <= '9')) {
+			au_find *f = au_find_new(d, "audit.numbering", FISC_AUDIT_WARNING, h->line, -1, (int)b);
+			f->zh = fmt(d, "编号“%s”后缺少“.”，与前后各项的编号方式不一致。", want);
+			f->en = fmt(d, "item number '%s' lacks its '.', unlike the items around it.", want);
+			find_line(d, f, h->line);
+		}
+	}
+	/* headings whose numbering does not continue: "六、" after "5、" */
+	int last[MK_COUNT] = {0};
+	int lvl_of[MK_COUNT] = {0};
 	for (size_t b = 0; b < d->blocks.n; b++) {
 		au_block *h = &d->blocks.v[b];
-		if (!h->level || h->ordinal < 1 || h->ordinal >= 64)
+		if (!h->level || h->ordinal < 1 || !h->heading_only)
 			continue;
-		if (h->ordinal > 1 && !seen[h->marker][h->ordinal - 1]) {
+		/* a higher section restarts the numbering below it */
+		for (int m = 0; m < MK_COUNT; m++)
+			if (lvl_of[m] > h->level)
+				last[m] = 0;
+		lvl_of[h->marker] = h->level;
+		if (h->ordinal != last[h->marker] + 1 && h->ordinal != 1) {
 			int other = 0;
 			for (int m = 0; m < MK_COUNT; m++)
-				other |= m != h->marker && seen[m][h->ordinal - 1];
+				other |= m != h->marker && last[m] == h->ordinal - 1 && lvl_of[m] == h->level;
+			au_find *f = au_find_new(d, "audit.numbering", FISC_AUDIT_WARNING, h->line, -1, (int)b);
 			if (other) {
-				au_find *f = au_find_new(d, "audit.numbering", FISC_AUDIT_WARNING, h->line, -1, (int)b);
-				f->zh = fmt(d, "章节编号格式前后不一致：第%d节起换了编号方式。", h->ordinal);
+				f->zh = fmt(d, "编号方式前后不一致：第%d节换用了另一种编号。", h->ordinal);
 				f->en = fmt(d, "section numbering changes style at section %d.", h->ordinal);
-				find_line(d, f, h->line);
+			} else {
+				f->zh = fmt(d, "编号不连续：第%d节之前没有第%d节。", h->ordinal, h->ordinal - 1);
+				f->en = fmt(d, "numbering does not continue: section %d has no section %d before it.",
+					    h->ordinal, h->ordinal - 1);
 			}
+			find_line(d, f, h->line);
 		}
-		seen[h->marker][h->ordinal] = 1;
+		last[h->marker] = h->ordinal;
 	}
 	/* a form field of the cover left blank: "单位名称（盖章）：" */
 	for (size_t b = 0; b < d->blocks.n && b < 12; b++) {
@@ -858,5 +1098,206 @@ void au_check_sections(au_doc *d)
 		f->zh = fmt(d, "“%s”未填写。", t);
 		f->en = fmt(d, "the field '%s' is left blank.", t);
 		find_line(d, f, h->line);
+	}
+}
+
+/* ---- words that name nothing that exists ---------------------------------- */
+
+void au_check_terms(au_doc *d)
+{
+	static const struct {
+		const char *wrong, *right, *why_en;
+	} terms[] = {
+		{"社会保障基金预算", "社会保险基金预算", "the fourth book is 社会保险基金预算 (Budget Law art. 5)"},
+		{"医疗卫生与计划生育", "卫生健康", "class 210 has been 卫生健康支出 since the 2019 classification"},
+	};
+	for (size_t k = 0; k < sizeof terms / sizeof *terms; k++) {
+		const char *p = d->s;
+		while ((p = strstr(p, terms[k].wrong)) != NULL) {
+			int line = d->lineof[p - d->s];
+			int sent = -1, block = -1;
+			for (size_t si = 0; si < d->sents.n; si++)
+				if (d->sents.v[si].beg <= (size_t)(p - d->s) && (size_t)(p - d->s) < d->sents.v[si].end)
+					sent = (int)si;
+			for (size_t b = 0; b < d->blocks.n && sent < 0; b++)
+				if (d->blocks.v[b].beg <= (size_t)(p - d->s) && (size_t)(p - d->s) < d->blocks.v[b].end)
+					block = (int)b;
+			au_find *f = au_find_new(d, "audit.term", FISC_AUDIT_WARNING, line, sent, block);
+			f->stated = terms[k].wrong;
+			f->computed = terms[k].right;
+			f->zh = fmt(d, "“%s”不是现行的名称，应为“%s”。", terms[k].wrong, terms[k].right);
+			f->en = fmt(d, "'%s' is not a current name: %s; %s.", terms[k].wrong, terms[k].right,
+				    terms[k].why_en);
+			find_line(d, f, line);
+			p += strlen(terms[k].wrong);
+		}
+	}
+}
+
+/* ---- 财力 against what is spent ------------------------------------------ */
+
+/* "…财力合计为94069万元。实际安排支出93033万元": a budget spends what it
+** has; a gap is money left unallocated (or spent without cover). */
+void au_check_budget_gap(au_doc *d)
+{
+	for (size_t ci = 0; ci < d->claims.n; ci++) {
+		au_claim *c = &d->claims.v[ci];
+		if ((c->kind != CK_BALANCE && c->kind != CK_SUM) || c->total < 0 ||
+		    c->verdict == FISC_AUDIT_FAILED)
+			continue;
+		au_tok *t = T(d, c->total);
+		if (!t->label || !strstr(t->label, "财力") || t->sent < 0)
+			continue;
+		int blk = d->sents.v[t->sent].block;
+		for (size_t k = (size_t)c->total + 1; k < d->toks.n; k++) {
+			au_tok *e = T(d, (int)k);
+			if (e->sent < 0 || d->sents.v[e->sent].block != blk)
+				break;
+			if (e->kind != TK_AMOUNT || e->role != R_PRINCIPAL || !e->glabel ||
+			    !(strstr(e->glabel, "安排支出") || strstr(e->glabel, "支出安排")))
+				continue;
+			i128 diff = 2 * ((i128)t->eff.fen - e->eff.fen);
+			if ((diff < 0 ? -diff : diff) > (i128)t->eff.ulp + e->eff.ulp) {
+				fisc_fen gap = t->eff.fen - e->eff.fen;
+				au_find *f = au_find_new(d, "audit.budget_gap", FISC_AUDIT_WARNING, e->line, e->sent, -1);
+				f->stated = au_amt(d, &e->eff);
+				f->computed = au_amt(d, &t->eff);
+				f->zh = fmt(d, "可用财力为%s，安排支出为%s，%s%s：预算收支未平衡。", f->computed, f->stated,
+					    gap > 0 ? "尚有未安排的" : "支出超出财力",
+					    au_fen(d, gap < 0 ? -gap : gap, e->eff.unit, e->eff.decimals));
+				f->en = fmt(d, "resources are %s but spending is %s: %s %s, the budget does not balance.",
+					    f->computed, f->stated, au_fen(d, gap < 0 ? -gap : gap, e->eff.unit, e->eff.decimals),
+					    gap > 0 ? "left unallocated" : "spent beyond them");
+				find_line(d, f, t->line);
+				find_line(d, f, e->line);
+			}
+			break;
+		}
+	}
+}
+
+/* ---- shares of one whole the text does not state ----------------------------- */
+
+/* "基本支出323.15万元，占一般公共预算总支出的4.84%"、"项目支出6348.17万元，占一般
+** 公共预算总支出的95.16%"…: the whole is never printed, but every share
+** of it implies it: W = part ÷ share, an interval from the part's and the
+** share's rounding. All of them must meet. When they do not, the share
+** whose removal lets the others meet is the one in error. */
+typedef struct wint {
+	frac lo, hi;
+	int claim;
+} wint;
+
+static int implied_whole(au_doc *d, const au_claim *c, wint *w)
+{
+	const au_tok *a = T(d, c->a), *p = T(d, c->pct);
+	if (p->pv <= 0)
+		return 0;
+	i128 sc = 1;
+	for (int i = 0; i < p->pdec; i++)
+		sc *= 10;
+	i128 A = 2 * (i128)a->eff.fen, ua = a->eff.ulp, P = p->pv;
+	/* W = 100·a / p with p = (2P ± 1) / (2·sc) percent, a in half-fen */
+	w->lo = (frac){200 * sc * (A - ua), 2 * P + 1};
+	w->hi = (frac){200 * sc * (A + ua), 2 * P - 1};
+	return w->hi.den > 0;
+}
+
+static int meet(const wint *w, int n, int skip, frac *lo, frac *hi)
+{
+	int first = 1;
+	for (int i = 0; i < n; i++) {
+		if (i == skip)
+			continue;
+		if (first || frac_lt(*lo, w[i].lo))
+			*lo = w[i].lo;
+		if (first || frac_lt(w[i].hi, *hi))
+			*hi = w[i].hi;
+		first = 0;
+	}
+	return !frac_lt(*hi, *lo);
+}
+
+void au_check_shares(au_doc *d)
+{
+	size_t n0 = d->claims.n;
+	char *done = fisc_arena_alloc(d->w, n0 + 1);
+	if (!done) {
+		au_oom = 1;
+		return;
+	}
+	for (size_t i = 0; i < n0; i++) {
+		au_claim *c = &d->claims.v[i];
+		if (done[i] || c->kind != CK_PERCENT || !c->whole || c->verdict != FISC_AUDIT_UNVERIFIABLE ||
+		    c->a < 0)
+			continue;
+		wint w[64];
+		int n = 0;
+		for (size_t j = i; j < n0 && n < 64; j++) {
+			au_claim *o = &d->claims.v[j];
+			if (o->kind != CK_PERCENT || !o->whole || o->verdict != FISC_AUDIT_UNVERIFIABLE ||
+			    o->a < 0 || strcmp(o->whole, c->whole) ||
+			    T(d, o->a)->ctx.year != T(d, c->a)->ctx.year)
+				continue;
+			done[j] = 1;
+			if (implied_whole(d, o, &w[n])) {
+				w[n].claim = (int)j;
+				n++;
+			}
+		}
+		if (n < 2)
+			continue;
+		frac lo, hi;
+		int ok = meet(w, n, -1, &lo, &hi);
+		int bad = -1;
+		if (!ok) {
+			/* the one share without which the others agree */
+			for (int k = n - 1; k >= 0 && bad < 0; k--)
+				if (meet(w, n, k, &lo, &hi))
+					bad = k;
+			if (bad < 0)
+				bad = n - 1;
+		}
+		au_claim *g = au_claim_new(d, CK_PERCENT, "audit.percent_shares");
+		c = &d->claims.v[i];
+		au_claim *culprit = &d->claims.v[w[bad < 0 ? n - 1 : bad].claim];
+		g->pct = culprit->pct;
+		g->total = culprit->pct;
+		g->sent = culprit->sent;
+		g->line = T(d, culprit->pct)->line;
+		g->pkind = -1; /* not evaluated again */
+		g->stated = culprit->stated;
+		g->expr = fmt(d, "%d 个占“%s”的比重", n, c->whole);
+		if (ok) {
+			/* consistent with each other, within rounding: no finding */
+			g->verdict = FISC_AUDIT_WITHIN;
+			continue;
+		}
+		g->verdict = FISC_AUDIT_FAILED;
+		g->sev = FISC_AUDIT_ERROR;
+		const au_tok *a = T(d, culprit->a);
+		/* what the others imply for the whole, and so for this share */
+		frac l2, h2;
+		meet(w, n, bad, &l2, &h2);
+		i128 mid_n = l2.n * h2.den + h2.n * l2.den, mid_d = 2 * l2.den * h2.den;
+		/* share = 100·a / W, W in half-fen */
+		g->computed = fmt_ratio(d, 100 * 2 * (i128)a->eff.fen * mid_d, mid_n,
+					T(d, culprit->pct)->pdec < 1 ? 1 : T(d, culprit->pct)->pdec);
+		g->zh = fmt(d, "同一总数“%s”的各个占比互相矛盾：按其余%d个占比推算，该总数约为%s，%s所占应为%s，而不是%s。",
+			    c->whole, n - 1, au_fen(d, (fisc_fen)(mid_n / mid_d / 2), a->eff.unit, a->eff.decimals),
+			    au_amt(d, &a->eff), g->computed, g->stated);
+		g->en = fmt(d, "the shares of one unstated whole ('%s') contradict each other: the other %d put it near %s, so %s is %s of it, not %s.",
+			    c->whole, n - 1, au_fen(d, (fisc_fen)(mid_n / mid_d / 2), a->eff.unit, a->eff.decimals),
+			    au_amt(d, &a->eff), g->computed, g->stated);
+		au_find *f = au_find_new(d, g->rule, g->sev, g->line, g->sent, -1);
+		f->stated = g->stated;
+		f->computed = g->computed;
+		f->zh = g->zh;
+		f->en = g->en;
+		for (int k = 0; k < n; k++) {
+			au_claim *o = &d->claims.v[w[k].claim];
+			find_line(d, f, T(d, o->pct)->line);
+			find_line(d, f, T(d, o->a)->line);
+		}
 	}
 }

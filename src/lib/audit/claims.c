@@ -15,6 +15,7 @@
 **   enumerations        "…包括：一是A a…二是B b…" / "1. … 2. …" / "——…"
 **   running balances    "余额A，动用B，补充C…余额D" / "安排A，使用B，剩余C"
 */
+#include <stdlib.h>
 #include <string.h>
 #include "audit/internal.h"
 #include "fisc/fact.h"
@@ -54,8 +55,10 @@ void au_claim_part(au_doc *d, au_claim *c, int tok, int sign)
 	c->parts[c->nparts] = tok;
 	c->signs[c->nparts] = sign;
 	c->nparts++;
-	if (tok >= 0)
+	if (tok >= 0) {
 		d->toks.v[tok].used = 1;
+		d->toks.v[tok].ispart = 1;
+	}
 }
 
 int au_is_value(const au_doc *d, int k)
@@ -68,38 +71,116 @@ int au_is_value(const au_doc *d, int k)
 
 int au_fact_ok(const au_tok *t)
 {
-	return t->kind == TK_AMOUNT && t->used && t->item >= 0 && t->role == R_PRINCIPAL &&
+	/* a figure is a fact of the report when a recognised claim uses it, or
+	** when it names a balance carried from year to year (年末滚存结余), which
+	** no sentence adds up but the years do */
+	int carried = t->item >= 0 && (!strcmp(au_item_id(t->item), "ssf_balance") ||
+				       !strcmp(au_item_id(t->item), "ssf_surplus"));
+	return t->kind == TK_AMOUNT && (t->used || carried) && t->item >= 0 && t->role == R_PRINCIPAL &&
 	       t->ctx.year && t->ctx.book >= 0 && t->ctx.phase &&
 	       !(t->flags & (TF_BOUND | TF_APPROX | TF_BARE)) && !t->unit_fixed;
 }
 
+static _Thread_local au_doc *sort_d; /* qsort has no user pointer in C11 */
+
+static int cmp_fkey(const au_tok *a, int item, int year, int book, int scope)
+{
+	if (a->item != item)
+		return a->item < item ? -1 : 1;
+	if (a->ctx.year != year)
+		return a->ctx.year < year ? -1 : 1;
+	if (a->ctx.book != book)
+		return a->ctx.book < book ? -1 : 1;
+	if (a->ctx.scope != scope)
+		return a->ctx.scope < scope ? -1 : 1;
+	return 0;
+}
+
+static int cmp_fidx(const void *x, const void *y)
+{
+	const au_tok *a = &sort_d->toks.v[*(const int *)x], *b = &sort_d->toks.v[*(const int *)y];
+	int c = cmp_fkey(a, b->item, b->ctx.year, b->ctx.book, b->ctx.scope);
+	return c ? c : (a->beg > b->beg) - (a->beg < b->beg);
+}
+
+static int cmp_lidx(const void *x, const void *y)
+{
+	const au_tok *a = &sort_d->toks.v[*(const int *)x], *b = &sort_d->toks.v[*(const int *)y];
+	int c = strcmp(a->key, b->key);
+	return c ? c : (a->beg > b->beg) - (a->beg < b->beg);
+}
+
+static int label_ok(const au_tok *t)
+{
+	return t->kind == TK_AMOUNT && t->role == R_PRINCIPAL && t->key && *t->key &&
+	       !(t->flags & (TF_BOUND | TF_APPROX));
+}
+
+void au_fact_index(au_doc *d)
+{
+	size_t n = d->toks.n;
+	d->fidx = fisc_arena_alloc(d->w, (n + 1) * sizeof(int));
+	d->lidx = fisc_arena_alloc(d->w, (n + 1) * sizeof(int));
+	d->nfidx = d->nlidx = 0;
+	if (!d->fidx || !d->lidx) {
+		au_oom = 1;
+		return;
+	}
+	for (size_t k = 0; k < n; k++) {
+		if (au_fact_ok(&d->toks.v[k]))
+			d->fidx[d->nfidx++] = (int)k;
+		if (label_ok(&d->toks.v[k]))
+			d->lidx[d->nlidx++] = (int)k;
+	}
+	sort_d = d;
+	qsort(d->fidx, d->nfidx, sizeof(int), cmp_fidx);
+	qsort(d->lidx, d->nlidx, sizeof(int), cmp_lidx);
+}
+
 int au_fact_find(au_doc *d, const au_ctx *c, unsigned phases, int item, int except)
 {
-	for (size_t k = 0; k < d->toks.n; k++) {
+	size_t lo = 0, hi = d->nfidx;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (cmp_fkey(&d->toks.v[d->fidx[mid]], item, c->year, c->book, c->scope) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* the earliest statement in the text (the index is in text order) */
+	for (; lo < d->nfidx; lo++) {
+		int k = d->fidx[lo];
 		au_tok *t = &d->toks.v[k];
-		if ((int)k == except || !au_fact_ok(t) || t->item != item)
-			continue;
-		if (t->ctx.year == c->year && t->ctx.book == c->book && t->ctx.scope == c->scope &&
-		    t->ctx.qual == c->qual && (phases & (1u << t->ctx.phase)))
-			return (int)k;
+		if (cmp_fkey(t, item, c->year, c->book, c->scope))
+			break;
+		if (k != except && au_fact_ok(t) && t->ctx.qual == c->qual && (phases & (1u << t->ctx.phase)))
+			return k;
 	}
 	return -1;
 }
 
 int au_fact_by_label(au_doc *d, const char *label, int year, int except)
 {
+	size_t lo = 0, hi = d->nlidx;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (strcmp(d->toks.v[d->lidx[mid]].key, label) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	int found = -1;
-	for (size_t k = 0; k < d->toks.n; k++) {
+	for (; lo < d->nlidx; lo++) {
+		int k = d->lidx[lo];
 		au_tok *t = &d->toks.v[k];
-		if ((int)k == except || t->kind != TK_AMOUNT || t->role != R_PRINCIPAL || !t->key ||
-		    strcmp(t->key, label) || (t->flags & (TF_BOUND | TF_APPROX)))
-			continue;
-		if (year && t->ctx.year && t->ctx.year != year)
+		if (strcmp(t->key, label))
+			break;
+		if (k == except || (year && t->ctx.year && t->ctx.year != year))
 			continue;
 		if (found >= 0 && d->toks.v[found].eff.fen != t->eff.fen)
 			return -1; /* two different figures: ambiguous */
 		if (found < 0)
-			found = (int)k;
+			found = k;
 	}
 	return found;
 }
@@ -136,9 +217,6 @@ static void bracket_breakdowns(sctx *x)
 			continue;
 		/* the bracket must open right after the figure */
 		size_t p = h->end;
-		while (p < se->end && d->s[p] != '(' && !memchr("，,;；。、", d->s[p], 1) &&
-		       (unsigned char)d->s[p] >= 0x80 && p - h->end < 3)
-			p++;
 		if (p >= se->end || d->s[p] != '(')
 			continue;
 		int inner[64], n = 0, other = 0;
@@ -170,10 +248,11 @@ static void bracket_breakdowns(sctx *x)
 			c->kind = CK_PARTIAL, c->rule = "audit.partial";
 		/* an unmarked bracket may give a difference instead of parts:
 		** "上级补助收入172,495万元（省补助全州1,097,437万元，州对下补助924,942万元）" */
-		c->pkind = (cn == CN_NONE && n == 2) ? 1 : 0;
+		c->bracket_diff = cn == CN_NONE && n == 2;
 		for (int j = 0; j < n; j++)
 			au_claim_part(d, c, inner[j], 1);
 		h->used = 1;
+		h->brhead = 1; /* still a figure of its own list */
 	}
 }
 
@@ -187,7 +266,7 @@ static void additions(sctx *x)
 	int k0 = -1;
 	for (int i = 0; i < x->nv; i++) {
 		au_tok *t = T(d, x->v[i]);
-		if (t->used || !au_is_value(d, x->v[i]))
+		if ((t->used && !t->brhead) || !au_is_value(d, x->v[i]))
 			continue;
 		if (t->conn == CN_ADD || (t->conn == CN_SUB && i > 0)) {
 			k0 = i;
@@ -197,52 +276,44 @@ static void additions(sctx *x)
 	if (k0 < 0)
 		return;
 	/* the base: what comes before the first 加 / 扣除 ("收入为0，上级补助
-	** 0.0039亿元，上年结余0.0098亿元，扣除…"), all of it added */
-	au_claim *c = au_claim_new(d, CK_BALANCE, "audit.balance");
-	c->sent = x->si;
-	c->rel = REL_EQ;
-	for (int i = 0; i < k0; i++)
-		if (au_is_value(d, x->v[i]) && !T(d, x->v[i])->used)
-			au_claim_part(d, c, x->v[i], 1);
-	if (!c->nparts)
-		c->base_missing = 1;
-	int sign = 1, total = -1;
-	for (int i = k0; i < x->nv; i++) {
+	** 0.0039亿元，上年结余0.0098亿元，扣除…"), all of it added; then the
+	** additions and deductions up to the total ("…后，收入总计T", "…相等") */
+	int parts[512], signs[512], np = 0;
+	for (int i = 0; i < k0 && np < 512; i++)
+		if (au_is_value(d, x->v[i]) && (!T(d, x->v[i])->used || T(d, x->v[i])->brhead)) {
+			parts[np] = x->v[i];
+			signs[np++] = 1;
+		}
+	int nbase = np;
+	int sign = 1, total = -1, partial = 0;
+	for (int i = k0; i < x->nv && np < 512; i++) {
 		int k = x->v[i];
 		au_tok *t = T(d, k);
 		if (!au_is_value(d, k))
 			continue;
-		if (i > k0 && (t->total_kw || (t->flags & TF_EQUAL))) {
+		if (i > k0 && (t->total_kw || (t->flags & TF_EQUAL) || (T(d, x->v[i - 1])->flags & TF_AFTER))) {
 			total = k;
 			break;
-		}
-		/* the figure after "…后，" is the total */
-		if (i > k0) {
-			int prev = x->v[i - 1];
-			if (T(d, prev)->flags & TF_AFTER) {
-				total = k;
-				break;
-			}
 		}
 		if (t->conn == CN_ADD)
 			sign = 1;
 		else if (t->conn == CN_SUB)
 			sign = -1;
-		au_claim_part(d, c, k, sign);
-		if (t->flags & TF_ETC)
-			c->rel = REL_LE;
+		parts[np] = k;
+		signs[np++] = sign;
+		partial |= (t->flags & TF_ETC) != 0;
 	}
-	if (total < 0) {
-		/* no total: not a claim after all; free the figures */
-		for (int j = 0; j < c->nparts; j++)
-			T(d, c->parts[j])->used = 0;
-		d->claims.n--;
-		return;
-	}
+	if (total < 0)
+		return; /* no total: not a balance sentence after all */
+	au_claim *c = au_claim_new(d, partial ? CK_PARTIAL : CK_BALANCE,
+				   partial ? "audit.partial" : "audit.balance");
+	c->sent = x->si;
+	c->rel = partial ? REL_LE : REL_EQ;
+	c->base_missing = nbase == 0 ? BM_ADD : BM_NONE;
+	for (int i = 0; i < np; i++)
+		au_claim_part(d, c, parts[i], signs[i]);
 	c->total = total;
 	T(d, total)->used = 1;
-	if (c->rel == REL_LE)
-		c->kind = CK_PARTIAL, c->rule = "audit.partial";
 	/* "与一般公共预算支出 X 相等": income + additions − uses = expenditure.
 	** A use (结转下年, 调出, 上解 …) written among the additions still
 	** subtracts; say so. */
@@ -260,8 +331,25 @@ static void additions(sctx *x)
 	if (c->base_missing) {
 		/* "区金库一般公共预算收入加…": find the figure elsewhere */
 		au_tok *first = T(d, c->parts[0]);
-		c->base_missing = first->baselabel ? 2 : 1;
+		c->base_missing = first->baselabel ? BM_LABEL : BM_ADD;
 	}
+}
+
+/* The 类 of the functional classification (支出功能分类) by name. */
+static int is_function_class(const char *label)
+{
+	static const char *const cls[] = {
+		"一般公共服务", "外交", "国防", "公共安全", "教育", "科学技术", "文化旅游体育与传媒",
+		"社会保障和就业", "卫生健康", "节能环保", "城乡社区", "农林水", "交通运输",
+		"资源勘探工业信息", "商业服务业", "金融", "援助其他地区", "自然资源海洋气象",
+		"住房保障", "粮油物资储备", "灾害防治及应急管理", "预备费", "其他支出", "债务付息",
+		"债务发行费用"};
+	if (!label)
+		return 0;
+	for (size_t k = 0; k < sizeof cls / sizeof *cls; k++)
+		if (au_startswith(label, cls[k]))
+			return 1;
+	return 0;
 }
 
 /* Does the figure at index i open a breakdown ("T，其中…")? */
@@ -294,9 +382,11 @@ static void breakdown_from(sctx *x, int hi, int head)
 			continue;
 		if (i > first) {
 			/* a new statement with its own breakdown or total ends the list */
+			const char *id = au_item_id(t->item);
+			int balance_total = !strcmp(id, "income_total") || !strcmp(id, "expense_total");
 			if ((opens_breakdown(x, i) && T(d, x->v[i + 1])->conn != CN_MAINLY &&
 			     (raw_has(d, k, "；") || raw_has(d, k, ";") || t->total_kw)) ||
-			    (t->total_kw && (raw_has(d, k, "，") || raw_has(d, k, "；"))))
+			    (t->total_kw && balance_total && (raw_has(d, k, "，") || raw_has(d, k, "；"))))
 				break;
 		}
 		au_claim_part(d, &d->claims.v[ci], k, role == R_CHANGE ? t->sign : 1);
@@ -338,6 +428,12 @@ static void breakdown_from(sctx *x, int hi, int head)
 		c->rel = REL_LE;
 	} else {
 		c->rel = REL_EQ;
+		/* "支出X，其中教育支出a、卫生健康支出b": a few functional classes
+		** under an expenditure are often its main items, not all of them */
+		int classes = 0;
+		for (int i = 0; i < c->nparts; i++)
+			classes += is_function_class(T(d, c->parts[i])->label);
+		c->soft = !h->total_kw && classes * 2 >= c->nparts;
 	}
 	h->used = 1;
 }
@@ -364,11 +460,67 @@ static void leading_breakdown(sctx *x)
 	if (!x->nv)
 		return;
 	au_tok *f = T(d, x->v[0]);
-	if (!is_breakdown_conn(f->conn) || f->used || f->ishead)
+	if (f->used || f->ishead)
 		return;
+	int head = -1;
+	const char *u = f->raw ? strstr(f->raw, "用于") : NULL;
+	/* "按经济科目分类：A a、B b。按功能科目分类：C c。": each classification
+	** splits the figure the sentences before them are about, completely */
+	if (f->raw && au_startswith(f->raw, "按") && strstr(f->raw, "分类")) {
+		for (int si = x->si - 1; si >= 0 && head < 0; si--) {
+			au_sent *ps = &d->sents.v[si];
+			if (ps->block != x->se->block)
+				break;
+			int first = -1;
+			for (int k = ps->tok0; k < ps->tok0 + ps->ntok; k++)
+				if (T(d, k)->kind == TK_AMOUNT) {
+					first = k;
+					break;
+				}
+			if (first < 0)
+				continue;
+			if (T(d, first)->raw && au_startswith(T(d, first)->raw, "按") &&
+			    strstr(T(d, first)->raw, "分类"))
+				continue; /* another classification of the same figure */
+			for (int k = ps->tok0 + ps->ntok - 1; k >= ps->tok0 && head < 0; k--)
+				if (au_is_value(d, k) && T(d, k)->depth == 0)
+					head = k;
+			break;
+		}
+		if (head < 0)
+			return;
+		sctx y = *x;
+		y.v[0] = head;
+		memcpy(y.v + 1, x->v, (size_t)(x->nv < 511 ? x->nv : 511) * sizeof(int));
+		y.nv = x->nv < 511 ? x->nv + 1 : 512;
+		size_t before = d->claims.n;
+		breakdown_from(&y, 0, head);
+		/* a classification is complete even with one class */
+		for (size_t q = before; q < d->claims.n; q++)
+			if (d->claims.v[q].total == head && d->claims.v[q].kind == CK_PARTIAL &&
+			    d->claims.v[q].nparts >= 1 && x->se->term) {
+				d->claims.v[q].kind = CK_SUM;
+				d->claims.v[q].rule = "audit.sum";
+				d->claims.v[q].rel = REL_EQ;
+			}
+		return;
+	}
+	if (!is_breakdown_conn(f->conn)) {
+		/* "政府性基金支出用于A a、B b…": the subject's figure was given before */
+		if (!u || u == f->raw || x->nv < 2 || strstr(f->raw, "，") || strstr(f->raw, "。"))
+			return;
+		const char *key = au_label_clean(d, fisc_arena_strndup(d->w, f->raw, (size_t)(u - f->raw)), 1);
+		if (!*key || (head = au_fact_by_label(d, key, f->ctx.year, -1)) < 0)
+			return;
+		sctx y = *x;
+		y.v[0] = head;
+		memcpy(y.v + 1, x->v, (size_t)(x->nv < 511 ? x->nv : 511) * sizeof(int));
+		y.nv = x->nv < 511 ? x->nv + 1 : 512;
+		breakdown_from(&y, 0, head);
+		return;
+	}
 	/* the head: last depth-0 figure of the previous sentence of this
 	** paragraph, or of the previous paragraph */
-	int head = -1;
 	for (int si = x->si - 1; si >= 0 && si >= x->si - 1; si--) {
 		au_sent *ps = &d->sents.v[si];
 		au_block *pb = &d->blocks.v[ps->block];
@@ -406,13 +558,13 @@ static void lists(sctx *x)
 			continue;
 		if (raw_has(d, k, "；") || raw_has(d, k, ";"))
 			n = 0;
-		if (t->used) {
+		if (t->used && !(t->brhead && !t->ishead && !t->ispart)) {
 			n = 0;
 			if (t->total_kw && au_label_side(t->label, t->item) == SIDE_IN)
 				income_total = k;
 			continue;
 		}
-		if (t->total_kw && n >= 1 && !opens_breakdown(x, i)) {
+		if (t->total_kw && n >= 2 && !opens_breakdown(x, i)) {
 			au_claim *c = au_claim_new(d, CK_SUM, "audit.sum");
 			c->total = k;
 			c->sent = x->si;
@@ -424,6 +576,21 @@ static void lists(sctx *x)
 			}
 			if (c->rel == REL_LE)
 				c->kind = CK_PARTIAL, c->rule = "audit.partial";
+			/* "上级补助收入a，…，收入总计T" with no revenue of its own: the
+			** base was given in an earlier sentence */
+			const char *tid = au_item_id(t->item);
+			int own = 0, transfer = 0;
+			for (int j = 0; j < n; j++) {
+				const char *pid = au_item_id(T(d, run[j])->item);
+				own |= !strcmp(pid, "own_rev") || !strcmp(pid, "own_exp") ||
+				       !strcmp(pid, "tax") || !strcmp(pid, "nontax");
+				transfer |= *pid && strcmp(pid, "own_rev") && strcmp(pid, "own_exp");
+			}
+			if ((!strcmp(tid, "income_total") || !strcmp(tid, "expense_total")) && !own && transfer) {
+				c->kind = CK_BALANCE;
+				c->rule = "audit.balance";
+				c->base_missing = BM_LIST;
+			}
 			t->used = 1;
 			if (au_label_side(t->label, t->item) == SIDE_IN)
 				income_total = k;
@@ -512,8 +679,8 @@ static void changes(sctx *x)
 
 static void sentence(au_doc *d, int si)
 {
-	static _Thread_local sctx x;
-	memset(&x, 0, sizeof x);
+	static _Thread_local sctx x; /* 2 KB: not on the stack, not cleared (nv counts) */
+	x.nv = 0;
 	x.d = d;
 	x.si = si;
 	x.se = &d->sents.v[si];
@@ -556,10 +723,9 @@ static int is_closing(const char *label)
 static void running_balances(au_doc *d, int b)
 {
 	int v[256], n = 0;
-	for (size_t si = 0; si < d->sents.n; si++) {
+	au_block *bl = &d->blocks.v[b];
+	for (int si = bl->sent0; si < bl->sent0 + bl->nsent; si++) {
 		au_sent *se = &d->sents.v[si];
-		if (se->block != b)
-			continue;
 		for (int k = se->tok0; k < se->tok0 + se->ntok && n < 256; k++)
 			if (au_is_value(d, k) && T(d, k)->depth == 0)
 				v[n++] = k;
@@ -602,10 +768,8 @@ static int item_figure(au_doc *d, size_t beg, size_t end)
 			ce = i;
 			break;
 		}
-	for (size_t k = 0; k < d->toks.n; k++) {
+	for (size_t k = au_tok_at(d, beg); k < d->nlex; k++) {
 		au_tok *t = T(d, (int)k);
-		if (t->beg < beg)
-			continue;
 		if (t->beg >= ce)
 			break;
 		if (t->kind == TK_AMOUNT && t->depth == 0)
@@ -618,10 +782,8 @@ static int item_figure(au_doc *d, size_t beg, size_t end)
 static int last_figure(au_doc *d, size_t beg, size_t end)
 {
 	int r = -1;
-	for (size_t k = 0; k < d->toks.n; k++) {
+	for (size_t k = au_tok_at(d, beg); k < d->nlex; k++) {
 		au_tok *t = T(d, (int)k);
-		if (t->beg < beg)
-			continue;
 		if (t->beg >= end)
 			break;
 		if (t->kind == TK_AMOUNT && t->depth == 0 && t->role == R_PRINCIPAL)
@@ -630,7 +792,7 @@ static int last_figure(au_doc *d, size_t beg, size_t end)
 	return r;
 }
 
-static void enumeration(au_doc *d, int head, int intro_block, size_t intro_beg, size_t intro_end,
+static void enumeration(au_doc *d, int head, int intro_block, size_t intro_beg,
 			const int *items, int nitems, int partial)
 {
 	au_claim *c = au_claim_new(d, partial ? CK_PARTIAL : CK_SUM, partial ? "audit.partial" : "audit.sum");
@@ -642,12 +804,11 @@ static void enumeration(au_doc *d, int head, int intro_block, size_t intro_beg, 
 		T(d, head)->used = 1;
 	} else {
 		/* "区级主要支出执行情况为：" names its total without a figure */
-		c->base_missing = 3;
+		c->base_missing = BM_INTRO;
 		for (size_t si = 0; si < d->sents.n; si++)
 			if (d->sents.v[si].beg <= intro_beg && intro_beg <= d->sents.v[si].end &&
 			    d->sents.v[si].block == intro_block)
 				c->sent = (int)si;
-		(void)intro_end;
 	}
 	for (int i = 0; i < nitems; i++)
 		au_claim_part(d, c, items[i], 1);
@@ -658,9 +819,9 @@ static void sub_items(au_doc *d, int item_tok, size_t beg, size_t end)
 	/* 003: "——教育支出130481万元。…安排6991万元，…安排3395万元" — what
 	** the item's money is spent on, a partial list of it */
 	int subs[64], n = 0;
-	for (size_t k = 0; k < d->toks.n; k++) {
+	for (size_t k = au_tok_at(d, beg); k < d->nlex; k++) {
 		au_tok *t = T(d, (int)k);
-		if (t->beg <= T(d, item_tok)->beg || t->beg < beg)
+		if (t->beg <= T(d, item_tok)->beg)
 			continue;
 		if (t->beg >= end)
 			break;
@@ -720,7 +881,7 @@ static void block_enumerations(au_doc *d)
 		int head = last_figure(d, ib->beg, ib->end);
 		if (head >= 0 && T(d, head)->used)
 			head = -1;
-		enumeration(d, head, (int)b, ib->beg, ib->end, items, n,
+		enumeration(d, head, (int)b, ib->beg, items, n,
 			    intro_partial(d, ib->beg, ib->end));
 		for (int i = 0; i < n; i++)
 			sub_items(d, items[i], d->blocks.v[blocks[i]].body, d->blocks.v[blocks[i]].end);
@@ -762,7 +923,7 @@ static void inline_enumerations(au_doc *d)
 			continue;
 		/* within a paragraph the items are the whole only when nothing says
 		** otherwise */
-		enumeration(d, head, in->block, in->beg, in->end, items, n,
+		enumeration(d, head, in->block, in->beg, items, n,
 			    intro_partial(d, in->beg, in->end));
 	}
 }

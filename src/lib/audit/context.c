@@ -271,12 +271,13 @@ void au_context(au_doc *d)
 	** a level-k section is level k+1, and a style keeps its level */
 	int style_level[MK_COUNT] = {0};
 	struct {
-		int level;
+		int level, ordinal;
 		au_ctx c;
 	} stack[16];
 	int sp = 0;
 	au_ctx caption = {0, -1, 0, 0, 0};
 	int have_caption = 0;
+	int toc = 0; /* inside a table of contents: headings listed, not sections */
 	for (size_t b = 0; b < d->blocks.n; b++) {
 		au_block *bl = &d->blocks.v[b];
 		if (bl->kind == BK_TEXT || bl->kind == BK_MDHEAD) {
@@ -284,21 +285,56 @@ void au_context(au_doc *d)
 			int w = 0;
 			for (size_t i = bl->body; i < bl->end; i++)
 				w += ((unsigned char)d->s[i] & 0xC0) != 0x80;
+			/* a heading names a section: no figures, no clause left open */
+			int figs = au_has(d->s, bl->beg, bl->end, "万元") ||
+				   au_has(d->s, bl->beg, bl->end, "亿元") || au_has(d->s, bl->beg, bl->end, "%");
+			/* NFKC has made "；" ASCII; "，" stays (reader.c) */
+			char last = bl->end > bl->beg ? d->s[bl->end - 1] : 0;
+			int open = last == ';' || last == ',' ||
+				   (bl->end >= bl->beg + 3 && (!memcmp(d->s + bl->end - 3, "，", 3) ||
+							       !memcmp(d->s + bl->end - 3, "、", 3)));
+			/* …nor a table's run-together figures ("3,680,000三、教育支出180,000") */
+			int digits = 0, run = 0;
+			for (size_t i = bl->body; i < bl->end; i++) {
+				char c = d->s[i];
+				run = (c >= '0' && c <= '9') ? run + 1 : (c == ',' && run ? run : 0);
+				if (run >= 5 || (c == ',' && run))
+					digits = 1;
+			}
+			bl->residue = digits;
 			bl->heading_only = bl->kind == BK_MDHEAD ||
-					   (bl->marker && he == bl->end && w <= 40);
+					   (bl->marker && he == bl->end && w <= 40 && !figs && !open && !digits);
 		}
-		if ((bl->kind == BK_TEXT || bl->kind == BK_MDHEAD) && is_section_marker(bl->marker)) {
+		if (bl->kind == BK_TEXT && !bl->marker && bl->end - bl->beg == 6 &&
+		    !memcmp(d->s + bl->beg, "目录", 6)) {
+			toc = 1;
+		} else if (toc && !(bl->marker && bl->heading_only)) {
+			toc = 0;
+		}
+		if ((bl->kind == BK_TEXT || bl->kind == BK_MDHEAD) && is_section_marker(bl->marker) && !toc) {
 			int mk = bl->marker;
 			int lv = style_level[mk];
 			if (!lv) {
 				lv = sp ? stack[sp - 1].level + 1 : 1;
+				/* a new style that continues another's count ("六、" after
+				** "5、") takes that style's place */
+				for (int k = sp - 1; k >= 0 && bl->ordinal > 1; k--)
+					if (stack[k].ordinal == bl->ordinal - 1) {
+						lv = stack[k].level;
+						break;
+					}
 				style_level[mk] = lv;
 			}
 			while (sp && stack[sp - 1].level >= lv)
 				sp--;
 			if (sp < 16) {
 				stack[sp].level = lv;
-				stack[sp].c = ctx_of_span(d, bl->body, heading_end(d, bl), 1);
+				stack[sp].ordinal = bl->ordinal;
+				/* a heading printed on its own line speaks for the text
+				** under it; one that opens a paragraph only for that
+				** paragraph (below) */
+				stack[sp].c = bl->heading_only ? ctx_of_span(d, bl->body, heading_end(d, bl), 1)
+							       : (au_ctx){0, -1, 0, 0, 0};
 				sp++;
 			}
 			bl->level = lv;
@@ -311,6 +347,11 @@ void au_context(au_doc *d)
 		au_ctx c = d->title_ctx;
 		for (int k = 0; k < sp; k++)
 			merge(&c, &stack[k].c);
+		if ((bl->kind == BK_TEXT || bl->kind == BK_MDHEAD) && is_section_marker(bl->marker) &&
+		    !bl->heading_only) {
+			au_ctx own = ctx_of_span(d, bl->body, heading_end(d, bl), 1);
+			merge(&c, &own);
+		}
 		if (have_caption)
 			merge(&c, &caption);
 		/* 金库 qualifies one caption, not what follows under later headings */
@@ -327,6 +368,14 @@ void au_context(au_doc *d)
 		au_block *bl = &d->blocks.v[se->block];
 		se->ctx = d->ctxs.v[bl->ctx];
 		se->ctx.qual = 0;
+		/* within a paragraph a sentence that names no book, scope or year
+		** goes on about the previous one's ("…收入预计126亿元。加上级补助
+		** 收入等185亿元，收入总计311亿元。") */
+		if (si > 0 && d->sents.v[si - 1].block == se->block) {
+			au_ctx pc = d->sents.v[si - 1].ctx;
+			pc.qual = 0;
+			merge(&se->ctx, &pc);
+		}
 		size_t subj_end = se->end;
 		for (int k = se->tok0; k < se->tok0 + se->ntok; k++)
 			if (d->toks.v[k].kind == TK_AMOUNT || d->toks.v[k].kind == TK_PERCENT) {
@@ -347,6 +396,8 @@ void au_context(au_doc *d)
 			se->year_line = yl;
 		}
 		merge(&se->ctx, &sc);
+		if (y < 0)
+			se->ctx.year = 0; /* the subject names several years: which is unknown */
 		se->ctx.qual = sc.qual;
 	}
 
@@ -357,7 +408,8 @@ void au_context(au_doc *d)
 			continue;
 		au_sent *se = &d->sents.v[t->sent];
 		t->ctx = se->ctx;
-		t->item = au_lex_item(t->label);
+		/* "上级补助收入、动用…、上年结转等512747万元": a group, no one item */
+		t->item = strstr(t->label, "、") || au_endswith(t->label, "等") ? -1 : au_lex_item(t->label);
 		const char *raw = t->glabel ? t->glabel : "";
 		size_t n = strlen(raw);
 		au_ctx lc = {0, -1, 0, 0, 0};

@@ -56,7 +56,9 @@ typedef struct au_block {
 	int md;              /* Markdown heading depth, 0 if none */
 	int level;           /* section level (1 outermost), 0 = not a section */
 	int heading_only;    /* a heading line with nothing after it */
+	int residue;         /* holds run-together table figures ("3,680,000三、…") */
 	int ctx;             /* context in force: index into d->ctxs */
+	int sent0, nsent;    /* its sentences in d->sents */
 	size_t *cb, *ce;     /* BK_ROW: cells in d->s */
 	int ncells;
 } au_block;
@@ -115,6 +117,8 @@ typedef struct au_tok {
 	au_ctx ctx;          /* context of the fact it states */
 	int used;            /* part of a recognised claim */
 	int ishead;          /* the total of a breakdown */
+	int brhead;          /* the total of a bracketed breakdown */
+	int ispart;          /* a part of some claim */
 } au_tok;
 
 typedef struct au_sent {
@@ -140,6 +144,13 @@ enum {
 };
 enum { PK_RATIO = 1, PK_GROWTH_PRIOR, PK_GROWTH_CHANGE, PK_EQUAL100 };
 enum { REL_EQ = 0, REL_LE = 1 };
+enum {
+	BM_NONE = 0,
+	BM_ADD,      /* "加上级补助收入等185亿元，收入总计311亿元": the book's own figure */
+	BM_LABEL,    /* "区金库一般公共预算收入加…": the figure of the words before 加 */
+	BM_INTRO,    /* "区级主要支出执行情况为：": the total an enumeration is of */
+	BM_LIST      /* transfers only before 收入总计: own revenue if stated, else none */
+};
 
 typedef struct au_claim {
 	int kind;            /* CK_* */
@@ -149,7 +160,8 @@ typedef struct au_claim {
 	int nparts, capparts;
 	int tsign;           /* sign of the total (a decrease: -1) */
 	int rel;             /* REL_EQ or REL_LE */
-	int base_missing;    /* a part the text names without a figure */
+	int base_missing;    /* BM_*: a figure the claim needs that its sentence names
+				without giving, to be found elsewhere in the text */
 	int sent;            /* sentence quoted (-1: use block) */
 	int block;
 	int line;            /* line of the stated figure */
@@ -159,6 +171,7 @@ typedef struct au_claim {
 	int a, b;            /* inputs: RATIO a/b; GROWTH_PRIOR cur a, prior b;
 				GROWTH_CHANGE cur a, change b */
 	int neg;             /* the text says 下降 / 减少 */
+	const char *whole;   /* a share of a whole the text does not state: its name */
 	/* result */
 	int verdict;
 	int sev;             /* severity when reported, 0 = not reported */
@@ -166,6 +179,9 @@ typedef struct au_claim {
 	const char *zh, *en;
 	const char *note_zh, *note_en; /* an extra remark (e.g. sign written wrong) */
 	int warn_sign;       /* a use was written among additions */
+	int bracket_diff;    /* an unmarked bracket of two: may be a difference */
+	int soft;            /* a list that may only highlight items: short of its
+				total is a warning, beyond it an error */
 	int dup;             /* a duplicated part (index in parts), -1 */
 } au_claim;
 
@@ -192,6 +208,9 @@ typedef struct au_doc {
 	AU_VEC(au_ctx) ctxs;
 	AU_VEC(au_sent) sents;
 	AU_VEC(au_tok) toks;
+	size_t nlex;         /* tokens of the text, in text order (table cells follow) */
+	int *fidx, *lidx;    /* facts sorted by key, figures sorted by label (au_fact_index) */
+	size_t nfidx, nlidx;
 	AU_VEC(au_claim) claims;
 	AU_VEC(au_find) finds;
 	/* the report */
@@ -217,6 +236,8 @@ int au_cn_number(const char *s, size_t n, size_t *len);
 
 /* lexer.c: sentences and tokens of every text block, table cells too. */
 void au_lex(au_doc *d);
+/* Index of the first text token at or after position pos (binary search). */
+size_t au_tok_at(const au_doc *d, size_t pos);
 /* A copy of d->s[beg, end) in the working arena. */
 char *au_span(au_doc *d, size_t beg, size_t end);
 /* s contains the NUL-terminated word w within [beg, end). */
@@ -237,6 +258,7 @@ int au_book_word(const char *s, size_t beg, size_t end);
 /* lexicon.c */
 enum { SIDE_STOCK = 0, SIDE_IN = 1, SIDE_OUT = -1 };
 int au_lex_item(const char *label);           /* index, -1 */
+int au_lex_item_in(const char *text);         /* the same, named anywhere in text */
 const char *au_item_id(int item);             /* line id / code ("upper_subsidy") */
 const char *au_item_zh(int item);
 int au_item_side(int item);
@@ -263,14 +285,20 @@ int au_fact_find(au_doc *d, const au_ctx *c, unsigned phases, int item, int exce
 ** returns the one value they all agree on, or -1. */
 int au_fact_by_label(au_doc *d, const char *label, int year, int except);
 int au_fact_ok(const au_tok *t);
+/* (Re)build the indexes au_fact_find and au_fact_by_label search. */
+void au_fact_index(au_doc *d);
 
 /* check.c */
 void au_evaluate(au_doc *d);
 void au_check_restated(au_doc *d);
+int au_government_kind(const au_doc *d);
 void au_check_units(au_doc *d);
 void au_check_dups(au_doc *d);
 void au_check_years(au_doc *d);
 void au_check_sections(au_doc *d);
+void au_check_terms(au_doc *d);
+void au_check_shares(au_doc *d);
+void au_check_budget_gap(au_doc *d);
 au_find *au_find_new(au_doc *d, const char *rule, int sev, int line, int sent, int block);
 const char *au_sent_text(au_doc *d, int sent, int block);
 

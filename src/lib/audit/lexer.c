@@ -243,7 +243,7 @@ static int change_sign(const char *g)
 static int is_total_kw(const char *g)
 {
 	static const char *const kws[] = {"总计", "合计", "总收入", "总支出", "总量", "总来源",
-					  "可安排财力", "共计", "总额", "变动为", "收入总",
+					  "可安排财力", "共计", "变动为", "收入总",
 					  "支出总"};
 	for (size_t k = 0; k < sizeof kws / sizeof *kws; k++)
 		if (strstr(g, kws[k]))
@@ -285,30 +285,16 @@ static void analyse_amount(au_doc *d, au_sent *se, int ti)
 		}
 	t->raw = au_span(d, gb, t->beg);
 	size_t cs = clause_start(s, gb, t->beg);
-	/* within the clause, "、" separates listed items: the label is the last
-	** one unless the figure stands for the whole group ("A、B、C等512747万元") */
+	/* The clause back to the last separator other than "、". A leading "、"
+	** continues a list of figures ("…7.01亿元、上年结余1.02亿元"); a "、"
+	** inside it joins items named together before one figure ("加上解支出、
+	** 债务还本支出95248万元", "A、B、C等512747万元"): one group, one label. */
 	const char *grp = au_span(d, cs, t->beg);
-	size_t glen = strlen(grp);
-	while (glen >= 3 && !strncmp(grp, "、", 3))
-		grp += 3, glen -= 3;
+	while (!strncmp(grp, "、", 3))
+		grp += 3;
 	size_t cl;
 	int cn = conn_at(grp, &cl);
 	const char *label = grp + cl;
-	if (!au_endswith(grp, "等")) {
-		const char *lastsep = NULL;
-		for (const char *p = strstr(label, "、"); p; p = strstr(p + 3, "、"))
-			lastsep = p;
-		if (lastsep) {
-			label = lastsep + 3;
-			cn = CN_NONE; /* a later item of a list inherits the list's sign */
-			size_t l2;
-			int c2 = conn_at(label, &l2);
-			if (c2) {
-				cn = c2;
-				label += l2;
-			}
-		}
-	}
 	/* 以及 / 及 / 和 join items without changing the sign */
 	if (au_startswith(label, "以及"))
 		label += 6;
@@ -383,7 +369,6 @@ static void analyse_amount(au_doc *d, au_sent *se, int ti)
 		if (!strcmp(mid, "的") && (strstr(label, "预算") || strstr(label, "计划")))
 			t->role = R_BUDGET;
 	}
-	(void)ends_with_at;
 }
 
 /* ---- scanning ------------------------------------------------------------- */
@@ -539,6 +524,9 @@ void au_lex(au_doc *d)
 			}
 			au_sent *se = AU_PUSH(d->w, d->sents);
 			int si = (int)d->sents.n - 1;
+			if (!d->blocks.v[b].nsent)
+				d->blocks.v[b].sent0 = si;
+			d->blocks.v[b].nsent++;
 			se->beg = i;
 			se->end = j;
 			se->block = (int)b;
@@ -552,6 +540,7 @@ void au_lex(au_doc *d)
 			i = j;
 		}
 	}
+	d->nlex = d->toks.n;
 	/* analyse amounts once the sentence's tokens are all known */
 	for (size_t si = 0; si < d->sents.n; si++) {
 		au_sent *se = &d->sents.v[si];
@@ -577,4 +566,17 @@ void au_lex(au_doc *d)
 void au_lex_cell(au_doc *d, size_t beg, size_t end, int unit)
 {
 	scan_span(d, beg, end, -1, TF_CELL, unit);
+}
+
+size_t au_tok_at(const au_doc *d, size_t pos)
+{
+	size_t lo = 0, hi = d->nlex;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (d->toks.v[mid].beg < pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }

@@ -112,12 +112,17 @@ enum { N_ITEMS = sizeof items / sizeof *items };
 /* two more, matched by rule rather than by phrase */
 enum { IT_OWN_REV = N_ITEMS, IT_OWN_EXP = N_ITEMS + 1 };
 
-int au_lex_item(const char *label)
+static int lex_item(const char *label, int anywhere)
 {
 	if (!label || !*label)
 		return -1;
 	for (int k = 0; k < N_ITEMS; k++) {
 		if (!strstr(label, items[k].w))
+			continue;
+		/* a book's own revenue or expenditure only when the label ends with
+		** it: "一般公共预算支出中基本支出" is a part of it */
+		if (!anywhere && (!strcmp(items[k].id, "own_rev") || !strcmp(items[k].id, "own_exp")) &&
+		    !au_endswith(label, items[k].w))
 			continue;
 		/* one index per item id, so that items compare by index */
 		if (!strcmp(items[k].id, "own_rev"))
@@ -129,18 +134,30 @@ int au_lex_item(const char *label)
 				return j;
 		return k;
 	}
-	/* own revenue / expenditure: a book's or a level's 收入 / 支出 */
-	size_t n = strlen(label);
-	int in = au_endswith(label, "收入"), out = au_endswith(label, "支出");
-	if (!in && !out)
-		return -1;
-	if (au_book_word(label, 0, n) >= 0 || au_scope_word(label, 0, n) ||
-	    !strcmp(label, "收入") || !strcmp(label, "支出") || au_endswith(label, "基金收入") ||
-	    au_endswith(label, "基金支出") || au_endswith(label, "本级收入") ||
-	    au_endswith(label, "本级支出"))
-		return in ? IT_OWN_REV : IT_OWN_EXP;
+	/* own revenue / expenditure: a level's 收入 / 支出 ("区级收入", "全区支出"),
+	** a fund's ("基金收入") */
+	static const char *const scopes[] = {"全区", "全市", "全县", "全州", "全省", "区本级",
+					     "市本级", "县本级", "州本级", "区级", "市级", "县级",
+					     "州级", "镇级", "乡镇级", "本级"};
+	const char *r = label;
+	for (int again = 1; again;) {
+		again = 0;
+		for (size_t k = 0; k < sizeof scopes / sizeof *scopes; k++)
+			if (au_startswith(r, scopes[k])) {
+				r += strlen(scopes[k]);
+				again = 1;
+			}
+	}
+	if (!strcmp(r, "收入") || !strcmp(r, "基金收入"))
+		return IT_OWN_REV;
+	if (!strcmp(r, "支出") || !strcmp(r, "基金支出"))
+		return IT_OWN_EXP;
 	return -1;
 }
+
+int au_lex_item(const char *label) { return lex_item(label, 0); }
+
+int au_lex_item_in(const char *text) { return lex_item(text, 1); }
 
 const char *au_item_id(int item)
 {
@@ -183,7 +200,7 @@ int au_label_side(const char *label, int item)
 int au_item_book(int item, const char *label)
 {
 	const char *id = au_item_id(item);
-	if (strncmp(id, "debt_", 5) || !strcmp(id, "debt_repay") || !strcmp(id, "debt_in"))
+	if (strcmp(id, "debt_limit") && strcmp(id, "debt_balance"))
 		return -2;
 	if (strstr(label, "一般债"))
 		return FISC_BOOK_GPB;
@@ -264,10 +281,11 @@ const char *au_label_clean(au_doc *d, const char *raw, int strip_scope)
 		i++;
 	}
 	static const char *const lead[] = {"截至", "截止", "全年", "年末", "年底", "年初", "我区",
-					   "我市", "我县", "我州", "当年度", "了", "其中", "，", "、"};
+					   "我市", "我县", "我州", "当年度", "了", "其中", "，", "、",
+					   "后", "与", "以及", "及", "和"};
 	static const char *const trail[] = {"实际完成", "累计完成", "预计完成", "完成", "实现",
 					    "预计", "安排", "执行数", "执行", "调整为", "为", "是",
-					    "达到", "达", "约", "共", "计", "了", "的", "累计",
+					    "达到", "达", "约", "共", "了", "的", "累计",
 					    "规模", "数"};
 	for (int again = 1; again;) {
 		again = 0;

@@ -155,11 +155,11 @@ static void growth(au_doc *d, int si, int p, const char *cl)
 				sbe = T(d, j)->beg;
 				break;
 			}
-		item = au_lex_item(au_label_clean(d, au_span(d, sb, sbe), 0));
+		item = au_lex_item_in(au_label_clean(d, au_span(d, sb, sbe), 0));
 	}
 	int f = -1;
 	if (item >= 0 && st->ctx.year && st->ctx.book >= 0 &&
-	    (strstr(cl, "增长") || strstr(cl, "下降")) && strlen(cl) <= 30) {
+	    (strstr(cl, "增长") || strstr(cl, "下降"))) {
 		au_ctx pc = st->ctx;
 		pc.year--;
 		f = au_fact_find(d, &pc, (1u << FISC_PHASE_EXECUTION) | (1u << FISC_PHASE_FINAL), item, s);
@@ -192,17 +192,11 @@ static void completion(au_doc *d, int si, int p, const char *cl)
 		if (n != 1)
 			den = -1;
 	}
-	int s = subject_before(d, se, den >= 0 ? den : p, den);
-	if (s < 0 && den >= 0)
-		s = subject_before(d, se, p, den);
+	/* "完成X，为年初预算Y的P%": the figure before the reference; "调整为Y，
+	** 实际完成X，为调整预算的P%": the figure nearest the percentage */
+	int s = (den >= 0 && den == p - 1) ? subject_before(d, se, den, den) : subject_before(d, se, p, den);
 	if (s < 0)
 		return;
-	if (den >= 0 && s > den) {
-		/* "预算 X，…实际完成 Y，为预算的 P%": the subject follows the budget */
-		int s2 = subject_before(d, se, p, den);
-		if (s2 > den)
-			s = s2;
-	}
 	pclaim(d, si, p, den >= 0 ? PK_RATIO : 0, s, den, 0);
 }
 
@@ -255,7 +249,9 @@ static void share(au_doc *d, int si, int p, const char *cl)
 	int kind = den >= 0 ? PK_RATIO : 0;
 	if (kind && T(d, p)->pv == 100 && T(d, p)->pdec == 0)
 		kind = PK_EQUAL100;
-	pclaim(d, si, p, kind, s, den, 0);
+	au_claim *c = pclaim(d, si, p, kind, s, den, 0);
+	if (!kind && whole && *whole)
+		c->whole = au_label_clean(d, whole, 1);
 }
 
 static void rate(au_doc *d, int si, int p)

@@ -316,8 +316,11 @@ int au_marker(const char *s, size_t n, int *ord, size_t *len)
 	while (j < n && j < 3 && is_digit(s[j]))
 		j++;
 	if (j >= 1 && j <= 2 && j < n) {
-		/* "1." or "1、" not followed by a digit (that would be 1.5亿元) */
-		if (s[j] == '.' && (j + 1 >= n || !is_digit(s[j + 1]))) {
+		/* "1." or "1、" not followed by a digit (that would be 1.5亿元),
+		** unless by a year: "1.2026年预算单位…" */
+		int year_next = j + 8 <= n && is_digit(s[j + 1]) && is_digit(s[j + 2]) &&
+				is_digit(s[j + 3]) && is_digit(s[j + 4]) && !memcmp(s + j + 5, "年", 3);
+		if (s[j] == '.' && (j + 1 >= n || !is_digit(s[j + 1]) || year_next)) {
 			*ord = atoi(s);
 			*len = j + 1;
 			return MK_NUM;
@@ -502,7 +505,8 @@ int au_read(au_doc *d, const char *text, size_t len)
 	** the text lines of ordinary length. */
 	int hist[64] = {0};
 	for (int i = 0; i < nlines; i++)
-		if (L[i].kind == BK_TEXT && L[i].width >= 12 && L[i].width < 64)
+		if (L[i].kind == BK_TEXT && !L[i].marker && !L[i].term && L[i].width >= 12 &&
+		    L[i].width < 64)
 			hist[L[i].width]++;
 	int wrap = 0;
 	for (int w = 12; w < 64; w++)
@@ -521,12 +525,33 @@ int au_read(au_doc *d, const char *text, size_t len)
 			continue;
 		}
 		int newblock = 1;
+		/* a "目录" line stands alone: what follows it is a table of contents */
+		int toc = li->kind == BK_TEXT && li->n == 6 && !memcmp(li->t, "目录", 6);
+		int prev_toc = prev >= 0 && L[prev].n == 6 && !memcmp(L[prev].t, "目录", 6);
 		if (li->kind == BK_TEXT && cur && cur->kind == BK_TEXT && prev >= 0 &&
-		    L[prev].kind == BK_TEXT && !li->marker && !L[prev].term) {
-			/* continue a wrapped paragraph: the previous line ran to the
-			** wrap width (or is long), whether or not a blank line follows */
+		    L[prev].kind == BK_TEXT && !li->marker && !L[prev].term && !toc && !prev_toc) {
+			/* continue a wrapped paragraph: the previous line stops in the
+			** middle of a clause or a figure ("…28.39 亿元，" / "…38.62" /
+			** "亿元相等"), or ran to the wrap width (or is long) */
 			int pw = L[prev].width;
-			newblock = !(pw >= 60 || (wrap && pw * 10 >= wrap * 8));
+			const char *pe = L[prev].t + L[prev].n;
+			int open_end = L[prev].n && ((pe[-1] >= '0' && pe[-1] <= '9') ||
+						     (L[prev].n >= 3 && (!memcmp(pe - 3, "，", 3) ||
+									 !memcmp(pe - 3, "、", 3))));
+			int cont_start = !strncmp(li->t, "亿元", 6) || !strncmp(li->t, "万元", 6) ||
+					 !strncmp(li->t, "元", 3) || !strncmp(li->t, "，", 3);
+			if (open_end || cont_start)
+				newblock = 0;
+			else if (blank <= 1)
+				newblock = !(pw >= 60 || (wrap && pw * 10 >= wrap * 8) || (!wrap && pw >= 20));
+			else
+				newblock = !(pw >= 60 || (wrap && pw * 10 >= wrap * 8));
+			/* a whole paragraph on one line ending in "；" (sentence
+			** collections): the blank line ends it */
+			if (!newblock && blank && pw > 60 && (wrap == 0 || pw > wrap * 2) &&
+			    L[prev].n >= 3 && (!memcmp(L[prev].t + L[prev].n - 3, "；", 3) ||
+					       L[prev].t[L[prev].n - 1] == ';'))
+				newblock = 1;
 		}
 		if (newblock) {
 			close_block(d, cur);
@@ -566,7 +591,6 @@ int au_read(au_doc *d, const char *text, size_t len)
 		}
 		prev = i;
 		blank = 0;
-		(void)blank;
 	}
 	close_block(d, cur);
 	if (!d->s)

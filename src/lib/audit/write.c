@@ -93,7 +93,7 @@ int fisc_audit_write(fisc_audit_report *const *reps, size_t n, const char *forma
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(files, report_json(reps[i]));
 	json_object_set_new(root, "files", files);
-	int rc = json_dumpf(root, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII * 0);
+	int rc = json_dumpf(root, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 	json_decref(root);
 	fputc('\n', out);
 	if (rc != 0 || ferror(out))

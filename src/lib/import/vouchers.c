@@ -620,19 +620,20 @@ static void *writer_main(void *arg)
 			pthread_cond_wait(&w->cv, &w->mu);
 		if (!w->full[w->head])
 			break; /* done, and nothing left */
-		int h = w->head;
+		int h = w->head, failed = w->rc != FISC_OK;
 		pthread_mutex_unlock(&w->mu);
-		if (w->rc == FISC_OK) {
+		int rc = FISC_OK;
+		if (!failed) {
 			pthread_mutex_lock(&w->store_mu);
-			int rc = fisc_store_voucher_put(w->st, w->buf[h], w->len[h]);
+			rc = fisc_store_voucher_put(w->st, w->buf[h], w->len[h]);
 			pthread_mutex_unlock(&w->store_mu);
-			if (rc != FISC_OK) {
-				/* The message is this thread's; keep it for the parser. */
-				snprintf(w->msg, sizeof w->msg, "%s", fisc_error_message());
-				w->rc = rc;
-			}
 		}
 		pthread_mutex_lock(&w->mu);
+		if (rc != FISC_OK) {
+			/* The message is this thread's; keep it for the parser. */
+			snprintf(w->msg, sizeof w->msg, "%s", fisc_error_message());
+			w->rc = rc;
+		}
 		w->full[h] = 0;
 		w->head = (h + 1) % NBUF;
 		pthread_cond_broadcast(&w->cv);

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# `fisc audit` from the command line: exit 0 when a report holds, 1 when it
+# has an error (with the line and both figures in the text output), 2 when a
+# file cannot be read (the others are still audited) or the usage is wrong;
+# --format json is valid JSON with the fields of docs/formats.md §8. When the
+# corpus is present, seed 003 audits clean and seed 001 reports its debt sum.
+set -u
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+fail=0
+die() { echo "test_audit_cli: $*" >&2; fail=1; }
+
+cat >"$dir/ok.txt" <<'TXT'
+某区2024年预算执行情况说明
+
+2024年，全区一般公共预算收入完成３３．７６亿元，加上上级转移支付7.01亿元，
+扣除上解支出3.17亿元后，与一般公共预算支出37.6亿元相等。
+TXT
+cat >"$dir/bad.txt" <<'TXT'
+某区2023年预算执行情况说明
+
+截至2023年底，全区政府债务余额合计174666万元，其中一般债务20776万元，专项债务153900万元。
+TXT
+
+"$FISC" audit "$dir/ok.txt" >"$dir/ok.out"; rc=$?
+[ "$rc" = 0 ] || die "ok.txt: exit $rc, want 0: $(cat "$dir/ok.out")"
+"$FISC" audit "$dir/bad.txt" >"$dir/bad.out"; rc=$?
+[ "$rc" = 1 ] || die "bad.txt: exit $rc, want 1"
+grep -q "bad.txt:3: 错误 error \[audit.sum\]" "$dir/bad.out" || die "bad.txt: no error block on line 3: $(cat "$dir/bad.out")"
+grep -q "表述 stated: 174666万元    应为 should be: 174676万元" "$dir/bad.out" || die "bad.txt: stated/computed missing"
+"$FISC" audit "$dir/missing.txt" "$dir/ok.txt" >"$dir/m.out" 2>"$dir/m.err"; rc=$?
+[ "$rc" = 2 ] || die "missing file: exit $rc, want 2"
+grep -q "ok.txt" "$dir/m.out" || die "missing file: the readable file was not audited"
+"$FISC" audit >/dev/null 2>&1; rc=$?
+[ "$rc" = 2 ] || die "no file: exit $rc, want 2"
+"$FISC" audit --format xml "$dir/ok.txt" >/dev/null 2>&1; rc=$?
+[ "$rc" = 2 ] || die "bad format: exit $rc, want 2"
+
+"$FISC" audit --format json "$dir/bad.txt" "$dir/ok.txt" >"$dir/j.json"; rc=$?
+[ "$rc" = 1 ] || die "json: exit $rc, want 1"
+python3 - "$dir/j.json" <<'PY' || die "json: not as documented"
+import json, sys
+d = json.load(open(sys.argv[1]))
+f = d["files"]
+assert len(f) == 2 and f[0]["path"].endswith("bad.txt")
+x = f[0]["findings"][0]
+assert set(x) == {"rule", "severity", "line", "text", "stated", "computed", "message_zh", "message_en"}, x
+assert (x["rule"], x["severity"], x["line"], x["stated"], x["computed"]) == ("audit.sum", "error", 3, "174666万元", "174676万元")
+c = f[0]["checks"]
+assert set(c) == {"total", "exact", "within_rounding", "failed", "unverifiable"}
+assert c["total"] == c["exact"] + c["within_rounding"] + c["failed"] + c["unverifiable"]
+assert f[1]["findings"] == [] and f[1]["checks"]["failed"] == 0
+PY
+
+corpus=${FISC_CORPUS:-../shared/corpus}
+if [ -d "$corpus/seeds" ]; then
+	"$FISC" audit "$corpus/seeds/003_84b9d584d86aad8e.txt" >"$dir/003.out"; rc=$?
+	[ "$rc" = 0 ] || die "seed 003: exit $rc, want 0"
+	"$FISC" audit --format json "$corpus/seeds/001_d12f06acd0fd881e.txt" | grep -q '"line": 118' ||
+		die "seed 001: the debt sum on line 118 is not reported"
+fi
+exit $fail
