@@ -1,5 +1,6 @@
 /*
-** fuzz_csv.c — libFuzzer target for the CSV reader and the facts importer.
+** fuzz_csv.c — libFuzzer target for the CSV reader and the importer of every
+** table kind (facts, regions, performance indicators and texts).
 **
 ** Each input is imported into an in-memory store seeded with the bundled
 ** catalogue and two regions. The import must either succeed or report
@@ -27,13 +28,28 @@ static void setup(void)
 	fisc_diag_free(d);
 }
 
+static int count_one(void *ud, const fisc_indicator *x)
+{
+	(void)x;
+	(*(int64_t *)ud)++;
+	return 0;
+}
+
+static int64_t indicator_count(void)
+{
+	int64_t n = 0;
+	if (fisc_store_indicator_each(st, NULL, count_one, &n) != FISC_OK)
+		abort();
+	return n;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (!st)
 		setup();
 	if (size > 1 << 16)
 		return 0;
-	int64_t before = fisc_store_fact_count(st);
+	int64_t before = fisc_store_fact_count(st), ind_before = indicator_count();
 	fisc_diag *d = fisc_diag_new();
 	fisc_import_stats s;
 	int rc = fisc_import_csv_buffer(st, "fuzz.csv", (const char *)data, size, d, &s);
@@ -44,6 +60,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc != FISC_OK && after != before)
 		abort(); /* a failed import wrote something */
 	if (rc == FISC_OK && after != before + s.facts)
+		abort();
+	int64_t ind_after = indicator_count();
+	if (rc != FISC_OK ? ind_after != ind_before : ind_after != ind_before + s.indicators)
 		abort();
 	fisc_diag_free(d);
 	/* Keep the store small so the run stays fast and inputs stay independent. */

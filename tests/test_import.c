@@ -378,8 +378,10 @@ static void err_missing_column(void **state)
 	d = BAD(f, "region,scope,year,book,phase,item,unit\n"
 		   "北碚区,全区,2023,一般公共预算,执行,非税收入,万元\n", 1);
 	DIAG_IS(d, 0, "t.csv", 1, NULL, NULL, FISC_DIAG_MISSING_COLUMN,
-		"表头既没有「amount/金额」列（事实表），也没有「code,name」列（地区表）",
-		"the header has neither an 'amount' column (facts) nor 'code,name' (regions)");
+		"无法识别表头：没有「amount/金额」列（事实表）、「indicator/三级指标」列（绩效指标表）、"
+		"「section/章节」列（绩效文字表），也没有「code,name」列（地区表）",
+		"unrecognised header: no 'amount' column (facts), 'indicator' (performance "
+		"indicators), 'section' (performance texts) or 'code,name' (regions)");
 	dfree(d);
 
 	/* A regions table without its code column. */

@@ -49,7 +49,9 @@ static int setup(void **state)
 			       "examples/001_jiefang_2023_2024.csv",
 			       "examples/002_dalian_gxq_ccc_2025.csv",
 			       "examples/003_beibei_2023_2024.csv",
-			       "examples/004_yanling_gxq_2024.csv"};
+			       "examples/004_yanling_gxq_2024.csv",
+			       "examples/004_yanling_gxq_2024_indicators.csv",
+			       "examples/004_yanling_gxq_2024_texts.csv"};
 	fisc_diag *d = fisc_diag_new();
 	fisc_import_stats s;
 	int rc = fisc_import_files(f->st, files, sizeof files / sizeof *files, d, &s);
@@ -464,8 +466,19 @@ static void test_performance(void **state)
 	/* the seed's economic cut of 项目支出 sums to 6348.16: within rounding */
 	expect_text(s, "按经济科目分类的各项之和为6348.16万元，与按功能科目计算的合计6348.17万元相差0.01万元"
 		       "（在四舍五入误差范围内）");
-	/* sections without content are reported */
-	expect_text(s, "以下部分因数据中没有相应内容而为空");
+	/* L21, L23, L41-43: the narrative and the goals as indicators; only two results are
+	** stated, so the rest are listed as not reported and no score is made up */
+	expect_text(s, "内设局室5个");
+	expect_text(s, "部门整体支出设定绩效指标7项：产出指标5项、效益指标2项。");
+	expect_text(s, "部门整体支出绩效指标7项，已填报完成值2项，其中达成2项、未达成0项；未填报完成值的5项：");
+	expect_text(s, "部门整体支出的自评总分无法得出：7项指标未设分值；5项指标未填报完成值；缺少预算数。");
+	const fisc_table *it = table(d, "2024年部门整体支出绩效指标完成情况");
+	expect_cell(it, 2, "盘活“僵尸企业”", 3, "≥1家");
+	expect_cell(it, 2, "盘活“僵尸企业”", 4, "2家");
+	expect_cell(it, 2, "盘活“僵尸企业”", 5, "达成");
+	expect_cell(it, 2, "引进10亿元以上项目", 5, "未填报");
+	/* sections without content are reported: the seed's 七 is template text, 八 empty */
+	expect_text(s, "以下部分因数据中没有相应内容而为空：七、存在的问题及原因分析；八、下一步改进措施");
 	expect_text(s, "六、部门整体支出绩效情况");
 	expect_text(s, "无法计算预算执行率及其得分（10分）");
 	const fisc_table *t = table(d, "2024年支出结构");
@@ -531,7 +544,7 @@ static void test_synthetic_department(void **state)
 	t = table(d, "表1 部门收支总表");
 	expect_cell(t, 0, "收 入 总 计", 1, "160.00");
 	d = build(f, "performance", NULL, "测试局", 2025);
-	t = table(d, "绩效自评评分");
+	t = table(d, "部门整体支出绩效自评评分");
 	expect_cell(t, 0, "预算执行率", 2, "93.75%");
 	expect_cell(t, 0, "预算执行率", 3, "9.38");
 	t = table(d, "2025年支出结构");

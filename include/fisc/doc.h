@@ -37,7 +37,8 @@ typedef enum fisc_cell_kind {
 	FISC_CELL_TEXT = 1,
 	FISC_CELL_AMOUNT = 2, /* fen, shown in `unit` with `decimals` */
 	FISC_CELL_PERCENT = 3,/* num / den × 100 with `decimals`, half away from zero */
-	FISC_CELL_COVERED = 4 /* inside a merged cell; renderers skip it */
+	FISC_CELL_COVERED = 4,/* inside a merged cell; renderers skip it */
+	FISC_CELL_NUMBER = 5  /* a plain number num / 10^decimals (points, counts) */
 } fisc_cell_kind;
 
 typedef struct fisc_cell {
@@ -46,7 +47,8 @@ typedef struct fisc_cell {
 	fisc_fen fen;        /* AMOUNT: exact value */
 	int unit;            /* AMOUNT: fisc_unit */
 	int decimals;        /* AMOUNT and PERCENT */
-	fisc_fen num, den;   /* PERCENT: the exact ratio */
+	fisc_fen num, den;   /* PERCENT: the exact ratio; NUMBER: num is the value
+				× 10^decimals */
 	int colspan, rowspan;/* ≥ 1; >1 only on the anchor of a merged cell */
 	int level;           /* indentation of a row label (0 = flush) */
 	int strong;          /* a total: printed bold */
@@ -129,6 +131,9 @@ void fisc_cell_amount(fisc_doc *d, fisc_cell *c, fisc_fen fen, int unit, int dec
 /* num / den as a percentage; den == 0 leaves the cell empty. */
 void fisc_cell_percent(fisc_doc *d, fisc_cell *c, fisc_fen num, fisc_fen den,
 		       int decimals);
+
+/* A number that is not money: num / 10^decimals, printed exactly. */
+void fisc_cell_number(fisc_doc *d, fisc_cell *c, int64_t num, int decimals);
 
 /* The output formats, in the order usage messages list them. */
 extern const char *const fisc_doc_formats[];

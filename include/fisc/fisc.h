@@ -21,6 +21,9 @@
 #include "rules.h"
 #include "doc.h"
 #include "reports.h"
+#include "voucher.h"
+#include "audit.h"
+#include "perf.h"
 
 #define FISC_VERSION "0.1.0"
 

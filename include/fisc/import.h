@@ -32,7 +32,8 @@ typedef enum fisc_diag_kind {
 	FISC_DIAG_UNKNOWN_REGION,  /* region not in the store nor in this import */
 	FISC_DIAG_DUPLICATE_FACT,  /* same key twice (in the import or in the store) */
 	FISC_DIAG_DUPLICATE_REGION,/* same region code with other attributes */
-	FISC_DIAG_TOO_MANY         /* error limit reached; the rest not reported */
+	FISC_DIAG_TOO_MANY,        /* error limit reached; the rest not reported */
+	FISC_DIAG_DUPLICATE_ROW    /* a performance indicator or text given twice */
 } fisc_diag_kind;
 
 typedef struct fisc_diag_entry {
@@ -63,6 +64,8 @@ typedef struct fisc_import_stats {
 	long files;
 	long regions;
 	long facts;
+	long indicators;  /* performance indicators */
+	long texts;       /* performance narrative sections */
 } fisc_import_stats;
 
 /* Import files (".csv" or ".xlsx", by content). All or nothing: on any

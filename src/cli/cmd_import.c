@@ -33,9 +33,15 @@ int cmd_import(int argc, char **argv, const char *db)
 	fisc_diag_free(diag);
 	fisc_store_close(st);
 	if (rc == FISC_OK) {
-		printf("导入 %ld 个文件：%ld 个地区，%ld 条事实 | imported %ld file(s): %ld region(s), %ld fact(s)\n",
-		       stats.files, stats.regions, stats.facts, stats.files, stats.regions,
+		printf("导入 %ld 个文件：%ld 个地区，%ld 条事实", stats.files, stats.regions, stats.facts);
+		if (stats.indicators || stats.texts)
+			printf("，%ld 项绩效指标，%ld 段绩效文字", stats.indicators, stats.texts);
+		printf(" | imported %ld file(s): %ld region(s), %ld fact(s)", stats.files, stats.regions,
 		       stats.facts);
+		if (stats.indicators || stats.texts)
+			printf(", %ld performance indicator(s), %ld text section(s)", stats.indicators,
+			       stats.texts);
+		printf("\n");
 		return CLI_OK;
 	}
 	cli_error(rc);

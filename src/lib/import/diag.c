@@ -95,6 +95,7 @@ static const char *const kind_codes[] = {
 	[FISC_DIAG_DUPLICATE_FACT] = "duplicate-fact",
 	[FISC_DIAG_DUPLICATE_REGION] = "duplicate-region",
 	[FISC_DIAG_TOO_MANY] = "too-many",
+	[FISC_DIAG_DUPLICATE_ROW] = "duplicate-row",
 };
 
 const char *fisc_diag_kind_code(int kind)

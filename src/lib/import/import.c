@@ -15,7 +15,7 @@
 #include "fisc/catalog.h"
 #include "fisc/error.h"
 #include "fisc/import.h"
-#include "import/rows.h"
+#include "import/importer.h"
 #include "model/strmap.h"
 #include "model/util.h"
 
@@ -26,12 +26,6 @@ enum field {
 	R_CODE = 0, R_NAME, R_PARENT, R_LEVEL, R_LABEL_ALL, R_LABEL_SELF,
 	R_LABEL_LOWER, R_NREGION
 };
-
-typedef struct colname {
-	const char *name;    /* canonical (English) */
-	const char *alt[4];  /* Chinese and other spellings */
-	int required;
-} colname;
 
 static const colname fact_cols[F_NFACT] = {
 	[F_REGION] = {"region", {"地区", "区划", "行政区划"}, 1},
@@ -52,6 +46,8 @@ static const colname fact_cols[F_NFACT] = {
 	[F_NOTE] = {"note", {"备注", "说明"}, 0},
 };
 
+static const int fact_ncols = F_NFACT;
+
 static const colname region_cols[R_NREGION] = {
 	[R_CODE] = {"code", {"区划代码", "代码"}, 1},
 	[R_NAME] = {"name", {"名称", "地区名称"}, 1},
@@ -61,26 +57,8 @@ static const colname region_cols[R_NREGION] = {
 	[R_LABEL_SELF] = {"label_self", {"本级称谓"}, 0},
 	[R_LABEL_LOWER] = {"label_lower", {"下级称谓"}, 0},
 };
+static const int region_ncols = R_NREGION;
 
-enum { TABLE_NONE, TABLE_FACTS, TABLE_REGIONS, TABLE_BAD };
-
-typedef struct ctx {
-	fisc_store *st;
-	fisc_diag *diag;
-	fisc_import_stats *stats;
-	fisc_arena *arena;
-	const char *file, *sheet;
-	int table;            /* what the current file/sheet holds */
-	int col[F_NFACT];     /* field → cell index, -1 when absent */
-	int ncols;
-	fisc_strmap regions;  /* text as written → region id (boxed) */
-	fisc_strmap seen;     /* fact key → "file:line" of its first row */
-	fisc_catalog **cats;  /* loaded editions, by edition year */
-	int *cat_years;
-	size_t ncats, capcats, capyears;
-	int errors;
-	int fatal;            /* an error that must stop the walk (ENOMEM, store) */
-} ctx;
 
 static int starts_new_table(ctx *c, const fisc_row *row)
 {
@@ -102,7 +80,7 @@ static const char *cellref(ctx *c, const fisc_row *row, int idx, char *buf, size
 	return buf;
 }
 
-static void report(ctx *c, const fisc_row *row, int idx, const char *field, int kind,
+void imp_report(ctx *c, const fisc_row *row, int idx, const char *field, int kind,
 		   const char *zh, const char *en)
 {
 	char ref[160];
@@ -111,14 +89,14 @@ static void report(ctx *c, const fisc_row *row, int idx, const char *field, int 
 		      field, kind, zh, en);
 }
 
-/* report() with printf-style Chinese and English, each with one %s value. */
-static void reportf(ctx *c, const fisc_row *row, int idx, const char *field, int kind,
+/* imp_report() with printf-style Chinese and English, each with one %s value. */
+void imp_reportf(ctx *c, const fisc_row *row, int idx, const char *field, int kind,
 		    const char *zh, const char *en, const char *val)
 {
 	char z[512], e[512];
 	snprintf(z, sizeof z, zh, val);
 	snprintf(e, sizeof e, en, val);
-	report(c, row, idx, field, kind, z, e);
+	imp_report(c, row, idx, field, kind, z, e);
 }
 
 static int match_col(const colname *cols, int n, const char *h)
@@ -138,23 +116,39 @@ static int match_col(const colname *cols, int n, const char *h)
 	return -1;
 }
 
+/* What a table holds, from its header: the first kind whose key column is
+** present wins (facts have an amount; indicators an indicator name; texts a
+** section; regions a name). */
 static void read_header(ctx *c, const fisc_row *row)
 {
-	int is_facts = 0, is_regions = 0;
-	for (size_t i = 0; i < row->ncells; i++) {
-		if (match_col(fact_cols, F_NFACT, row->cells[i]) == F_AMOUNT)
-			is_facts = 1;
-		if (match_col(region_cols, R_NREGION, row->cells[i]) == R_NAME)
-			is_regions = 1;
-	}
-	const colname *cols = is_facts ? fact_cols : region_cols;
-	int n = is_facts ? F_NFACT : R_NREGION;
-	c->table = is_facts ? TABLE_FACTS : is_regions ? TABLE_REGIONS : TABLE_BAD;
-	c->ncols = n;
+	static const struct {
+		int table;
+		const colname *cols;
+		const int *ncols;
+		int key;
+	} kinds[] = {
+		{TABLE_FACTS, fact_cols, &fact_ncols, F_AMOUNT},
+		{TABLE_INDICATORS, imp_indicator_cols, &imp_indicator_ncols, I_NAME},
+		{TABLE_PERF_TEXTS, imp_perf_text_cols, &imp_perf_text_ncols, T_SECTION},
+		{TABLE_REGIONS, region_cols, &region_ncols, R_NAME},
+	};
+	c->table = TABLE_BAD;
+	for (size_t k = 0; k < sizeof kinds / sizeof *kinds && c->table == TABLE_BAD; k++)
+		for (size_t i = 0; i < row->ncells; i++)
+			if (match_col(kinds[k].cols, *kinds[k].ncols, row->cells[i]) == kinds[k].key) {
+				c->table = kinds[k].table;
+				c->cols = kinds[k].cols;
+				c->ncols = *kinds[k].ncols;
+				break;
+			}
+	const colname *cols = c->cols;
+	int n = c->ncols;
 	if (c->table == TABLE_BAD) {
-		report(c, row, 0, NULL, FISC_DIAG_MISSING_COLUMN,
-		       "表头既没有「amount/金额」列（事实表），也没有「code,name」列（地区表）",
-		       "the header has neither an 'amount' column (facts) nor 'code,name' (regions)");
+		imp_report(c, row, 0, NULL, FISC_DIAG_MISSING_COLUMN,
+			   "无法识别表头：没有「amount/金额」列（事实表）、「indicator/三级指标」列（绩效指标表）、"
+			   "「section/章节」列（绩效文字表），也没有「code,name」列（地区表）",
+			   "unrecognised header: no 'amount' column (facts), 'indicator' (performance "
+			   "indicators), 'section' (performance texts) or 'code,name' (regions)");
 		return;
 	}
 	for (int f = 0; f < n; f++)
@@ -164,12 +158,12 @@ static void read_header(ctx *c, const fisc_row *row)
 			continue;
 		int f = match_col(cols, n, row->cells[i]);
 		if (f < 0) {
-			reportf(c, row, (int)i, row->cells[i], FISC_DIAG_UNKNOWN_COLUMN,
+			imp_reportf(c, row, (int)i, row->cells[i], FISC_DIAG_UNKNOWN_COLUMN,
 				"未知的列名「%s」", "unknown column '%s'", row->cells[i]);
 			continue;
 		}
 		if (c->col[f] >= 0) {
-			reportf(c, row, (int)i, cols[f].name, FISC_DIAG_UNKNOWN_COLUMN,
+			imp_reportf(c, row, (int)i, cols[f].name, FISC_DIAG_UNKNOWN_COLUMN,
 				"列「%s」出现了两次", "column '%s' appears twice", cols[f].name);
 			continue;
 		}
@@ -177,7 +171,7 @@ static void read_header(ctx *c, const fisc_row *row)
 	}
 	for (int f = 0; f < n; f++)
 		if (cols[f].required && c->col[f] < 0) {
-			reportf(c, row, 0, cols[f].name, FISC_DIAG_MISSING_COLUMN,
+			imp_reportf(c, row, 0, cols[f].name, FISC_DIAG_MISSING_COLUMN,
 				"缺少必需的列「%s」", "required column '%s' is missing",
 				cols[f].name);
 			/* Its rows would each repeat the same complaint. */
@@ -185,7 +179,7 @@ static void read_header(ctx *c, const fisc_row *row)
 		}
 }
 
-static const char *get(ctx *c, const fisc_row *row, int f)
+const char *imp_get(ctx *c, const fisc_row *row, int f)
 {
 	int i = c->col[f];
 	if (i < 0 || (size_t)i >= row->ncells)
@@ -197,9 +191,9 @@ static const char *get(ctx *c, const fisc_row *row, int f)
 }
 
 /* A copy of the cell with trailing blanks removed, in the import arena. */
-static const char *get_trim(ctx *c, const fisc_row *row, int f)
+const char *imp_get_trim(ctx *c, const fisc_row *row, int f)
 {
-	const char *s = get(c, row, f);
+	const char *s = imp_get(c, row, f);
 	size_t n = strlen(s);
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
 		n--;
@@ -209,31 +203,31 @@ static const char *get_trim(ctx *c, const fisc_row *row, int f)
 static void region_row(ctx *c, const fisc_row *row)
 {
 	fisc_region r = {0};
-	r.code = get_trim(c, row, R_CODE);
-	r.name = get_trim(c, row, R_NAME);
-	r.parent_code = get_trim(c, row, R_PARENT);
-	r.level = get_trim(c, row, R_LEVEL);
-	r.label_all = get_trim(c, row, R_LABEL_ALL);
-	r.label_self = get_trim(c, row, R_LABEL_SELF);
-	r.label_lower = get_trim(c, row, R_LABEL_LOWER);
+	r.code = imp_get_trim(c, row, R_CODE);
+	r.name = imp_get_trim(c, row, R_NAME);
+	r.parent_code = imp_get_trim(c, row, R_PARENT);
+	r.level = imp_get_trim(c, row, R_LEVEL);
+	r.label_all = imp_get_trim(c, row, R_LABEL_ALL);
+	r.label_self = imp_get_trim(c, row, R_LABEL_SELF);
+	r.label_lower = imp_get_trim(c, row, R_LABEL_LOWER);
 	if (!*r.code) {
-		report(c, row, c->col[R_CODE], "code", FISC_DIAG_MISSING_FIELD,
+		imp_report(c, row, c->col[R_CODE], "code", FISC_DIAG_MISSING_FIELD,
 		       "地区代码为空", "region code is empty");
 		return;
 	}
 	if (!*r.name) {
-		report(c, row, c->col[R_NAME], "name", FISC_DIAG_MISSING_FIELD,
+		imp_report(c, row, c->col[R_NAME], "name", FISC_DIAG_MISSING_FIELD,
 		       "地区名称为空", "region name is empty");
 		return;
 	}
 	int64_t id;
 	int rc = fisc_store_region_put(c->st, &r, &id);
 	if (rc == FISC_ENOTFOUND) {
-		reportf(c, row, c->col[R_PARENT], "parent", FISC_DIAG_UNKNOWN_REGION,
+		imp_reportf(c, row, c->col[R_PARENT], "parent", FISC_DIAG_UNKNOWN_REGION,
 			"上级地区「%s」不存在（需先导入）",
 			"parent region '%s' does not exist (import it first)", r.parent_code);
 	} else if (rc == FISC_EEXIST) {
-		reportf(c, row, c->col[R_CODE], "code", FISC_DIAG_DUPLICATE_REGION,
+		imp_reportf(c, row, c->col[R_CODE], "code", FISC_DIAG_DUPLICATE_REGION,
 			"地区代码「%s」已存在，但名称或属性不同",
 			"region code '%s' exists with a different name or attributes", r.code);
 	} else if (rc != FISC_OK) {
@@ -261,7 +255,7 @@ static fisc_catalog *catalog_for(ctx *c, int year)
 	return cat;
 }
 
-static int64_t region_id(ctx *c, const char *text)
+int64_t imp_region_id(ctx *c, const char *text)
 {
 	int64_t *boxed = fisc_strmap_get(&c->regions, text);
 	if (boxed)
@@ -284,12 +278,12 @@ static int64_t region_id(ctx *c, const char *text)
 static int parse_enum(ctx *c, const fisc_row *row, int f, int (*parse)(const char *, size_t),
 		      const char *zh_what, const char *en_what)
 {
-	const char *s = get(c, row, f);
+	const char *s = imp_get(c, row, f);
 	if (!*s) {
 		char zh[128], en[128];
 		snprintf(zh, sizeof zh, "%s为空", zh_what);
 		snprintf(en, sizeof en, "%s is empty", en_what);
-		report(c, row, c->col[f], fact_cols[f].name, FISC_DIAG_MISSING_FIELD, zh, en);
+		imp_report(c, row, c->col[f], c->cols[f].name, FISC_DIAG_MISSING_FIELD, zh, en);
 		return -1;
 	}
 	int v = parse(s, strlen(s));
@@ -297,57 +291,79 @@ static int parse_enum(ctx *c, const fisc_row *row, int f, int (*parse)(const cha
 		char zh[256], en[256];
 		snprintf(zh, sizeof zh, "无法识别的%s「%%s」", zh_what);
 		snprintf(en, sizeof en, "unknown %s '%%s'", en_what);
-		reportf(c, row, c->col[f], fact_cols[f].name, FISC_DIAG_BAD_VALUE, zh, en, s);
+		imp_reportf(c, row, c->col[f], c->cols[f].name, FISC_DIAG_BAD_VALUE, zh, en, s);
 	}
 	return v;
+}
+
+int64_t imp_region_field(ctx *c, const fisc_row *row, int f)
+{
+	const char *region = imp_get_trim(c, row, f);
+	int64_t id = 0;
+	if (!*region) {
+		imp_report(c, row, c->col[f], c->cols[f].name, FISC_DIAG_MISSING_FIELD,
+			   "地区为空", "region is empty");
+	} else if (!(id = imp_region_id(c, region))) {
+		imp_reportf(c, row, c->col[f], c->cols[f].name, FISC_DIAG_UNKNOWN_REGION,
+			    "未知地区「%s」（请先导入地区表）",
+			    "unknown region '%s' (import a regions file first)", region);
+	}
+	return id;
+}
+
+int imp_year_field(ctx *c, const fisc_row *row, int f)
+{
+	const char *year_s = imp_get_trim(c, row, f);
+	char *end;
+	errno = 0;
+	long year = strtol(year_s, &end, 10);
+	if (!*year_s) {
+		imp_report(c, row, c->col[f], c->cols[f].name, FISC_DIAG_MISSING_FIELD,
+			   "年度为空", "year is empty");
+		return 0;
+	}
+	if (*end || errno || strspn(year_s, "0123456789") != 4 || year < 1949 || year > 2200) {
+		imp_reportf(c, row, c->col[f], c->cols[f].name, FISC_DIAG_BAD_VALUE,
+			    "年度「%s」无效（应为 1949–2200 的四位数）",
+			    "bad year '%s' (a four-digit year 1949–2200)", year_s);
+		return 0;
+	}
+	return (int)year;
+}
+
+const char *imp_where(ctx *c, const fisc_row *row, int idx)
+{
+	char ref[160];
+	const char *cell = cellref(c, row, idx, ref, sizeof ref);
+	return cell ? fisc_arena_printf(c->arena, "%s:%s", row->file, cell)
+		    : fisc_arena_printf(c->arena, "%s:%ld", row->file, row->line);
 }
 
 static void fact_row(ctx *c, const fisc_row *row)
 {
 	int errors_before = c->errors;
 	fisc_fact f = {0};
-	const char *region = get_trim(c, row, F_REGION);
-	if (!*region) {
-		report(c, row, c->col[F_REGION], "region", FISC_DIAG_MISSING_FIELD,
-		       "地区为空", "region is empty");
-	} else if (!(f.region = region_id(c, region))) {
-		reportf(c, row, c->col[F_REGION], "region", FISC_DIAG_UNKNOWN_REGION,
-			"未知地区「%s」（请先导入地区表）",
-			"unknown region '%s' (import a regions file first)", region);
-	}
+	f.region = imp_region_field(c, row, F_REGION);
 	int scope = parse_enum(c, row, F_SCOPE, fisc_scope_parse, "口径", "scope");
 	int book = parse_enum(c, row, F_BOOK, fisc_book_parse, "预算类别", "book");
 	int phase = parse_enum(c, row, F_PHASE, fisc_phase_parse, "阶段", "phase");
-	const char *kind_s = get(c, row, F_KIND);
+	const char *kind_s = imp_get(c, row, F_KIND);
 	int kind = fisc_kind_parse(kind_s, strlen(kind_s));
 	if (kind < 0)
-		reportf(c, row, c->col[F_KIND], "kind", FISC_DIAG_BAD_VALUE,
+		imp_reportf(c, row, c->col[F_KIND], "kind", FISC_DIAG_BAD_VALUE,
 			"无法识别的类型「%s」（应为 base 或 stated）",
 			"unknown kind '%s' (base or stated)", kind_s);
 
-	const char *year_s = get_trim(c, row, F_YEAR);
-	char *end;
-	errno = 0;
-	long year = strtol(year_s, &end, 10);
-	if (!*year_s)
-		report(c, row, c->col[F_YEAR], "year", FISC_DIAG_MISSING_FIELD,
-		       "年度为空", "year is empty");
-	else if (*end || errno || strspn(year_s, "0123456789") != 4 || year < 1949 ||
-		 year > 2200) {
-		reportf(c, row, c->col[F_YEAR], "year", FISC_DIAG_BAD_VALUE,
-			"年度「%s」无效（应为 1949–2200 的四位数）",
-			"bad year '%s' (a four-digit year 1949–2200)", year_s);
-		year = 0;
-	}
+	long year = imp_year_field(c, row, F_YEAR);
 
 	/* Unit column first, so an amount without its own unit can use it. */
-	const char *unit_s = get_trim(c, row, F_UNIT);
+	const char *unit_s = imp_get_trim(c, row, F_UNIT);
 	fisc_unit unit = FISC_UNIT_NONE;
 	if (*unit_s && (unit = fisc_unit_parse(unit_s, strlen(unit_s))) == FISC_UNIT_NONE)
-		reportf(c, row, c->col[F_UNIT], "unit", FISC_DIAG_BAD_VALUE,
+		imp_reportf(c, row, c->col[F_UNIT], "unit", FISC_DIAG_BAD_VALUE,
 			"无法识别的单位「%s」（元、万元或亿元）",
 			"unknown unit '%s' (元, 万元 or 亿元)", unit_s);
-	const char *amount_s = get_trim(c, row, F_AMOUNT);
+	const char *amount_s = imp_get_trim(c, row, F_AMOUNT);
 	if (*amount_s) {
 		/* With an unreadable unit column (reported above) the amount's own
 		** check would only repeat the complaint as "missing unit". */
@@ -360,7 +376,7 @@ static void fact_row(ctx *c, const fisc_row *row)
 			fisc_amount_last_reason(&zh, &en);
 			snprintf(z, sizeof z, "%s「%s」", zh, amount_s);
 			snprintf(e, sizeof e, "%s '%s'", en, amount_s);
-			report(c, row, c->col[F_AMOUNT], "amount",
+			imp_report(c, row, c->col[F_AMOUNT], "amount",
 			       rc == FISC_EUNIT ? FISC_DIAG_MISSING_UNIT : FISC_DIAG_BAD_AMOUNT, z, e);
 		}
 		f.has_amount = 1;
@@ -369,27 +385,27 @@ static void fact_row(ctx *c, const fisc_row *row)
 		f.amount = fisc_amount_exact(0, unit == FISC_UNIT_NONE ? FISC_UNIT_WAN : unit, 0);
 	}
 
-	f.source = get_trim(c, row, F_SOURCE);
-	const char *prec = get_trim(c, row, F_PRECISION);
+	f.source = imp_get_trim(c, row, F_SOURCE);
+	const char *prec = imp_get_trim(c, row, F_PRECISION);
 	int exact = !*f.source;
 	if (!strcmp(prec, "exact") || !strcmp(prec, "精确"))
 		exact = 1;
 	else if (!strcmp(prec, "written") || !strcmp(prec, "书面") || !strcmp(prec, "按写法"))
 		exact = 0;
 	else if (*prec)
-		reportf(c, row, c->col[F_PRECISION], "precision", FISC_DIAG_BAD_VALUE,
+		imp_reportf(c, row, c->col[F_PRECISION], "precision", FISC_DIAG_BAD_VALUE,
 			"无法识别的精度「%s」（written 或 exact）",
 			"unknown precision '%s' (written or exact)", prec);
 	if (exact)
 		f.amount.ulp = 1;
 
-	const char *item_s = get_trim(c, row, F_ITEM);
+	const char *item_s = imp_get_trim(c, row, F_ITEM);
 	fisc_catalog *cat = year ? catalog_for(c, (int)year) : NULL;
 	if (!*item_s) {
-		report(c, row, c->col[F_ITEM], "item", FISC_DIAG_MISSING_FIELD,
+		imp_report(c, row, c->col[F_ITEM], "item", FISC_DIAG_MISSING_FIELD,
 		       "科目为空", "item is empty");
 	} else if (year && !cat) {
-		report(c, row, c->col[F_ITEM], "item", FISC_DIAG_UNKNOWN_ITEM,
+		imp_report(c, row, c->col[F_ITEM], "item", FISC_DIAG_UNKNOWN_ITEM,
 		       "数据库中没有可用的科目目录", "the store has no catalogue edition");
 	} else if (cat && !(f.item = fisc_catalog_resolve(cat, item_s, book))) {
 		char zh[512], en[512];
@@ -398,13 +414,13 @@ static void fact_row(ctx *c, const fisc_row *row)
 		snprintf(en, sizeof en,
 			 "unknown item '%s' (not in the %d catalogue, the balance lines or the aliases)",
 			 item_s, fisc_catalog_edition(cat));
-		report(c, row, c->col[F_ITEM], "item", FISC_DIAG_UNKNOWN_ITEM, zh, en);
+		imp_report(c, row, c->col[F_ITEM], "item", FISC_DIAG_UNKNOWN_ITEM, zh, en);
 	}
-	const char *econ = get_trim(c, row, F_ECON);
+	const char *econ = imp_get_trim(c, row, F_ECON);
 	if (*econ && cat) {
 		const fisc_catalog_entry *e = fisc_catalog_get(cat, econ);
 		if (!e || (e->kind != FISC_CAT_ECON_DEPT && e->kind != FISC_CAT_ECON_GOV))
-			reportf(c, row, c->col[F_ECON], "economic", FISC_DIAG_UNKNOWN_ITEM,
+			imp_reportf(c, row, c->col[F_ECON], "economic", FISC_DIAG_UNKNOWN_ITEM,
 				"未知的经济分类代码「%s」", "unknown economic classification code '%s'",
 				econ);
 	}
@@ -416,11 +432,11 @@ static void fact_row(ctx *c, const fisc_row *row)
 	f.book = (uint8_t)book;
 	f.phase = (uint8_t)phase;
 	f.kind = (uint8_t)kind;
-	f.dept = get_trim(c, row, F_DEPT);
-	f.project = get_trim(c, row, F_PROJECT);
+	f.dept = imp_get_trim(c, row, F_DEPT);
+	f.project = imp_get_trim(c, row, F_PROJECT);
 	f.econ = econ;
-	f.fund = get_trim(c, row, F_FUND);
-	f.note = get_trim(c, row, F_NOTE);
+	f.fund = imp_get_trim(c, row, F_FUND);
+	f.note = imp_get_trim(c, row, F_NOTE);
 
 	/* The key, to name the first row of a duplicate in the same import. */
 	char *key = fisc_arena_printf(c->arena, "%lld|%d|%d|%d|%d|%s|%d|%s|%s|%s|%s",
@@ -428,7 +444,7 @@ static void fact_row(ctx *c, const fisc_row *row)
 				      f.item, f.kind, f.dept, f.project, f.econ, f.fund);
 	const char *first = fisc_strmap_get(&c->seen, key);
 	if (first) {
-		reportf(c, row, c->col[F_ITEM], "item", FISC_DIAG_DUPLICATE_FACT,
+		imp_reportf(c, row, c->col[F_ITEM], "item", FISC_DIAG_DUPLICATE_FACT,
 			"重复的事实：与 %s 的地区、口径、年度、预算、阶段、科目和明细都相同",
 			"duplicate fact: same region, scope, year, book, phase, item and detail as %s",
 			first);
@@ -436,7 +452,7 @@ static void fact_row(ctx *c, const fisc_row *row)
 	}
 	int rc = fisc_store_fact_put(c->st, &f);
 	if (rc == FISC_EEXIST) {
-		report(c, row, c->col[F_ITEM], "item", FISC_DIAG_DUPLICATE_FACT,
+		imp_report(c, row, c->col[F_ITEM], "item", FISC_DIAG_DUPLICATE_FACT,
 		       "重复的事实：数据库中已有相同键的事实",
 		       "duplicate fact: the store already holds a fact with the same key");
 		return;
@@ -462,10 +478,12 @@ static int on_row(void *ud, const fisc_row *row)
 		read_header(c, row);
 		return c->fatal;
 	}
-	if (c->table == TABLE_FACTS)
-		fact_row(c, row);
-	else if (c->table == TABLE_REGIONS)
-		region_row(c, row);
+	switch (c->table) {
+	case TABLE_FACTS: fact_row(c, row); break;
+	case TABLE_REGIONS: region_row(c, row); break;
+	case TABLE_INDICATORS: imp_indicator_row(c, row); break;
+	case TABLE_PERF_TEXTS: imp_perf_text_row(c, row); break;
+	}
 	return c->fatal;
 }
 
@@ -495,6 +513,7 @@ static int finish(ctx *c, int rc)
 	if (rc != FISC_OK) {
 		fisc_store_rollback(c->st);
 		c->stats->facts = c->stats->regions = 0;
+		c->stats->indicators = c->stats->texts = 0;
 	}
 	for (size_t i = 0; i < c->ncats; i++)
 		fisc_catalog_free(c->cats[i]);

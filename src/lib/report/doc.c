@@ -7,7 +7,9 @@
 ** constructors then hand out a scratch row so that callers can keep writing
 ** into it harmlessly. The report checks fisc_doc_status() once at the end.
 */
+#include <assert.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include "fisc/doc.h"
@@ -279,6 +281,26 @@ void fisc_cell_percent(fisc_doc *d, fisc_cell *c, fisc_fen num, fisc_fen den, in
 		d->rc = FISC_ENOMEM;
 }
 
+void fisc_cell_number(fisc_doc *d, fisc_cell *c, int64_t num, int decimals)
+{
+	if (d->rc || !c)
+		return;
+	assert(decimals >= 0 && decimals <= 9);
+	uint64_t m = num < 0 ? (uint64_t)0 - (uint64_t)num : (uint64_t)num, p = 1;
+	for (int i = 0; i < decimals; i++)
+		p *= 10;
+	c->kind = FISC_CELL_NUMBER;
+	c->num = num;
+	c->den = 0;
+	c->decimals = decimals;
+	c->text = decimals ? fisc_arena_printf(d->a, "%s%llu.%0*llu", num < 0 ? "-" : "",
+					       (unsigned long long)(m / p), decimals,
+					       (unsigned long long)(m % p))
+			   : fisc_arena_printf(d->a, "%lld", (long long)num);
+	if (!c->text)
+		d->rc = FISC_ENOMEM;
+}
+
 /* --- rendering ---------------------------------------------------------- */
 
 const char *const fisc_doc_formats[] = {"md", "html", "json", "xlsx", "csv", NULL};
@@ -361,7 +383,7 @@ int fisc_col_numeric(const fisc_table *t, size_t col)
 {
 	for (size_t r = 0; r < t->nbody; r++) {
 		int k = t->body[r][col].kind;
-		if (k == FISC_CELL_AMOUNT || k == FISC_CELL_PERCENT)
+		if (k == FISC_CELL_AMOUNT || k == FISC_CELL_PERCENT || k == FISC_CELL_NUMBER)
 			return 1;
 	}
 	return 0;

@@ -99,7 +99,8 @@ static void put_table(const fisc_table *t, FILE *out)
 			fputs("<tr>", out);
 			for (size_t c = 0; c < t->ncols; c++) {
 				const fisc_cell *x = &t->body[r][c];
-				int num = x->kind == FISC_CELL_AMOUNT || x->kind == FISC_CELL_PERCENT;
+				int num = x->kind == FISC_CELL_AMOUNT || x->kind == FISC_CELL_PERCENT ||
+					  x->kind == FISC_CELL_NUMBER;
 				char cls[48] = "";
 				size_t n = 0;
 				if (num)

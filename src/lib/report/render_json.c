@@ -19,18 +19,22 @@
 #include "fisc/error.h"
 #include "report/render.h"
 
-static const char *const kind_names[] = {"empty", "text", "amount", "percent", "covered"};
+static const char *const kind_names[] = {"empty", "text", "amount", "percent", "covered", "number"};
 
 static json_t *cell_json(const fisc_cell *c)
 {
-	int k = c->kind >= 0 && c->kind <= FISC_CELL_COVERED ? c->kind : 0;
+	int k = c->kind >= 0 && c->kind <= FISC_CELL_NUMBER ? c->kind : 0;
 	json_t *o = json_object();
 	json_object_set_new(o, "type", json_string(kind_names[k]));
-	if (k == FISC_CELL_TEXT || k == FISC_CELL_AMOUNT || k == FISC_CELL_PERCENT)
+	if (k == FISC_CELL_TEXT || k == FISC_CELL_AMOUNT || k == FISC_CELL_PERCENT ||
+	    k == FISC_CELL_NUMBER)
 		json_object_set_new(o, "text", json_string(c->text ? c->text : ""));
 	if (k == FISC_CELL_AMOUNT) {
 		json_object_set_new(o, "fen", json_integer(c->fen));
 		json_object_set_new(o, "unit", json_string(fisc_unit_name((fisc_unit)c->unit)));
+		json_object_set_new(o, "decimals", json_integer(c->decimals));
+	} else if (k == FISC_CELL_NUMBER) {
+		json_object_set_new(o, "num", json_integer(c->num));
 		json_object_set_new(o, "decimals", json_integer(c->decimals));
 	} else if (k == FISC_CELL_PERCENT) {
 		json_object_set_new(o, "num", json_integer(c->num));

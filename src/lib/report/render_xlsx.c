@@ -219,6 +219,11 @@ static void put_sheet(formats *F, lxw_worksheet *ws, const fisc_table *t)
 				worksheet_write_number(ws, row, col, strtod(x->text, NULL),
 						       num_fmt(F, 1, x->decimals, x->strong));
 				break;
+			case FISC_CELL_NUMBER:
+				/* exact: num has at most 18 digits, decimals ≤ 9 */
+				worksheet_write_number(ws, row, col, strtod(x->text, NULL),
+						       num_fmt(F, 0, x->decimals, x->strong));
+				break;
 			case FISC_CELL_TEXT:
 				worksheet_write_string(ws, row, col, x->text,
 						       text_fmt(F, x->level, x->strong));

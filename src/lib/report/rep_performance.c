@@ -10,16 +10,20 @@
 ** where the data has it only as stated figures, is printed as the source's
 ** and checked against the computed total.
 **
-** fisc has no model of performance goals and indicators yet, so the sections
-** that need them (goals, 绩效情况, problems, measures, the 90 indicator points)
-** say that the data is absent; 预算执行率 (10 points) is scored when the data
-** holds the year's budget. Every section without content is listed at the end
+** The performance sections come from the department's indicators and
+** narrative (fisc/perf.h): the goals, one table of indicators per project
+** (target, result, weight, score, reason), the shortfalls as 存在的问题, and
+** the score — 预算执行率 10 points (when the data holds the year's budget)
+** plus the indicators' 90. Each score is computed, never typed; a total is
+** printed only when every indicator is weighted and assessed and the weights
+** add up to 90. Every section without content is listed at the end
 ** (本报告内容说明), never silently printed empty.
 */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "fisc/error.h"
+#include "fisc/perf.h"
 #include "report/rep.h"
 
 typedef struct perf {
@@ -29,7 +33,8 @@ typedef struct perf {
 	const char *dept;
 	int year, phase;
 	fisc_fsum gpb, all;       /* 一般公共预算总支出, 年度整体总支出 */
-	const char *missing[16];  /* sections without content */
+	const char *missing[24];  /* sections without content */
+	fisc_perf_set ps;         /* indicators and narrative */
 	size_t nmissing;
 } perf;
 
@@ -251,6 +256,338 @@ static void sangong_text(perf *g)
 	fisc_doc_para(g->d, "%s。", s);
 }
 
+/* ---- performance: indicators, narrative, score ------------------------- */
+
+/* The narrative section of (project, key) as paragraphs, one per line;
+** 0 when the data has none. */
+static int text_section(perf *g, const char *project, const char *key)
+{
+	const char *t = fisc_perf_text_of(&g->ps, project, key);
+	if (!t)
+		return 0;
+	while (*t) {
+		const char *e = strchr(t, '\n');
+		size_t n = e ? (size_t)(e - t) : strlen(t);
+		while (n && (t[n - 1] == '\r' || t[n - 1] == ' '))
+			n--;
+		if (n)
+			fisc_doc_para(g->d, "%.*s", (int)n, t);
+		t += e ? (size_t)(e - t) + 1 : strlen(t);
+	}
+	return 1;
+}
+
+static const char *points(perf *g, int32_t h)
+{
+	char buf[32];
+	fisc_points_format(h, buf, sizeof buf);
+	return fisc_arena_strdup(g->a, buf);
+}
+
+static void cell_points(perf *g, fisc_cell *c, int32_t h)
+{
+	int dec = h % 100 == 0 ? 0 : h % 10 == 0 ? 1 : 2;
+	fisc_cell_number(g->d, c, dec == 0 ? h / 100 : dec == 1 ? h / 10 : h, dec);
+}
+
+static const char *project_label(perf *g, const char *project)
+{
+	return *project ? fisc_arena_printf(g->a, "项目“%s”", project) : "部门整体支出";
+}
+
+/* "年度绩效指标共7项：产出指标5项、效益指标2项。" for each project. */
+static void goals_summary(perf *g)
+{
+	const char *projs[32];
+	size_t np = fisc_perf_projects(&g->ps, projs, 32);
+	for (size_t k = 0; k < np; k++) {
+		fisc_perf_tally t;
+		fisc_perf_tally_of(&g->ps, projs[k], &t);
+		const char *s = "";
+		for (int c = 1; c <= 4; c++)
+			if (t.n_by_class[c])
+				s = fisc_arena_printf(g->a, "%s%s%s%zu项", s, *s ? "、" : "",
+						      fisc_ind_class_name(c), t.n_by_class[c]);
+		fisc_doc_para(g->d, "%s设定绩效指标%zu项：%s。", project_label(g, projs[k]), t.n, s);
+	}
+}
+
+/* "≥15%" as written; the result with its unit. */
+static const char *result_text(perf *g, const fisc_indicator *x)
+{
+	if (x->dir == FISC_DIR_QUAL)
+		return x->actual_text;
+	if (!x->has_actual)
+		return "";
+	char buf[48];
+	fisc_decimal_format(x->actual, buf, sizeof buf);
+	return fisc_arena_printf(g->a, "%s%s", buf, x->unit);
+}
+
+static const char *verdict_text(const fisc_indicator *x, const fisc_ind_result *r)
+{
+	if (!r->assessed)
+		return "未填报";
+	if (x->dir == FISC_DIR_QUAL)
+		return fisc_ind_grade_name(x->grade);
+	return r->met ? "达成" : "未达成";
+}
+
+/* The indicator table of one project ("" = the department as a whole). */
+static void indicator_table(perf *g, const char *project)
+{
+	fisc_table *t = fisc_doc_table(g->d, fisc_arena_printf(g->a, "%d年%s绩效指标完成情况", g->year,
+								project_label(g, project)),
+				       9);
+	fisc_cell *h = fisc_table_head(g->d, t);
+	static const char *const head[9] = {"一级指标", "二级指标", "三级指标", "年度指标值",
+					    "全年实际值", "完成情况", "分值", "得分", "偏差原因"};
+	for (int i = 0; i < 9; i++)
+		fisc_cell_text(g->d, &h[i], "%s", head[i]);
+	for (int c = 1; c <= 4; c++)
+		for (size_t i = 0; i < g->ps.nind; i++) {
+			const fisc_indicator *x = &g->ps.ind[i];
+			if (x->cls != c || strcmp(x->project, project))
+				continue;
+			fisc_ind_result r;
+			fisc_indicator_score(x, &r);
+			fisc_cell *row = fisc_table_row(g->d, t);
+			fisc_cell_text(g->d, &row[0], "%s", fisc_ind_class_name(x->cls));
+			if (*x->sub)
+				fisc_cell_text(g->d, &row[1], "%s", x->sub);
+			fisc_cell_text(g->d, &row[2], "%s", x->name);
+			fisc_cell_text(g->d, &row[3], "%s", x->target_text);
+			const char *res = result_text(g, x);
+			if (*res)
+				fisc_cell_text(g->d, &row[4], "%s", res);
+			fisc_cell_text(g->d, &row[5], "%s", verdict_text(x, &r));
+			if (x->has_weight)
+				cell_points(g, &row[6], x->weight);
+			if (r.scored)
+				cell_points(g, &row[7], r.score);
+			if (*x->reason)
+				fisc_cell_text(g->d, &row[8], "%s", x->reason);
+			else if (r.below)
+				fisc_cell_text(g->d, &row[8], "（未说明）");
+		}
+	fisc_table_note(g->d, t,
+			"得分由系统计算：定量指标正向按“全年实际值/年度指标值×分值”、反向按“年度指标值/全年实际值×分值”，"
+			"不超过分值；定性指标按达成（分值的80%%–100%%）、部分达成（60%%–80%%）、未达成（60%%以下）评定。");
+}
+
+/* Spending of a project ("" = all) in g's phase and in the year's budget. */
+static int budget_rate(perf *g, const char *project, fisc_fsum *spent, fisc_fsum *budget,
+		       const char **budget_name)
+{
+	const char *pj = *project ? project : NULL;
+	*spent = block_sum(g, FS_ANY, 0, pj);
+	int saved = g->phase;
+	g->phase = FISC_PHASE_ADJUSTED;
+	*budget = block_sum(g, FS_ANY, 0, pj);
+	*budget_name = "调整预算数";
+	if (!budget->n) {
+		g->phase = FISC_PHASE_BUDGET;
+		*budget = block_sum(g, FS_ANY, 0, pj);
+		*budget_name = "年初预算数";
+	}
+	g->phase = saved;
+	return spent->has_amount && budget->has_amount && budget->fen > 0;
+}
+
+/* 九: the score of one project ("" = the department as a whole). */
+static void score_table(perf *g, const char *project)
+{
+	fisc_perf_tally T;
+	fisc_perf_tally_of(&g->ps, project, &T);
+	fisc_fsum spent, budget;
+	const char *budget_name;
+	int has_rate = budget_rate(g, project, &spent, &budget, &budget_name);
+	int32_t rate_pts = has_rate ? fisc_perf_budget_points(spent.fen, budget.fen) : 0;
+
+	fisc_table *t = fisc_doc_table(g->d, fisc_arena_printf(g->a, "%s绩效自评评分",
+								project_label(g, project)),
+				       4);
+	fisc_cell *h = fisc_table_head(g->d, t);
+	fisc_cell_text(g->d, &h[0], "评价内容");
+	fisc_cell_text(g->d, &h[1], "分值");
+	fisc_cell_text(g->d, &h[2], "执行率或完成情况");
+	fisc_cell_text(g->d, &h[3], "得分");
+	fisc_cell *r = fisc_table_row(g->d, t);
+	fisc_cell_text(g->d, &r[0], "预算执行率");
+	cell_points(g, &r[1], 1000);
+	if (has_rate) {
+		fisc_cell_percent(g->d, &r[2], spent.fen, budget.fen, 2);
+		cell_points(g, &r[3], rate_pts);
+		fisc_doc_para(g->d, "%s%d年支出%s，%s%s，预算执行率%s，得%s分（满分10分）。",
+			      project_label(g, project), g->year, fig(g, &spent), budget_name,
+			      fig(g, &budget), fisc_rt_pct(g->a, spent.fen, budget.fen, 2),
+			      points(g, rate_pts));
+	} else {
+		fisc_cell_text(g->d, &r[2], "无预算数");
+		fisc_doc_note(g->d, "数据中没有%s%d年的预算数，无法计算预算执行率及其得分（10分）。",
+			      project_label(g, project), g->year);
+		missing(g, *project ? "九、项目预算执行率得分" : "九、预算执行率得分");
+	}
+	for (int c = 1; c <= 4; c++) {
+		if (!T.n_by_class[c])
+			continue;
+		r = fisc_table_row(g->d, t);
+		fisc_cell_text(g->d, &r[0], "%s", fisc_ind_class_name(c));
+		r[0].level = 1;
+		if (T.weight_by_class[c])
+			cell_points(g, &r[1], T.weight_by_class[c]);
+		size_t met = 0, n = 0;
+		for (size_t i = 0; i < g->ps.nind; i++) {
+			const fisc_indicator *x = &g->ps.ind[i];
+			if (x->cls != c || strcmp(x->project, project))
+				continue;
+			fisc_ind_result res;
+			fisc_indicator_score(x, &res);
+			n++;
+			met += res.met;
+		}
+		size_t assessed = 0;
+		for (size_t i = 0; i < g->ps.nind; i++) {
+			const fisc_indicator *x = &g->ps.ind[i];
+			fisc_ind_result res;
+			fisc_indicator_score(x, &res);
+			assessed += x->cls == c && !strcmp(x->project, project) && res.assessed;
+		}
+		if (assessed < n)
+			fisc_cell_text(g->d, &r[2], "%zu项，已填报%zu项，达成%zu项", n, assessed, met);
+		else
+			fisc_cell_text(g->d, &r[2], "%zu项，达成%zu项", n, met);
+		if (!T.unweighted)
+			cell_points(g, &r[3], T.score_by_class[c]);
+	}
+	if (!T.n) {
+		r = fisc_table_row(g->d, t);
+		fisc_cell_text(g->d, &r[0], "绩效指标");
+		cell_points(g, &r[1], 9000);
+		fisc_cell_text(g->d, &r[2], "无指标数据");
+	}
+	r = fisc_table_row(g->d, t);
+	fisc_cell_text(g->d, &r[0], "合 计");
+	r[0].strong = 1;
+	int complete = T.complete && has_rate;
+	if (T.n && !T.unweighted) {
+		cell_points(g, &r[1], 1000 + T.weight_total);
+		r[1].strong = 1;
+	}
+	if (complete) {
+		int32_t total = rate_pts + T.score_total;
+		cell_points(g, &r[3], total);
+		r[3].strong = 1;
+		fisc_doc_para(g->d, "%s绩效自评得分%s分，其中预算执行率%s分、绩效指标%s分，自评等级为“%s”。",
+			      project_label(g, project), points(g, total), points(g, rate_pts),
+			      points(g, T.score_total), fisc_perf_grade_name(total));
+		return;
+	}
+	/* Why there is no total: every reason, so the bureau can fix the data. */
+	const char *why = "";
+	if (!T.n)
+		why = "数据中没有绩效指标";
+	if (T.unweighted)
+		why = fisc_arena_printf(g->a, "%s%s%zu项指标未设分值", why, *why ? "；" : "", T.unweighted);
+	if (T.n && !T.unweighted && T.weight_total != 9000)
+		why = fisc_arena_printf(g->a, "%s%s指标分值合计%s分，应为90分", why, *why ? "；" : "",
+					points(g, T.weight_total));
+	if (T.assessed < T.n)
+		why = fisc_arena_printf(g->a, "%s%s%zu项指标未填报完成值", why, *why ? "；" : "",
+					T.n - T.assessed);
+	if (T.unscored)
+		why = fisc_arena_printf(g->a, "%s%s%zu项定性指标未评定得分", why, *why ? "；" : "",
+					T.unscored);
+	if (!has_rate)
+		why = fisc_arena_printf(g->a, "%s%s缺少预算数", why, *why ? "；" : "");
+	fisc_doc_note(g->d, "%s的自评总分无法得出：%s。", project_label(g, project), why);
+	missing(g, *project ? "九、项目自评总分" : "九、自评总分");
+}
+
+static void performance_sections(perf *g)
+{
+	fisc_doc *d = g->d;
+	const char *projs[32];
+	size_t np = fisc_perf_projects(&g->ps, projs, 32);
+
+	fisc_doc_heading(d, 1, "六、部门整体支出绩效情况");
+	int has_results = text_section(g, "", "results");
+	for (size_t k = 0; k < np; k++) {
+		fisc_perf_tally t;
+		fisc_perf_tally_of(&g->ps, projs[k], &t);
+		if (np > 1 || *projs[k])
+			fisc_doc_heading(d, 2, "（%s）%s", fisc_rt_cn((int)k + 1), project_label(g, projs[k]));
+		if (*projs[k])
+			text_section(g, projs[k], "results");
+		const char *s = fisc_arena_printf(g->a, "%s绩效指标%zu项，已填报完成值%zu项，其中达成%zu项、未达成%zu项",
+						  project_label(g, projs[k]), t.n, t.assessed, t.met,
+						  t.below);
+		if (t.assessed < t.n) {
+			const char *names = "";
+			for (size_t i = 0; i < g->ps.nind; i++) {
+				const fisc_indicator *x = &g->ps.ind[i];
+				fisc_ind_result r;
+				fisc_indicator_score(x, &r);
+				if (!strcmp(x->project, projs[k]) && !r.assessed)
+					names = fisc_arena_printf(g->a, "%s%s%s", names, *names ? "、" : "",
+								  x->name);
+			}
+			s = fisc_arena_printf(g->a, "%s；未填报完成值的%zu项：%s", s, t.n - t.assessed, names);
+		}
+		fisc_doc_para(d, "%s。", s);
+		indicator_table(g, projs[k]);
+	}
+	if (!np && !has_results) {
+		fisc_doc_note(d, "数据中没有绩效指标（产出、效益、满意度）的目标值和完成值，本节无内容。");
+		missing(g, "六、部门整体支出绩效情况");
+	} else if (!np) {
+		fisc_doc_note(d, "数据中没有绩效指标，以上为文字说明。");
+	}
+
+	/* 七: the narrative, then every indicator that fell short. */
+	fisc_doc_heading(d, 1, "七、存在的问题及原因分析");
+	int has_problems = text_section(g, "", "problems");
+	size_t below = 0, pending = 0;
+	for (size_t i = 0; i < g->ps.nind; i++) {
+		const fisc_indicator *x = &g->ps.ind[i];
+		fisc_ind_result r;
+		fisc_indicator_score(x, &r);
+		pending += !r.assessed;
+		if (!r.below)
+			continue;
+		below++;
+		const char *res = result_text(g, x);
+		fisc_doc_para(d, "%s%s“%s”年度指标值%s，全年实际值%s，%s。原因：%s", *x->project ? "项目" : "",
+			      *x->project ? fisc_arena_printf(g->a, "“%s”", x->project) : "", x->name,
+			      x->target_text, *res ? res : "（未填报）", verdict_text(x, &r),
+			      *x->reason ? x->reason : "（未说明偏差原因）");
+	}
+	if (!has_problems && !below) {
+		if (g->ps.nind && !pending) {
+			fisc_doc_para(d, "各项绩效指标均已达成，未发现偏离绩效目标的情况。");
+		} else {
+			fisc_doc_note(d, "%s，数据中也没有问题说明，本节无内容。",
+				      g->ps.nind ? "没有未达成的已填报指标，但有指标未填报完成值"
+						 : "本节需要将绩效指标完成值与目标值比较，数据中没有绩效指标");
+			missing(g, "七、存在的问题及原因分析");
+		}
+	}
+
+	fisc_doc_heading(d, 1, "八、下一步改进措施");
+	if (!text_section(g, "", "measures")) {
+		fisc_doc_note(d, "数据中没有改进措施，本节无内容。");
+		missing(g, "八、下一步改进措施");
+	}
+
+	fisc_doc_heading(d, 1, "九、绩效自评结果及其他需要说明的情况");
+	if (!np)
+		score_table(g, "");
+	for (size_t k = 0; k < np; k++)
+		score_table(g, projs[k]);
+	if (text_section(g, "", "other") == 0)
+		fisc_doc_para(d, "无其他需要说明的情况。");
+}
+
 int fisc_report_performance(fisc_store *st, const fisc_report_params *p, fisc_arena *a,
 			    fisc_doc **out)
 {
@@ -291,15 +628,28 @@ int fisc_report_performance(fisc_store *st, const fisc_report_params *p, fisc_ar
 		return fisc_error_set(FISC_ENOMEM, "out of memory");
 	}
 	fisc_doc_subtitle(d, "%s · 根据录入数据（%s数）计算生成", fs.region.name, fisc_phase_name(g.phase));
+	fisc_perf_query pq = {0, g.year, g.dept};
+	rc = fisc_perf_load(st, &pq, a, &g.ps);
+	if (rc != FISC_OK) {
+		fisc_fset_free(&fs);
+		return rc;
+	}
 
 	/* 一、基本情况 */
 	fisc_doc_heading(d, 1, "一、基本情况");
 	fisc_doc_heading(d, 2, "（一）部门（单位）基本情况");
-	fisc_doc_note(d, "数据中没有部门职责、内设机构和人员编制等基本情况，本节无内容。");
-	missing(&g, "一、（一）部门（单位）基本情况");
+	if (!text_section(&g, "", "overview")) {
+		fisc_doc_note(d, "数据中没有部门职责、内设机构和人员编制等基本情况，本节无内容。");
+		missing(&g, "一、（一）部门（单位）基本情况");
+	}
 	fisc_doc_heading(d, 2, "（二）年度整体支出绩效目标");
-	fisc_doc_note(d, "数据中没有年度整体支出及项目的绩效目标，本节无内容。");
-	missing(&g, "一、（二）年度整体支出绩效目标");
+	int has_goals = text_section(&g, "", "goals");
+	if (g.ps.nind)
+		goals_summary(&g);
+	else if (!has_goals) {
+		fisc_doc_note(d, "数据中没有年度整体支出及项目的绩效目标，本节无内容。");
+		missing(&g, "一、（二）年度整体支出绩效目标");
+	}
 
 	/* 二、一般公共预算支出情况 */
 	fisc_doc_heading(d, 1, "二、一般公共预算支出情况");
@@ -399,62 +749,8 @@ int fisc_report_performance(fisc_store *st, const fisc_report_params *p, fisc_ar
 	}
 	fisc_table_note(d, t, "各项金额和比例均由录入数据计算；年度整体总支出为各本预算支出之和。");
 
-	/* 六 … 九: what needs performance indicators. */
-	fisc_doc_heading(d, 1, "六、部门整体支出绩效情况");
-	fisc_doc_note(d, "数据中没有绩效指标（产出、效益、满意度）的目标值和完成值，本节无内容。");
-	missing(&g, "六、部门整体支出绩效情况");
-	fisc_doc_heading(d, 1, "七、存在的问题及原因分析");
-	fisc_doc_note(d, "本节需要将绩效指标完成值与目标值比较，数据中没有绩效指标，本节无内容。");
-	missing(&g, "七、存在的问题及原因分析");
-	fisc_doc_heading(d, 1, "八、下一步改进措施");
-	fisc_doc_note(d, "数据中没有改进措施，本节无内容。");
-	missing(&g, "八、下一步改进措施");
-
-	fisc_doc_heading(d, 1, "九、绩效自评结果");
-	/* 预算执行率 (10 points): this year's spending against its budget. */
-	fisc_fsum budget;
-	memset(&budget, 0, sizeof budget);
-	const char *budget_name = "调整预算数";
-	int saved = g.phase;
-	g.phase = FISC_PHASE_ADJUSTED;
-	budget = block_sum(&g, FS_ANY, 0, NULL);
-	if (!budget.n) {
-		g.phase = FISC_PHASE_BUDGET;
-		budget = block_sum(&g, FS_ANY, 0, NULL);
-		budget_name = "年初预算数";
-	}
-	g.phase = saved;
-	t = fisc_doc_table(d, "绩效自评评分", 4);
-	h = fisc_table_head(d, t);
-	fisc_cell_text(d, &h[0], "评价内容");
-	fisc_cell_text(d, &h[1], "分值");
-	fisc_cell_text(d, &h[2], "执行率或完成情况");
-	fisc_cell_text(d, &h[3], "得分");
-	fisc_cell *r = fisc_table_row(d, t);
-	fisc_cell_text(d, &r[0], "预算执行率");
-	fisc_cell_text(d, &r[1], "10");
-	if (budget.has_amount && budget.fen > 0) {
-		/* score = 10 × rate, at most 10, two decimals, in integers */
-		fisc_fen spent = g.all.fen > budget.fen ? budget.fen : g.all.fen;
-		fisc_cell_percent(d, &r[2], g.all.fen, budget.fen, 2);
-		char buf[32];
-		if (budget.fen <= INT64_MAX / 10 &&
-		    fisc_percent_format(spent, budget.fen * 10, 2, buf, sizeof buf) >= 0)
-			fisc_cell_text(d, &r[3], "%s", buf);
-		fisc_doc_para(d, "%d年支出%s，%s%s，预算执行率%s。", g.year, fig(&g, &g.all), budget_name,
-			      fig(&g, &budget), fisc_rt_pct(a, g.all.fen, budget.fen, 2));
-	} else {
-		fisc_cell_text(d, &r[2], "无预算数");
-		fisc_doc_note(d, "数据中没有本部门%d年支出的预算数，无法计算预算执行率及其得分（10分）。",
-			      g.year);
-		missing(&g, "九、预算执行率得分");
-	}
-	r = fisc_table_row(d, t);
-	fisc_cell_text(d, &r[0], "绩效指标（产出、效益、满意度）");
-	fisc_cell_text(d, &r[1], "90");
-	fisc_cell_text(d, &r[2], "无指标数据");
-	fisc_doc_note(d, "数据中没有绩效指标，指标部分（90分）无法评分，自评总分无法得出。");
-	missing(&g, "九、绩效指标得分");
+	/* 六 … 九: from the indicators and the narrative. */
+	performance_sections(&g);
 
 	fisc_doc_heading(d, 1, "本报告内容说明");
 	const char *list = "";

@@ -9,6 +9,7 @@
 #define FISC_STORE_BACKEND_H
 
 #include "fisc/store.h"
+#include "fisc/perf.h"
 
 typedef struct fisc_store_vtab {
 	const char *name;
@@ -35,6 +36,10 @@ typedef struct fisc_store_vtab {
 	int (*voucher_put)(fisc_store *, const fisc_voucher *, size_t);
 	int (*voucher_rollup)(fisc_store *, int, int, fisc_rollup_cb, void *);
 	int64_t (*voucher_count)(fisc_store *);
+	int (*indicator_put)(fisc_store *, const fisc_indicator *);
+	int (*indicator_each)(fisc_store *, const fisc_perf_query *, fisc_indicator_cb, void *);
+	int (*perf_text_put)(fisc_store *, const fisc_perf_text *);
+	int (*perf_text_each)(fisc_store *, const fisc_perf_query *, fisc_perf_text_cb, void *);
 } fisc_store_vtab;
 
 /* Every backend's handle starts with this. */

@@ -14,6 +14,7 @@
 #include "fisc/error.h"
 #include "store/backend.h"
 #include "store/sqlite_voucher.h"
+#include "store/sqlite_perf.h"
 
 static const char *const migrations[] = {
 	/* 1: the initial schema */
@@ -93,6 +94,41 @@ static const char *const migrations[] = {
 	"  year INTEGER NOT NULL, region_id INTEGER NOT NULL, func INTEGER NOT NULL,"
 	"  n INTEGER NOT NULL, fen INTEGER NOT NULL CHECK(typeof(fen)='integer'),"
 	"  PRIMARY KEY(year, region_id, func)) WITHOUT ROWID;",
+	/* 3: performance indicators and the self-evaluation's narrative
+	** (sqlite_perf.c). Decimals are kept as written: an integer and its
+	** scale; points in hundredths. */
+	"CREATE TABLE indicator("
+	"  id INTEGER PRIMARY KEY,"
+	"  region_id INTEGER NOT NULL REFERENCES region(id),"
+	"  year INTEGER NOT NULL,"
+	"  dept TEXT NOT NULL,"
+	"  project TEXT NOT NULL DEFAULT '',"
+	"  class INTEGER NOT NULL CHECK(class BETWEEN 1 AND 4),"
+	"  sub TEXT NOT NULL DEFAULT '',"
+	"  name TEXT NOT NULL,"
+	"  dir INTEGER NOT NULL CHECK(dir BETWEEN 1 AND 4),"
+	"  target_v INTEGER, target_scale INTEGER NOT NULL DEFAULT 0,"
+	"  actual_v INTEGER, actual_scale INTEGER NOT NULL DEFAULT 0,"
+	"  unit TEXT NOT NULL DEFAULT '',"
+	"  target_text TEXT NOT NULL DEFAULT '',"
+	"  actual_text TEXT NOT NULL DEFAULT '',"
+	"  grade INTEGER NOT NULL DEFAULT 0 CHECK(grade BETWEEN 0 AND 3),"
+	"  weight INTEGER CHECK(weight BETWEEN 0 AND 10000),"
+	"  score INTEGER CHECK(score BETWEEN 0 AND 10000),"
+	"  reason TEXT NOT NULL DEFAULT '',"
+	"  source TEXT NOT NULL DEFAULT '',"
+	"  UNIQUE(region_id, year, dept, project, class, sub, name));"
+	"CREATE INDEX indicator_dept ON indicator(dept, year);"
+	"CREATE TABLE perf_text("
+	"  id INTEGER PRIMARY KEY,"
+	"  region_id INTEGER NOT NULL REFERENCES region(id),"
+	"  year INTEGER NOT NULL,"
+	"  dept TEXT NOT NULL,"
+	"  project TEXT NOT NULL DEFAULT '',"
+	"  section TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  source TEXT NOT NULL DEFAULT '',"
+	"  UNIQUE(region_id, year, dept, project, section));",
 };
 
 enum { NMIGRATIONS = sizeof migrations / sizeof *migrations };
@@ -657,13 +693,34 @@ static int sq_alias_each(fisc_store *st, fisc_alias_cb cb, void *ud)
 }
 
 static const fisc_store_vtab sqlite_vtab = {
-	"sqlite",	    sq_close,	     sq_begin,	       sq_commit,
-	sq_rollback,	    sq_region_put,   sq_region_find,   sq_region_get,
-	sq_region_each,	    sq_fact_put,     sq_fact_each,     sq_fact_count,
-	sq_edition_put,	    sq_edition_for,  sq_edition_delete, sq_catalog_put,
-	sq_catalog_each,    sq_line_put,     sq_line_each,     sq_alias_put,
-	sq_alias_each,
-	fisc_sqlite_voucher_put, fisc_sqlite_voucher_rollup, fisc_sqlite_voucher_count,
+	.name = "sqlite",
+	.close = sq_close,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.region_put = sq_region_put,
+	.region_find = sq_region_find,
+	.region_get = sq_region_get,
+	.region_each = sq_region_each,
+	.fact_put = sq_fact_put,
+	.fact_each = sq_fact_each,
+	.fact_count = sq_fact_count,
+	.edition_put = sq_edition_put,
+	.edition_for = sq_edition_for,
+	.edition_delete = sq_edition_delete,
+	.catalog_put = sq_catalog_put,
+	.catalog_each = sq_catalog_each,
+	.line_put = sq_line_put,
+	.line_each = sq_line_each,
+	.alias_put = sq_alias_put,
+	.alias_each = sq_alias_each,
+	.voucher_put = fisc_sqlite_voucher_put,
+	.voucher_rollup = fisc_sqlite_voucher_rollup,
+	.voucher_count = fisc_sqlite_voucher_count,
+	.indicator_put = fisc_sqlite_indicator_put,
+	.indicator_each = fisc_sqlite_indicator_each,
+	.perf_text_put = fisc_sqlite_perf_text_put,
+	.perf_text_each = fisc_sqlite_perf_text_each,
 };
 
 int fisc_sqlite_open(const char *path, fisc_store **out)

@@ -122,3 +122,24 @@ int fisc_store_voucher_rollup(fisc_store *st, int by, int scan, fisc_rollup_cb c
 	return st->vt->voucher_rollup(st, by, scan, cb, ud);
 }
 int64_t fisc_store_voucher_count(fisc_store *st) { return st->vt->voucher_count(st); }
+
+int fisc_store_indicator_put(fisc_store *st, const fisc_indicator *ind)
+{
+	assert(st->in_txn);
+	return st->vt->indicator_put(st, ind);
+}
+int fisc_store_indicator_each(fisc_store *st, const fisc_perf_query *q, fisc_indicator_cb cb,
+			      void *ud)
+{
+	return st->vt->indicator_each(st, q, cb, ud);
+}
+int fisc_store_perf_text_put(fisc_store *st, const fisc_perf_text *t)
+{
+	assert(st->in_txn);
+	return st->vt->perf_text_put(st, t);
+}
+int fisc_store_perf_text_each(fisc_store *st, const fisc_perf_query *q, fisc_perf_text_cb cb,
+			      void *ud)
+{
+	return st->vt->perf_text_each(st, q, cb, ud);
+}

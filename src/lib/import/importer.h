@@ -1,0 +1,81 @@
+/*
+** importer.h — the state of one import (all files of one `fisc import`, one
+** store transaction) and the helpers every table's row reader uses.
+**
+** import.c owns the walk: it recognises what a file or sheet holds from its
+** header (facts, regions, performance indicators, performance texts) and
+** hands each row to that table's reader. Readers report problems through
+** imp_report(), which names file, line or cell, field and reason in Chinese
+** and English; the import commits only when no reader reported anything.
+*/
+#ifndef FISC_IMPORT_IMPORTER_H
+#define FISC_IMPORT_IMPORTER_H
+
+#include <stdint.h>
+#include "fisc/catalog.h"
+#include "fisc/import.h"
+#include "import/rows.h"
+#include "model/strmap.h"
+
+typedef struct colname {
+	const char *name;    /* canonical (English) */
+	const char *alt[4];  /* Chinese and other spellings */
+	int required;
+} colname;
+
+enum { TABLE_NONE, TABLE_FACTS, TABLE_REGIONS, TABLE_INDICATORS, TABLE_PERF_TEXTS, TABLE_BAD };
+
+enum { IMP_MAXCOLS = 24 };
+
+typedef struct ctx {
+	fisc_store *st;
+	fisc_diag *diag;
+	fisc_import_stats *stats;
+	fisc_arena *arena;
+	const char *file, *sheet;
+	int table;            /* what the current file/sheet holds */
+	const colname *cols;  /* its columns */
+	int col[IMP_MAXCOLS]; /* field → cell index, -1 when absent */
+	int ncols;
+	fisc_strmap regions;  /* text as written → region id (boxed) */
+	fisc_strmap seen;     /* row key → "file:line" of its first row */
+	fisc_catalog **cats;  /* loaded editions, by edition year */
+	int *cat_years;
+	size_t ncats, capcats, capyears;
+	int errors;
+	int fatal;            /* an error that must stop the walk (ENOMEM, store) */
+} ctx;
+
+/* Record a problem with cell `idx` of the row (field: the column's name). */
+void imp_report(ctx *c, const fisc_row *row, int idx, const char *field, int kind,
+		const char *zh, const char *en);
+/* The same with printf-style Chinese and English, each with one %s value. */
+void imp_reportf(ctx *c, const fisc_row *row, int idx, const char *field, int kind,
+		 const char *zh, const char *en, const char *val);
+/* The cell of field f with leading blanks skipped ("" when absent); the
+** _trim form is a copy in the import arena without trailing blanks. */
+const char *imp_get(ctx *c, const fisc_row *row, int f);
+const char *imp_get_trim(ctx *c, const fisc_row *row, int f);
+/* Store id of a region given by code or name, 0 when unknown. */
+int64_t imp_region_id(ctx *c, const char *text);
+/* The region of field f, reported when empty or unknown; 0 then. */
+int64_t imp_region_field(ctx *c, const fisc_row *row, int f);
+/* A four-digit year 1949–2200 in field f, reported when missing or bad; 0 then. */
+int imp_year_field(ctx *c, const fisc_row *row, int f);
+/* "file:line" or "file:Sheet!A5" of the row, in the import arena. */
+const char *imp_where(ctx *c, const fisc_row *row, int idx);
+
+/* Row readers of the performance tables (perf_import.c), their fields. */
+enum {
+	I_REGION, I_YEAR, I_DEPT, I_PROJECT, I_CLASS, I_SUB, I_NAME, I_DIR, I_TARGET,
+	I_ACTUAL, I_UNIT, I_WEIGHT, I_SCORE, I_REASON, I_SOURCE, I_NOTE, I_NCOLS
+};
+enum { T_REGION, T_YEAR, T_DEPT, T_PROJECT, T_SECTION, T_TEXT, T_SOURCE, T_NCOLS };
+extern const colname imp_indicator_cols[];
+extern const int imp_indicator_ncols;
+extern const colname imp_perf_text_cols[];
+extern const int imp_perf_text_ncols;
+void imp_indicator_row(ctx *c, const fisc_row *row);
+void imp_perf_text_row(ctx *c, const fisc_row *row);
+
+#endif
