@@ -133,6 +133,40 @@ static int grade_of(const char *s)
 	return best;
 }
 
+/* What to say when a row's key was seen before in this import (with the
+** first row's place) or is already in the store. */
+typedef struct dupmsg {
+	const char *field;
+	const char *zh_seen, *en_seen; /* one %s: "file:line" of the first row */
+	const char *zh_store, *en_store;
+} dupmsg;
+
+static int put_indicator(fisc_store *st, const void *x) { return fisc_store_indicator_put(st, x); }
+static int put_text(fisc_store *st, const void *t) { return fisc_store_perf_text_put(st, t); }
+
+/* Write the row's object unless its key is a duplicate; 1 when written. */
+static int put_once(ctx *c, const fisc_row *row, int col, char *key, const dupmsg *m,
+		    int (*put)(fisc_store *, const void *), const void *obj)
+{
+	const char *first = fisc_strmap_get(&c->seen, key);
+	if (first) {
+		imp_reportf(c, row, col, m->field, FISC_DIAG_DUPLICATE_ROW, m->zh_seen, m->en_seen,
+			    first);
+		return 0;
+	}
+	int rc = put(c->st, obj);
+	if (rc == FISC_EEXIST) {
+		imp_report(c, row, col, m->field, FISC_DIAG_DUPLICATE_ROW, m->zh_store, m->en_store);
+		return 0;
+	}
+	if (rc != FISC_OK) {
+		c->fatal = rc;
+		return 0;
+	}
+	fisc_strmap_put(&c->seen, key, (void *)imp_where(c, row, col));
+	return 1;
+}
+
 void imp_indicator_row(ctx *c, const fisc_row *row)
 {
 	int errors_before = c->errors;
@@ -272,28 +306,14 @@ void imp_indicator_row(ctx *c, const fisc_row *row)
 
 	char *key = fisc_arena_printf(c->arena, "ind|%lld|%d|%s|%s|%d|%s|%s", (long long)x.region,
 				      x.year, x.dept, x.project, x.cls, x.sub, x.name);
-	const char *first = fisc_strmap_get(&c->seen, key);
-	if (first) {
-		imp_reportf(c, row, c->col[I_NAME], "indicator", FISC_DIAG_DUPLICATE_ROW,
-			    "重复的绩效指标：与 %s 的部门、项目、年度和指标都相同",
-			    "duplicate indicator: same department, project, year and indicator as %s",
-			    first);
-		return;
-	}
-	int rc = fisc_store_indicator_put(c->st, &x);
-	if (rc == FISC_EEXIST) {
-		imp_report(c, row, c->col[I_NAME], "indicator", FISC_DIAG_DUPLICATE_ROW,
-			   "重复的绩效指标：数据库中已有同一部门、项目、年度的同名指标",
-			   "duplicate indicator: the store already holds it for this department, "
-			   "project and year");
-		return;
-	}
-	if (rc != FISC_OK) {
-		c->fatal = rc;
-		return;
-	}
-	fisc_strmap_put(&c->seen, key, (void *)imp_where(c, row, c->col[I_NAME]));
-	c->stats->indicators++;
+	static const dupmsg dup = {
+		"indicator",
+		"重复的绩效指标：与 %s 的部门、项目、年度和指标都相同",
+		"duplicate indicator: same department, project, year and indicator as %s",
+		"重复的绩效指标：数据库中已有同一部门、项目、年度的同名指标",
+		"duplicate indicator: the store already holds it for this department, project and year"};
+	if (put_once(c, row, c->col[I_NAME], key, &dup, put_indicator, &x))
+		c->stats->indicators++;
 }
 
 void imp_perf_text_row(ctx *c, const fisc_row *row)
@@ -328,25 +348,12 @@ void imp_perf_text_row(ctx *c, const fisc_row *row)
 		return;
 	char *key = fisc_arena_printf(c->arena, "txt|%lld|%d|%s|%s|%s", (long long)t.region, t.year,
 				      t.dept, t.project, t.section);
-	const char *first = fisc_strmap_get(&c->seen, key);
-	if (first) {
-		imp_reportf(c, row, c->col[T_SECTION], "section", FISC_DIAG_DUPLICATE_ROW,
-			    "重复的章节：与 %s 的部门、项目、年度和章节都相同",
-			    "duplicate section: same department, project, year and section as %s", first);
-		return;
-	}
-	int rc = fisc_store_perf_text_put(c->st, &t);
-	if (rc == FISC_EEXIST) {
-		imp_report(c, row, c->col[T_SECTION], "section", FISC_DIAG_DUPLICATE_ROW,
-			   "重复的章节：数据库中已有同一部门、项目、年度的该章节",
-			   "duplicate section: the store already holds it for this department, project "
-			   "and year");
-		return;
-	}
-	if (rc != FISC_OK) {
-		c->fatal = rc;
-		return;
-	}
-	fisc_strmap_put(&c->seen, key, (void *)imp_where(c, row, c->col[T_TEXT]));
-	c->stats->texts++;
+	static const dupmsg dup = {
+		"section",
+		"重复的章节：与 %s 的部门、项目、年度和章节都相同",
+		"duplicate section: same department, project, year and section as %s",
+		"重复的章节：数据库中已有同一部门、项目、年度的该章节",
+		"duplicate section: the store already holds it for this department, project and year"};
+	if (put_once(c, row, c->col[T_SECTION], key, &dup, put_text, &t))
+		c->stats->texts++;
 }
