@@ -743,8 +743,13 @@ int fisc_sqlite_open(const char *path, fisc_store **out)
 		return rc;
 	}
 	sqlite3_busy_timeout(s->db, 5000);
-	int rc = exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-			     " PRAGMA foreign_keys=ON;");
+	/* 64 KB pages for a new store (ignored for an existing one): a voucher
+	** load's commit copies every page from the WAL into the database with
+	** one pread and one pwrite each, so 16× fewer, larger pages cut that
+	** tail; facts, checks and reports measured the same. It must precede
+	** journal_mode=WAL, which writes the first page. */
+	int rc = exec(s->db, "PRAGMA page_size=65536; PRAGMA journal_mode=WAL;"
+			     " PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
 	if (rc == FISC_OK)
 		rc = migrate(s);
 	if (rc != FISC_OK) {
