@@ -8,6 +8,8 @@
 */
 #include "testutil.h"
 
+#include <xlsxwriter.h>
+
 #include "fisc/catalog.h"
 #include "fisc/error.h"
 #include "fisc/import.h"
@@ -435,6 +437,64 @@ static void test_roundtrip(void **state)
 	fisc_arena_free(a);
 }
 
+/* A workbook with an indicators sheet (numbers as numeric cells) and a texts
+** sheet imports like the CSV; an error names the sheet and cell. */
+static void test_xlsx(void **state)
+{
+	fx *f = *state;
+	char path[512];
+	snprintf(path, sizeof path, "%s/perf.xlsx", f->dir);
+	lxw_workbook *wb = workbook_new(path);
+	lxw_worksheet *ws = workbook_add_worksheet(wb, "绩效指标");
+	const char *head[] = {"地区", "年度", "部门", "一级指标", "三级指标", "年度指标值", "全年实际值", "分值"};
+	for (int i = 0; i < 8; i++)
+		worksheet_write_string(ws, 0, (lxw_col_t)i, head[i], NULL);
+	worksheet_write_string(ws, 1, 0, "北碚区", NULL);
+	worksheet_write_number(ws, 1, 1, 2024, NULL);
+	worksheet_write_string(ws, 1, 2, "区教委", NULL);
+	worksheet_write_string(ws, 1, 3, "效益指标", NULL);
+	worksheet_write_string(ws, 1, 4, "覆盖率", NULL);
+	worksheet_write_number(ws, 1, 5, 95, NULL);
+	worksheet_write_number(ws, 1, 6, 95.5, NULL);
+	worksheet_write_number(ws, 1, 7, 7.5, NULL);
+	lxw_worksheet *wt = workbook_add_worksheet(wb, "文字");
+	worksheet_write_string(wt, 0, 0, "region", NULL);
+	worksheet_write_string(wt, 0, 1, "year", NULL);
+	worksheet_write_string(wt, 0, 2, "department", NULL);
+	worksheet_write_string(wt, 0, 3, "section", NULL);
+	worksheet_write_string(wt, 0, 4, "text", NULL);
+	worksheet_write_string(wt, 1, 0, "北碚区", NULL);
+	worksheet_write_number(wt, 1, 1, 2024, NULL);
+	worksheet_write_string(wt, 1, 2, "区教委", NULL);
+	worksheet_write_string(wt, 1, 3, "改进措施", NULL);
+	worksheet_write_string(wt, 1, 4, "加快进度。", NULL);
+	assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+
+	const char *paths[] = {path};
+	fisc_diag *d = fisc_diag_new();
+	fisc_import_stats st;
+	assert_int_equal(fisc_import_files(f->st, paths, 1, d, &st), FISC_OK);
+	fisc_diag_free(d);
+	assert_int_equal(st.indicators, 1);
+	assert_int_equal(st.texts, 1);
+	fisc_arena *a = fisc_arena_new();
+	fisc_perf_set s;
+	assert_int_equal(fisc_perf_load(f->st, NULL, a, &s), FISC_OK);
+	assert_int_equal(s.nind, 1);
+	assert_true(s.ind[0].has_actual && s.ind[0].actual.v == 955 && s.ind[0].actual.scale == 1);
+	assert_true(s.ind[0].has_weight && s.ind[0].weight == 750);
+	assert_string_equal(fisc_perf_text_of(&s, "", "measures"), "加快进度。");
+	fisc_arena_free(a);
+
+	/* the same workbook again: both rows are duplicates, named by cell */
+	d = fisc_diag_new();
+	assert_int_equal(fisc_import_files(f->st, paths, 1, d, &st), FISC_EIMPORT);
+	assert_int_equal(fisc_diag_count(d), 2);
+	assert_string_equal(fisc_diag_get(d, 0)->cell, "绩效指标!E2");
+	assert_string_equal(fisc_diag_get(d, 1)->cell, "文字!D2");
+	fisc_diag_free(d);
+}
+
 /* ---- a complete self-evaluation ---------------------------------------- */
 
 static const char *facts_csv =
@@ -530,6 +590,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_import_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_text_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_roundtrip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xlsx, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_scores, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_incomplete, setup, teardown),
 	};
