@@ -2,12 +2,14 @@
 ** test_store.c — the SQLite store (src/lib/store/): regions and facts
 ** written and read back field for field, every query filter, key
 ** uniqueness, transactions that roll back to nothing, reopening a file
-** without re-running migrations, and schemes without a backend.
+** without re-running migrations, and schemes without a backend; the scan
+** with string ids (fisc_store_fact_scan) against fact_each.
 */
 #include "testutil.h"
 
 #include "fisc/error.h"
 #include "fisc/store.h"
+#include "store/backend.h" /* to take a backend's own fact_scan away */
 
 typedef struct fx {
 	char *dir;
@@ -459,6 +461,147 @@ static void fact_each_stops(void **state)
 	assert_int_equal(calls, 1);
 }
 
+/* ---- fact_scan: facts with string ids ---------------------------------- */
+
+typedef struct scanned {
+	const char *text[64]; /* by string id; [0] is "" */
+	uint32_t ntext;
+	flist facts;          /* the facts rebuilt from ids */
+	int stop_at;          /* stop (return 9) at this fact (1-based), 0: never */
+} scanned;
+
+static int scan_string(void *ud, uint32_t id, const char *s, size_t n)
+{
+	scanned *x = ud;
+	/* Numbered 1, 2, 3 … in order, each once, never "". */
+	assert_int_equal(id, x->ntext);
+	assert_true(n > 0 && n == strlen(s));
+	for (uint32_t i = 1; i < x->ntext; i++)
+		assert_string_not_equal(x->text[i], s);
+	x->text[x->ntext++] = strdup(s);
+	return 0;
+}
+
+static int scan_fact(void *ud, const fisc_fact_ids *r)
+{
+	scanned *x = ud;
+	uint32_t ids[6] = {r->item, r->dept, r->project, r->econ, r->fund, r->source};
+	for (int i = 0; i < 6; i++)
+		assert_true(ids[i] < x->ntext); /* announced before use */
+	fisc_fact f;
+	memset(&f, 0, sizeof f);
+	f.id = r->id;
+	f.region = r->region;
+	f.year = r->year;
+	f.scope = r->scope;
+	f.book = r->book;
+	f.phase = r->phase;
+	f.kind = r->kind;
+	f.item = x->text[r->item];
+	f.dept = x->text[r->dept];
+	f.project = x->text[r->project];
+	f.econ = x->text[r->econ];
+	f.fund = x->text[r->fund];
+	f.source = x->text[r->source];
+	f.note = ""; /* not read by a scan */
+	f.has_amount = r->has_amount;
+	f.amount = r->amount;
+	collect_fact(&x->facts, &f);
+	return x->facts.n == x->stop_at ? 9 : 0;
+}
+
+static void scan_free(scanned *x)
+{
+	for (uint32_t i = 1; i < x->ntext; i++)
+		free((char *)x->text[i]);
+}
+
+/* The scan gives what fact_each gives, note aside, with texts numbered. */
+static void assert_scan_is_each(fisc_store *st, const fisc_query *q)
+{
+	scanned x;
+	memset(&x, 0, sizeof x);
+	x.text[x.ntext++] = "";
+	assert_int_equal(fisc_store_fact_scan(st, q, scan_string, scan_fact, &x), FISC_OK);
+	flist *want = query(st, q);
+	assert_int_equal(x.facts.n, want->n);
+	for (int i = 0; i < want->n; i++) {
+		fcopy *a = &x.facts.v[i], *b = &want->v[i];
+		assert_int_equal(a->f.id, b->f.id);
+		assert_int_equal(a->f.region, b->f.region);
+		assert_int_equal(a->f.year, b->f.year);
+		assert_int_equal(a->f.scope, b->f.scope);
+		assert_int_equal(a->f.book, b->f.book);
+		assert_int_equal(a->f.phase, b->f.phase);
+		assert_int_equal(a->f.kind, b->f.kind);
+		assert_string_equal(a->item, b->item);
+		assert_string_equal(a->dept, b->dept);
+		assert_string_equal(a->project, b->project);
+		assert_string_equal(a->econ, b->econ);
+		assert_string_equal(a->fund, b->fund);
+		assert_string_equal(a->source, b->source);
+		assert_int_equal(a->f.has_amount, b->f.has_amount);
+		assert_int_equal(a->f.amount.fen, b->f.amount.fen);
+		assert_int_equal(a->f.amount.ulp, b->f.amount.ulp);
+		assert_int_equal(a->f.amount.unit, b->f.amount.unit);
+		assert_int_equal(a->f.amount.decimals, b->f.amount.decimals);
+	}
+	scan_free(&x);
+}
+
+static void fact_scan(void **state)
+{
+	fx *f = *state;
+	int64_t cq = put_region(f->st, &CQ);
+	int64_t bb = put_region(f->st, &BEIBEI);
+	/* Texts repeated within and across fields, long ones sharing their first
+	** bytes (the scan's cache of recent texts is keyed by them), an amount
+	** in 亿元, one without an amount. */
+	const char *items[] = {"2050201", "2050202", "upper_subsidy_long_id", "upper_subsidy_long_ix",
+			       "2050201", "教育局"};
+	for (int i = 0; i < 12; i++) {
+		fisc_fact a = mkfact(i % 3 ? bb : cq, 2023 + i % 2, FISC_SCOPE_ALL + i % 3,
+				     FISC_BOOK_GPB + i % 4, FISC_PHASE_BUDGET + i % 4, items[i % 6],
+				     (fisc_fen)i * 1000000);
+		a.kind = (uint8_t)(i % 5 == 0);
+		a.dept = i % 4 == 1 ? "教育局" : "";
+		a.project = i % 3 == 2 ? "学前教育补助" : "";
+		a.econ = i % 5 == 3 ? "30101" : "";
+		a.fund = i % 6 == 4 ? "upper_subsidy_long_id" : "";
+		a.source = i % 2 ? "003_84b9d584d86aad8e.txt:36" : "";
+		a.note = "not scanned";
+		if (i == 7) {
+			a.amount.ulp = 1000000000;
+			a.amount.unit = FISC_UNIT_YI;
+			a.amount.decimals = 1;
+		}
+		a.has_amount = i != 9;
+		put_fact(f->st, &a);
+	}
+	assert_scan_is_each(f->st, NULL);
+	fisc_query q = {0};
+	q.region = bb;
+	assert_scan_is_each(f->st, &q);
+
+	/* A nonzero return stops the walk and is handed back. */
+	scanned x;
+	memset(&x, 0, sizeof x);
+	x.text[x.ntext++] = "";
+	x.stop_at = 2;
+	assert_int_equal(fisc_store_fact_scan(f->st, NULL, scan_string, scan_fact, &x), 9);
+	assert_int_equal(x.facts.n, 2);
+	scan_free(&x);
+
+	/* A backend without a scan of its own gets store.c's, over fact_each. */
+	const fisc_store_vtab *vt = f->st->vt;
+	fisc_store_vtab plain = *vt;
+	plain.fact_scan = NULL;
+	f->st->vt = &plain;
+	assert_scan_is_each(f->st, NULL);
+	assert_scan_is_each(f->st, &q);
+	f->st->vt = vt;
+}
+
 static void fact_duplicate_key(void **state)
 {
 	fx *f = *state;
@@ -643,6 +786,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(fact_extreme_amounts, setup, teardown),
 		cmocka_unit_test_setup_teardown(fact_query_filters, setup, teardown),
 		cmocka_unit_test_setup_teardown(fact_each_stops, setup, teardown),
+		cmocka_unit_test_setup_teardown(fact_scan, setup, teardown),
 		cmocka_unit_test_setup_teardown(fact_duplicate_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(rollback_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(reopen_keeps_data, setup, teardown),

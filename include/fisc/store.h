@@ -88,6 +88,27 @@ int fisc_store_fact_each(fisc_store *st, const fisc_query *q, fisc_fact_cb cb,
 			 void *ud);
 int64_t fisc_store_fact_count(fisc_store *st);
 
+/* Facts for a reader of millions (the rule engine): the walk of
+** fisc_store_fact_each, with every text field given as a string id instead
+** of text, so that the reader never hashes, compares or copies text per fact.
+** The walk numbers the distinct texts it meets 1, 2, 3 … ("" is always 0,
+** the same number whichever field it is in) and passes each to `str` once,
+** before the first fact that uses it. `note` is not read. A nonzero return
+** from either callback stops the walk and is returned. */
+typedef struct fisc_fact_ids {
+	int64_t id;
+	int64_t region;
+	int32_t year;
+	uint8_t scope, book, phase, kind;
+	uint32_t item, dept, project, econ, fund, source; /* string ids */
+	int has_amount;
+	fisc_amount amount;
+} fisc_fact_ids;
+typedef int (*fisc_string_cb)(void *ud, uint32_t id, const char *s, size_t n);
+typedef int (*fisc_fact_ids_cb)(void *ud, const fisc_fact_ids *f);
+int fisc_store_fact_scan(fisc_store *st, const fisc_query *q, fisc_string_cb str,
+			 fisc_fact_ids_cb cb, void *ud);
+
 /* Catalogue editions, keyed by year. */
 int fisc_store_edition_put(fisc_store *st, int year, const char *source);
 /* The edition that governs `year`: the latest edition <= year, else the

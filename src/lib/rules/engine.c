@@ -1,16 +1,18 @@
 /*
 ** engine.c — fisc_check_run: read the facts of a selection once, index them
-** in memory, run every registered rule, hand back sorted findings.
+** in memory (index.c), run every registered rule, hand back sorted findings;
+** and what rules use: figures and their comparisons, lookups of groups and
+** sums, findings and their wording.
 **
 ** The index: facts are grouped by (region, year, book, phase, scope,
 ** department). Each base fact is summed, once per node it counts towards
 ** (the item, its catalogue parents, its balance line and that line's parents,
 ** a line its fund_source names, e.g. 项目支出) and once per subset of its
-** detail dimensions (project, fund_source, economic class), into a hash keyed
-** by (group, node, detail). Stated facts are indexed by the same key. Rules
-** then answer "what do the parts of X add up to?" with one lookup, which is
-** what makes a million facts one pass plus lookups rather than a query per
-** rule per fact.
+** detail dimensions (project, fund_source, economic class), into the sums of
+** its group, keyed by (node, detail). Stated facts are indexed by the same
+** key. Rules then answer "what do the parts of X add up to?" with one lookup,
+** which is what makes a million facts one pass plus lookups rather than a
+** query per rule per fact.
 **
 ** Like the balance tables (src/lib/report/balance.c), a whole-region (全辖)
 ** book whose own revenue or own expenditure has no fact of its own but has
@@ -107,20 +109,13 @@ void k3_free(k3map *m)
 	memset(m, 0, sizeof *m);
 }
 
-/* Grow a malloc'ed vector so that it holds one more element. */
-static int vgrow(void **v, size_t *cap, size_t n, size_t size)
+int k3_reserve(k3map *m, size_t n)
 {
-	if (n < *cap)
-		return 0;
-	size_t nc = *cap ? *cap * 2 : 64;
-	void *nv = realloc(*v, nc * size);
-	if (!nv)
-		return -1;
-	*v = nv;
-	*cap = nc;
+	while ((n + 1) * 2 > m->cap)
+		if (k3_grow(m) != 0)
+			return -1;
 	return 0;
 }
-#define VGROW(c, vec, n, cap) vgrow((void **)&(c)->vec, &(c)->cap, (c)->n, sizeof *(c)->vec)
 
 /* ---- strings ------------------------------------------------------------ */
 
@@ -194,19 +189,45 @@ int fig_unit(const fig *f)
 	return best;
 }
 
-fig ck_fact_fig(const rfact *f)
+fig ck_fact_fig(const fisc_check_ctx *c, const rfact *f)
 {
+	const rprov *p = ck_prov(c, f);
 	fig r = fig_zero();
 	r.n = 1;
-	if (f->has_amount) {
+	if (p->has_amount) {
 		r.nhas = 1;
-		r.fen = f->amount.fen;
+		r.fen = f->fen;
 		/* A figure known to the fen is exact: it has no interval. */
-		r.width = f->amount.ulp > 1 ? f->amount.ulp : 0;
-		if (f->amount.unit >= 0 && f->amount.unit <= 2)
-			r.votes[f->amount.unit] = 1;
+		r.width = p->ulp > 1 ? p->ulp : 0;
+		if (p->unit >= 0 && p->unit <= 2)
+			r.votes[p->unit] = 1;
 	}
 	return r;
+}
+
+fisc_amount ck_amount(const fisc_check_ctx *c, const rfact *f)
+{
+	const rprov *p = ck_prov(c, f);
+	fisc_amount a;
+	a.fen = f->fen;
+	a.ulp = p->ulp;
+	a.unit = p->unit;
+	a.decimals = p->decimals;
+	return a;
+}
+
+/* The group whose facts include c->facts[fact] (groups hold consecutive runs). */
+uint32_t ck_fact_group(const fisc_check_ctx *c, uint32_t fact)
+{
+	size_t lo = 0, hi = c->ngroups;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->groups[mid].first <= fact)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (uint32_t)lo;
 }
 
 typedef __int128 i128;
@@ -251,24 +272,29 @@ int cmp_ratio(const fig *num, const fig *den, int lo, int hi)
 
 /* ---- lookups ------------------------------------------------------------ */
 
-static uint32_t group_b(int year, int book, int phase, int scope)
+static long family_group(const fisc_check_ctx *c, uint32_t fam, int book, int phase, int scope)
 {
-	return (uint32_t)year << 8 | (uint32_t)book << 5 | (uint32_t)phase << 2 | (uint32_t)scope;
+	const rfamily *F = &c->families[fam];
+	int bit = ck_family_bit(book, phase, scope);
+	if (bit < 0 || !(F->mask >> bit & 1))
+		return -1;
+	return (long)c->famg[F->first + (uint32_t)__builtin_popcountll(F->mask & ((1ULL << bit) - 1))];
 }
 
 long ck_group(const fisc_check_ctx *c, int64_t region, int year, int book, int phase,
 	      int scope, uint32_t dept)
 {
-	uint32_t v;
-	if (year <= 0 || !k3_get(&c->group_ix, (uint32_t)region, group_b(year, book, phase, scope),
-				 dept, &v))
+	uint32_t fam;
+	if (year <= 0 || !k3_get(&c->family_ix, (uint32_t)region, (uint32_t)year, dept, &fam))
 		return -1;
-	return (long)v;
+	return family_group(c, fam, book, phase, scope);
 }
 
 long ck_sibling(const fisc_check_ctx *c, const rgroup *g, int year, int book, int phase,
 		int scope)
 {
+	if (year == g->year)
+		return family_group(c, g->family, book, phase, scope);
 	return ck_group(c, g->region, year, book, phase, scope, g->dept);
 }
 
@@ -280,8 +306,8 @@ long ck_closing(const fisc_check_ctx *c, const rgroup *g, int year, int scope)
 
 const uint32_t *ck_anc(const fisc_check_ctx *c, const rfact *f, uint32_t *n)
 {
-	*n = c->ancs[f->anc][1];
-	return &c->pool[c->ancs[f->anc][0]];
+	*n = c->ancs[f->anc].n;
+	return &c->pool[c->ancs[f->anc].off];
 }
 
 int ck_has_anc(const fisc_check_ctx *c, const rfact *f, uint32_t node)
@@ -306,7 +332,7 @@ const char *ck_item_name(const fisc_check_ctx *c, const rgroup *g, uint32_t node
 	return fisc_catalog_item_name(c->cats[g->cat].cat, s);
 }
 
-static uint32_t dsig_of(fisc_check_ctx *c, uint32_t p, uint32_t f, uint32_t e)
+uint32_t ck_dsig_of(fisc_check_ctx *c, uint32_t p, uint32_t f, uint32_t e)
 {
 	if (!p && !f && !e)
 		return 0;
@@ -334,29 +360,67 @@ uint32_t ck_dsig_parent(fisc_check_ctx *c, uint32_t d, int *dim)
 	uint32_t p = c->dsigs[d][0], f = c->dsigs[d][1], e = c->dsigs[d][2];
 	if (e) {
 		*dim = 3;
-		return dsig_of(c, p, f, 0);
+		return ck_dsig_of(c, p, f, 0);
 	}
 	if (f) {
 		*dim = 2;
-		return dsig_of(c, p, 0, 0);
+		return ck_dsig_of(c, p, 0, 0);
 	}
 	*dim = p ? 1 : 0;
 	return 0;
 }
 
+/* The slot of `node` in layout L, or UINT32_MAX. */
+static uint32_t layout_slot(const fisc_check_ctx *c, const rlayout *L, uint32_t node)
+{
+	const uint32_t *table = &c->ltable[L->table], *nodes = &c->lnodes[L->nodes];
+	for (uint32_t j = ck_node_hash(node) & L->mask; table[j]; j = (j + 1) & L->mask)
+		if (nodes[table[j] - 1] == node)
+			return table[j] - 1;
+	return UINT32_MAX;
+}
+
+static fig acc_fig(const fisc_check_ctx *c, uint32_t i)
+{
+	fig r = c->shapes[c->acc_shape[i]];
+	r.fen = c->acc_fen[i];
+	return r;
+}
+
 fig ck_base(const fisc_check_ctx *c, long g, uint32_t node, uint32_t dsig)
 {
+	if (g < 0)
+		return fig_zero();
+	const rgroup *G = &c->groups[g];
 	uint32_t v;
-	if (g >= 0 && k3_get(&c->acc_ix, (uint32_t)g, node, dsig, &v))
-		return c->accs[v];
+	if (dsig == 0) {
+		uint32_t slot = layout_slot(c, &c->layouts[G->layout], node);
+		if (slot != UINT32_MAX)
+			return acc_fig(c, G->acc + slot);
+	} else if (k3_get(&c->dacc_ix, (uint32_t)g, node, dsig, &v)) {
+		return acc_fig(c, v);
+	}
 	return fig_zero();
 }
 
 long ck_stated(const fisc_check_ctx *c, long g, uint32_t node, uint32_t dsig)
 {
-	uint32_t v;
-	if (g >= 0 && k3_get(&c->stated_ix, (uint32_t)g, node, dsig, &v))
-		return (long)v;
+	if (g < 0)
+		return -1;
+	/* The first of the group's stated facts not before (node, dsig). */
+	const rgroup *G = &c->groups[g];
+	const uint32_t *v = &c->stated[G->stated];
+	uint32_t lo = 0, hi = G->nstated;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		const rfact *f = &c->facts[v[mid]];
+		if (f->item < node || (f->item == node && f->dsig < dsig))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < G->nstated && c->facts[v[lo]].item == node && c->facts[v[lo]].dsig == dsig)
+		return (long)v[lo];
 	return -1;
 }
 
@@ -368,400 +432,12 @@ fig ck_value(const fisc_check_ctx *c, long g, uint32_t node, uint32_t dsig, long
 	if (FIG_HAS(b))
 		return b;
 	long s = ck_stated(c, g, node, dsig);
-	if (s >= 0 && c->facts[s].has_amount) {
+	if (s >= 0 && ck_prov(c, &c->facts[s])->has_amount) {
 		if (stated_fact)
 			*stated_fact = s;
-		return ck_fact_fig(&c->facts[s]);
+		return ck_fact_fig(c, &c->facts[s]);
 	}
 	return b;
-}
-
-/* ---- loading ------------------------------------------------------------ */
-
-static int add_region(void *ud, const fisc_region *r)
-{
-	fisc_check_ctx *c = ud;
-	if (VGROW(c, regions, nregions, capregions))
-		return FISC_ENOMEM;
-	fisc_region *d = &c->regions[c->nregions];
-	d->id = r->id;
-	d->code = fisc_arena_strdup(c->a, r->code ? r->code : "");
-	d->name = fisc_arena_strdup(c->a, r->name ? r->name : "");
-	d->parent_code = fisc_arena_strdup(c->a, r->parent_code ? r->parent_code : "");
-	d->level = fisc_arena_strdup(c->a, r->level ? r->level : "");
-	d->label_all = fisc_arena_strdup(c->a, r->label_all ? r->label_all : "");
-	d->label_self = fisc_arena_strdup(c->a, r->label_self ? r->label_self : "");
-	d->label_lower = fisc_arena_strdup(c->a, r->label_lower ? r->label_lower : "");
-	uint32_t *v = k3_upsert(&c->region_ix, (uint32_t)r->id, (uint32_t)((uint64_t)r->id >> 32), 0,
-				(uint32_t)c->nregions, NULL);
-	if (!v || !d->label_lower)
-		return FISC_ENOMEM;
-	c->nregions++;
-	return FISC_OK;
-}
-
-static int add_fact(void *ud, const fisc_fact *f)
-{
-	fisc_check_ctx *c = ud;
-	if (c->opts.year && (f->year < c->opts.year - 1 || f->year > c->opts.year + 1))
-		return 0;
-	if (f->scope < 1 || f->scope > 3 || f->book > 4 || f->phase < 1 || f->phase > 4 ||
-	    f->year <= 0 || f->region <= 0 || f->region > UINT32_MAX)
-		return 0;
-	if (VGROW(c, facts, nfacts, capfacts))
-		return FISC_ENOMEM;
-	rfact *r = &c->facts[c->nfacts];
-	memset(r, 0, sizeof *r);
-	r->id = f->id;
-	r->item = ck_intern(c, f->item);
-	r->project = ck_intern(c, f->project);
-	r->fund = ck_intern(c, f->fund);
-	r->econ = ck_intern(c, f->econ);
-	r->dsig = dsig_of(c, r->project, r->fund, r->econ);
-	uint32_t dept = ck_intern(c, f->dept);
-	r->kind = f->kind;
-	r->has_amount = (uint8_t)(f->has_amount != 0);
-	r->amount = f->amount;
-	r->source = f->source && *f->source ? fisc_arena_strdup(c->w, f->source) : "";
-	int created;
-	uint32_t *g = k3_upsert(&c->group_ix, (uint32_t)f->region,
-				group_b(f->year, f->book, f->phase, f->scope), dept,
-				(uint32_t)c->ngroups, &created);
-	if (!g || c->rc)
-		return FISC_ENOMEM;
-	if (created) {
-		if (VGROW(c, groups, ngroups, capgroups))
-			return FISC_ENOMEM;
-		rgroup *G = &c->groups[c->ngroups++];
-		memset(G, 0, sizeof *G);
-		G->region = f->region;
-		G->year = f->year;
-		G->book = f->book;
-		G->phase = f->phase;
-		G->scope = f->scope;
-		G->dept = dept;
-	}
-	r->group = *g;
-	c->groups[r->group].nfacts++;
-	c->nfacts++;
-	return 0;
-}
-
-static int count_child(void *ud, const fisc_catalog_entry *e)
-{
-	rcat *rc = ud;
-	if (!e->parent || !*e->parent)
-		return 0;
-	uintptr_t n = (uintptr_t)fisc_strmap_get(&rc->nchildren, e->parent);
-	/* Keys must outlive the map: they are interned by the catalogue's own
-	** entry for the parent code. */
-	const fisc_catalog_entry *p = fisc_catalog_get(rc->cat, e->parent);
-	if (!p)
-		return 0;
-	return fisc_strmap_put(&rc->nchildren, p->code, (void *)(n + 1)) ? FISC_ENOMEM : 0;
-}
-
-static int load_catalog(fisc_check_ctx *c, int year, uint32_t *out)
-{
-	uint32_t v;
-	if (k3_get(&c->cat_by_year, (uint32_t)year, 0, 0, &v)) {
-		*out = v;
-		return FISC_OK;
-	}
-	fisc_catalog *cat;
-	int rc = fisc_catalog_load(c->st, year, &cat);
-	if (rc != FISC_OK)
-		return rc;
-	int ed = fisc_catalog_edition(cat);
-	for (int i = 0; i < c->ncats; i++)
-		if (c->cats[i].edition == ed) {
-			fisc_catalog_free(cat);
-			*out = (uint32_t)i;
-			goto remember;
-		}
-	if (c->ncats == (int)(sizeof c->cats / sizeof *c->cats)) {
-		fisc_catalog_free(cat);
-		return fisc_error_set(FISC_EUNSUPPORTED, "目录版本过多 / too many catalogue editions");
-	}
-	rcat *r = &c->cats[c->ncats];
-	memset(r, 0, sizeof *r);
-	r->edition = ed;
-	r->cat = cat;
-	c->ncats++;
-	if ((rc = fisc_store_catalog_each(c->st, ed, count_child, r)) != FISC_OK)
-		return rc;
-	/* 预备费 is found by name, so an edition that renumbers it still works. */
-	const char *res = fisc_catalog_resolve(cat, "预备费", FISC_BOOK_GPB);
-	r->reserve = ck_intern(c, res ? res : "227");
-	*out = (uint32_t)(c->ncats - 1);
-remember:
-	if (!k3_upsert(&c->cat_by_year, (uint32_t)year, 0, 0, *out, NULL))
-		return FISC_ENOMEM;
-	return FISC_OK;
-}
-
-static const char *const line_names[L_COUNT] = {
-	"income_total", "own_rev", "tax", "nontax", "ssf_rev", "transfer_in_total",
-	"upper_subsidy", "lower_remit", "stab_draw", "transfer_in", "carry_in",
-	"expense_total", "own_exp", "transfer_out_total", "remit_up", "subsidy_lower",
-	"transfer_out", "stab_fill", "carry_out",
-	"ssf_surplus", "ssf_balance", "stab_fund_open", "stab_fund_close",
-	"debt_limit", "debt_balance", "debt_issue", "debt_issue_new", "debt_issue_refi",
-	"debt_service", "debt_principal_paid", "debt_interest_paid",
-	"dept_income_total", "dept_exp_total",
-};
-
-static int load_lines(fisc_check_ctx *c)
-{
-	const fisc_catalog *cat = c->cats[0].cat;
-	size_t n = fisc_catalog_line_count(cat);
-	c->lines = fisc_arena_alloc(c->w, (n + 1) * sizeof *c->lines);
-	if (!c->lines)
-		return FISC_ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		const fisc_line *l = fisc_catalog_line_at(cat, i);
-		rline *d = &c->lines[c->nlines];
-		d->id = ck_intern(c, l->id);
-		d->parent = ck_intern(c, l->parent);
-		d->side = l->side;
-		d->line = l;
-		if (!k3_upsert(&c->line_ix, d->id, 0, 0, (uint32_t)c->nlines, NULL))
-			return FISC_ENOMEM;
-		c->nlines++;
-	}
-	for (int i = 0; i < L_COUNT; i++)
-		c->L[i] = ck_intern(c, line_names[i]);
-	return c->rc;
-}
-
-/* Append `node` to the ancestor list being built unless it is there. */
-static int anc_push(fisc_check_ctx *c, size_t start, uint32_t node)
-{
-	for (size_t i = start; i < c->npool; i++)
-		if (c->pool[i] == node)
-			return 0;
-	if (VGROW(c, pool, npool, cappool))
-		return FISC_ENOMEM;
-	c->pool[c->npool++] = node;
-	return 0;
-}
-
-static int anc_line_chain(fisc_check_ctx *c, size_t start, uint32_t node)
-{
-	for (int depth = 0; depth < 16 && node; depth++) {
-		const rline *l = ck_line(c, node);
-		if (!l)
-			break;
-		if (anc_push(c, start, l->id))
-			return FISC_ENOMEM;
-		node = l->parent;
-	}
-	return 0;
-}
-
-/* Length of the longest code prefix of line `l` that starts `code`. */
-static size_t line_match_len(const fisc_line *l, const char *code)
-{
-	size_t best = 0;
-	for (const char *p = l->codes; *p;) {
-		while (*p == ' ')
-			p++;
-		const char *q = p;
-		while (*q && *q != ' ')
-			q++;
-		size_t n = (size_t)(q - p);
-		if (n && n > best && strncmp(code, p, n) == 0)
-			best = n;
-		p = q;
-	}
-	return best;
-}
-
-/*
-** Nodes a fact counts towards, nearest first: the item; its catalogue parents
-** that are narrower than its balance line (a 款 before the 类); the line and
-** its parents; the remaining catalogue parents; a line its fund_source names
-** (项目支出, 基本支出); and, in a department's book, its total expenditure.
-*/
-static int build_anc(fisc_check_ctx *c, uint32_t cat_ix, uint32_t item, uint32_t fund,
-		     int dept, uint32_t *out)
-{
-	uint32_t key_c = cat_ix << 1 | (dept ? 1u : 0u);
-	uint32_t v;
-	if (k3_get(&c->anc_ix, item, fund, key_c, &v)) {
-		*out = v;
-		return 0;
-	}
-	const fisc_catalog *cat = c->cats[cat_ix].cat;
-	size_t start = c->npool;
-	const char *s = ck_str(c, item);
-	if (anc_push(c, start, item))
-		return FISC_ENOMEM;
-	if (ck_line(c, item)) {
-		if (anc_line_chain(c, start, item))
-			return FISC_ENOMEM;
-	} else {
-		const fisc_line *l = fisc_catalog_line_of(cat, s);
-		size_t m = l ? line_match_len(l, s) : 0;
-		const char *up[8];
-		int nup = 0;
-		const fisc_catalog_entry *e = fisc_catalog_get(cat, s);
-		while (e && e->parent && *e->parent && nup < 8) {
-			e = fisc_catalog_get(cat, e->parent);
-			if (e)
-				up[nup++] = e->code;
-		}
-		for (int i = 0; i < nup; i++)
-			if (strlen(up[i]) >= m && anc_push(c, start, ck_intern(c, up[i])))
-				return FISC_ENOMEM;
-		if (l && anc_line_chain(c, start, ck_intern(c, l->id)))
-			return FISC_ENOMEM;
-		for (int i = 0; i < nup; i++)
-			if (strlen(up[i]) < m && anc_push(c, start, ck_intern(c, up[i])))
-				return FISC_ENOMEM;
-	}
-	if (fund) {
-		const char *t = fisc_catalog_resolve(cat, ck_str(c, fund), -1);
-		uint32_t tid = t ? ck_sid(c, t) : UINT32_MAX;
-		if (tid != UINT32_MAX && ck_line(c, tid) && anc_line_chain(c, start, tid))
-			return FISC_ENOMEM;
-	}
-	if (dept) {
-		int has_exp = 0;
-		for (size_t i = start; i < c->npool; i++)
-			has_exp |= c->pool[i] == c->L[L_OWN_EXP];
-		if (has_exp && anc_line_chain(c, start, c->L[L_DEPT_EXP_TOTAL]))
-			return FISC_ENOMEM;
-	}
-	if (VGROW(c, ancs, nancs, capancs))
-		return FISC_ENOMEM;
-	c->ancs[c->nancs][0] = (uint32_t)start;
-	c->ancs[c->nancs][1] = (uint32_t)(c->npool - start);
-	if (!k3_upsert(&c->anc_ix, item, fund, key_c, (uint32_t)c->nancs, NULL))
-		return FISC_ENOMEM;
-	*out = (uint32_t)c->nancs++;
-	return c->rc;
-}
-
-static int acc_add(fisc_check_ctx *c, uint32_t g, uint32_t node, uint32_t dsig, const fig *f)
-{
-	int created;
-	uint32_t *v = k3_upsert(&c->acc_ix, g, node, dsig, (uint32_t)c->naccs, &created);
-	if (!v)
-		return FISC_ENOMEM;
-	if (created) {
-		if (VGROW(c, accs, naccs, capaccs))
-			return FISC_ENOMEM;
-		c->accs[c->naccs++] = fig_zero();
-	}
-	fig_add(&c->accs[*v], f);
-	return 0;
-}
-
-/* Sum one base fact into group g: every ancestor × every subset of its detail. */
-static int sum_into(fisc_check_ctx *c, uint32_t g, const rfact *f)
-{
-	uint32_t n, subs[8];
-	int nsub = 0;
-	const uint32_t *anc = ck_anc(c, f, &n);
-	uint32_t dim[3] = {f->project, f->fund, f->econ};
-	for (unsigned mask = 0; mask < 8; mask++) {
-		int ok = 1;
-		for (int k = 0; k < 3; k++)
-			if ((mask >> k & 1) && !dim[k])
-				ok = 0;
-		if (ok)
-			subs[nsub++] = dsig_of(c, mask & 1 ? dim[0] : 0, mask & 2 ? dim[1] : 0,
-					       mask & 4 ? dim[2] : 0);
-	}
-	fig ff = ck_fact_fig(f);
-	for (uint32_t i = 0; i < n; i++)
-		for (int k = 0; k < nsub; k++)
-			if (acc_add(c, g, anc[i], subs[k], &ff))
-				return FISC_ENOMEM;
-	return c->rc;
-}
-
-static int build_index(fisc_check_ctx *c)
-{
-	int rc;
-	/* Facts of each group, in import order (a counting sort keeps it stable). */
-	uint32_t *slots = fisc_arena_alloc(c->w, (c->nfacts + 1) * sizeof *slots);
-	if (!slots)
-		return FISC_ENOMEM;
-	size_t at = 0;
-	for (size_t g = 0; g < c->ngroups; g++) {
-		c->groups[g].facts = slots + at;
-		at += c->groups[g].nfacts;
-		c->groups[g].nfacts = 0;
-	}
-	for (size_t i = 0; i < c->nfacts; i++) {
-		rgroup *G = &c->groups[c->facts[i].group];
-		G->facts[G->nfacts++] = (uint32_t)i;
-	}
-	for (size_t g = 0; g < c->ngroups; g++) {
-		rgroup *G = &c->groups[g];
-		if ((rc = load_catalog(c, G->year, &G->cat)) != FISC_OK)
-			return rc;
-		uint32_t v;
-		G->region_ix = k3_get(&c->region_ix, (uint32_t)G->region,
-				      (uint32_t)((uint64_t)G->region >> 32), 0, &v)
-				       ? v
-				       : 0;
-	}
-	if (c->ngroups && (rc = load_lines(c)) != FISC_OK)
-		return rc;
-	for (size_t i = 0; i < c->nfacts; i++) {
-		rfact *f = &c->facts[i];
-		rgroup *G = &c->groups[f->group];
-		if ((rc = build_anc(c, G->cat, f->item, f->fund, G->dept != 0, &f->anc)) != FISC_OK)
-			return rc;
-		if (f->kind == FISC_FACT_BASE) {
-			if (ck_has_anc(c, f, c->L[L_OWN_REV]))
-				G->flags |= GF_BASE_REV;
-			if (ck_has_anc(c, f, c->L[L_OWN_EXP]))
-				G->flags |= GF_BASE_EXP;
-		} else {
-			uint32_t *v = k3_upsert(&c->stated_ix, f->group, f->item, f->dsig,
-						(uint32_t)i, NULL);
-			if (!v)
-				return FISC_ENOMEM;
-		}
-	}
-	/* 全辖 own sections composed of 本级 + 下级 (see the file comment). */
-	for (size_t g = 0; g < c->ngroups; g++) {
-		rgroup *G = &c->groups[g];
-		if (G->scope != FISC_SCOPE_ALL)
-			continue;
-		long s = ck_sibling(c, G, G->year, G->book, G->phase, FISC_SCOPE_SELF);
-		long l = ck_sibling(c, G, G->year, G->book, G->phase, FISC_SCOPE_LOWER);
-		if (s < 0 || l < 0)
-			continue;
-		unsigned fs = c->groups[s].flags, fl = c->groups[l].flags;
-		if (!(G->flags & GF_BASE_REV) && (fs & GF_BASE_REV) && (fl & GF_BASE_REV))
-			G->flags |= GF_COMPOSE_REV;
-		if (!(G->flags & GF_BASE_EXP) && (fs & GF_BASE_EXP) && (fl & GF_BASE_EXP))
-			G->flags |= GF_COMPOSE_EXP;
-	}
-	for (size_t i = 0; i < c->nfacts; i++) {
-		rfact *f = &c->facts[i];
-		if (f->kind != FISC_FACT_BASE)
-			continue;
-		if ((rc = sum_into(c, f->group, f)) != FISC_OK)
-			return rc;
-		rgroup *G = &c->groups[f->group];
-		if (G->scope == FISC_SCOPE_ALL)
-			continue;
-		long a = ck_sibling(c, G, G->year, G->book, G->phase, FISC_SCOPE_ALL);
-		if (a < 0)
-			continue;
-		unsigned fa = c->groups[a].flags;
-		if (((fa & GF_COMPOSE_REV) && ck_has_anc(c, f, c->L[L_OWN_REV])) ||
-		    ((fa & GF_COMPOSE_EXP) && ck_has_anc(c, f, c->L[L_OWN_EXP])))
-			if ((rc = sum_into(c, (uint32_t)a, f)) != FISC_OK)
-				return rc;
-	}
-	return c->rc;
 }
 
 /* ---- findings ----------------------------------------------------------- */
@@ -866,7 +542,9 @@ void ck_add_fact(fisc_check_ctx *c, fisc_finding *f, uint32_t ix, const char *ro
 		x->cap = cap;
 		f->facts = v;
 	}
-	const rgroup *G = &c->groups[r->group];
+	const rgroup *G = &c->groups[ck_fact_group(c, ix)];
+	const rprov *p = ck_prov(c, r);
+	const uint32_t *detail = c->dsigs[r->dsig];
 	fisc_finding_fact *d = &x->v[f->nfacts++];
 	memset(d, 0, sizeof *d);
 	d->role = role;
@@ -878,23 +556,23 @@ void ck_add_fact(fisc_check_ctx *c, fisc_finding *f, uint32_t ix, const char *ro
 	ff->scope = G->scope;
 	ff->book = G->book;
 	ff->phase = G->phase;
-	ff->kind = r->kind;
+	ff->kind = p->kind;
 	ff->item = fisc_arena_strdup(c->a, ck_str(c, r->item));
 	ff->dept = fisc_arena_strdup(c->a, ck_str(c, G->dept));
-	ff->project = fisc_arena_strdup(c->a, ck_str(c, r->project));
-	ff->econ = fisc_arena_strdup(c->a, ck_str(c, r->econ));
-	ff->fund = fisc_arena_strdup(c->a, ck_str(c, r->fund));
-	ff->has_amount = r->has_amount;
-	ff->amount = r->amount;
-	ff->source = fisc_arena_strdup(c->a, r->source);
+	ff->project = fisc_arena_strdup(c->a, ck_str(c, detail[0]));
+	ff->econ = fisc_arena_strdup(c->a, ck_str(c, detail[2]));
+	ff->fund = fisc_arena_strdup(c->a, ck_str(c, detail[1]));
+	ff->has_amount = p->has_amount;
+	ff->amount = ck_amount(c, r);
+	ff->source = fisc_arena_strdup(c->a, ck_str(c, p->source));
 	ff->note = "";
 }
 
 static int detail_matches(const fisc_check_ctx *c, const rfact *f, uint32_t dsig)
 {
-	const uint32_t *d = c->dsigs[dsig];
-	return (!d[0] || d[0] == f->project) && (!d[1] || d[1] == f->fund) &&
-	       (!d[2] || d[2] == f->econ);
+	const uint32_t *d = c->dsigs[dsig], *have = c->dsigs[f->dsig];
+	return (!d[0] || d[0] == have[0]) && (!d[1] || d[1] == have[1]) &&
+	       (!d[2] || d[2] == have[2]);
 }
 
 void ck_add_base(fisc_check_ctx *c, fisc_finding *f, long g, uint32_t node, uint32_t dsig,
@@ -903,10 +581,11 @@ void ck_add_base(fisc_check_ctx *c, fisc_finding *f, long g, uint32_t node, uint
 	if (g < 0)
 		return;
 	const rgroup *G = &c->groups[g];
-	for (uint32_t i = 0; i < G->nfacts; i++) {
-		const rfact *r = &c->facts[G->facts[i]];
-		if (r->kind == FISC_FACT_BASE && detail_matches(c, r, dsig) && ck_has_anc(c, r, node))
-			ck_add_fact(c, f, G->facts[i], role);
+	for (uint32_t i = G->first; i < G->first + G->nfacts; i++) {
+		const rfact *r = &c->facts[i];
+		if (ck_prov(c, r)->kind == FISC_FACT_BASE && detail_matches(c, r, dsig) &&
+		    ck_has_anc(c, r, node))
+			ck_add_fact(c, f, i, role);
 	}
 	if (!(G->flags & (GF_COMPOSE_REV | GF_COMPOSE_EXP)))
 		return;
@@ -916,14 +595,13 @@ void ck_add_base(fisc_check_ctx *c, fisc_finding *f, long g, uint32_t node, uint
 		if (s < 0)
 			continue;
 		const rgroup *S = &c->groups[s];
-		for (uint32_t i = 0; i < S->nfacts; i++) {
-			const rfact *r = &c->facts[S->facts[i]];
-			if (r->kind != FISC_FACT_BASE || !detail_matches(c, r, dsig) ||
+		for (uint32_t i = S->first; i < S->first + S->nfacts; i++) {
+			const rfact *r = &c->facts[i];
+			if (ck_prov(c, r)->kind != FISC_FACT_BASE || !detail_matches(c, r, dsig) ||
 			    !ck_has_anc(c, r, node))
 				continue;
-			if (((G->flags & GF_COMPOSE_REV) && ck_has_anc(c, r, c->L[L_OWN_REV])) ||
-			    ((G->flags & GF_COMPOSE_EXP) && ck_has_anc(c, r, c->L[L_OWN_EXP])))
-				ck_add_fact(c, f, S->facts[i], role);
+			if (ck_composed_into(c, G->flags, r))
+				ck_add_fact(c, f, i, role);
 		}
 	}
 }
@@ -1074,27 +752,9 @@ static int cmp_findings(const void *pa, const void *pb)
 
 static void ctx_free(fisc_check_ctx *c)
 {
-	for (int i = 0; i < c->ncats; i++) {
-		fisc_strmap_free(&c->cats[i].nchildren);
-		fisc_catalog_free(c->cats[i].cat);
-	}
+	ck_index_free(c);
 	fisc_strmap_free(&c->str_ix);
-	k3_free(&c->region_ix);
-	k3_free(&c->cat_by_year);
-	k3_free(&c->line_ix);
-	k3_free(&c->group_ix);
-	k3_free(&c->dsig_ix);
-	k3_free(&c->anc_ix);
-	k3_free(&c->acc_ix);
-	k3_free(&c->stated_ix);
 	free(c->strs);
-	free(c->regions);
-	free(c->facts);
-	free(c->groups);
-	free(c->dsigs);
-	free(c->pool);
-	free(c->ancs);
-	free(c->accs);
 	free(c->found);
 	fisc_arena_free(c->w);
 }
@@ -1128,19 +788,7 @@ int fisc_check_run(fisc_store *st, const fisc_check_opts *opts, fisc_arena *a,
 			goto done;
 		c.region = r.id;
 	}
-	if ((rc = fisc_store_region_each(st, add_region, &c)) != FISC_OK)
-		goto done;
-	/* The one pass over the facts of the selection. */
-	fisc_query q = {0};
-	q.region = c.region;
-	if ((rc = fisc_store_fact_each(st, &q, add_fact, &c)) != FISC_OK)
-		goto done;
-	if (c.rc) {
-		rc = c.rc;
-		goto done;
-	}
-	c.out->facts = c.nfacts;
-	if ((rc = build_index(&c)) != FISC_OK)
+	if ((rc = ck_index_build(&c)) != FISC_OK)
 		goto done;
 	for (size_t i = 0; i < fisc_rule_count() && rc == FISC_OK; i++) {
 		const fisc_rule *r = fisc_rule_at(i);

@@ -4,12 +4,16 @@
 **
 ** Private to src/lib/rules. A rule never queries the store: it walks groups
 ** and looks up figures, so every rule together costs one pass over the facts
-** plus hash lookups.
+** plus lookups. The index (built by index.c) is laid out for a million facts
+** in well under 100 MB (BENCHMARKS.md, check): facts of 32 bytes stored
+** group by group, a group's siblings found through its family, its sums kept
+** as bare values behind a layout that groups share.
 */
 #ifndef FISC_RULES_ENGINE_H
 #define FISC_RULES_ENGINE_H
 
 #include <stdint.h>
+#include <stdlib.h>
 #include "fisc/catalog.h"
 #include "fisc/error.h"
 #include "fisc/rules.h"
@@ -30,6 +34,8 @@ uint32_t *k3_upsert(k3map *m, uint32_t a, uint32_t b, uint32_t c, uint32_t init,
 		    int *created);
 /* 1 and *v when present, else 0. */
 int k3_get(const k3map *m, uint32_t a, uint32_t b, uint32_t c, uint32_t *v);
+/* Room for n entries without growing (a map sized once from a count). */
+int k3_reserve(k3map *m, size_t n);
 void k3_free(k3map *m);
 
 /* ---- figures: an amount with its interval ------------------------------ */
@@ -59,31 +65,76 @@ int cmp_ratio(const fig *num, const fig *den, int lo_bp, int hi_bp);
 
 /* ---- the index --------------------------------------------------------- */
 
+/*
+** A fact, 32 bytes: a national run holds a million of them. What many facts
+** share — kind, whether there is an amount, its unit and precision, the
+** source — is kept once in an rprov (a generated dataset has a handful, a
+** transcription one per source line).
+*/
 typedef struct rfact {
 	int64_t id;
-	uint32_t group;
+	fisc_fen fen;       /* the amount; 0 when the fact has none */
 	uint32_t item;      /* string id */
-	uint32_t project, fund, econ; /* string ids, 0 = "" */
 	uint32_t dsig;      /* detail signature of (project, fund, econ); 0 = none */
 	uint32_t anc;       /* ancestor list */
-	uint8_t kind, has_amount;
-	fisc_amount amount;
-	const char *source, *note;
+	uint32_t prov;      /* c->provs[prov] */
 } rfact;
 
-enum { GF_COMPOSE_REV = 1, GF_COMPOSE_EXP = 2, GF_BASE_REV = 4, GF_BASE_EXP = 8 };
+typedef struct rprov {
+	fisc_fen ulp;
+	uint32_t source;    /* string id */
+	int8_t unit, decimals;
+	uint8_t kind, has_amount;
+} rprov;
+
+enum {
+	GF_COMPOSE_REV = 1, GF_COMPOSE_EXP = 2, GF_BASE_REV = 4, GF_BASE_EXP = 8,
+	GF_BALANCE = 16     /* base facts on both sides (ck_is_balance_book) */
+};
 
 typedef struct rgroup {
 	int64_t region;
 	int32_t year;
 	uint8_t book, phase, scope;
+	uint8_t flags;
 	uint32_t dept;      /* string id */
 	uint32_t cat;       /* catalogue index */
 	uint32_t region_ix; /* index into ctx->regions */
-	uint32_t *facts;    /* fact indices, import order */
+	uint32_t first;     /* its facts are c->facts[first, first + nfacts), import order */
 	uint32_t nfacts;
-	unsigned flags;
+	uint32_t family;    /* the groups of its region, year and department */
+	uint32_t layout;    /* which nodes have a sum (no detail), and where */
+	uint32_t acc;       /* its first sum in c->acc_fen / c->acc_shape */
+	uint32_t stated;    /* its stated facts: c->stated[stated, stated + nstated), */
+	uint32_t nstated;   /* by (item, detail) */
 } rgroup;
+
+/* The groups of one (region, year, department), one per (book, phase, scope)
+** present: bit (book × 4 + phase − 1) × 3 + scope − 1 of `mask` is set for
+** each, and c->famg[first + the set bits below it] is its index, so a
+** sibling is found without hashing. */
+typedef struct rfamily {
+	uint64_t mask;
+	uint32_t first;
+} rfamily;
+
+/* The nodes of a group that have a sum with no detail, in slot order, and a
+** small hash table node → slot. Groups whose facts name the same items in the
+** same order share one, so a group's sums are just values. */
+typedef struct rlayout {
+	uint32_t n;
+	uint32_t nodes;     /* c->lnodes[nodes, nodes + n) */
+	uint32_t table;     /* c->ltable[table, table + mask + 1): slot + 1, 0 = free */
+	uint32_t mask;
+} rlayout;
+
+/* An open-addressing set of ids whose keys live elsewhere (provenances,
+** layouts, figure shapes): the user hashes and compares. */
+typedef struct hset {
+	uint64_t *h;
+	uint32_t *id;       /* UINT32_MAX: free */
+	size_t cap, len;
+} hset;
 
 /* Well-known balance lines (data/lines.csv ids) the rules name. */
 enum {
@@ -111,6 +162,13 @@ typedef struct rline {
 	const fisc_line *line;
 } rline;
 
+/* An ancestor list: c->pool[off, off + n); flags ANC_* say which of the two
+** sections it counts towards. */
+typedef struct ranc {
+	uint32_t off, n, flags;
+} ranc;
+enum { ANC_OWN_REV = 1, ANC_OWN_EXP = 2 };
+
 struct fisc_check_ctx {
 	fisc_store *st;
 	fisc_arena *a;          /* the caller's: findings */
@@ -123,10 +181,12 @@ struct fisc_check_ctx {
 	const char **strs;
 	size_t nstrs, capstrs;
 	fisc_strmap str_ix;
+	uint32_t *smap;         /* while reading: the store's string ids → ours */
+	size_t nsmap, capsmap;
 
 	fisc_region *regions;
 	size_t nregions, capregions;
-	k3map region_ix;        /* (id lo, id hi, 0) → index */
+	k3map region_ix;        /* (id lo, id hi, 0) → index + 1 (index.c) */
 
 	rcat cats[32];
 	int ncats;
@@ -137,12 +197,21 @@ struct fisc_check_ctx {
 	k3map line_ix;          /* (string id, 0, 0) → lines index */
 	uint32_t L[L_COUNT];
 
-	rfact *facts;
+	rfact *facts;           /* grouped: see rgroup.first */
 	size_t nfacts, capfacts;
+	uint32_t *fgroup;       /* while reading: each fact's group */
+	rprov *provs;
+	size_t nprovs, capprovs;
+	hset prov_ix;
+	uint32_t prov_last[2];  /* while reading: the last provenance per kind */
 
 	rgroup *groups;
 	size_t ngroups, capgroups;
-	k3map group_ix;
+	k3map group_ix;         /* while reading: (region, year/book/phase/scope, dept) → group */
+	rfamily *families;
+	size_t nfamilies, capfamilies;
+	k3map family_ix;        /* (region, year, dept) → family */
+	uint32_t *famg;         /* group indices, by family */
 
 	uint32_t (*dsigs)[3];
 	size_t ndsigs, capdsigs;
@@ -150,14 +219,27 @@ struct fisc_check_ctx {
 
 	uint32_t *pool;         /* ancestor lists */
 	size_t npool, cappool;
-	uint32_t (*ancs)[2];    /* (offset, length) into pool */
+	ranc *ancs;
 	size_t nancs, capancs;
 	k3map anc_ix;           /* (item, fund, cat<<1 | dept) → ancs index */
 
-	fig *accs;              /* base sums per (group, node, detail) */
+	/* Base sums. With no detail: rgroup.layout and .acc; with a detail:
+	** dacc_ix. A sum is its amount and a shape — the rest of its fig (count,
+	** width, units), shared by the many sums that have the same. */
+	rlayout *layouts;
+	size_t nlayouts, caplayouts;
+	hset layout_ix;
+	uint32_t *lnodes, *ltable;
+	size_t nlnodes, caplnodes, nltable, capltable;
+	fisc_fen *acc_fen;
+	uint32_t *acc_shape;
 	size_t naccs, capaccs;
-	k3map acc_ix;
-	k3map stated_ix;        /* (group, node, detail) → stated fact */
+	fig *shapes;            /* fen 0 */
+	size_t nshapes, capshapes;
+	hset shape_ix;
+	uint32_t shape_memo[64];  /* while building: the last shape by count */
+	k3map dacc_ix;          /* (group, node, detail) → sum */
+	uint32_t *stated;       /* stated facts, by group (rgroup.stated) */
 
 	/* findings */
 	fisc_finding **found;
@@ -167,10 +249,58 @@ struct fisc_check_ctx {
 	size_t rule_ix;
 };
 
+/* The index (index.c): read the regions and the facts of the selection and
+** build it; free it. */
+int ck_index_build(fisc_check_ctx *c);
+void ck_index_free(fisc_check_ctx *c);
+
+/* Grow a malloc'ed vector so that it holds one more element. */
+static inline int ck_vgrow(void **v, size_t *cap, size_t n, size_t size)
+{
+	if (n < *cap)
+		return 0;
+	size_t nc = *cap ? *cap * 2 : 64;
+	void *nv = realloc(*v, nc * size);
+	if (!nv)
+		return -1;
+	*v = nv;
+	*cap = nc;
+	return 0;
+}
+#define VGROW(c, vec, n, cap) ck_vgrow((void **)&(c)->vec, &(c)->cap, (c)->n, sizeof *(c)->vec)
+
+/* The bit of (book, phase, scope) in a family's mask; -1 when out of range. */
+static inline int ck_family_bit(int book, int phase, int scope)
+{
+	if (book < 0 || book > 4 || phase < 1 || phase > 4 || scope < 1 || scope > 3)
+		return -1;
+	return (book * 4 + phase - 1) * 3 + scope - 1;
+}
+
+/* Where a node starts looking in a layout's table. */
+static inline uint32_t ck_node_hash(uint32_t node) { return node * 0x9E3779B1u; }
+
 /* Strings. */
 uint32_t ck_intern(fisc_check_ctx *c, const char *s);
 uint32_t ck_sid(const fisc_check_ctx *c, const char *s); /* UINT32_MAX if unknown */
 static inline const char *ck_str(const fisc_check_ctx *c, uint32_t id) { return c->strs[id]; }
+
+/* Facts: what they share with others, their amount, their group. */
+static inline const rprov *ck_prov(const fisc_check_ctx *c, const rfact *f)
+{
+	return &c->provs[f->prov];
+}
+fisc_amount ck_amount(const fisc_check_ctx *c, const rfact *f);
+uint32_t ck_fact_group(const fisc_check_ctx *c, uint32_t fact);
+
+/* Is base fact f of a 本级 / 下级 group part of the composed 全辖 group with
+** flags fa (its own revenue or expenditure, when that is composed)? */
+static inline int ck_composed_into(const fisc_check_ctx *c, unsigned fa, const rfact *f)
+{
+	unsigned af = c->ancs[f->anc].flags;
+	return ((fa & GF_COMPOSE_REV) && (af & ANC_OWN_REV)) ||
+	       ((fa & GF_COMPOSE_EXP) && (af & ANC_OWN_EXP));
+}
 
 /* Groups: index of the group with this key, or -1. */
 long ck_group(const fisc_check_ctx *c, int64_t region, int year, int book, int phase,
@@ -188,6 +318,8 @@ int ck_has_anc(const fisc_check_ctx *c, const rfact *f, uint32_t node);
 
 /* Detail signatures: (project, fund, econ) string ids. */
 static inline const uint32_t *ck_dsig(const fisc_check_ctx *c, uint32_t d) { return c->dsigs[d]; }
+/* The signature of (project, fund, econ), added when new; 0 for none. */
+uint32_t ck_dsig_of(fisc_check_ctx *c, uint32_t project, uint32_t fund, uint32_t econ);
 /* The signature with its last non-empty dimension dropped (econ, then fund,
 ** then project); *dim gets 3/2/1. */
 uint32_t ck_dsig_parent(fisc_check_ctx *c, uint32_t d, int *dim);
@@ -196,7 +328,7 @@ uint32_t ck_dsig_parent(fisc_check_ctx *c, uint32_t d, int *dim);
 ** (n == 0 when none). stated: the stated fact of exactly (node, detail), or -1. */
 fig ck_base(const fisc_check_ctx *c, long g, uint32_t node, uint32_t dsig);
 long ck_stated(const fisc_check_ctx *c, long g, uint32_t node, uint32_t dsig);
-fig ck_fact_fig(const rfact *f);
+fig ck_fact_fig(const fisc_check_ctx *c, const rfact *f);
 /* The figure of a node: computed from base facts when there are any with an
 ** amount, else the stated figure; *stated_fact gets the stated fact used, or
 ** -1 when the figure is computed (may be NULL). */

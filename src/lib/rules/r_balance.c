@@ -65,15 +65,15 @@ int fisc_rule_balance_subtotal(fisc_check_ctx *c, const fisc_rule *r)
 {
 	for (size_t g = 0; g < c->ngroups; g++) {
 		const rgroup *G = &c->groups[g];
-		for (uint32_t k = 0; k < G->nfacts; k++) {
-			uint32_t i = G->facts[k];
+		for (uint32_t i = G->first; i < G->first + G->nfacts; i++) {
 			const rfact *s = &c->facts[i];
-			if (s->kind != FISC_FACT_STATED || !s->has_amount || dedicated(c, s->item))
+			if (ck_prov(c, s)->kind != FISC_FACT_STATED || !ck_prov(c, s)->has_amount ||
+			    dedicated(c, s->item))
 				continue;
 			fig comp = ck_base(c, (long)g, s->item, s->dsig);
 			if (!FIG_HAS(comp))
 				continue; /* no parts: a partial figure, see balance.parts */
-			fig st = ck_fact_fig(s);
+			fig st = ck_fact_fig(c, s);
 			fisc_fen tol;
 			int v = cmp_eq(&st, &comp, &tol);
 			fisc_finding *f = ck_emit(c, (long)g, 0, v, r->severity);
@@ -156,7 +156,7 @@ static int pset_complete(const fisc_check_ctx *c, const pset *p, const uint32_t 
 
 int fisc_rule_balance_parts(fisc_check_ctx *c, const fisc_rule *r)
 {
-	uint32_t *next = fisc_arena_alloc(c->w, (c->nfacts + 1) * sizeof *next);
+	uint32_t *next = malloc((c->nfacts + 1) * sizeof *next);
 	pset *sets = NULL;
 	size_t nsets = 0, capsets = 0;
 	k3map ix = {0};
@@ -167,10 +167,10 @@ int fisc_rule_balance_parts(fisc_check_ctx *c, const fisc_rule *r)
 	** parts of the nearest figure above it. */
 	for (size_t g = 0; g < c->ngroups && rc == FISC_OK; g++) {
 		const rgroup *G = &c->groups[g];
-		for (uint32_t k = 0; k < G->nfacts; k++) {
-			uint32_t i = G->facts[k];
+		for (uint32_t i = G->first; i < G->first + G->nfacts; i++) {
 			const rfact *s = &c->facts[i];
-			if (s->kind != FISC_FACT_STATED || !s->has_amount || dedicated(c, s->item))
+			if (ck_prov(c, s)->kind != FISC_FACT_STATED || !ck_prov(c, s)->has_amount ||
+			    dedicated(c, s->item))
 				continue;
 			if (FIG_HAS(ck_base(c, (long)g, s->item, s->dsig)))
 				continue; /* it has parts: balance.subtotal */
@@ -239,7 +239,7 @@ int fisc_rule_balance_parts(fisc_check_ctx *c, const fisc_rule *r)
 		const rgroup *G = &c->groups[p->g];
 		fig sum = fig_zero();
 		for (uint32_t m = p->head; m != UINT32_MAX; m = next[m]) {
-			fig ff = ck_fact_fig(&c->facts[m]);
+			fig ff = ck_fact_fig(c, &c->facts[m]);
 			fig_add(&sum, &ff);
 		}
 		long st;
@@ -285,6 +285,7 @@ int fisc_rule_balance_parts(fisc_check_ctx *c, const fisc_rule *r)
 			ck_add_fact(c, f, m, "part");
 	}
 	free(sets);
+	free(next);
 	k3_free(&ix);
 	return rc;
 }

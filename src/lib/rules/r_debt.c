@@ -99,8 +99,9 @@ int fisc_rule_debt_split(fisc_check_ctx *c, const fisc_rule *r)
 			uint32_t node = c->L[nodes[k]];
 			/* The total as the source states it when it does. */
 			long st = ck_stated(c, (long)g, node, 0);
-			fig tot = st >= 0 && c->facts[st].has_amount ? ck_fact_fig(&c->facts[st])
-								       : ck_base(c, (long)g, node, 0);
+			fig tot = st >= 0 && ck_prov(c, &c->facts[st])->has_amount
+					  ? ck_fact_fig(c, &c->facts[st])
+					  : ck_base(c, (long)g, node, 0);
 			fig gen = ck_value(c, gp, node, 0, NULL), spe = ck_value(c, gf, node, 0, NULL);
 			if (!FIG_HAS(tot) || !FIG_HAS(gen) || !FIG_HAS(spe))
 				continue;
@@ -138,9 +139,9 @@ int fisc_rule_debt_issue(fisc_check_ctx *c, const fisc_rule *r)
 	for (size_t g = 0; g < c->ngroups; g++) {
 		const rgroup *G = &c->groups[g];
 		long st = ck_stated(c, (long)g, c->L[L_DEBT_ISSUE], 0);
-		if (st < 0 || !c->facts[st].has_amount)
+		if (st < 0 || !ck_prov(c, &c->facts[st])->has_amount)
 			continue;
-		fig tot = ck_fact_fig(&c->facts[st]);
+		fig tot = ck_fact_fig(c, &c->facts[st]);
 		fig nw = ck_value(c, (long)g, c->L[L_DEBT_NEW], 0, NULL);
 		fig rf = ck_value(c, (long)g, c->L[L_DEBT_REFI], 0, NULL);
 		if (!FIG_HAS(nw) && !FIG_HAS(rf))

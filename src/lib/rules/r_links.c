@@ -7,10 +7,11 @@
 #include <string.h>
 #include "rules/engine.h"
 
+/* Base facts under both totals; the index works it out once per group
+** (GF_BALANCE), as the level rules ask for every line. */
 int ck_is_balance_book(const fisc_check_ctx *c, long g)
 {
-	return g >= 0 && ck_base(c, g, c->L[L_INCOME_TOTAL], 0).n > 0 &&
-	       ck_base(c, g, c->L[L_EXPENSE_TOTAL], 0).n > 0;
+	return g >= 0 && (c->groups[g].flags & GF_BALANCE);
 }
 
 size_t ck_consolidation_lines(const fisc_check_ctx *c, int income, uint32_t *out, size_t cap)
@@ -95,27 +96,16 @@ int fisc_rule_books_transfer(fisc_check_ctx *c, const fisc_rule *r)
 		}
 		if (!first)
 			continue;
-		fig in = fig_zero(), out = fig_zero();
-		const char *lz = "", *le = "";
+		fig in = fig_zero(), out = fig_zero(), bi[5], bo[5];
 		for (int b = FISC_BOOK_GPB; b <= FISC_BOOK_SSF; b++) {
 			if (books[b] < 0)
 				continue;
-			fig i = ck_value(c, books[b], c->L[L_TRANSFER_IN], 0, NULL);
-			fig o = ck_value(c, books[b], c->L[L_TRANSFER_OUT], 0, NULL);
-			if (FIG_HAS(i)) {
-				fig_add(&in, &i);
-				lz = fisc_arena_printf(c->w, "%s%s%s调入 %s", lz, *lz ? "，" : "",
-						       fisc_book_name(b), ck_fig(c, &i));
-				le = fisc_arena_printf(c->w, "%s%s%s in %s", le, *le ? ", " : "",
-						       book_en[b], ck_fig(c, &i));
-			}
-			if (FIG_HAS(o)) {
-				fig_add(&out, &o);
-				lz = fisc_arena_printf(c->w, "%s%s%s调出 %s", lz, *lz ? "，" : "",
-						       fisc_book_name(b), ck_fig(c, &o));
-				le = fisc_arena_printf(c->w, "%s%s%s out %s", le, *le ? ", " : "",
-						       book_en[b], ck_fig(c, &o));
-			}
+			bi[b] = ck_value(c, books[b], c->L[L_TRANSFER_IN], 0, NULL);
+			bo[b] = ck_value(c, books[b], c->L[L_TRANSFER_OUT], 0, NULL);
+			if (FIG_HAS(bi[b]))
+				fig_add(&in, &bi[b]);
+			if (FIG_HAS(bo[b]))
+				fig_add(&out, &bo[b]);
 		}
 		if (!FIG_HAS(in) || !FIG_HAS(out))
 			continue; /* only when both sides are stated */
@@ -124,6 +114,24 @@ int fisc_rule_books_transfer(fisc_check_ctx *c, const fisc_rule *r)
 		fisc_finding *f = ck_emit(c, (long)g, 0, v, r->severity);
 		if (!f)
 			continue;
+		/* The books' figures in words, only for a check that is reported. */
+		const char *lz = "", *le = "";
+		for (int b = FISC_BOOK_GPB; b <= FISC_BOOK_SSF; b++) {
+			if (books[b] < 0)
+				continue;
+			if (FIG_HAS(bi[b])) {
+				lz = fisc_arena_printf(c->w, "%s%s%s调入 %s", lz, *lz ? "，" : "",
+						       fisc_book_name(b), ck_fig(c, &bi[b]));
+				le = fisc_arena_printf(c->w, "%s%s%s in %s", le, *le ? ", " : "",
+						       book_en[b], ck_fig(c, &bi[b]));
+			}
+			if (FIG_HAS(bo[b])) {
+				lz = fisc_arena_printf(c->w, "%s%s%s调出 %s", lz, *lz ? "，" : "",
+						       fisc_book_name(b), ck_fig(c, &bo[b]));
+				le = fisc_arena_printf(c->w, "%s%s%s out %s", le, *le ? ", " : "",
+						       book_en[b], ck_fig(c, &bo[b]));
+			}
+		}
 		f->book = -1;
 		ck_amounts(c, f, &out, &in, tol);
 		const fisc_region *R = &c->regions[G->region_ix];
@@ -175,21 +183,12 @@ int fisc_rule_levels_balance(fisc_check_ctx *c, const fisc_rule *r)
 			continue;
 		const rgroup *G = &c->groups[g];
 		const fisc_region *R = &c->regions[G->region_ix];
-		fig in = fig_zero(), out = fig_zero();
-		const char *pz[2] = {"", ""}, *pe[2] = {"", ""};
+		fig in = fig_zero(), out = fig_zero(), x[64];
+		int has[64];
 		for (size_t k = 0; k < n; k++) {
-			fig x;
-			if (!ck_implied_lower(c, (long)g, lines[k], &x) || !FIG_HAS(x))
-				continue;
-			int side = k < nin ? 0 : 1;
-			fig_add(side ? &out : &in, &x);
-			if (x.fen == 0)
-				continue;
-			const char *nm = ck_item_name(c, G, lines[k]);
-			pz[side] = fisc_arena_printf(c->w, "%s%s%s %s", pz[side], *pz[side] ? "、" : "",
-						     nm, ck_fig(c, &x));
-			pe[side] = fisc_arena_printf(c->w, "%s%s%s %s", pe[side], *pe[side] ? ", " : "",
-						     ck_str(c, lines[k]), ck_fig(c, &x));
+			has[k] = ck_implied_lower(c, (long)g, lines[k], &x[k]) && FIG_HAS(x[k]);
+			if (has[k])
+				fig_add(k < nin ? &in : &out, &x[k]);
 		}
 		if (!FIG_HAS(in) && !FIG_HAS(out))
 			continue;
@@ -198,6 +197,18 @@ int fisc_rule_levels_balance(fisc_check_ctx *c, const fisc_rule *r)
 		fisc_finding *f = ck_emit(c, (long)g, 0, v, r->severity);
 		if (!f)
 			continue;
+		/* The lines in words, only for a check that is reported. */
+		const char *pz[2] = {"", ""}, *pe[2] = {"", ""};
+		for (size_t k = 0; k < n; k++) {
+			if (!has[k] || x[k].fen == 0)
+				continue;
+			int side = k < nin ? 0 : 1;
+			const char *nm = ck_item_name(c, G, lines[k]);
+			pz[side] = fisc_arena_printf(c->w, "%s%s%s %s", pz[side], *pz[side] ? "、" : "",
+						     nm, ck_fig(c, &x[k]));
+			pe[side] = fisc_arena_printf(c->w, "%s%s%s %s", pe[side], *pe[side] ? ", " : "",
+						     ck_str(c, lines[k]), ck_fig(c, &x[k]));
+		}
 		f->scope = FISC_SCOPE_LOWER;
 		ck_amounts(c, f, &in, &out, tol);
 		const char *lower = fisc_region_scope_label(R, FISC_SCOPE_LOWER);
@@ -216,11 +227,9 @@ int fisc_rule_levels_balance(fisc_check_ctx *c, const fisc_rule *r)
 					     v == FISC_VERDICT_FAILED ? "the implied book does not balance"
 								      : ck_verdict_en(v),
 					     ck_tail(c, f, 1)));
-		for (size_t k = 0; k < n; k++) {
-			fig x;
-			if (ck_implied_lower(c, (long)g, lines[k], &x) && FIG_HAS(x) && x.fen != 0)
+		for (size_t k = 0; k < n; k++)
+			if (has[k] && x[k].fen != 0)
 				add_implied_facts(c, f, (long)g, lines[k]);
-		}
 	}
 	return FISC_OK;
 }

@@ -9,13 +9,19 @@
 ** reports print cannot be compared; when they are stored, their check belongs
 ** here, against the interval cmp_ratio gives.
 */
+#include <stdlib.h>
 #include "rules/engine.h"
 
 int fisc_rule_phases_over(fisc_check_ctx *c, const fisc_rule *r)
 {
-	int rc = FISC_OK;
-	k3map seen = {0};
-	for (size_t g = 0; g < c->ngroups && rc == FISC_OK; g++) {
+	/* seen[node] == g + 1: node was checked for group g already. The nodes
+	** are items and lines, all interned before the rules run, so a node is
+	** below nseen. */
+	size_t nseen = c->nstrs;
+	uint32_t *seen = calloc(nseen + 1, sizeof *seen);
+	if (!seen)
+		return FISC_ENOMEM;
+	for (size_t g = 0; g < c->ngroups; g++) {
 		const rgroup *G = &c->groups[g];
 		if (G->phase != FISC_PHASE_EXECUTION && G->phase != FISC_PHASE_FINAL)
 			continue;
@@ -23,23 +29,21 @@ int fisc_rule_phases_over(fisc_check_ctx *c, const fisc_rule *r)
 		if (adj < 0)
 			continue;
 		/* Own expenditure and every expenditure item either phase names. */
-		for (uint32_t k = 0; k <= G->nfacts && rc == FISC_OK; k++) {
+		for (uint32_t k = 0; k <= G->nfacts; k++) {
 			uint32_t node;
 			if (k == G->nfacts) {
 				node = c->L[L_OWN_EXP];
 			} else {
-				const rfact *x = &c->facts[G->facts[k]];
+				const rfact *x = &c->facts[G->first + k];
 				if (x->dsig || !ck_has_anc(c, x, c->L[L_OWN_EXP]))
 					continue;
 				node = x->item;
 			}
-			int created;
-			if (!k3_upsert(&seen, (uint32_t)g, node, 0, 0, &created)) {
-				rc = FISC_ENOMEM;
-				break;
+			if (node < nseen) {
+				if (seen[node] == g + 1)
+					continue;
+				seen[node] = (uint32_t)g + 1;
 			}
-			if (!created)
-				continue;
 			fig e = ck_value(c, (long)g, node, 0, NULL), a = ck_value(c, adj, node, 0, NULL);
 			if (!FIG_HAS(e) || !FIG_HAS(a))
 				continue;
@@ -70,6 +74,6 @@ int fisc_rule_phases_over(fisc_check_ctx *c, const fisc_rule *r)
 			ck_add_value(c, f, adj, node, 0, "adjusted");
 		}
 	}
-	k3_free(&seen);
-	return rc;
+	free(seen);
+	return FISC_OK;
 }

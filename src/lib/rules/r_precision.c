@@ -42,8 +42,8 @@ static int sibling_magnitude(const fisc_check_ctx *c, uint32_t head, const uint3
 {
 	int mags[64], n = 0;
 	for (uint32_t o = head; o != UINT32_MAX && n < 64; o = next[o])
-		if (o != m && c->facts[o].amount.fen != 0)
-			mags[n++] = magnitude(c->facts[o].amount.fen);
+		if (o != m && c->facts[o].fen != 0)
+			mags[n++] = magnitude(c->facts[o].fen);
 	if (!n)
 		return 0;
 	qsort(mags, (size_t)n, sizeof *mags, cmp_int);
@@ -65,28 +65,36 @@ static uint32_t file_of(fisc_check_ctx *c, const char *source)
 
 int fisc_rule_precision_unit(fisc_check_ctx *c, const fisc_rule *r)
 {
-	uint32_t *next = fisc_arena_alloc(c->w, (c->nfacts + 1) * sizeof *next);
+	/* next[] links the facts of a list; lists[] is reused group after group. */
+	uint32_t *next = malloc((c->nfacts + 1) * sizeof *next);
+	ulist *lists = NULL;
+	size_t caplists = 0;
 	if (!next)
 		return FISC_ENOMEM;
 	int rc = FISC_OK;
 	for (size_t g = 0; g < c->ngroups && rc == FISC_OK; g++) {
 		const rgroup *G = &c->groups[g];
 		k3map ix = {0};
-		ulist *lists = fisc_arena_alloc(c->w, (G->nfacts + 1) * sizeof *lists);
 		uint32_t nlists = 0;
-		if (!lists) {
-			rc = FISC_ENOMEM;
-			break;
+		if (G->nfacts + 1 > caplists) {
+			ulist *nl = realloc(lists, (G->nfacts + 1) * sizeof *nl);
+			if (!nl) {
+				rc = FISC_ENOMEM;
+				break;
+			}
+			lists = nl;
+			caplists = G->nfacts + 1;
 		}
 		for (uint32_t k = 0; k < G->nfacts; k++) {
-			const rfact *x = &c->facts[G->facts[k]];
+			const rfact *x = &c->facts[G->first + k];
+			const rprov *p = ck_prov(c, x);
 			uint32_t n;
 			const uint32_t *anc = ck_anc(c, x, &n);
-			if (!x->has_amount || x->amount.unit < 0 || x->amount.unit > 2 || n < 2 ||
-			    !*x->source)
+			if (!p->has_amount || p->unit < 0 || p->unit > 2 || n < 2 || !p->source)
 				continue;
 			int created;
-			uint32_t *v = k3_upsert(&ix, anc[1], file_of(c, x->source), 0, nlists, &created);
+			uint32_t *v = k3_upsert(&ix, anc[1], file_of(c, ck_str(c, p->source)), 0, nlists,
+						&created);
 			if (!v || c->rc) {
 				rc = FISC_ENOMEM;
 				break;
@@ -97,14 +105,14 @@ int fisc_rule_precision_unit(fisc_check_ctx *c, const fisc_rule *r)
 				L->head = UINT32_MAX;
 				nlists++;
 			}
-			uint32_t i = G->facts[k];
+			uint32_t i = G->first + k;
 			next[i] = UINT32_MAX;
 			if (L->head == UINT32_MAX)
 				L->head = i;
 			else
 				next[L->tail] = i;
 			L->tail = i;
-			L->votes[x->amount.unit]++;
+			L->votes[p->unit]++;
 			L->n++;
 		}
 		for (uint32_t li = 0; li < nlists && rc == FISC_OK; li++) {
@@ -120,16 +128,17 @@ int fisc_rule_precision_unit(fisc_check_ctx *c, const fisc_rule *r)
 			int outliers = 0;
 			for (uint32_t m = L->head; m != UINT32_MAX; m = next[m]) {
 				const rfact *x = &c->facts[m];
-				int u = x->amount.unit;
+				fisc_amount am = ck_amount(c, x);
+				int u = am.unit;
 				fisc_fen fu = fisc_unit_fen((fisc_unit)u), fU = fisc_unit_fen((fisc_unit)U);
 				fisc_fen big = fu > fU ? fu : fU, small = fu > fU ? fU : fu;
 				if (u == U || L->votes[u] != 1 || big / small < 10000)
 					continue;
-				__int128 alt = (__int128)x->amount.fen * fU / fu;
-				if (alt > INT64_MAX || alt < INT64_MIN || x->amount.fen == 0)
+				__int128 alt = (__int128)am.fen * fU / fu;
+				if (alt > INT64_MAX || alt < INT64_MIN || am.fen == 0)
 					continue;
 				int sm = sibling_magnitude(c, L->head, next, m);
-				int d1 = abs(magnitude(x->amount.fen) - sm);
+				int d1 = abs(magnitude(am.fen) - sm);
 				int d2 = abs(magnitude((fisc_fen)alt) - sm);
 				if (!sm || d1 < 3 || d2 >= d1)
 					continue; /* in line with its siblings as written */
@@ -137,7 +146,7 @@ int fisc_rule_precision_unit(fisc_check_ctx *c, const fisc_rule *r)
 				fisc_finding *f = ck_emit(c, (long)g, 0, FISC_VERDICT_FAILED, r->severity);
 				if (!f)
 					continue;
-				fig st = ck_fact_fig(x), as = fig_zero();
+				fig st = ck_fact_fig(c, x), as = fig_zero();
 				as.fen = (fisc_fen)alt;
 				as.nhas = as.n = 1;
 				as.votes[U] = 1;
@@ -145,9 +154,9 @@ int fisc_rule_precision_unit(fisc_check_ctx *c, const fisc_rule *r)
 				f->difference = 0;
 				f->unit = U;
 				char written[80];
-				fisc_amount_format(&x->amount, FISC_FMT_UNIT, written, sizeof written);
+				fisc_amount_format(&am, FISC_FMT_UNIT, written, sizeof written);
 				const char *nm = ck_item_name(c, G, x->item);
-				const char *file = ck_str(c, file_of(c, x->source));
+				const char *file = ck_str(c, file_of(c, ck_str(c, ck_prov(c, x)->source)));
 				const char *alt_txt = ck_amt(c, (fisc_fen)alt, U);
 				ck_message(c, f,
 					   fisc_arena_printf(c->w, "%s：%s 写作「%s」，而同一列表（%s，共 %u 项）中其余 %u 项以%s为单位；疑为单位漏写或错写，按%s应为 %s",
@@ -166,7 +175,8 @@ int fisc_rule_precision_unit(fisc_check_ctx *c, const fisc_rule *r)
 			fisc_finding *f;
 			if (outliers || !(f = ck_emit(c, (long)g, 0, FISC_VERDICT_EXACT, r->severity)))
 				continue;
-			const char *file = ck_str(c, file_of(c, c->facts[L->head].source));
+			const char *file =
+				ck_str(c, file_of(c, ck_str(c, ck_prov(c, &c->facts[L->head])->source)));
 			const char *nm = ck_item_name(c, G, c->facts[L->head].item);
 			ck_message(c, f,
 				   fisc_arena_printf(c->w, "%s：%s 等 %u 项（%s）单位一致",
@@ -179,5 +189,7 @@ int fisc_rule_precision_unit(fisc_check_ctx *c, const fisc_rule *r)
 		}
 		k3_free(&ix);
 	}
+	free(lists);
+	free(next);
 	return rc ? rc : c->rc;
 }

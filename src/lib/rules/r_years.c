@@ -179,11 +179,11 @@ static fig draws_after_open(const fisc_check_ctx *c, long g, int *partial)
 	const rgroup *G = &c->groups[g];
 	fig sum = fig_zero();
 	*partial = 0;
-	for (uint32_t k = 0; k < G->nfacts; k++) {
-		const rfact *f = &c->facts[G->facts[k]];
-		if (f->kind == FISC_FACT_STATED && f->dsig && f->item == c->L[L_STAB_DRAW] &&
-		    f->has_amount) {
-			fig x = ck_fact_fig(f);
+	for (uint32_t i = G->first; i < G->first + G->nfacts; i++) {
+		const rfact *f = &c->facts[i];
+		if (ck_prov(c, f)->kind == FISC_FACT_STATED && f->dsig &&
+		    f->item == c->L[L_STAB_DRAW] && ck_prov(c, f)->has_amount) {
+			fig x = ck_fact_fig(c, f);
 			fig_add(&sum, &x);
 			*partial = 1;
 		}
@@ -194,10 +194,10 @@ static fig draws_after_open(const fisc_check_ctx *c, long g, int *partial)
 static void add_partial_draws(fisc_check_ctx *c, fisc_finding *f, long g)
 {
 	const rgroup *G = &c->groups[g];
-	for (uint32_t k = 0; k < G->nfacts; k++) {
-		const rfact *x = &c->facts[G->facts[k]];
-		if (x->kind == FISC_FACT_STATED && x->dsig && x->item == c->L[L_STAB_DRAW])
-			ck_add_fact(c, f, G->facts[k], "draw");
+	for (uint32_t i = G->first; i < G->first + G->nfacts; i++) {
+		const rfact *x = &c->facts[i];
+		if (ck_prov(c, x)->kind == FISC_FACT_STATED && x->dsig && x->item == c->L[L_STAB_DRAW])
+			ck_add_fact(c, f, i, "draw");
 	}
 }
 

@@ -9,6 +9,7 @@
 #define FISC_STORE_BACKEND_H
 
 #include "fisc/store.h"
+#include "model/strmap.h"
 #include "fisc/perf.h"
 
 typedef struct fisc_store_vtab {
@@ -24,6 +25,9 @@ typedef struct fisc_store_vtab {
 	int (*fact_put)(fisc_store *, const fisc_fact *);
 	int (*fact_each)(fisc_store *, const fisc_query *, fisc_fact_cb, void *);
 	int64_t (*fact_count)(fisc_store *);
+	/* NULL: store.c implements fisc_store_fact_scan over fact_each. */
+	int (*fact_scan)(fisc_store *, const fisc_query *, fisc_string_cb, fisc_fact_ids_cb,
+			 void *);
 	int (*edition_put)(fisc_store *, int, const char *);
 	int (*edition_for)(fisc_store *, int, int *);
 	int (*edition_delete)(fisc_store *, int);
@@ -48,6 +52,33 @@ struct fisc_store {
 	int is_new;   /* created by this open: the caller seeds the catalogue */
 	int in_txn;
 };
+
+/* Numbering the distinct texts of a fact_scan (store.c): each new text gets
+** the next id and is passed to the caller's string callback, so that a
+** backend only has to produce the text of each field. */
+typedef struct fisc_scan_strings {
+	fisc_strmap ids;     /* text → id */
+	const char **text;   /* id → text (copies in `a`); text[0] is "" */
+	uint32_t n, cap;
+	/* Texts met lately, by a hash of their first bytes: the facts of a
+	** table repeat a few dozen items and one department, project, source,
+	** so most lookups end here with one memcmp. */
+	struct {
+		const char *s;
+		size_t n;
+		uint32_t id;
+	} recent[256];
+	fisc_arena *a;
+	fisc_string_cb cb;
+	void *ud;
+} fisc_scan_strings;
+
+int fisc_scan_strings_init(fisc_scan_strings *s, fisc_string_cb cb, void *ud);
+/* *id for the n bytes at t (0 for n == 0); s->text[*id] is a copy that
+** lasts until fisc_scan_strings_free. A nonzero return is the string
+** callback's, or FISC_ENOMEM. */
+int fisc_scan_string(fisc_scan_strings *s, const char *t, size_t n, uint32_t *id);
+void fisc_scan_strings_free(fisc_scan_strings *s);
 
 int fisc_sqlite_open(const char *path, fisc_store **out);
 

@@ -14,6 +14,7 @@
 #include "fisc/error.h"
 #include "store/backend.h"
 #include "store/sqlite_voucher.h"
+#include "store/sqlite_scan.h"
 #include "store/sqlite_perf.h"
 
 static const char *const migrations[] = {
@@ -455,15 +456,14 @@ static int sq_fact_put(fisc_store *st, const fisc_fact *f)
 	return sq_err(s->db, "fact insert");
 }
 
-static int sq_fact_each(fisc_store *st, const fisc_query *qy, fisc_fact_cb cb,
-			void *ud)
+/* Prepare "SELECT cols FROM fact" for the facts matching qy, in id order
+** (also for sqlite_scan.c). */
+int fisc_sqlite_fact_select(fisc_store *st, const fisc_query *qy, const char *cols,
+			    sqlite3_stmt **out)
 {
 	sq_store *s = SQ(st);
 	char sql[512];
-	int n = snprintf(sql, sizeof sql,
-			 "SELECT id,region_id,year,book,phase,scope,item,kind,dept,"
-			 "project,econ,fund,fen,ulp,unit,decimals,source,note"
-			 " FROM fact WHERE 1");
+	int n = snprintf(sql, sizeof sql, "SELECT %s FROM fact WHERE 1", cols);
 	fisc_query none = {0};
 	if (!qy)
 		qy = &none;
@@ -480,12 +480,24 @@ static int sq_fact_each(fisc_store *st, const fisc_query *qy, fisc_fact_cb cb,
 	if (qy->dept)
 		n += snprintf(sql + n, sizeof sql - n, " AND dept=?1");
 	snprintf(sql + n, sizeof sql - n, " ORDER BY id");
-	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, sql, -1, out, NULL) != SQLITE_OK)
 		return sq_err(s->db, "fact query");
 	if (qy->dept)
-		sqlite3_bind_text(q, 1, qy->dept, -1, SQLITE_STATIC);
-	int rc = FISC_OK, step;
+		sqlite3_bind_text(*out, 1, qy->dept, -1, SQLITE_STATIC);
+	return FISC_OK;
+}
+
+static int sq_fact_each(fisc_store *st, const fisc_query *qy, fisc_fact_cb cb,
+			void *ud)
+{
+	sq_store *s = SQ(st);
+	sqlite3_stmt *q;
+	int rc = fisc_sqlite_fact_select(st, qy, "id,region_id,year,book,phase,scope,item,kind,"
+						 "dept,project,econ,fund,fen,ulp,unit,decimals,source,note",
+					 &q);
+	if (rc != FISC_OK)
+		return rc;
+	int step;
 	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
 		fisc_fact f;
 		f.id = sqlite3_column_int64(q, 0);
@@ -705,6 +717,7 @@ static const fisc_store_vtab sqlite_vtab = {
 	.fact_put = sq_fact_put,
 	.fact_each = sq_fact_each,
 	.fact_count = sq_fact_count,
+	.fact_scan = fisc_sqlite_fact_scan,
 	.edition_put = sq_edition_put,
 	.edition_for = sq_edition_for,
 	.edition_delete = sq_edition_delete,

@@ -1,8 +1,11 @@
 /*
 ** store.c — the public store API: picks a backend from the URI and forwards
-** each call through the backend's table of operations.
+** each call through the backend's table of operations. It also numbers the
+** texts of fisc_store_fact_scan, for every backend, and implements that scan
+** over fact_each for a backend that has no faster one.
 */
 #include <assert.h>
+#include <stdlib.h>
 #include <string.h>
 #include "fisc/error.h"
 #include "store/backend.h"
@@ -82,6 +85,118 @@ int fisc_store_fact_each(fisc_store *st, const fisc_query *q, fisc_fact_cb cb, v
 	return st->vt->fact_each(st, q, cb, ud);
 }
 int64_t fisc_store_fact_count(fisc_store *st) { return st->vt->fact_count(st); }
+
+/* ---- fact_scan: facts with string ids ---------------------------------- */
+
+int fisc_scan_strings_init(fisc_scan_strings *s, fisc_string_cb cb, void *ud)
+{
+	memset(s, 0, sizeof *s);
+	s->cb = cb;
+	s->ud = ud;
+	s->cap = 64;
+	s->a = fisc_arena_new();
+	s->text = malloc(s->cap * sizeof *s->text);
+	if (!s->a || !s->text) {
+		fisc_scan_strings_free(s);
+		return FISC_ENOMEM;
+	}
+	s->text[s->n++] = "";
+	return FISC_OK;
+}
+
+int fisc_scan_string(fisc_scan_strings *s, const char *t, size_t n, uint32_t *id)
+{
+	if (!n) {
+		*id = 0;
+		return FISC_OK;
+	}
+	uint64_t head = 0;
+	memcpy(&head, t, n < 8 ? n : 8);
+	size_t r = (size_t)(((head ^ n) * 0x9E3779B97F4A7C15ULL) >> 56);
+	if (s->recent[r].n == n && memcmp(s->recent[r].s, t, n) == 0) {
+		*id = s->recent[r].id;
+		return FISC_OK;
+	}
+	void *v = fisc_strmap_getn(&s->ids, t, n);
+	if (v) {
+		*id = (uint32_t)(uintptr_t)v;
+		s->recent[r].s = s->text[*id];
+		s->recent[r].n = n;
+		s->recent[r].id = *id;
+		return FISC_OK;
+	}
+	if (s->n == s->cap) {
+		const char **nt = realloc(s->text, 2 * s->cap * sizeof *nt);
+		if (!nt)
+			return FISC_ENOMEM;
+		s->text = nt;
+		s->cap *= 2;
+	}
+	char *copy = fisc_arena_strndup(s->a, t, n);
+	if (!copy || fisc_strmap_put(&s->ids, copy, (void *)(uintptr_t)s->n))
+		return FISC_ENOMEM;
+	s->text[s->n] = copy;
+	*id = s->n++;
+	s->recent[r].s = copy;
+	s->recent[r].n = n;
+	s->recent[r].id = *id;
+	return s->cb(s->ud, *id, copy, n);
+}
+
+void fisc_scan_strings_free(fisc_scan_strings *s)
+{
+	fisc_strmap_free(&s->ids);
+	fisc_arena_free(s->a);
+	free(s->text);
+	s->a = NULL;
+	s->text = NULL;
+}
+
+/* The scan for a backend without its own: each fact of fact_each, its texts
+** numbered here. */
+typedef struct scan_each {
+	fisc_scan_strings strs;
+	fisc_fact_ids_cb cb;
+	void *ud;
+} scan_each;
+
+static int scan_one(void *ud, const fisc_fact *f)
+{
+	scan_each *x = ud;
+	fisc_fact_ids r;
+	int rc;
+	r.id = f->id;
+	r.region = f->region;
+	r.year = f->year;
+	r.scope = f->scope;
+	r.book = f->book;
+	r.phase = f->phase;
+	r.kind = f->kind;
+	const char *text[6] = {f->item, f->dept, f->project, f->econ, f->fund, f->source};
+	uint32_t *ids[6] = {&r.item, &r.dept, &r.project, &r.econ, &r.fund, &r.source};
+	for (int i = 0; i < 6; i++)
+		if ((rc = fisc_scan_string(&x->strs, text[i] ? text[i] : "",
+					   text[i] ? strlen(text[i]) : 0, ids[i])) != 0)
+			return rc;
+	r.has_amount = f->has_amount;
+	r.amount = f->amount;
+	return x->cb(x->ud, &r);
+}
+
+int fisc_store_fact_scan(fisc_store *st, const fisc_query *q, fisc_string_cb str,
+			 fisc_fact_ids_cb cb, void *ud)
+{
+	if (st->vt->fact_scan)
+		return st->vt->fact_scan(st, q, str, cb, ud);
+	scan_each x;
+	x.cb = cb;
+	x.ud = ud;
+	if (fisc_scan_strings_init(&x.strs, str, ud) != FISC_OK)
+		return fisc_error_set(FISC_ENOMEM, "out of memory");
+	int rc = st->vt->fact_each(st, q, scan_one, &x);
+	fisc_scan_strings_free(&x.strs);
+	return rc;
+}
 int fisc_store_edition_put(fisc_store *st, int year, const char *source)
 {
 	return st->vt->edition_put(st, year, source);
