@@ -15,6 +15,7 @@
 #include "fisc/import.h"
 #include "fisc/perf.h"
 #include "fisc/reports.h"
+#include "fisc/rules.h"
 #include "fisc/store.h"
 
 /* ---- decimals and points ----------------------------------------------- */
@@ -578,6 +579,80 @@ static void test_report_incomplete(void **state)
 	fisc_arena_free(a);
 }
 
+/* ---- the perf.* rules of fisc check ------------------------------------ */
+
+static const fisc_finding *finding(const fisc_findings *fs, const char *rule, const char *needle)
+{
+	for (size_t i = 0; i < fs->n; i++)
+		if (!strcmp(fs->v[i].rule, rule) && strstr(fs->v[i].message_zh, needle))
+			return &fs->v[i];
+	return NULL;
+}
+
+static void test_check_rules(void **state)
+{
+	fisc_store *st = ((fx *)*state)->st;
+	import_ok(st, ind_csv); /* 区教委: weights 90, one shortfall without a reason */
+	import_ok(st, IHDR "北碚区,2024,区卫健委,产出指标,,接种人次,,≥1000,500,,30,30,疫苗到货晚\n"
+			   "北碚区,2024,区卫健委,效益指标,,知晓率,,≥90%,,,40,,\n"
+			   "北碚区,2024,区卫健委,满意度指标,,群众满意度,,提升,未达成,,10,7,投诉多\n");
+	fisc_arena *a = fisc_arena_new();
+	fisc_check_opts o = {0};
+	o.rules = "perf";
+	o.all = 1;
+	fisc_findings *fs;
+	assert_int_equal(fisc_check_run(st, &o, a, &fs), FISC_OK);
+	const fisc_finding *f;
+	/* perf.reason: 办结时限 fails, 培训人次 and 接种人次 pass (reasons given) */
+	f = finding(fs, "perf.reason", "“办结时限”");
+	assert_non_null(f);
+	assert_int_equal(f->severity, FISC_SEV_ERROR);
+	assert_string_equal(f->message_zh, "区教委 2024年：绩效指标“办结时限”年度指标值≤30天，全年实际值40天，未达成年度指标，但未说明偏差原因（来源 t.csv:3）");
+	assert_string_equal(f->dept, "区教委");
+	assert_string_equal(f->region.name, "北碚区");
+	assert_int_equal(f->book, -1);
+	f = finding(fs, "perf.reason", "“培训人次”");
+	assert_non_null(f);
+	assert_int_equal(f->severity, FISC_SEV_PASS);
+	/* perf.weights: 90 for 区教委, 80 for 区卫健委 */
+	f = finding(fs, "perf.weights", "区教委");
+	assert_non_null(f);
+	assert_int_equal(f->severity, FISC_SEV_PASS);
+	f = finding(fs, "perf.weights", "区卫健委");
+	assert_non_null(f);
+	assert_int_equal(f->severity, FISC_SEV_ERROR);
+	assert_string_equal(f->message_zh, "区卫健委 2024年：3项绩效指标分值合计80分，不符（预算执行率10分之外应为90分）");
+	/* perf.score: 500 of 1000 gives 15 of 30, not the 30 given; 未达成 must stay below 6 of 10;
+	** 14 of 20 for 部分达成 (区教委) is in its band */
+	f = finding(fs, "perf.score", "“接种人次”");
+	assert_non_null(f);
+	assert_int_equal(f->severity, FISC_SEV_ERROR);
+	assert_string_equal(f->message_zh, "区卫健委 2024年：指标“接种人次”填报得分30分，按全年实际值500与年度指标值≥1000计算应得15分（分值30分）（来源 t.csv:2）");
+	f = finding(fs, "perf.score", "“群众满意度”");
+	assert_non_null(f);
+	assert_int_equal(f->severity, FISC_SEV_ERROR);
+	assert_string_equal(f->message_en, "区卫健委 2024: qualitative indicator '群众满意度' graded not_met scores 7; its band is 0–6 of 10 points (source t.csv:4)");
+	f = finding(fs, "perf.score", "“服务对象满意度”");
+	assert_non_null(f);
+	assert_int_equal(f->severity, FISC_SEV_PASS);
+	/* perf.assessed: 知晓率 has no result */
+	f = finding(fs, "perf.assessed", "“知晓率”");
+	assert_non_null(f);
+	assert_int_equal(f->severity, FISC_SEV_WARNING);
+	f = finding(fs, "perf.assessed", "“覆盖率”");
+	assert_non_null(f);
+	assert_int_equal(f->severity, FISC_SEV_PASS);
+	/* without --all only the failures are reported, and the year filter applies */
+	o.all = 0;
+	assert_int_equal(fisc_check_run(st, &o, a, &fs), FISC_OK);
+	assert_int_equal(fs->severities[FISC_SEV_ERROR], 4); /* reason, weights, score × 2 */
+	assert_int_equal(fs->severities[FISC_SEV_WARNING], 1);
+	o.year = 2023;
+	assert_int_equal(fisc_check_run(st, &o, a, &fs), FISC_OK);
+	assert_int_equal(fs->n, 0);
+	fisc_arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -593,6 +668,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_xlsx, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_scores, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_incomplete, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_check_rules, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

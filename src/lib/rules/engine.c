@@ -452,11 +452,10 @@ typedef struct finding_x {
 
 enum { MAX_FACTS_PER_FINDING = 60 };
 
-fisc_finding *ck_emit(fisc_check_ctx *c, long g, int year_from, int verdict, int fail_sev)
+/* Count a check; a finding when it is to be reported (fields other than the
+** verdict and severity left for the caller). */
+static fisc_finding *open_finding(fisc_check_ctx *c, int verdict, int fail_sev)
 {
-	const rgroup *G = &c->groups[g];
-	if (c->opts.year && G->year != c->opts.year && year_from != c->opts.year)
-		return NULL;
 	c->out->checks++;
 	c->out->verdicts[verdict]++;
 	int sev = verdict == FISC_VERDICT_FAILED	  ? fail_sev
@@ -469,11 +468,28 @@ fisc_finding *ck_emit(fisc_check_ctx *c, long g, int year_from, int verdict, int
 		c->rc = FISC_ENOMEM;
 		return NULL;
 	}
+	memset(x, 0, sizeof *x);
 	fisc_finding *f = &x->f;
 	f->rule = c->rule->id;
 	f->severity = sev;
 	f->verdict = verdict;
 	f->message_zh = f->message_en = "";
+	f->unit = FISC_UNIT_WAN;
+	x->seq = c->nfound;
+	x->rule_ix = c->rule_ix;
+	c->found[c->nfound++] = f;
+	c->out->severities[sev]++;
+	return f;
+}
+
+fisc_finding *ck_emit(fisc_check_ctx *c, long g, int year_from, int verdict, int fail_sev)
+{
+	const rgroup *G = &c->groups[g];
+	if (c->opts.year && G->year != c->opts.year && year_from != c->opts.year)
+		return NULL;
+	fisc_finding *f = open_finding(c, verdict, fail_sev);
+	if (!f)
+		return NULL;
 	f->region = c->regions[G->region_ix];
 	f->year = G->year;
 	f->year_from = year_from;
@@ -481,11 +497,27 @@ fisc_finding *ck_emit(fisc_check_ctx *c, long g, int year_from, int verdict, int
 	f->scope = G->scope;
 	f->phase = G->phase;
 	f->dept = fisc_arena_strdup(c->a, ck_str(c, G->dept));
-	f->unit = FISC_UNIT_WAN;
-	x->seq = c->nfound;
-	x->rule_ix = c->rule_ix;
-	c->found[c->nfound++] = f;
-	c->out->severities[sev]++;
+	return f;
+}
+
+fisc_finding *ck_emit_at(fisc_check_ctx *c, int64_t region, int year, const char *dept,
+			 int verdict, int fail_sev)
+{
+	if (c->opts.year && year != c->opts.year)
+		return NULL;
+	fisc_finding *f = open_finding(c, verdict, fail_sev);
+	if (!f)
+		return NULL;
+	if (fisc_store_region_get(c->st, region, c->a, &f->region) != FISC_OK) {
+		memset(&f->region, 0, sizeof f->region);
+		f->region.id = region;
+		f->region.code = f->region.name = "";
+	}
+	f->year = year;
+	f->book = -1;
+	f->scope = FISC_SCOPE_SELF;
+	f->phase = 0;
+	f->dept = fisc_arena_strdup(c->a, dept ? dept : "");
 	return f;
 }
 

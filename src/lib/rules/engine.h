@@ -343,6 +343,11 @@ const char *ck_item_name(const fisc_check_ctx *c, const rgroup *g, uint32_t node
 /* Count a check and, when it is to be reported, open a finding about group g
 ** (and the other year, when the check spans two); NULL when not reported. */
 fisc_finding *ck_emit(fisc_check_ctx *c, long g, int year_from, int verdict, int fail_sev);
+/* The same for a check about something that is not a fact group (a
+** department's performance indicators): region, year and department given;
+** the finding spans books (book -1) and phases (0). */
+fisc_finding *ck_emit_at(fisc_check_ctx *c, int64_t region, int year, const char *dept,
+			 int verdict, int fail_sev);
 void ck_amounts(fisc_check_ctx *c, fisc_finding *f, const fig *stated, const fig *computed,
 		fisc_fen tol);
 void ck_message(fisc_check_ctx *c, fisc_finding *f, const char *zh, const char *en);
@@ -392,6 +397,10 @@ int fisc_rule_law_transfer(fisc_check_ctx *c, const fisc_rule *r);
 int fisc_rule_law_deficit(fisc_check_ctx *c, const fisc_rule *r);
 int fisc_rule_phases_over(fisc_check_ctx *c, const fisc_rule *r);
 int fisc_rule_precision_unit(fisc_check_ctx *c, const fisc_rule *r);
+int fisc_rule_perf_reason(fisc_check_ctx *c, const fisc_rule *r);
+int fisc_rule_perf_weights(fisc_check_ctx *c, const fisc_rule *r);
+int fisc_rule_perf_score(fisc_check_ctx *c, const fisc_rule *r);
+int fisc_rule_perf_assessed(fisc_check_ctx *c, const fisc_rule *r);
 
 /* Implied lower level (下级 = 全辖 − 本级, transfers between them eliminated)
 ** for one in/out line: fills *out and returns 1 when g_all (scope all) and

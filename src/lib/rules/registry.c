@@ -69,6 +69,17 @@ static const fisc_rule rules[] = {
 	/* §8 precision */
 	{"precision.unit", "同列数字单位一致", "a figure's unit matches the list it is in",
 	 FISC_SEV_WARNING, "units of sibling figures from the same source", fisc_rule_precision_unit},
+	/* §9 performance self-evaluation (fisc/perf.h) */
+	{"perf.reason", "未达成的绩效指标须说明偏差原因", "an indicator that falls short states why",
+	 FISC_SEV_ERROR, "performance indicators: target, result, reason", fisc_rule_perf_reason},
+	{"perf.weights", "绩效指标分值合计90分", "indicator weights add up to 90 points",
+	 FISC_SEV_ERROR, "performance indicators of a department-year or project: weights",
+	 fisc_rule_perf_weights},
+	{"perf.score", "填报得分与计算得分一致", "an assessed score is the computed one or in its grade's band",
+	 FISC_SEV_ERROR, "performance indicators with a score: target, result, grade, weight",
+	 fisc_rule_perf_score},
+	{"perf.assessed", "绩效指标已填报完成值", "every indicator has a result", FISC_SEV_WARNING,
+	 "performance indicators: result", fisc_rule_perf_assessed},
 };
 
 size_t fisc_rule_count(void) { return sizeof rules / sizeof *rules; }

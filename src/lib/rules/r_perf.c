@@ -1,0 +1,184 @@
+/*
+** r_perf.c — the performance indicators of a department's year (fisc/perf.h)
+** against the rules of the self-evaluation (财预〔2020〕10号): a result below
+** its target needs a reason; the indicators of one department-year or
+** project weigh 90 points together, each one weighted; an assessed score
+** must be the computed one (quantitative) or lie in its grade's band
+** (qualitative); an indicator should have a result by the time the year is
+** evaluated.
+**
+** Indicators are not facts: they are read from the store once per run for
+** the selection (a few per department), not through the fact index.
+*/
+#include <string.h>
+#include "fisc/perf.h"
+#include "rules/engine.h"
+
+/* The indicators of the run's selection, read once per rule. */
+static int load(fisc_check_ctx *c, fisc_perf_set *s)
+{
+	fisc_perf_query q = {c->region, c->opts.year, NULL};
+	int rc = fisc_perf_load(c->st, &q, c->w, s);
+	if (rc != FISC_OK)
+		c->rc = rc;
+	return rc;
+}
+
+static const char *who(fisc_check_ctx *c, const fisc_indicator *x)
+{
+	return *x->project ? fisc_arena_printf(c->w, "%s %d年 项目“%s”", x->dept, x->year, x->project)
+			   : fisc_arena_printf(c->w, "%s %d年", x->dept, x->year);
+}
+
+static const char *who_en(fisc_check_ctx *c, const fisc_indicator *x)
+{
+	return *x->project ? fisc_arena_printf(c->w, "%s %d, project %s", x->dept, x->year, x->project)
+			   : fisc_arena_printf(c->w, "%s %d", x->dept, x->year);
+}
+
+static const char *pts(fisc_check_ctx *c, int32_t h)
+{
+	char buf[32];
+	fisc_points_format(h, buf, sizeof buf);
+	return fisc_arena_strdup(c->w, buf);
+}
+
+static fisc_finding *emit(fisc_check_ctx *c, const fisc_indicator *x, int verdict,
+			  const fisc_rule *r)
+{
+	return ck_emit_at(c, x->region, x->year, x->dept, verdict, r->severity);
+}
+
+int fisc_rule_perf_reason(fisc_check_ctx *c, const fisc_rule *r)
+{
+	fisc_perf_set s;
+	if (load(c, &s) != FISC_OK)
+		return c->rc;
+	for (size_t i = 0; i < s.nind; i++) {
+		const fisc_indicator *x = &s.ind[i];
+		fisc_ind_result res;
+		fisc_indicator_score(x, &res);
+		if (!res.below)
+			continue;
+		fisc_finding *f = emit(c, x, res.needs_reason ? FISC_VERDICT_FAILED : FISC_VERDICT_EXACT, r);
+		if (!f)
+			continue;
+		const char *actual = x->actual_text;
+		ck_message(c, f,
+			   fisc_arena_printf(c->w, "%s：绩效指标“%s”年度指标值%s，全年实际值%s，未达成年度指标，%s（来源 %s）",
+					     who(c, x), x->name, x->target_text, actual,
+					     res.needs_reason ? "但未说明偏差原因" : "已说明偏差原因", x->source),
+			   fisc_arena_printf(c->w, "%s: indicator '%s' fell short (target %s, result %s); %s (source %s)",
+					     who_en(c, x), x->name, x->target_text, actual,
+					     res.needs_reason ? "no reason is given" : "a reason is given",
+					     x->source));
+	}
+	return c->rc;
+}
+
+/* One department-year or project: its indicators in s, from index i on. */
+static int same_owner(const fisc_indicator *a, const fisc_indicator *b)
+{
+	return a->region == b->region && a->year == b->year && !strcmp(a->dept, b->dept) &&
+	       !strcmp(a->project, b->project);
+}
+
+int fisc_rule_perf_weights(fisc_check_ctx *c, const fisc_rule *r)
+{
+	fisc_perf_set s;
+	if (load(c, &s) != FISC_OK)
+		return c->rc;
+	for (size_t i = 0; i < s.nind; i++) {
+		const fisc_indicator *x = &s.ind[i];
+		size_t j = 0;
+		while (j < i && !same_owner(&s.ind[j], x))
+			j++;
+		if (j < i)
+			continue; /* owner seen */
+		size_t n = 0, unweighted = 0;
+		int32_t sum = 0;
+		for (size_t k = i; k < s.nind; k++)
+			if (same_owner(&s.ind[k], x)) {
+				n++;
+				if (s.ind[k].has_weight)
+					sum += s.ind[k].weight;
+				else
+					unweighted++;
+			}
+		if (unweighted == n)
+			continue; /* no weights at all: not scored, nothing to check */
+		int ok = !unweighted && sum == 9000;
+		fisc_finding *f = emit(c, x, ok ? FISC_VERDICT_EXACT : FISC_VERDICT_FAILED, r);
+		if (!f)
+			continue;
+		if (unweighted)
+			ck_message(c, f,
+				   fisc_arena_printf(c->w, "%s：%zu项绩效指标中有%zu项未设分值（其余合计%s分）",
+						     who(c, x), n, unweighted, pts(c, sum)),
+				   fisc_arena_printf(c->w, "%s: %zu of %zu indicators have no weight (the others weigh %s points)",
+						     who_en(c, x), unweighted, n, pts(c, sum)));
+		else
+			ck_message(c, f,
+				   fisc_arena_printf(c->w, "%s：%zu项绩效指标分值合计%s分，%s（预算执行率10分之外应为90分）",
+						     who(c, x), n, pts(c, sum), ok ? "符合" : "不符"),
+				   fisc_arena_printf(c->w, "%s: the %zu indicators weigh %s points together; %s (90 besides the 10 of 预算执行率)",
+						     who_en(c, x), n, pts(c, sum), ok ? "as required" : "they should weigh 90"));
+	}
+	return c->rc;
+}
+
+int fisc_rule_perf_score(fisc_check_ctx *c, const fisc_rule *r)
+{
+	fisc_perf_set s;
+	if (load(c, &s) != FISC_OK)
+		return c->rc;
+	for (size_t i = 0; i < s.nind; i++) {
+		const fisc_indicator *x = &s.ind[i];
+		if (!x->has_score)
+			continue;
+		fisc_ind_result res;
+		fisc_indicator_score(x, &res);
+		fisc_finding *f = emit(c, x, res.score_mismatch ? FISC_VERDICT_FAILED : FISC_VERDICT_EXACT, r);
+		if (!f)
+			continue;
+		if (x->dir == FISC_DIR_QUAL)
+			ck_message(c, f,
+				   fisc_arena_printf(c->w, "%s：定性指标“%s”评为“%s”，得分%s分，该档应在%s–%s分之间（分值%s分）（来源 %s）",
+						     who(c, x), x->name, fisc_ind_grade_name(x->grade), pts(c, x->score),
+						     pts(c, res.band_lo), pts(c, res.band_hi), pts(c, x->weight), x->source),
+				   fisc_arena_printf(c->w, "%s: qualitative indicator '%s' graded %s scores %s; its band is %s–%s of %s points (source %s)",
+						     who_en(c, x), x->name, fisc_ind_grade_code(x->grade), pts(c, x->score),
+						     pts(c, res.band_lo), pts(c, res.band_hi), pts(c, x->weight), x->source));
+		else
+			ck_message(c, f,
+				   fisc_arena_printf(c->w, "%s：指标“%s”填报得分%s分，按全年实际值%s与年度指标值%s计算应得%s分（分值%s分）（来源 %s）",
+						     who(c, x), x->name, pts(c, x->score), x->actual_text, x->target_text,
+						     pts(c, res.score), pts(c, x->weight), x->source),
+				   fisc_arena_printf(c->w, "%s: indicator '%s' is scored %s; result %s against target %s gives %s of %s points (source %s)",
+						     who_en(c, x), x->name, pts(c, x->score), x->actual_text, x->target_text,
+						     pts(c, res.score), pts(c, x->weight), x->source));
+	}
+	return c->rc;
+}
+
+int fisc_rule_perf_assessed(fisc_check_ctx *c, const fisc_rule *r)
+{
+	fisc_perf_set s;
+	if (load(c, &s) != FISC_OK)
+		return c->rc;
+	for (size_t i = 0; i < s.nind; i++) {
+		const fisc_indicator *x = &s.ind[i];
+		fisc_ind_result res;
+		fisc_indicator_score(x, &res);
+		fisc_finding *f = emit(c, x, res.assessed ? FISC_VERDICT_EXACT : FISC_VERDICT_FAILED, r);
+		if (!f)
+			continue;
+		ck_message(c, f,
+			   fisc_arena_printf(c->w, "%s：绩效指标“%s”（年度指标值%s）%s（来源 %s）", who(c, x), x->name,
+					     x->target_text, res.assessed ? "已填报完成值" : "未填报完成值", x->source),
+			   fisc_arena_printf(c->w, "%s: indicator '%s' (target %s) %s (source %s)", who_en(c, x),
+					     x->name, x->target_text,
+					     res.assessed ? "has a result" : "has no result", x->source));
+	}
+	return c->rc;
+}
