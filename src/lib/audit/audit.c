@@ -144,14 +144,19 @@ static void au_dump(au_doc *d, FILE *f)
 	}
 }
 
-int fisc_audit_buffer(const char *path, const char *text, size_t len,
-		      const fisc_audit_opts *opts, fisc_arena *a, fisc_audit_report **out)
+/* The audit of text[0, len). When `owned` is given it is the text's buffer,
+** freed as soon as the text has been read: the normalised copy is all the
+** later stages use, and a large file need not be held twice. */
+static int audit(const char *path, const char *text, size_t len, char *owned,
+		 const fisc_audit_opts *opts, fisc_arena *a, fisc_audit_report **out)
 {
 	*out = NULL;
 	au_oom = 0;
 	fisc_arena *w = fisc_arena_new();
-	if (!w)
+	if (!w) {
+		free(owned);
 		return fisc_error_set(FISC_ENOMEM, "内存不足 / out of memory");
+	}
 	au_doc d;
 	memset(&d, 0, sizeof d);
 	d.w = w;
@@ -159,7 +164,9 @@ int fisc_audit_buffer(const char *path, const char *text, size_t len,
 	d.kind = "unknown";
 	d.title = "";
 	int rc = FISC_OK;
-	if (au_read(&d, text ? text : "", text ? len : 0) == 0) {
+	int readable = au_read(&d, text ? text : "", text ? len : 0) == 0;
+	free(owned);
+	if (readable) {
 		au_lex(&d);
 		au_context(&d);
 		au_tables(&d);
@@ -192,6 +199,7 @@ int fisc_audit_buffer(const char *path, const char *text, size_t len,
 		else
 			copy_out(&d, a, r);
 	}
+	au_doc_free(&d);
 	fisc_arena_free(w);
 	if (au_oom)
 		return fisc_error_set(FISC_ENOMEM, "内存不足 / out of memory");
@@ -199,6 +207,12 @@ int fisc_audit_buffer(const char *path, const char *text, size_t len,
 		return rc;
 	*out = r;
 	return FISC_OK;
+}
+
+int fisc_audit_buffer(const char *path, const char *text, size_t len,
+		      const fisc_audit_opts *opts, fisc_arena *a, fisc_audit_report **out)
+{
+	return audit(path, text, len, NULL, opts, a, out);
 }
 
 int fisc_audit_file(const char *path, const fisc_audit_opts *opts, fisc_arena *a,
@@ -210,7 +224,5 @@ int fisc_audit_file(const char *path, const fisc_audit_opts *opts, fisc_arena *a
 	if (!text)
 		return fisc_error_set(FISC_EIO, "无法读取文件 %s：%s / cannot read %s: %s", path,
 				      strerror(errno), path, strerror(errno));
-	int rc = fisc_audit_buffer(path, text, len, opts, a, out);
-	free(text);
-	return rc;
+	return audit(path, text, len, text, opts, a, out); /* frees text */
 }

@@ -30,6 +30,12 @@ typedef struct cand {
 	int stated;
 	const char *fund;
 	int drop, dropx;
+	const char *id;      /* au_item_id of its item */
+	/* what it is a figure of: its token's item and context (scope 0 read
+	** as 全辖), copied here to be sorted on */
+	int item, year, scope, phase, book, qual;
+	int span, group;     /* dense ids of (year, scope, phase) and of (…, book) */
+	size_t beg;          /* its place in the text */
 } cand;
 
 static au_tok *T(au_doc *d, int k) { return &d->toks.v[k]; }
@@ -49,36 +55,114 @@ static int exported_item(const char *id)
 	return 0;
 }
 
-static int same_group(const au_tok *a, const au_tok *b)
+static int is_transfer(const char *id)
 {
-	return a->ctx.year == b->ctx.year && a->ctx.book == b->ctx.book &&
-	       (a->ctx.scope ? a->ctx.scope : 1) == (b->ctx.scope ? b->ctx.scope : 1) &&
-	       a->ctx.phase == b->ctx.phase;
+	return !strcmp(id, "transfer_in") || !strcmp(id, "transfer_out");
 }
 
-static int in_one_claim(au_doc *d, int a, int b)
+/* ---- "are these two figures parts of one claim?" ------------------------- */
+
+/* For every token, the claims (not percentages, not restatements) that have
+** it among their parts, in claim order: tok → claims[off[tok] .. off[tok+1]). */
+typedef struct part_index {
+	int *off, *claims;
+} part_index;
+
+static int counts_as_list(const au_claim *c)
 {
+	return c->kind && c->kind != CK_PERCENT && c->kind != CK_RESTATED;
+}
+
+static void part_index_build(au_doc *d, part_index *x)
+{
+	size_t n = d->toks.n, total = 0;
+	x->off = fisc_arena_alloc(d->w, (n + 2) * sizeof(int));
+	if (!x->off) {
+		au_oom = 1;
+		return;
+	}
 	for (size_t ci = 0; ci < d->claims.n; ci++) {
 		au_claim *c = &d->claims.v[ci];
-		if (c->kind == CK_PERCENT || c->kind == CK_RESTATED || !c->kind)
+		if (!counts_as_list(c))
 			continue;
-		int ha = 0, hb = 0;
-		for (int i = 0; i < c->nparts; i++) {
-			ha |= c->parts[i] == a;
-			hb |= c->parts[i] == b;
-		}
-		if (ha && hb)
+		for (int i = 0; i < c->nparts; i++)
+			if (c->parts[i] >= 0 && (size_t)c->parts[i] < n) {
+				x->off[c->parts[i] + 2]++;
+				total++;
+			}
+	}
+	/* prefix sums shifted by one, so that filling below can use off[k + 1]
+	** as the cursor of token k and leave off[k] as its start */
+	for (size_t k = 2; k < n + 2; k++)
+		x->off[k] += x->off[k - 1];
+	x->claims = fisc_arena_alloc(d->w, (total + 1) * sizeof(int));
+	if (!x->claims) {
+		au_oom = 1;
+		x->off = NULL;
+		return;
+	}
+	for (size_t ci = 0; ci < d->claims.n; ci++) {
+		au_claim *c = &d->claims.v[ci];
+		if (!counts_as_list(c))
+			continue;
+		for (int i = 0; i < c->nparts; i++)
+			if (c->parts[i] >= 0 && (size_t)c->parts[i] < n)
+				x->claims[x->off[c->parts[i] + 1]++] = (int)ci;
+	}
+}
+
+static int in_one_claim(const part_index *x, int a, int b)
+{
+	if (!x->off)
+		return 0;
+	/* both lists are in claim order (a claim may list a token twice) */
+	int i = x->off[a], ie = x->off[a + 1], j = x->off[b], je = x->off[b + 1];
+	while (i < ie && j < je) {
+		if (x->claims[i] == x->claims[j])
 			return 1;
+		if (x->claims[i] < x->claims[j])
+			i++;
+		else
+			j++;
 	}
 	return 0;
 }
 
-static _Thread_local au_doc *sort_doc; /* qsort has no user pointer in C11 */
+/* ---- what candidates are figures of ---------------------------------------- */
+
+/* A span (year, scope, phase) holds the balances of all books, whose
+** transfers are compared across it; a group is one book's balance in a
+** span; a quantity one item of a group. One sort on these, in this order
+** and then in text order, lays out all three as runs. */
+static int same_span(const cand *a, const cand *b)
+{
+	return a->year == b->year && a->scope == b->scope && a->phase == b->phase;
+}
+
+static int same_group(const cand *a, const cand *b) { return same_span(a, b) && a->book == b->book; }
+
+static int same_quantity(const cand *a, const cand *b) { return same_group(a, b) && a->item == b->item; }
+
+static _Thread_local const cand *key_cs; /* qsort has no user pointer in C11 */
+
+static int cmp_cand(const void *x, const void *y)
+{
+	int i = *(const int *)x, j = *(const int *)y;
+	const cand *a = &key_cs[i], *b = &key_cs[j];
+#define CMPK(f) if (a->f != b->f) return a->f < b->f ? -1 : 1
+	CMPK(year);
+	CMPK(scope);
+	CMPK(phase);
+	CMPK(book);
+	CMPK(item);
+#undef CMPK
+	return (i > j) - (i < j);
+}
+
 static int cmp_tokpos(const void *x, const void *y)
 {
 	const cand *a = x, *b = y;
-	size_t pa = sort_doc->toks.v[a->tok].beg, pb = sort_doc->toks.v[b->tok].beg;
-	return pa < pb ? -1 : pa > pb;
+	return a->beg < b->beg ? -1 : a->beg > b->beg;
 }
 
 static int line_of_source(const char *src)
@@ -130,108 +214,186 @@ static int o_all_debug(const fisc_finding *f)
 	return 1;
 }
 
+/* The candidates: facts of the report with an item the rules know, in text
+** order, each with the key it is grouped by; NULL when there are none. */
+static cand *candidates(au_doc *d, size_t *np)
+{
+	/* counted first: one array, the right size */
+	size_t n = 0;
+	char *take = fisc_arena_alloc(d->w, d->toks.n + 1);
+	if (!take)
+		return au_oom = 1, NULL;
+	for (size_t k = 0; k < d->toks.n; k++) {
+		take[k] = au_fact_ok(T(d, (int)k)) && exported_item(au_item_id(T(d, (int)k)->item));
+		n += take[k];
+	}
+	*np = n;
+	cand *cs = n ? fisc_arena_alloc(d->w, n * sizeof *cs) : NULL;
+	if (!cs) {
+		au_oom |= n != 0;
+		return NULL;
+	}
+	for (size_t k = 0, i = 0; k < d->toks.n; k++) {
+		if (!take[k])
+			continue;
+		au_tok *t = T(d, (int)k);
+		cand *c = &cs[i++];
+		c->tok = (int)k;
+		c->beg = t->beg;
+		c->id = au_item_id(t->item);
+		c->item = t->item;
+		c->year = t->ctx.year;
+		c->scope = t->ctx.scope ? t->ctx.scope : FISC_SCOPE_ALL;
+		c->phase = t->ctx.phase;
+		c->book = t->ctx.book;
+		c->qual = t->ctx.qual;
+	}
+	qsort(cs, n, sizeof *cs, cmp_tokpos);
+	return cs;
+}
+
+/* One quantity stated several times is handed over once. Each figure is
+** compared with the earlier figures of its own quantity that are still in
+** (a run of ord, in text order), never with the rest of the document. */
+static int drop_restatements(au_doc *d, cand *cs, const int *ord, size_t n)
+{
+	part_index parts = {0};
+	part_index_build(d, &parts);
+	int *alive = fisc_arena_alloc(d->w, (n + 1) * sizeof(int));
+	if (!alive)
+		return au_oom = 1, -1;
+	for (size_t g = 0; g < n;) {
+		size_t e = g + 1;
+		while (e < n && same_quantity(&cs[ord[g]], &cs[ord[e]]))
+			e++;
+		size_t na = 0; /* alive[0, na): the quantity's figures still in, in text order */
+		for (size_t q = g; q < e; q++) {
+			cand *ci = &cs[ord[q]];
+			au_tok *t = T(d, ci->tok);
+			int dropped_earlier = 0;
+			for (size_t a = 0; a < na; a++) {
+				cand *cj = &cs[alive[a]];
+				if (cj->drop)
+					continue;
+				au_tok *u = T(d, cj->tok);
+				if (u->ctx.qual != t->ctx.qual) {
+					/* the view the tables use wins */
+					if (t->ctx.qual)
+						cj->drop = dropped_earlier = 1;
+					else
+						ci->drop = 1;
+					continue;
+				}
+				int one = in_one_claim(&parts, ci->tok, cj->tok);
+				if (u->eff.fen == t->eff.fen && !one) {
+					ci->drop = 1; /* stated again */
+					break;
+				}
+				if (one) {
+					/* two parts of one list under one item: 超收收入 + 净结余 */
+					ci->fund = t->label;
+					continue;
+				}
+				ci->drop = 1; /* a different value: reported as restated */
+				break;
+			}
+			if (dropped_earlier) {
+				size_t m = 0;
+				for (size_t a = 0; a < na; a++)
+					if (!cs[alive[a]].drop)
+						alive[m++] = alive[a];
+				na = m;
+			}
+			if (!ci->drop)
+				alive[na++] = ord[q];
+		}
+		g = e;
+	}
+	return 0;
+}
+
+/* Transfers between books are compared across all books of a span: only
+** when every book that transfers states both sides of its balance, else a
+** book the text leaves out would read as a mismatch. Decided for all
+** before any is dropped. */
+static int drop_lone_transfers(au_doc *d, cand *cs, size_t n, int ngroups, int nspans)
+{
+	char *has_in = fisc_arena_alloc(d->w, (size_t)ngroups + 1);
+	char *has_out = fisc_arena_alloc(d->w, (size_t)ngroups + 1);
+	char *incomplete = fisc_arena_alloc(d->w, (size_t)nspans + 1);
+	if (!has_in || !has_out || !incomplete)
+		return au_oom = 1, -1;
+	for (size_t i = 0; i < n; i++) {
+		if (cs[i].drop || is_transfer(cs[i].id))
+			continue;
+		int side = au_item_side(cs[i].item);
+		has_in[cs[i].group] |= side == SIDE_IN;
+		has_out[cs[i].group] |= side == SIDE_OUT;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!cs[i].drop && is_transfer(cs[i].id) && !(has_in[cs[i].group] && has_out[cs[i].group]))
+			incomplete[cs[i].span] = 1;
+	for (size_t i = 0; i < n; i++)
+		if (!cs[i].drop && is_transfer(cs[i].id) && incomplete[cs[i].span])
+			cs[i].dropx = 1;
+	for (size_t i = 0; i < n; i++)
+		if (cs[i].dropx)
+			cs[i].drop = 1;
+	return 0;
+}
+
+/* Stated or base: totals are stated, and so is own revenue whose parts
+** (税收收入, 非税收入) are given in the same group and view (ctx.qual is 0
+** or 1). */
+static int mark_stated(au_doc *d, cand *cs, size_t n, int ngroups)
+{
+	char *has_tax = fisc_arena_alloc(d->w, 2 * (size_t)ngroups + 1); /* by group and view */
+	if (!has_tax)
+		return au_oom = 1, -1;
+	for (size_t i = 0; i < n; i++)
+		if (!cs[i].drop && (!strcmp(cs[i].id, "tax") || !strcmp(cs[i].id, "nontax")))
+			has_tax[2 * cs[i].group + (cs[i].qual != 0)] = 1;
+	for (size_t i = 0; i < n; i++) {
+		const char *id = cs[i].id;
+		int st = !strcmp(id, "income_total") || !strcmp(id, "expense_total") ||
+			 !strcmp(id, "transfer_in_total") || !strcmp(id, "transfer_out_total") ||
+			 !strcmp(id, "227") || !strcmp(id, "ssf_surplus") || !strcmp(id, "ssf_balance");
+		if (!strcmp(id, "own_rev") && has_tax[2 * cs[i].group + (cs[i].qual != 0)])
+			st = 1;
+		if (!strncmp(id, "debt_", 5) && cs[i].book == FISC_BOOK_ALL)
+			st = 1;
+		cs[i].stated = st;
+	}
+	return 0;
+}
+
 int au_bridge(au_doc *d, const char *datadir)
 {
 	if (!au_government_kind(d))
 		return FISC_OK;
-	/* candidates, in text order */
-	AU_VEC(cand) cs = {0};
-	for (size_t k = 0; k < d->toks.n; k++) {
-		au_tok *t = T(d, (int)k);
-		if (!au_fact_ok(t) || !exported_item(au_item_id(t->item)))
-			continue;
-		cand *c = AU_PUSH(d->w, cs);
-		c->tok = (int)k;
+	size_t n = 0;
+	cand *cs = candidates(d, &n);
+	if (!cs)
+		return au_oom ? FISC_ENOMEM : FISC_OK;
+	/* ord: the candidates by span, group and quantity, text order within */
+	int *ord = fisc_arena_alloc(d->w, (n + 1) * sizeof(int));
+	if (!ord)
+		return au_oom = 1, FISC_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		ord[i] = (int)i;
+	key_cs = cs;
+	qsort(ord, n, sizeof *ord, cmp_cand);
+	int nspans = 0, ngroups = 0;
+	for (size_t q = 0; q < n; q++) {
+		cand *c = &cs[ord[q]], *p = q ? &cs[ord[q - 1]] : NULL;
+		nspans += !p || !same_span(p, c);
+		ngroups += !p || !same_group(p, c);
+		c->span = nspans - 1;
+		c->group = ngroups - 1;
 	}
-	if (!cs.n)
-		return FISC_OK;
-	sort_doc = d;
-	qsort(cs.v, cs.n, sizeof *cs.v, cmp_tokpos);
-	for (size_t i = 0; i < cs.n; i++) {
-		au_tok *t = T(d, cs.v[i].tok);
-		for (size_t j = 0; j < i; j++) {
-			if (cs.v[j].drop)
-				continue;
-			au_tok *u = T(d, cs.v[j].tok);
-			if (u->item != t->item || !same_group(u, t))
-				continue;
-			if (u->ctx.qual != t->ctx.qual) {
-				/* the view the tables use wins */
-				if (t->ctx.qual)
-					cs.v[j].drop = 1;
-				else
-					cs.v[i].drop = 1;
-				continue;
-			}
-			if (u->eff.fen == t->eff.fen && !in_one_claim(d, cs.v[i].tok, cs.v[j].tok)) {
-				cs.v[i].drop = 1; /* stated again */
-				break;
-			}
-			if (in_one_claim(d, cs.v[i].tok, cs.v[j].tok)) {
-				/* two parts of one list under one item: 超收收入 + 净结余 */
-				cs.v[i].fund = t->label;
-				continue;
-			}
-			cs.v[i].drop = 1; /* a different value: reported as restated */
-			break;
-		}
-	}
-	/* Transfers between books are compared across all books of a year,
-	** scope and phase: only when every book that transfers states both
-	** sides of its balance, else a book the text leaves out would read as
-	** a mismatch. */
-	for (size_t i = 0; i < cs.n; i++) {
-		au_tok *t = T(d, cs.v[i].tok);
-		const char *id = au_item_id(t->item);
-		if (cs.v[i].drop || (strcmp(id, "transfer_in") && strcmp(id, "transfer_out")))
-			continue;
-		int complete = 1;
-		for (size_t j = 0; j < cs.n && complete; j++) {
-			au_tok *u = T(d, cs.v[j].tok);
-			const char *uid = au_item_id(u->item);
-			if (cs.v[j].drop || (strcmp(uid, "transfer_in") && strcmp(uid, "transfer_out")) ||
-			    u->ctx.year != t->ctx.year || u->ctx.phase != t->ctx.phase ||
-			    (u->ctx.scope ? u->ctx.scope : 1) != (t->ctx.scope ? t->ctx.scope : 1))
-				continue;
-			int in = 0, out = 0;
-			for (size_t q = 0; q < cs.n; q++) {
-				au_tok *v = T(d, cs.v[q].tok);
-				if (cs.v[q].drop || !same_group(v, u))
-					continue;
-				int side = au_item_side(v->item);
-				const char *vid = au_item_id(v->item);
-				if (!strcmp(vid, "transfer_in") || !strcmp(vid, "transfer_out"))
-					continue;
-				in |= side == SIDE_IN;
-				out |= side == SIDE_OUT;
-			}
-			complete = in && out;
-		}
-		if (!complete)
-			cs.v[i].dropx = 1; /* decided for all before any is dropped */
-	}
-	for (size_t i = 0; i < cs.n; i++)
-		if (cs.v[i].dropx)
-			cs.v[i].drop = 1;
-	/* stated or base: totals are stated, and so is a line whose parts are given */
-	for (size_t i = 0; i < cs.n; i++) {
-		au_tok *t = T(d, cs.v[i].tok);
-		const char *id = au_item_id(t->item);
-		int st = !strcmp(id, "income_total") || !strcmp(id, "expense_total") ||
-			 !strcmp(id, "transfer_in_total") || !strcmp(id, "transfer_out_total") ||
-			 !strcmp(id, "227") || !strcmp(id, "ssf_surplus") || !strcmp(id, "ssf_balance");
-		if (!strcmp(id, "own_rev"))
-			for (size_t j = 0; j < cs.n; j++) {
-				au_tok *u = T(d, cs.v[j].tok);
-				const char *uid = au_item_id(u->item);
-				if (!cs.v[j].drop && same_group(u, t) && u->ctx.qual == t->ctx.qual &&
-				    (!strcmp(uid, "tax") || !strcmp(uid, "nontax")))
-					st = 1;
-			}
-		if (!strncmp(id, "debt_", 5) && t->ctx.book == FISC_BOOK_ALL)
-			st = 1;
-		cs.v[i].stated = st;
-	}
+	if (drop_restatements(d, cs, ord, n) || drop_lone_transfers(d, cs, n, ngroups, nspans) ||
+	    mark_stated(d, cs, n, ngroups))
+		return FISC_ENOMEM;
 
 	fisc_store *st = NULL;
 	int rc = fisc_store_open(":memory:", &st);
@@ -246,10 +408,10 @@ int au_bridge(au_doc *d, const char *datadir)
 	if (rc == FISC_OK)
 		rc = fisc_store_begin(st);
 	size_t put = 0;
-	for (size_t i = 0; i < cs.n && rc == FISC_OK; i++) {
-		if (cs.v[i].drop)
+	for (size_t i = 0; i < n && rc == FISC_OK; i++) {
+		if (cs[i].drop)
 			continue;
-		au_tok *t = T(d, cs.v[i].tok);
+		au_tok *t = T(d, cs[i].tok);
 		fisc_fact f;
 		memset(&f, 0, sizeof f);
 		f.region = rid;
@@ -257,10 +419,10 @@ int au_bridge(au_doc *d, const char *datadir)
 		f.scope = (uint8_t)(t->ctx.scope ? t->ctx.scope : FISC_SCOPE_ALL);
 		f.book = (uint8_t)t->ctx.book;
 		f.phase = (uint8_t)t->ctx.phase;
-		f.kind = cs.v[i].stated ? FISC_FACT_STATED : FISC_FACT_BASE;
+		f.kind = cs[i].stated ? FISC_FACT_STATED : FISC_FACT_BASE;
 		f.item = au_item_id(t->item);
 		f.dept = f.project = f.econ = "";
-		f.fund = cs.v[i].fund ? cs.v[i].fund : "";
+		f.fund = cs[i].fund ? cs[i].fund : "";
 		f.has_amount = 1;
 		f.amount = t->eff;
 		char src[64];

@@ -200,6 +200,70 @@ static int sum_verdict(i128 s2, i128 w, i128 t2, i128 u, int rel)
 	return diff <= w + u ? FISC_AUDIT_WITHIN : FISC_AUDIT_FAILED;
 }
 
+/* Figures a balance may take its base from ("加上级补助收入等185亿元，收入
+** 总计311亿元" takes the book's own revenue stated before): amounts of an
+** item, not bounds or approximations, sorted by item and context, then by
+** token. Built when first needed; what it reads of a token is final after
+** au_context. */
+typedef struct bkey {
+	int item, year, book, scope, phase, qual;
+	int tok;
+} bkey;
+
+static int cmp_bkey(const void *x, const void *y)
+{
+	const bkey *a = x, *b = y;
+#define CMPK(f) if (a->f != b->f) return a->f < b->f ? -1 : 1
+	CMPK(item);
+	CMPK(year);
+	CMPK(book);
+	CMPK(scope);
+	CMPK(phase);
+	CMPK(qual);
+	CMPK(tok);
+#undef CMPK
+	return 0;
+}
+
+/* The last figure of `item` in context *cx among the text's tokens before
+** token k0, or -1. */
+static int base_before(au_doc *d, int item, const au_ctx *cx, size_t k0)
+{
+	if (!d->bidx) {
+		bkey *v = fisc_arena_alloc(d->w, (d->nlex + 1) * sizeof *v);
+		if (!v) {
+			au_oom = 1;
+			return -1;
+		}
+		size_t n = 0;
+		for (size_t k = 0; k < d->nlex; k++) {
+			au_tok *t = T(d, (int)k);
+			if (t->kind == TK_AMOUNT && t->role == R_PRINCIPAL && t->item >= 0 &&
+			    !(t->flags & (TF_BOUND | TF_APPROX)))
+				v[n++] = (bkey){t->item, t->ctx.year, t->ctx.book, t->ctx.scope,
+						t->ctx.phase, t->ctx.qual, (int)k};
+		}
+		qsort(v, n, sizeof *v, cmp_bkey);
+		d->bidx = v;
+		d->nbidx = n;
+	}
+	const bkey *v = d->bidx;
+	bkey want = {item, cx->year, cx->book, cx->scope, cx->phase, cx->qual, (int)k0};
+	/* the first entry at or after (key, k0); the one before it, if of the key */
+	size_t lo = 0, hi = d->nbidx;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (cmp_bkey(&v[mid], &want) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return -1;
+	want.tok = v[lo - 1].tok;
+	return cmp_bkey(&v[lo - 1], &want) ? -1 : want.tok;
+}
+
 /* Resolve a figure a claim names without giving it. */
 static void resolve_base(au_doc *d, au_claim *c)
 {
@@ -246,16 +310,8 @@ static void resolve_base(au_doc *d, au_claim *c)
 		au_tok *p0 = T(d, c->parts[0]);
 		au_ctx cx = p0->ctx;
 		/* the nearest such figure before, whether or not a claim used it */
-		for (size_t k = au_tok_at(d, p0->beg); item >= 0 && cx.year && cx.book >= 0 && cx.phase && k-- > 0;) {
-			au_tok *t = T(d, (int)k);
-			if (t->kind == TK_AMOUNT && t->role == R_PRINCIPAL && t->item == item &&
-			    t->ctx.year == cx.year && t->ctx.book == cx.book && t->ctx.scope == cx.scope &&
-			    t->ctx.phase == cx.phase && t->ctx.qual == cx.qual &&
-			    !(t->flags & (TF_BOUND | TF_APPROX))) {
-				found = (int)k;
-				break;
-			}
-		}
+		if (item >= 0 && cx.year && cx.book >= 0 && cx.phase)
+			found = base_before(d, item, &cx, au_tok_at(d, p0->beg));
 		/* a list of transfers alone can be the whole (a book with no revenue
 		** of its own: "上级补助收入631万元，上年结余2017万元，收入总计2648万元") */
 		if (found < 0 && c->base_missing == BM_LIST) {
@@ -723,7 +779,7 @@ void au_evaluate(au_doc *d)
 		if (c->total >= 0)
 			c->line = T(d, c->total)->line;
 		else if (c->sent >= 0)
-			c->line = d->lineof[d->sents.v[c->sent].beg];
+			c->line = au_line_at(d, d->sents.v[c->sent].beg);
 		else if (c->block >= 0)
 			c->line = d->blocks.v[c->block].line;
 		if (c->sev) {
@@ -766,29 +822,60 @@ void au_evaluate(au_doc *d)
 
 /* ---- the same quantity stated twice ------------------------------------------ */
 
-/* Token → claims it takes part in, for "are these two in one claim?". */
-typedef struct tc {
-	int tok, claim;
-} tc;
+/* Token → the claims it takes part in (as total or part), for "are these
+** two in one claim?": claims[off[tok] .. off[tok + 1]), in claim order. */
+typedef struct tok_claims {
+	int *off, *claims;
+} tok_claims;
 
-static int cmp_tc(const void *x, const void *y)
+static int counts_here(const au_claim *c) { return c->kind && c->kind != CK_PERCENT; }
+
+static void tok_claims_build(au_doc *d, tok_claims *x)
 {
-	const tc *a = x, *b = y;
-	return a->tok != b->tok ? (a->tok < b->tok ? -1 : 1) : (a->claim > b->claim) - (a->claim < b->claim);
+	size_t n = d->toks.n, total = 0;
+	x->off = fisc_arena_alloc(d->w, (n + 2) * sizeof(int));
+	if (!x->off) {
+		au_oom = 1;
+		return;
+	}
+	/* counted at off[tok + 2], summed, then filled with off[tok + 1] as the
+	** cursor, which leaves off[tok] at the start of tok's claims */
+	for (size_t ci = 0; ci < d->claims.n; ci++) {
+		au_claim *c = &d->claims.v[ci];
+		if (!counts_here(c))
+			continue;
+		if (c->total >= 0 && (size_t)c->total < n)
+			x->off[c->total + 2]++, total++;
+		for (int i = 0; i < c->nparts; i++)
+			if (c->parts[i] >= 0 && (size_t)c->parts[i] < n)
+				x->off[c->parts[i] + 2]++, total++;
+	}
+	for (size_t k = 2; k < n + 2; k++)
+		x->off[k] += x->off[k - 1];
+	x->claims = fisc_arena_alloc(d->w, (total + 1) * sizeof(int));
+	if (!x->claims) {
+		au_oom = 1;
+		x->off = NULL;
+		return;
+	}
+	for (size_t ci = 0; ci < d->claims.n; ci++) {
+		au_claim *c = &d->claims.v[ci];
+		if (!counts_here(c))
+			continue;
+		if (c->total >= 0 && (size_t)c->total < n)
+			x->claims[x->off[c->total + 1]++] = (int)ci;
+		for (int i = 0; i < c->nparts; i++)
+			if (c->parts[i] >= 0 && (size_t)c->parts[i] < n)
+				x->claims[x->off[c->parts[i] + 1]++] = (int)ci;
+	}
 }
 
-static int share_claim(au_doc *d, const tc *idx, size_t n, int a, int b)
+static int share_claim(au_doc *d, const tok_claims *x, int a, int b)
 {
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (idx[mid].tok < a)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < n && idx[lo].tok == a; lo++) {
-		au_claim *c = &d->claims.v[idx[lo].claim];
+	if (!x->off)
+		return 0;
+	for (int q = x->off[a]; q < x->off[a + 1]; q++) {
+		au_claim *c = &d->claims.v[x->claims[q]];
 		if (c->total == b)
 			return 1;
 		for (int i = 0; i < c->nparts; i++)
@@ -808,16 +895,22 @@ static int qual_in_text(const au_ctx *qs, size_t nq, const au_tok *a)
 	return 0;
 }
 
-static _Thread_local au_doc *sort_d; /* qsort has no user pointer in C11 */
+/* A fact's key copied out of its token, so that sorting reads keys in a row. */
+typedef struct rkey {
+	int item, year, book, scope, phase;
+	size_t beg;
+	int tok;
+} rkey;
+
 static int cmp_fact(const void *x, const void *y)
 {
-	const au_tok *a = &sort_d->toks.v[*(const int *)x], *b = &sort_d->toks.v[*(const int *)y];
+	const rkey *a = x, *b = y;
 #define CMPF(f) if (a->f != b->f) return a->f < b->f ? -1 : 1
 	CMPF(item);
-	CMPF(ctx.year);
-	CMPF(ctx.book);
-	CMPF(ctx.scope);
-	CMPF(ctx.phase);
+	CMPF(year);
+	CMPF(book);
+	CMPF(scope);
+	CMPF(phase);
 	CMPF(beg);
 #undef CMPF
 	return 0;
@@ -840,9 +933,11 @@ void au_check_restated(au_doc *d)
 		return;
 	size_t n = d->toks.n;
 	int *fx = fisc_arena_alloc(d->w, (n + 1) * sizeof(int));
-	AU_VEC(tc) idx = {0};
+	rkey *rk = malloc((n + 1) * sizeof *rk);
 	AU_VEC(au_ctx) qs = {0};
-	if (!fx) {
+	size_t *vbuf = fisc_arena_alloc(d->w, (n + 1) * sizeof *vbuf);
+	if (!fx || !rk || !vbuf) {
+		free(rk);
 		au_oom = 1;
 		return;
 	}
@@ -850,32 +945,20 @@ void au_check_restated(au_doc *d)
 	for (size_t k = 0; k < n; k++) {
 		au_tok *t = T(d, (int)k);
 		if (au_fact_ok(t))
-			fx[nf++] = (int)k;
+			rk[nf++] = (rkey){t->item, t->ctx.year, t->ctx.book, t->ctx.scope, t->ctx.phase,
+					  t->beg, (int)k};
 		if (t->sent >= 0 && t->kind == TK_AMOUNT && t->ctx.qual && !qual_in_text(qs.v, qs.n, t)) {
 			au_ctx *q = AU_PUSH(d->w, qs);
 			*q = t->ctx;
 		}
 	}
 	d->nfacts = nf;
-	for (size_t ci = 0; ci < d->claims.n; ci++) {
-		au_claim *c = &d->claims.v[ci];
-		if (c->kind == CK_PERCENT || !c->kind)
-			continue;
-		if (c->total >= 0) {
-			tc *e = AU_PUSH(d->w, idx);
-			e->tok = c->total;
-			e->claim = (int)ci;
-		}
-		for (int i = 0; i < c->nparts; i++) {
-			tc *e = AU_PUSH(d->w, idx);
-			e->tok = c->parts[i];
-			e->claim = (int)ci;
-		}
-	}
-	if (idx.n)
-		qsort(idx.v, idx.n, sizeof *idx.v, cmp_tc);
-	sort_d = d;
-	qsort(fx, nf, sizeof *fx, cmp_fact);
+	tok_claims idx = {0};
+	tok_claims_build(d, &idx);
+	qsort(rk, nf, sizeof *rk, cmp_fact);
+	for (size_t i = 0; i < nf; i++)
+		fx[i] = rk[i].tok;
+	free(rk);
 	for (size_t g = 0; g < nf;) {
 		size_t e = g + 1;
 		au_tok *h = T(d, fx[g]);
@@ -887,15 +970,29 @@ void au_check_restated(au_doc *d)
 			e++;
 		}
 		int qt = qual_in_text(qs.v, qs.n, h);
+		/* The statements of the group by view (ctx.qual is 0 or 1), in text
+		** order: a statement is compared with the earliest of its own view,
+		** so that the search below skips only the few it shares a claim with
+		** and the work grows with the group, not its square. */
+		size_t *view[2] = {vbuf, vbuf + (e - g)}, nview[2] = {0, 0};
+		for (size_t i = g; i < e; i++) {
+			int q = T(d, fx[i])->ctx.qual != 0;
+			view[q][nview[q]++] = i;
+		}
 		for (size_t j = g + 1; j < e; j++) {
 			au_tok *b = T(d, fx[j]);
-			/* the earliest earlier statement of the same view, not in the same claim */
+			/* the earliest earlier statement of the same view (of any view when
+			** the text never speaks of 金库), not in the same claim */
 			int best = -1;
-			for (size_t i = g; i < j && best < 0; i++) {
-				au_tok *a = T(d, fx[i]);
-				if ((a->ctx.qual == b->ctx.qual || !qt) &&
-				    !share_claim(d, idx.v, idx.n, fx[i], fx[j]))
-					best = fx[i];
+			if (!qt) {
+				for (size_t i = g; i < j && best < 0; i++)
+					if (!share_claim(d, &idx, fx[i], fx[j]))
+						best = fx[i];
+			} else {
+				int q = b->ctx.qual != 0;
+				for (size_t v = 0; v < nview[q] && view[q][v] < j && best < 0; v++)
+					if (!share_claim(d, &idx, fx[view[q][v]], fx[j]))
+						best = fx[view[q][v]];
 			}
 			if (best < 0)
 				continue;
@@ -922,10 +1019,9 @@ void au_check_restated(au_doc *d)
 				continue;
 			au_find *f = au_find_new(d, "audit.restated", FISC_AUDIT_ERROR, b->line, b->sent, -1);
 			if (b->sent < 0) {
-				for (size_t q = 0; q < d->blocks.n; q++)
-					if (d->blocks.v[q].kind == BK_ROW && d->blocks.v[q].beg <= b->beg &&
-					    b->beg < d->blocks.v[q].end)
-						f->block = (int)q;
+				int q = au_block_at(d, b->beg);
+				if (q >= 0 && d->blocks.v[q].kind == BK_ROW)
+					f->block = q;
 			}
 			f->stated = c->stated;
 			f->computed = c->computed;
@@ -984,11 +1080,16 @@ static int template_text(au_doc *d, const au_block *b)
 {
 	static const char *const lead[] = {"主要反映", "主要说明", "简要说明", "简述", "请填写",
 					   "填写", "填报说明", "此处", "说明：", "说明:"};
-	const char *t = au_span(d, b->beg, b->end);
-	for (size_t k = 0; k < sizeof lead / sizeof *lead; k++)
-		if (au_startswith(t, lead[k]))
+	/* read in place: every block of every section comes here */
+	const char *t = d->s + b->beg;
+	size_t n = b->end - b->beg;
+	for (size_t k = 0; k < sizeof lead / sizeof *lead; k++) {
+		size_t m = strlen(lead[k]);
+		if (n >= m && !memcmp(t, lead[k], m))
 			return 1;
-	return strstr(t, "XX") || strstr(t, "××") || strstr(t, "xx年");
+	}
+	return au_has(d->s, b->beg, b->end, "XX") || au_has(d->s, b->beg, b->end, "××") ||
+	       au_has(d->s, b->beg, b->end, "xx年");
 }
 
 void au_check_sections(au_doc *d)
@@ -1021,9 +1122,9 @@ void au_check_sections(au_doc *d)
 			continue;
 		}
 		int all_template = 1;
-		for (size_t q = b + 1; q < e; q++)
-			all_template &= d->blocks.v[q].kind == BK_TEXT && !d->blocks.v[q].marker &&
-					template_text(d, &d->blocks.v[q]);
+		for (size_t q = b + 1; q < e && all_template; q++)
+			all_template = d->blocks.v[q].kind == BK_TEXT && !d->blocks.v[q].marker &&
+				       template_text(d, &d->blocks.v[q]);
 		if (all_template) {
 			au_find *f = au_find_new(d, "audit.section_template", sev, d->blocks.v[b + 1].line,
 						 -1, (int)b + 1);
@@ -1114,14 +1215,9 @@ void au_check_terms(au_doc *d)
 	for (size_t k = 0; k < sizeof terms / sizeof *terms; k++) {
 		const char *p = d->s;
 		while ((p = strstr(p, terms[k].wrong)) != NULL) {
-			int line = d->lineof[p - d->s];
-			int sent = -1, block = -1;
-			for (size_t si = 0; si < d->sents.n; si++)
-				if (d->sents.v[si].beg <= (size_t)(p - d->s) && (size_t)(p - d->s) < d->sents.v[si].end)
-					sent = (int)si;
-			for (size_t b = 0; b < d->blocks.n && sent < 0; b++)
-				if (d->blocks.v[b].beg <= (size_t)(p - d->s) && (size_t)(p - d->s) < d->blocks.v[b].end)
-					block = (int)b;
+			int line = au_line_at(d, p - d->s);
+			int sent = au_sent_at(d, (size_t)(p - d->s));
+			int block = sent < 0 ? au_block_at(d, (size_t)(p - d->s)) : -1;
 			au_find *f = au_find_new(d, "audit.term", FISC_AUDIT_WARNING, line, sent, block);
 			f->stated = terms[k].wrong;
 			f->computed = terms[k].right;

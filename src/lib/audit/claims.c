@@ -22,7 +22,7 @@
 
 au_claim *au_claim_new(au_doc *d, int kind, const char *rule)
 {
-	au_claim *c = AU_PUSH(d->w, d->claims);
+	au_claim *c = AU_PUSH_HEAP(d->claims);
 	c->kind = kind;
 	c->rule = rule;
 	c->total = -1;
@@ -71,17 +71,16 @@ int au_is_value(const au_doc *d, int k)
 
 int au_fact_ok(const au_tok *t)
 {
+	if (!(t->kind == TK_AMOUNT && t->item >= 0 && t->role == R_PRINCIPAL && t->ctx.year &&
+	      t->ctx.book >= 0 && t->ctx.phase && !(t->flags & (TF_BOUND | TF_APPROX | TF_BARE)) &&
+	      !t->unit_fixed))
+		return 0;
 	/* a figure is a fact of the report when a recognised claim uses it, or
 	** when it names a balance carried from year to year (年末滚存结余), which
 	** no sentence adds up but the years do */
-	int carried = t->item >= 0 && (!strcmp(au_item_id(t->item), "ssf_balance") ||
-				       !strcmp(au_item_id(t->item), "ssf_surplus"));
-	return t->kind == TK_AMOUNT && (t->used || carried) && t->item >= 0 && t->role == R_PRINCIPAL &&
-	       t->ctx.year && t->ctx.book >= 0 && t->ctx.phase &&
-	       !(t->flags & (TF_BOUND | TF_APPROX | TF_BARE)) && !t->unit_fixed;
+	return t->used || !strcmp(au_item_id(t->item), "ssf_balance") ||
+	       !strcmp(au_item_id(t->item), "ssf_surplus");
 }
-
-static _Thread_local au_doc *sort_d; /* qsort has no user pointer in C11 */
 
 static int cmp_fkey(const au_tok *a, int item, int year, int book, int scope)
 {
@@ -96,18 +95,49 @@ static int cmp_fkey(const au_tok *a, int item, int year, int book, int scope)
 	return 0;
 }
 
-static int cmp_fidx(const void *x, const void *y)
+/* Sort keys copied out of the tokens, so that sorting reads them in a row. */
+typedef struct fkey {
+	int item, year, book, scope;
+	size_t beg;
+	int tok;
+} fkey;
+
+static int cmp_fkeys(const void *x, const void *y)
 {
-	const au_tok *a = &sort_d->toks.v[*(const int *)x], *b = &sort_d->toks.v[*(const int *)y];
-	int c = cmp_fkey(a, b->item, b->ctx.year, b->ctx.book, b->ctx.scope);
-	return c ? c : (a->beg > b->beg) - (a->beg < b->beg);
+	const fkey *a = x, *b = y;
+#define CMPK(f) if (a->f != b->f) return a->f < b->f ? -1 : 1
+	CMPK(item);
+	CMPK(year);
+	CMPK(book);
+	CMPK(scope);
+	CMPK(beg);
+#undef CMPK
+	return 0;
 }
 
-static int cmp_lidx(const void *x, const void *y)
+/* Labels are indexed by a hash of their text (FNV-1a), then text order: a
+** label's figures are among those of its hash, in text order, and sorting
+** needs no string compares. */
+typedef struct lkey {
+	uint64_t hash;
+	size_t beg;
+	int tok;
+} lkey;
+
+static uint64_t label_hash(const char *s)
 {
-	const au_tok *a = &sort_d->toks.v[*(const int *)x], *b = &sort_d->toks.v[*(const int *)y];
-	int c = strcmp(a->key, b->key);
-	return c ? c : (a->beg > b->beg) - (a->beg < b->beg);
+	uint64_t h = 14695981039346656037u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+static int cmp_lkeys(const void *x, const void *y)
+{
+	const lkey *a = x, *b = y;
+	if (a->hash != b->hash)
+		return a->hash < b->hash ? -1 : 1;
+	return (a->beg > b->beg) - (a->beg < b->beg);
 }
 
 static int label_ok(const au_tok *t)
@@ -116,25 +146,60 @@ static int label_ok(const au_tok *t)
 	       !(t->flags & (TF_BOUND | TF_APPROX));
 }
 
-void au_fact_index(au_doc *d)
+/* Once: every figure that may become a fact (an amount naming an item),
+** sorted by key and text position, and every figure with a label, by label.
+** A token's kind, role, flags, label, item and context are final once the
+** tables have been read; what changes later (used, unit_fixed) only decides
+** which of them are facts, so the fact index is a filter of the first list. */
+static void sort_once(au_doc *d)
 {
-	size_t n = d->toks.n;
-	d->fidx = fisc_arena_alloc(d->w, (n + 1) * sizeof(int));
+	size_t n = d->toks.n, nf = 0, nl = 0;
+	fkey *fk = malloc((n + 1) * sizeof *fk);
+	lkey *lk = malloc((n + 1) * sizeof *lk);
+	d->fsorted = fisc_arena_alloc(d->w, (n + 1) * sizeof(int));
 	d->lidx = fisc_arena_alloc(d->w, (n + 1) * sizeof(int));
-	d->nfidx = d->nlidx = 0;
-	if (!d->fidx || !d->lidx) {
+	d->lhash = fisc_arena_alloc(d->w, (n + 1) * sizeof(uint64_t));
+	if (!fk || !lk || !d->fsorted || !d->lidx || !d->lhash) {
+		free(fk);
+		free(lk);
 		au_oom = 1;
+		d->fsorted = d->lidx = NULL;
 		return;
 	}
 	for (size_t k = 0; k < n; k++) {
-		if (au_fact_ok(&d->toks.v[k]))
-			d->fidx[d->nfidx++] = (int)k;
-		if (label_ok(&d->toks.v[k]))
-			d->lidx[d->nlidx++] = (int)k;
+		au_tok *t = &d->toks.v[k];
+		if (t->kind == TK_AMOUNT && t->item >= 0)
+			fk[nf++] = (fkey){t->item, t->ctx.year, t->ctx.book, t->ctx.scope, t->beg, (int)k};
+		if (label_ok(t))
+			lk[nl++] = (lkey){label_hash(t->key), t->beg, (int)k};
 	}
-	sort_d = d;
-	qsort(d->fidx, d->nfidx, sizeof(int), cmp_fidx);
-	qsort(d->lidx, d->nlidx, sizeof(int), cmp_lidx);
+	qsort(fk, nf, sizeof *fk, cmp_fkeys);
+	qsort(lk, nl, sizeof *lk, cmp_lkeys);
+	for (size_t i = 0; i < nf; i++)
+		d->fsorted[i] = fk[i].tok;
+	for (size_t i = 0; i < nl; i++) {
+		d->lidx[i] = lk[i].tok;
+		d->lhash[i] = lk[i].hash;
+	}
+	d->nfsorted = nf;
+	d->nlidx = nl;
+	free(fk);
+	free(lk);
+}
+
+void au_fact_index(au_doc *d)
+{
+	if (!d->fsorted)
+		sort_once(d);
+	d->fidx = fisc_arena_alloc(d->w, (d->nfsorted + 1) * sizeof(int));
+	d->nfidx = 0;
+	if (!d->fidx || !d->fsorted) {
+		au_oom = 1;
+		return;
+	}
+	for (size_t i = 0; i < d->nfsorted; i++)
+		if (au_fact_ok(&d->toks.v[d->fsorted[i]]))
+			d->fidx[d->nfidx++] = d->fsorted[i];
 }
 
 int au_fact_find(au_doc *d, const au_ctx *c, unsigned phases, int item, int except)
@@ -161,20 +226,23 @@ int au_fact_find(au_doc *d, const au_ctx *c, unsigned phases, int item, int exce
 
 int au_fact_by_label(au_doc *d, const char *label, int year, int except)
 {
+	uint64_t h = label_hash(label);
 	size_t lo = 0, hi = d->nlidx;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		if (strcmp(d->toks.v[d->lidx[mid]].key, label) < 0)
+		if (d->lhash[mid] < h)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
+	/* the figures of this label, in text order (another label with the
+	** same hash is passed over) */
 	int found = -1;
-	for (; lo < d->nlidx; lo++) {
+	for (; lo < d->nlidx && d->lhash[lo] == h; lo++) {
 		int k = d->lidx[lo];
 		au_tok *t = &d->toks.v[k];
 		if (strcmp(t->key, label))
-			break;
+			continue;
 		if (k == except || (year && t->ctx.year && t->ctx.year != year))
 			continue;
 		if (found >= 0 && d->toks.v[found].eff.fen != t->eff.fen)
@@ -805,10 +873,23 @@ static void enumeration(au_doc *d, int head, int intro_block, size_t intro_beg,
 	} else {
 		/* "区级主要支出执行情况为：" names its total without a figure */
 		c->base_missing = BM_INTRO;
-		for (size_t si = 0; si < d->sents.n; si++)
-			if (d->sents.v[si].beg <= intro_beg && intro_beg <= d->sents.v[si].end &&
-			    d->sents.v[si].block == intro_block)
+		/* the last sentence of the block with beg <= intro_beg <= end:
+		** sentences are in text order and their ends never decrease, so
+		** only those from the last one beginning at or before intro_beg
+		** back to the first ending before it can hold it */
+		size_t lo = 0, hi = d->sents.n;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (d->sents.v[mid].beg <= intro_beg)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t si = lo; si-- > 0 && d->sents.v[si].end >= intro_beg;)
+			if (d->sents.v[si].block == intro_block) {
 				c->sent = (int)si;
+				break;
+			}
 	}
 	for (int i = 0; i < nitems; i++)
 		au_claim_part(d, c, items[i], 1);

@@ -8,69 +8,124 @@
 ** 一般公共预算收入…", "区级一般公共预算收入…"), and a figure's own label
 ** overrides that again ("区级支出" inside a 全区 table).
 */
+#include <stdint.h>
 #include <string.h>
 #include "audit/internal.h"
 #include "fisc/fact.h"
 
-static const struct {
+/* Words that name a scope or a book, each with what it names. All of them
+** begin with a three-byte (CJK) character, which next_word relies on. */
+typedef struct word {
 	const char *w;
-	int scope;
-} scope_words[] = {
-	{"全区", FISC_SCOPE_ALL}, {"全市", FISC_SCOPE_ALL}, {"全县", FISC_SCOPE_ALL},
-	{"全州", FISC_SCOPE_ALL}, {"全省", FISC_SCOPE_ALL}, {"全辖", FISC_SCOPE_ALL},
-	{"全旗", FISC_SCOPE_ALL}, {"区本级", FISC_SCOPE_SELF}, {"市本级", FISC_SCOPE_SELF},
-	{"县本级", FISC_SCOPE_SELF}, {"州本级", FISC_SCOPE_SELF}, {"省本级", FISC_SCOPE_SELF},
-	{"区级", FISC_SCOPE_SELF}, {"市级", FISC_SCOPE_SELF}, {"县级", FISC_SCOPE_SELF},
-	{"州级", FISC_SCOPE_SELF}, {"本级", FISC_SCOPE_SELF}, {"镇级", FISC_SCOPE_LOWER},
-	{"乡镇级", FISC_SCOPE_LOWER}, {"乡级", FISC_SCOPE_LOWER},
+	size_t len;
+	int val;
+} word;
+#define W(s, v) {s, sizeof s - 1, v}
+
+static const word scope_words[] = {
+	W("全区", FISC_SCOPE_ALL), W("全市", FISC_SCOPE_ALL), W("全县", FISC_SCOPE_ALL),
+	W("全州", FISC_SCOPE_ALL), W("全省", FISC_SCOPE_ALL), W("全辖", FISC_SCOPE_ALL),
+	W("全旗", FISC_SCOPE_ALL), W("区本级", FISC_SCOPE_SELF), W("市本级", FISC_SCOPE_SELF),
+	W("县本级", FISC_SCOPE_SELF), W("州本级", FISC_SCOPE_SELF), W("省本级", FISC_SCOPE_SELF),
+	W("区级", FISC_SCOPE_SELF), W("市级", FISC_SCOPE_SELF), W("县级", FISC_SCOPE_SELF),
+	W("州级", FISC_SCOPE_SELF), W("本级", FISC_SCOPE_SELF), W("镇级", FISC_SCOPE_LOWER),
+	W("乡镇级", FISC_SCOPE_LOWER), W("乡级", FISC_SCOPE_LOWER),
 };
 
-static size_t find(const char *s, size_t beg, size_t end, const char *w)
+static const word book_words[] = {
+	W("一般公共预算", FISC_BOOK_GPB), W("公共财政预算", FISC_BOOK_GPB),
+	W("政府性基金", FISC_BOOK_GFB), W("基金预算", FISC_BOOK_GFB),
+	W("国有资本经营", FISC_BOOK_SOE), W("社会保险基金", FISC_BOOK_SSF),
+	W("社保基金", FISC_BOOK_SSF), W("社会保障基金", FISC_BOOK_SSF),
+};
+#undef W
+
+/* Does word w stand at s[i] (i + 3 <= end)? */
+static inline int word_at(const char *s, size_t i, size_t end, const word *w)
 {
-	size_t m = strlen(w);
-	for (size_t i = beg; i + m <= end; i++)
-		if (!memcmp(s + i, w, m))
-			return i;
-	return (size_t)-1;
+	return s[i] == w->w[0] && s[i + 1] == w->w[1] && s[i + 2] == w->w[2] &&
+	       i + w->len <= end && !memcmp(s + i + 3, w->w + 3, w->len - 3);
 }
 
+/* The next occurrence of any of ws[0, n) in s[from, end), in text order;
+** of several words at one position the first in the table. Returns the
+** word's index and its position in *at, or -1. This runs over every
+** sentence's subject and every figure's label, so it passes over the text
+** a character at a time and looks closer only where the second and third
+** bytes of a character are both among those of the words' first
+** characters. */
+static int next_word(const char *s, size_t from, size_t end, const word *ws, size_t n, size_t *at)
+{
+	uint64_t b1 = 0, b2 = 0;
+	for (size_t k = 0; k < n; k++) {
+		b1 |= (uint64_t)1 << (ws[k].w[1] & 63);
+		b2 |= (uint64_t)1 << (ws[k].w[2] & 63);
+	}
+	const unsigned char *u = (const unsigned char *)s;
+	for (size_t i = from; i + 3 <= end;) {
+		if (u[i] < 0xE0 || u[i] >= 0xF0 || (u[i + 1] & 0xC0) != 0x80 || (u[i + 2] & 0xC0) != 0x80) {
+			i++;
+			continue;
+		}
+		/* a whole three-byte character: no word can begin inside it */
+		if ((b1 >> (u[i + 1] & 63) & 1) && (b2 >> (u[i + 2] & 63) & 1))
+			for (size_t k = 0; k < n; k++)
+				if (word_at(s, i, end, &ws[k])) {
+					*at = i;
+					return (int)k;
+				}
+		i += 3;
+	}
+	return -1;
+}
+
+/* The scope named first in s[beg, end) (at one position the longer word
+** listed first wins: 区本级 before 本级), 0 if none. */
 int au_scope_word(const char *s, size_t beg, size_t end)
 {
-	size_t best = (size_t)-1;
-	int sc = 0;
-	for (size_t k = 0; k < sizeof scope_words / sizeof *scope_words; k++) {
-		size_t p = find(s, beg, end, scope_words[k].w);
-		if (p < best) {
-			best = p;
-			sc = scope_words[k].scope;
-		}
-	}
-	return sc;
+	/* every scope word has 全 or 级 in it: most spans have neither */
+	if (!au_has(s, beg, end, "全") && !au_has(s, beg, end, "级"))
+		return 0;
+	size_t at;
+	int k = next_word(s, beg, end, scope_words, sizeof scope_words / sizeof *scope_words, &at);
+	return k < 0 ? 0 : scope_words[k].val;
 }
 
+/* The book named first in s[beg, end), -1 if none. A word counts where it
+** first occurs only: "预算稳定调节基金预算" there is not a book. */
 int au_book_word(const char *s, size_t beg, size_t end)
 {
-	static const struct {
-		const char *w;
-		int book;
-	} books[] = {
-		{"一般公共预算", FISC_BOOK_GPB}, {"公共财政预算", FISC_BOOK_GPB},
-		{"政府性基金", FISC_BOOK_GFB}, {"基金预算", FISC_BOOK_GFB},
-		{"国有资本经营", FISC_BOOK_SOE}, {"社会保险基金", FISC_BOOK_SSF},
-		{"社保基金", FISC_BOOK_SSF}, {"社会保障基金", FISC_BOOK_SSF},
-	};
-	size_t best = (size_t)-1;
-	int bk = -1;
-	for (size_t k = 0; k < sizeof books / sizeof *books; k++) {
-		size_t p = find(s, beg, end, books[k].w);
-		/* "预算稳定调节基金预算" is not a book */
-		if (p < best && !(books[k].book == FISC_BOOK_GFB && p >= beg + 12 &&
-				  !memcmp(s + p - 12, "稳定调节", 12))) {
-			best = p;
-			bk = books[k].book;
+	enum { N = sizeof book_words / sizeof *book_words };
+	int seen[N] = {0};
+	size_t at;
+	/* Every book word has 预算 or 基金 at most 12 bytes (four characters)
+	** from its start, or begins with 国有: no word begins before the first
+	** of these less 12. */
+	size_t from = end;
+	static const char *const anchors[] = {"预算", "基金", "国有"};
+	for (size_t k = 0; k < sizeof anchors / sizeof *anchors; k++) {
+		size_t q = au_find_word(s, beg, end, anchors[k]);
+		if (q == (size_t)-1)
+			continue;
+		q = k < 2 ? (q >= beg + 12 ? q - 12 : beg) : q;
+		if (q < from)
+			from = q;
+	}
+	for (size_t i = from;; i = at + 1) {
+		int k = next_word(s, i, end, book_words, N, &at);
+		if (k < 0)
+			return -1;
+		/* each word found here (k and any later one) occurs here first,
+		** unless it was seen before */
+		for (size_t q = (size_t)k; q < N; q++) {
+			if (seen[q] || !word_at(s, at, end, &book_words[q]))
+				continue;
+			seen[q] = 1;
+			if (!(book_words[q].val == FISC_BOOK_GFB && at >= beg + 12 &&
+			      !memcmp(s + at - 12, "稳定调节", 12)))
+				return book_words[q].val;
 		}
 	}
-	return bk;
 }
 
 /* The phase a heading or title names. */
@@ -91,18 +146,27 @@ static int phase_word(const char *s, size_t beg, size_t end)
 }
 
 /* The year a span names, when it names exactly one (comparisons such as
-** "比2022年" and "2021年以来" do not count). */
+** "比2022年" and "2021年以来" do not count). Found from each "年" (E5 B9 B4,
+** looked for by its last byte): a year is the four digits before one. */
 static int year_in(au_doc *d, size_t beg, size_t end, int *line)
 {
 	int y = 0;
 	const char *s = d->s;
-	for (size_t i = beg; i + 7 <= end; i++) {
+	size_t next = beg; /* where a year may begin: after the last one read */
+	for (size_t q = beg + 6; q < end; q++) {
+		const char *hit = memchr(s + q, 0xB4, end - q);
+		if (!hit)
+			break;
+		q = (size_t)(hit - s);
+		if ((unsigned char)s[q - 2] != 0xE5 || (unsigned char)s[q - 1] != 0xB9 || q - 6 < next)
+			continue;
+		size_t i = q - 6; /* s[i, i + 4) the digits, s[i + 4, i + 7) "年" */
 		if (!(s[i] >= '1' && s[i] <= '2'))
 			continue;
 		int ok = 1;
 		for (int k = 0; k < 4; k++)
 			ok &= s[i + k] >= '0' && s[i + k] <= '9';
-		if (!ok || memcmp(s + i + 4, "年", 3) || (i > beg && s[i - 1] >= '0' && s[i - 1] <= '9'))
+		if (!ok || (i > beg && s[i - 1] >= '0' && s[i - 1] <= '9'))
 			continue;
 		if ((i >= beg + 3 && (!memcmp(s + i - 3, "比", 3) || !memcmp(s + i - 3, "较", 3) ||
 				      !memcmp(s + i - 3, "于", 3))) ||
@@ -115,9 +179,9 @@ static int year_in(au_doc *d, size_t beg, size_t end, int *line)
 		if (y && y != v)
 			return -1;
 		if (!y && line)
-			*line = d->lineof[i];
+			*line = au_line_at(d, i);
 		y = v;
-		i += 6;
+		next = i + 7;
 	}
 	return y;
 }
@@ -172,10 +236,48 @@ static int is_section_marker(int mk)
 ** else its first sentence. */
 static size_t heading_end(au_doc *d, const au_block *b)
 {
+	const unsigned char *s = (const unsigned char *)d->s;
 	for (size_t i = b->beg; i < b->end; i++)
-		if (!memcmp(d->s + i, "。", 3) || d->s[i] == ':' || !memcmp(d->s + i, "：", 3))
+		if (s[i] == ':' || (s[i] == 0xE3 && !memcmp(s + i, "。", 3)) ||
+		    (s[i] == 0xEF && !memcmp(s + i, "：", 3)))
 			return i;
 	return b->end;
+}
+
+/* Does a block hold a table's run-together figures ("3,680,000三、教育支出
+** 180,000"): a comma after a digit, or five digits in a row? */
+static int table_residue(au_doc *d, const au_block *bl)
+{
+	int run = 0;
+	for (size_t i = bl->body; i < bl->end; i++) {
+		char c = d->s[i];
+		run = (c >= '0' && c <= '9') ? run + 1 : (c == ',' && run ? run : 0);
+		if (run >= 5 || (c == ',' && run))
+			return 1;
+	}
+	return 0;
+}
+
+/* Does a block with a marker read as a heading line: at most 40 characters
+** after the marker, no sentence ending before its end, no figures, no clause
+** left open? */
+static int heading_line(au_doc *d, const au_block *bl)
+{
+	/* NFKC has made "；" ASCII; "，" stays (reader.c) */
+	char last = bl->end > bl->beg ? d->s[bl->end - 1] : 0;
+	int open = last == ';' || last == ',' ||
+		   (bl->end >= bl->beg + 3 && (!memcmp(d->s + bl->end - 3, "，", 3) ||
+					       !memcmp(d->s + bl->end - 3, "、", 3)));
+	if (open)
+		return 0;
+	int w = 0;
+	for (size_t i = bl->body; i < bl->end && w <= 40; i++)
+		w += ((unsigned char)d->s[i] & 0xC0) != 0x80;
+	if (w > 40 || heading_end(d, bl) != bl->end)
+		return 0;
+	/* a heading names a section: no figures */
+	return !(au_has(d->s, bl->beg, bl->end, "万元") || au_has(d->s, bl->beg, bl->end, "亿元") ||
+		 au_has(d->s, bl->beg, bl->end, "%"));
 }
 
 static void title_of(au_doc *d)
@@ -280,31 +382,9 @@ void au_context(au_doc *d)
 	int toc = 0; /* inside a table of contents: headings listed, not sections */
 	for (size_t b = 0; b < d->blocks.n; b++) {
 		au_block *bl = &d->blocks.v[b];
-		if (bl->kind == BK_TEXT || bl->kind == BK_MDHEAD) {
-			size_t he = heading_end(d, bl);
-			int w = 0;
-			for (size_t i = bl->body; i < bl->end; i++)
-				w += ((unsigned char)d->s[i] & 0xC0) != 0x80;
-			/* a heading names a section: no figures, no clause left open */
-			int figs = au_has(d->s, bl->beg, bl->end, "万元") ||
-				   au_has(d->s, bl->beg, bl->end, "亿元") || au_has(d->s, bl->beg, bl->end, "%");
-			/* NFKC has made "；" ASCII; "，" stays (reader.c) */
-			char last = bl->end > bl->beg ? d->s[bl->end - 1] : 0;
-			int open = last == ';' || last == ',' ||
-				   (bl->end >= bl->beg + 3 && (!memcmp(d->s + bl->end - 3, "，", 3) ||
-							       !memcmp(d->s + bl->end - 3, "、", 3)));
-			/* …nor a table's run-together figures ("3,680,000三、教育支出180,000") */
-			int digits = 0, run = 0;
-			for (size_t i = bl->body; i < bl->end; i++) {
-				char c = d->s[i];
-				run = (c >= '0' && c <= '9') ? run + 1 : (c == ',' && run ? run : 0);
-				if (run >= 5 || (c == ',' && run))
-					digits = 1;
-			}
-			bl->residue = digits;
+		if (bl->kind == BK_TEXT || bl->kind == BK_MDHEAD)
 			bl->heading_only = bl->kind == BK_MDHEAD ||
-					   (bl->marker && he == bl->end && w <= 40 && !figs && !open && !digits);
-		}
+					   (bl->marker && !table_residue(d, bl) && heading_line(d, bl));
 		if (bl->kind == BK_TEXT && !bl->marker && bl->end - bl->beg == 6 &&
 		    !memcmp(d->s + bl->beg, "目录", 6)) {
 			toc = 1;
@@ -419,8 +499,8 @@ void au_context(au_doc *d)
 		lc.scope = au_scope_word(raw, 0, n);
 		if (strstr(raw, "金库"))
 			lc.qual = 1;
-		if (strstr(t->raw, "调整为") || strstr(t->raw, "调整支出预算为") ||
-		    strstr(t->raw, "调整收入预算为"))
+		if (strstr(t->raw, "调整") && (strstr(t->raw, "调整为") || strstr(t->raw, "调整支出预算为") ||
+					       strstr(t->raw, "调整收入预算为")))
 			lc.phase = FISC_PHASE_ADJUSTED;
 		merge(&t->ctx, &lc);
 		if (lc.qual)

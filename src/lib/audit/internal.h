@@ -5,8 +5,10 @@
 ** evaluation and the text-level checks (check.c), the rule-engine bridge
 ** (bridge.c) and the writers (write.c).
 **
-** Everything lives in one working arena per audit; the results handed to
-** the caller are copied into the caller's arena by audit.c.
+** Everything lives in one working arena per audit, but for the four big
+** arrays (blocks, sentences, tokens, claims), which grow on the heap and are
+** freed with it (au_doc_free); the results handed to the caller are copied
+** into the caller's arena by audit.c.
 */
 #ifndef FISC_AUDIT_INTERNAL_H
 #define FISC_AUDIT_INTERNAL_H
@@ -28,6 +30,12 @@ void *au_push(fisc_arena *a, void **v, size_t *n, size_t *cap, size_t elem);
 #define AU_PUSH(a, vec) \
 	((__typeof__((vec).v))au_push((a), (void **)&(vec).v, &(vec).n, &(vec).cap, sizeof *(vec).v))
 extern _Thread_local int au_oom;
+/* The same for the document's big arrays (blocks, sentences, tokens,
+** claims): these grow on the heap with realloc, which leaves no outgrown
+** copies behind in the arena, and are freed by au_doc_free. */
+void *au_push_heap(void **v, size_t *n, size_t *cap, size_t elem);
+#define AU_PUSH_HEAP(vec) \
+	((__typeof__((vec).v))au_push_heap((void **)&(vec).v, &(vec).n, &(vec).cap, sizeof *(vec).v))
 
 /* ---- the normalised document (reader.c) -------------------------------- */
 
@@ -56,7 +64,6 @@ typedef struct au_block {
 	int md;              /* Markdown heading depth, 0 if none */
 	int level;           /* section level (1 outermost), 0 = not a section */
 	int heading_only;    /* a heading line with nothing after it */
-	int residue;         /* holds run-together table figures ("3,680,000三、…") */
 	int ctx;             /* context in force: index into d->ctxs */
 	int sent0, nsent;    /* its sentences in d->sents */
 	size_t *cb, *ce;     /* BK_ROW: cells in d->s */
@@ -203,14 +210,23 @@ typedef struct au_doc {
 	/* normalised stream: blocks of text separated by '\n' */
 	char *s;
 	size_t n, cap;
-	int *lineof;         /* original line of each byte of s */
+	/* original lines: s[segbeg[i]] up to the next segment comes from line
+	** segline[i] (au_line_at) */
+	size_t *segbeg;
+	int *segline;
+	size_t nseg, capseg;
 	AU_VEC(au_block) blocks;
 	AU_VEC(au_ctx) ctxs;
 	AU_VEC(au_sent) sents;
 	AU_VEC(au_tok) toks;
 	size_t nlex;         /* tokens of the text, in text order (table cells follow) */
-	int *fidx, *lidx;    /* facts sorted by key, figures sorted by label (au_fact_index) */
-	size_t nfidx, nlidx;
+	/* au_fact_index: figures that may be facts sorted by key (once), the
+	** facts among them, and figures with a label by label (once) */
+	int *fsorted, *fidx, *lidx;
+	uint64_t *lhash;     /* the hash of each lidx entry's label */
+	void *bidx;          /* check.c: figures a balance may take its base from */
+	size_t nbidx;
+	size_t nfsorted, nfidx, nlidx;
 	AU_VEC(au_claim) claims;
 	AU_VEC(au_find) finds;
 	/* the report */
@@ -225,6 +241,10 @@ typedef struct au_doc {
 
 /* reader.c */
 int au_read(au_doc *d, const char *text, size_t len);
+/* Free what the document holds outside its arena. */
+void au_doc_free(au_doc *d);
+/* The original line of the byte at pos in d->s. */
+int au_line_at(const au_doc *d, size_t pos);
 /* Codepoint at s (n bytes left) into *cp; returns its length (>= 1). */
 size_t au_utf8_dec(const char *s, size_t n, uint32_t *cp);
 int au_is_han(uint32_t cp);
@@ -236,12 +256,17 @@ int au_cn_number(const char *s, size_t n, size_t *len);
 
 /* lexer.c: sentences and tokens of every text block, table cells too. */
 void au_lex(au_doc *d);
+/* The block, or the sentence, whose text holds position pos of d->s; -1. */
+int au_block_at(const au_doc *d, size_t pos);
+int au_sent_at(const au_doc *d, size_t pos);
 /* Index of the first text token at or after position pos (binary search). */
 size_t au_tok_at(const au_doc *d, size_t pos);
 /* A copy of d->s[beg, end) in the working arena. */
 char *au_span(au_doc *d, size_t beg, size_t end);
-/* s contains the NUL-terminated word w within [beg, end). */
+/* s contains the NUL-terminated word w within [beg, end); where it first
+** does ((size_t)-1: nowhere). */
 int au_has(const char *s, size_t beg, size_t end, const char *w);
+size_t au_find_word(const char *s, size_t beg, size_t end, const char *w);
 int au_startswith(const char *s, const char *w);
 int au_endswith(const char *s, const char *w);
 /* Format an amount: written form ("174666万元"), or fen in a unit with decimals. */
@@ -285,7 +310,8 @@ int au_fact_find(au_doc *d, const au_ctx *c, unsigned phases, int item, int exce
 ** returns the one value they all agree on, or -1. */
 int au_fact_by_label(au_doc *d, const char *label, int year, int except);
 int au_fact_ok(const au_tok *t);
-/* (Re)build the indexes au_fact_find and au_fact_by_label search. */
+/* (Re)build the index au_fact_find searches; the first call also builds the
+** one au_fact_by_label searches (labels are final after au_tables). */
 void au_fact_index(au_doc *d);
 
 /* check.c */

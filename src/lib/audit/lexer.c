@@ -27,13 +27,28 @@ char *au_span(au_doc *d, size_t beg, size_t end)
 	return p;
 }
 
-int au_has(const char *s, size_t beg, size_t end, const char *w)
+size_t au_find_word(const char *s, size_t beg, size_t end, const char *w)
 {
 	size_t m = strlen(w);
-	for (size_t i = beg; i + m <= end; i++)
-		if (!memcmp(s + i, w, m))
-			return 1;
-	return 0;
+	if (end < beg || end - beg < m)
+		return (size_t)-1;
+	if (!m)
+		return beg;
+	/* memchr for the word's last byte, then the rest compared: on the
+	** short spans asked about (a subject, a label) memmem's set-up costs
+	** more than the search */
+	const char *p = s + beg + m - 1, *e = s + end;
+	while ((p = memchr(p, w[m - 1], (size_t)(e - p))) != NULL) {
+		if (!memcmp(p - (m - 1), w, m - 1))
+			return (size_t)(p - (m - 1) - s);
+		p++;
+	}
+	return (size_t)-1;
+}
+
+int au_has(const char *s, size_t beg, size_t end, const char *w)
+{
+	return au_find_word(s, beg, end, w) != (size_t)-1;
 }
 
 int au_startswith(const char *s, const char *w) { return !strncmp(s, w, strlen(w)); }
@@ -68,13 +83,22 @@ static int at(const char *s, size_t i, size_t end, const char *w)
 	return i + m <= end && !memcmp(s + i, w, m);
 }
 
-/* Separators that end a clause (the label of a figure never crosses one). */
+/* Separators that end a clause (the label of a figure never crosses one):
+** "，", "；", "：", "。", "、", ",", ";", ":", "！", "？". Called for every byte
+** a label is looked for in, so it tests the first byte before any word. */
 static size_t sep_len(const char *s, size_t i, size_t end)
 {
-	static const char *const seps[] = {"，", "；", "：", "。", "、", ",", ";", ":", "！", "？"};
-	for (size_t k = 0; k < sizeof seps / sizeof *seps; k++)
-		if (at(s, i, end, seps[k]))
-			return strlen(seps[k]);
+	static const char *const wide[] = {"，", "；", "：", "。", "、", "！", "？"};
+	if (i >= end)
+		return 0;
+	unsigned char c = (unsigned char)s[i];
+	if (c == ',' || c == ';' || c == ':')
+		return 1;
+	if (c != 0xEF && c != 0xE3)
+		return 0; /* the first byte of every wide one */
+	for (size_t k = 0; k < sizeof wide / sizeof *wide; k++)
+		if (i + 3 <= end && !memcmp(s + i, wide[k], 3))
+			return 3;
 	return 0;
 }
 
@@ -178,6 +202,14 @@ static const struct {
 static int conn_at(const char *t, size_t *len)
 {
 	*len = 0;
+	/* every connective begins with one of these characters: most clauses
+	** (the label of every figure) begin with none of them */
+	static const char firsts[] = "其主分具包含扣减加再";
+	int any = 0;
+	for (size_t k = 0; k + 3 < sizeof firsts && !any; k += 3)
+		any = t[0] == firsts[k] && t[1] == firsts[k + 1] && t[2] == firsts[k + 2];
+	if (!any)
+		return CN_NONE;
 	for (size_t k = 0; k < sizeof conns / sizeof *conns; k++) {
 		if (au_startswith(t, conns[k].w)) {
 			if (conns[k].cn == CN_ADD && !strcmp(conns[k].w, "加上") &&
@@ -234,8 +266,12 @@ static const char *const change_words[] = {"增加", "减少", "增收", "减收
 
 static int change_sign(const char *g)
 {
+	/* every change word is two characters: compare g's last two */
+	size_t n = strlen(g);
+	if (n < 6)
+		return 0;
 	for (size_t k = 0; k < sizeof change_words / sizeof *change_words; k++)
-		if (au_endswith(g, change_words[k]))
+		if (!memcmp(g + n - 6, change_words[k], 6))
 			return (strstr(change_words[k], "减") || strstr(change_words[k], "降")) ? -1 : 1;
 	return 0;
 }
@@ -245,6 +281,14 @@ static int is_total_kw(const char *g)
 	static const char *const kws[] = {"总计", "合计", "总收入", "总支出", "总量", "总来源",
 					  "可安排财力", "共计", "变动为", "收入总",
 					  "支出总"};
+	/* each names 总, 合, 可, 共 or 变: most labels have none of these */
+	static const char firsts[] = "总合可共变";
+	int any = 0;
+	for (const char *p = g; *p && !any; p++)
+		for (size_t k = 0; k + 3 < sizeof firsts && !any; k += 3)
+			any = p[0] == firsts[k] && p[1] == firsts[k + 1] && p[2] == firsts[k + 2];
+	if (!any)
+		return 0;
 	for (size_t k = 0; k < sizeof kws / sizeof *kws; k++)
 		if (strstr(g, kws[k]))
 			return 1;
@@ -285,11 +329,12 @@ static void analyse_amount(au_doc *d, au_sent *se, int ti)
 		}
 	t->raw = au_span(d, gb, t->beg);
 	size_t cs = clause_start(s, gb, t->beg);
-	/* The clause back to the last separator other than "、". A leading "、"
-	** continues a list of figures ("…7.01亿元、上年结余1.02亿元"); a "、"
-	** inside it joins items named together before one figure ("加上解支出、
-	** 债务还本支出95248万元", "A、B、C等512747万元"): one group, one label. */
-	const char *grp = au_span(d, cs, t->beg);
+	/* The clause back to the last separator other than "、" (the end of
+	** raw, which holds it). A leading "、" continues a list of figures
+	** ("…7.01亿元、上年结余1.02亿元"); a "、" inside it joins items named
+	** together before one figure ("加上解支出、债务还本支出95248万元",
+	** "A、B、C等512747万元"): one group, one label. */
+	const char *grp = t->raw + (cs - gb);
 	while (!strncmp(grp, "、", 3))
 		grp += 3;
 	size_t cl;
@@ -365,8 +410,10 @@ static void analyse_amount(au_doc *d, au_sent *se, int ti)
 	/* the reference figure of a rate: "为年初预算9.91亿元的98.85%" */
 	if (t->role == R_PRINCIPAL && ti + 1 < se->tok0 + se->ntok &&
 	    d->toks.v[ti + 1].kind == TK_PERCENT) {
-		const char *mid = au_span(d, t->end, d->toks.v[ti + 1].beg);
-		if (!strcmp(mid, "的") && (strstr(label, "预算") || strstr(label, "计划")))
+		/* nothing but "的" between the two */
+		size_t nb = d->toks.v[ti + 1].beg;
+		if (nb == t->end + 3 && !memcmp(s + t->end, "的", 3) &&
+		    (strstr(label, "预算") || strstr(label, "计划")))
 			t->role = R_BUDGET;
 	}
 }
@@ -418,7 +465,7 @@ static void scan_span(au_doc *d, size_t beg, size_t end, int sent, unsigned extr
 		t.beg = nb;
 		t.sent = sent;
 		t.depth = depth;
-		t.line = d->lineof[nb];
+		t.line = au_line_at(d, nb);
 		t.item = -1;
 		t.flags = extra;
 		if (ne < end && s[ne] == '%') {
@@ -459,7 +506,7 @@ static void scan_span(au_doc *d, size_t beg, size_t end, int sent, unsigned extr
 			t.kind = TK_YEAR;
 			t.year = y;
 			t.beg = ne - 4;
-			t.line = d->lineof[t.beg];
+			t.line = au_line_at(d, t.beg);
 			t.end = ne + 3;
 		} else {
 			int unit = unit_at(s, ne, end, &ulen, &uflags);
@@ -497,10 +544,33 @@ static void scan_span(au_doc *d, size_t beg, size_t end, int sent, unsigned extr
 			}
 			t.eff = t.amt;
 		}
-		au_tok *p = AU_PUSH(d->w, d->toks);
+		au_tok *p = AU_PUSH_HEAP(d->toks);
 		*p = t;
 		i = t.end;
 	}
+}
+
+/* Where the sentence that begins at s[i] ends: its terminator ("。", "！",
+** "？", "!", "?"), or end. A character at a time: no terminator begins
+** inside a three-byte character. */
+static size_t sentence_end(const char *s, size_t i, size_t end)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	while (i < end) {
+		if (u[i] == '!' || u[i] == '?')
+			return i;
+		if (u[i] >= 0xE0 && u[i] < 0xF0 && i + 3 <= end && (u[i + 1] & 0xC0) == 0x80 &&
+		    (u[i + 2] & 0xC0) == 0x80) {
+			/* "。" E3 80 82, "！" EF BC 81, "？" EF BC 9F */
+			if ((u[i] == 0xE3 && u[i + 1] == 0x80 && u[i + 2] == 0x82) ||
+			    (u[i] == 0xEF && u[i + 1] == 0xBC && (u[i + 2] == 0x81 || u[i + 2] == 0x9F)))
+				return i;
+			i += 3;
+		} else {
+			i++;
+		}
+	}
+	return end;
 }
 
 void au_lex(au_doc *d)
@@ -512,17 +582,9 @@ void au_lex(au_doc *d)
 			continue; /* table.c reads cells with the table's unit */
 		size_t i = bl->beg;
 		while (i < bl->end) {
-			size_t j = i;
-			int term = 0;
-			while (j < bl->end) {
-				if (at(s, j, bl->end, "。") || at(s, j, bl->end, "！") ||
-				    at(s, j, bl->end, "？") || s[j] == '!' || s[j] == '?') {
-					term = '.';
-					break;
-				}
-				j++;
-			}
-			au_sent *se = AU_PUSH(d->w, d->sents);
+			size_t j = sentence_end(s, i, bl->end);
+			int term = j < bl->end ? '.' : 0;
+			au_sent *se = AU_PUSH_HEAP(d->sents);
 			int si = (int)d->sents.n - 1;
 			if (!d->blocks.v[b].nsent)
 				d->blocks.v[b].sent0 = si;
@@ -566,6 +628,34 @@ void au_lex(au_doc *d)
 void au_lex_cell(au_doc *d, size_t beg, size_t end, int unit)
 {
 	scan_span(d, beg, end, -1, TF_CELL, unit);
+}
+
+/* Blocks and sentences are in text order and do not overlap ([beg, end)),
+** so the only one that can hold pos is the last one beginning at or before it. */
+int au_block_at(const au_doc *d, size_t pos)
+{
+	size_t lo = 0, hi = d->blocks.n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (d->blocks.v[mid].beg <= pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo && pos < d->blocks.v[lo - 1].end ? (int)lo - 1 : -1;
+}
+
+int au_sent_at(const au_doc *d, size_t pos)
+{
+	size_t lo = 0, hi = d->sents.n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (d->sents.v[mid].beg <= pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo && pos < d->sents.v[lo - 1].end ? (int)lo - 1 : -1;
 }
 
 size_t au_tok_at(const au_doc *d, size_t pos)

@@ -8,6 +8,8 @@
 ** order; the first phrase found in the label wins, so the longer, more
 ** specific phrases come first (下级上解 before 上解, 返还性收入 before 上级补助).
 */
+#include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 #include "audit/internal.h"
 #include "fisc/fact.h"
@@ -112,27 +114,80 @@ enum { N_ITEMS = sizeof items / sizeof *items };
 /* two more, matched by rule rather than by phrase */
 enum { IT_OWN_REV = N_ITEMS, IT_OWN_EXP = N_ITEMS + 1 };
 
+/* A set of the pairs of adjacent three-byte characters of a text, hashed
+** into 512 bits: a word whose first two characters are not a pair of the
+** text is not in it. Every phrase of the table is CJK, two characters or
+** more. */
+typedef struct pairset {
+	uint64_t bit[8];
+} pairset;
+
+static unsigned pair_hash(const unsigned char *p)
+{
+	/* the last two bytes of each character carry what differs */
+	unsigned h = (unsigned)p[1] * 0x3Fu ^ (unsigned)p[2] * 0x71u ^ (unsigned)p[4] * 0x1Du ^
+		     (unsigned)p[5] * 0x5Bu;
+	return (h ^ h >> 9) & 511u;
+}
+
+static int is_char3(const unsigned char *p)
+{
+	return p[0] >= 0xE0 && p[0] < 0xF0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80;
+}
+
+static void pairs_of(const char *t, pairset *ps)
+{
+	memset(ps, 0, sizeof *ps);
+	const unsigned char *u = (const unsigned char *)t;
+	size_t n = strlen(t);
+	for (size_t i = 0; i + 6 <= n; i++)
+		if (is_char3(u + i) && is_char3(u + i + 3)) {
+			unsigned h = pair_hash(u + i);
+			ps->bit[h >> 6] |= (uint64_t)1 << (h & 63);
+		}
+}
+
+/* Computed once: the hash of each phrase's first two characters, and the
+** index items compare by (one per item id: the first phrase of the id). */
+static unsigned item_pair[N_ITEMS];
+static int item_index[N_ITEMS];
+static pthread_once_t item_once = PTHREAD_ONCE_INIT;
+
+static void items_init(void)
+{
+	for (int k = 0; k < N_ITEMS; k++) {
+		item_pair[k] = pair_hash((const unsigned char *)items[k].w);
+		item_index[k] = k;
+		for (int j = k - 1; j >= 0; j--)
+			if (!strcmp(items[j].id, items[k].id))
+				item_index[k] = j;
+		if (!strcmp(items[k].id, "own_rev"))
+			item_index[k] = IT_OWN_REV;
+		if (!strcmp(items[k].id, "own_exp"))
+			item_index[k] = IT_OWN_EXP;
+	}
+}
+
 static int lex_item(const char *label, int anywhere)
 {
 	if (!label || !*label)
 		return -1;
+	/* every label of every figure comes here: search only for the phrases
+	** whose first two characters stand together in the label */
+	pthread_once(&item_once, items_init);
+	pairset ps;
+	pairs_of(label, &ps);
 	for (int k = 0; k < N_ITEMS; k++) {
-		if (!strstr(label, items[k].w))
+		unsigned h = item_pair[k];
+		if (!(ps.bit[h >> 6] >> (h & 63) & 1) || !strstr(label, items[k].w))
 			continue;
 		/* a book's own revenue or expenditure only when the label ends with
 		** it: "一般公共预算支出中基本支出" is a part of it */
-		if (!anywhere && (!strcmp(items[k].id, "own_rev") || !strcmp(items[k].id, "own_exp")) &&
+		if (!anywhere && (item_index[k] == IT_OWN_REV || item_index[k] == IT_OWN_EXP) &&
 		    !au_endswith(label, items[k].w))
 			continue;
 		/* one index per item id, so that items compare by index */
-		if (!strcmp(items[k].id, "own_rev"))
-			return IT_OWN_REV;
-		if (!strcmp(items[k].id, "own_exp"))
-			return IT_OWN_EXP;
-		for (int j = 0; j < k; j++)
-			if (!strcmp(items[j].id, items[k].id))
-				return j;
-		return k;
+		return item_index[k];
 	}
 	/* own revenue / expenditure: a level's 收入 / 支出 ("区级收入", "全区支出"),
 	** a fund's ("基金收入") */
@@ -216,22 +271,23 @@ static void cut(char *s, size_t at, size_t n)
 	memmove(s + at, s + at + n, strlen(s + at + n) + 1);
 }
 
-static int strip_prefix(char *s, const char *w)
+/* A word and its length, for the prefix and suffix loops below. */
+typedef struct lword {
+	const char *w;
+	size_t len;
+} lword;
+#define LW(s) {s, sizeof s - 1}
+
+/* s[0, n) begins (ends) with w: its first (last) byte compared first, as
+** these run for every word on every label. */
+static int starts(const char *s, size_t n, const lword *w)
 {
-	size_t m = strlen(w);
-	if (strncmp(s, w, m))
-		return 0;
-	cut(s, 0, m);
-	return 1;
+	return n >= w->len && s[0] == w->w[0] && !memcmp(s, w->w, w->len);
 }
 
-static int strip_suffix(char *s, const char *w)
+static int ends(const char *s, size_t n, const lword *w)
 {
-	size_t n = strlen(s), m = strlen(w);
-	if (n < m || memcmp(s + n - m, w, m))
-		return 0;
-	s[n - m] = 0;
-	return 1;
+	return n >= w->len && s[n - 1] == w->w[w->len - 1] && !memcmp(s + n - w->len, w->w, w->len);
 }
 
 const char *au_label_clean(au_doc *d, const char *raw, int strip_scope)
@@ -241,33 +297,47 @@ const char *au_label_clean(au_doc *d, const char *raw, int strip_scope)
 		au_oom = 1;
 		return "";
 	}
-	/* 债务（转贷）收入: the bracket is part of the name */
-	for (char *p = strstr(s, "(转贷)"); p; p = strstr(s, "(转贷)")) {
-		cut(s, (size_t)(p - s) + 7, 1);
-		cut(s, (size_t)(p - s), 1);
-	}
-	/* bracketed words and quotation marks */
-	for (char *p = strchr(s, '('); p; p = strchr(p, '(')) {
-		int depth = 0;
-		char *q = p;
-		for (; *q; q++) {
-			if (*q == '(')
-				depth++;
-			else if (*q == ')' && --depth == 0)
+	/* brackets, quotation marks and years are cut only when there are any:
+	** every figure's label comes here twice */
+	if (strchr(s, '(')) {
+		/* 债务（转贷）收入: the bracket is part of the name */
+		for (char *p = strstr(s, "(转贷)"); p; p = strstr(s, "(转贷)")) {
+			cut(s, (size_t)(p - s) + 7, 1);
+			cut(s, (size_t)(p - s), 1);
+		}
+		/* bracketed words */
+		for (char *p = strchr(s, '('); p; p = strchr(p, '(')) {
+			int depth = 0;
+			char *q = p;
+			for (; *q; q++) {
+				if (*q == '(')
+					depth++;
+				else if (*q == ')' && --depth == 0)
+					break;
+			}
+			if (!*q) {
+				*p = 0;
 				break;
+			}
+			cut(s, (size_t)(p - s), (size_t)(q - p) + 1);
 		}
-		if (!*q) {
-			*p = 0;
-			break;
-		}
-		cut(s, (size_t)(p - s), (size_t)(q - p) + 1);
 	}
-	static const char *const quotes[] = {"“", "”", "\"", "‘", "’", "《", "》"};
-	for (size_t k = 0; k < sizeof quotes / sizeof *quotes; k++)
-		for (char *p = strstr(s, quotes[k]); p; p = strstr(p, quotes[k]))
-			cut(s, (size_t)(p - s), strlen(quotes[k]));
+	int quote = 0, digit = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		digit |= *p >= '0' && *p <= '9';
+		/* " “ ” ‘ ’ 《 》 */
+		quote |= *p == '"' ||
+			 (*p == 0xE2 && p[1] == 0x80 && (p[2] == 0x9C || p[2] == 0x9D || p[2] == 0x98 || p[2] == 0x99)) ||
+			 (*p == 0xE3 && p[1] == 0x80 && (p[2] == 0x8A || p[2] == 0x8B));
+	}
+	if (quote) {
+		static const char *const quotes[] = {"“", "”", "\"", "‘", "’", "《", "》"};
+		for (size_t k = 0; k < sizeof quotes / sizeof *quotes; k++)
+			for (char *p = strstr(s, quotes[k]); p; p = strstr(p, quotes[k]))
+				cut(s, (size_t)(p - s), strlen(quotes[k]));
+	}
 	/* years: "2024年", "2024年度", "2023年底", "截至" */
-	for (size_t i = 0; s[i];) {
+	for (size_t i = 0; digit && s[i];) {
 		if (s[i] >= '0' && s[i] <= '9' && s[i + 1] >= '0' && s[i + 2] >= '0' &&
 		    s[i + 3] >= '0' && s[i + 1] <= '9' && s[i + 2] <= '9' && s[i + 3] <= '9' &&
 		    !strncmp(s + i + 4, "年", 3)) {
@@ -280,32 +350,49 @@ const char *au_label_clean(au_doc *d, const char *raw, int strip_scope)
 		}
 		i++;
 	}
-	static const char *const lead[] = {"截至", "截止", "全年", "年末", "年底", "年初", "我区",
-					   "我市", "我县", "我州", "当年度", "了", "其中", "，", "、",
-					   "后", "与", "以及", "及", "和"};
-	static const char *const trail[] = {"实际完成", "累计完成", "预计完成", "完成", "实现",
-					    "预计", "安排", "执行数", "执行", "调整为", "为", "是",
-					    "达到", "达", "约", "共", "了", "的", "累计",
-					    "规模", "数"};
+	static const lword lead[] = {LW("截至"), LW("截止"), LW("全年"), LW("年末"), LW("年底"),
+				     LW("年初"), LW("我区"), LW("我市"), LW("我县"), LW("我州"),
+				     LW("当年度"), LW("了"), LW("其中"), LW("，"), LW("、"),
+				     LW("后"), LW("与"), LW("以及"), LW("及"), LW("和")};
+	static const lword trail[] = {LW("实际完成"), LW("累计完成"), LW("预计完成"), LW("完成"),
+				      LW("实现"), LW("预计"), LW("安排"), LW("执行数"), LW("执行"),
+				      LW("调整为"), LW("为"), LW("是"), LW("达到"), LW("达"),
+				      LW("约"), LW("共"), LW("了"), LW("的"), LW("累计"),
+				      LW("规模"), LW("数")};
+	/* the label is now s[0, n); words come off its ends by moving them */
+	size_t n = strlen(s);
 	for (int again = 1; again;) {
 		again = 0;
 		for (size_t k = 0; k < sizeof lead / sizeof *lead; k++)
-			again |= strip_prefix(s, lead[k]);
+			if (starts(s, n, &lead[k])) {
+				s += lead[k].len;
+				n -= lead[k].len;
+				again = 1;
+			}
+		/* a suffix goes only when something is left */
 		for (size_t k = 0; k < sizeof trail / sizeof *trail; k++)
-			if (strlen(s) > strlen(trail[k]))
-				again |= strip_suffix(s, trail[k]);
+			if (n > trail[k].len && ends(s, n, &trail[k])) {
+				n -= trail[k].len;
+				again = 1;
+			}
 	}
 	if (strip_scope) {
-		static const char *const scopes[] = {"全区", "全市", "全县", "全州", "全省", "区本级",
-						     "市本级", "县本级", "州本级", "区级", "市级",
-						     "县级", "州级", "本级"};
+		static const lword scopes[] = {LW("全区"), LW("全市"), LW("全县"), LW("全州"),
+					       LW("全省"), LW("区本级"), LW("市本级"), LW("县本级"),
+					       LW("州本级"), LW("区级"), LW("市级"), LW("县级"),
+					       LW("州级"), LW("本级")};
 		for (int again = 1; again;) {
 			again = 0;
 			for (size_t k = 0; k < sizeof scopes / sizeof *scopes; k++)
-				again |= strip_prefix(s, scopes[k]);
+				if (starts(s, n, &scopes[k])) {
+					s += scopes[k].len;
+					n -= scopes[k].len;
+					again = 1;
+				}
 		}
-		if (strlen(s) > 6)
-			strip_suffix(s, "预算");
+		if (n > 6 && !memcmp(s + n - 6, "预算", 6))
+			n -= 6;
 	}
+	s[n] = 0;
 	return s;
 }

@@ -200,20 +200,41 @@ static void completion(au_doc *d, int si, int p, const char *cl)
 	pclaim(d, si, p, den >= 0 ? PK_RATIO : 0, s, den, 0);
 }
 
-static int breakdown_head_of(au_doc *d, int tok)
+/* For every token, the total of the first breakdown (sum or partial claim)
+** that lists it among its parts, -1 if none. Built once: the claims added
+** while percentages are read are percentages. */
+static int *breakdown_heads(au_doc *d)
 {
+	size_t n = d->toks.n;
+	int *head = fisc_arena_alloc(d->w, (n + 1) * sizeof(int));
+	char *seen = fisc_arena_alloc(d->w, n + 1);
+	if (!head || !seen) {
+		au_oom = 1;
+		return NULL;
+	}
+	for (size_t k = 0; k < n; k++)
+		head[k] = -1;
 	for (size_t c = 0; c < d->claims.n; c++) {
 		au_claim *cl = &d->claims.v[c];
 		if (cl->kind != CK_SUM && cl->kind != CK_PARTIAL)
 			continue;
-		for (int i = 0; i < cl->nparts; i++)
-			if (cl->parts[i] == tok)
-				return cl->total;
+		for (int i = 0; i < cl->nparts; i++) {
+			int k = cl->parts[i];
+			if (k >= 0 && (size_t)k < n && !seen[k]) {
+				seen[k] = 1;
+				head[k] = cl->total;
+			}
+		}
 	}
-	return -1;
+	return head;
 }
 
-static void share(au_doc *d, int si, int p, const char *cl)
+static int breakdown_head_of(const int *heads, int tok)
+{
+	return heads && tok >= 0 ? heads[tok] : -1;
+}
+
+static void share(au_doc *d, const int *heads, int si, int p, const char *cl)
 {
 	au_sent *se = &d->sents.v[si];
 	int s = subject_before(d, se, p, -1);
@@ -239,12 +260,12 @@ static void share(au_doc *d, int si, int p, const char *cl)
 			den = au_fact_by_label(d, key, T(d, s)->ctx.year, s);
 		/* "税收占一般公共预算收入的比重": the head of the breakdown the part is in */
 		if (den < 0) {
-			int h = breakdown_head_of(d, s);
+			int h = breakdown_head_of(heads, s);
 			if (h >= 0 && T(d, h)->key && strstr(key, T(d, h)->key) && *T(d, h)->key)
 				den = h;
 		}
 	} else {
-		den = breakdown_head_of(d, s);
+		den = breakdown_head_of(heads, s);
 	}
 	int kind = den >= 0 ? PK_RATIO : 0;
 	if (kind && T(d, p)->pv == 100 && T(d, p)->pdec == 0)
@@ -274,6 +295,7 @@ static void rate(au_doc *d, int si, int p)
 
 void au_percents(au_doc *d)
 {
+	const int *heads = breakdown_heads(d);
 	for (size_t si = 0; si < d->sents.n; si++) {
 		au_sent *se = &d->sents.v[si];
 		for (int p = se->tok0; p < se->tok0 + se->ntok; p++) {
@@ -295,7 +317,7 @@ void au_percents(au_doc *d)
 			if (strstr(cl, "审减率"))
 				rate(d, (int)si, p);
 			else if (strstr(cl, "占") || strstr(cl, "比重"))
-				share(d, (int)si, p, cl);
+				share(d, heads, (int)si, p, cl);
 			else if (strstr(cl, "执行率") ||
 				 ((strstr(cl, "完成") || strstr(cl, "为") || strstr(cl, "达到")) &&
 				  (strstr(cl, "预算") || strstr(cl, "计划"))) ||

@@ -1,7 +1,7 @@
 /*
 ** reader.c — turn the text of a published report into a normalised stream
-** of blocks (paragraphs, headings, table rows) whose every byte remembers the
-** original line it came from.
+** of blocks (paragraphs, headings, table rows) whose every byte knows the
+** original line it came from (au_line_at: one segment per line read).
 **
 ** Published reports reach us as text extracted from PDF or Word: lines are
 ** hard-wrapped (often with blank lines between the halves of a sentence),
@@ -11,6 +11,11 @@
 ** normalised with NFKC (utf8proc) except for the ideographic comma "，",
 ** which must stay distinct from the ASCII comma that groups thousands, and
 ** cleaned; lines are then joined into paragraphs.
+**
+** This pass touches every byte of the input, so it does so once or twice:
+** nearly all characters of a report are ASCII or CJK ideographs, which NFKC
+** leaves alone and which are copied as they are; lines are cleaned in place
+** in one buffer, and the stream is allocated once, at its final size.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +49,38 @@ void *au_push(fisc_arena *a, void **v, size_t *n, size_t *cap, size_t elem)
 	return p;
 }
 
+void *au_push_heap(void **v, size_t *n, size_t *cap, size_t elem)
+{
+	static _Thread_local _Alignas(16) unsigned char scratch[512];
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 256;
+		void *nv = elem <= sizeof scratch ? realloc(*v, nc * elem) : NULL;
+		if (!nv) {
+			au_oom = 1;
+			memset(scratch, 0, sizeof scratch);
+			return scratch;
+		}
+		*v = nv;
+		*cap = nc;
+	}
+	void *p = (char *)*v + *n * elem;
+	memset(p, 0, elem);
+	(*n)++;
+	return p;
+}
+
+void au_doc_free(au_doc *d)
+{
+	free(d->blocks.v);
+	free(d->sents.v);
+	free(d->toks.v);
+	free(d->claims.v);
+	d->blocks.v = NULL;
+	d->sents.v = NULL;
+	d->toks.v = NULL;
+	d->claims.v = NULL;
+}
+
 size_t au_utf8_dec(const char *s, size_t n, uint32_t *cp)
 {
 	utf8proc_int32_t c;
@@ -69,20 +106,28 @@ typedef struct sbuf {
 	size_t n, cap;
 } sbuf;
 
+/* Room for `extra` more bytes and a NUL at the end of b. */
+static int sb_reserve(sbuf *b, size_t extra)
+{
+	if (b->n + extra + 1 <= b->cap)
+		return 1;
+	size_t nc = b->cap ? b->cap * 2 : 256;
+	while (nc < b->n + extra + 1)
+		nc *= 2;
+	char *np = realloc(b->p, nc);
+	if (!np) {
+		au_oom = 1;
+		return 0;
+	}
+	b->p = np;
+	b->cap = nc;
+	return 1;
+}
+
 static void sb_put(sbuf *b, const char *s, size_t n)
 {
-	if (b->n + n + 1 > b->cap) {
-		size_t nc = b->cap ? b->cap * 2 : 256;
-		while (nc < b->n + n + 1)
-			nc *= 2;
-		char *np = realloc(b->p, nc);
-		if (!np) {
-			au_oom = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = nc;
-	}
+	if (!sb_reserve(b, n))
+		return;
 	memcpy(b->p + b->n, s, n);
 	b->n += n;
 	b->p[b->n] = 0;
@@ -101,56 +146,199 @@ static const struct {
 	{0x2EE9, "黄"}, {0x2EEC, "齐"}, {0x2EEE, "齿"}, {0x2EEF, "龙"}, {0x2EE4, "鬼"},
 };
 
-/* NFKC of s[0, n), except that "，" (U+FF0C) is kept: under NFKC it would
-** become the ASCII comma that also separates thousands ("401,746"). Invalid
-** bytes become U+FFFD, control characters other than tab are dropped. */
-static void nfkc_line(const char *s, size_t n, sbuf *out)
+static const char *radical(uint32_t cp)
+{
+	if (cp < 0x2EA0 || cp > 0x2EEF)
+		return NULL;
+	for (size_t r = 0; r < sizeof radicals / sizeof *radicals; r++)
+		if (radicals[r].from == cp)
+			return radicals[r].to;
+	return NULL;
+}
+
+/* au_utf8_dec with ASCII and valid three-byte characters (CJK) decoded in
+** line: nearly every character of a report is one. Anything else, valid or
+** not, is left to utf8proc. */
+static size_t dec(const char *s, size_t n, uint32_t *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	if (u[0] < 0x80) {
+		*cp = u[0];
+		return 1;
+	}
+	if ((u[0] & 0xF0) == 0xE0 && n >= 3 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
+		uint32_t v = (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+		if (v >= 0x800 && (v < 0xD800 || v > 0xDFFF)) { /* not overlong, not a surrogate */
+			*cp = v;
+			return 3;
+		}
+	}
+	return au_utf8_dec(s, n, cp);
+}
+
+/* Characters NFKC maps to themselves, or to one ASCII character, whatever
+** stands around them: no decomposition but <wide>, combining class 0, and
+** nothing composes with them. A run of text made of these alone (nearly
+** every run of a report) is normalised here without utf8proc; any other
+** character sends its whole run through utf8proc as before. */
+static int simple_nfkc(uint32_t cp, uint32_t *to)
+{
+	*to = cp;
+	if ((cp >= 0x20 && cp < 0x7F) || cp == '\t')
+		return 1;
+	if (cp >= 0x4E00 && cp <= 0x9FFF) /* CJK Unified Ideographs */
+		return 1;
+	if (cp >= 0xFF01 && cp <= 0xFF5E) { /* full-width ASCII: "１２３" "（" "：" */
+		*to = cp - 0xFEE0;
+		return 1;
+	}
+	switch (cp) {
+	case 0x3000: /* ideographic space */
+		*to = ' ';
+		return 1;
+	case 0x3001: case 0x3002:                            /* 、。 */
+	case 0x3008: case 0x3009: case 0x300A: case 0x300B: /* 〈〉《》 */
+	case 0x300C: case 0x300D: case 0x300E: case 0x300F: /* 「」『』 */
+	case 0x3010: case 0x3011: case 0x3014: case 0x3015: /* 【】〔〕 */
+	case 0x2014: case 0x2018: case 0x2019: case 0x201C: case 0x201D: /* —‘’“” */
+	case 0xFFFD:
+		return 1;
+	}
+	return 0;
+}
+
+/* Encode cp at u; returns its length. */
+static size_t put_utf8(char *u, uint32_t cp)
+{
+	size_t k = 0;
+	if (cp < 0x80) {
+		u[k++] = (char)cp;
+	} else if (cp < 0x800) {
+		u[k++] = (char)(0xC0 | cp >> 6);
+		u[k++] = (char)(0x80 | (cp & 0x3F));
+	} else if (cp < 0x10000) {
+		u[k++] = (char)(0xE0 | cp >> 12);
+		u[k++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		u[k++] = (char)(0x80 | (cp & 0x3F));
+	} else {
+		u[k++] = (char)(0xF0 | cp >> 18);
+		u[k++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		u[k++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		u[k++] = (char)(0x80 | (cp & 0x3F));
+	}
+	return k;
+}
+
+/* NFKC of a run s[0, n) through utf8proc: invalid bytes become U+FFFD and
+** control characters other than tab are dropped first. */
+static void nfkc_run(const char *s, size_t n, sbuf *out)
 {
 	sbuf run = {0};
-	size_t i = 0;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k = dec(s + i, n - i, &cp);
+		if (cp == 0xFFFD && k == 1)
+			sb_put(&run, "\xEF\xBF\xBD", 3);
+		else if (!(cp < 0x20 && cp != '\t'))
+			sb_put(&run, s + i, k);
+		i += k;
+	}
+	if (run.n) {
+		utf8proc_uint8_t *m = NULL;
+		utf8proc_ssize_t mn = utf8proc_map((const utf8proc_uint8_t *)run.p,
+						   (utf8proc_ssize_t)run.n, &m,
+						   UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
+		if (mn >= 0 && m)
+			sb_put(out, (const char *)m, (size_t)mn);
+		else
+			sb_put(out, run.p, run.n);
+		free(m);
+	}
+	free(run.p);
+}
+
+/* NFKC of s[0, n) appended to out, except that "，" (U+FF0C) is kept: under
+** NFKC it would become the ASCII comma that also separates thousands
+** ("401,746"). Invalid bytes become U+FFFD, control characters other than
+** tab are dropped. The line is normalised in runs between the characters
+** handled here ("，", MINUS SIGN, radicals). */
+static void nfkc_line(const char *s, size_t n, sbuf *out)
+{
+	size_t i = 0, ri = 0, ro = out->n; /* the run began at s[ri], out[ro] */
+	int simple = 1;
+	/* Room for the worst the cheap path below can do (an invalid byte
+	** becomes three), so that it writes without checking; utf8proc's runs
+	** go through sb_put and reserve again after. */
+	if (!sb_reserve(out, 3 * n + 8))
+		return;
 	for (;;) {
+		/* the bulk of a line, printable ASCII and CJK ideographs, in a run
+		** that is still simple: copied as it is */
+		if (simple) {
+			const unsigned char *u = (const unsigned char *)s;
+			char *o = out->p + out->n;
+			while (i < n) {
+				if (u[i] >= 0x20 && u[i] < 0x7F) {
+					*o++ = (char)u[i++];
+				} else if (u[i] >= 0xE4 && u[i] <= 0xE9 && i + 2 < n && (u[i + 1] & 0xC0) == 0x80 &&
+					   (u[i + 2] & 0xC0) == 0x80 && (u[i] > 0xE4 || u[i + 1] >= 0xB8)) {
+					/* E4 B8 80 .. E9 BF BF: U+4E00 .. U+9FFF */
+					o[0] = (char)u[i];
+					o[1] = (char)u[i + 1];
+					o[2] = (char)u[i + 2];
+					o += 3;
+					i += 3;
+				} else {
+					break;
+				}
+			}
+			out->n = (size_t)(o - out->p);
+		}
 		uint32_t cp = 0;
 		size_t k = 0;
+		const char *rad = NULL;
 		int flush = i >= n;
 		if (!flush) {
-			k = au_utf8_dec(s + i, n - i, &cp);
-			flush = cp == 0xFF0C || cp == 0x2212;
-			for (size_t r = 0; !flush && r < sizeof radicals / sizeof *radicals; r++)
-				flush = radicals[r].from == cp;
+			k = dec(s + i, n - i, &cp);
+			flush = cp == 0xFF0C || cp == 0x2212 || (rad = radical(cp)) != NULL;
 		}
-		if (flush && run.n) {
-			utf8proc_uint8_t *m = NULL;
-			utf8proc_ssize_t mn = utf8proc_map((const utf8proc_uint8_t *)run.p,
-							   (utf8proc_ssize_t)run.n, &m,
-							   UTF8PROC_STABLE | UTF8PROC_COMPOSE |
-							   UTF8PROC_COMPAT);
-			if (mn >= 0 && m)
-				sb_put(out, (const char *)m, (size_t)mn);
+		if (flush) {
+			if (!simple) {
+				out->n = ro; /* not as simple as it looked: all of it through utf8proc */
+				nfkc_run(s + ri, i - ri, out);
+				if (!sb_reserve(out, 3 * (n - i) + 8))
+					return;
+			}
+			if (i >= n)
+				break;
+			if (cp == 0xFF0C)
+				sb_put(out, "，", 3);
+			else if (cp == 0x2212)
+				sb_put(out, "-", 1); /* MINUS SIGN has no decomposition */
 			else
-				sb_put(out, run.p, run.n);
-			free(m);
-			run.n = 0;
+				sb_put(out, rad, strlen(rad));
+			i += k;
+			ri = i;
+			ro = out->n;
+			simple = 1;
+			continue;
 		}
-		if (i >= n)
-			break;
-		if (cp == 0xFF0C) {
-			sb_put(out, "，", 3);
-		} else if (cp == 0x2212) {
-			sb_put(out, "-", 1); /* MINUS SIGN has no decomposition */
-		} else if (flush) {
-			for (size_t r = 0; r < sizeof radicals / sizeof *radicals; r++)
-				if (radicals[r].from == cp)
-					sb_put(out, radicals[r].to, strlen(radicals[r].to));
-		} else if (cp == 0xFFFD && k == 1) {
-			sb_put(&run, "\xEF\xBF\xBD", 3);
-		} else if (cp < 0x20 && cp != '\t') {
+		uint32_t to;
+		if (cp < 0x20 && cp != '\t') {
 			/* control characters carry nothing */
+		} else if (!simple) {
+			/* copied by nfkc_run at the end of the run */
+		} else if (!simple_nfkc(cp, &to)) {
+			simple = 0;
+		} else if (to != cp || (cp == 0xFFFD && k == 1)) {
+			out->n += put_utf8(out->p + out->n, to);
 		} else {
-			sb_put(&run, s + i, k);
+			memcpy(out->p + out->n, s + i, k);
+			out->n += k;
 		}
 		i += k;
 	}
-	free(run.p);
+	out->p[out->n] = 0;
 }
 
 static int is_dash(const char *s, size_t n, size_t *len)
@@ -175,12 +363,20 @@ static int is_alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <=
 /* Clean a normalised line in place: drop Markdown emphasis and Word bookmark
 ** residue, white space (kept only between two Latin letters), page numbers
 ** printed inside the text, and read "郾" between digits as the decimal point
-** it stands for in some PDF fonts. */
+** it stands for in some PDF fonts. The cleaned text s[0, w) never overtakes
+** the text still to read at s[i]: nothing here makes text longer. */
 static size_t clean_line(char *s, size_t n)
 {
-	sbuf o = {0};
-	size_t i = 0;
+	size_t w = 0, i = 0;
 	while (i < n) {
+		/* none of the cases below begins with most bytes: 郾 is E9 83 BE,
+		** the dashes E2 80 93..95 */
+		const unsigned char *u = (const unsigned char *)s;
+		while (i < n && u[i] != '*' && u[i] != '[' && u[i] != ' ' && u[i] != '-' &&
+		       !((u[i] == 0xE9 || u[i] == 0xE2) && i + 2 < n && (u[i + 1] == 0x83 || u[i + 1] == 0x80)))
+			s[w++] = s[i++];
+		if (i >= n)
+			break;
 		if (s[i] == '*' && i + 1 < n && s[i + 1] == '*') {
 			i += 2;
 			continue;
@@ -196,23 +392,23 @@ static size_t clean_line(char *s, size_t n)
 			size_t j = i;
 			while (j < n && s[j] == ' ')
 				j++;
-			if (o.n && is_alpha(o.p[o.n - 1]) && j < n && is_alpha(s[j]))
-				sb_put(&o, " ", 1);
+			if (w && is_alpha(s[w - 1]) && j < n && is_alpha(s[j]))
+				s[w++] = ' ';
 			i = j;
 			continue;
 		}
 		/* 郾 (E9 83 BE) between digits */
 		if (n - i >= 3 && (unsigned char)s[i] == 0xE9 && (unsigned char)s[i + 1] == 0x83 &&
-		    (unsigned char)s[i + 2] == 0xBE && o.n && is_digit(o.p[o.n - 1]) &&
+		    (unsigned char)s[i + 2] == 0xBE && w && is_digit(s[w - 1]) &&
 		    i + 3 < n && is_digit(s[i + 3])) {
-			sb_put(&o, ".", 1);
+			s[w++] = '.';
 			i += 3;
 			continue;
 		}
 		/* page number: -3-, —2—, at the line start or before a non-digit */
 		size_t dl, dl2;
 		if (is_dash(s + i, n - i, &dl) &&
-		    !(o.n && (o.p[o.n - 1] == '-' || (o.n >= 3 && is_dash(o.p + o.n - 3, 3, &dl2))))) {
+		    !(w && (s[w - 1] == '-' || (w >= 3 && is_dash(s + w - 3, 3, &dl2))))) {
 			size_t j = i + dl, k = j;
 			while (k < n && k - j < 4 && (is_digit(s[k]) || s[k] == ' '))
 				k++;
@@ -221,7 +417,7 @@ static size_t clean_line(char *s, size_t n)
 				ndig += is_digit(s[q]);
 			if (ndig >= 1 && ndig <= 3 && k < n && is_dash(s + k, n - k, &dl2)) {
 				size_t after = k + dl2;
-				int ok = o.n == 0 || after >= n || !is_digit(s[after]);
+				int ok = w == 0 || after >= n || !is_digit(s[after]);
 				if (ok && after < n && is_dash(s + after, n - after, &dl))
 					ok = 0; /* part of a longer dash run */
 				if (ok) {
@@ -230,15 +426,10 @@ static size_t clean_line(char *s, size_t n)
 				}
 			}
 		}
-		sb_put(&o, s + i, 1);
-		i++;
+		s[w++] = s[i++];
 	}
-	size_t len = o.n;
-	if (len)
-		memcpy(s, o.p, len);
-	s[len] = 0;
-	free(o.p);
-	return len;
+	s[w] = 0;
+	return w;
 }
 
 /* ---- markers ------------------------------------------------------------- */
@@ -346,7 +537,8 @@ int au_marker(const char *s, size_t n, int *ord, size_t *len)
 /* ---- the document ---------------------------------------------------------- */
 
 typedef struct line_info {
-	char *t;        /* cleaned text (working arena) */
+	size_t off;     /* cleaned text: at off in the lines buffer, NUL-terminated */
+	const char *t;  /* the same, once the buffer no longer moves */
 	size_t n;
 	int kind;       /* 0 blank, BK_TEXT, BK_MDHEAD, BK_ROW */
 	int marker, ordinal, md, dashbullet;
@@ -366,40 +558,52 @@ static int ends_with_term(const char *t, size_t n)
 	return 0;
 }
 
+/* Codepoints of normalised text (valid UTF-8): its bytes other than
+** continuation bytes (10xxxxxx), counted eight bytes at a time: a byte's
+** top bit set and the next bit clear marks one; shifted down, each byte is
+** 0 or 1, and the multiplication adds the eight into the top byte. */
 static int width_of(const char *t, size_t n)
 {
-	int w = 0;
-	for (size_t i = 0; i < n;) {
-		uint32_t cp;
-		i += au_utf8_dec(t + i, n - i, &cp);
-		w++;
+	const uint64_t hi = 0x8080808080808080u, ones = 0x0101010101010101u;
+	size_t cont = 0, i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+		memcpy(&x, t + i, 8);
+		cont += (size_t)((((x & ~(x << 1) & hi) >> 7) * ones) >> 56);
 	}
-	return w;
+	for (; i < n; i++)
+		cont += ((unsigned char)t[i] & 0xC0) == 0x80;
+	return (int)(n - cont);
 }
 
+int au_line_at(const au_doc *d, size_t pos)
+{
+	/* the last segment that begins at or before pos */
+	size_t lo = 0, hi = d->nseg;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (d->segbeg[mid] <= pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? d->segline[lo - 1] : 0;
+}
+
+/* Append t[0, n) from original line `line` to the stream. d->s was sized
+** for the whole document in advance, and every line is one segment. */
 static void emit(au_doc *d, const char *t, size_t n, int line)
 {
-	if (d->n + n + 2 > d->cap) {
-		size_t nc = d->cap ? d->cap * 2 : 4096;
-		while (nc < d->n + n + 2)
-			nc *= 2;
-		char *ns = fisc_arena_alloc(d->w, nc);
-		int *nl = fisc_arena_alloc(d->w, nc * sizeof(int));
-		if (!ns || !nl) {
-			au_oom = 1;
-			return;
-		}
-		if (d->n) {
-			memcpy(ns, d->s, d->n);
-			memcpy(nl, d->lineof, d->n * sizeof(int));
-		}
-		d->s = ns;
-		d->lineof = nl;
-		d->cap = nc;
+	if (d->n + n + 1 > d->cap || d->nseg >= d->capseg) {
+		au_oom = 1;
+		return;
 	}
 	memcpy(d->s + d->n, t, n);
-	for (size_t i = 0; i < n; i++)
-		d->lineof[d->n + i] = line;
+	if (!d->nseg || d->segline[d->nseg - 1] != line) {
+		d->segbeg[d->nseg] = d->n;
+		d->segline[d->nseg] = line;
+		d->nseg++;
+	}
 	d->n += n;
 	d->s[d->n] = 0;
 }
@@ -412,94 +616,118 @@ static void close_block(au_doc *d, au_block *b)
 	emit(d, "\n", 1, b->last_line);
 }
 
+/* Read one line: NFKC, Markdown heading or bullet, cells of a table row,
+** cleaned, into the lines buffer. */
+static void read_line(const char *text, size_t len, line_info *li, sbuf *buf)
+{
+	size_t off = buf->n;
+	nfkc_line(text, len, buf);
+	if (au_oom)
+		return;
+	char *t = buf->p + off;
+	size_t n = buf->n - off;
+	/* Markdown heading / bullet before the spaces go */
+	size_t k = 0;
+	while (k < n && t[k] == ' ')
+		k++;
+	if (k < n && t[k] == '#') {
+		while (k < n && t[k] == '#')
+			li->md++, k++;
+	} else if (k + 1 < n && t[k] == '-' && t[k + 1] == ' ') {
+		li->dashbullet = 1;
+		k += 2;
+	}
+	t += k;
+	n -= k;
+	if (memchr(t, '\t', n)) {
+		li->kind = BK_ROW;
+		/* clean each cell on its own: spaces inside labels ("收 入") go */
+		size_t w = 0, c0 = 0;
+		for (size_t q = 0; q <= n; q++) {
+			if (q < n && t[q] != '\t')
+				continue;
+			size_t cn = clean_line(t + c0, q - c0);
+			memmove(t + w, t + c0, cn);
+			w += cn;
+			if (q < n)
+				t[w++] = '\t';
+			c0 = q + 1;
+		}
+		t[w] = 0;
+		n = w;
+		/* a row with no content at all is blank */
+		int any = 0;
+		for (size_t q = 0; q < n; q++)
+			any |= t[q] != '\t';
+		if (!any)
+			li->kind = 0;
+	} else {
+		n = clean_line(t, n);
+		li->kind = n == 0 ? 0 : li->md ? BK_MDHEAD : BK_TEXT;
+	}
+	li->off = (size_t)(t - buf->p);
+	li->n = n;
+	buf->n = li->off + n + 1; /* keep its NUL */
+	if (li->kind == BK_TEXT || li->kind == BK_MDHEAD) {
+		li->marker = au_marker(t, n, &li->ordinal, &li->mlen);
+		if (li->dashbullet && !li->marker)
+			li->marker = MK_DASH;
+		li->width = width_of(t, n);
+		li->term = ends_with_term(t, n);
+	}
+}
+
 int au_read(au_doc *d, const char *text, size_t len)
 {
 	/* split into lines */
 	size_t nl = 1;
-	for (size_t i = 0; i < len; i++)
-		nl += text[i] == '\n';
-	line_info *L = fisc_arena_alloc(d->w, (nl + 1) * sizeof *L);
+	for (const char *p = text; (p = memchr(p, '\n', len - (size_t)(p - text))) != NULL; p++)
+		nl++;
+	line_info *L = calloc(nl + 1, sizeof *L); /* needed only here */
 	if (!L)
 		return au_oom = 1, -1;
-	sbuf nb = {0};
+	/* every cleaned line in one buffer, freed once the stream is built */
+	sbuf buf = {0};
 	size_t start = 0;
 	int nlines = 0;
-	for (size_t i = 0; i <= len; i++) {
-		if (i < len && text[i] != '\n')
-			continue;
+	for (size_t i = 0; i <= len && !au_oom; i++) {
+		if (i < len) {
+			const char *e = memchr(text + i, '\n', len - i);
+			i = e ? (size_t)(e - text) : len;
+		}
 		size_t e = i;
 		if (e > start && text[e - 1] == '\r')
 			e--;
-		line_info *li = &L[nlines++];
-		nb.n = 0;
-		nfkc_line(text + start, e - start, &nb);
-		char *t = fisc_arena_strndup(d->w, nb.p ? nb.p : "", nb.n);
-		if (!t) {
-			au_oom = 1;
-			break;
-		}
-		size_t n = nb.n;
-		/* Markdown heading / bullet before the spaces go */
-		size_t k = 0;
-		while (k < n && t[k] == ' ')
-			k++;
-		if (k < n && t[k] == '#') {
-			while (k < n && t[k] == '#')
-				li->md++, k++;
-		} else if (k + 1 < n && t[k] == '-' && t[k + 1] == ' ') {
-			li->dashbullet = 1;
-			k += 2;
-		}
-		t += k;
-		n -= k;
-		if (memchr(t, '\t', n)) {
-			li->kind = BK_ROW;
-			/* clean each cell on its own: spaces inside labels ("收 入") go */
-			sbuf row = {0};
-			size_t c0 = 0;
-			for (size_t q = 0; q <= n; q++) {
-				if (q < n && t[q] != '\t')
-					continue;
-				char *cell = fisc_arena_strndup(d->w, t + c0, q - c0);
-				if (cell) {
-					size_t cn = clean_line(cell, q - c0);
-					sb_put(&row, cell, cn);
-				}
-				if (q < n)
-					sb_put(&row, "\t", 1);
-				c0 = q + 1;
-			}
-			li->t = fisc_arena_strndup(d->w, row.p ? row.p : "", row.n);
-			li->n = row.n;
-			free(row.p);
-			/* a row with no content at all is blank */
-			int any = 0;
-			for (size_t q = 0; q < li->n; q++)
-				any |= li->t[q] != '\t';
-			if (!any)
-				li->kind = 0;
-		} else {
-			li->n = clean_line(t, n);
-			li->t = t;
-			if (li->n == 0)
-				li->kind = 0;
-			else
-				li->kind = li->md ? BK_MDHEAD : BK_TEXT;
-		}
-		if (li->kind == BK_TEXT || li->kind == BK_MDHEAD) {
-			li->marker = au_marker(li->t, li->n, &li->ordinal, &li->mlen);
-			if (li->dashbullet && !li->marker)
-				li->marker = MK_DASH;
-			li->width = width_of(li->t, li->n);
-			li->term = ends_with_term(li->t, li->n);
-		}
+		read_line(text + start, e - start, &L[nlines++], &buf);
 		start = i + 1;
 	}
-	free(nb.p);
+	if (au_oom) {
+		free(buf.p);
+		free(L);
+		return -1;
+	}
+	size_t total = 0;
+	for (int i = 0; i < nlines; i++) {
+		L[i].t = buf.p + L[i].off;
+		total += L[i].n;
+	}
 	d->nlines = nlines;
 	/* A file ending in "\n" has no last line. */
 	if (nlines && len && text[len - 1] == '\n')
 		d->nlines = --nlines;
+
+	/* the stream: every line once, a "\n" after each block (at most one a
+	** line), one segment a line */
+	d->cap = total + (size_t)nlines + 2;
+	d->capseg = 2 * (size_t)nlines + 2;
+	d->s = fisc_arena_alloc(d->w, d->cap);
+	d->segbeg = fisc_arena_alloc(d->w, d->capseg * sizeof *d->segbeg);
+	d->segline = fisc_arena_alloc(d->w, d->capseg * sizeof *d->segline);
+	if (!d->s || !d->segbeg || !d->segline) {
+		free(buf.p);
+		free(L);
+		return au_oom = 1, -1;
+	}
 
 	/* The width a hard-wrapped document wraps at: the commonest width of
 	** the text lines of ordinary length. */
@@ -555,7 +783,7 @@ int au_read(au_doc *d, const char *text, size_t len)
 		}
 		if (newblock) {
 			close_block(d, cur);
-			cur = AU_PUSH(d->w, d->blocks);
+			cur = AU_PUSH_HEAP(d->blocks);
 			cur->kind = li->kind;
 			cur->beg = d->n;
 			cur->line = i + 1;
@@ -593,7 +821,7 @@ int au_read(au_doc *d, const char *text, size_t len)
 		blank = 0;
 	}
 	close_block(d, cur);
-	if (!d->s)
-		emit(d, "", 0, 1);
+	free(buf.p);
+	free(L);
 	return au_oom ? -1 : 0;
 }
