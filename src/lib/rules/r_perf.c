@@ -49,31 +49,45 @@ static fisc_finding *emit(fisc_check_ctx *c, const fisc_indicator *x, int verdic
 	return ck_emit_at(c, x->region, x->year, x->dept, verdict, r->severity);
 }
 
-int fisc_rule_perf_reason(fisc_check_ctx *c, const fisc_rule *r)
+/* Run check(c, r, indicator, its result) over every indicator of the selection. */
+typedef void (*ind_check)(fisc_check_ctx *c, const fisc_rule *r, const fisc_indicator *x,
+			  const fisc_ind_result *res);
+
+static int each_indicator(fisc_check_ctx *c, const fisc_rule *r, ind_check check)
 {
 	fisc_perf_set s;
 	if (load(c, &s) != FISC_OK)
 		return c->rc;
-	for (size_t i = 0; i < s.nind; i++) {
-		const fisc_indicator *x = &s.ind[i];
+	for (size_t i = 0; i < s.nind && c->rc == FISC_OK; i++) {
 		fisc_ind_result res;
-		fisc_indicator_score(x, &res);
-		if (!res.below)
-			continue;
-		fisc_finding *f = emit(c, x, res.needs_reason ? FISC_VERDICT_FAILED : FISC_VERDICT_EXACT, r);
-		if (!f)
-			continue;
-		const char *actual = x->actual_text;
-		ck_message(c, f,
-			   fisc_arena_printf(c->w, "%s：绩效指标“%s”年度指标值%s，全年实际值%s，未达成年度指标，%s（来源 %s）",
-					     who(c, x), x->name, x->target_text, actual,
-					     res.needs_reason ? "但未说明偏差原因" : "已说明偏差原因", x->source),
-			   fisc_arena_printf(c->w, "%s: indicator '%s' fell short (target %s, result %s); %s (source %s)",
-					     who_en(c, x), x->name, x->target_text, actual,
-					     res.needs_reason ? "no reason is given" : "a reason is given",
-					     x->source));
+		fisc_indicator_score(&s.ind[i], &res);
+		check(c, r, &s.ind[i], &res);
 	}
 	return c->rc;
+}
+
+static void reason(fisc_check_ctx *c, const fisc_rule *r, const fisc_indicator *x,
+		   const fisc_ind_result *res)
+{
+	if (!res->below)
+		return;
+	fisc_finding *f = emit(c, x, res->needs_reason ? FISC_VERDICT_FAILED : FISC_VERDICT_EXACT, r);
+	if (!f)
+		return;
+	const char *actual = x->actual_text;
+	ck_message(c, f,
+		   fisc_arena_printf(c->w, "%s：绩效指标“%s”年度指标值%s，全年实际值%s，未达成年度指标，%s（来源 %s）",
+				     who(c, x), x->name, x->target_text, actual,
+				     res->needs_reason ? "但未说明偏差原因" : "已说明偏差原因", x->source),
+		   fisc_arena_printf(c->w, "%s: indicator '%s' fell short (target %s, result %s); %s (source %s)",
+				     who_en(c, x), x->name, x->target_text, actual,
+				     res->needs_reason ? "no reason is given" : "a reason is given",
+				     x->source));
+}
+
+int fisc_rule_perf_reason(fisc_check_ctx *c, const fisc_rule *r)
+{
+	return each_indicator(c, r, reason);
 }
 
 /* One department-year or project: its indicators in s, from index i on. */
@@ -127,58 +141,52 @@ int fisc_rule_perf_weights(fisc_check_ctx *c, const fisc_rule *r)
 	return c->rc;
 }
 
+static void score(fisc_check_ctx *c, const fisc_rule *r, const fisc_indicator *x,
+		  const fisc_ind_result *res)
+{
+	if (!x->has_score)
+		return;
+	fisc_finding *f = emit(c, x, res->score_mismatch ? FISC_VERDICT_FAILED : FISC_VERDICT_EXACT, r);
+	if (!f)
+		return;
+	if (x->dir == FISC_DIR_QUAL)
+		ck_message(c, f,
+			   fisc_arena_printf(c->w, "%s：定性指标“%s”评为“%s”，得分%s分，该档应在%s–%s分之间（分值%s分）（来源 %s）",
+					     who(c, x), x->name, fisc_ind_grade_name(x->grade), pts(c, x->score),
+					     pts(c, res->band_lo), pts(c, res->band_hi), pts(c, x->weight), x->source),
+			   fisc_arena_printf(c->w, "%s: qualitative indicator '%s' graded %s scores %s; its band is %s–%s of %s points (source %s)",
+					     who_en(c, x), x->name, fisc_ind_grade_code(x->grade), pts(c, x->score),
+					     pts(c, res->band_lo), pts(c, res->band_hi), pts(c, x->weight), x->source));
+	else
+		ck_message(c, f,
+			   fisc_arena_printf(c->w, "%s：指标“%s”填报得分%s分，按全年实际值%s与年度指标值%s计算应得%s分（分值%s分）（来源 %s）",
+					     who(c, x), x->name, pts(c, x->score), x->actual_text, x->target_text,
+					     pts(c, res->score), pts(c, x->weight), x->source),
+			   fisc_arena_printf(c->w, "%s: indicator '%s' is scored %s; result %s against target %s gives %s of %s points (source %s)",
+					     who_en(c, x), x->name, pts(c, x->score), x->actual_text, x->target_text,
+					     pts(c, res->score), pts(c, x->weight), x->source));
+}
+
 int fisc_rule_perf_score(fisc_check_ctx *c, const fisc_rule *r)
 {
-	fisc_perf_set s;
-	if (load(c, &s) != FISC_OK)
-		return c->rc;
-	for (size_t i = 0; i < s.nind; i++) {
-		const fisc_indicator *x = &s.ind[i];
-		if (!x->has_score)
-			continue;
-		fisc_ind_result res;
-		fisc_indicator_score(x, &res);
-		fisc_finding *f = emit(c, x, res.score_mismatch ? FISC_VERDICT_FAILED : FISC_VERDICT_EXACT, r);
-		if (!f)
-			continue;
-		if (x->dir == FISC_DIR_QUAL)
-			ck_message(c, f,
-				   fisc_arena_printf(c->w, "%s：定性指标“%s”评为“%s”，得分%s分，该档应在%s–%s分之间（分值%s分）（来源 %s）",
-						     who(c, x), x->name, fisc_ind_grade_name(x->grade), pts(c, x->score),
-						     pts(c, res.band_lo), pts(c, res.band_hi), pts(c, x->weight), x->source),
-				   fisc_arena_printf(c->w, "%s: qualitative indicator '%s' graded %s scores %s; its band is %s–%s of %s points (source %s)",
-						     who_en(c, x), x->name, fisc_ind_grade_code(x->grade), pts(c, x->score),
-						     pts(c, res.band_lo), pts(c, res.band_hi), pts(c, x->weight), x->source));
-		else
-			ck_message(c, f,
-				   fisc_arena_printf(c->w, "%s：指标“%s”填报得分%s分，按全年实际值%s与年度指标值%s计算应得%s分（分值%s分）（来源 %s）",
-						     who(c, x), x->name, pts(c, x->score), x->actual_text, x->target_text,
-						     pts(c, res.score), pts(c, x->weight), x->source),
-				   fisc_arena_printf(c->w, "%s: indicator '%s' is scored %s; result %s against target %s gives %s of %s points (source %s)",
-						     who_en(c, x), x->name, pts(c, x->score), x->actual_text, x->target_text,
-						     pts(c, res.score), pts(c, x->weight), x->source));
-	}
-	return c->rc;
+	return each_indicator(c, r, score);
+}
+
+static void assessed(fisc_check_ctx *c, const fisc_rule *r, const fisc_indicator *x,
+		     const fisc_ind_result *res)
+{
+	fisc_finding *f = emit(c, x, res->assessed ? FISC_VERDICT_EXACT : FISC_VERDICT_FAILED, r);
+	if (!f)
+		return;
+	ck_message(c, f,
+		   fisc_arena_printf(c->w, "%s：绩效指标“%s”（年度指标值%s）%s（来源 %s）", who(c, x), x->name,
+				     x->target_text, res->assessed ? "已填报完成值" : "未填报完成值", x->source),
+		   fisc_arena_printf(c->w, "%s: indicator '%s' (target %s) %s (source %s)", who_en(c, x),
+				     x->name, x->target_text,
+				     res->assessed ? "has a result" : "has no result", x->source));
 }
 
 int fisc_rule_perf_assessed(fisc_check_ctx *c, const fisc_rule *r)
 {
-	fisc_perf_set s;
-	if (load(c, &s) != FISC_OK)
-		return c->rc;
-	for (size_t i = 0; i < s.nind; i++) {
-		const fisc_indicator *x = &s.ind[i];
-		fisc_ind_result res;
-		fisc_indicator_score(x, &res);
-		fisc_finding *f = emit(c, x, res.assessed ? FISC_VERDICT_EXACT : FISC_VERDICT_FAILED, r);
-		if (!f)
-			continue;
-		ck_message(c, f,
-			   fisc_arena_printf(c->w, "%s：绩效指标“%s”（年度指标值%s）%s（来源 %s）", who(c, x), x->name,
-					     x->target_text, res.assessed ? "已填报完成值" : "未填报完成值", x->source),
-			   fisc_arena_printf(c->w, "%s: indicator '%s' (target %s) %s (source %s)", who_en(c, x),
-					     x->name, x->target_text,
-					     res.assessed ? "has a result" : "has no result", x->source));
-	}
-	return c->rc;
+	return each_indicator(c, r, assessed);
 }
