@@ -62,56 +62,13 @@ static int is_transfer(const char *id)
 
 /* ---- "are these two figures parts of one claim?" ------------------------- */
 
-/* For every token, the claims (not percentages, not restatements) that have
-** it among their parts, in claim order: tok → claims[off[tok] .. off[tok+1]). */
-typedef struct part_index {
-	int *off, *claims;
-} part_index;
-
 static int counts_as_list(const au_claim *c)
 {
 	return c->kind && c->kind != CK_PERCENT && c->kind != CK_RESTATED;
 }
 
-static void part_index_build(au_doc *d, part_index *x)
-{
-	size_t n = d->toks.n, total = 0;
-	x->off = fisc_arena_alloc(d->w, (n + 2) * sizeof(int));
-	if (!x->off) {
-		au_oom = 1;
-		return;
-	}
-	for (size_t ci = 0; ci < d->claims.n; ci++) {
-		au_claim *c = &d->claims.v[ci];
-		if (!counts_as_list(c))
-			continue;
-		for (int i = 0; i < c->nparts; i++)
-			if (c->parts[i] >= 0 && (size_t)c->parts[i] < n) {
-				x->off[c->parts[i] + 2]++;
-				total++;
-			}
-	}
-	/* prefix sums shifted by one, so that filling below can use off[k + 1]
-	** as the cursor of token k and leave off[k] as its start */
-	for (size_t k = 2; k < n + 2; k++)
-		x->off[k] += x->off[k - 1];
-	x->claims = fisc_arena_alloc(d->w, (total + 1) * sizeof(int));
-	if (!x->claims) {
-		au_oom = 1;
-		x->off = NULL;
-		return;
-	}
-	for (size_t ci = 0; ci < d->claims.n; ci++) {
-		au_claim *c = &d->claims.v[ci];
-		if (!counts_as_list(c))
-			continue;
-		for (int i = 0; i < c->nparts; i++)
-			if (c->parts[i] >= 0 && (size_t)c->parts[i] < n)
-				x->claims[x->off[c->parts[i] + 1]++] = (int)ci;
-	}
-}
-
-static int in_one_claim(const part_index *x, int a, int b)
+/* Do tokens a and b appear together among one claim's parts? */
+static int in_one_claim(const au_tokix *x, int a, int b)
 {
 	if (!x->off)
 		return 0;
@@ -257,8 +214,9 @@ static cand *candidates(au_doc *d, size_t *np)
 ** (a run of ord, in text order), never with the rest of the document. */
 static int drop_restatements(au_doc *d, cand *cs, const int *ord, size_t n)
 {
-	part_index parts = {0};
-	part_index_build(d, &parts);
+	/* token → the claims (not percentages, not restatements) listing it as a part */
+	au_tokix parts = {0};
+	au_tokix_build(d, &parts, counts_as_list, 0);
 	int *alive = fisc_arena_alloc(d->w, (n + 1) * sizeof(int));
 	if (!alive)
 		return au_oom = 1, -1;

@@ -822,55 +822,9 @@ void au_evaluate(au_doc *d)
 
 /* ---- the same quantity stated twice ------------------------------------------ */
 
-/* Token → the claims it takes part in (as total or part), for "are these
-** two in one claim?": claims[off[tok] .. off[tok + 1]), in claim order. */
-typedef struct tok_claims {
-	int *off, *claims;
-} tok_claims;
-
 static int counts_here(const au_claim *c) { return c->kind && c->kind != CK_PERCENT; }
 
-static void tok_claims_build(au_doc *d, tok_claims *x)
-{
-	size_t n = d->toks.n, total = 0;
-	x->off = fisc_arena_alloc(d->w, (n + 2) * sizeof(int));
-	if (!x->off) {
-		au_oom = 1;
-		return;
-	}
-	/* counted at off[tok + 2], summed, then filled with off[tok + 1] as the
-	** cursor, which leaves off[tok] at the start of tok's claims */
-	for (size_t ci = 0; ci < d->claims.n; ci++) {
-		au_claim *c = &d->claims.v[ci];
-		if (!counts_here(c))
-			continue;
-		if (c->total >= 0 && (size_t)c->total < n)
-			x->off[c->total + 2]++, total++;
-		for (int i = 0; i < c->nparts; i++)
-			if (c->parts[i] >= 0 && (size_t)c->parts[i] < n)
-				x->off[c->parts[i] + 2]++, total++;
-	}
-	for (size_t k = 2; k < n + 2; k++)
-		x->off[k] += x->off[k - 1];
-	x->claims = fisc_arena_alloc(d->w, (total + 1) * sizeof(int));
-	if (!x->claims) {
-		au_oom = 1;
-		x->off = NULL;
-		return;
-	}
-	for (size_t ci = 0; ci < d->claims.n; ci++) {
-		au_claim *c = &d->claims.v[ci];
-		if (!counts_here(c))
-			continue;
-		if (c->total >= 0 && (size_t)c->total < n)
-			x->claims[x->off[c->total + 1]++] = (int)ci;
-		for (int i = 0; i < c->nparts; i++)
-			if (c->parts[i] >= 0 && (size_t)c->parts[i] < n)
-				x->claims[x->off[c->parts[i] + 1]++] = (int)ci;
-	}
-}
-
-static int share_claim(au_doc *d, const tok_claims *x, int a, int b)
+static int share_claim(au_doc *d, const au_tokix *x, int a, int b)
 {
 	if (!x->off)
 		return 0;
@@ -953,8 +907,9 @@ void au_check_restated(au_doc *d)
 		}
 	}
 	d->nfacts = nf;
-	tok_claims idx = {0};
-	tok_claims_build(d, &idx);
+	/* token → the claims it takes part in, as total or part */
+	au_tokix idx = {0};
+	au_tokix_build(d, &idx, counts_here, 1);
 	qsort(rk, nf, sizeof *rk, cmp_fact);
 	for (size_t i = 0; i < nf; i++)
 		fx[i] = rk[i].tok;

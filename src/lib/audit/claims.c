@@ -1019,3 +1019,43 @@ void au_claims(au_doc *d)
 		if (d->blocks.v[b].kind == BK_TEXT)
 			running_balances(d, (int)b);
 }
+
+/* Count, sum, then fill: off[tok + 2] counts, the prefix sums shift by one
+** so that off[tok + 1] is tok's cursor while filling and off[tok] its start. */
+void au_tokix_build(au_doc *d, au_tokix *x, int (*keep)(const au_claim *), int with_total)
+{
+	size_t n = d->toks.n, total = 0;
+	x->off = fisc_arena_alloc(d->w, (n + 2) * sizeof(int));
+	if (!x->off) {
+		au_oom = 1;
+		return;
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t ci = 0; ci < d->claims.n; ci++) {
+			au_claim *c = &d->claims.v[ci];
+			if (!keep(c))
+				continue;
+			for (int i = with_total ? -1 : 0; i < c->nparts; i++) {
+				int t = i < 0 ? c->total : c->parts[i];
+				if (t < 0 || (size_t)t >= n)
+					continue;
+				if (pass == 0) {
+					x->off[t + 2]++;
+					total++;
+				} else {
+					x->claims[x->off[t + 1]++] = (int)ci;
+				}
+			}
+		}
+		if (pass == 0) {
+			for (size_t k = 2; k < n + 2; k++)
+				x->off[k] += x->off[k - 1];
+			x->claims = fisc_arena_alloc(d->w, (total + 1) * sizeof(int));
+			if (!x->claims) {
+				au_oom = 1;
+				x->off = NULL;
+				return;
+			}
+		}
+	}
+}

@@ -303,6 +303,13 @@ void au_percents(au_doc *d);
 void au_tables(au_doc *d);
 au_claim *au_claim_new(au_doc *d, int kind, const char *rule);
 void au_claim_part(au_doc *d, au_claim *c, int tok, int sign);
+/* Token → the claims `keep` accepts that list it as a part (and as their
+** total when with_total): claims[off[tok] .. off[tok + 1]), in claim order.
+** In the document's working arena; off is NULL when out of memory. */
+typedef struct au_tokix {
+	int *off, *claims;
+} au_tokix;
+void au_tokix_build(au_doc *d, au_tokix *x, int (*keep)(const au_claim *), int with_total);
 /* A recorded fact of the document with the same key as t, other than t
 ** itself; prefer the earliest. -1 if none. */
 int au_fact_find(au_doc *d, const au_ctx *c, unsigned phases, int item, int except);
