@@ -208,6 +208,10 @@ static void test_vocabulary(void **state)
 	assert_int_equal(fisc_ind_dir_parse("反向"), FISC_DIR_LE);
 	assert_int_equal(fisc_ind_dir_parse("≥"), FISC_DIR_GE);
 	assert_int_equal(fisc_ind_grade_parse("部分达成"), FISC_GRADE_PARTLY);
+	assert_int_equal(fisc_ind_grade_prefix("部分达成：两所学校未达标"), FISC_GRADE_PARTLY);
+	assert_int_equal(fisc_ind_grade_prefix("未达成（原因见下）"), FISC_GRADE_NOT_MET);
+	assert_int_equal(fisc_ind_grade_prefix("达成"), FISC_GRADE_MET);
+	assert_int_equal(fisc_ind_grade_prefix("达成率100%"), -1); /* a word, not a prefix */
 	assert_string_equal(fisc_perf_section_key("存在的问题"), "problems");
 	assert_string_equal(fisc_perf_section_key("measures"), "measures");
 	assert_null(fisc_perf_section_key("结论"));

@@ -122,6 +122,9 @@ int fisc_ind_dir_parse(const char *s);     /* 正向, ≥, >=, 反向, ≤, 等�
 const char *fisc_ind_dir_name(int dir);    /* 正向 反向 等于 定性 */
 const char *fisc_ind_dir_code(int dir);    /* "ge" "le" "eq" "qual" */
 int fisc_ind_grade_parse(const char *s);   /* 达成, 部分达成, 未达成 (and 完成 …) */
+/* The grade a result begins with: "部分达成：两所学校未达标" → partly; the
+** word must end the text or be followed by a blank or punctuation. */
+int fisc_ind_grade_prefix(const char *s);
 const char *fisc_ind_grade_name(int grade);
 const char *fisc_ind_grade_code(int grade); /* "met" "partly" "not_met" */
 /* 1 when `key` is one of FISC_PERF_SECTIONS; also maps the Chinese names

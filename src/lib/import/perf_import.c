@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <utf8proc.h>
+#include "model/util.h"
 #include "fisc/error.h"
 #include "fisc/perf.h"
 #include "import/importer.h"
@@ -61,7 +61,7 @@ typedef struct cellval {
 
 static const char *norm(ctx *c, const char *s)
 {
-	char *n = (char *)utf8proc_NFKC((const utf8proc_uint8_t *)s);
+	char *n = fisc_nfkc(s, strlen(s));
 	if (!n)
 		return s; /* not valid UTF-8: the reader has reported it */
 	const char *r = fisc_arena_strdup(c->arena, n);
@@ -106,31 +106,6 @@ static void split_value(ctx *c, const char *cell, cellval *v)
 	} else {
 		v->unit = "";
 	}
-}
-
-/* "达成", "部分达成：…", "未达成（原因见…）": the grade word, then anything. */
-static int grade_of(const char *s)
-{
-	int best = -1;
-	size_t bestlen = 0;
-	static const char *const words[] = {"达成", "部分达成", "基本达成", "未达成", "完成",
-					    "部分完成", "未完成", "已完成", "met", "partly",
-					    "not_met"};
-	for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
-		size_t n = strlen(words[i]);
-		if (strncmp(s, words[i], n) || n <= bestlen)
-			continue;
-		char next = s[n];
-		const char *rest = s + n;
-		/* the word must end the cell or be followed by punctuation or a blank */
-		if (next && next != ' ' && next != ':' && next != ',' && next != ';' && next != '(' &&
-		    strncmp(rest, "，", 3) && strncmp(rest, "；", 3) && strncmp(rest, "。", 3) &&
-		    strncmp(rest, "：", 3) && strncmp(rest, "（", 3))
-			continue;
-		best = fisc_ind_grade_parse(words[i]);
-		bestlen = n;
-	}
-	return best;
 }
 
 /* What to say when a row's key was seen before in this import (with the
@@ -240,7 +215,7 @@ void imp_indicator_row(ctx *c, const fisc_row *row)
 		split_value(c, actual_s, &a);
 		x.actual_text = a.text;
 		if (x.dir == FISC_DIR_QUAL) {
-			if ((x.grade = grade_of(a.text)) < 0) {
+			if ((x.grade = fisc_ind_grade_prefix(a.text)) < 0) {
 				x.grade = 0;
 				imp_reportf(c, row, c->col[I_ACTUAL], "actual", FISC_DIAG_BAD_VALUE,
 					    "定性指标的完成情况「%s」应以“达成”“部分达成”或“未达成”开头",

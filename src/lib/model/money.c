@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <utf8proc.h>
+#include "model/util.h"
 #include "fisc/error.h"
 #include "fisc/money.h"
 
@@ -110,13 +110,7 @@ int fisc_amount_parse(const char *s0, size_t n0, fisc_unit default_unit,
 	** minus sign U+2212 is not a compatibility character, so map it too. */
 	for (size_t i = 0; i < n0; i++) {
 		if ((unsigned char)s0[i] >= 0x80) {
-			char *tmp = malloc(n0 + 1);
-			if (!tmp)
-				return fisc_error_set(FISC_ENOMEM, "out of memory");
-			memcpy(tmp, s0, n0);
-			tmp[n0] = 0;
-			norm = (char *)utf8proc_NFKC((const utf8proc_uint8_t *)tmp);
-			free(tmp);
+			norm = fisc_nfkc(s0, n0);
 			if (!norm)
 				return bad("金额不是有效的 UTF-8 文本",
 					   "amount is not valid UTF-8", "", 0);

@@ -1,11 +1,13 @@
 /*
 ** util.c — small helpers every stage needs: reading a whole file, growing an
-** array, validating UTF-8.
+** array, validating and normalising UTF-8.
 */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
 #include "model/util.h"
 
 char *fisc_read_file(const char *path, size_t *len)
@@ -97,4 +99,16 @@ int fisc_utf8_valid(const char *s, size_t n)
 		i += l;
 	}
 	return 1;
+}
+
+char *fisc_nfkc(const char *s, size_t n)
+{
+	char *tmp = malloc(n + 1);
+	if (!tmp)
+		return NULL;
+	memcpy(tmp, s, n);
+	tmp[n] = 0;
+	char *r = (char *)utf8proc_NFKC((const utf8proc_uint8_t *)tmp);
+	free(tmp);
+	return r;
 }

@@ -21,4 +21,9 @@ size_t fisc_utf8_len(const unsigned char *s, size_t n);
 /* Nonzero when s[0..n) is valid UTF-8. */
 int fisc_utf8_valid(const char *s, size_t n);
 
+/* s[0..n) in Unicode NFKC (full-width digits, points and signs become
+** ASCII), malloc'ed and NUL-terminated; NULL when it is not valid UTF-8 or
+** memory runs out. */
+char *fisc_nfkc(const char *s, size_t n);
+
 #endif

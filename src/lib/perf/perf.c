@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-#include <utf8proc.h>
+#include "model/util.h"
 #include "fisc/perf.h"
 
 typedef struct word {
@@ -62,6 +62,27 @@ static const word grade_words[] = {
 	{"未达成", FISC_GRADE_NOT_MET}, {"未达成年度指标且效果较差", FISC_GRADE_NOT_MET},
 	{"未完成", FISC_GRADE_NOT_MET}, {"not_met", FISC_GRADE_NOT_MET},
 	{NULL, 0}};
+
+int fisc_ind_grade_prefix(const char *s)
+{
+	int best = -1;
+	size_t bestlen = 0;
+	for (const word *w = grade_words; w->s; w++) {
+		size_t n = strlen(w->s);
+		if (n <= bestlen || strncmp(s, w->s, n))
+			continue;
+		/* the word ends the cell or is followed by a blank or punctuation */
+		const char *r = s + n;
+		static const char *const seps[] = {"", " ", ":", ",", ";", "(", "，", "；", "。", "：", "（"};
+		for (size_t k = 0; k < sizeof seps / sizeof *seps; k++)
+			if (k ? !strncmp(r, seps[k], strlen(seps[k])) : !*r) {
+				best = w->v;
+				bestlen = n;
+				break;
+			}
+	}
+	return best;
+}
 
 int fisc_ind_class_parse(const char *s) { return lookup(class_words, s); }
 int fisc_ind_dir_parse(const char *s) { return lookup(dir_words, s); }
@@ -144,13 +165,7 @@ int fisc_decimal_parse(const char *s0, size_t n, fisc_decimal *out)
 	const char *s = s0;
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)s0[i] >= 0x80) {
-			char *tmp = malloc(n + 1);
-			if (!tmp)
-				return -1;
-			memcpy(tmp, s0, n);
-			tmp[n] = 0;
-			norm = (char *)utf8proc_NFKC((const utf8proc_uint8_t *)tmp);
-			free(tmp);
+			norm = fisc_nfkc(s0, n);
 			if (!norm)
 				return -1;
 			s = norm;
