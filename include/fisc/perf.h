@@ -137,8 +137,9 @@ const char *fisc_perf_section_name(const char *key);
 int fisc_decimal_parse(const char *s, size_t n, fisc_decimal *out);
 /* Print as written ("15", "95.5"). */
 int fisc_decimal_format(fisc_decimal d, char *buf, size_t cap);
-/* Points in hundredths as "7.5", "10", "87.25". */
-int fisc_points_format(int32_t hundredths, char *buf, size_t cap);
+/* Points in hundredths as "7.5", "10", "87.25"; the _text form in an arena. */
+int fisc_points_format(int64_t hundredths, char *buf, size_t cap);
+const char *fisc_points_text(fisc_arena *a, int64_t hundredths);
 /* "7.5" / "10" / "0.25" → hundredths; -1 when not a number of points 0..100
 ** with at most two decimals. */
 int fisc_points_parse(const char *s, size_t n, int32_t *out);

@@ -223,15 +223,22 @@ int fisc_decimal_format(fisc_decimal d, char *buf, size_t cap)
 			d.scale, (unsigned long long)(m % p));
 }
 
-int fisc_points_format(int32_t h, char *buf, size_t cap)
+int fisc_points_format(int64_t h, char *buf, size_t cap)
 {
-	int neg = h < 0;
-	uint32_t m = neg ? (uint32_t)0 - (uint32_t)h : (uint32_t)h;
+	const char *sign = h < 0 ? "-" : "";
+	unsigned long long m = h < 0 ? 0ULL - (unsigned long long)h : (unsigned long long)h;
 	if (m % 100 == 0)
-		return snprintf(buf, cap, "%s%u", neg ? "-" : "", m / 100);
+		return snprintf(buf, cap, "%s%llu", sign, m / 100);
 	if (m % 10 == 0)
-		return snprintf(buf, cap, "%s%u.%u", neg ? "-" : "", m / 100, (m % 100) / 10);
-	return snprintf(buf, cap, "%s%u.%02u", neg ? "-" : "", m / 100, m % 100);
+		return snprintf(buf, cap, "%s%llu.%llu", sign, m / 100, (m % 100) / 10);
+	return snprintf(buf, cap, "%s%llu.%02llu", sign, m / 100, m % 100);
+}
+
+const char *fisc_points_text(fisc_arena *a, int64_t h)
+{
+	char buf[32];
+	fisc_points_format(h, buf, sizeof buf);
+	return fisc_arena_strdup(a, buf);
 }
 
 int fisc_points_parse(const char *s, size_t n, int32_t *out)

@@ -277,12 +277,7 @@ static int text_section(perf *g, const char *project, const char *key)
 	return 1;
 }
 
-static const char *points(perf *g, int32_t h)
-{
-	char buf[32];
-	fisc_points_format(h, buf, sizeof buf);
-	return fisc_arena_strdup(g->a, buf);
-}
+static const char *points(perf *g, int32_t h) { return fisc_points_text(g->a, h); }
 
 static void cell_points(perf *g, fisc_cell *c, int32_t h)
 {

@@ -176,6 +176,8 @@ struct fisc_check_ctx {
 	fisc_check_opts opts;
 	int64_t region;         /* selected region id, 0: all */
 	int rc;
+	struct fisc_perf_set *perf; /* the selection's performance indicators, read by
+				     the first perf.* rule that runs (r_perf.c) */
 
 	/* interned strings; id 0 is "" */
 	const char **strs;

@@ -10,18 +10,25 @@
 ** Indicators are not facts: they are read from the store once per run for
 ** the selection (a few per department), not through the fact index.
 */
+#include <stdlib.h>
 #include <string.h>
 #include "fisc/perf.h"
 #include "rules/engine.h"
 
-/* The indicators of the run's selection, read once per rule. */
-static int load(fisc_check_ctx *c, fisc_perf_set *s)
+/* The indicators of the run's selection: read from the store by the first
+** perf.* rule, kept in the working arena for the others. */
+static const fisc_perf_set *load(fisc_check_ctx *c)
 {
+	if (c->perf)
+		return c->perf;
+	fisc_perf_set *s = fisc_arena_alloc(c->w, sizeof *s);
 	fisc_perf_query q = {c->region, c->opts.year, NULL};
-	int rc = fisc_perf_load(c->st, &q, c->w, s);
-	if (rc != FISC_OK)
+	int rc = s ? fisc_perf_load(c->st, &q, c->w, s) : FISC_ENOMEM;
+	if (rc != FISC_OK) {
 		c->rc = rc;
-	return rc;
+		return NULL;
+	}
+	return c->perf = s;
 }
 
 static const char *who(fisc_check_ctx *c, const fisc_indicator *x)
@@ -36,12 +43,7 @@ static const char *who_en(fisc_check_ctx *c, const fisc_indicator *x)
 			   : fisc_arena_printf(c->w, "%s %d", x->dept, x->year);
 }
 
-static const char *pts(fisc_check_ctx *c, int32_t h)
-{
-	char buf[32];
-	fisc_points_format(h, buf, sizeof buf);
-	return fisc_arena_strdup(c->w, buf);
-}
+static const char *pts(fisc_check_ctx *c, int64_t h) { return fisc_points_text(c->w, h); }
 
 static fisc_finding *emit(fisc_check_ctx *c, const fisc_indicator *x, int verdict,
 			  const fisc_rule *r)
@@ -55,13 +57,13 @@ typedef void (*ind_check)(fisc_check_ctx *c, const fisc_rule *r, const fisc_indi
 
 static int each_indicator(fisc_check_ctx *c, const fisc_rule *r, ind_check check)
 {
-	fisc_perf_set s;
-	if (load(c, &s) != FISC_OK)
+	const fisc_perf_set *s = load(c);
+	if (!s)
 		return c->rc;
-	for (size_t i = 0; i < s.nind && c->rc == FISC_OK; i++) {
+	for (size_t i = 0; i < s->nind && c->rc == FISC_OK; i++) {
 		fisc_ind_result res;
-		fisc_indicator_score(&s.ind[i], &res);
-		check(c, r, &s.ind[i], &res);
+		fisc_indicator_score(&s->ind[i], &res);
+		check(c, r, &s->ind[i], &res);
 	}
 	return c->rc;
 }
@@ -90,53 +92,87 @@ int fisc_rule_perf_reason(fisc_check_ctx *c, const fisc_rule *r)
 	return each_indicator(c, r, reason);
 }
 
-/* One department-year or project: its indicators in s, from index i on. */
+/* Indicator indices ordered by owner (region, year, department, project),
+** then by position, so that one owner's indicators stand together. */
+static int by_owner(const void *pa, const void *pb, void *base)
+{
+	size_t ia = *(const size_t *)pa, ib = *(const size_t *)pb;
+	const fisc_indicator *a = (const fisc_indicator *)base + ia, *b = (const fisc_indicator *)base + ib;
+	int d = (a->region > b->region) - (a->region < b->region);
+	if (!d)
+		d = (a->year > b->year) - (a->year < b->year);
+	if (!d)
+		d = strcmp(a->dept, b->dept);
+	if (!d)
+		d = strcmp(a->project, b->project);
+	return d ? d : (ia > ib) - (ia < ib);
+}
+
+typedef struct owner {
+	size_t first, n, unweighted;
+	int64_t sum; /* hundredths */
+} owner;
+
+static int by_first(const void *pa, const void *pb)
+{
+	const owner *a = pa, *b = pb;
+	return (a->first > b->first) - (a->first < b->first);
+}
+
 static int same_owner(const fisc_indicator *a, const fisc_indicator *b)
 {
 	return a->region == b->region && a->year == b->year && !strcmp(a->dept, b->dept) &&
 	       !strcmp(a->project, b->project);
 }
 
+/* Each owner's weights, reported in the order owners first appear. */
 int fisc_rule_perf_weights(fisc_check_ctx *c, const fisc_rule *r)
 {
-	fisc_perf_set s;
-	if (load(c, &s) != FISC_OK)
+	const fisc_perf_set *s = load(c);
+	if (!s || !s->nind)
 		return c->rc;
-	for (size_t i = 0; i < s.nind; i++) {
-		const fisc_indicator *x = &s.ind[i];
-		size_t j = 0;
-		while (j < i && !same_owner(&s.ind[j], x))
-			j++;
-		if (j < i)
-			continue; /* owner seen */
-		size_t n = 0, unweighted = 0;
-		int32_t sum = 0;
-		for (size_t k = i; k < s.nind; k++)
-			if (same_owner(&s.ind[k], x)) {
-				n++;
-				if (s.ind[k].has_weight)
-					sum += s.ind[k].weight;
-				else
-					unweighted++;
-			}
-		if (unweighted == n)
+	size_t *ix = fisc_arena_alloc(c->w, s->nind * sizeof *ix);
+	owner *own = fisc_arena_alloc(c->w, s->nind * sizeof *own);
+	if (!ix || !own)
+		return c->rc = FISC_ENOMEM;
+	for (size_t i = 0; i < s->nind; i++)
+		ix[i] = i;
+	qsort_r(ix, s->nind, sizeof *ix, by_owner, s->ind);
+	size_t nown = 0;
+	for (size_t k = 0; k < s->nind; k++) {
+		const fisc_indicator *x = &s->ind[ix[k]];
+		if (!k || !same_owner(&s->ind[ix[k - 1]], x))
+			own[nown++] = (owner){ix[k], 0, 0, 0};
+		owner *o = &own[nown - 1];
+		o->n++;
+		if (x->has_weight)
+			o->sum += x->weight;
+		else
+			o->unweighted++;
+	}
+	qsort(own, nown, sizeof *own, by_first);
+	for (size_t k = 0; k < nown && c->rc == FISC_OK; k++) {
+		const owner *o = &own[k];
+		const fisc_indicator *x = &s->ind[o->first];
+		if (o->unweighted == o->n)
 			continue; /* no weights at all: not scored, nothing to check */
-		int ok = !unweighted && sum == 9000;
+		int ok = !o->unweighted && o->sum == 9000;
 		fisc_finding *f = emit(c, x, ok ? FISC_VERDICT_EXACT : FISC_VERDICT_FAILED, r);
 		if (!f)
 			continue;
-		if (unweighted)
+		const char *sum = pts(c, o->sum);
+		if (o->unweighted)
 			ck_message(c, f,
 				   fisc_arena_printf(c->w, "%s：%zu项绩效指标中有%zu项未设分值（其余合计%s分）",
-						     who(c, x), n, unweighted, pts(c, sum)),
+						     who(c, x), o->n, o->unweighted, sum),
 				   fisc_arena_printf(c->w, "%s: %zu of %zu indicators have no weight (the others weigh %s points)",
-						     who_en(c, x), unweighted, n, pts(c, sum)));
+						     who_en(c, x), o->unweighted, o->n, sum));
 		else
 			ck_message(c, f,
 				   fisc_arena_printf(c->w, "%s：%zu项绩效指标分值合计%s分，%s（预算执行率10分之外应为90分）",
-						     who(c, x), n, pts(c, sum), ok ? "符合" : "不符"),
+						     who(c, x), o->n, sum, ok ? "符合" : "不符"),
 				   fisc_arena_printf(c->w, "%s: the %zu indicators weigh %s points together; %s (90 besides the 10 of 预算执行率)",
-						     who_en(c, x), n, pts(c, sum), ok ? "as required" : "they should weigh 90"));
+						     who_en(c, x), o->n, sum, ok ? "as required" : "they should weigh 90"));
 	}
 	return c->rc;
 }
