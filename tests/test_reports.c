@@ -477,6 +477,9 @@ static void test_performance(void **state)
 	expect_cell(it, 2, "盘活“僵尸企业”", 4, "2家");
 	expect_cell(it, 2, "盘活“僵尸企业”", 5, "达成");
 	expect_cell(it, 2, "引进10亿元以上项目", 5, "未填报");
+	const fisc_table *sc = table(d, "部门整体支出绩效自评评分");
+	expect_cell(sc, 0, "产出指标", 2, "5项，已填报2项，达成2项");
+	expect_cell(sc, 0, "效益指标", 2, "2项，已填报0项，达成0项");
 	/* sections without content are reported: the seed's 七 is template text, 八 empty */
 	expect_text(s, "以下部分因数据中没有相应内容而为空：七、存在的问题及原因分析；八、下一步改进措施");
 	expect_text(s, "六、部门整体支出绩效情况");

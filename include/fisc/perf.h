@@ -196,7 +196,7 @@ typedef struct fisc_perf_tally {
 	size_t unscored;       /* weighted and assessed, but no score (partial grade
 				  without an assessed score) */
 	size_t mismatched;     /* a given score that is not the computed one */
-	size_t n_by_class[5];
+	size_t n_by_class[5], assessed_by_class[5], met_by_class[5]; /* by fisc_ind_class */
 	int32_t weight_total;  /* Σ weights (hundredths) */
 	int32_t weight_by_class[5];
 	int32_t score_total;   /* Σ scores of the scored indicators */

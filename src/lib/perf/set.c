@@ -119,7 +119,9 @@ void fisc_perf_tally_of(const fisc_perf_set *s, const char *project, fisc_perf_t
 		t->n_by_class[c]++;
 		if (r.assessed) {
 			t->assessed++;
+			t->assessed_by_class[c]++;
 			t->met += r.met;
+			t->met_by_class[c] += r.met;
 			t->below += r.below;
 		}
 		t->no_reason += r.needs_reason;

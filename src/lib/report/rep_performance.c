@@ -431,23 +431,7 @@ static void score_table(perf *g, const char *project)
 		r[0].level = 1;
 		if (T.weight_by_class[c])
 			cell_points(g, &r[1], T.weight_by_class[c]);
-		size_t met = 0, n = 0;
-		for (size_t i = 0; i < g->ps.nind; i++) {
-			const fisc_indicator *x = &g->ps.ind[i];
-			if (x->cls != c || strcmp(x->project, project))
-				continue;
-			fisc_ind_result res;
-			fisc_indicator_score(x, &res);
-			n++;
-			met += res.met;
-		}
-		size_t assessed = 0;
-		for (size_t i = 0; i < g->ps.nind; i++) {
-			const fisc_indicator *x = &g->ps.ind[i];
-			fisc_ind_result res;
-			fisc_indicator_score(x, &res);
-			assessed += x->cls == c && !strcmp(x->project, project) && res.assessed;
-		}
+		size_t n = T.n_by_class[c], assessed = T.assessed_by_class[c], met = T.met_by_class[c];
 		if (assessed < n)
 			fisc_cell_text(g->d, &r[2], "%zu项，已填报%zu项，达成%zu项", n, assessed, met);
 		else
