@@ -521,6 +521,16 @@ static void breakdowns(sctx *x)
 	}
 }
 
+/* x's figures with `head` spliced in front (the figure a breakdown belongs
+** to, found before this sentence); at most 512 figures, as in x. */
+static void splice_head(const sctx *x, int head, sctx *y)
+{
+	*y = *x;
+	y->v[0] = head;
+	memcpy(y->v + 1, x->v, (size_t)(x->nv < 511 ? x->nv : 511) * sizeof(int));
+	y->nv = x->nv < 511 ? x->nv + 1 : 512;
+}
+
 /* "其中…" opening a sentence: the head is the last figure before it. */
 static void leading_breakdown(sctx *x)
 {
@@ -557,10 +567,8 @@ static void leading_breakdown(sctx *x)
 		}
 		if (head < 0)
 			return;
-		sctx y = *x;
-		y.v[0] = head;
-		memcpy(y.v + 1, x->v, (size_t)(x->nv < 511 ? x->nv : 511) * sizeof(int));
-		y.nv = x->nv < 511 ? x->nv + 1 : 512;
+		sctx y;
+		splice_head(x, head, &y);
 		size_t before = d->claims.n;
 		breakdown_from(&y, 0, head);
 		/* a classification is complete even with one class */
@@ -580,10 +588,8 @@ static void leading_breakdown(sctx *x)
 		const char *key = au_label_clean(d, fisc_arena_strndup(d->w, f->raw, (size_t)(u - f->raw)), 1);
 		if (!*key || (head = au_fact_by_label(d, key, f->ctx.year, -1)) < 0)
 			return;
-		sctx y = *x;
-		y.v[0] = head;
-		memcpy(y.v + 1, x->v, (size_t)(x->nv < 511 ? x->nv : 511) * sizeof(int));
-		y.nv = x->nv < 511 ? x->nv + 1 : 512;
+		sctx y;
+		splice_head(x, head, &y);
 		breakdown_from(&y, 0, head);
 		return;
 	}
@@ -606,10 +612,8 @@ static void leading_breakdown(sctx *x)
 	if (head < 0)
 		return;
 	/* splice the head in front of this sentence's figures */
-	sctx y = *x;
-	y.v[0] = head;
-	memcpy(y.v + 1, x->v, (size_t)(x->nv < 511 ? x->nv : 511) * sizeof(int));
-	y.nv = x->nv < 511 ? x->nv + 1 : 512;
+	sctx y;
+	splice_head(x, head, &y);
 	breakdown_from(&y, 0, head);
 }
 
