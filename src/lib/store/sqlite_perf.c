@@ -117,58 +117,77 @@ int fisc_sqlite_indicator_put(fisc_store *st, const fisc_indicator *x)
 	return put(db, q, "indicator");
 }
 
-int fisc_sqlite_indicator_each(fisc_store *st, const fisc_perf_query *pq, fisc_indicator_cb cb,
-			       void *ud)
+/* The rows of `select` (ending in FROM table) matching pq, in id order, each
+** handed to row(stmt, ud); row's nonzero return stops the walk. */
+static int each_row(fisc_store *st, const char *what, const char *select,
+		    const fisc_perf_query *pq, int (*row)(sqlite3_stmt *, void *), void *ud)
 {
 	sqlite3 *db = fisc_sqlite_db(st);
 	char sql[512];
-	snprintf(sql, sizeof sql,
-		 "SELECT id,region_id,year,dept,project,class,sub,name,dir,target_v,target_scale,"
-		 "actual_v,actual_scale,unit,target_text,actual_text,grade,weight,score,reason,source"
-		 " FROM indicator%s ORDER BY id",
-		 where(pq));
+	snprintf(sql, sizeof sql, "%s%s ORDER BY id", select, where(pq));
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
-		return err(db, "indicator");
+		return err(db, what);
 	bind_query(q, pq);
 	int rc = FISC_OK, step;
-	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-		fisc_indicator x;
-		memset(&x, 0, sizeof x);
-		x.id = sqlite3_column_int64(q, 0);
-		x.region = sqlite3_column_int64(q, 1);
-		x.year = sqlite3_column_int(q, 2);
-		x.dept = col_text(q, 3);
-		x.project = col_text(q, 4);
-		x.cls = sqlite3_column_int(q, 5);
-		x.sub = col_text(q, 6);
-		x.name = col_text(q, 7);
-		x.dir = sqlite3_column_int(q, 8);
-		if ((x.has_target = sqlite3_column_type(q, 9) != SQLITE_NULL)) {
-			x.target.v = sqlite3_column_int64(q, 9);
-			x.target.scale = sqlite3_column_int(q, 10);
-		}
-		if ((x.has_actual = sqlite3_column_type(q, 11) != SQLITE_NULL)) {
-			x.actual.v = sqlite3_column_int64(q, 11);
-			x.actual.scale = sqlite3_column_int(q, 12);
-		}
-		x.unit = col_text(q, 13);
-		x.target_text = col_text(q, 14);
-		x.actual_text = col_text(q, 15);
-		x.grade = sqlite3_column_int(q, 16);
-		if ((x.has_weight = sqlite3_column_type(q, 17) != SQLITE_NULL))
-			x.weight = sqlite3_column_int(q, 17);
-		if ((x.has_score = sqlite3_column_type(q, 18) != SQLITE_NULL))
-			x.score = sqlite3_column_int(q, 18);
-		x.reason = col_text(q, 19);
-		x.source = col_text(q, 20);
-		if ((rc = cb(ud, &x)) != 0)
+	while ((step = sqlite3_step(q)) == SQLITE_ROW)
+		if ((rc = row(q, ud)) != 0)
 			break;
-	}
 	if (rc == FISC_OK && step != SQLITE_DONE)
-		rc = err(db, "indicator");
+		rc = err(db, what);
 	sqlite3_finalize(q);
 	return rc;
+}
+
+typedef struct ind_walk {
+	fisc_indicator_cb cb;
+	void *ud;
+} ind_walk;
+
+static int indicator_row(sqlite3_stmt *q, void *ud)
+{
+	const ind_walk *w = ud;
+	fisc_indicator x;
+	memset(&x, 0, sizeof x);
+	x.id = sqlite3_column_int64(q, 0);
+	x.region = sqlite3_column_int64(q, 1);
+	x.year = sqlite3_column_int(q, 2);
+	x.dept = col_text(q, 3);
+	x.project = col_text(q, 4);
+	x.cls = sqlite3_column_int(q, 5);
+	x.sub = col_text(q, 6);
+	x.name = col_text(q, 7);
+	x.dir = sqlite3_column_int(q, 8);
+	if ((x.has_target = sqlite3_column_type(q, 9) != SQLITE_NULL)) {
+		x.target.v = sqlite3_column_int64(q, 9);
+		x.target.scale = sqlite3_column_int(q, 10);
+	}
+	if ((x.has_actual = sqlite3_column_type(q, 11) != SQLITE_NULL)) {
+		x.actual.v = sqlite3_column_int64(q, 11);
+		x.actual.scale = sqlite3_column_int(q, 12);
+	}
+	x.unit = col_text(q, 13);
+	x.target_text = col_text(q, 14);
+	x.actual_text = col_text(q, 15);
+	x.grade = sqlite3_column_int(q, 16);
+	if ((x.has_weight = sqlite3_column_type(q, 17) != SQLITE_NULL))
+		x.weight = sqlite3_column_int(q, 17);
+	if ((x.has_score = sqlite3_column_type(q, 18) != SQLITE_NULL))
+		x.score = sqlite3_column_int(q, 18);
+	x.reason = col_text(q, 19);
+	x.source = col_text(q, 20);
+	return w->cb(w->ud, &x);
+}
+
+int fisc_sqlite_indicator_each(fisc_store *st, const fisc_perf_query *pq, fisc_indicator_cb cb,
+			       void *ud)
+{
+	ind_walk w = {cb, ud};
+	return each_row(st, "indicator",
+			"SELECT id,region_id,year,dept,project,class,sub,name,dir,target_v,target_scale,"
+			"actual_v,actual_scale,unit,target_text,actual_text,grade,weight,score,reason,"
+			"source FROM indicator",
+			pq, indicator_row, &w);
 }
 
 int fisc_sqlite_perf_text_put(fisc_store *st, const fisc_perf_text *t)
@@ -190,33 +209,30 @@ int fisc_sqlite_perf_text_put(fisc_store *st, const fisc_perf_text *t)
 	return put(db, q, "perf_text");
 }
 
+typedef struct text_walk {
+	fisc_perf_text_cb cb;
+	void *ud;
+} text_walk;
+
+static int text_row(sqlite3_stmt *q, void *ud)
+{
+	const text_walk *w = ud;
+	fisc_perf_text t;
+	t.region = sqlite3_column_int64(q, 0);
+	t.year = sqlite3_column_int(q, 1);
+	t.dept = col_text(q, 2);
+	t.project = col_text(q, 3);
+	t.section = col_text(q, 4);
+	t.text = col_text(q, 5);
+	t.source = col_text(q, 6);
+	return w->cb(w->ud, &t);
+}
+
 int fisc_sqlite_perf_text_each(fisc_store *st, const fisc_perf_query *pq, fisc_perf_text_cb cb,
 			       void *ud)
 {
-	sqlite3 *db = fisc_sqlite_db(st);
-	char sql[256];
-	snprintf(sql, sizeof sql,
-		 "SELECT region_id,year,dept,project,section,text,source FROM perf_text%s ORDER BY id",
-		 where(pq));
-	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
-		return err(db, "perf_text");
-	bind_query(q, pq);
-	int rc = FISC_OK, step;
-	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-		fisc_perf_text t;
-		t.region = sqlite3_column_int64(q, 0);
-		t.year = sqlite3_column_int(q, 1);
-		t.dept = col_text(q, 2);
-		t.project = col_text(q, 3);
-		t.section = col_text(q, 4);
-		t.text = col_text(q, 5);
-		t.source = col_text(q, 6);
-		if ((rc = cb(ud, &t)) != 0)
-			break;
-	}
-	if (rc == FISC_OK && step != SQLITE_DONE)
-		rc = err(db, "perf_text");
-	sqlite3_finalize(q);
-	return rc;
+	text_walk w = {cb, ud};
+	return each_row(st, "perf_text",
+			"SELECT region_id,year,dept,project,section,text,source FROM perf_text", pq,
+			text_row, &w);
 }
