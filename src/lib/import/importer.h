@@ -70,7 +70,11 @@ enum {
 	I_REGION, I_YEAR, I_DEPT, I_PROJECT, I_CLASS, I_SUB, I_NAME, I_DIR, I_TARGET,
 	I_ACTUAL, I_UNIT, I_WEIGHT, I_SCORE, I_REASON, I_SOURCE, I_NOTE, I_NCOLS
 };
-enum { T_REGION, T_YEAR, T_DEPT, T_PROJECT, T_SECTION, T_TEXT, T_SOURCE, T_NCOLS };
+/* The texts table begins with the same four fields (read by one function). */
+enum {
+	T_REGION = I_REGION, T_YEAR = I_YEAR, T_DEPT = I_DEPT, T_PROJECT = I_PROJECT,
+	T_SECTION, T_TEXT, T_SOURCE, T_NCOLS
+};
 extern const colname imp_indicator_cols[];
 extern const int imp_indicator_ncols;
 extern const colname imp_perf_text_cols[];

@@ -142,18 +142,25 @@ static int put_once(ctx *c, const fisc_row *row, int col, char *key, const dupms
 	return 1;
 }
 
+/* Both tables begin with whose row it is: region, year, department, project. */
+static void read_owner(ctx *c, const fisc_row *row, int64_t *region, int32_t *year,
+		       const char **dept, const char **project)
+{
+	*region = imp_region_field(c, row, I_REGION);
+	*year = imp_year_field(c, row, I_YEAR);
+	*dept = imp_get_trim(c, row, I_DEPT);
+	if (!**dept)
+		imp_report(c, row, c->col[I_DEPT], "department", FISC_DIAG_MISSING_FIELD, "部门为空",
+			   "department is empty");
+	*project = imp_get_trim(c, row, I_PROJECT);
+}
+
 void imp_indicator_row(ctx *c, const fisc_row *row)
 {
 	int errors_before = c->errors;
 	fisc_indicator x;
 	memset(&x, 0, sizeof x);
-	x.region = imp_region_field(c, row, I_REGION);
-	x.year = imp_year_field(c, row, I_YEAR);
-	x.dept = imp_get_trim(c, row, I_DEPT);
-	if (!*x.dept)
-		imp_report(c, row, c->col[I_DEPT], "department", FISC_DIAG_MISSING_FIELD,
-			   "部门为空", "department is empty");
-	x.project = imp_get_trim(c, row, I_PROJECT);
+	read_owner(c, row, &x.region, &x.year, &x.dept, &x.project);
 	x.sub = imp_get_trim(c, row, I_SUB);
 	x.name = imp_get_trim(c, row, I_NAME);
 	if (!*x.name)
@@ -296,13 +303,7 @@ void imp_perf_text_row(ctx *c, const fisc_row *row)
 	int errors_before = c->errors;
 	fisc_perf_text t;
 	memset(&t, 0, sizeof t);
-	t.region = imp_region_field(c, row, T_REGION);
-	t.year = imp_year_field(c, row, T_YEAR);
-	t.dept = imp_get_trim(c, row, T_DEPT);
-	if (!*t.dept)
-		imp_report(c, row, c->col[T_DEPT], "department", FISC_DIAG_MISSING_FIELD,
-			   "部门为空", "department is empty");
-	t.project = imp_get_trim(c, row, T_PROJECT);
+	read_owner(c, row, &t.region, &t.year, &t.dept, &t.project);
 	const char *sec = imp_get_trim(c, row, T_SECTION);
 	if (!*sec)
 		imp_report(c, row, c->col[T_SECTION], "section", FISC_DIAG_MISSING_FIELD,
