@@ -644,17 +644,29 @@ static void err_duplicate_fact_in_store(void **state)
 {
 	fx *f = *state;
 	/* 税收收入 2023 was imported by prev.csv in setup. */
+	/* The same figure again: said to be identical. */
 	fisc_diag *d = BAD(f, HDR ROW_OK "北碚区,全区,2023,一般公共预算,执行,税收收入,160198,万元\n", 1);
-	DIAG_IS(d, 0, "t.csv", 3, NULL, "item", FISC_DIAG_DUPLICATE_FACT,
-		"重复的事实：数据库中已有相同键的事实",
-		"duplicate fact: the store already holds a fact with the same key");
+	DIAG_IS(d, 0, "t.csv", 3, NULL, "amount", FISC_DIAG_DUPLICATE_FACT,
+		"重复的事实：已存在：库中为 160198万元，文件中为 160198万元（与库中相同）",
+		"duplicate fact: already stored: 160198万元, file: 160198万元 (identical to the "
+		"stored value)");
 	dfree(d);
 
-	/* Another spelling (the line id, via 全区 = all) is the same key. */
-	d = BAD(f, HDR "500109,all,2023,gpb,execution,tax,1,亿元\n", 1);
-	DIAG_IS(d, 0, "t.csv", 2, NULL, "item", FISC_DIAG_DUPLICATE_FACT,
-		"重复的事实：数据库中已有相同键的事实",
-		"duplicate fact: the store already holds a fact with the same key");
+	/* Another spelling (the line id, via 全区 = all) is the same key; a
+	** corrected figure shows both, each in the unit it was written in. */
+	d = BAD(f, HDR "500109,all,2023,gpb,execution,tax,1.6,亿元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 2, NULL, "amount", FISC_DIAG_DUPLICATE_FACT,
+		"重复的事实：已存在：库中为 160198万元，文件中为 1.6亿元（已有的数不会被覆盖）",
+		"duplicate fact: already stored: 160198万元, file: 1.6亿元 (a stored figure is not "
+		"overwritten)");
+	dfree(d);
+
+	/* A blank cell against a stored figure. */
+	d = BAD(f, HDR "500109,all,2023,gpb,execution,tax,,万元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 2, NULL, "amount", FISC_DIAG_DUPLICATE_FACT,
+		"重复的事实：已存在：库中为 160198万元，文件中为 空白（已有的数不会被覆盖）",
+		"duplicate fact: already stored: 160198万元, file: blank (a stored figure is not "
+		"overwritten)");
 	dfree(d);
 }
 
@@ -935,12 +947,34 @@ static void ok_blank_amount(void **state)
 	assert_int_equal(fact_with(f->st, 2026, "nontax")->f.has_amount, 1);
 }
 
-static void ok_amount_unit_overrides_column(void **state)
+/* A unit written in the amount cell must agree with the unit column: 5亿元
+** under 万元 is a slip in one of the two, and fisc cannot know which. */
+static void err_amount_unit_disagrees_with_column(void **state)
 {
 	fx *f = *state;
-	GOOD(f, HDR "北碚区,全区,2024,gpb,execution,非税收入,38.19亿元,万元\n"
-		    "北碚区,全区,2024,gpb,execution,上级补助收入,2.29 元,亿元\n"
-		    "北碚区,全区,2024,gpb,execution,调入资金,(4.3),亿元\n");
+	fisc_diag *d = BAD(f, HDR "北碚区,全区,2024,gpb,execution,非税收入,5亿元,万元\n"
+			      "北碚区,全区,2024,gpb,execution,上级补助收入,2.29 元,亿元\n"
+			      "北碚区,全区,2024,gpb,execution,调入资金,7万元,万元\n", 2);
+	DIAG_IS(d, 0, "t.csv", 2, NULL, "amount", FISC_DIAG_BAD_AMOUNT,
+		"金额「5亿元」自带的单位亿元与单位列的「万元」不一致",
+		"the amount '5亿元' carries its own unit 亿元, which disagrees with the unit "
+		"column '万元'");
+	DIAG_IS(d, 1, "t.csv", 3, NULL, "amount", FISC_DIAG_BAD_AMOUNT,
+		"金额「2.29 元」自带的单位元与单位列的「亿元」不一致",
+		"the amount '2.29 元' carries its own unit 元, which disagrees with the unit "
+		"column '亿元'");
+	dfree(d);
+}
+
+static void ok_amount_unit_in_cell(void **state)
+{
+	fx *f = *state;
+	/* Without a unit column, or with an empty unit cell, the amount's own
+	** unit is the unit; the same unit written twice is fine. */
+	GOOD(f, "region,scope,year,book,phase,item,amount\n"
+		"北碚区,全区,2024,gpb,execution,非税收入,38.19亿元\n");
+	GOOD(f, HDR "北碚区,全区,2024,gpb,execution,上级补助收入,2.29 元,\n"
+		    "北碚区,全区,2024,gpb,execution,调入资金,(4.3)亿元,亿元\n");
 	const fcopy *c = fact_with(f->st, 2024, "nontax");
 	assert_int_equal(c->f.amount.fen, 381900000000LL);
 	assert_int_equal(c->f.amount.unit, FISC_UNIT_YI);
@@ -1025,24 +1059,51 @@ static void ok_region_defined_in_same_import(void **state)
 	free(facts);
 }
 
-static void region_defined_later_is_unknown(void **state)
+/* One import is one batch: a regions file given after the facts (as
+** `fisc import *.csv` orders regions.csv), and a child region listed before
+** its parent, are found all the same. */
+static void region_defined_later_is_found(void **state)
 {
 	fx *f = *state;
 	char *facts = tu_write(f->dir, "facts.csv", HDR
-			       "綦江区,全区,2024,gpb,execution,非税收入,1,万元\n");
-	char *regions = tu_write(f->dir, "regions.csv", "code,name\n500110,綦江区\n");
+			       "綦江区,全区,2024,gpb,execution,非税收入,1,万元\n"
+			       "500110-X,全区,2024,gpb,execution,非税收入,2,万元\n");
+	char *regions = tu_write(f->dir, "regions.csv", "code,name,parent\n"
+				 "500110-X,綦江开发区,500110\n"
+				 "500110,綦江区,\n");
 	const char *paths[] = {facts, regions};
-	snap before = snapshot(f->st);
 	fisc_diag *d = dnew();
 	fisc_import_stats s;
 	int rc = fisc_import_files(f->st, paths, 2, d, &s);
-	failed_unchanged(f->st, before, rc, d, &s, 1, __FILE__, __LINE__);
-	DIAG_IS(d, 0, facts, 2, NULL, "region", FISC_DIAG_UNKNOWN_REGION,
-		"未知地区「綦江区」（请先导入地区表）",
-		"unknown region '綦江区' (import a regions file first)");
+	if (rc != FISC_OK)
+		print_diag(d);
+	assert_int_equal(rc, FISC_OK);
+	assert_int_equal(s.regions, 2);
+	assert_int_equal(s.facts, 2);
+	dfree(d);
+
+	/* Still unknown after the whole batch: reported, in line order. */
+	char *more = tu_write(f->dir, "more.csv", HDR
+			      "沙坪坝区,全区,2025,gpb,execution,非税收入,1,万元\n"
+			      "北碚区,全区,2025,gpb,execution,非税收入,x,万元\n"
+			      "江北区,全区,2025,gpb,execution,非税收入,1,万元\n");
+	const char *paths2[] = {more};
+	snap before = snapshot(f->st);
+	d = dnew();
+	rc = fisc_import_files(f->st, paths2, 1, d, &s);
+	failed_unchanged(f->st, before, rc, d, &s, 3, __FILE__, __LINE__);
+	DIAG_IS(d, 0, more, 2, NULL, "region", FISC_DIAG_UNKNOWN_REGION,
+		"未知地区「沙坪坝区」（请先导入地区表）",
+		"unknown region '沙坪坝区' (import a regions file first)");
+	DIAG_IS(d, 1, more, 3, NULL, "amount", FISC_DIAG_BAD_AMOUNT, "无法解析金额「x」",
+		"cannot parse amount 'x'");
+	DIAG_IS(d, 2, more, 4, NULL, "region", FISC_DIAG_UNKNOWN_REGION,
+		"未知地区「江北区」（请先导入地区表）",
+		"unknown region '江北区' (import a regions file first)");
 	dfree(d);
 	free(facts);
 	free(regions);
+	free(more);
 }
 
 static void ok_item_aliases(void **state)
@@ -1311,10 +1372,10 @@ int main(void)
 		T(crlf_line_numbers),
 		T(ok_comments_and_blank_lines),
 		T(ok_blank_amount),
-		T(ok_amount_unit_overrides_column),
+		T(err_amount_unit_disagrees_with_column), T(ok_amount_unit_in_cell),
 		T(ok_precision),
 		T(ok_region_defined_in_same_import),
-		T(region_defined_later_is_unknown),
+		T(region_defined_later_is_found),
 		T(ok_item_aliases),
 		T(edition_follows_year),
 		T(many_editions_in_one_import),

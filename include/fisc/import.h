@@ -33,7 +33,10 @@ typedef enum fisc_diag_kind {
 	FISC_DIAG_DUPLICATE_FACT,  /* same key twice (in the import or in the store) */
 	FISC_DIAG_DUPLICATE_REGION,/* same region code with other attributes */
 	FISC_DIAG_TOO_MANY,        /* error limit reached; the rest not reported */
-	FISC_DIAG_DUPLICATE_ROW    /* a performance indicator or text given twice */
+	FISC_DIAG_DUPLICATE_ROW,   /* a performance indicator or text given twice */
+	FISC_DIAG_NOTE             /* not a problem: something the reader should know
+	                              (a file converted from GB18030); never fails
+	                              an import */
 } fisc_diag_kind;
 
 typedef struct fisc_diag_entry {
@@ -51,12 +54,15 @@ typedef struct fisc_diag fisc_diag;
 fisc_diag *fisc_diag_new(void);
 void fisc_diag_free(fisc_diag *d);
 size_t fisc_diag_count(const fisc_diag *d);
+/* Entries that are problems (every kind but FISC_DIAG_NOTE). */
+size_t fisc_diag_errors(const fisc_diag *d);
 const fisc_diag_entry *fisc_diag_get(const fisc_diag *d, size_t i);
 /* Record a problem; the messages are copied. Returns FISC_EIMPORT. */
 int fisc_diag_add(fisc_diag *d, const char *file, long line, const char *cell,
 		  const char *field, int kind, const char *msg_zh,
 		  const char *msg_en);
-/* "file:line: 字段「amount」：中文说明 | field 'amount': English" */
+/* "file:line: 字段「amount」：中文说明 | field 'amount': English [kind]";
+** a note reads "file: 注意：中文 | note: English". */
 int fisc_diag_format(const fisc_diag_entry *e, char *buf, size_t cap);
 const char *fisc_diag_kind_code(int kind); /* "bad-amount" … */
 

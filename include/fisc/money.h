@@ -47,7 +47,8 @@ fisc_unit fisc_unit_parse(const char *s, size_t n);
 ** Parse an amount as written in a report or spreadsheet cell:
 **   "401746", "401,746", "3658.95", "-4.3", "－４．３", "１２３", "+7",
 **   "41.5593亿元", "2.29 元", "(4.3)" (accounting negative).
-** Full-width forms are normalised with Unicode NFKC first. A unit suffix in
+** Full-width digits, signs and points are folded to ASCII (not NFKC: a
+** superscript or circled digit is an error, never a digit). A unit suffix in
 ** the text wins over `default_unit`; when neither is present the result is
 ** FISC_EUNIT. Thousands separators must group by three.
 ** More decimals than a fen can hold, or a value beyond int64 fen, is an

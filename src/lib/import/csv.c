@@ -158,7 +158,7 @@ int fisc_csv_read(const char *file, const char *buf, size_t len,
 			goto oom;
 		for (size_t i = 0; i < r.nf; i++)
 			cells[i] = r.buf + r.starts[i];
-		fisc_row row = {file, NULL, rec_line, r.nf, cells, r.lens, NULL};
+		fisc_row row = {file, NULL, rec_line, r.nf, cells, r.lens, NULL, NULL};
 		if ((rc = cb(ud, &row)) != 0)
 			goto out;
 	}

@@ -8,6 +8,7 @@
 #include "fisc/error.h"
 #include "fisc/import.h"
 #include "fisc/arena.h"
+#include "import/importer.h"
 #include "model/util.h"
 
 enum { DIAG_MAX = 100 };
@@ -39,6 +40,14 @@ void fisc_diag_free(fisc_diag *d)
 }
 
 size_t fisc_diag_count(const fisc_diag *d) { return d ? d->n : 0; }
+
+size_t fisc_diag_errors(const fisc_diag *d)
+{
+	size_t n = 0;
+	for (size_t i = 0; d && i < d->n; i++)
+		n += d->v[i].kind != FISC_DIAG_NOTE;
+	return n;
+}
 
 const fisc_diag_entry *fisc_diag_get(const fisc_diag *d, size_t i)
 {
@@ -79,6 +88,46 @@ int fisc_diag_add(fisc_diag *d, const char *file, long line, const char *cell,
 	return FISC_EIMPORT;
 }
 
+typedef struct keyed {
+	size_t file; /* order of the file's first entry */
+	size_t pos;  /* order of the entry */
+	fisc_diag_entry e;
+} keyed;
+
+static int cmp_keyed(const void *pa, const void *pb)
+{
+	const keyed *a = pa, *b = pb;
+	if (a->file != b->file)
+		return a->file < b->file ? -1 : 1;
+	if (a->e.line != b->e.line)
+		return a->e.line < b->e.line ? -1 : 1;
+	return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+void imp_diag_sort(fisc_diag *d)
+{
+	if (!d || d->n < 2)
+		return;
+	/* The "too many" entry stays last. */
+	size_t n = d->truncated ? d->n - 1 : d->n;
+	keyed *k = malloc(n * sizeof *k);
+	if (!k)
+		return; /* unsorted is still correct */
+	for (size_t i = 0; i < n; i++) {
+		size_t f = i;
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(d->v[j].file, d->v[i].file)) {
+				f = k[j].file;
+				break;
+			}
+		k[i] = (keyed){f, i, d->v[i]};
+	}
+	qsort(k, n, sizeof *k, cmp_keyed);
+	for (size_t i = 0; i < n; i++)
+		d->v[i] = k[i].e;
+	free(k);
+}
+
 static const char *const kind_codes[] = {
 	[FISC_DIAG_IO] = "io",
 	[FISC_DIAG_BAD_UTF8] = "bad-utf8",
@@ -96,6 +145,7 @@ static const char *const kind_codes[] = {
 	[FISC_DIAG_DUPLICATE_REGION] = "duplicate-region",
 	[FISC_DIAG_TOO_MANY] = "too-many",
 	[FISC_DIAG_DUPLICATE_ROW] = "duplicate-row",
+	[FISC_DIAG_NOTE] = "note",
 };
 
 const char *fisc_diag_kind_code(int kind)
@@ -116,7 +166,9 @@ int fisc_diag_format(const fisc_diag_entry *e, char *buf, size_t cap)
 	else
 		snprintf(where, sizeof where, "%s", e->file);
 	int n;
-	if (e->field)
+	if (e->kind == FISC_DIAG_NOTE)
+		n = snprintf(buf, cap, "%s: 注意：%s | note: %s", where, e->msg_zh, e->msg_en);
+	else if (e->field)
 		n = snprintf(buf, cap,
 			     "%s: 字段「%s」：%s | field '%s': %s [%s]", where,
 			     e->field, e->msg_zh, e->field, e->msg_en,

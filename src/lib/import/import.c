@@ -15,7 +15,10 @@
 #include "fisc/catalog.h"
 #include "fisc/error.h"
 #include "fisc/import.h"
+#include "import/filebuf.h"
 #include "import/importer.h"
+#include "import/textenc.h"
+#include "model/fold.h"
 #include "model/strmap.h"
 #include "model/util.h"
 
@@ -153,6 +156,15 @@ static void read_header(ctx *c, const fisc_row *row)
 	}
 	for (int f = 0; f < n; f++)
 		c->col[f] = -1;
+	unsigned char *named = fisc_arena_alloc(c->arena, row->ncells + 1);
+	if (!named) {
+		c->fatal = fisc_error_set(FISC_ENOMEM, "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < row->ncells; i++)
+		named[i] = *row->cells[i] != 0;
+	c->hdr_named = named;
+	c->hdr_width = row->ncells;
 	for (size_t i = 0; i < row->ncells; i++) {
 		if (!*row->cells[i])
 			continue;
@@ -200,6 +212,64 @@ const char *imp_get_trim(ctx *c, const fisc_row *row, int f)
 	return fisc_arena_strndup(c->arena, s, n);
 }
 
+/* Where a region name was first given in this import, with its code. */
+typedef struct name_use {
+	const char *code;
+	const char *where;
+} name_use;
+
+/* Regions are looked up by name as well as by code, so two regions of one
+** name would make every lookup by that name pick one of them silently. A
+** name is refused when another code has it, in this import or in the store. */
+static int region_name_taken(ctx *c, const fisc_row *row, const fisc_region *r)
+{
+	const name_use *u = fisc_strmap_get(&c->region_names, r->name);
+	char zh[1024], en[1024];
+	if (u) {
+		if (!strcmp(u->code, r->code))
+			return 0;
+		snprintf(zh, sizeof zh, "地区名称「%s」重复：%s 已用于代码 %s，这里又用于代码 %s",
+			 r->name, u->where, u->code, r->code);
+		snprintf(en, sizeof en,
+			 "region name '%s' given twice: to code %s at %s and here to code %s", r->name,
+			 u->code, u->where, r->code);
+		imp_report(c, row, c->col[R_NAME], "name", FISC_DIAG_DUPLICATE_REGION, zh, en);
+		return 1;
+	}
+	fisc_arena *a = fisc_arena_new();
+	fisc_region old;
+	int taken = 0;
+	if (!a) {
+		c->fatal = fisc_error_set(FISC_ENOMEM, "out of memory");
+		return 1;
+	}
+	int rc = fisc_store_region_find(c->st, r->name, a, &old);
+	if (rc == FISC_OK && !strcmp(old.name, r->name) && strcmp(old.code, r->code)) {
+		snprintf(zh, sizeof zh, "地区名称「%s」已被数据库中的地区 %s 使用，不能再用于代码 %s",
+			 r->name, old.code, r->code);
+		snprintf(en, sizeof en,
+			 "region name '%s' is already used by region %s in the store; it cannot "
+			 "name code %s too", r->name, old.code, r->code);
+		imp_report(c, row, c->col[R_NAME], "name", FISC_DIAG_DUPLICATE_REGION, zh, en);
+		taken = 1;
+	} else if (rc != FISC_OK && rc != FISC_ENOTFOUND) {
+		c->fatal = rc;
+		taken = 1;
+	}
+	fisc_arena_free(a);
+	if (!taken) {
+		name_use *nu = fisc_arena_alloc(c->arena, sizeof *nu);
+		if (!nu) {
+			c->fatal = fisc_error_set(FISC_ENOMEM, "out of memory");
+			return 1;
+		}
+		nu->code = r->code;
+		nu->where = imp_where(c, row, c->col[R_NAME]);
+		fisc_strmap_put(&c->region_names, r->name, nu);
+	}
+	return taken;
+}
+
 static void region_row(ctx *c, const fisc_row *row)
 {
 	fisc_region r = {0};
@@ -220,6 +290,8 @@ static void region_row(ctx *c, const fisc_row *row)
 		       "地区名称为空", "region name is empty");
 		return;
 	}
+	if (region_name_taken(c, row, &r))
+		return;
 	int64_t id;
 	int rc = fisc_store_region_put(c->st, &r, &id);
 	if (rc == FISC_ENOTFOUND) {
@@ -311,18 +383,42 @@ int64_t imp_region_field(ctx *c, const fisc_row *row, int f)
 	return id;
 }
 
+/* "2025", "2025年", "２０２５年度" → "2025" in the arena; anything else as is,
+** for the check to refuse. */
+static const char *year_digits(ctx *c, const char *s)
+{
+	char *w = fisc_fold_width(s, strlen(s));
+	if (!w)
+		return s;
+	size_t n = strlen(w);
+	static const char *const suffixes[] = {"年度", "年"};
+	for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
+		size_t l = strlen(suffixes[i]);
+		if (n > l && !memcmp(w + n - l, suffixes[i], l)) {
+			n -= l;
+			break;
+		}
+	}
+	while (n && w[n - 1] == ' ')
+		n--;
+	const char *r = fisc_arena_strndup(c->arena, w, n);
+	free(w);
+	return r ? r : s;
+}
+
 int imp_year_field(ctx *c, const fisc_row *row, int f)
 {
 	const char *year_s = imp_get_trim(c, row, f);
-	char *end;
-	errno = 0;
-	long year = strtol(year_s, &end, 10);
 	if (!*year_s) {
 		imp_report(c, row, c->col[f], c->cols[f].name, FISC_DIAG_MISSING_FIELD,
 			   "年度为空", "year is empty");
 		return 0;
 	}
-	if (*end || errno || strspn(year_s, "0123456789") != 4 || year < 1949 || year > 2200) {
+	const char *digits = year_digits(c, year_s);
+	char *end;
+	errno = 0;
+	long year = strtol(digits, &end, 10);
+	if (*end || errno || strspn(digits, "0123456789") != 4 || year < 1949 || year > 2200) {
 		imp_reportf(c, row, c->col[f], c->cols[f].name, FISC_DIAG_BAD_VALUE,
 			    "年度「%s」无效（应为 1949–2200 的四位数）",
 			    "bad year '%s' (a four-digit year 1949–2200)", year_s);
@@ -337,6 +433,80 @@ const char *imp_where(ctx *c, const fisc_row *row, int idx)
 	const char *cell = cellref(c, row, idx, ref, sizeof ref);
 	return cell ? fisc_arena_printf(c->arena, "%s:%s", row->file, cell)
 		    : fisc_arena_printf(c->arena, "%s:%ld", row->file, row->line);
+}
+
+static const char *amount_text(ctx *c, int has_amount, const fisc_amount *a)
+{
+	char buf[96];
+	if (!has_amount)
+		return "空白";
+	if (fisc_amount_format(a, FISC_FMT_UNIT, buf, sizeof buf) < 0)
+		return "?";
+	return fisc_arena_strdup(c->arena, buf);
+}
+
+typedef struct stored {
+	const fisc_fact *want;
+	int found, has_amount;
+	fisc_amount amount;
+} stored;
+
+static int same_text(const char *a, const char *b)
+{
+	return !strcmp(a ? a : "", b ? b : "");
+}
+
+static int find_stored(void *ud, const fisc_fact *g)
+{
+	stored *s = ud;
+	const fisc_fact *f = s->want;
+	if (g->scope != f->scope || g->phase != f->phase || g->book != f->book ||
+	    g->kind != f->kind || !same_text(g->item, f->item) || !same_text(g->dept, f->dept) ||
+	    !same_text(g->project, f->project) || !same_text(g->econ, f->econ) ||
+	    !same_text(g->fund, f->fund))
+		return 0;
+	s->found = 1;
+	s->has_amount = g->has_amount;
+	s->amount = g->amount;
+	return 1;
+}
+
+/* A fact whose key the store holds already: say what the store holds and
+** what the file says, so that a corrected file shows its corrections (and
+** a file imported twice shows that nothing differs). */
+static void report_stored_duplicate(ctx *c, const fisc_row *row, const fisc_fact *f)
+{
+	stored s = {f, 0, 0, {0}};
+	fisc_query q = {0};
+	q.region = f->region;
+	q.year = f->year;
+	q.scope = f->scope;
+	q.phase = f->phase;
+	q.book_set = 1;
+	q.book = f->book;
+	q.dept = f->dept;
+	int rc = fisc_store_fact_each(c->st, &q, find_stored, &s);
+	if (rc < 0) {
+		c->fatal = rc;
+		return;
+	}
+	if (!s.found) {
+		imp_report(c, row, c->col[F_ITEM], "item", FISC_DIAG_DUPLICATE_FACT,
+			   "重复的事实：数据库中已有相同键的事实",
+			   "duplicate fact: the store already holds a fact with the same key");
+		return;
+	}
+	const char *old = amount_text(c, s.has_amount, &s.amount);
+	const char *now = amount_text(c, f->has_amount, &f->amount);
+	int same = s.has_amount == f->has_amount && (!f->has_amount || s.amount.fen == f->amount.fen);
+	const char *old_en = strcmp(old, "空白") ? old : "blank";
+	const char *now_en = strcmp(now, "空白") ? now : "blank";
+	char zh[512], en[512];
+	snprintf(zh, sizeof zh, "重复的事实：已存在：库中为 %s，文件中为 %s%s", old, now,
+		 same ? "（与库中相同）" : "（已有的数不会被覆盖）");
+	snprintf(en, sizeof en, "duplicate fact: already stored: %s, file: %s%s", old_en, now_en,
+		 same ? " (identical to the stored value)" : " (a stored figure is not overwritten)");
+	imp_report(c, row, c->col[F_AMOUNT], "amount", FISC_DIAG_DUPLICATE_FACT, zh, en);
 }
 
 static void fact_row(ctx *c, const fisc_row *row)
@@ -378,6 +548,17 @@ static void fact_row(ctx *c, const fisc_row *row)
 			snprintf(e, sizeof e, "%s '%s'", en, amount_s);
 			imp_report(c, row, c->col[F_AMOUNT], "amount",
 			       rc == FISC_EUNIT ? FISC_DIAG_MISSING_UNIT : FISC_DIAG_BAD_AMOUNT, z, e);
+		} else if (unit != FISC_UNIT_NONE && f.amount.unit != (int8_t)unit) {
+			/* "5亿元" under a unit column of 万元: one of the two is a slip,
+			** and which one only the writer knows. */
+			char z[512], e[512];
+			snprintf(z, sizeof z, "金额「%s」自带的单位%s与单位列的「%s」不一致",
+				 amount_s, fisc_unit_name((fisc_unit)f.amount.unit), unit_s);
+			snprintf(e, sizeof e,
+				 "the amount '%s' carries its own unit %s, which disagrees with the "
+				 "unit column '%s'", amount_s, fisc_unit_name((fisc_unit)f.amount.unit),
+				 unit_s);
+			imp_report(c, row, c->col[F_AMOUNT], "amount", FISC_DIAG_BAD_AMOUNT, z, e);
 		}
 		f.has_amount = 1;
 	} else {
@@ -452,9 +633,7 @@ static void fact_row(ctx *c, const fisc_row *row)
 	}
 	int rc = fisc_store_fact_put(c->st, &f);
 	if (rc == FISC_EEXIST) {
-		imp_report(c, row, c->col[F_ITEM], "item", FISC_DIAG_DUPLICATE_FACT,
-		       "重复的事实：数据库中已有相同键的事实",
-		       "duplicate fact: the store already holds a fact with the same key");
+		report_stored_duplicate(c, row, &f);
 		return;
 	}
 	if (rc != FISC_OK) {
@@ -469,21 +648,202 @@ static void fact_row(ctx *c, const fisc_row *row)
 	c->stats->facts++;
 }
 
-static int on_row(void *ud, const fisc_row *row)
+/* The column name of cell i, for messages; NULL when it has none. */
+static const char *field_of(ctx *c, size_t i)
 {
-	ctx *c = ud;
-	if (starts_new_table(c, row)) {
-		c->file = row->file;
-		c->sheet = row->sheet ? fisc_arena_strdup(c->arena, row->sheet) : NULL;
-		read_header(c, row);
-		return c->fatal;
+	for (int f = 0; f < c->ncols; f++)
+		if (c->col[f] == (int)i)
+			return c->cols[f].name;
+	return NULL;
+}
+
+/* What no field reader can see: a NUL byte would cut the cell's text short
+** (100\0999 read as 100), a formula without a cached value looks like an
+** empty cell, and a cell under no column would simply be dropped. */
+static void check_cells(ctx *c, const fisc_row *row, int header)
+{
+	int beyond_reported = 0;
+	for (size_t i = 0; i < row->ncells; i++) {
+		const char *field = header ? NULL : field_of(c, i);
+		if (row->flags && (row->flags[i] & FISC_CELL_NO_VALUE))
+			imp_report(c, row, (int)i, field, FISC_DIAG_BAD_VALUE,
+				   "公式没有缓存值，请在 Excel 中重新计算后保存",
+				   "formula without a cached value (recalculate and save the "
+				   "workbook in Excel)");
+		if (memchr(row->cells[i], 0, row->lens[i]))
+			imp_report(c, row, (int)i, field, FISC_DIAG_BAD_VALUE,
+				   "单元格中有 NUL 字节（\\0），其后的内容会丢失",
+				   "the cell holds a NUL byte (\\0); what follows it would be lost");
+		if (header || beyond_reported || (i < c->hdr_width && c->hdr_named[i]))
+			continue;
+		const char *p = row->cells[i];
+		while (*p == ' ' || *p == '\t' || *p == '\r')
+			p++;
+		if (!*p)
+			continue;
+		char zh[256], en[256];
+		snprintf(zh, sizeof zh, "第 %zu 列不为空，但表头中没有这一列（内容会被丢弃）", i + 1);
+		snprintf(en, sizeof en,
+			 "column %zu is not empty but the header has no column there (it would "
+			 "be dropped)", i + 1);
+		imp_report(c, row, (int)i, NULL, FISC_DIAG_UNKNOWN_COLUMN, zh, en);
+		beyond_reported = 1;
 	}
+}
+
+static void dispatch(ctx *c, const fisc_row *row)
+{
 	switch (c->table) {
 	case TABLE_FACTS: fact_row(c, row); break;
 	case TABLE_REGIONS: region_row(c, row); break;
 	case TABLE_INDICATORS: imp_indicator_row(c, row); break;
 	case TABLE_PERF_TEXTS: imp_perf_text_row(c, row); break;
 	}
+}
+
+/*
+** Files may come in any order (`fisc import *.csv` puts regions.csv last),
+** and a regions file may list a child before its parent. A row that names a
+** region not known yet is therefore not judged at once: it is kept and read
+** again after every file, regions first, until no more regions appear; only
+** then is a region that is still unknown an error.
+*/
+typedef struct saved_table {
+	const char *file, *sheet;
+	int table;
+	const colname *cols;
+	int col[IMP_MAXCOLS];
+	int ncols;
+	size_t hdr_width;
+	const unsigned char *hdr_named;
+} saved_table;
+
+typedef struct deferred {
+	struct deferred *next;
+	const saved_table *tab;
+	fisc_row row;
+	int done;
+} deferred;
+
+/* The region the row refers to (for a region, its parent), "" for none. */
+static const char *row_region(ctx *c, const fisc_row *row)
+{
+	switch (c->table) {
+	case TABLE_FACTS: return imp_get_trim(c, row, F_REGION);
+	case TABLE_REGIONS: return imp_get_trim(c, row, R_PARENT);
+	case TABLE_INDICATORS: return imp_get_trim(c, row, I_REGION);
+	case TABLE_PERF_TEXTS: return imp_get_trim(c, row, T_REGION);
+	}
+	return "";
+}
+
+static int region_known(ctx *c, const fisc_row *row)
+{
+	const char *r = row_region(c, row);
+	return !*r || imp_region_id(c, r) != 0;
+}
+
+static int defer_row(ctx *c, const fisc_row *row)
+{
+	fisc_arena *a = c->arena;
+	if (!c->hdr_saved) {
+		saved_table *t = fisc_arena_alloc(a, sizeof *t);
+		if (!t)
+			return -1;
+		t->file = c->file;
+		t->sheet = c->sheet;
+		t->table = c->table;
+		t->cols = c->cols;
+		memcpy(t->col, c->col, sizeof t->col);
+		t->ncols = c->ncols;
+		t->hdr_width = c->hdr_width;
+		t->hdr_named = c->hdr_named;
+		c->hdr_saved = t;
+	}
+	deferred *d = fisc_arena_alloc(a, sizeof *d);
+	const char **cells = fisc_arena_alloc(a, (row->ncells + 1) * sizeof *cells);
+	size_t *lens = fisc_arena_alloc(a, (row->ncells + 1) * sizeof *lens);
+	if (!d || !cells || !lens)
+		return -1;
+	for (size_t i = 0; i < row->ncells; i++) {
+		char *cell = fisc_arena_alloc(a, row->lens[i] + 1);
+		if (!cell)
+			return -1;
+		memcpy(cell, row->cells[i], row->lens[i]);
+		cell[row->lens[i]] = 0;
+		cells[i] = cell;
+		lens[i] = row->lens[i];
+	}
+	const saved_table *t = c->hdr_saved;
+	d->next = NULL;
+	d->tab = t;
+	d->row = (fisc_row){row->file, t->sheet, row->line, row->ncells, cells, lens, NULL, NULL};
+	d->done = 0;
+	*c->deferred_tail = d;
+	c->deferred_tail = &d->next;
+	return 0;
+}
+
+static void replay_one(ctx *c, deferred *d)
+{
+	const saved_table *t = d->tab;
+	c->file = t->file;
+	c->sheet = t->sheet;
+	c->table = t->table;
+	c->cols = t->cols;
+	memcpy(c->col, t->col, sizeof c->col);
+	c->ncols = t->ncols;
+	c->hdr_width = t->hdr_width;
+	c->hdr_named = t->hdr_named;
+	d->done = 1;
+	dispatch(c, &d->row);
+}
+
+static void replay_deferred(ctx *c)
+{
+	c->replay = 1;
+	int progress = 1;
+	while (progress && !c->fatal) {
+		progress = 0;
+		for (deferred *d = c->deferred; d && !c->fatal; d = d->next) {
+			if (d->done || d->tab->table != TABLE_REGIONS)
+				continue;
+			c->table = TABLE_REGIONS;
+			c->col[R_PARENT] = d->tab->col[R_PARENT];
+			if (region_known(c, &d->row)) {
+				replay_one(c, d);
+				progress = 1;
+			}
+		}
+	}
+	/* Regions first (their parents are now as known as they will be), then
+	** everything that refers to them. */
+	for (int pass = 0; pass < 2; pass++)
+		for (deferred *d = c->deferred; d && !c->fatal; d = d->next)
+			if (!d->done && (d->tab->table == TABLE_REGIONS) == (pass == 0))
+				replay_one(c, d);
+}
+
+static int on_row(void *ud, const fisc_row *row)
+{
+	ctx *c = ud;
+	if (starts_new_table(c, row)) {
+		c->file = row->file;
+		c->sheet = row->sheet ? fisc_arena_strdup(c->arena, row->sheet) : NULL;
+		c->hdr_saved = NULL;
+		check_cells(c, row, 1);
+		read_header(c, row);
+		return c->fatal;
+	}
+	if (c->table == TABLE_BAD || c->table == TABLE_NONE)
+		return c->fatal;
+	check_cells(c, row, 0);
+	if (!region_known(c, row)) {
+		if (defer_row(c, row))
+			c->fatal = fisc_error_set(FISC_ENOMEM, "out of memory");
+		return c->fatal;
+	}
+	dispatch(c, row);
 	return c->fatal;
 }
 
@@ -494,6 +854,7 @@ static int begin(ctx *c, fisc_store *st, fisc_diag *diag, fisc_import_stats *sta
 	c->diag = diag;
 	c->stats = stats;
 	memset(stats, 0, sizeof *stats);
+	c->deferred_tail = &c->deferred;
 	if (!(c->arena = fisc_arena_new()))
 		return fisc_error_set(FISC_ENOMEM, "out of memory");
 	int rc = fisc_store_begin(st);
@@ -504,9 +865,13 @@ static int begin(ctx *c, fisc_store *st, fisc_diag *diag, fisc_import_stats *sta
 
 static int finish(ctx *c, int rc)
 {
+	if (rc == FISC_OK && !c->fatal && c->deferred) {
+		replay_deferred(c);
+		imp_diag_sort(c->diag);
+	}
 	if (rc == FISC_OK && c->fatal)
 		rc = c->fatal;
-	if (rc == FISC_OK && (c->errors || fisc_diag_count(c->diag)))
+	if (rc == FISC_OK && (c->errors || fisc_diag_errors(c->diag)))
 		rc = FISC_EIMPORT;
 	if (rc == FISC_OK)
 		rc = fisc_store_commit(c->st);
@@ -520,11 +885,12 @@ static int finish(ctx *c, int rc)
 	free(c->cats);
 	free(c->cat_years);
 	fisc_strmap_free(&c->regions);
+	fisc_strmap_free(&c->region_names);
 	fisc_strmap_free(&c->seen);
 	fisc_arena_free(c->arena);
 	if (rc == FISC_EIMPORT)
 		fisc_error_set(rc, "导入有 %zu 处错误，未写入任何数据 / import had %zu error(s); nothing was written",
-			       fisc_diag_count(c->diag), fisc_diag_count(c->diag));
+			       fisc_diag_errors(c->diag), fisc_diag_errors(c->diag));
 	return rc;
 }
 
@@ -541,19 +907,29 @@ int fisc_import_files(fisc_store *st, const char *const *paths, size_t n,
 	if (rc != FISC_OK)
 		return rc;
 	for (size_t i = 0; i < n && !c.fatal; i++) {
-		size_t len;
-		char *buf = fisc_read_file(paths[i], &len);
-		if (!buf) {
-			char en[512];
-			snprintf(en, sizeof en, "cannot read the file: %s", strerror(errno));
-			fisc_diag_add(diag, paths[i], 0, NULL, NULL, FISC_DIAG_IO, "无法读取文件", en);
+		fisc_filebuf fb;
+		int r = fisc_filebuf_read(paths[i], &fb, diag);
+		if (r != FISC_OK) {
+			if (r != FISC_EIMPORT)
+				c.fatal = r;
 			continue;
 		}
 		c.file = NULL;
-		int r = is_xlsx(buf, len)
-				? fisc_xlsx_read_buffer(paths[i], buf, len, on_row, &c, diag)
-				: fisc_csv_read(paths[i], buf, len, on_row, &c, diag);
-		free(buf);
+		if (is_xlsx(fb.data, fb.len)) {
+			r = fisc_xlsx_read_buffer(paths[i], fb.data, fb.len, on_row, &c, diag);
+		} else {
+			const char *from;
+			r = fisc_text_to_utf8(paths[i], &fb.data, &fb.len, &from, diag);
+			if (r == FISC_OK && from) {
+				char zh[512], en[512];
+				snprintf(zh, sizeof zh, "文件不是 UTF-8 编码，已按 %s 读取", from);
+				snprintf(en, sizeof en, "the file is not UTF-8; read as %s", from);
+				fisc_diag_add(diag, paths[i], 0, NULL, NULL, FISC_DIAG_NOTE, zh, en);
+			}
+			if (r == FISC_OK)
+				r = fisc_csv_read(paths[i], fb.data, fb.len, on_row, &c, diag);
+		}
+		fisc_filebuf_free(&fb);
 		if (r != FISC_OK && r != FISC_EIMPORT && !c.fatal)
 			c.fatal = r;
 		stats->files++;

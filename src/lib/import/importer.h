@@ -27,6 +27,8 @@ enum { TABLE_NONE, TABLE_FACTS, TABLE_REGIONS, TABLE_INDICATORS, TABLE_PERF_TEXT
 
 enum { IMP_MAXCOLS = 24 };
 
+struct deferred;
+
 typedef struct ctx {
 	fisc_store *st;
 	fisc_diag *diag;
@@ -37,7 +39,13 @@ typedef struct ctx {
 	const colname *cols;  /* its columns */
 	int col[IMP_MAXCOLS]; /* field → cell index, -1 when absent */
 	int ncols;
+	size_t hdr_width;     /* cells in the header row */
+	const unsigned char *hdr_named; /* hdr_named[i]: header cell i is not empty */
+	const void *hdr_saved;/* this header, saved for rows read again later */
 	fisc_strmap regions;  /* text as written → region id (boxed) */
+	fisc_strmap region_names; /* region name → its first row in this import */
+	struct deferred *deferred, **deferred_tail; /* rows whose region comes later */
+	int replay;           /* reading deferred rows: report, never defer */
 	fisc_strmap seen;     /* row key → "file:line" of its first row */
 	fisc_catalog **cats;  /* loaded editions, by edition year */
 	int *cat_years;
@@ -45,6 +53,10 @@ typedef struct ctx {
 	int errors;
 	int fatal;            /* an error that must stop the walk (ENOMEM, store) */
 } ctx;
+
+/* Put the problems in the order of the files, then of lines, whatever order
+** they were found in (rows read again later report late). Stable. */
+void imp_diag_sort(fisc_diag *d);
 
 /* Record a problem with cell `idx` of the row (field: the column's name). */
 void imp_report(ctx *c, const fisc_row *row, int idx, const char *field, int kind,

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "model/fold.h"
 #include "model/util.h"
 #include "fisc/error.h"
 #include "fisc/perf.h"
@@ -50,7 +51,9 @@ const colname imp_perf_text_cols[T_NCOLS] = {
 const int imp_perf_text_ncols = T_NCOLS;
 
 /* A value cell split into comparator, number and unit: "≥ 95 %" → (GE,
-** 95, "%"). NFKC first, so full-width digits and ＞＝ read as ASCII. */
+** 95, "%"). Full-width forms are folded first, so full-width digits and
+** ＞＝ read as ASCII; superscript and circled digits stay what they are
+** (model/fold.h). */
 typedef struct cellval {
 	int dir;          /* from a comparator, 0 when none */
 	int numeric;
@@ -61,7 +64,7 @@ typedef struct cellval {
 
 static const char *norm(ctx *c, const char *s)
 {
-	char *n = fisc_nfkc(s, strlen(s));
+	char *n = fisc_fold_width(s, strlen(s));
 	if (!n)
 		return s; /* not valid UTF-8: the reader has reported it */
 	const char *r = fisc_arena_strdup(c->arena, n);

@@ -21,7 +21,13 @@ typedef struct fisc_row {
 	const int *cols;    /* XLSX: 0-based column index of each cell (cells
 	                       are dense: cells[i] is column i, so cols[i]==i);
 	                       NULL for CSV */
+	const unsigned char *flags; /* XLSX: FISC_CELL_* of each cell; NULL for CSV */
 } fisc_row;
+
+/* What a cell's text alone does not say. */
+enum {
+	FISC_CELL_NO_VALUE = 1 /* a formula with no cached value (delivered as "") */
+};
 
 /* Called once per row, header included, in increasing `line` order within a
 ** file or sheet. Everything the row points to (file, sheet, cells, lens) is
@@ -47,7 +53,8 @@ int fisc_csv_read(const char *file, const char *buf, size_t len,
 ** ("3658.9499999999998") are rewritten to the shortest text that denotes the
 ** same double ("3658.95"). Empty rows are skipped; cells are made dense
 ** (missing cells are "") and trailing empty cells are dropped. Formula cells
-** deliver their cached value. Unlike CSV, the first problem stops the read: a
+** deliver their cached value; one without a cached value is "" flagged
+** FISC_CELL_NO_VALUE (the importer refuses it). Unlike CSV, the first problem stops the read: a
 ** workbook that cannot be opened is FISC_DIAG_IO, one that cannot be parsed
 ** FISC_DIAG_BAD_XLSX (invalid UTF-8: FISC_DIAG_BAD_UTF8, with the cell), and
 ** the call returns FISC_EIMPORT.

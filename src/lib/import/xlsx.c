@@ -37,6 +37,7 @@
 
 #include "fisc/error.h"
 #include "fisc/import.h"
+#include "import/filebuf.h"
 #include "import/rows.h"
 #include "model/util.h"
 
@@ -81,6 +82,7 @@ typedef struct sstr {
 typedef struct slot {
 	const char *ext;
 	size_t off, len;
+	unsigned char flags; /* FISC_CELL_* (rows.h) */
 } slot;
 
 /* An archive entry name in lower case, for the case-insensitive lookup. */
@@ -132,12 +134,14 @@ typedef struct xlsx {
 	int col, prev_col;
 	celltype type;
 	int has_v;
+	int has_f; /* the cell holds a formula (<f>) */
 	strbuf rowtext; /* text of this row's cells, NUL-separated */
 	slot *slots;
 	size_t nslots, capslots;
 	const char **cells; /* what the callback gets; capslots each */
 	size_t *lens;
 	int *cols;
+	unsigned char *flags;
 
 	/* the archive's entry names in lower case, built on first need */
 	lname *lower;
@@ -952,6 +956,10 @@ static int grow_row(xlsx *x, size_t need)
 	if (!k)
 		return -1;
 	x->cols = k;
+	unsigned char *f = realloc(x->flags, cap * sizeof *f);
+	if (!f)
+		return -1;
+	x->flags = f;
 	x->capslots = cap;
 	return 0;
 }
@@ -1001,9 +1009,10 @@ static void row_end(xlsx *x)
 		x->cells[i] = s->ext ? s->ext : x->rowtext.p + s->off;
 		x->lens[i] = s->len;
 		x->cols[i] = (int)i;
+		x->flags[i] = s->flags;
 	}
 	fisc_row row = { x->file, x->sheet, x->line, x->nslots,
-			 x->cells, x->lens, x->cols };
+			 x->cells, x->lens, x->cols, x->flags };
 	int rc = x->cb ? x->cb(x->ud, &row) : 0;
 	if (rc)
 		stop(x, rc);
@@ -1043,6 +1052,7 @@ static void cell_start(xlsx *x, const XML_Char **atts)
 	x->in_is = 0;
 	x->rph = 0;
 	x->has_v = 0;
+	x->has_f = 0;
 	x->collect = 0;
 	x->text.n = 0;
 	x->text_chars = 0;
@@ -1137,7 +1147,12 @@ static void cell_end(xlsx *x)
 	}
 	x->in_cell = 0;
 	x->prev_col = x->col;
-	if (n == 0)
+	/* A formula Excel never calculated (written by a program, or saved with
+	** manual calculation) has no value to read: delivered as an empty cell
+	** marked so, for the importer to refuse. */
+	unsigned char flags =
+		x->has_f && !x->has_v && x->type != T_INLINE ? FISC_CELL_NO_VALUE : 0;
+	if (n == 0 && !flags)
 		return; /* an empty cell is the same as none */
 	size_t col = (size_t)x->col;
 	if (grow_row(x, col + 1)) {
@@ -1145,17 +1160,17 @@ static void cell_end(xlsx *x)
 		return;
 	}
 	for (size_t i = x->nslots; i < col; i++)
-		x->slots[i] = (slot){ "", 0, 0 };
+		x->slots[i] = (slot){ "", 0, 0, 0 };
 	slot *sl = &x->slots[col];
-	if (ext) {
-		*sl = (slot){ ext, 0, n };
+	if (ext || n == 0) {
+		*sl = (slot){ ext ? ext : "", 0, n, flags };
 	} else {
 		size_t off = x->rowtext.n;
 		if (sb_add(&x->rowtext, s, n) || sb_add(&x->rowtext, "", 1)) {
 			oom(x);
 			return;
 		}
-		*sl = (slot){ NULL, off, n };
+		*sl = (slot){ NULL, off, n, flags };
 	}
 	x->nslots = col + 1;
 }
@@ -1178,11 +1193,13 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name,
 	else if (!x->in_cell)
 		return;
 	else if (!strcmp(name, "v")) {
-		/* The value, or a formula's cached result; <f> is ignored. */
+		/* The value, or a formula's cached result. */
 		if (x->type != T_INLINE) {
 			x->collect = 1;
 			x->has_v = 1;
 		}
+	} else if (!strcmp(name, "f")) {
+		x->has_f = 1;
 	} else if (!strcmp(name, "is"))
 		x->in_is = 1;
 	else if (!strcmp(name, "rPh")) {
@@ -1322,6 +1339,7 @@ static int finish(xlsx *x)
 	free(x->cells);
 	free(x->lens);
 	free(x->cols);
+	free(x->flags);
 	if (x->rc == FISC_ENOMEM)
 		fisc_error_set(FISC_ENOMEM, "内存不足 / out of memory");
 	return x->rc;
@@ -1330,23 +1348,22 @@ static int finish(xlsx *x)
 int fisc_xlsx_read(const char *file, fisc_row_cb cb, void *ud,
 		   fisc_diag *diag)
 {
-	xlsx x;
-	int err = 0;
-	init(&x, file, cb, ud, diag);
+	/* Read whole first, not through zip_open: the archive's directory is at
+	** its end, so a file that changed while libzip read it could pair the
+	** new directory with old parts; filebuf notices the change instead. */
 	if (!file) {
+		xlsx x;
+		init(&x, file, cb, ud, diag);
 		report(&x, FISC_DIAG_IO, "未给出文件名", "no file name given");
 		return finish(&x);
 	}
-	x.za = zip_open(file, ZIP_RDONLY, &err);
-	if (!x.za) {
-		zip_error_t ze;
-		zip_error_init_with_code(&ze, err);
-		open_failed(&x, &ze);
-		zip_error_fini(&ze);
-	} else {
-		read_workbook(&x);
-	}
-	return finish(&x);
+	fisc_filebuf fb;
+	int rc = fisc_filebuf_read(file, &fb, diag);
+	if (rc != FISC_OK)
+		return rc;
+	rc = fisc_xlsx_read_buffer(file, fb.data, fb.len, cb, ud, diag);
+	fisc_filebuf_free(&fb);
+	return rc;
 }
 
 int fisc_xlsx_read_buffer(const char *file, const void *buf, size_t len,

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "model/fold.h"
 #include "model/util.h"
 #include "fisc/error.h"
 #include "fisc/money.h"
@@ -98,6 +99,17 @@ static int bad(const char *zh, const char *en, const char *s, size_t n)
 	return fail(FISC_EINVAL, zh, en, s, n);
 }
 
+/* A character that is not part of a number. Outside ASCII it is most often
+** a digit look-alike (², ①, ⑴) that must not be read as a digit. */
+static int not_a_digit(char c, const char *s, size_t n)
+{
+	if ((unsigned char)c >= 0x80)
+		return bad("金额中有不是数字的字符（上标、带圈数字等不能当作数字）",
+			   "amount holds a character that is not a digit (superscript and "
+			   "circled digits are not digits)", s, n);
+	return bad("无法解析金额", "cannot parse amount", s, n);
+}
+
 int fisc_amount_parse(const char *s0, size_t n0, fisc_unit default_unit,
 		      fisc_amount *out)
 {
@@ -106,26 +118,14 @@ int fisc_amount_parse(const char *s0, size_t n0, fisc_unit default_unit,
 	size_t n = n0;
 	int rc = FISC_OK;
 
-	/* Full-width digits, points and signs become ASCII under NFKC; the
-	** minus sign U+2212 is not a compatibility character, so map it too. */
+	/* Full-width digits, points and signs are the same digits; superscript
+	** and circled digits are not, so no NFKC here (see model/fold.h). */
 	for (size_t i = 0; i < n0; i++) {
 		if ((unsigned char)s0[i] >= 0x80) {
-			norm = fisc_nfkc(s0, n0);
+			norm = fisc_fold_width(s0, n0);
 			if (!norm)
 				return bad("金额不是有效的 UTF-8 文本",
 					   "amount is not valid UTF-8", "", 0);
-			char *w = norm;
-			for (char *r = norm; *r;) {
-				if ((unsigned char)r[0] == 0xE2 &&
-				    (unsigned char)r[1] == 0x88 &&
-				    (unsigned char)r[2] == 0x92) {
-					*w++ = '-';
-					r += 3;
-				} else {
-					*w++ = *r++;
-				}
-			}
-			*w = 0;
 			s = norm;
 			n = strlen(norm);
 			break;
@@ -177,7 +177,7 @@ int fisc_amount_parse(const char *s0, size_t n0, fisc_unit default_unit,
 			seen_comma = 1;
 			group = 0;
 		} else {
-			rc = bad("无法解析金额", "cannot parse amount", s0, n0);
+			rc = not_a_digit(c, s0, n0);
 			goto out;
 		}
 	}
@@ -189,7 +189,7 @@ int fisc_amount_parse(const char *s0, size_t n0, fisc_unit default_unit,
 		for (i++; i < n; i++) {
 			char c = s[i];
 			if (c < '0' || c > '9') {
-				rc = bad("无法解析金额", "cannot parse amount", s0, n0);
+				rc = not_a_digit(c, s0, n0);
 				goto out;
 			}
 			if (decimals < 18)
