@@ -9,14 +9,19 @@
 */
 #include "testutil.h"
 
+#include <fcntl.h>
+#include <iconv.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <xlsxwriter.h>
+#include <zip.h>
 
 #include "fisc/catalog.h"
 #include "fisc/error.h"
 #include "fisc/import.h"
 #include "fisc/store.h"
+#include "import/filebuf.h"
 
 /* ---- fixture: a seeded store holding 北碚区 and one fact ---------------- */
 
@@ -1106,6 +1111,335 @@ static void region_defined_later_is_found(void **state)
 	free(more);
 }
 
+
+/* ---- values that used to be read wrong, silently (issue 10, item 8) ---- */
+
+static void err_nul_byte_in_cell(void **state)
+{
+	fx *f = *state;
+	static const char csv[] = HDR "北碚区,全区,2024,gpb,execution,非税收入,100\0999,万元\n";
+	fisc_diag *d = BADN(f, csv, sizeof csv - 1, 1);
+	DIAG_IS(d, 0, "t.csv", 2, NULL, "amount", FISC_DIAG_BAD_VALUE,
+		"单元格中有 NUL 字节（\\0），其后的内容会丢失",
+		"the cell holds a NUL byte (\\0); what follows it would be lost");
+	dfree(d);
+}
+
+static void err_digit_lookalikes(void **state)
+{
+	fx *f = *state;
+	/* 100² is not 1002 and ① is not 1 (NFKC would make them so). */
+	fisc_diag *d = BAD(f, HDR "北碚区,全区,2024,gpb,execution,非税收入,100²,万元\n"
+			      "北碚区,全区,2024,gpb,execution,上级补助收入,①,万元\n"
+			      "北碚区,全区,2024,gpb,execution,调入资金,１２３．５,万元\n", 2);
+	DIAG_IS(d, 0, "t.csv", 2, NULL, "amount", FISC_DIAG_BAD_AMOUNT,
+		"金额中有不是数字的字符（上标、带圈数字等不能当作数字）「100²」",
+		"amount holds a character that is not a digit (superscript and circled digits "
+		"are not digits) '100²'");
+	DIAG_IS(d, 1, "t.csv", 3, NULL, "amount", FISC_DIAG_BAD_AMOUNT,
+		"金额中有不是数字的字符（上标、带圈数字等不能当作数字）「①」",
+		"amount holds a character that is not a digit (superscript and circled digits "
+		"are not digits) '①'");
+	dfree(d);
+	/* Full-width digits and the ideographic space are the same digits. */
+	GOOD(f, HDR "北碚区,全区,2024,gpb,execution,调入资金,\u3000１２３．５,万元\n");
+	assert_int_equal(fact_with(f->st, 2024, "transfer_in")->f.amount.fen, 123500000LL);
+}
+
+static void err_cells_beyond_header(void **state)
+{
+	fx *f = *state;
+	/* A ninth cell under no column, and a cell under an empty header cell. */
+	fisc_diag *d = BAD(f, HDR "北碚区,全区,2024,gpb,execution,非税收入,1,万元,2\n"
+			      "北碚区,全区,2024,gpb,execution,调入资金,1,万元,,\n", 1);
+	DIAG_IS(d, 0, "t.csv", 2, NULL, NULL, FISC_DIAG_UNKNOWN_COLUMN,
+		"第 9 列不为空，但表头中没有这一列（内容会被丢弃）",
+		"column 9 is not empty but the header has no column there (it would be dropped)");
+	dfree(d);
+	d = BAD(f, "region,scope,year,,book,phase,item,amount,unit\n"
+		   "北碚区,全区,2024,x,gpb,execution,非税收入,1,万元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 2, NULL, NULL, FISC_DIAG_UNKNOWN_COLUMN,
+		"第 4 列不为空，但表头中没有这一列（内容会被丢弃）",
+		"column 4 is not empty but the header has no column there (it would be dropped)");
+	dfree(d);
+	/* Empty trailing cells (spreadsheets write them) are fine. */
+	GOOD(f, HDR "北碚区,全区,2024,gpb,execution,非税收入,1,万元,, \n");
+}
+
+static void err_region_name_twice(void **state)
+{
+	fx *f = *state;
+	/* Within one import. */
+	fisc_diag *d = BAD(f, "code,name\n500110,綦江区\n500111,綦江区\n", 1);
+	DIAG_IS(d, 0, "t.csv", 3, NULL, "name", FISC_DIAG_DUPLICATE_REGION,
+		"地区名称「綦江区」重复：t.csv:2 已用于代码 500110，这里又用于代码 500111",
+		"region name '綦江区' given twice: to code 500110 at t.csv:2 and here to code "
+		"500111");
+	dfree(d);
+	/* Against the store (北碚区 is 500109). */
+	d = BAD(f, "code,name\n500199,北碚区\n", 1);
+	DIAG_IS(d, 0, "t.csv", 2, NULL, "name", FISC_DIAG_DUPLICATE_REGION,
+		"地区名称「北碚区」已被数据库中的地区 500109 使用，不能再用于代码 500199",
+		"region name '北碚区' is already used by region 500109 in the store; it cannot "
+		"name code 500199 too");
+	dfree(d);
+	/* The same region again is no conflict. */
+	GOOD(f, "code,name,level\n500109,北碚区,区\n500110,綦江区,区\n500110,綦江区,区\n");
+}
+
+/* A one-sheet workbook from raw worksheet XML, written to dir/name. */
+static char *raw_xlsx(const char *dir, const char *name, const char *sheet_xml)
+{
+	static const char wb[] =
+		"<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
+		"xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
+		"<sheets><sheet name=\"S\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>";
+	static const char rels[] =
+		"<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/"
+		"relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats"
+		".org/officeDocument/2006/relationships/worksheet\" "
+		"Target=\"worksheets/sheet1.xml\"/></Relationships>";
+	const char *parts[][2] = {{"xl/workbook.xml", wb},
+				  {"xl/_rels/workbook.xml.rels", rels},
+				  {"xl/worksheets/sheet1.xml", sheet_xml}};
+	char *path = malloc(strlen(dir) + strlen(name) + 2);
+	assert_non_null(path);
+	sprintf(path, "%s/%s", dir, name);
+	int err;
+	zip_t *za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &err);
+	assert_non_null(za);
+	for (int i = 0; i < 3; i++) {
+		zip_source_t *src = zip_source_buffer(za, parts[i][1], strlen(parts[i][1]), 0);
+		assert_non_null(src);
+		assert_true(zip_file_add(za, parts[i][0], src, ZIP_FL_ENC_UTF_8) >= 0);
+	}
+	assert_int_equal(zip_close(za), 0);
+	return path;
+}
+
+#define XCELL(ref, text) "<c r=\"" ref "\" t=\"inlineStr\"><is><t>" text "</t></is></c>"
+#define XHEAD                                                                          \
+	"<row r=\"1\">" XCELL("A1", "region") XCELL("B1", "scope") XCELL("C1", "year")    \
+	XCELL("D1", "book") XCELL("E1", "phase") XCELL("F1", "item") XCELL("G1", "amount") \
+	XCELL("H1", "unit") "</row>"
+#define XSHEET(rows)                                                                   \
+	"<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">" \
+	"<sheetData>" XHEAD rows "</sheetData></worksheet>"
+#define XROW(n, year, amount)                                                          \
+	"<row r=\"" #n "\">" XCELL("A" #n, "北碚区") XCELL("B" #n, "全区") year            \
+	XCELL("D" #n, "gpb") XCELL("E" #n, "execution") XCELL("F" #n, "非税收入") amount   \
+	XCELL("H" #n, "万元") "</row>"
+
+static void err_xlsx_formula_without_value(void **state)
+{
+	fx *f = *state;
+	char *path = raw_xlsx(f->dir, "f.xlsx",
+			      XSHEET(XROW(2, "<c r=\"C2\"><v>2024</v></c>",
+					  "<c r=\"G2\"><f>SUM(Z1:Z9)</f></c>")));
+	const char *paths[] = {path};
+	snap before = snapshot(f->st);
+	fisc_diag *d = dnew();
+	fisc_import_stats s;
+	int rc = fisc_import_files(f->st, paths, 1, d, &s);
+	failed_unchanged(f->st, before, rc, d, &s, -1, __FILE__, __LINE__);
+	DIAG_IS(d, 0, path, 2, "S!G2", "amount", FISC_DIAG_BAD_VALUE,
+		"公式没有缓存值，请在 Excel 中重新计算后保存",
+		"formula without a cached value (recalculate and save the workbook in Excel)");
+	dfree(d);
+	free(path);
+}
+
+/* 年度 written "2025年" (or 年度, or in full width), in CSV and XLSX. */
+static void ok_year_with_nian(void **state)
+{
+	fx *f = *state;
+	GOOD(f, HDR "北碚区,全区,2025年,gpb,execution,非税收入,1,万元\n"
+		    "北碚区,全区,２０２６年度,gpb,execution,非税收入,2,万元\n"
+		    "北碚区,全区, 2027 年 ,gpb,execution,非税收入,3,万元\n");
+	assert_int_equal(fact_with(f->st, 2025, "nontax")->f.amount.fen, 1000000);
+	assert_int_equal(fact_with(f->st, 2026, "nontax")->f.amount.fen, 2000000);
+	assert_int_equal(fact_with(f->st, 2027, "nontax")->f.amount.fen, 3000000);
+	char *path = raw_xlsx(f->dir, "y.xlsx",
+			      XSHEET(XROW(2, XCELL("C2", "2028年"), "<c r=\"G2\"><v>4</v></c>")
+				     XROW(3, "<c r=\"C3\"><v>2029</v></c>", "<c r=\"G3\"><v>5</v></c>")));
+	const char *paths[] = {path};
+	fisc_diag *d = dnew();
+	fisc_import_stats s;
+	int rc = fisc_import_files(f->st, paths, 1, d, &s);
+	if (rc != FISC_OK)
+		print_diag(d);
+	assert_int_equal(rc, FISC_OK);
+	assert_int_equal(fact_with(f->st, 2028, "nontax")->f.amount.fen, 4000000);
+	assert_int_equal(fact_with(f->st, 2029, "nontax")->f.amount.fen, 5000000);
+	dfree(d);
+	free(path);
+	/* Still a year: no other words around it. */
+	d = BAD(f, HDR "北碚区,全区,2025年度预算,gpb,execution,非税收入,1,万元\n", 1);
+	DIAG_IS(d, 0, "t.csv", 2, NULL, "year", FISC_DIAG_BAD_VALUE,
+		"年度「2025年度预算」无效（应为 1949–2200 的四位数）",
+		"bad year '2025年度预算' (a four-digit year 1949–2200)");
+	dfree(d);
+}
+
+/* ---- encodings (issue 10, item 12) ------------------------------------- */
+
+static char *to_encoding(const char *enc, const char *utf8, size_t *len)
+{
+	iconv_t cd = iconv_open(enc, "UTF-8");
+	assert_true(cd != (iconv_t)-1);
+	size_t il = strlen(utf8), cap = 4 * il + 8, ol = cap;
+	char *out = malloc(cap), *op = out, *ip = (char *)utf8;
+	assert_non_null(out);
+	assert_true(iconv(cd, &ip, &il, &op, &ol) != (size_t)-1);
+	iconv_close(cd);
+	*len = cap - ol;
+	return out;
+}
+
+static char *write_bytes(const char *dir, const char *name, const char *buf, size_t len)
+{
+	char *path = malloc(strlen(dir) + strlen(name) + 2);
+	assert_non_null(path);
+	sprintf(path, "%s/%s", dir, name);
+	FILE *fp = fopen(path, "wb");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(buf, 1, len, fp), len);
+	assert_int_equal(fclose(fp), 0);
+	return path;
+}
+
+static void import_converted(fx *f, const char *enc, const char *name, const char *note_zh,
+			     const char *note_en)
+{
+	static const char csv[] = "地区,口径,年度,预算,阶段,科目,金额,单位\n"
+				  "北碚区,全区,2024年,一般公共预算,执行,非税收入,140078,万元\n"
+				  "北碚区,本级,2024年,一般公共预算,执行,非税收入,130078,万元\n";
+	size_t len;
+	char *bytes = to_encoding(enc, csv, &len);
+	char *path = write_bytes(f->dir, name, bytes, len);
+	const char *paths[] = {path};
+	fisc_diag *d = dnew();
+	fisc_import_stats s;
+	int rc = fisc_import_files(f->st, paths, 1, d, &s);
+	if (rc != FISC_OK)
+		print_diag(d);
+	assert_int_equal(rc, FISC_OK);
+	assert_int_equal(s.facts, 2);
+	/* Noted once, and the note is no error. */
+	assert_int_equal(fisc_diag_count(d), 1);
+	assert_int_equal(fisc_diag_errors(d), 0);
+	DIAG_IS(d, 0, path, 0, NULL, NULL, FISC_DIAG_NOTE, note_zh, note_en);
+	char buf[1024];
+	fisc_diag_format(fisc_diag_get(d, 0), buf, sizeof buf);
+	assert_non_null(strstr(buf, ": 注意："));
+	dfree(d);
+	free(bytes);
+	free(path);
+}
+
+static void ok_gb18030_csv(void **state)
+{
+	fx *f = *state;
+	import_converted(f, "GB18030", "gbk.csv", "文件不是 UTF-8 编码，已按 GB18030 转换后读取",
+			 "the file is not UTF-8; converted from GB18030");
+	flist *l = facts_of_year(f->st, 2024);
+	assert_int_equal(l->n, 2);
+}
+
+static void ok_utf16_csv(void **state)
+{
+	fx *f = *state;
+	/* iconv's "UTF-16" writes a byte-order mark, as Excel does. */
+	import_converted(f, "UTF-16", "u16.csv", "文件不是 UTF-8 编码，已按 UTF-16 转换后读取",
+			 "the file is not UTF-8; converted from UTF-16");
+}
+
+static void err_neither_utf8_nor_gb18030(void **state)
+{
+	fx *f = *state;
+	/* Bytes no encoding fisc knows can decode, on three lines: one error
+	** for the file, naming the first line, not one per line. */
+	static const char csv[] = HDR "\xFF\xFF,all,2023,gpb,execution,tax,1,万元\n"
+				      "\xFF\xFF,all,2023,gpb,execution,nontax,1,万元\n"
+				      "\xFF\xFF,all,2023,gpb,execution,205,1,万元\n";
+	fisc_diag *d = BADN(f, csv, sizeof csv - 1, 1);
+	DIAG_IS(d, 0, "t.csv", 2, NULL, NULL, FISC_DIAG_BAD_UTF8,
+		"文件既不是 UTF-8 也不是 GB18030（GBK）编码，从本行起无法解码（请另存为 UTF-8）",
+		"the file is neither UTF-8 nor GB18030 (GBK); it cannot be decoded from this line "
+		"on (save it as UTF-8)");
+	dfree(d);
+}
+
+/* ---- a file changed while it is imported (issue 10, item 7) ------------ */
+
+static off_t hook_size;
+static int hook_calls;
+
+/* Another process cuts the file: the importer's descriptor is read-only. */
+static void shrink_file(int fd, const char *path)
+{
+	(void)fd;
+	hook_calls++;
+	if (truncate(path, hook_size) != 0)
+		hook_calls = -100;
+}
+
+static void grow_file(int fd, const char *path)
+{
+	hook_calls++;
+	FILE *fp = fopen(path, "ab");
+	if (!fp || fputs("北碚区,全区,2030,gpb,execution,非税收入,1,万元\n", fp) < 0 ||
+	    fclose(fp) != 0)
+		hook_calls = -100;
+	(void)fd;
+}
+
+static void changed_during_import(fx *f, const char *path, void (*hook)(int, const char *))
+{
+	const char *paths[] = {path};
+	snap before = snapshot(f->st);
+	fisc_diag *d = dnew();
+	fisc_import_stats s;
+	hook_calls = 0;
+	fisc_filebuf_test_hook = hook;
+	int rc = fisc_import_files(f->st, paths, 1, d, &s);
+	fisc_filebuf_test_hook = NULL;
+	assert_int_equal(hook_calls, 1);
+	failed_unchanged(f->st, before, rc, d, &s, 1, __FILE__, __LINE__);
+	char zh[1200], en[1200];
+	snprintf(zh, sizeof zh, "文件在导入过程中被修改：%s（请等文件写完后重新导入）", path);
+	snprintf(en, sizeof en,
+		 "file changed during import: %s (import it again once it is complete)", path);
+	DIAG_IS(d, 0, path, 0, NULL, NULL, FISC_DIAG_IO, zh, en);
+	dfree(d);
+}
+
+static void err_file_changed_during_import(void **state)
+{
+	fx *f = *state;
+	/* Cut in the middle of a line whose first half is a valid row: read
+	** as it is found, it would import the first rows and a wrong amount. */
+	const char *csv = HDR "北碚区,全区,2024,gpb,execution,非税收入,140078,万元\n"
+			      "北碚区,全区,2024,gpb,execution,调入资金,123456,万元\n";
+	char *path = tu_write(f->dir, "cut.csv", csv);
+	hook_size = (off_t)(strlen(csv) - 6); /* ...,调入资金,12 */
+	changed_during_import(f, path, shrink_file);
+	free(path);
+
+	path = tu_write(f->dir, "grow.csv", csv);
+	changed_during_import(f, path, grow_file);
+	free(path);
+
+	/* A workbook too: its zip directory is at the end. */
+	path = raw_xlsx(f->dir, "cut.xlsx",
+			XSHEET(XROW(2, "<c r=\"C2\"><v>2024</v></c>", "<c r=\"G2\"><v>1</v></c>")));
+	struct stat sb;
+	assert_int_equal(stat(path, &sb), 0);
+	hook_size = sb.st_size / 2;
+	changed_during_import(f, path, shrink_file);
+	free(path);
+}
+
 static void ok_item_aliases(void **state)
 {
 	fx *f = *state;
@@ -1376,6 +1710,16 @@ int main(void)
 		T(ok_precision),
 		T(ok_region_defined_in_same_import),
 		T(region_defined_later_is_found),
+		T(err_nul_byte_in_cell),
+		T(err_digit_lookalikes),
+		T(err_cells_beyond_header),
+		T(err_region_name_twice),
+		T(err_xlsx_formula_without_value),
+		T(ok_year_with_nian),
+		T(ok_gb18030_csv),
+		T(ok_utf16_csv),
+		T(err_neither_utf8_nor_gb18030),
+		T(err_file_changed_during_import),
 		T(ok_item_aliases),
 		T(edition_follows_year),
 		T(many_editions_in_one_import),

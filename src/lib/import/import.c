@@ -899,6 +899,28 @@ static int is_xlsx(const char *buf, size_t len)
 	return len >= 4 && memcmp(buf, "PK\x03\x04", 4) == 0;
 }
 
+/* A CSV file in UTF-8, or converted to it (noted once). */
+static int read_csv(ctx *c, const char *name, const char *buf, size_t len)
+{
+	const char *from;
+	char *utf8;
+	size_t utf8len;
+	int r = fisc_text_to_utf8(name, buf, len, &utf8, &utf8len, &from, c->diag);
+	if (r != FISC_OK)
+		return r;
+	if (from) {
+		char zh[512], en[512];
+		snprintf(zh, sizeof zh, "文件不是 UTF-8 编码，已按 %s 转换后读取", from);
+		snprintf(en, sizeof en, "the file is not UTF-8; converted from %s", from);
+		fisc_diag_add(c->diag, name, 0, NULL, NULL, FISC_DIAG_NOTE, zh, en);
+		buf = utf8;
+		len = utf8len;
+	}
+	r = fisc_csv_read(name, buf, len, on_row, c, c->diag);
+	free(utf8);
+	return r;
+}
+
 int fisc_import_files(fisc_store *st, const char *const *paths, size_t n,
 		      fisc_diag *diag, fisc_import_stats *stats)
 {
@@ -915,20 +937,9 @@ int fisc_import_files(fisc_store *st, const char *const *paths, size_t n,
 			continue;
 		}
 		c.file = NULL;
-		if (is_xlsx(fb.data, fb.len)) {
-			r = fisc_xlsx_read_buffer(paths[i], fb.data, fb.len, on_row, &c, diag);
-		} else {
-			const char *from;
-			r = fisc_text_to_utf8(paths[i], &fb.data, &fb.len, &from, diag);
-			if (r == FISC_OK && from) {
-				char zh[512], en[512];
-				snprintf(zh, sizeof zh, "文件不是 UTF-8 编码，已按 %s 读取", from);
-				snprintf(en, sizeof en, "the file is not UTF-8; read as %s", from);
-				fisc_diag_add(diag, paths[i], 0, NULL, NULL, FISC_DIAG_NOTE, zh, en);
-			}
-			if (r == FISC_OK)
-				r = fisc_csv_read(paths[i], fb.data, fb.len, on_row, &c, diag);
-		}
+		r = is_xlsx(fb.data, fb.len)
+			    ? fisc_xlsx_read_buffer(paths[i], fb.data, fb.len, on_row, &c, diag)
+			    : read_csv(&c, paths[i], fb.data, fb.len);
 		fisc_filebuf_free(&fb);
 		if (r != FISC_OK && r != FISC_EIMPORT && !c.fatal)
 			c.fatal = r;
@@ -944,7 +955,7 @@ int fisc_import_csv_buffer(fisc_store *st, const char *name, const char *buf,
 	int rc = begin(&c, st, diag, stats);
 	if (rc != FISC_OK)
 		return rc;
-	int r = fisc_csv_read(name, buf, len, on_row, &c, diag);
+	int r = read_csv(&c, name, buf, len);
 	if (r != FISC_OK && r != FISC_EIMPORT && !c.fatal)
 		c.fatal = r;
 	stats->files = 1;

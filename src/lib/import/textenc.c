@@ -59,27 +59,15 @@ static int convert(const char *enc, const char *in, size_t n, char **to, size_t 
 	return 0;
 }
 
-static int replace(const char *enc, char **buf, size_t *len)
+int fisc_text_to_utf8(const char *file, const char *buf, size_t len, char **out,
+		      size_t *outlen, const char **from, fisc_diag *diag)
 {
-	char *out;
-	size_t outlen;
-	int r = convert(enc, *buf, *len, &out, &outlen);
-	if (r)
-		return r;
-	free(*buf);
-	*buf = out;
-	*len = outlen;
-	return 0;
-}
-
-int fisc_text_to_utf8(const char *file, char **buf, size_t *len, const char **from,
-		      fisc_diag *diag)
-{
-	const unsigned char *s = (const unsigned char *)*buf;
-	size_t n = *len;
+	const unsigned char *s = (const unsigned char *)buf;
+	size_t n = len;
 	*from = NULL;
+	*out = NULL;
 	if (n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF))) {
-		int r = replace("UTF-16", buf, len);
+		int r = convert("UTF-16", buf, len, out, outlen);
 		if (r == -2)
 			return fisc_error_set(FISC_ENOMEM, "内存不足 / out of memory");
 		if (r) {
@@ -110,7 +98,7 @@ int fisc_text_to_utf8(const char *file, char **buf, size_t *len, const char **fr
 	}
 	if (!invalid || valid_multi > invalid)
 		return FISC_OK;
-	int r = replace("GB18030", buf, len);
+	int r = convert("GB18030", buf, len, out, outlen);
 	if (r == -2)
 		return fisc_error_set(FISC_ENOMEM, "内存不足 / out of memory");
 	if (r == 0) {

@@ -13,14 +13,13 @@
 #include <stddef.h>
 #include "fisc/import.h"
 
-/* Make the NUL-terminated buf[0..*len) UTF-8. Text that is UTF-8 already,
-** or mostly UTF-8 with a few bad bytes (left for the CSV reader to report
-** line by line), is left alone and *from is NULL. UTF-16 with a BOM and
-** GB18030 are converted: *buf is replaced by a new malloc'ed buffer (the old
-** one freed) and *from names the encoding. Anything else: FISC_EIMPORT with
-** one FISC_DIAG_BAD_UTF8 entry for the file. FISC_ENOMEM when memory runs
-** out. */
-int fisc_text_to_utf8(const char *file, char **buf, size_t *len, const char **from,
-		      fisc_diag *diag);
+/* Make buf[0..len) UTF-8. Text that is UTF-8 already, or mostly UTF-8 with
+** a few bad bytes (left for the CSV reader to report line by line), is left
+** alone: *out and *from are NULL. UTF-16 with a BOM and GB18030 are
+** converted into *out (malloc'ed, NUL-terminated, *outlen bytes) and *from
+** names the encoding. Anything else: FISC_EIMPORT with one
+** FISC_DIAG_BAD_UTF8 entry for the file. FISC_ENOMEM when memory runs out. */
+int fisc_text_to_utf8(const char *file, const char *buf, size_t len, char **out,
+		      size_t *outlen, const char **from, fisc_diag *diag);
 
 #endif
