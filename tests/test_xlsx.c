@@ -667,6 +667,52 @@ static void test_long_cell(void **state)
 	fisc_diag_free(d);
 }
 
+/* A formula Excel never calculated has no <v>: the cell comes as "" marked
+** FISC_CELL_NO_VALUE (the importer refuses it), never as a silent blank;
+** one whose cached value is the empty string is a plain empty cell. */
+typedef struct flagged {
+	int rows;
+	char flags[8];
+	size_t ncells;
+} flagged;
+
+static int collect_flags(void *ud, const fisc_row *row)
+{
+	flagged *g = ud;
+	g->rows++;
+	g->ncells = row->ncells;
+	assert_non_null(row->flags);
+	for (size_t i = 0; i < row->ncells && i < 7; i++)
+		g->flags[i] = (char)('0' + row->flags[i]);
+	return 0;
+}
+
+static void test_formula_without_value(void **state)
+{
+	(void)state;
+	const char *sheet = SHEET(
+		"<row r=\"2\"><c r=\"A2\"><f>SUM(B1:B9)</f></c>"
+		"<c r=\"B2\"><f>1+1</f><v>2</v></c>"
+		"<c r=\"C2\" t=\"str\"><f>\"\"</f><v></v></c>"
+		"<c r=\"D2\" t=\"str\"><f>X1</f></c></row>");
+	part p[] = {
+		{ "xl/workbook.xml", WB_XML },
+		{ "xl/_rels/workbook.xml.rels", RELS_XML },
+		{ "xl/worksheets/sheet1.xml", sheet },
+	};
+	size_t len;
+	void *buf = mkzip(p, 3, &len);
+	flagged g = { 0 };
+	fisc_diag *d = fisc_diag_new();
+	assert_int_equal(fisc_xlsx_read_buffer("t.xlsx", buf, len, collect_flags, &g, d), FISC_OK);
+	assert_int_equal(fisc_diag_count(d), 0);
+	assert_int_equal(g.rows, 1);
+	assert_int_equal(g.ncells, 4);
+	assert_string_equal(g.flags, "1001");
+	free(buf);
+	fisc_diag_free(d);
+}
+
 static void test_colname(void **state)
 {
 	(void)state;
@@ -701,6 +747,7 @@ int main(void)
 		cmocka_unit_test(test_doctype_refused),
 		cmocka_unit_test(test_structure_errors),
 		cmocka_unit_test(test_long_cell),
+		cmocka_unit_test(test_formula_without_value),
 		cmocka_unit_test(test_colname),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
