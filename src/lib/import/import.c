@@ -265,7 +265,10 @@ static int region_name_taken(ctx *c, const fisc_row *row, const fisc_region *r)
 		}
 		nu->code = r->code;
 		nu->where = imp_where(c, row, c->col[R_NAME]);
-		fisc_strmap_put(&c->region_names, r->name, nu);
+		if (fisc_strmap_put(&c->region_names, r->name, nu)) {
+			c->fatal = fisc_error_set(FISC_ENOMEM, "out of memory");
+			return 1;
+		}
 	}
 	return taken;
 }
