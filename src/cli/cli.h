@@ -5,6 +5,7 @@
 #ifndef FISC_CLI_H
 #define FISC_CLI_H
 
+#include <stdio.h>
 #include "fisc/fisc.h"
 
 /* Exit codes: success, findings/import errors, bad usage or unreadable input. */
@@ -24,6 +25,7 @@ int cmd_check(int argc, char **argv, const char *db);
 int cmd_audit(int argc, char **argv, const char *db);
 int cmd_import_vouchers(int argc, char **argv, const char *db);
 int cmd_rollup(int argc, char **argv, const char *db);
+int cmd_departments(int argc, char **argv, const char *db);
 
 /* Open the store at db (creating and seeding it with the bundled catalogue
 ** when new); prints the error and returns NULL on failure. */
@@ -31,5 +33,41 @@ fisc_store *cli_open(const char *db);
 
 /* Print "fisc: <message of the last library error>" to stderr; returns code. */
 int cli_error(int code);
+
+/* Output (cli_out.c). open: fopen for writing, the error printed. close:
+** flush and close f (stdout is flushed, not closed) and tell whether every
+** write reached it: CLI_OK, or CLI_FAIL after printing "写入失败 / write
+** failed: PATH: reason" (path NULL: stdout). Every output goes through it. */
+FILE *cli_open_output(const char *path);
+int cli_close_output(FILE *f, const char *path);
+
+/* A progress line on stderr while library work reports progress
+** (fisc/progress.h), only when stderr is a terminal; end clears it. */
+void cli_progress_start(void);
+void cli_progress_end(void);
+
+/* Names (cli_names.c). Each check returns CLI_OK, or prints what is wrong
+** with the closest valid values and returns CLI_USAGE (CLI_FAIL when the
+** store itself failed). */
+void cli_suggest(const char *given, const char *const *match, const char *const *show, size_t n);
+int cli_region_check(fisc_store *st, const char *region, fisc_region *out, fisc_arena *a);
+int cli_book_check(const char *book);
+int cli_scope_check(const char *scope);
+int cli_phase_check(const char *phase);
+/* --year: missing, not a number or out of range is a usage error. */
+int cli_year_parse(const char *year, int *out);
+/* After "no data": the years and phases that q's facts have, on stderr,
+** introduced by `whose` (a region or department name, or ""). */
+void cli_years_hint(fisc_store *st, const fisc_query *q, const char *whose);
+
+/* Departments (cmd_departments.c): those the facts of a region and year name
+** (0: any), and the one a --department argument means: the exact name, the
+** code, or a unique prefix (*out: the stored text); otherwise the closest
+** names are printed and CLI_USAGE returned. */
+typedef struct cli_departments cli_departments;
+int cli_departments_load(fisc_store *st, int64_t region, int year, fisc_arena *a,
+			 cli_departments **out);
+int cli_department_resolve(const cli_departments *ds, const char *given, const char **out);
+void cli_departments_free(cli_departments *ds);
 
 #endif

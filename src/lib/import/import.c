@@ -15,6 +15,7 @@
 #include "fisc/catalog.h"
 #include "fisc/error.h"
 #include "fisc/import.h"
+#include "fisc/progress.h"
 #include "import/importer.h"
 #include "model/strmap.h"
 #include "model/util.h"
@@ -472,6 +473,7 @@ static void fact_row(ctx *c, const fisc_row *row)
 static int on_row(void *ud, const fisc_row *row)
 {
 	ctx *c = ud;
+	fisc_progress_report("导入 / importing", row->file, row->line, 0);
 	if (starts_new_table(c, row)) {
 		c->file = row->file;
 		c->sheet = row->sheet ? fisc_arena_strdup(c->arena, row->sheet) : NULL;
