@@ -40,6 +40,11 @@ int cli_error(int code);
 ** failed: PATH: reason" (path NULL: stdout). Every output goes through it. */
 FILE *cli_open_output(const char *path);
 int cli_close_output(FILE *f, const char *path);
+/* Nonzero once a write to f failed: a library writer's error is then the
+** write failure cli_close_output reports, not a second message. */
+int cli_write_failed(FILE *f);
+/* Route stdout through the same error-keeping stream (main, at start). */
+void cli_stdout_init(void);
 
 /* A progress line on stderr while library work reports progress
 ** (fisc/progress.h), only when stderr is a terminal; end clears it. */

@@ -5,37 +5,126 @@
 ** and the progress line shown on stderr when stderr is a terminal.
 */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include "cli.h"
 
+/* Outputs are written through a cookie stream (glibc fopencookie) that keeps
+** the errno of the first failed write: by the time the output is closed,
+** errno has long been overwritten, and the message must say why it failed.
+** stdout itself is replaced by such a stream at start-up (glibc lets stdout
+** be assigned), so that the library's writers to stdout are covered too. */
+typedef struct sink {
+	int fd, err;
+	FILE *f;
+} sink;
+
+static sink sinks[8];
+
+static ssize_t sink_write(void *c, const char *buf, size_t n)
+{
+	sink *s = c;
+	size_t done = 0;
+	while (done < n) {
+		ssize_t w = write(s->fd, buf + done, n - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (!s->err)
+				s->err = w < 0 ? errno : EIO;
+			errno = s->err;
+			return done ? (ssize_t)done : 0;
+		}
+		done += (size_t)w;
+	}
+	return (ssize_t)done;
+}
+
+static int sink_close(void *c)
+{
+	sink *s = c;
+	int rc = 0;
+	if (s->fd > STDERR_FILENO && close(s->fd) != 0) {
+		if (!s->err)
+			s->err = errno;
+		rc = -1;
+	}
+	s->f = NULL;
+	return rc;
+}
+
+static FILE *sink_open(int fd)
+{
+	for (size_t i = 0; i < sizeof sinks / sizeof *sinks; i++) {
+		if (sinks[i].f)
+			continue;
+		sinks[i] = (sink){fd, 0, NULL};
+		cookie_io_functions_t io = {NULL, sink_write, NULL, sink_close};
+		sinks[i].f = fopencookie(&sinks[i], "w", io);
+		return sinks[i].f;
+	}
+	errno = EMFILE;
+	return NULL;
+}
+
+static sink *sink_of(FILE *f)
+{
+	for (size_t i = 0; i < sizeof sinks / sizeof *sinks; i++)
+		if (sinks[i].f && sinks[i].f == f)
+			return &sinks[i];
+	return NULL;
+}
+
+void cli_stdout_init(void)
+{
+	FILE *f = sink_open(STDOUT_FILENO);
+	if (f) {
+		/* line buffering on a terminal, as before; blocks otherwise */
+		setvbuf(f, NULL, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, BUFSIZ);
+		stdout = f;
+	}
+}
+
 FILE *cli_open_output(const char *path)
 {
-	FILE *f = fopen(path, "w");
-	if (!f)
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	FILE *f = fd >= 0 ? sink_open(fd) : NULL;
+	if (!f) {
 		fprintf(stderr, "fisc: 无法写入 / cannot write: %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
 	return f;
+}
+
+int cli_write_failed(FILE *f)
+{
+	sink *s = sink_of(f);
+	return ferror(f) || (s && s->err);
 }
 
 int cli_close_output(FILE *f, const char *path)
 {
-	/* A write error sets the stream's error flag and errno; the flush of
-	** what is still buffered may fail by itself (ENOSPC on /dev/full). */
+	sink *s = sink_of(f);
 	errno = 0;
 	int bad = fflush(f) != 0;
-	int err = errno;
-	bad |= ferror(f) != 0;
+	int err = s && s->err ? s->err : errno;
+	bad |= ferror(f) != 0 || (s && s->err);
 	if (f != stdout && f != stderr) {
 		errno = 0;
-		if (fclose(f) != 0) {
+		int closed = fclose(f) == 0; /* releases s; its fields stay readable */
+		if (!closed) {
 			bad = 1;
 			if (!err)
-				err = errno;
+				err = s && s->err ? s->err : errno;
 		}
 	} else {
 		clearerr(f); /* reported once, here */
+		if (s)
+			s->err = 0;
 	}
 	if (!bad)
 		return CLI_OK;

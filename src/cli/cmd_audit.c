@@ -86,11 +86,10 @@ int cmd_audit(int argc, char **argv, const char *db)
 	if (claims && !strcmp(format, "text"))
 		for (size_t i = 0; i < n && wrc == FISC_OK; i++)
 			wrc = fisc_audit_write_claims(reps[i], stdout);
-	fflush(stdout);
 	fisc_arena_free(a);
 	free(reps);
 	free(files);
-	if (wrc != FISC_OK)
-		return cli_error(CLI_USAGE);
+	if (wrc != FISC_OK) /* a failed write is reported when stdout is closed */
+		return cli_write_failed(stdout) ? CLI_FAIL : cli_error(CLI_USAGE);
 	return unreadable ? CLI_USAGE : errors ? CLI_FAIL : CLI_OK;
 }

@@ -64,8 +64,11 @@ int cmd_check(int argc, char **argv, const char *db)
 		fprintf(stderr, "fisc: 未知格式 / unknown format '%s' (text, json)\n", format);
 		return CLI_USAGE;
 	}
-	if (list)
-		return fisc_rules_write(format, stdout) == FISC_OK ? CLI_OK : cli_error(CLI_USAGE);
+	if (list) {
+		if (fisc_rules_write(format, stdout) == FISC_OK)
+			return CLI_OK;
+		return cli_write_failed(stdout) ? CLI_FAIL : cli_error(CLI_USAGE);
+	}
 	fisc_store *st = cli_open(db);
 	if (!st)
 		return CLI_USAGE;
@@ -81,7 +84,7 @@ int cmd_check(int argc, char **argv, const char *db)
 	rc = fisc_findings_write(fs, format, stdout);
 	int errors = fs->severities[FISC_SEV_ERROR] > 0;
 	fisc_arena_free(a);
-	if (rc != FISC_OK)
-		return cli_error(CLI_USAGE);
+	if (rc != FISC_OK) /* a failed write is reported when stdout is closed */
+		return cli_write_failed(stdout) ? CLI_FAIL : cli_error(CLI_USAGE);
 	return errors ? CLI_FAIL : CLI_OK;
 }

@@ -244,8 +244,11 @@ static int run_report(const char *db, report_fn fn, int doc, report_opts *o)
 		rc = CLI_USAGE;
 	if (rc == CLI_OK) {
 		int frc = fn(st, o, out);
+		int failed = cli_write_failed(out);
 		int wrc = out != stdout ? cli_close_output(out, o->output) : CLI_OK;
-		if (frc != FISC_OK) {
+		if (frc != FISC_OK && failed) {
+			rc = CLI_FAIL; /* the write failure is reported on closing */
+		} else if (frc != FISC_OK) {
 			cli_error(frc);
 			if (frc == FISC_ENOTFOUND && !o->all)
 				no_data_hint(st, o, &r);

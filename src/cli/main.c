@@ -57,6 +57,7 @@ int main(int argc, char **argv)
 {
 	const char *db = getenv("FISC_DB");
 	int i = 1;
+	cli_stdout_init();
 	if (!db || !*db)
 		db = "fisc.db";
 	for (; i < argc && argv[i][0] == '-'; i++) {
