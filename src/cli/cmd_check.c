@@ -38,16 +38,10 @@ int cmd_check(int argc, char **argv, const char *db)
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': o.region = optarg; break;
-		case 'y': {
-			char *end;
-			long y = strtol(optarg, &end, 10);
-			if (*end || y < 1949 || y > 2200) {
-				fprintf(stderr, "fisc: 年度无效「%s」/ bad --year '%s'\n", optarg, optarg);
+		case 'y':
+			if (cli_year_parse(optarg, &o.year) != CLI_OK)
 				return CLI_USAGE;
-			}
-			o.year = (int)y;
 			break;
-		}
 		case 'f': format = optarg; break;
 		case 'a': o.all = 1; break;
 		case 'R': o.rules = optarg; break;
@@ -74,6 +68,12 @@ int cmd_check(int argc, char **argv, const char *db)
 		return CLI_USAGE;
 	fisc_arena *a = fisc_arena_new();
 	fisc_findings *fs = NULL;
+	fisc_region r;
+	if (a && o.region && cli_region_check(st, o.region, &r, a) != CLI_OK) {
+		fisc_arena_free(a);
+		fisc_store_close(st);
+		return CLI_USAGE;
+	}
 	int rc = a ? fisc_check_run(st, &o, a, &fs) : FISC_ENOMEM;
 	fisc_store_close(st);
 	if (rc != FISC_OK) {
