@@ -59,6 +59,11 @@ int cli_region_check(fisc_store *st, const char *region, fisc_region *out, fisc_
 int cli_book_check(const char *book);
 int cli_scope_check(const char *scope);
 int cli_phase_check(const char *phase);
+/* getopt_long (optstring starting with ':') returned c, ':' for a missing
+** value or '?' for an unknown option, on the command-line word arg: say so,
+** with the closest option; returns CLI_USAGE. */
+struct option;
+int cli_option_error(int c, const char *arg, const struct option *longopts);
 /* --year: missing, not a number or out of range is a usage error. */
 int cli_year_parse(const char *year, int *out);
 /* After "no data": the years and phases that q's facts have, on stderr,

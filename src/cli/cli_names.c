@@ -5,6 +5,7 @@
 ** have data. Regions, books, scopes and phases are checked here before a
 ** command runs, so that every command words these errors the same way.
 */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,4 +222,29 @@ void cli_years_hint(fisc_store *st, const fisc_query *q, const char *whose)
 	else
 		fprintf(stderr, "  %s没有任何数据 / no data at all\n", whose);
 	free(s);
+}
+
+/* --- options -------------------------------------------------------------- */
+
+int cli_option_error(int c, const char *arg, const struct option *longopts)
+{
+	char name[64];
+	snprintf(name, sizeof name, "%s", arg ? arg : "");
+	char *eq = strchr(name, '=');
+	if (eq)
+		*eq = 0;
+	if (c == ':') {
+		fprintf(stderr, "fisc: %s 需要一个值 / %s needs a value\n", name, name);
+		return CLI_USAGE;
+	}
+	fprintf(stderr, "fisc: 未知选项 / unknown option '%s'\n", name);
+	const char *opts[64];
+	char buf[64][40];
+	size_t n = 0;
+	for (; longopts[n].name && n < 64; n++) {
+		snprintf(buf[n], sizeof buf[n], "--%s", longopts[n].name);
+		opts[n] = buf[n];
+	}
+	cli_suggest(name, opts, NULL, n);
+	return CLI_USAGE;
 }

@@ -37,6 +37,10 @@ int cmd_audit(int argc, char **argv, const char *db)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--format") && i + 1 < argc) {
 			format = argv[++i];
+		} else if (!strcmp(argv[i], "--format")) {
+			fprintf(stderr, "fisc audit: --format 需要一个值 / --format needs a value\n");
+			free(files);
+			return CLI_USAGE;
 		} else if (!strncmp(argv[i], "--format=", 9)) {
 			format = argv[i] + 9;
 		} else if (!strcmp(argv[i], "--no-rules")) {

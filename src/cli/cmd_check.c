@@ -35,7 +35,7 @@ int cmd_check(int argc, char **argv, const char *db)
 	const char *format = "text";
 	int list = 0, c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': o.region = optarg; break;
 		case 'y':
@@ -47,7 +47,7 @@ int cmd_check(int argc, char **argv, const char *db)
 		case 'R': o.rules = optarg; break;
 		case 'L': list = 1; break;
 		case 'h': return usage(stdout, CLI_OK);
-		default: return usage(stderr, CLI_USAGE);
+		default: return cli_option_error(c, argv[optind - 1], longopts);
 		}
 	}
 	if (optind < argc) {

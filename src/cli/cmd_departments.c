@@ -300,8 +300,7 @@ int cmd_departments(int argc, char **argv, const char *db)
 	const char *region = NULL;
 	int year = 0, c;
 	optind = 1;
-	opterr = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': region = optarg; break;
 		case 'y':
@@ -309,7 +308,7 @@ int cmd_departments(int argc, char **argv, const char *db)
 				return CLI_USAGE;
 			break;
 		case 'h': return usage(stdout, CLI_OK);
-		default: return usage(stderr, CLI_USAGE);
+		default: return cli_option_error(c, argv[optind - 1], longopts);
 		}
 	}
 	if (optind < argc) {

@@ -297,7 +297,7 @@ int cmd_report(int argc, char **argv, const char *db)
 	o.decimals = -1;
 	optind = 1;
 	int c;
-	while ((c = getopt_long(argc - 1, argv + 1, "o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc - 1, argv + 1, ":o:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': o.region = optarg; break;
 		case 'y': o.year = optarg; break;
@@ -316,7 +316,7 @@ int cmd_report(int argc, char **argv, const char *db)
 		case 'a': o.all = 1; break;
 		case 'D': o.department = optarg; break;
 		case 'h': return usage(stdout, CLI_OK);
-		default: return usage(stderr, CLI_USAGE);
+		default: return cli_option_error(c, argv[optind], longopts); /* argv + 1 */
 		}
 	}
 	if (optind + 1 < argc) {

@@ -57,6 +57,10 @@ expect 2 "--db 需要一个路径 / --db needs a path" -- --db
 "$FISC" --db >/dev/null 2>&1; [ $? -eq 2 ] || { echo "FAIL --db without a value"; fail=1; }
 "$FISC" --db --help >"$dir/out" 2>&1; [ $? -eq 2 ] && grep -qF -- "--db needs a path" "$dir/out" ||
   { echo "FAIL --db --help: $(cat "$dir/out")"; fail=1; }
+expect 2 "did you mean: --region" -- report balance --regoin 北碚区 --year 2023
+expect 2 "--year 需要一个值 / --year needs a value" -- report balance --region 北碚区 --year
+expect 2 "did you mean: --year" -- check --yaer 2023
+expect 2 "did you mean: function-month" -- rollup --by function-moth
 expect 2 "did you mean: editions" -- catalog edition
 expect 0 "2024" "classification" -- catalog editions
 "$FISC" --help >"$dir/help" 2>&1

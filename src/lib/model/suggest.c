@@ -136,7 +136,9 @@ size_t fisc_suggest(const char *query, const char *const *cand, size_t n, size_t
 		/* A third of the longer name, at least one edit: 北培区 → 北碚区,
 		** reprot → report, but not gpb → ssf. */
 		size_t limit = longer / 3 ? longer / 3 : 1;
-		if (d <= limit || contains(c, nc, q, nq) || contains(q, nq, c, nc) ||
+		/* a single letter is part of too many names to say anything */
+		int part = nq >= 2 && (contains(c, nc, q, nq) || (nc >= 2 && contains(q, nq, c, nc)));
+		if (d <= limit || part ||
 		    (nq >= 3 && subsequence(c, nc, q, nq)))
 			s[k++] = (scored){i, d};
 		free(c);
