@@ -34,12 +34,17 @@ fisc_store *cli_open(const char *db);
 /* Print "fisc: <message of the last library error>" to stderr; returns code. */
 int cli_error(int code);
 
-/* Output (cli_out.c). open: fopen for writing, the error printed. close:
+/* Output (cli_out.c). open: fopen for writing (a regular file under a
+** temporary name, renamed over PATH by a successful close), the error
+** printed. close:
 ** flush and close f (stdout is flushed, not closed) and tell whether every
 ** write reached it: CLI_OK, or CLI_FAIL after printing "写入失败 / write
 ** failed: PATH: reason" (path NULL: stdout). Every output goes through it. */
 FILE *cli_open_output(const char *path);
 int cli_close_output(FILE *f, const char *path);
+/* Close an output whose content failed to be produced: a regular file is
+** left as it was before (its temporary is removed); nothing is printed. */
+void cli_discard_output(FILE *f);
 /* Nonzero once a write to f failed: a library writer's error is then the
 ** write failure cli_close_output reports, not a second message. */
 int cli_write_failed(FILE *f);

@@ -3,11 +3,17 @@
 ** closed through one helper that notices a failed write (a full disk,
 ** /dev/full, a closed pipe), so that no command exits 0 after losing output;
 ** and the progress line shown on stderr when stderr is a terminal.
+**
+** A regular file named by -o is written under a temporary name beside it
+** and renamed into place once complete: a failed or interrupted report
+** leaves the previous file (or none), never a truncated one.
 */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include "cli.h"
@@ -20,6 +26,7 @@
 typedef struct sink {
 	int fd, err;
 	FILE *f;
+	char *tmp, *dst; /* a file written under tmp, renamed to dst at close */
 } sink;
 
 static sink sinks[8];
@@ -61,7 +68,7 @@ static FILE *sink_open(int fd)
 	for (size_t i = 0; i < sizeof sinks / sizeof *sinks; i++) {
 		if (sinks[i].f)
 			continue;
-		sinks[i] = (sink){fd, 0, NULL};
+		sinks[i] = (sink){fd, 0, NULL, NULL, NULL};
 		cookie_io_functions_t io = {NULL, sink_write, NULL, sink_close};
 		sinks[i].f = fopencookie(&sinks[i], "w", io);
 		return sinks[i].f;
@@ -90,14 +97,62 @@ void cli_stdout_init(void)
 
 FILE *cli_open_output(const char *path)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	struct stat sb;
+	char *tmp = NULL;
+	int fd;
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		/* a device or a pipe (/dev/stdout, a FIFO) is written in place */
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+	} else if (!(tmp = malloc(strlen(path) + 16))) {
+		fd = -1;
+	} else {
+		sprintf(tmp, "%s.tmp-XXXXXX", path);
+		fd = mkstemp(tmp);
+		if (fd >= 0) {
+			mode_t um = umask(0);
+			umask(um);
+			fchmod(fd, 0666 & ~um); /* as a plain create would */
+		}
+	}
+	int err = errno;
 	FILE *f = fd >= 0 ? sink_open(fd) : NULL;
 	if (!f) {
-		fprintf(stderr, "fisc: 无法写入 / cannot write: %s: %s\n", path, strerror(errno));
-		if (fd >= 0)
+		if (fd >= 0) {
+			err = errno;
 			close(fd);
+			unlink(tmp);
+		}
+		fprintf(stderr, "fisc: 无法写入 / cannot write: %s: %s\n", path, strerror(err));
+		free(tmp);
+		return NULL;
+	}
+	sink *s = sink_of(f);
+	s->tmp = tmp;
+	s->dst = tmp ? strdup(path) : NULL;
+	if (tmp && !s->dst) {
+		cli_discard_output(f);
+		fprintf(stderr, "fisc: 无法写入 / cannot write: %s: %s\n", path, strerror(ENOMEM));
+		return NULL;
 	}
 	return f;
+}
+
+/* Forget a temporary file: unlinked when the output failed. */
+static void sink_finish(char *tmp, char *dst, int keep)
+{
+	if (tmp && !keep)
+		unlink(tmp);
+	free(tmp);
+	free(dst);
+}
+
+void cli_discard_output(FILE *f)
+{
+	sink *s = sink_of(f);
+	char *tmp = s ? s->tmp : NULL, *dst = s ? s->dst : NULL;
+	if (f != stdout && f != stderr)
+		fclose(f);
+	sink_finish(tmp, dst, 0);
 }
 
 int cli_write_failed(FILE *f)
@@ -114,6 +169,7 @@ int cli_close_output(FILE *f, const char *path)
 	int err = s && s->err ? s->err : errno;
 	bad |= ferror(f) != 0 || (s && s->err);
 	if (f != stdout && f != stderr) {
+		char *tmp = s ? s->tmp : NULL, *dst = s ? s->dst : NULL;
 		errno = 0;
 		int closed = fclose(f) == 0; /* releases s; its fields stay readable */
 		if (!closed) {
@@ -121,6 +177,11 @@ int cli_close_output(FILE *f, const char *path)
 			if (!err)
 				err = s && s->err ? s->err : errno;
 		}
+		if (!bad && tmp && rename(tmp, dst) != 0) {
+			bad = 1;
+			err = errno;
+		}
+		sink_finish(tmp, dst, !bad);
 	} else {
 		clearerr(f); /* reported once, here */
 		if (s)

@@ -245,7 +245,11 @@ static int run_report(const char *db, report_fn fn, int doc, report_opts *o)
 	if (rc == CLI_OK) {
 		int frc = fn(st, o, out);
 		int failed = cli_write_failed(out);
-		int wrc = out != stdout ? cli_close_output(out, o->output) : CLI_OK;
+		int wrc = CLI_OK;
+		if (out != stdout && frc != FISC_OK && !failed)
+			cli_discard_output(out); /* no half report over the old file */
+		else if (out != stdout)
+			wrc = cli_close_output(out, o->output);
 		if (frc != FISC_OK && failed) {
 			rc = CLI_FAIL; /* the write failure is reported on closing */
 		} else if (frc != FISC_OK) {

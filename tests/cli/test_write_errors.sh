@@ -51,4 +51,9 @@ fullo report debt --region 解放区 --year 2023 --format xlsx
 # and the same outputs to a real file still succeed
 "$FISC" --db "$db" report balance --region 北碚区 --year 2023 -o "$dir/b.tsv" || { echo "FAIL -o file"; fail=1; }
 grep -q "总 计" "$dir/b.tsv" || { echo "FAIL -o file content"; fail=1; }
+# a report that fails leaves the file -o names as it was, and no temporary
+echo keep >"$dir/k.md"
+"$FISC" --db "$db" report congress --region 北碚区 --year 2031 -o "$dir/k.md" 2>/dev/null
+[ "$(cat "$dir/k.md")" = keep ] || { echo "FAIL a failed report overwrote -o"; fail=1; }
+ls "$dir" | grep -q tmp- && { echo "FAIL a temporary output file was left: $(ls "$dir")"; fail=1; }
 exit $fail
