@@ -84,5 +84,8 @@ int cli_departments_load(fisc_store *st, int64_t region, int year, fisc_arena *a
 			 cli_departments **out);
 int cli_department_resolve(const cli_departments *ds, const char *given, const char **out);
 void cli_departments_free(cli_departments *ds);
+/* Nonzero when a fact names exactly this department (in region, 0: any):
+** the common case, found without listing every department. */
+int cli_department_exists(fisc_store *st, int64_t region, const char *name);
 
 #endif

@@ -204,6 +204,26 @@ int cli_departments_load(fisc_store *st, int64_t region, int year, fisc_arena *a
 
 /* --- matching --------------------------------------------------------------- */
 
+static int skip_text(void *ud, uint32_t id, const char *s, size_t n)
+{
+	(void)ud, (void)id, (void)s, (void)n;
+	return 0;
+}
+
+static int first_fact(void *ud, const fisc_fact_ids *f)
+{
+	(void)ud, (void)f;
+	return 1; /* found: stop the walk */
+}
+
+int cli_department_exists(fisc_store *st, int64_t region, const char *name)
+{
+	fisc_query q = {0};
+	q.region = region;
+	q.dept = name;
+	return fisc_store_fact_scan(st, &q, skip_text, first_fact, NULL) == 1;
+}
+
 static int same_full(const depts *d, const size_t *hit, size_t n)
 {
 	for (size_t i = 1; i < n; i++)

@@ -232,7 +232,8 @@ static int run_report(const char *db, report_fn fn, int doc, report_opts *o)
 	int rc = a ? CLI_OK : CLI_FAIL;
 	if (rc == CLI_OK && o->region && *o->region)
 		rc = cli_region_check(st, o->region, &r, a);
-	if (rc == CLI_OK && o->department && *o->department) {
+	if (rc == CLI_OK && o->department && *o->department &&
+	    !cli_department_exists(st, r.id, o->department)) {
 		if (cli_departments_load(st, r.id, 0, a, &ds) != FISC_OK)
 			rc = cli_error(CLI_FAIL);
 		else
