@@ -217,8 +217,8 @@ static void draw(void *ud, const char *task, const char *detail, int64_t done, i
 	p->last = now;
 	p->shown = 1;
 	if (total > 0)
-		fprintf(stderr, "\r%s %s%s%lld/%lld\033[K", task, detail ? detail : "",
-			detail ? " " : "", (long long)done, (long long)total);
+		fprintf(stderr, "\r%s %s%s%d%%\033[K", task, detail ? detail : "", detail ? " " : "",
+			(int)(done * 100 / total));
 	else
 		fprintf(stderr, "\r%s %s%s%lld\033[K", task, detail ? detail : "", detail ? " " : "",
 			(long long)done);

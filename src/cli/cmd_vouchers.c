@@ -25,7 +25,9 @@ int cmd_import_vouchers(int argc, char **argv, const char *db)
 		return CLI_USAGE;
 	fisc_diag *diag = fisc_diag_new();
 	fisc_voucher_stats stats;
+	cli_progress_start();
 	int rc = fisc_voucher_import_file(st, argv[1], diag, &stats);
+	cli_progress_end();
 	char line[2048];
 	int io = 0;
 	for (size_t i = 0; i < fisc_diag_count(diag); i++) {
