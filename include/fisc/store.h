@@ -115,6 +115,16 @@ int fisc_store_edition_put(fisc_store *st, int year, const char *source);
 ** earliest one. FISC_ENOTFOUND when the store has no edition. */
 int fisc_store_edition_for(fisc_store *st, int year, int *edition);
 int fisc_store_edition_delete(fisc_store *st, int year);
+/* Every edition in the store, by year: where it was loaded from, when, and
+** how many catalogue entries it holds (for `fisc catalog editions`). */
+typedef struct fisc_edition {
+	int year;
+	const char *source;    /* the directory or "bundled" text given at load */
+	const char *loaded_at; /* UTC, "YYYY-MM-DD HH:MM:SS" */
+	int64_t entries;
+} fisc_edition;
+typedef int (*fisc_edition_cb)(void *ud, const fisc_edition *e);
+int fisc_store_edition_each(fisc_store *st, fisc_edition_cb cb, void *ud);
 int fisc_store_catalog_put(fisc_store *st, int year,
 			   const fisc_catalog_entry *e);
 typedef int (*fisc_catalog_cb)(void *ud, const fisc_catalog_entry *e);

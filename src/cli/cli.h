@@ -5,6 +5,7 @@
 #ifndef FISC_CLI_H
 #define FISC_CLI_H
 
+#include <stdio.h>
 #include "fisc/fisc.h"
 
 /* Exit codes: success, findings/import errors, bad usage or unreadable input. */
@@ -24,6 +25,7 @@ int cmd_check(int argc, char **argv, const char *db);
 int cmd_audit(int argc, char **argv, const char *db);
 int cmd_import_vouchers(int argc, char **argv, const char *db);
 int cmd_rollup(int argc, char **argv, const char *db);
+int cmd_departments(int argc, char **argv, const char *db);
 
 /* Open the store at db (creating and seeding it with the bundled catalogue
 ** when new); prints the error and returns NULL on failure. */
@@ -31,5 +33,59 @@ fisc_store *cli_open(const char *db);
 
 /* Print "fisc: <message of the last library error>" to stderr; returns code. */
 int cli_error(int code);
+
+/* Output (cli_out.c). open: fopen for writing (a regular file under a
+** temporary name, renamed over PATH by a successful close), the error
+** printed. close:
+** flush and close f (stdout is flushed, not closed) and tell whether every
+** write reached it: CLI_OK, or CLI_FAIL after printing "写入失败 / write
+** failed: PATH: reason" (path NULL: stdout). Every output goes through it. */
+FILE *cli_open_output(const char *path);
+int cli_close_output(FILE *f, const char *path);
+/* Close an output whose content failed to be produced: a regular file is
+** left as it was before (its temporary is removed); nothing is printed. */
+void cli_discard_output(FILE *f);
+/* Nonzero once a write to f failed: a library writer's error is then the
+** write failure cli_close_output reports, not a second message. */
+int cli_write_failed(FILE *f);
+/* Route stdout through the same error-keeping stream (main, at start). */
+void cli_stdout_init(void);
+
+/* A progress line on stderr while library work reports progress
+** (fisc/progress.h), only when stderr is a terminal; end clears it. */
+void cli_progress_start(void);
+void cli_progress_end(void);
+
+/* Names (cli_names.c). Each check returns CLI_OK, or prints what is wrong
+** with the closest valid values and returns CLI_USAGE (CLI_FAIL when the
+** store itself failed). */
+void cli_suggest(const char *given, const char *const *match, const char *const *show, size_t n);
+int cli_region_check(fisc_store *st, const char *region, fisc_region *out, fisc_arena *a);
+int cli_book_check(const char *book);
+int cli_scope_check(const char *scope);
+int cli_phase_check(const char *phase);
+/* getopt_long (optstring starting with ':') returned c, ':' for a missing
+** value or '?' for an unknown option, on the command-line word arg: say so,
+** with the closest option; returns CLI_USAGE. */
+struct option;
+int cli_option_error(int c, const char *arg, const struct option *longopts);
+/* --year: missing, not a number or out of range is a usage error. */
+int cli_year_parse(const char *year, int *out);
+/* After "no data": the years and phases that q's facts have, on stderr,
+** introduced by `whose` (a region or department name, or ""). */
+void cli_years_hint(fisc_store *st, const fisc_query *q, const char *whose);
+
+/* Departments (cmd_departments.c): those the facts of a region and year name
+** (0: any), and the one a --department argument means: the exact name, the
+** code, or a unique prefix (*out: the stored text); otherwise the closest
+** names are printed and CLI_USAGE returned. */
+typedef struct cli_departments cli_departments;
+int cli_departments_load(fisc_store *st, int64_t region, int year, fisc_arena *a,
+			 cli_departments **out);
+int cli_department_resolve(const cli_departments *ds, const char *given, const char **out);
+void cli_departments_free(cli_departments *ds);
+/* Nonzero when a fact names exactly this department (in region, 0: any):
+** the common case, found without listing every department. */
+int cli_department_exists(fisc_store *st, int64_t region, const char *name);
 
 #endif

@@ -37,6 +37,10 @@ int cmd_audit(int argc, char **argv, const char *db)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--format") && i + 1 < argc) {
 			format = argv[++i];
+		} else if (!strcmp(argv[i], "--format")) {
+			fprintf(stderr, "fisc audit: --format 需要一个值 / --format needs a value\n");
+			free(files);
+			return CLI_USAGE;
 		} else if (!strncmp(argv[i], "--format=", 9)) {
 			format = argv[i] + 9;
 		} else if (!strcmp(argv[i], "--no-rules")) {
@@ -86,11 +90,10 @@ int cmd_audit(int argc, char **argv, const char *db)
 	if (claims && !strcmp(format, "text"))
 		for (size_t i = 0; i < n && wrc == FISC_OK; i++)
 			wrc = fisc_audit_write_claims(reps[i], stdout);
-	fflush(stdout);
 	fisc_arena_free(a);
 	free(reps);
 	free(files);
-	if (wrc != FISC_OK)
-		return cli_error(CLI_USAGE);
+	if (wrc != FISC_OK) /* a failed write is reported when stdout is closed */
+		return cli_write_failed(stdout) ? CLI_FAIL : cli_error(CLI_USAGE);
 	return unreadable ? CLI_USAGE : errors ? CLI_FAIL : CLI_OK;
 }

@@ -35,25 +35,19 @@ int cmd_check(int argc, char **argv, const char *db)
 	const char *format = "text";
 	int list = 0, c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': o.region = optarg; break;
-		case 'y': {
-			char *end;
-			long y = strtol(optarg, &end, 10);
-			if (*end || y < 1949 || y > 2200) {
-				fprintf(stderr, "fisc: 年度无效「%s」/ bad --year '%s'\n", optarg, optarg);
+		case 'y':
+			if (cli_year_parse(optarg, &o.year) != CLI_OK)
 				return CLI_USAGE;
-			}
-			o.year = (int)y;
 			break;
-		}
 		case 'f': format = optarg; break;
 		case 'a': o.all = 1; break;
 		case 'R': o.rules = optarg; break;
 		case 'L': list = 1; break;
 		case 'h': return usage(stdout, CLI_OK);
-		default: return usage(stderr, CLI_USAGE);
+		default: return cli_option_error(c, argv[optind - 1], longopts);
 		}
 	}
 	if (optind < argc) {
@@ -64,13 +58,22 @@ int cmd_check(int argc, char **argv, const char *db)
 		fprintf(stderr, "fisc: 未知格式 / unknown format '%s' (text, json)\n", format);
 		return CLI_USAGE;
 	}
-	if (list)
-		return fisc_rules_write(format, stdout) == FISC_OK ? CLI_OK : cli_error(CLI_USAGE);
+	if (list) {
+		if (fisc_rules_write(format, stdout) == FISC_OK)
+			return CLI_OK;
+		return cli_write_failed(stdout) ? CLI_FAIL : cli_error(CLI_USAGE);
+	}
 	fisc_store *st = cli_open(db);
 	if (!st)
 		return CLI_USAGE;
 	fisc_arena *a = fisc_arena_new();
 	fisc_findings *fs = NULL;
+	fisc_region r;
+	if (a && o.region && cli_region_check(st, o.region, &r, a) != CLI_OK) {
+		fisc_arena_free(a);
+		fisc_store_close(st);
+		return CLI_USAGE;
+	}
 	int rc = a ? fisc_check_run(st, &o, a, &fs) : FISC_ENOMEM;
 	fisc_store_close(st);
 	if (rc != FISC_OK) {
@@ -81,7 +84,7 @@ int cmd_check(int argc, char **argv, const char *db)
 	rc = fisc_findings_write(fs, format, stdout);
 	int errors = fs->severities[FISC_SEV_ERROR] > 0;
 	fisc_arena_free(a);
-	if (rc != FISC_OK)
-		return cli_error(CLI_USAGE);
+	if (rc != FISC_OK) /* a failed write is reported when stdout is closed */
+		return cli_write_failed(stdout) ? CLI_FAIL : cli_error(CLI_USAGE);
 	return errors ? CLI_FAIL : CLI_OK;
 }

@@ -20,8 +20,10 @@ int cmd_import(int argc, char **argv, const char *db)
 		return CLI_USAGE;
 	fisc_diag *diag = fisc_diag_new();
 	fisc_import_stats stats;
+	cli_progress_start();
 	int rc = fisc_import_files(st, (const char *const *)argv + 1, (size_t)argc - 1, diag,
 				   &stats);
+	cli_progress_end();
 	char line[2048];
 	for (size_t i = 0; i < fisc_diag_count(diag); i++) {
 		fisc_diag_format(fisc_diag_get(diag, i), line, sizeof line);

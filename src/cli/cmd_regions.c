@@ -2,6 +2,7 @@
 ** cmd_regions.c — `fisc regions`: the regions in the store, one per line.
 */
 #include <stdio.h>
+#include <string.h>
 #include "cli.h"
 
 static int print_region(void *ud, const fisc_region *r)
@@ -15,8 +16,16 @@ static int print_region(void *ud, const fisc_region *r)
 
 int cmd_regions(int argc, char **argv, const char *db)
 {
-	(void)argc;
-	(void)argv;
+	if (argc > 1) {
+		int help = !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h");
+		if (!help)
+			fprintf(stderr, "fisc: 多余的参数 / unexpected argument '%s'\n", argv[1]);
+		fprintf(help ? stdout : stderr,
+			"用法 / usage: fisc [--db PATH] regions\n"
+			"  每行一个地区：代码、名称、上级代码、级次、全辖/本级/下级的称谓\n"
+			"  one region a line: code, name, parent code, level, scope labels\n");
+		return help ? CLI_OK : CLI_USAGE;
+	}
 	fisc_store *st = cli_open(db);
 	if (!st)
 		return CLI_USAGE;

@@ -71,6 +71,9 @@ typedef struct all_ctx {
 static int one_selection(void *ud, const fisc_selection *sel)
 {
 	all_ctx *c = ud;
+	char what[256];
+	snprintf(what, sizeof what, "%s %d", sel->region, sel->year);
+	fisc_progress_report("报表 / tables", what, c->count + 1, 0);
 	fisc_arena *a = fisc_arena_new();
 	fisc_balance *b;
 	int rc = fisc_balance_build(c->st, sel, a, &b);
@@ -93,10 +96,20 @@ static int one_selection(void *ud, const fisc_selection *sel)
 static int report_all(fisc_store *st, const report_opts *o, FILE *out, int statement)
 {
 	all_ctx c = {st, o, out, statement, 0};
+	cli_progress_start();
 	int rc = fisc_balance_each_selection(st, o->region, one_selection, &c);
+	cli_progress_end();
 	if (rc == FISC_OK && c.count == 0)
 		rc = fisc_error_set(FISC_ENOTFOUND, "没有可生成的平衡表 / no balance facts in the store");
 	return rc;
+}
+
+/* xlsx and csv are written by the renderer to the path of -o (a workbook, a
+** directory of tables); the stream formats go to the FILE the command opened,
+** so that a failed write is reported like every other output's. */
+static int doc_writes_files(const report_opts *o)
+{
+	return o->format && (!strcmp(o->format, "xlsx") || !strcmp(o->format, "csv"));
 }
 
 /* A document report from the library's registry, rendered as --format
@@ -110,12 +123,7 @@ static int report_doc(fisc_store *st, const report_opts *o, FILE *out, const cha
 		return fisc_error_set(FISC_EINVAL, "--all 仅用于 balance 和 statement / --all is for "
 						    "balance and statement only");
 	fisc_report_params p = {0};
-	char *end;
-	long y = o->year ? strtol(o->year, &end, 10) : 0;
-	if (!o->year || *end || y < 1949 || y > 2200)
-		return fisc_error_set(FISC_EINVAL, "年度无效「%s」/ bad --year '%s'",
-				      o->year ? o->year : "", o->year ? o->year : "");
-	p.year = (int)y;
+	p.year = atoi(o->year); /* checked by cmd_report */
 	p.region = o->region;
 	p.department = o->department;
 	if ((k->needs & FISC_REPORT_NEEDS_REGION) && (!o->region || !*o->region))
@@ -129,7 +137,8 @@ static int report_doc(fisc_store *st, const report_opts *o, FILE *out, const cha
 	fisc_doc *d = NULL;
 	int rc = a ? k->build(st, &p, a, &d) : FISC_ENOMEM;
 	if (rc == FISC_OK)
-		rc = fisc_doc_write(d, o->format ? o->format : "md", o->output, out);
+		rc = fisc_doc_write(d, o->format ? o->format : "md", doc_writes_files(o) ? o->output : NULL,
+				    out);
 	fisc_arena_free(a);
 	return rc;
 }
@@ -186,6 +195,79 @@ static int usage(FILE *f, int code)
 	return code;
 }
 
+/* After "no data": what the region (or the department) does have. */
+static void no_data_hint(fisc_store *st, const report_opts *o, const fisc_region *r)
+{
+	fisc_query q = {0};
+	if (o->department) {
+		q.dept = o->department;
+		cli_years_hint(st, &q, o->department);
+	} else if (r->id) {
+		q.region = r->id;
+		cli_years_hint(st, &q, r->name);
+	}
+}
+
+/* Check every name before building anything: an unknown region, book,
+** scope, phase or department, or a missing or bad year, is a usage error
+** (exit 2) that names the closest valid values. */
+static int run_report(const char *db, report_fn fn, int doc, report_opts *o)
+{
+	int year;
+	if ((o->book && cli_book_check(o->book) != CLI_OK) ||
+	    (o->scope && cli_scope_check(o->scope) != CLI_OK) ||
+	    (o->phase && cli_phase_check(o->phase) != CLI_OK) ||
+	    (!o->all && cli_year_parse(o->year, &year) != CLI_OK))
+		return CLI_USAGE;
+	if (!o->all && !doc && (!o->region || !*o->region)) {
+		fprintf(stderr, "fisc: 缺少 --region / --region is required\n");
+		return CLI_USAGE;
+	}
+	fisc_store *st = cli_open(db);
+	if (!st)
+		return CLI_USAGE;
+	fisc_arena *a = fisc_arena_new();
+	fisc_region r = {0};
+	cli_departments *ds = NULL;
+	int rc = a ? CLI_OK : CLI_FAIL;
+	if (rc == CLI_OK && o->region && *o->region)
+		rc = cli_region_check(st, o->region, &r, a);
+	if (rc == CLI_OK && o->department && *o->department &&
+	    !cli_department_exists(st, r.id, o->department)) {
+		if (cli_departments_load(st, r.id, 0, a, &ds) != FISC_OK)
+			rc = cli_error(CLI_FAIL);
+		else
+			rc = cli_department_resolve(ds, o->department, &o->department);
+	}
+	FILE *out = stdout;
+	if (rc == CLI_OK && o->output && !(doc && doc_writes_files(o)) &&
+	    !(out = cli_open_output(o->output)))
+		rc = CLI_USAGE;
+	if (rc == CLI_OK) {
+		int frc = fn(st, o, out);
+		int failed = cli_write_failed(out);
+		int wrc = CLI_OK;
+		if (out != stdout && frc != FISC_OK && !failed)
+			cli_discard_output(out); /* no half report over the old file */
+		else if (out != stdout)
+			wrc = cli_close_output(out, o->output);
+		if (frc != FISC_OK && failed) {
+			rc = CLI_FAIL; /* the write failure is reported on closing */
+		} else if (frc != FISC_OK) {
+			cli_error(frc);
+			if (frc == FISC_ENOTFOUND && !o->all)
+				no_data_hint(st, o, &r);
+			rc = frc == FISC_EINVAL || frc == FISC_ENOTFOUND ? CLI_USAGE : CLI_FAIL;
+		} else {
+			rc = wrc;
+		}
+	}
+	cli_departments_free(ds);
+	fisc_arena_free(a);
+	fisc_store_close(st);
+	return rc;
+}
+
 int cmd_report(int argc, char **argv, const char *db)
 {
 	static const struct option longopts[] = {
@@ -206,15 +288,21 @@ int cmd_report(int argc, char **argv, const char *db)
 			doc = reports[i].doc;
 		}
 	if (!fn) {
+		enum { N = sizeof reports / sizeof *reports };
+		const char *names[N];
+		for (size_t i = 0; i < N; i++)
+			names[i] = reports[i].name;
 		fprintf(stderr, "fisc: 未知报表 / unknown report '%s'\n", argv[1]);
-		return usage(stderr, CLI_USAGE);
+		cli_suggest(argv[1], names, NULL, N);
+		fprintf(stderr, "  fisc report --help 查看用法 / for the options\n");
+		return CLI_USAGE;
 	}
 	report_opts o = {0};
 	o.unit = FISC_UNIT_WAN;
 	o.decimals = -1;
 	optind = 1;
 	int c;
-	while ((c = getopt_long(argc - 1, argv + 1, "o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc - 1, argv + 1, ":o:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': o.region = optarg; break;
 		case 'y': o.year = optarg; break;
@@ -233,24 +321,12 @@ int cmd_report(int argc, char **argv, const char *db)
 		case 'a': o.all = 1; break;
 		case 'D': o.department = optarg; break;
 		case 'h': return usage(stdout, CLI_OK);
-		default: return usage(stderr, CLI_USAGE);
+		default: return cli_option_error(c, argv[optind], longopts); /* argv + 1 */
 		}
 	}
-	fisc_store *st = cli_open(db);
-	if (!st)
-		return CLI_USAGE;
-	FILE *out = stdout;
-	if (o.output && !doc && !(out = fopen(o.output, "w"))) {
-		fprintf(stderr, "fisc: 无法写入 / cannot write '%s'\n", o.output);
-		fisc_store_close(st);
-		return CLI_USAGE;
+	if (optind + 1 < argc) {
+		fprintf(stderr, "fisc: 多余的参数 / unexpected argument '%s'\n", argv[optind + 1]);
+		return usage(stderr, CLI_USAGE);
 	}
-	int rc = fn(st, &o, out);
-	if (out != stdout)
-		fclose(out);
-	fisc_store_close(st);
-	if (rc == FISC_OK)
-		return CLI_OK;
-	cli_error(rc);
-	return rc == FISC_EINVAL || rc == FISC_ENOTFOUND ? CLI_USAGE : CLI_FAIL;
+	return run_report(db, fn, doc, &o);
 }

@@ -25,7 +25,9 @@ int cmd_import_vouchers(int argc, char **argv, const char *db)
 		return CLI_USAGE;
 	fisc_diag *diag = fisc_diag_new();
 	fisc_voucher_stats stats;
+	cli_progress_start();
 	int rc = fisc_voucher_import_file(st, argv[1], diag, &stats);
+	cli_progress_end();
 	char line[2048];
 	int io = 0;
 	for (size_t i = 0; i < fisc_diag_count(diag); i++) {
@@ -220,7 +222,11 @@ int cmd_rollup(int argc, char **argv, const char *db)
 			scan = 1;
 		else if (!strcmp(argv[i], "--help"))
 			return rollup_usage(stdout, CLI_OK);
-		else {
+		else if (i + 1 == argc && (!strcmp(argv[i], "--by") || !strcmp(argv[i], "--level") ||
+					   !strcmp(argv[i], "--format"))) {
+			fprintf(stderr, "fisc: %s 需要一个值 / %s needs a value\n", argv[i], argv[i]);
+			return rollup_usage(stderr, CLI_USAGE);
+		} else {
 			fprintf(stderr, "fisc: 未知参数 / unknown argument '%s'\n", argv[i]);
 			return rollup_usage(stderr, CLI_USAGE);
 		}
@@ -233,8 +239,10 @@ int cmd_rollup(int argc, char **argv, const char *db)
 	snprintf(list, sizeof list, "%s", by_s);
 	for (char *b = strtok(list, ","); b; b = strtok(NULL, ","))
 		if (strcmp(b, "function-month") && strcmp(b, "region-class") && strcmp(b, "total")) {
+			static const char *const kinds[] = {"function-month", "region-class", "total"};
 			fprintf(stderr, "fisc: 未知的汇总方式 / unknown rollup '%s'\n", b);
-			return rollup_usage(stderr, CLI_USAGE);
+			cli_suggest(b, kinds, NULL, 3);
+			return CLI_USAGE;
 		}
 	if (strcmp(format, "tsv") && strcmp(format, "json")) {
 		fprintf(stderr, "fisc: 未知格式 / unknown format '%s' (tsv, json)\n", format);

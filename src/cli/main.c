@@ -9,9 +9,12 @@
 
 static const cli_cmd commands[] = {
 	{"import", cmd_import, "导入事实/地区 CSV 或 XLSX（全部成功或全部不写入） | import facts and regions"},
-	{"report", cmd_report, "生成报表：balance（收支平衡表）、statement（平衡情况表述） | reports"},
+	{"report", cmd_report,
+	 "生成报表：balance（收支平衡表）、statement（平衡情况表述）、congress（人大报告）、\n"
+	 "                  department（部门预算公开）、performance（绩效自评）、debt（政府债务）| reports"},
 	{"catalog", cmd_catalog, "科目目录：import、lookup、editions | the classification catalogue"},
 	{"regions", cmd_regions, "列出地区 | list regions"},
+	{"departments", cmd_departments, "列出部门（代码、名称、地区、年度）| list departments"},
 	{"check", cmd_check, "检查预算恒等式与预算法规定 | check budget identities and the Budget Law"},
 	{"audit", cmd_audit, "核对已发布报告文本中的每个数字 | check every figure a published report states"},
 	{"import-vouchers", cmd_import_vouchers, "导入支付凭证 CSV（全部成功或全部不写入） | import payment vouchers"},
@@ -22,9 +25,11 @@ static void usage(FILE *f)
 {
 	fprintf(f, "用法 / usage: fisc [--db PATH] COMMAND [ARGS]\n\n");
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-15s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n--db PATH   SQLite 数据库文件（默认 $FISC_DB 或 fisc.db）| store file\n"
-		   "fisc COMMAND --help 查看子命令帮助 | for a command's options\n");
+		   "fisc COMMAND --help 查看子命令帮助 | for a command's options\n"
+		   "退出码 / exit: 0 成功 ok, 1 有发现、导入错误或写入失败 findings, import errors or a\n"
+		   "  failed write, 2 用法错误或输入缺失 usage error or missing input\n");
 }
 
 fisc_store *cli_open(const char *db)
@@ -52,19 +57,26 @@ int main(int argc, char **argv)
 {
 	const char *db = getenv("FISC_DB");
 	int i = 1;
+	cli_stdout_init();
 	if (!db || !*db)
 		db = "fisc.db";
 	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (!strcmp(argv[i], "--db") && i + 1 < argc)
-			db = argv[++i];
-		else if (!strncmp(argv[i], "--db=", 5))
-			db = argv[i] + 5;
-		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+		if (!strcmp(argv[i], "--db") || !strncmp(argv[i], "--db=", 5)) {
+			/* "--db" last, or before another option, has no path */
+			const char *v = argv[i][4] == '=' ? argv[i] + 5
+				      : i + 1 < argc && argv[i + 1][0] != '-' ? argv[++i]
+									  : "";
+			if (!*v) {
+				fprintf(stderr, "fisc: --db 需要一个路径 / --db needs a path\n");
+				return CLI_USAGE;
+			}
+			db = v;
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
-			return CLI_OK;
+			return cli_close_output(stdout, NULL);
 		} else if (!strcmp(argv[i], "--version")) {
 			printf("fisc %s\n", FISC_VERSION);
-			return CLI_OK;
+			return cli_close_output(stdout, NULL);
 		} else {
 			fprintf(stderr, "fisc: 未知选项 / unknown option '%s'\n", argv[i]);
 			usage(stderr);
@@ -75,10 +87,20 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return CLI_USAGE;
 	}
-	for (size_t k = 0; k < sizeof commands / sizeof *commands; k++)
-		if (!strcmp(argv[i], commands[k].name))
-			return commands[k].run(argc - i, argv + i, db);
+	enum { NCMD = sizeof commands / sizeof *commands };
+	for (size_t k = 0; k < NCMD; k++)
+		if (!strcmp(argv[i], commands[k].name)) {
+			int rc = commands[k].run(argc - i, argv + i, db);
+			/* What a command printed is only out once stdout is flushed:
+			** a full disk or /dev/full shows here, and is an error. */
+			int wrc = cli_close_output(stdout, NULL);
+			return rc == CLI_OK ? wrc : rc;
+		}
 	fprintf(stderr, "fisc: 未知命令 / unknown command '%s'\n", argv[i]);
-	usage(stderr);
+	const char *names[NCMD];
+	for (size_t k = 0; k < NCMD; k++)
+		names[k] = commands[k].name;
+	cli_suggest(argv[i], names, NULL, NCMD);
+	fprintf(stderr, "  fisc --help 查看全部命令 / for every command\n");
 	return CLI_USAGE;
 }

@@ -15,6 +15,7 @@
 #include "fisc/catalog.h"
 #include "fisc/error.h"
 #include "fisc/import.h"
+#include "fisc/progress.h"
 #include "import/filebuf.h"
 #include "import/importer.h"
 #include "import/textenc.h"
@@ -830,6 +831,7 @@ static void replay_deferred(ctx *c)
 static int on_row(void *ud, const fisc_row *row)
 {
 	ctx *c = ud;
+	fisc_progress_report("导入 / importing", row->file, row->line, 0);
 	if (starts_new_table(c, row)) {
 		c->file = row->file;
 		c->sheet = row->sheet ? fisc_arena_strdup(c->arena, row->sheet) : NULL;

@@ -28,6 +28,7 @@
 #include <unistd.h>
 #include "fisc/error.h"
 #include "fisc/fact.h"
+#include "fisc/progress.h"
 #include "fisc/voucher.h"
 #include "model/util.h"
 
@@ -822,6 +823,9 @@ static void walk(vctx *c, const char *buf, size_t len)
 			continue;
 		}
 		long at = line;
+		if ((at & 8191) == 0) /* bytes read of the file: a real fraction */
+			fisc_progress_report("导入凭证 / importing vouchers", c->file, (int64_t)p,
+					     (int64_t)len);
 		size_t nf;
 		int hi;
 		const char *ez = NULL, *ee = NULL;

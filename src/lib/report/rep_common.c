@@ -79,6 +79,8 @@ int fisc_fset_region(fisc_store *st, fisc_arena *a, const char *region, int year
 		     int year_from, int year_to, fisc_fset *fs)
 {
 	fisc_region r;
+	/* Empty before anything can fail: every caller frees the set on error. */
+	memset(fs, 0, sizeof *fs);
 	int rc = fisc_store_region_find(st, region, a, &r);
 	if (rc != FISC_OK)
 		return rc;

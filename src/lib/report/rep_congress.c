@@ -834,6 +834,9 @@ int fisc_report_congress(fisc_store *st, const fisc_report_params *p, fisc_arena
 {
 	fisc_fset fs;
 	cg c;
+	/* fisc_fset_region fails before it fills fs when the region is unknown;
+	** fisc_fset_free must then see an empty set, not stack garbage. */
+	memset(&fs, 0, sizeof fs);
 	memset(&c, 0, sizeof c);
 	int rc = fisc_fset_region(st, a, p->region, p->year, p->year - 1, p->year + 1, &fs);
 	if (rc != FISC_OK) {

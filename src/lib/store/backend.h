@@ -31,6 +31,7 @@ typedef struct fisc_store_vtab {
 	int (*edition_put)(fisc_store *, int, const char *);
 	int (*edition_for)(fisc_store *, int, int *);
 	int (*edition_delete)(fisc_store *, int);
+	int (*edition_each)(fisc_store *, fisc_edition_cb, void *);
 	int (*catalog_put)(fisc_store *, int, const fisc_catalog_entry *);
 	int (*catalog_each)(fisc_store *, int, fisc_catalog_cb, void *);
 	int (*line_put)(fisc_store *, const fisc_line *);

@@ -590,6 +590,28 @@ static int sq_edition_delete(fisc_store *st, int year)
 	return exec(s->db, sql);
 }
 
+static int sq_edition_each(fisc_store *st, fisc_edition_cb cb, void *ud)
+{
+	sq_store *s = SQ(st);
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT e.year, e.source, e.loaded_at,"
+			       " (SELECT count(*) FROM catalog c WHERE c.year=e.year)"
+			       " FROM edition e ORDER BY e.year", -1, &q, NULL) != SQLITE_OK)
+		return sq_err(s->db, "edition");
+	int rc = FISC_OK, step;
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		fisc_edition e = {sqlite3_column_int(q, 0), col(q, 1), col(q, 2),
+				  sqlite3_column_int64(q, 3)};
+		if ((rc = cb(ud, &e)) != 0)
+			break;
+	}
+	if (rc == FISC_OK && step != SQLITE_DONE)
+		rc = sq_err(s->db, "edition");
+	sqlite3_finalize(q);
+	return rc;
+}
+
 static int sq_catalog_put(fisc_store *st, int year, const fisc_catalog_entry *e)
 {
 	sq_store *s = SQ(st);
@@ -721,6 +743,7 @@ static const fisc_store_vtab sqlite_vtab = {
 	.edition_put = sq_edition_put,
 	.edition_for = sq_edition_for,
 	.edition_delete = sq_edition_delete,
+	.edition_each = sq_edition_each,
 	.catalog_put = sq_catalog_put,
 	.catalog_each = sq_catalog_each,
 	.line_put = sq_line_put,

@@ -209,6 +209,10 @@ int fisc_store_edition_delete(fisc_store *st, int year)
 {
 	return st->vt->edition_delete(st, year);
 }
+int fisc_store_edition_each(fisc_store *st, fisc_edition_cb cb, void *ud)
+{
+	return st->vt->edition_each(st, cb, ud);
+}
 int fisc_store_catalog_put(fisc_store *st, int year, const fisc_catalog_entry *e)
 {
 	return st->vt->catalog_put(st, year, e);
