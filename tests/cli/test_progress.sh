@@ -17,8 +17,8 @@ grep -qF "$esc" "$dir/tty" || { echo "FAIL the progress line is not cleared"; fa
 script -qc "'$FISC' --db '$dir/t.db' report balance --all >/dev/null" /dev/null >"$dir/tty" 2>&1 </dev/null
 grep -qF "tables" "$dir/tty" || { echo "FAIL no report --all progress on a terminal: $(cat -v "$dir/tty")"; fail=1; }
 # a voucher file long enough to report progress (every 8192 lines)
-{ grep -v '^#' "$ex/vouchers.csv" | head -1
-  for i in $(seq 900); do grep -v '^#' "$ex/vouchers.csv" | tail -n +2 | head -10; done; } >"$dir/v.csv"
+{ grep -v '^#' "$ex/vouchers/beibei_2024q1.csv" | head -1
+  for i in $(seq 900); do grep -v '^#' "$ex/vouchers/beibei_2024q1.csv" | tail -n +2 | head -10; done; } >"$dir/v.csv"
 script -qc "'$FISC' --db '$dir/t.db' import-vouchers '$dir/v.csv' >/dev/null" /dev/null >"$dir/tty" 2>&1 </dev/null
 grep -qF "importing vouchers" "$dir/tty" || { echo "FAIL no voucher import progress on a terminal: $(cat -v "$dir/tty")"; fail=1; }
 # stderr to a file: nothing at all
