@@ -352,58 +352,10 @@ const fisc_balance_row *fisc_rt_row(const fisc_balance *b, const char *line)
 
 int fisc_rt_statement(fisc_doc *d, const fisc_balance *b)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
-	if (!m)
-		return d->rc = FISC_ENOMEM;
-	int rc = fisc_statement_write(b, m);
-	fclose(m);
-	if (rc == FISC_OK)
-		for (char *line = buf, *nl; line && *line; line = nl ? nl + 1 : NULL) {
-			nl = strchr(line, '\n');
-			if (nl)
-				*nl = 0;
-			if (*line)
-				fisc_doc_para(d, "%s", line);
-		}
-	free(buf);
-	return rc;
+	return fisc_statement_paras(d, b);
 }
 
 void fisc_rt_balance_table(fisc_doc *d, const fisc_balance *b)
 {
-	int unit = FISC_UNIT_WAN;
-	int dec = b->wulp ? fisc_rt_decimals(b->wulp, unit) : 0;
-	fisc_table *t = fisc_doc_table(d, b->title, 4);
-	fisc_table_unit(d, t, unit);
-	fisc_cell *h = fisc_table_head(d, t);
-	fisc_cell_text(d, &h[0], "收 入");
-	fisc_cell_text(d, &h[1], "%s", b->amount_label);
-	fisc_cell_text(d, &h[2], "支 出");
-	fisc_cell_text(d, &h[3], "%s", b->amount_label);
-	size_t n = b->nincome > b->nexpense ? b->nincome : b->nexpense;
-	for (size_t i = 0; i < n; i++) {
-		fisc_cell *r = fisc_table_row(d, t);
-		const fisc_balance_row *side[2] = {i < b->nincome ? &b->income[i] : NULL,
-						   i < b->nexpense ? &b->expense[i] : NULL};
-		for (int k = 0; k < 2; k++) {
-			const fisc_balance_row *x = side[k];
-			if (!x)
-				continue;
-			fisc_cell_text(d, &r[2 * k], "%s", x->label);
-			r[2 * k].level = x->level >= 2 ? 1 : 0;
-			r[2 * k].strong = r[2 * k + 1].strong = x->level == 0;
-			if (x->has_amount)
-				fisc_cell_amount(d, &r[2 * k + 1], x->fen, unit, dec);
-		}
-	}
-	const fisc_balance_row *in = b->nincome ? &b->income[0] : NULL;
-	const fisc_balance_row *ex = b->nexpense ? &b->expense[0] : NULL;
-	if (in && ex && in->has_amount && ex->has_amount && in->fen != ex->fen)
-		fisc_table_note(d, t, "按录入数据计算，收入总计%s与支出总计%s不相等，相差%s，本表未实现收支平衡。",
-				fisc_rt_amount(d->a, in->fen, unit, b->wulp),
-				fisc_rt_amount(d->a, ex->fen, unit, b->wulp),
-				fisc_rt_amount(d->a, in->fen > ex->fen ? in->fen - ex->fen : ex->fen - in->fen,
-					       unit, b->wulp));
+	fisc_balance_table(d, b, b->title, FISC_UNIT_WAN, -1);
 }
