@@ -26,7 +26,8 @@ enum {
 	FISC_TEXT_NEWLINES = 1, /* pass '\n' through (else written "\n") */
 	FISC_TEXT_TABS = 2,     /* pass '\t' through (else written "\t") */
 	FISC_TEXT_FOLD = 4,     /* '\n', '\r' and '\t' become one space */
-	FISC_TEXT_DQUOTE = 8    /* '"' written twice (inside a quoted CSV field) */
+	FISC_TEXT_DQUOTE = 8,   /* '"' written twice (inside a quoted CSV field) */
+	FISC_TEXT_HTML = 16     /* & < > " as entities */
 };
 /* s with every control character (C0, DEL, C1), bidi embedding, override or
 ** isolate, and every byte that is not UTF-8 written visibly ("\x1b",

@@ -24,7 +24,9 @@
 static void field(const char *s, FILE *out)
 {
 	int risk = fisc_text_formula_risk(s);
-	if (!risk && !strpbrk(s, ",\"\r\n\t") && *s != ' ' && (!*s || s[strlen(s) - 1] != ' ')) {
+	/* A leading '#' is quoted too: fisc's reader (and others) skip '#' lines. */
+	if (!risk && !strpbrk(s, ",\"\r\n\t") && *s != ' ' && *s != '#' &&
+	    (!*s || s[strlen(s) - 1] != ' ')) {
 		fisc_put_text(s, 0, out);
 		return;
 	}

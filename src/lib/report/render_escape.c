@@ -59,7 +59,9 @@ void fisc_put_text(const char *s, int flags, FILE *out)
 			continue;
 		}
 		unsigned cp = codepoint(p, k);
-		if (cp == '\n' && (flags & FISC_TEXT_NEWLINES))
+		if ((flags & FISC_TEXT_HTML) && cp < 0x80 && strchr("&<>\"", (int)cp))
+			fputs(cp == '&' ? "&amp;" : cp == '<' ? "&lt;" : cp == '>' ? "&gt;" : "&quot;", out);
+		else if (cp == '\n' && (flags & FISC_TEXT_NEWLINES))
 			fputc('\n', out);
 		else if (cp == '"' && (flags & FISC_TEXT_DQUOTE))
 			fputs("\"\"", out);
