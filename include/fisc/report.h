@@ -99,8 +99,10 @@ int fisc_balance_append(fisc_doc *d, const fisc_balance *b, int flags, int unit,
 ** note when the totals do not balance. */
 void fisc_balance_table(fisc_doc *d, const fisc_balance *b, const char *title, int unit,
 			int decimals);
-/* The statement sentences (fisc_statement_write) as paragraphs of d. */
-int fisc_statement_paras(fisc_doc *d, const fisc_balance *b);
+/* The statement sentences (fisc_statement_write) as paragraphs of d, in
+** `unit` (-1: the unit the data was written in) with at most `maxdec`
+** decimals (-1: as many as the figures were written with). */
+int fisc_statement_paras(fisc_doc *d, const fisc_balance *b, int unit, int maxdec);
 /* The balance's own JSON object (docs/formats.md). */
 int fisc_balance_json(const fisc_balance *b, int unit, int decimals, FILE *out);
 

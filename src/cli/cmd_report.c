@@ -14,6 +14,7 @@
 
 typedef struct report_opts {
 	const char *region, *year, *book, *scope, *phase, *format, *output, *department;
+	const char *unit_name; /* --unit as given (document reports: NULL = the data's) */
 	int unit, decimals, all;
 } report_opts;
 
@@ -155,6 +156,7 @@ static int report_doc(fisc_store *st, const report_opts *o, FILE *out, const cha
 	p.year = (int)y;
 	p.region = o->region;
 	p.department = o->department;
+	p.unit = o->unit_name;
 	if ((k->needs & FISC_REPORT_NEEDS_REGION) && (!o->region || !*o->region))
 		return fisc_error_set(FISC_EINVAL, "缺少 --region / --region is required");
 	if ((k->needs & FISC_REPORT_NEEDS_DEPARTMENT) && (!o->department || !*o->department))
@@ -215,6 +217,7 @@ static int usage(FILE *f, int code)
 		   "       fisc report balance|statement --all [--region R]   每个可生成的选择 | every selection\n"
 		   "       fisc report congress|debt --region R --year Y [--format md|html|json|xlsx|csv|text] [-o OUT]\n"
 		   "       fisc report department|performance --department D --year Y [--phase P] [--format …] [-o OUT]\n"
+		   "       (--unit 元|万元|亿元: every amount of a document report; default the unit of the data)\n"
 		   "       (xlsx: -o FILE.xlsx; csv: -o DIR/ or PREFIX, one file per table)\n\n");
 	for (size_t i = 0; i < sizeof reports / sizeof *reports; i++)
 		fprintf(f, "  %-10s %s\n", reports[i].name, reports[i].summary);
@@ -262,6 +265,7 @@ int cmd_report(int argc, char **argv, const char *db)
 		case 'o': o.output = optarg; break;
 		case 'd': o.decimals = atoi(optarg); break;
 		case 'u':
+			o.unit_name = optarg;
 			if ((o.unit = fisc_unit_parse(optarg, strlen(optarg))) < 0) {
 				fprintf(stderr, "fisc: 无法识别的单位 / unknown unit '%s'\n", optarg);
 				return CLI_USAGE;

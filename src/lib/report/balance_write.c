@@ -116,14 +116,16 @@ void fisc_balance_table(fisc_doc *d, const fisc_balance *b, const char *title, i
 	}
 }
 
-int fisc_statement_paras(fisc_doc *d, const fisc_balance *b)
+static int statement_in(const fisc_balance *b, int unit, int maxdec, FILE *out);
+
+int fisc_statement_paras(fisc_doc *d, const fisc_balance *b, int unit, int maxdec)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *m = open_memstream(&buf, &len);
 	if (!m)
 		return d->rc = fisc_error_set(FISC_ENOMEM, "内存不足 / out of memory");
-	int rc = fisc_statement_write(b, m);
+	int rc = statement_in(b, unit < FISC_UNIT_YUAN || unit > FISC_UNIT_YI ? b->unit : unit, maxdec, m);
 	if (fclose(m) != 0 && rc == FISC_OK)
 		rc = fisc_error_set(FISC_ENOMEM, "内存不足 / out of memory");
 	if (rc == FISC_OK)
@@ -145,7 +147,7 @@ int fisc_balance_append(fisc_doc *d, const fisc_balance *b, int flags, int unit,
 				 fisc_phase_name(b->phase), b->amount_label);
 	int rc = FISC_OK;
 	if (flags & FISC_BALANCE_STATEMENT)
-		rc = fisc_statement_paras(d, b);
+		rc = fisc_statement_paras(d, b, -1, -1); /* in the unit the data was written in */
 	else if (flags & FISC_BALANCE_BARE)
 		fisc_balance_table(d, b, "", unit, decimals);
 	else if (flags & FISC_BALANCE_HEADING) /* tables of many regions: name each */
@@ -208,20 +210,22 @@ int fisc_balance_write(const fisc_balance *b, const char *format, int unit, int 
 
 /* An amount in the statement's unit, with as many decimals as its parts were
 ** written with (3.6亿元 stays 3.6, a sum of 33.76 and 7.01 shows 2). */
-static void stmt_amount(const fisc_balance_row *r, int unit, char *buf, size_t cap)
+static void stmt_amount(const fisc_balance_row *r, int unit, int maxdec, char *buf, size_t cap)
 {
 	int dec = r && r->has_amount && r->wulp ? fisc_unit_decimals_for(r->wulp, unit) : 0;
+	if (maxdec >= 0 && dec > maxdec) /* the precision of the report it is part of */
+		dec = maxdec;
 	fisc_fen_format(r && r->has_amount ? r->fen : 0, (fisc_unit)unit, dec, FISC_FMT_UNIT,
 			buf, cap);
 }
 
 static void sentence(const fisc_balance *b, const fisc_balance_row *v, size_t n, int income,
-		     int unit, FILE *out)
+		     int unit, int maxdec, FILE *out)
 {
 	char amt[96];
 	const char *what = income ? "收入" : "支出";
 	/* v[0] 总计, v[1] own, then own parts (level 2) until the transfer header. */
-	stmt_amount(&v[1], unit, amt, sizeof amt);
+	stmt_amount(&v[1], unit, maxdec, amt, sizeof amt);
 	fprintf(out, "%s%s%s%s", b->scope_label, fisc_book_name(b->book), what, amt);
 	size_t i = 2;
 	while (i < n && v[i].level == 2)
@@ -230,16 +234,16 @@ static void sentence(const fisc_balance *b, const fisc_balance_row *v, size_t n,
 	for (i++; i < n; i++) {
 		if (!v[i].has_amount)
 			continue;
-		stmt_amount(&v[i], unit, amt, sizeof amt);
+		stmt_amount(&v[i], unit, maxdec, amt, sizeof amt);
 		fprintf(out, "%s%s%s", listed ? "、" : "，加", v[i].label, amt);
 		listed++;
 	}
-	stmt_amount(&v[0], unit, amt, sizeof amt);
+	stmt_amount(&v[0], unit, maxdec, amt, sizeof amt);
 	fprintf(out, "%s，%s总计%s。", listed ? "后" : "", what, amt);
 }
 
 /* 社会保险基金: "收入X，支出Y，当年收支结余Z，年末滚存结余W。" */
-static int ssf_sentence(const fisc_balance *b, FILE *out)
+static int ssf_sentence(const fisc_balance *b, int unit, int maxdec, FILE *out)
 {
 	char amt[96];
 	const fisc_balance_row *surplus = NULL, *closing = NULL;
@@ -249,16 +253,16 @@ static int ssf_sentence(const fisc_balance *b, FILE *out)
 		if (!strcmp(b->expense[i].line, "ssf_balance"))
 			closing = &b->expense[i];
 	}
-	stmt_amount(&b->income[1], b->unit, amt, sizeof amt);
+	stmt_amount(&b->income[1], unit, maxdec, amt, sizeof amt);
 	fprintf(out, "%s%s收入%s", b->scope_label, fisc_book_name(b->book), amt);
-	stmt_amount(&b->expense[1], b->unit, amt, sizeof amt);
+	stmt_amount(&b->expense[1], unit, maxdec, amt, sizeof amt);
 	fprintf(out, "，支出%s", amt);
 	if (surplus && surplus->has_amount) {
-		stmt_amount(surplus, b->unit, amt, sizeof amt);
+		stmt_amount(surplus, unit, maxdec, amt, sizeof amt);
 		fprintf(out, "，当年收支结余%s", amt);
 	}
 	if (closing && closing->has_amount) {
-		stmt_amount(closing, b->unit, amt, sizeof amt);
+		stmt_amount(closing, unit, maxdec, amt, sizeof amt);
 		fprintf(out, "，年末滚存结余%s", amt);
 	}
 	fputs("。\n", out);
@@ -267,13 +271,18 @@ static int ssf_sentence(const fisc_balance *b, FILE *out)
 
 int fisc_statement_write(const fisc_balance *b, FILE *out)
 {
+	return statement_in(b, b->unit, -1, out);
+}
+
+static int statement_in(const fisc_balance *b, int unit, int maxdec, FILE *out)
+{
 	if (b->nincome < 2 || b->nexpense < 2)
 		return fisc_error_set(FISC_EINVAL, "平衡表不完整 / incomplete balance");
 	if (b->book == FISC_BOOK_SSF)
-		return ssf_sentence(b, out);
-	sentence(b, b->income, b->nincome, 1, b->unit, out);
+		return ssf_sentence(b, unit, maxdec, out);
+	sentence(b, b->income, b->nincome, 1, unit, maxdec, out);
 	fputc('\n', out);
-	sentence(b, b->expense, b->nexpense, 0, b->unit, out);
+	sentence(b, b->expense, b->nexpense, 0, unit, maxdec, out);
 	fputc('\n', out);
 	return FISC_OK;
 }
