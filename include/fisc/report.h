@@ -87,12 +87,14 @@ enum {
 };
 
 /* The balance (or with FISC_BALANCE_STATEMENT its sentences) in `format`,
-** to `path` (xlsx: a workbook; csv: a directory or prefix) or `out`. */
+** to `path` (xlsx: a workbook; csv: a directory or prefix) or `out`; `unit`
+** as for fisc_balance_append. */
 int fisc_balance_render(const fisc_balance *b, int flags, const char *format, int unit,
 			int decimals, const char *path, FILE *out);
 
 /* Append the balance to a document (flags FISC_BALANCE_*): several
-** selections become one document (--all: one page, one workbook). */
+** selections become one document (--all: one page, one workbook). unit -1:
+** a table in 万元, a statement in the unit the data was written in. */
 int fisc_balance_append(fisc_doc *d, const fisc_balance *b, int flags, int unit,
 			int decimals);
 /* The four-column table titled `title` ("" for none) appended to d, with a

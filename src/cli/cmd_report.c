@@ -41,6 +41,12 @@ static const char *balance_format(const report_opts *o)
 	return o->format ? o->format : "text";
 }
 
+/* --unit when given; else -1: tables in 万元, statements in the data's unit. */
+static int balance_unit(const report_opts *o)
+{
+	return o->unit_name ? o->unit : -1;
+}
+
 /* A balance table, or its statement; for one selection or --all. */
 static int balance_or_statement(fisc_store *st, const report_opts *o, FILE *out, int statement)
 {
@@ -51,7 +57,7 @@ static int balance_or_statement(fisc_store *st, const report_opts *o, FILE *out,
 	int rc = a ? load_balance(st, o, a, &b) : FISC_ENOMEM;
 	if (rc == FISC_OK)
 		rc = fisc_balance_render(b, statement ? FISC_BALANCE_STATEMENT : 0, balance_format(o),
-					 o->unit, o->decimals, o->output, out);
+					 balance_unit(o), o->decimals, o->output, out);
 	fisc_arena_free(a);
 	return rc;
 }
@@ -88,10 +94,10 @@ static int one_selection(void *ud, const fisc_selection *sel)
 		return FISC_OK;
 	}
 	if (rc == FISC_OK && c->doc) {
-		rc = fisc_balance_append(c->doc, b, c->flags, c->o->unit, c->o->decimals);
+		rc = fisc_balance_append(c->doc, b, c->flags, balance_unit(c->o), c->o->decimals);
 	} else if (rc == FISC_OK) {
 		fputs(c->count ? ",\n" : "[\n", c->out);
-		rc = fisc_balance_json(b, c->o->unit, c->o->decimals, c->out);
+		rc = fisc_balance_json(b, balance_unit(c->o), c->o->decimals, c->out);
 	}
 	if (rc == FISC_OK)
 		c->count++;

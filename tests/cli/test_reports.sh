@@ -133,5 +133,7 @@ run congress --region 大连高新技术产业园区 --year 2024 --unit 万元
 has "$dir/out" "金额单位除注明外为万元" "| 总 计 | 502,500 | 总 计 | 502,500 |" "收入总计502500万元"
 run debt --region 北碚区 --year 2023 --unit 万元
 has "$dir/out" "全年发行地方政府债券160800万元" "单位：万元"
+run statement --region 北碚区 --year 2023 --book gpb --unit 亿元
+has "$dir/out" "收入总计88.3868亿元"
 usage "unknown unit" congress --region 北碚区 --year 2023 --unit 千元
 exit $fail

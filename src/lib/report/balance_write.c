@@ -147,7 +147,7 @@ int fisc_balance_append(fisc_doc *d, const fisc_balance *b, int flags, int unit,
 				 fisc_phase_name(b->phase), b->amount_label);
 	int rc = FISC_OK;
 	if (flags & FISC_BALANCE_STATEMENT)
-		rc = fisc_statement_paras(d, b, -1, -1); /* in the unit the data was written in */
+		rc = fisc_statement_paras(d, b, unit, -1); /* -1: the unit the data was written in */
 	else if (flags & FISC_BALANCE_BARE)
 		fisc_balance_table(d, b, "", unit, decimals);
 	else if (flags & FISC_BALANCE_HEADING) /* tables of many regions: name each */
