@@ -406,6 +406,238 @@ static void test_bad_path(void **state)
 	fisc_arena_free(a);
 }
 
+/* ---- hostile names (issue 10, item 9) ------------------------------------ */
+
+/* Names as an attacker would put them in an imported file: Markdown markup,
+** a javascript: link, raw HTML, line breaks that would start a new heading,
+** terminal escapes, a C1 control, a bidi override, and cells a spreadsheet
+** would run as formulas, next to genuine numbers that must stay numbers. */
+#define EVIL_LINK "[点我](javascript:alert(1))"
+#define EVIL_NAME "# 恶意|<script>alert(1)</script>`code` *强* " EVIL_LINK
+#define EVIL_TTY "\x1b[31m红\x1b[0m\xc2\x9b\xe2\x80\xae反向\xe2\x81\xa6"
+
+static const char *const formula_cells[] = {
+	"=HYPERLINK(\"http://e.vil\",\"点我\")", "+1+2", "-2+3", "@SUM(A1:A9)", "\t=1+1", "\r=1+1"};
+static const char *const number_cells[] = {"-123.45", "+5", "1,234.50", "-4.84%"};
+
+static fisc_doc *evil_doc(fisc_arena *a)
+{
+	fisc_doc *d = fisc_doc_new(a, "test", EVIL_NAME "\n# 第二个标题");
+	fisc_doc_subtitle(d, "-1. 副标题\n=====");
+	fisc_doc_heading(d, 1, "部门：%s\n# 假标题", EVIL_NAME);
+	fisc_doc_para(d, "1. 项目%s。\n\n<img src=x onerror=alert(1)>\n- 列表 %s", EVIL_NAME, EVIL_TTY);
+	fisc_doc_note(d, "说明\n# 假标题 %s", EVIL_TTY);
+	fisc_table *t = fisc_doc_table(d, "表|1\n# 假标题", 3);
+	fisc_table_unit(d, t, FISC_UNIT_WAN);
+	fisc_cell *h = fisc_table_head(d, t);
+	fisc_cell_text(d, &h[0], "名称|x");
+	fisc_cell_text(d, &h[1], "=金额");
+	fisc_cell_text(d, &h[2], "说明");
+	fisc_cell *r = fisc_table_row(d, t);
+	fisc_cell_text(d, &r[0], "%s", EVIL_NAME);
+	fisc_cell_amount(d, &r[1], -123450000, FISC_UNIT_WAN, 2); /* -123.45万元 */
+	fisc_cell_text(d, &r[2], "行一\n行二\t列" EVIL_TTY);
+	for (size_t i = 0; i < sizeof formula_cells / sizeof *formula_cells; i++) {
+		r = fisc_table_row(d, t);
+		fisc_cell_text(d, &r[0], "%s", formula_cells[i]);
+		fisc_cell_text(d, &r[2], "%s", i < sizeof number_cells / sizeof *number_cells
+						     ? number_cells[i] : "x");
+	}
+	fisc_table_note(d, t, "注一\n# 假标题");
+	assert_int_equal(fisc_doc_status(d), FISC_OK);
+	return d;
+}
+
+/* Nothing invisible reaches the output raw. */
+static void assert_no_raw_controls(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p < 0x20 && *p != '\n' && *p != '\t' && *p != '\r') || *p == 0x7f)
+			fail_msg("raw control 0x%02x at «%.40s»", *p, (const char *)p);
+		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			fail_msg("raw C1 control at «%.40s»", (const char *)p);
+		if (p[0] == 0xe2 && ((p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) ||
+				     (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)))
+			fail_msg("raw bidi control at «%.40s»", (const char *)p);
+	}
+}
+
+/* Unescaped '|' in a Markdown line. */
+static int md_pipes(const char *line, size_t len)
+{
+	int n = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (line[i] == '\\' && i + 1 < len) {
+			i++;
+			continue;
+		}
+		n += line[i] == '|';
+	}
+	return n;
+}
+
+static void test_injection_markdown(void **state)
+{
+	(void)state;
+	fisc_arena *a = fisc_arena_new();
+	char *s = render(evil_doc(a), "md");
+	assert_no_raw_controls(s);
+	assert_has(s, "\\x1b\\[31m红"); /* shown, never sent to the terminal */
+	assert_has(s, "\\\\u202e反向");
+	int headings = 0, rows = 0;
+	for (char *line = s, *nl; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		assert_non_null(nl);
+		size_t len = (size_t)(nl - line);
+		/* only the title and the one heading start a line with '#' */
+		if (*line == '#')
+			headings++;
+		/* the block structure is the document's: no list items, quotes
+		** only for notes, no setext underline, no raw HTML */
+		assert_false(len && strchr("-+=<*", *line) && strncmp(line, "**", 2) != 0);
+		assert_false(len > 1 && line[0] >= '0' && line[0] <= '9' && line[1] == '.');
+		/* every table row has exactly four unescaped pipes (three cells) */
+		if (*line == '|') {
+			rows++;
+			if (md_pipes(line, len) != 4)
+				fail_msg("table row broken: %.*s", (int)len, line);
+		}
+		/* no live link, HTML tag or code span survives */
+		for (size_t i = 0; i < len; i++)
+			if (strchr("[]<>`*_", line[i]) && (i == 0 || line[i - 1] != '\\') &&
+			    !(line[i] == '>' && i == 0) && !(line[i] == '*' && (line[0] == '*')))
+				fail_msg("unescaped '%c' in: %.*s", line[i], (int)len, line);
+	}
+	assert_int_equal(headings, 2);
+	assert_int_equal(rows, 2 + 1 + 6); /* header, rule, body */
+	assert_has(s, "# \\# 恶意\\|\\<script\\>alert(1)\\</script\\>\\`code\\` \\*强\\* "
+		      "\\[点我\\](javascript:alert(1)) \\# 第二个标题\n");
+	assert_has(s, "\n\\-1. 副标题 =====\n");
+	assert_has(s, "\n1\\. 项目\\# 恶意");
+	assert_has(s, "| =HYPERLINK(\"http://e.vil\",\"点我\") |  | -123.45 |");
+	assert_has(s, "| \\# 恶意\\|"); /* a cell keeps its pipe, escaped */
+	assert_has(s, "| 行一 行二 列"); /* line breaks and tabs fold into spaces */
+	assert_null(strstr(s, "[点我]")); /* (every '<' was checked escaped above) */
+	free(s);
+	fisc_arena_free(a);
+}
+
+/* HTML was already right: markup characters become entities, and now the
+** invisible characters are shown too. */
+static void test_injection_html(void **state)
+{
+	(void)state;
+	fisc_arena *a = fisc_arena_new();
+	char *s = render(evil_doc(a), "html");
+	assert_no_raw_controls(s);
+	assert_null(strstr(s, "<script"));
+	assert_null(strstr(s, "<img"));
+	assert_null(strstr(s, "href"));
+	assert_has(s, "<h1># 恶意|&lt;script&gt;alert(1)&lt;/script&gt;`code` *强* "
+		      "[点我](javascript:alert(1))\n# 第二个标题</h1>");
+	assert_has(s, "\\x1b[31m红\\x1b[0m\\x9b\\u202e反向\\u2066");
+	assert_has(s, "<td>=HYPERLINK(&quot;http://e.vil&quot;,&quot;点我&quot;)</td>");
+	free(s);
+	fisc_arena_free(a);
+}
+
+/* JSON is for programs: names round-trip exactly, escaped by the JSON
+** grammar itself (no raw control character in the text). */
+static void test_injection_json(void **state)
+{
+	(void)state;
+	fisc_arena *a = fisc_arena_new();
+	char *s = render(evil_doc(a), "json");
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		assert_false(*p < 0x20 && *p != '\n');
+	json_error_t e;
+	json_t *root = json_loads(s, 0, &e);
+	assert_non_null(root);
+	json_t *rows = json_object_get(json_array_get(json_object_get(root, "blocks"), 3), "rows");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_array_get(rows, 0), 0),
+							      "text")),
+			    EVIL_NAME);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_array_get(rows, 1), 0),
+							      "text")),
+			    formula_cells[0]);
+	json_decref(root);
+	free(s);
+	fisc_arena_free(a);
+}
+
+/* CSV and text (TSV): formula triggers get a leading apostrophe, genuine
+** numbers stay numbers, a tab or line break cannot add a column or a row. */
+static void test_injection_csv_text(void **state)
+{
+	(void)state;
+	fisc_arena *a = fisc_arena_new();
+	fisc_doc *d = evil_doc(a);
+	char *s = render(d, "csv");
+	assert_no_raw_controls(s);
+	assert_has(s, "# 表|1 # 假标题（单位：万元）\r\n"); /* the comment stays one line */
+	assert_has(s, "名称|x,\"'=金额\",说明\r\n");
+	assert_has(s, "\"'=HYPERLINK(\"\"http://e.vil\"\",\"\"点我\"\")\",,-123.45\r\n");
+	assert_has(s, "\"'+1+2\",,+5\r\n");
+	assert_has(s, "\"'-2+3\",,\"1,234.50\"\r\n");
+	assert_has(s, "\"'@SUM(A1:A9)\",,-4.84%\r\n");
+	assert_has(s, "\"'\t=1+1\",,x\r\n");
+	assert_has(s, "\"'\\r=1+1\",,x\r\n");
+	assert_has(s, ",-123.45,\"行一\n行二\t列\\x1b[31m红"); /* quoted, so still one cell */
+	assert_has(s, "# 注：注一 # 假标题\r\n");
+	free(s);
+
+	s = render(d, "text");
+	assert_no_raw_controls(s);
+	assert_has(s, "名称|x\t'=金额\t说明\n");
+	assert_has(s, "'=HYPERLINK(\"http://e.vil\",\"点我\")\t\t-123.45\n");
+	assert_has(s, "'+1+2\t\t+5\n'-2+3\t\t1,234.50\n'@SUM(A1:A9)\t\t-4.84%\n");
+	assert_has(s, "'\\t=1+1\t\tx\n'\\r=1+1\t\tx\n");
+	assert_has(s, "\t-123.45\t行一\\n行二\\t列\\x1b[31m红\\x1b[0m\\x9b\\u202e反向\\u2066\n");
+	/* the table is eight lines of exactly three cells */
+	int rows = 0;
+	for (char *line = strstr(s, "名称|x"); line && *line && *line != '\n' && strncmp(line, "注：", 6);
+	     line = strchr(line, '\n') + 1) {
+		int tabs = 0;
+		for (char *p = line; *p != '\n'; p++)
+			tabs += *p == '\t';
+		assert_int_equal(tabs, 2);
+		rows++;
+	}
+	assert_int_equal(rows, 8);
+	free(s);
+	fisc_arena_free(a);
+}
+
+/* XLSX writes every text as a string cell, never a formula. */
+static void test_injection_xlsx(void **state)
+{
+	(void)state;
+	fisc_arena *a = fisc_arena_new();
+	char *dir = tu_tmpdir();
+	char path[512];
+	snprintf(path, sizeof path, "%s/evil.xlsx", dir);
+	assert_int_equal(fisc_doc_write(evil_doc(a), "xlsx", path, NULL), FISC_OK);
+	char *sheet = zip_part(path, "xl/worksheets/sheet1.xml");
+	assert_null(strstr(sheet, "<f>"));
+	assert_null(strstr(sheet, "<f "));
+	char *strings = zip_part(path, "xl/sharedStrings.xml");
+	assert_has(strings, "<t>=HYPERLINK(\"http://e.vil\",\"点我\")</t>");
+	assert_has(strings, "@SUM(A1:A9)");
+	free(sheet);
+	free(strings);
+	book b = {0};
+	fisc_diag *dg = fisc_diag_new();
+	assert_int_equal(fisc_xlsx_read(path, collect, &b, dg), FISC_OK);
+	fisc_diag_free(dg);
+	int found = 0;
+	for (int i = 0; i < b.n; i++)
+		found += strstr(b.line[i], formula_cells[0]) != NULL;
+	assert_int_equal(found, 1);
+	tu_rmrf(dir);
+	free(dir);
+	fisc_arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -413,6 +645,9 @@ int main(void)
 		cmocka_unit_test(test_markdown), cmocka_unit_test(test_html),
 		cmocka_unit_test(test_json),     cmocka_unit_test(test_xlsx),
 		cmocka_unit_test(test_csv),      cmocka_unit_test(test_bad_path),
+		cmocka_unit_test(test_injection_markdown), cmocka_unit_test(test_injection_html),
+		cmocka_unit_test(test_injection_json),     cmocka_unit_test(test_injection_csv_text),
+		cmocka_unit_test(test_injection_xlsx),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

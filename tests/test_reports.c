@@ -82,7 +82,7 @@ static fisc_doc *build(fx *f, const char *kind, const char *region, const char *
 {
 	const fisc_report_kind *k = fisc_report_find(kind);
 	assert_non_null(k);
-	fisc_report_params p = {region, year, dept, 0};
+	fisc_report_params p = {region, year, dept, 0, NULL};
 	fisc_doc *d = NULL;
 	int rc = k->build(f->st, &p, f->a, &d);
 	if (rc != FISC_OK)
@@ -285,8 +285,13 @@ static void test_congress_beibei(void **state)
 	expect_text(s, "政府债务还本付息12.17亿元。");
 	/* 债务率 137.7% needs 综合财力, which the seed does not give: said so */
 	expect_text(s, "数据中没有综合财力");
-	/* issuance = 债务转贷收入 44169 + 116600 within the rounding of 16.08亿元 */
-	expect_text(s, "债券发行16.08亿元与收支平衡表中的债务收入和债务转贷收入16.0769亿元");
+	/* issuance = 债务转贷收入 44169 + 116600 within the rounding of 16.08亿元;
+	** the sum is printed at the section's precision, not as 16.0769亿元
+	** beside 16.08 (issue 10, item 11) */
+	expect_text(s, "债券发行16.08亿元与收支平衡表中的债务收入和债务转贷收入16.08亿元");
+	expect_no_text(s, "16.0769");
+	/* no internal id in a Chinese sentence */
+	expect_no_text(s, "debt_ratio_base");
 	/* no mismatch notes: every stated figure of 003 agrees */
 	expect_no_text(s, "超出四舍五入误差");
 	/* glossary of the terms used */
@@ -509,12 +514,12 @@ static void test_debt(void **state)
 	free(s);
 	/* a year without debt figures is not found */
 	const fisc_report_kind *k = fisc_report_find("debt");
-	fisc_report_params p = {"解放区", 2019, NULL, 0};
+	fisc_report_params p = {"解放区", 2019, NULL, 0, NULL};
 	fisc_doc *none = NULL;
 	assert_int_equal(k->build(f->st, &p, f->a, &none), FISC_ENOTFOUND);
 	/* an unknown department is not found either */
 	k = fisc_report_find("department");
-	fisc_report_params q = {NULL, 2025, "不存在的部门", 0};
+	fisc_report_params q = {NULL, 2025, "不存在的部门", 0, NULL};
 	assert_int_equal(k->build(f->st, &q, f->a, &none), FISC_ENOTFOUND);
 }
 
@@ -554,6 +559,100 @@ static void test_synthetic_department(void **state)
 	expect_cell(t, 0, "一般公共预算", 1, "150.00");
 }
 
+
+/* Numbers printed as a reader expects (issue 10, item 11), on seed 000 (大连
+** 高新区, written in 亿元 with one figure, 社会保障和就业支出, written "2.29元",
+** which check flags as a probable unit slip). */
+static fisc_doc *build_unit(fx *f, const char *kind, const char *region, int year,
+			    const char *unit)
+{
+	fisc_report_params p = {region, year, NULL, 0, unit};
+	fisc_doc *d = NULL;
+	if (fisc_report_find(kind)->build(f->st, &p, f->a, &d) != FISC_OK)
+		fail_msg("%s: %s", kind, fisc_error_message());
+	return d;
+}
+
+/* Every amount cell of the document: its text, one per line. */
+static char *cells(const fisc_doc *d)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	for (size_t i = 0; i < d->nblocks; i++) {
+		const fisc_table *t = d->blocks[i].table;
+		for (size_t r = 0; t && r < t->nbody; r++)
+			for (size_t c = 0; c < t->ncols; c++)
+				fprintf(m, "%s\n", txt(&t->body[r][c]));
+	}
+	fclose(m);
+	return buf;
+}
+
+static void test_numbers(void **state)
+{
+	fx *f = *state;
+	/* default: the unit of the source data (亿元), prose and tables alike */
+	fisc_doc *d = build_unit(f, "congress", "210200-GX", 2024, NULL);
+	char *s = prose(d), *c = cells(d);
+	assert_string_equal(d->subtitle, "根据录入数据计算生成；金额单位除注明外为亿元");
+	const fisc_table *t = table(d, "2024年全区一般公共预算收支平衡情况");
+	assert_string_equal(t->unit_label, "单位：亿元");
+	expect_cell(t, 0, "总 计", 1, "50.25");
+	expect_text(s, "收入总计50.25亿元");
+	/* the unit slip: marked as written, with a footnote, out of the total */
+	t = table(d, "2024年全区一般公共预算主要支出执行情况");
+	assert_string_equal(t->unit_label, "单位：亿元");
+	expect_cell(t, 1, "社会保障和就业支出", 2, "2.29元※");
+	expect_cell(t, 1, "社会保障和就业支出", 3, "");
+	expect_cell(t, 1, "教育支出", 2, "6.50");
+	expect_text(s, "※疑似单位错误：社会保障和就业支出资料写作2.29元，同一列表其余各项以亿元为单位，"
+		       "按亿元应为2.29亿元；未计入合计。");
+	/* the total rounded to the table's precision, not 35.3400000229亿元 */
+	expect_text(s, "以上为资料列示的支出项目，合计35.34亿元，占全区一般公共预算支出38.19亿元的92.54%");
+	expect_no_text(s, "35.3400");
+	expect_no_text(c, "0.000229");
+	/* no doubled 预算 in the wording of a data gap */
+	expect_no_text(s, "预算预算");
+	expect_text(s, "数据中没有2025年一般公共预算草案数据。");
+	free(s);
+	free(c);
+
+	/* --unit 万元: the same report in 万元 throughout */
+	d = build_unit(f, "congress", "大连高新技术产业园区", 2024, "万元");
+	s = prose(d);
+	assert_string_equal(d->subtitle, "根据录入数据计算生成；金额单位除注明外为万元");
+	t = table(d, "2024年全区一般公共预算收支平衡情况");
+	assert_string_equal(t->unit_label, "单位：万元");
+	expect_cell(t, 0, "总 计", 1, "502,500");
+	expect_text(s, "收入总计502500万元");
+	expect_text(s, "全年发行地方政府债券43000万元"); /* the debt section too */
+	/* 亿元 only where the slip's note quotes the source's own unit */
+	int yi = 0;
+	for (const char *q = s; (q = strstr(q, "亿元")); q++)
+		yi++;
+	assert_int_equal(yi, 3);
+	expect_text(s, "同一列表其余各项以亿元为单位，按亿元应为2.29亿元");
+	free(s);
+
+	/* --unit 亿元 on a report written in 万元 (北碚区): one unit, rounded
+	** to the precision its 亿元 figures are written with */
+	d = build_unit(f, "congress", "北碚区", 2023, "亿元");
+	s = prose(d);
+	t = table(d, "2023年全区一般公共预算收支平衡情况");
+	assert_string_equal(t->unit_label, "单位：亿元");
+	expect_cell(t, 0, "总 计", 1, "88.39");
+	expect_text(s, "收入总计88.39亿元");
+	expect_no_text(s, "万元");
+	free(s);
+
+	/* a bad unit is refused with a message */
+	fisc_report_params p = {"北碚区", 2023, NULL, 0, "千元"};
+	fisc_doc *none = NULL;
+	assert_int_equal(fisc_report_find("congress")->build(f->st, &p, f->a, &none), FISC_EINVAL);
+	assert_non_null(strstr(fisc_error_message(), "千元"));
+}
+
 /* Every report renders in every format. */
 static void test_all_formats(void **state)
 {
@@ -586,6 +685,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_debt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_synthetic_department, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_all_formats, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_numbers, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -140,7 +140,8 @@ extern const char *const fisc_doc_formats[];
 
 /*
 ** Render `d` as `format` ("md", "html", "json", "xlsx", "csv").
-** md/html/json: written to `path`, or to `out` when path is NULL.
+** md/html/json/text: written to `path`, or to `out` when path is NULL
+**   ("tsv" is another name of "text": prose as lines, tables tab-separated).
 ** xlsx: a workbook at `path` (one sheet per table); with no path it is built
 **   in a temporary file and copied to `out`.
 ** csv: one file per table. `path` is a directory (existing, or ending in

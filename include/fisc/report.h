@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include "store.h"
 #include "catalog.h"
+#include "doc.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -70,10 +71,42 @@ typedef int (*fisc_selection_cb)(void *ud, const fisc_selection *sel);
 int fisc_balance_each_selection(fisc_store *st, const char *region,
 				fisc_selection_cb cb, void *ud);
 
-/* Render as "tsv", "md" or "json" in `unit` (万元 by default) with `decimals`
-** (-1: the balance's own). */
+/* Render a balance table in any document format (fisc_doc_formats: text
+** (also "tsv"), md, html, json, xlsx, csv) in `unit` (万元 by default) with
+** `decimals` (-1: the balance's own). Text is the bare tab-separated four
+** columns of the published table; json is the balance's own object (region,
+** line ids, exact fen; docs/formats.md). Same as fisc_balance_render with
+** flags 0, no path. */
 int fisc_balance_write(const fisc_balance *b, const char *format, int unit,
 		       int decimals, FILE *out);
+
+enum {
+	FISC_BALANCE_STATEMENT = 1, /* the sentences, not the table */
+	FISC_BALANCE_HEADING = 2,   /* a heading naming region, table, phase first */
+	FISC_BALANCE_BARE = 4       /* the table untitled (plain text output) */
+};
+
+/* The balance (or with FISC_BALANCE_STATEMENT its sentences) in `format`,
+** to `path` (xlsx: a workbook; csv: a directory or prefix) or `out`; `unit`
+** as for fisc_balance_append. */
+int fisc_balance_render(const fisc_balance *b, int flags, const char *format, int unit,
+			int decimals, const char *path, FILE *out);
+
+/* Append the balance to a document (flags FISC_BALANCE_*): several
+** selections become one document (--all: one page, one workbook). unit -1:
+** a table in 万元, a statement in the unit the data was written in. */
+int fisc_balance_append(fisc_doc *d, const fisc_balance *b, int flags, int unit,
+			int decimals);
+/* The four-column table titled `title` ("" for none) appended to d, with a
+** note when the totals do not balance. */
+void fisc_balance_table(fisc_doc *d, const fisc_balance *b, const char *title, int unit,
+			int decimals);
+/* The statement sentences (fisc_statement_write) as paragraphs of d, in
+** `unit` (-1: the unit the data was written in) with at most `maxdec`
+** decimals (-1: as many as the figures were written with). */
+int fisc_statement_paras(fisc_doc *d, const fisc_balance *b, int unit, int maxdec);
+/* The balance's own JSON object (docs/formats.md). */
+int fisc_balance_json(const fisc_balance *b, int unit, int decimals, FILE *out);
 
 /* The sentence form, in the unit the data was written in:
 ** "区级一般公共预算收入299998万元，加上级补助收入327574万元、…后，收入总计882607万元。

@@ -26,6 +26,8 @@ typedef struct fisc_report_params {
 	int year;               /* congress: the execution year (its budget is year + 1) */
 	const char *department; /* department, performance */
 	int phase;              /* 0: the report's own choice (see each builder) */
+	const char *unit;       /* 元, 万元 or 亿元: every amount, prose and tables;
+				   NULL: the unit most source figures were written in */
 } fisc_report_params;
 
 typedef int (*fisc_report_fn)(fisc_store *st, const fisc_report_params *p, fisc_arena *a,

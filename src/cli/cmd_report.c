@@ -14,6 +14,7 @@
 
 typedef struct report_opts {
 	const char *region, *year, *book, *scope, *phase, *format, *output, *department;
+	const char *unit_name; /* --unit as given (document reports: NULL = the data's) */
 	int unit, decimals, all;
 } report_opts;
 
@@ -33,6 +34,19 @@ static int load_balance(fisc_store *st, const report_opts *o, fisc_arena *a,
 	return rc;
 }
 
+/* Balance and statement print as text (TSV) unless --format says otherwise;
+** every document format is accepted, as for the document reports. */
+static const char *balance_format(const report_opts *o)
+{
+	return o->format ? o->format : "text";
+}
+
+/* --unit when given; else -1: tables in 万元, statements in the data's unit. */
+static int balance_unit(const report_opts *o)
+{
+	return o->unit_name ? o->unit : -1;
+}
+
 /* A balance table, or its statement; for one selection or --all. */
 static int balance_or_statement(fisc_store *st, const report_opts *o, FILE *out, int statement)
 {
@@ -42,9 +56,8 @@ static int balance_or_statement(fisc_store *st, const report_opts *o, FILE *out,
 	fisc_balance *b;
 	int rc = a ? load_balance(st, o, a, &b) : FISC_ENOMEM;
 	if (rc == FISC_OK)
-		rc = statement ? fisc_statement_write(b, out)
-			       : fisc_balance_write(b, o->format ? o->format : "tsv", o->unit,
-						    o->decimals, out);
+		rc = fisc_balance_render(b, statement ? FISC_BALANCE_STATEMENT : 0, balance_format(o),
+					 balance_unit(o), o->decimals, o->output, out);
 	fisc_arena_free(a);
 	return rc;
 }
@@ -59,12 +72,14 @@ static int report_statement(fisc_store *st, const report_opts *o, FILE *out)
 	return balance_or_statement(st, o, out, 1);
 }
 
-/* --all: every selection in the store (or of --region), one after another. */
+/* --all: every selection in the store (or of --region) as one document —
+** one page, one workbook, one JSON array for the balance's own JSON. */
 typedef struct all_ctx {
 	fisc_store *st;
 	const report_opts *o;
+	fisc_doc *doc;  /* NULL: balance JSON objects written to out */
 	FILE *out;
-	int statement;
+	int flags;
 	int count;
 } all_ctx;
 
@@ -76,31 +91,60 @@ static int one_selection(void *ud, const fisc_selection *sel)
 	fisc_progress_report("报表 / tables", what, c->count + 1, 0);
 	fisc_arena *a = fisc_arena_new();
 	fisc_balance *b;
-	int rc = fisc_balance_build(c->st, sel, a, &b);
+	int rc = a ? fisc_balance_build(c->st, sel, a, &b) : FISC_ENOMEM;
 	if (rc == FISC_ENOTFOUND) { /* a 全辖 that cannot be composed */
 		fisc_arena_free(a);
 		return FISC_OK;
 	}
-	if (rc == FISC_OK) {
-		fprintf(c->out, "%s## %s %s（%s，%s）\n\n", c->count ? "\n" : "", b->region.name,
-			b->title, fisc_phase_name(sel->phase), b->amount_label);
-		rc = c->statement ? fisc_statement_write(b, c->out)
-				  : fisc_balance_write(b, c->o->format ? c->o->format : "tsv",
-						       c->o->unit, c->o->decimals, c->out);
-		c->count++;
+	if (rc == FISC_OK && c->doc) {
+		rc = fisc_balance_append(c->doc, b, c->flags, balance_unit(c->o), c->o->decimals);
+	} else if (rc == FISC_OK) {
+		fputs(c->count ? ",\n" : "[\n", c->out);
+		rc = fisc_balance_json(b, balance_unit(c->o), c->o->decimals, c->out);
 	}
+	if (rc == FISC_OK)
+		c->count++;
 	fisc_arena_free(a);
 	return rc;
 }
 
 static int report_all(fisc_store *st, const report_opts *o, FILE *out, int statement)
 {
-	all_ctx c = {st, o, out, statement, 0};
+	const char *fmt = balance_format(o);
+	int text = !strcmp(fmt, "text") || !strcmp(fmt, "tsv");
+	all_ctx c = {st, o, NULL, out, FISC_BALANCE_HEADING, 0};
+	if (statement)
+		c.flags |= FISC_BALANCE_STATEMENT;
+	if (text) /* the heading names each table */
+		c.flags |= FISC_BALANCE_BARE;
+	FILE *jf = NULL;
+	fisc_arena *a = NULL;
+	if (!statement && !strcmp(fmt, "json")) {
+		if (o->output && !(c.out = jf = fopen(o->output, "w")))
+			return fisc_error_set(FISC_EIO, "无法写入「%s」/ cannot write '%s'", o->output,
+					      o->output);
+	} else {
+		a = fisc_arena_new();
+		c.doc = a ? fisc_doc_new(a, statement ? "statement" : "balance",
+					 text ? "" : statement ? "收支平衡情况表述" : "收支平衡情况表")
+			  : NULL;
+		if (!c.doc) {
+			fisc_arena_free(a);
+			return fisc_error_set(FISC_ENOMEM, "内存不足 / out of memory");
+		}
+	}
 	cli_progress_start();
 	int rc = fisc_balance_each_selection(st, o->region, one_selection, &c);
 	cli_progress_end();
 	if (rc == FISC_OK && c.count == 0)
 		rc = fisc_error_set(FISC_ENOTFOUND, "没有可生成的平衡表 / no balance facts in the store");
+	if (c.doc && rc == FISC_OK)
+		rc = fisc_doc_write(c.doc, fmt, o->output, out);
+	else if (!c.doc && c.count)
+		fputs("\n]\n", c.out);
+	if (jf && fclose(jf) != 0 && rc == FISC_OK)
+		rc = fisc_error_set(FISC_EIO, "写出失败「%s」/ write failed '%s'", o->output, o->output);
+	fisc_arena_free(a);
 	return rc;
 }
 
@@ -126,6 +170,7 @@ static int report_doc(fisc_store *st, const report_opts *o, FILE *out, const cha
 	p.year = atoi(o->year); /* checked by cmd_report */
 	p.region = o->region;
 	p.department = o->department;
+	p.unit = o->unit_name;
 	if ((k->needs & FISC_REPORT_NEEDS_REGION) && (!o->region || !*o->region))
 		return fisc_error_set(FISC_EINVAL, "缺少 --region / --region is required");
 	if ((k->needs & FISC_REPORT_NEEDS_DEPARTMENT) && (!o->department || !*o->department))
@@ -167,10 +212,10 @@ static const struct {
 	const char *name;
 	report_fn fn;
 	const char *summary;
-	int doc; /* a document report: it writes -o itself (xlsx, csv need paths) */
+	int doc; /* it writes -o itself (xlsx, csv need paths) */
 } reports[] = {
-	{"balance", report_balance, "收支平衡情况表 | balance table (tsv, md, json)", 0},
-	{"statement", report_statement, "收支平衡情况表述 | balance statement sentences", 0},
+	{"balance", report_balance, "收支平衡情况表 | balance table (--region R --year Y --book B …)", 1},
+	{"statement", report_statement, "收支平衡情况表述 | balance statement sentences", 1},
 	{"congress", report_congress,
 	 "预算执行和预算草案的报告 | report to the people's congress (--region R --year Y)", 1},
 	{"department", report_department,
@@ -183,10 +228,11 @@ static const struct {
 static int usage(FILE *f, int code)
 {
 	fprintf(f, "用法 / usage: fisc [--db PATH] report KIND --region R --year Y [--book B]\n"
-		   "       [--scope S] [--phase P] [--format tsv|md|json] [--unit 万元] [--decimals N] [-o FILE]\n"
+		   "       [--scope S] [--phase P] [--format text|md|html|json|xlsx|csv] [--unit 万元] [--decimals N] [-o OUT]\n"
 		   "       fisc report balance|statement --all [--region R]   每个可生成的选择 | every selection\n"
-		   "       fisc report congress|debt --region R --year Y [--format md|html|json|xlsx|csv] [-o OUT]\n"
+		   "       fisc report congress|debt --region R --year Y [--format md|html|json|xlsx|csv|text] [-o OUT]\n"
 		   "       fisc report department|performance --department D --year Y [--phase P] [--format …] [-o OUT]\n"
+		   "       (--unit 元|万元|亿元: every amount of a document report; default the unit of the data)\n"
 		   "       (xlsx: -o FILE.xlsx; csv: -o DIR/ or PREFIX, one file per table)\n\n");
 	for (size_t i = 0; i < sizeof reports / sizeof *reports; i++)
 		fprintf(f, "  %-10s %s\n", reports[i].name, reports[i].summary);
@@ -313,6 +359,7 @@ int cmd_report(int argc, char **argv, const char *db)
 		case 'o': o.output = optarg; break;
 		case 'd': o.decimals = atoi(optarg); break;
 		case 'u':
+			o.unit_name = optarg;
 			if ((o.unit = fisc_unit_parse(optarg, strlen(optarg))) < 0) {
 				fprintf(stderr, "fisc: 无法识别的单位 / unknown unit '%s'\n", optarg);
 				return CLI_USAGE;

@@ -86,4 +86,54 @@ usage "unknown format 'pdf'" congress --region 北碚区 --year 2023 --format pd
 usage "--all is for balance and statement only" congress --all --region 北碚区 --year 2023
 usage "unknown department" department --department 不存在 --year 2025
 usage "no debt facts" debt --region 北碚区 --year 2019
+
+# --- balance and statement in every document format (issue 10, item 13):
+# the same table through the same renderers as the reports
+bal=(balance --region 北碚区 --year 2023 --book gpb --scope all --phase execution)
+run "${bal[@]}" --format md
+has "$dir/out" "**2023年全区一般公共预算收支平衡情况**" "单位：万元" "| 总 计 | 883,868 | 总 计 | 883,868 |"
+run "${bal[@]}" --format html
+has "$dir/out" "<!DOCTYPE html>" '<td class="strong">总 计</td><td class="num strong">883,868</td>'
+run "${bal[@]}" --format csv
+has "$dir/out" "总 计,883868,总 计,883868"
+run "${bal[@]}" --format json # the balance's own JSON (docs/formats.md)
+jq -e '.balanced and .income[0].fen == 883868000000' "$dir/out" >/dev/null || { echo "FAIL balance json"; fail=1; }
+run "${bal[@]}" --format tsv
+cmp -s "$dir/out" tests/golden/003/2023_all_gpb.tsv || { echo "FAIL balance tsv differs from the golden table"; fail=1; }
+"$FISC" --db "$db" report "${bal[@]}" --format xlsx -o "$dir/b.xlsx"
+unzip -p "$dir/b.xlsx" xl/sharedStrings.xml | grep -qF "2023年全区一般公共预算收支平衡情况" || { echo "FAIL balance xlsx"; fail=1; }
+unzip -p "$dir/b.xlsx" xl/worksheets/sheet1.xml | grep -qF "<v>883868</v>" || { echo "FAIL balance xlsx: 883868 not a number"; fail=1; }
+run statement --region 北碚区 --year 2023 --book gpb --format html
+has "$dir/out" "<p>全区一般公共预算收入300276万元，加上级补助收入327574万元"
+"$FISC" --db "$db" report statement --region 北碚区 --year 2023 --book gpb --format xlsx -o "$dir/st.xlsx"
+unzip -p "$dir/st.xlsx" xl/sharedStrings.xml | grep -qF "收入总计883868万元" || { echo "FAIL statement xlsx"; fail=1; }
+# --all: one page, one workbook (a sheet per table), one JSON array
+run balance --all --format html
+[ "$(grep -c '<!DOCTYPE html>' "$dir/out")" = 1 ] || { echo "FAIL balance --all html: not one page"; fail=1; }
+has "$dir/out" "北碚区2023年全区一般公共预算收支平衡情况（执行）" "解放区2023年全区一般公共预算收支平衡情况（执行）"
+"$FISC" --db "$db" report balance --all --format xlsx -o "$dir/all.xlsx"
+sheets=$(unzip -l "$dir/all.xlsx" | grep -c 'xl/worksheets/sheet[0-9]*.xml')
+[ "$sheets" -ge 20 ] || { echo "FAIL balance --all xlsx: $sheets sheets"; fail=1; }
+run balance --all --format json
+[ "$(jq 'length' "$dir/out")" = "$sheets" ] || { echo "FAIL balance --all json: not one array of $sheets"; fail=1; }
+"$FISC" --db "$db" report balance --all --region 北碚区 --format csv -o "$dir/bb/"
+[ "$(ls "$dir/bb" | wc -l)" = 13 ] || { echo "FAIL balance --all csv: $(ls "$dir/bb" | wc -l) files, want 13"; fail=1; }
+run statement --all --format md
+[ "$(grep -c 收入总计 "$dir/out")" -ge 10 ] || { echo "FAIL statement --all md"; fail=1; }
+"$FISC" --db "$db" report "${bal[@]}" -o "$dir/b.tsv"
+cmp -s "$dir/b.tsv" tests/golden/003/2023_all_gpb.tsv || { echo "FAIL balance -o"; fail=1; }
+
+# --- one unit per report (issue 10, item 11): 大连高新区 is written in 亿元
+run congress --region 大连高新技术产业园区 --year 2024
+has "$dir/out" "金额单位除注明外为亿元" "| 总 计 | 50.25 | 总 计 | 50.25 |" "| 社会保障和就业支出 | 2.29元※ |" \
+  "合计35.34亿元" "疑似单位错误"
+grep -qF "0.000229" "$dir/out" && { echo "FAIL 2.29元 printed as 0.000229"; fail=1; }
+grep -qF "35.3400000229" "$dir/out" && { echo "FAIL total printed at the precision of 元"; fail=1; }
+run congress --region 大连高新技术产业园区 --year 2024 --unit 万元
+has "$dir/out" "金额单位除注明外为万元" "| 总 计 | 502,500 | 总 计 | 502,500 |" "收入总计502500万元"
+run debt --region 北碚区 --year 2023 --unit 万元
+has "$dir/out" "全年发行地方政府债券160800万元" "单位：万元"
+run statement --region 北碚区 --year 2023 --book gpb --unit 亿元
+has "$dir/out" "收入总计88.3868亿元"
+usage "unknown unit" congress --region 北碚区 --year 2023 --unit 千元
 exit $fail

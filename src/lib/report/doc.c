@@ -303,7 +303,7 @@ void fisc_cell_number(fisc_doc *d, fisc_cell *c, int64_t num, int decimals)
 
 /* --- rendering ---------------------------------------------------------- */
 
-const char *const fisc_doc_formats[] = {"md", "html", "json", "xlsx", "csv", NULL};
+const char *const fisc_doc_formats[] = {"md", "html", "json", "xlsx", "csv", "text", NULL};
 
 /* Stream formats write to a FILE; file formats decide their own files. */
 static const struct {
@@ -316,6 +316,8 @@ static const struct {
 	{"json", fisc_render_json, NULL},
 	{"xlsx", NULL, fisc_render_xlsx},
 	{"csv", NULL, fisc_render_csv},
+	{"text", fisc_render_text, NULL},
+	{"tsv", fisc_render_text, NULL}, /* the same: text is tables as TSV */
 };
 
 int fisc_doc_write(const fisc_doc *d, const char *format, const char *path, FILE *out)
@@ -342,7 +344,7 @@ int fisc_doc_write(const fisc_doc *d, const char *format, const char *path, FILE
 		return rc;
 	}
 	return fisc_error_set(FISC_EINVAL,
-			      "不支持的格式「%s」（md、html、json、xlsx、csv）/ unknown format '%s'",
+			      "不支持的格式「%s」（md、html、json、xlsx、csv、text）/ unknown format '%s'",
 			      format, format);
 }
 

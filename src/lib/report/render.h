@@ -17,6 +17,34 @@ int fisc_render_json(const fisc_doc *d, FILE *out);
 int fisc_render_xlsx(const fisc_doc *d, const char *path, FILE *out);
 /* path: a directory or a file-name prefix; NULL → every table to out. */
 int fisc_render_csv(const fisc_doc *d, const char *path, FILE *out);
+/* Plain text for a terminal or a pipe; tables as tab-separated rows. */
+int fisc_render_text(const fisc_doc *d, FILE *out);
+
+/* --- escaping (render_escape.c) ------------------------------------------ */
+
+enum {
+	FISC_TEXT_NEWLINES = 1, /* pass '\n' through (else written "\n") */
+	FISC_TEXT_TABS = 2,     /* pass '\t' through (else written "\t") */
+	FISC_TEXT_FOLD = 4,     /* '\n', '\r' and '\t' become one space */
+	FISC_TEXT_DQUOTE = 8,   /* '"' written twice (inside a quoted CSV field) */
+	FISC_TEXT_HTML = 16     /* & < > " as entities */
+};
+/* s with every control character (C0, DEL, C1), bidi embedding, override or
+** isolate, and every byte that is not UTF-8 written visibly ("\x1b",
+** "\u202e"), never raw; '\n' and '\t' as `flags` allow. */
+void fisc_put_text(const char *s, int flags, FILE *out);
+/* s as Markdown inline text that renders as itself: metacharacters
+** backslash-escaped (so no emphasis, code, link, raw HTML or table pipe
+** survives), line breaks folded to spaces, invisible characters shown as in
+** fisc_put_text. `line_start`: s begins a line, so list and setext markers
+** there are escaped too. */
+void fisc_put_md(const char *s, int line_start, FILE *out);
+/* Nonzero when s is a plain number as fisc prints one: an optional sign,
+** digits with optional thousands commas, optional decimals, optional '%'. */
+int fisc_text_is_number(const char *s);
+/* Nonzero when a spreadsheet would read s as a formula (it begins with = + -
+** @ TAB or CR) and it is not a plain number: CSV and TSV prefix it with '. */
+int fisc_text_formula_risk(const char *s);
 
 /* The header cell (an anchor, never COVERED) whose span covers (row, col),
 ** or NULL. */

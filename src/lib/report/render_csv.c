@@ -16,26 +16,43 @@
 #include "model/util.h"
 #include "report/render.h"
 
+/* One RFC 4180 field. A text that a spreadsheet would run as a formula
+** ("=HYPERLINK(…)", "+1", "@SUM", "-2+3") is written as text by a leading
+** apostrophe, the convention Excel and LibreOffice honour; a plain number
+** such as "-123.45" or "4.84%" stays a number. Invisible characters are shown
+** (fisc_put_text), since a CSV sent to stdout lands on a terminal. */
 static void field(const char *s, FILE *out)
 {
-	if (!strpbrk(s, ",\"\r\n") && *s != ' ' && (!*s || s[strlen(s) - 1] != ' ')) {
-		fputs(s, out);
+	int risk = fisc_text_formula_risk(s);
+	/* A leading '#' is quoted too: fisc's reader (and others) skip '#' lines. */
+	if (!risk && !strpbrk(s, ",\"\r\n\t") && *s != ' ' && *s != '#' &&
+	    (!*s || s[strlen(s) - 1] != ' ')) {
+		fisc_put_text(s, 0, out);
 		return;
 	}
 	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
+	if (risk)
+		fputc('\'', out);
+	fisc_put_text(s, FISC_TEXT_DQUOTE | FISC_TEXT_NEWLINES | FISC_TEXT_TABS, out);
 	fputc('"', out);
+}
+
+/* A "# …" comment line: a line break in a title must not end the comment. */
+static void comment(const char *prefix, const char *s, FILE *out)
+{
+	fputs(prefix, out);
+	fisc_put_text(s, FISC_TEXT_FOLD, out);
 }
 
 static void put_table(const fisc_table *t, FILE *out)
 {
 	char buf[512];
-	fprintf(out, "# %s%s%s%s\r\n", t->title, t->unit_label ? "（" : "",
-		t->unit_label ? t->unit_label : "", t->unit_label ? "）" : "");
+	comment("# ", t->title, out);
+	if (t->unit_label) {
+		comment("（", t->unit_label, out);
+		fputs("）", out);
+	}
+	fputs("\r\n", out);
 	for (size_t c = 0; c < t->ncols; c++) {
 		fisc_head_flat(t, c, buf, sizeof buf);
 		if (c)
@@ -43,8 +60,10 @@ static void put_table(const fisc_table *t, FILE *out)
 		field(buf, out);
 	}
 	fputs("\r\n", out);
-	if (!t->nbody)
-		fprintf(out, "# %s\r\n", t->empty_text ? t->empty_text : "（本表无数据。）");
+	if (!t->nbody) {
+		comment("# ", t->empty_text ? t->empty_text : "（本表无数据。）", out);
+		fputs("\r\n", out);
+	}
 	for (size_t r = 0; r < t->nbody; r++) {
 		for (size_t c = 0; c < t->ncols; c++) {
 			const fisc_cell *x = &t->body[r][c];
@@ -59,8 +78,10 @@ static void put_table(const fisc_table *t, FILE *out)
 		}
 		fputs("\r\n", out);
 	}
-	for (size_t i = 0; i < t->nnotes; i++)
-		fprintf(out, "# 注：%s\r\n", t->notes[i]);
+	for (size_t i = 0; i < t->nnotes; i++) {
+		comment("# 注：", t->notes[i], out);
+		fputs("\r\n", out);
+	}
 }
 
 /* A file name from a table title: no path separators or control characters,

@@ -12,17 +12,13 @@
 #include "fisc/error.h"
 #include "report/render.h"
 
+/* Text as HTML character data: markup characters as entities (so a name
+** holding "<script>" prints as itself), control characters and bidi
+** overrides shown as "\x1b" / "\u202e" (they are not allowed in HTML and
+** would reorder what a reader sees). */
 static void esc(const char *s, FILE *out)
 {
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", out); break;
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '"': fputs("&quot;", out); break;
-		default: fputc(*s, out);
-		}
-	}
+	fisc_put_text(s, FISC_TEXT_HTML | FISC_TEXT_NEWLINES | FISC_TEXT_TABS, out);
 }
 
 static const char css[] =
@@ -134,10 +130,13 @@ int fisc_render_html(const fisc_doc *d, FILE *out)
 	fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>", out);
 	esc(d->title, out);
 	fprintf(out, "</title>\n<meta name=\"generator\" content=\"fisc\">\n<style>\n%s</style>\n"
-		     "</head>\n<body class=\"%s\">\n<h1>",
+		     "</head>\n<body class=\"%s\">\n",
 		css, d->kind);
-	esc(d->title, out);
-	fputs("</h1>\n", out);
+	if (*d->title) {
+		fputs("<h1>", out);
+		esc(d->title, out);
+		fputs("</h1>\n", out);
+	}
 	if (d->subtitle) {
 		fputs("<div class=\"subtitle\">", out);
 		esc(d->subtitle, out);

@@ -3,38 +3,33 @@
 **
 ** Markdown has no merged cells, so a table's header rows are flattened into
 ** one ("财政拨款收入/一般公共预算"); amount and percentage columns are right
-** aligned. Pipes and line breaks inside cells are escaped so a cell never
-** breaks the table.
+** aligned. Every piece of text goes through fisc_put_md: names come from
+** imported files, and a pipe, a line break, a "[x](javascript:…)" or a
+** "<script>" in a department's name must print as itself, not as markup that
+** breaks the table, splits a heading or becomes a live link.
 */
 #include <string.h>
 #include "fisc/error.h"
 #include "report/render.h"
 
-static void put_cell(const char *s, FILE *out)
-{
-	for (; *s; s++) {
-		if (*s == '|')
-			fputs("\\|", out);
-		else if (*s == '\n' || *s == '\r')
-			fputc(' ', out);
-		else
-			fputc(*s, out);
-	}
-}
-
 static void put_table(const fisc_table *t, FILE *out)
 {
 	char buf[512];
-	if (*t->title)
-		fprintf(out, "**%s**\n\n", t->title);
-	if (t->unit_label && t->nbody)
-		fprintf(out, "%s\n\n", t->unit_label);
+	if (*t->title) {
+		fputs("**", out);
+		fisc_put_md(t->title, 0, out);
+		fputs("**\n\n", out);
+	}
+	if (t->unit_label && t->nbody) {
+		fisc_put_md(t->unit_label, 1, out);
+		fputs("\n\n", out);
+	}
 	if (t->nbody) {
 		fputc('|', out);
 		for (size_t c = 0; c < t->ncols; c++) {
 			fisc_head_flat(t, c, buf, sizeof buf);
 			fputc(' ', out);
-			put_cell(buf, out);
+			fisc_put_md(buf, 0, out);
 			fputs(" |", out);
 		}
 		fputs("\n|", out);
@@ -45,37 +40,52 @@ static void put_table(const fisc_table *t, FILE *out)
 			fputc('|', out);
 			for (size_t c = 0; c < t->ncols; c++) {
 				fputc(' ', out);
-				put_cell(fisc_cell_str(&t->body[r][c]), out);
+				fisc_put_md(fisc_cell_str(&t->body[r][c]), 0, out);
 				fputs(" |", out);
 			}
 			fputc('\n', out);
 		}
 		fputc('\n', out);
 	} else {
-		fprintf(out, "%s\n\n", t->empty_text ? t->empty_text : "（本表无数据。）");
+		fisc_put_md(t->empty_text ? t->empty_text : "（本表无数据。）", 1, out);
+		fputs("\n\n", out);
 	}
-	for (size_t i = 0; i < t->nnotes; i++)
-		fprintf(out, "> 注：%s\n\n", t->notes[i]);
+	for (size_t i = 0; i < t->nnotes; i++) {
+		fputs("> 注：", out);
+		fisc_put_md(t->notes[i], 0, out);
+		fputs("\n\n", out);
+	}
 }
 
 int fisc_render_md(const fisc_doc *d, FILE *out)
 {
-	fprintf(out, "# %s\n\n", d->title);
-	if (d->subtitle)
-		fprintf(out, "%s\n\n", d->subtitle);
+	if (*d->title) {
+		fputs("# ", out);
+		fisc_put_md(d->title, 0, out);
+		fputs("\n\n", out);
+	}
+	if (d->subtitle) {
+		fisc_put_md(d->subtitle, 1, out);
+		fputs("\n\n", out);
+	}
 	for (size_t i = 0; i < d->nblocks; i++) {
 		const fisc_block *b = &d->blocks[i];
 		switch (b->kind) {
 		case FISC_BLOCK_HEADING:
 			for (int l = 0; l <= b->level; l++)
 				fputc('#', out);
-			fprintf(out, " %s\n\n", b->text);
+			fputc(' ', out);
+			fisc_put_md(b->text, 0, out);
+			fputs("\n\n", out);
 			break;
 		case FISC_BLOCK_PARAGRAPH:
-			fprintf(out, "%s\n\n", b->text);
+			fisc_put_md(b->text, 1, out);
+			fputs("\n\n", out);
 			break;
 		case FISC_BLOCK_NOTE:
-			fprintf(out, "> 注：%s\n\n", b->text);
+			fputs("> 注：", out);
+			fisc_put_md(b->text, 0, out);
+			fputs("\n\n", out);
 			break;
 		case FISC_BLOCK_TABLE:
 			put_table(b->table, out);

@@ -7,8 +7,10 @@
 ** body. Amounts are numeric cells with a 万元 number format (#,##0 or #,##0.00
 ** …, as many decimals as the document prints), so a user can sum them in
 ** Excel; percentages are numeric cells with a literal "%" format holding the
-** printed (already rounded) value. Text is text. Prose (headings, paragraphs)
-** is not repeated here: the workbook is the tables of the report.
+** printed (already rounded) value. Text is always a string cell, never a
+** formula, whatever it begins with. Prose (headings, paragraphs) is not
+** repeated here: the workbook is the tables of the report; a document with no
+** table (a balance statement) puts its prose on one sheet.
 */
 #include <errno.h>
 #include <stdlib.h>
@@ -143,7 +145,7 @@ static void sheet_name(size_t idx, const char *title, char *buf, size_t cap)
 			break;
 		if (len + k + 1 >= cap)
 			break;
-		if (k == 1 && strchr("[]:*?/\\'", *p)) {
+		if (k == 1 && (*p < 0x20 || *p == 0x7F || strchr("[]:*?/\\'", *p))) {
 			buf[len++] = '_';
 		} else {
 			memcpy(buf + len, p, k);
@@ -255,6 +257,30 @@ static void put_sheet(formats *F, lxw_worksheet *ws, const fisc_table *t)
 	}
 }
 
+/* A document without tables still makes a useful workbook: its title,
+** headings, paragraphs and notes down column A. */
+static void put_prose(formats *F, lxw_worksheet *ws, const fisc_doc *d)
+{
+	lxw_row_t row = 0;
+	worksheet_set_column(ws, 0, 0, 100, F->note);
+	if (*d->title)
+		worksheet_write_string(ws, row++, 0, d->title, F->title);
+	if (d->subtitle)
+		worksheet_write_string(ws, row++, 0, d->subtitle, F->note);
+	for (size_t i = 0; i < d->nblocks; i++) {
+		const fisc_block *b = &d->blocks[i];
+		if (b->kind == FISC_BLOCK_TABLE || !b->text)
+			continue;
+		char *s = NULL;
+		if (b->kind == FISC_BLOCK_NOTE && asprintf(&s, "注：%s", b->text) < 0)
+			continue;
+		worksheet_write_string(ws, row++, 0, s ? s : b->text, F->note);
+		free(s);
+	}
+	if (row == 0)
+		worksheet_write_string(ws, 0, 0, "本报告没有内容。", NULL);
+}
+
 static int write_book(const fisc_doc *d, const char *path)
 {
 	/* Find out first whether the file can be written at all, so the error
@@ -285,8 +311,8 @@ static int write_book(const fisc_doc *d, const char *path)
 		}
 		put_sheet(&F, ws, t);
 	}
-	if (idx == 0) /* a workbook needs a sheet; say why it is empty */
-		worksheet_write_string(workbook_add_worksheet(wb, "说明"), 0, 0, "本报告没有表格。", NULL);
+	if (idx == 0) /* no tables (a statement): the prose, one block a row */
+		put_prose(&F, workbook_add_worksheet(wb, "正文"), d);
 	lxw_error e = workbook_close(wb);
 	if (e != LXW_NO_ERROR)
 		return fisc_error_set(FISC_EIO, "写出工作簿失败「%s」：%s / cannot write workbook", path,

@@ -16,6 +16,7 @@
 #include "fisc/doc.h"
 #include "fisc/report.h"
 #include "fisc/reports.h"
+#include "fisc/rules.h"
 
 /*
 ** Conventions of the fund_source column that reports read (documented in
@@ -35,6 +36,11 @@ typedef struct fisc_fset {
 	fisc_region region;
 	fisc_fact *v;
 	size_t n, cap;
+	/* How the report prints money (fisc_fset_unit): every amount in `unit`,
+	** with at most `maxdec` decimals. */
+	int unit;
+	int maxdec;
+	int unit_given;      /* unit chosen by the caller (--unit), not the data */
 } fisc_fset;
 
 /* Facts of `region` (code or name) for years year_from..year_to, every
@@ -46,6 +52,18 @@ int fisc_fset_region(fisc_store *st, fisc_arena *a, const char *region, int year
 int fisc_fset_dept(fisc_store *st, fisc_arena *a, const char *dept, int year, int year_from,
 		   int year_to, fisc_fset *fs);
 void fisc_fset_free(fisc_fset *fs);
+
+/*
+** The one unit and precision a report prints money in, so that prose and
+** tables agree and a figure never shows at two precisions: `name` (--unit:
+** 元, 万元, 亿元), or when NULL the unit most of the source figures (those of
+** the government books when there are any) were written in. maxdec is the
+** most decimals a source figure written in that unit has (when none is, what
+** the commonest source unit's digits need): a sum with a part written in a
+** finer unit is rounded to it (16.0769亿元 → 16.08亿元). FISC_EINVAL on a bad
+** name.
+*/
+int fisc_fset_unit(fisc_fset *fs, const char *name);
 
 enum { FS_ANY = -1 };
 
@@ -101,10 +119,16 @@ void fisc_fsum_add(fisc_fsum *into, const fisc_fsum *x);
 
 /* Decimals to print `wulp` (a written digit, fen) in `unit`; 0 when unknown. */
 int fisc_rt_decimals(fisc_fen wulp, int unit);
-/* "90074万元", "16.08亿元": a figure in its own unit and written precision. */
-const char *fisc_rt_fig(fisc_arena *a, const fisc_fsum *s);
+/* "90074万元", "16.08亿元": a figure in the report's unit, at its written
+** precision (fisc_rt_money). */
+const char *fisc_rt_fig(const fisc_fset *fs, const fisc_fsum *s);
 /* An amount in `unit` with the decimals its wulp needs, with the unit name. */
 const char *fisc_rt_amount(fisc_arena *a, fisc_fen fen, int unit, fisc_fen wulp);
+/* Decimals of an amount whose finest written digit is `wulp`, in the
+** report's unit, at most the report's precision. */
+int fisc_rt_dec(const fisc_fset *fs, fisc_fen wulp);
+/* An amount in the report's unit and precision, with the unit name. */
+const char *fisc_rt_money(const fisc_fset *fs, fisc_fen fen, fisc_fen wulp);
 /* "100.25%"; "" when den is 0. */
 const char *fisc_rt_pct(fisc_arena *a, fisc_fen num, fisc_fen den, int decimals);
 /* "增长1.0%", "下降32.3%", "持平"; "" when the base is 0. */
@@ -123,10 +147,24 @@ int fisc_rt_consistent(fisc_fen stated, fisc_fen stated_ulp, fisc_fen computed,
 
 /* The row of a balance for a line id (the first, the section row), or NULL. */
 const fisc_balance_row *fisc_rt_row(const fisc_balance *b, const char *line);
-/* The balance statement (fisc_statement_write) as paragraphs of d. */
-int fisc_rt_statement(fisc_doc *d, const fisc_balance *b);
-/* The balance as a four-column document table, notes for an unbalanced table. */
-void fisc_rt_balance_table(fisc_doc *d, const fisc_balance *b);
+/* The balance statement (fisc_statement_write) as paragraphs of d, in the
+** report's unit. */
+int fisc_rt_statement(fisc_doc *d, const fisc_fset *fs, const fisc_balance *b);
+/* The balance as a four-column document table in the report's unit, notes
+** for an unbalanced table. */
+void fisc_rt_balance_table(fisc_doc *d, const fisc_fset *fs, const fisc_balance *b);
+
+/* Facts `check` flags as probably written in the wrong unit (rule
+** precision.unit): their ids, for a report to mark them rather than print
+** 2.29元 as 0.000229亿元. Empty when the check finds none. */
+typedef struct fisc_slips {
+	int64_t *id;
+	const fisc_finding **finding; /* its `computed` is the figure in the list's unit */
+	size_t n;
+} fisc_slips;
+int fisc_rt_slips(fisc_store *st, fisc_fset *fs, int year, fisc_slips *out);
+/* The finding about fact `id`, or NULL when it is not flagged. */
+const fisc_finding *fisc_rt_slip(const fisc_slips *s, int64_t id);
 
 /* The debt section of year `year`: limits, balances, issuance, repayment,
 ** interest, 债务率, identities checked. Headings start at `level`. Returns 0

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fisc/error.h"
+#include "fisc/rules.h"
 #include "report/rep.h"
 
 /* --- loading ------------------------------------------------------------- */
@@ -72,7 +73,43 @@ static int load(fisc_store *st, fisc_arena *a, fisc_query *q, int64_t region, in
 		return rc;
 	if (!region && l.region && (rc = fisc_store_region_get(st, l.region, a, &fs->region)))
 		return rc;
+	fisc_fset_unit(fs, NULL);
 	return fisc_catalog_load(st, year, &fs->cat);
+}
+
+int fisc_fset_unit(fisc_fset *fs, const char *name)
+{
+	int votes[3] = {0, 0, 0}, maxdec[3] = {0, 0, 0}, gov = 0;
+	for (size_t i = 0; i < fs->n; i++)
+		gov |= !*fs->v[i].dept;
+	for (size_t i = 0; i < fs->n; i++) {
+		const fisc_fact *f = &fs->v[i];
+		int u = f->amount.unit;
+		if (!f->has_amount || u < 0 || u > 2 || (gov && *f->dept))
+			continue;
+		votes[u]++;
+		if (f->amount.decimals > maxdec[u])
+			maxdec[u] = f->amount.decimals;
+	}
+	int src = FISC_UNIT_WAN;
+	for (int u = 0; u < 3; u++)
+		if (votes[u] > votes[src])
+			src = u;
+	int unit = src;
+	if (name && (unit = fisc_unit_parse(name, strlen(name))) < 0)
+		return fisc_error_set(FISC_EINVAL, "无法识别的单位「%s」（元、万元、亿元）/ unknown unit '%s'",
+				      name, name);
+	fs->unit = unit;
+	fs->unit_given = name != NULL;
+	if (votes[unit])
+		fs->maxdec = maxdec[unit];
+	else { /* nothing written in it: as precise as the source's own digits */
+		fisc_fen w = fisc_unit_fen((fisc_unit)src);
+		for (int i = 0; i < maxdec[src] && w % 10 == 0; i++)
+			w /= 10;
+		fs->maxdec = fisc_rt_decimals(w, unit);
+	}
+	return FISC_OK;
 }
 
 int fisc_fset_region(fisc_store *st, fisc_arena *a, const char *region, int year,
@@ -294,9 +331,25 @@ const char *fisc_rt_amount(fisc_arena *a, fisc_fen fen, int unit, fisc_fen wulp)
 	return s ? s : "?";
 }
 
-const char *fisc_rt_fig(fisc_arena *a, const fisc_fsum *s)
+int fisc_rt_dec(const fisc_fset *fs, fisc_fen wulp)
 {
-	return fisc_rt_amount(a, s->fen, s->unit, s->wulp);
+	int d = fisc_rt_decimals(wulp, fs->unit);
+	return d < fs->maxdec ? d : fs->maxdec;
+}
+
+const char *fisc_rt_money(const fisc_fset *fs, fisc_fen fen, fisc_fen wulp)
+{
+	char buf[96];
+	if (fisc_fen_format(fen, (fisc_unit)fs->unit, fisc_rt_dec(fs, wulp), FISC_FMT_UNIT, buf,
+			    sizeof buf) < 0)
+		return "?";
+	const char *s = fisc_arena_strdup(fs->a, buf);
+	return s ? s : "?";
+}
+
+const char *fisc_rt_fig(const fisc_fset *fs, const fisc_fsum *s)
+{
+	return fisc_rt_money(fs, s->fen, s->wulp);
 }
 
 const char *fisc_rt_pct(fisc_arena *a, fisc_fen num, fisc_fen den, int decimals)
@@ -352,60 +405,49 @@ const fisc_balance_row *fisc_rt_row(const fisc_balance *b, const char *line)
 	return NULL;
 }
 
-int fisc_rt_statement(fisc_doc *d, const fisc_balance *b)
+int fisc_rt_statement(fisc_doc *d, const fisc_fset *fs, const fisc_balance *b)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
-	if (!m)
-		return d->rc = FISC_ENOMEM;
-	int rc = fisc_statement_write(b, m);
-	fclose(m);
-	if (rc == FISC_OK)
-		for (char *line = buf, *nl; line && *line; line = nl ? nl + 1 : NULL) {
-			nl = strchr(line, '\n');
-			if (nl)
-				*nl = 0;
-			if (*line)
-				fisc_doc_para(d, "%s", line);
-		}
-	free(buf);
-	return rc;
+	return fisc_statement_paras(d, b, fs->unit, fs->maxdec);
 }
 
-void fisc_rt_balance_table(fisc_doc *d, const fisc_balance *b)
+void fisc_rt_balance_table(fisc_doc *d, const fisc_fset *fs, const fisc_balance *b)
 {
-	int unit = FISC_UNIT_WAN;
-	int dec = b->wulp ? fisc_rt_decimals(b->wulp, unit) : 0;
-	fisc_table *t = fisc_doc_table(d, b->title, 4);
-	fisc_table_unit(d, t, unit);
-	fisc_cell *h = fisc_table_head(d, t);
-	fisc_cell_text(d, &h[0], "收 入");
-	fisc_cell_text(d, &h[1], "%s", b->amount_label);
-	fisc_cell_text(d, &h[2], "支 出");
-	fisc_cell_text(d, &h[3], "%s", b->amount_label);
-	size_t n = b->nincome > b->nexpense ? b->nincome : b->nexpense;
-	for (size_t i = 0; i < n; i++) {
-		fisc_cell *r = fisc_table_row(d, t);
-		const fisc_balance_row *side[2] = {i < b->nincome ? &b->income[i] : NULL,
-						   i < b->nexpense ? &b->expense[i] : NULL};
-		for (int k = 0; k < 2; k++) {
-			const fisc_balance_row *x = side[k];
-			if (!x)
-				continue;
-			fisc_cell_text(d, &r[2 * k], "%s", x->label);
-			r[2 * k].level = x->level >= 2 ? 1 : 0;
-			r[2 * k].strong = r[2 * k + 1].strong = x->level == 0;
-			if (x->has_amount)
-				fisc_cell_amount(d, &r[2 * k + 1], x->fen, unit, dec);
-		}
-	}
-	const fisc_balance_row *in = b->nincome ? &b->income[0] : NULL;
-	const fisc_balance_row *ex = b->nexpense ? &b->expense[0] : NULL;
-	if (in && ex && in->has_amount && ex->has_amount && in->fen != ex->fen)
-		fisc_table_note(d, t, "按录入数据计算，收入总计%s与支出总计%s不相等，相差%s，本表未实现收支平衡。",
-				fisc_rt_amount(d->a, in->fen, unit, b->wulp),
-				fisc_rt_amount(d->a, ex->fen, unit, b->wulp),
-				fisc_rt_amount(d->a, in->fen > ex->fen ? in->fen - ex->fen : ex->fen - in->fen,
-					       unit, b->wulp));
+	fisc_balance_table(d, b, b->title, fs->unit, fisc_rt_dec(fs, b->wulp));
+}
+
+/* --- unit slips ---------------------------------------------------------- */
+
+int fisc_rt_slips(fisc_store *st, fisc_fset *fs, int year, fisc_slips *out)
+{
+	memset(out, 0, sizeof *out);
+	fisc_check_opts o = {0};
+	o.region = fs->region.code;
+	o.year = year;
+	o.rules = "precision.unit";
+	fisc_findings *fd = NULL;
+	int rc = fisc_check_run(st, &o, fs->a, &fd);
+	if (rc != FISC_OK)
+		return rc;
+	size_t n = 0;
+	for (size_t i = 0; i < fd->n; i++)
+		n += fd->v[i].nfacts;
+	out->id = fisc_arena_alloc(fs->a, (n ? n : 1) * sizeof *out->id);
+	out->finding = fisc_arena_alloc(fs->a, (n ? n : 1) * sizeof *out->finding);
+	if (!out->id || !out->finding)
+		return fisc_error_set(FISC_ENOMEM, "内存不足 / out of memory");
+	for (size_t i = 0; i < fd->n; i++)
+		for (size_t k = 0; k < fd->v[i].nfacts; k++)
+			if (!strcmp(fd->v[i].facts[k].role, "figure")) {
+				out->id[out->n] = fd->v[i].facts[k].fact.id;
+				out->finding[out->n++] = &fd->v[i];
+			}
+	return FISC_OK;
+}
+
+const fisc_finding *fisc_rt_slip(const fisc_slips *s, int64_t id)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->id[i] == id)
+			return s->finding[i];
+	return NULL;
 }

@@ -32,6 +32,7 @@ typedef struct cg {
 	const char *gaps[64];   /* what the data could not support */
 	size_t ngaps;
 	int h2, h3;             /* running numbers of （一） and 1. headings */
+	fisc_slips slips;       /* facts check flags as written in the wrong unit */
 	int rc;
 } cg;
 
@@ -53,9 +54,12 @@ static void gap(cg *c, const char *fmt, ...)
 		c->gaps[c->ngaps++] = fisc_arena_strdup(c->a, buf);
 }
 
+/* Every amount in the report's one unit and precision (fisc_fset_unit); the
+** unit a figure was written in only decides its digits. */
 static const char *amt(cg *c, fisc_fen fen, int unit, fisc_fen wulp)
 {
-	return fisc_rt_amount(c->a, fen, unit, wulp);
+	(void)unit;
+	return fisc_rt_money(c->fs, fen, wulp);
 }
 
 static const char *row_amt(cg *c, const fisc_balance *b, const fisc_balance_row *r)
@@ -298,6 +302,19 @@ static void stated_checks(cg *c, const fisc_balance *b)
 
 /* --- sections of a book -------------------------------------------------- */
 
+/* The one fact a selection matches when check flags it as a unit slip. */
+static const fisc_fact *slipped(cg *c, const fisc_fsel *sel)
+{
+	fisc_fsel s = *sel;
+	s.kind = FS_ANY; /* the figure may be a stated one */
+	for (size_t i = 0; i < c->fs->n; i++) {
+		const fisc_fact *f = &c->fs->v[i];
+		if (f->has_amount && fisc_fset_match(c->fs, &s, f) && fisc_rt_slip(&c->slips, f->id))
+			return f;
+	}
+	return NULL;
+}
+
 /* 主要支出: the function classes the data has for a balance's own spending. */
 static void main_items(cg *c, const fisc_balance *b, int exec)
 {
@@ -333,7 +350,7 @@ static void main_items(cg *c, const fisc_balance *b, int exec)
 							 b->scope_label, fisc_book_name(b->book),
 							 exec ? "执行情况" : "预算安排"),
 				       4);
-	fisc_table_unit(c->d, t, FISC_UNIT_WAN);
+	fisc_table_unit(c->d, t, c->fs->unit);
 	fisc_cell *h = fisc_table_head(c->d, t);
 	fisc_cell_text(c->d, &h[0], "科目编码");
 	fisc_cell_text(c->d, &h[1], "支出项目");
@@ -342,7 +359,7 @@ static void main_items(cg *c, const fisc_balance *b, int exec)
 	fisc_fsum listed;
 	memset(&listed, 0, sizeof listed);
 	int any_stated = 0;
-	int dec = fisc_rt_decimals(b->wulp, FISC_UNIT_WAN);
+	int dec = fisc_rt_dec(c->fs, b->wulp);
 	for (size_t j = 0; j < n; j++) {
 		fisc_fsel p = s;
 		p.prefix = classes[j];
@@ -355,15 +372,31 @@ static void main_items(cg *c, const fisc_balance *b, int exec)
 		}
 		if (!x.n)
 			continue;
+		const fisc_fact *slip = x.n == 1 ? slipped(c, &p) : NULL;
 		any_stated |= x.stated;
-		fisc_fsum_add(&listed, &x);
+		if (!slip)
+			fisc_fsum_add(&listed, &x);
 		fisc_cell *r = fisc_table_row(c->d, t);
 		const char *name = fisc_catalog_item_name(c->fs->cat, classes[j]);
 		fisc_cell_text(c->d, &r[0], "%s", classes[j]);
 		fisc_cell_text(c->d, &r[1], "%s", name ? name : classes[j]);
-		if (x.has_amount) {
-			int xd = fisc_rt_decimals(x.wulp, FISC_UNIT_WAN);
-			fisc_cell_amount(c->d, &r[2], x.fen, FISC_UNIT_WAN, xd > dec ? xd : dec);
+		if (slip) {
+			/* Written in the wrong unit, by check's rule: show it as
+			** written, marked, instead of 2.29元 as 0.000229亿元, and
+			** keep it out of the total. */
+			const fisc_finding *fd = fisc_rt_slip(&c->slips, slip->id);
+			char w[64], alt[64];
+			fisc_amount_format(&slip->amount, FISC_FMT_UNIT, w, sizeof w);
+			fisc_fen_format(fd->computed, (fisc_unit)fd->unit, slip->amount.decimals,
+					FISC_FMT_UNIT, alt, sizeof alt);
+			fisc_cell_text(c->d, &r[2], "%s※", w);
+			fisc_table_note(c->d, t, "※疑似单位错误：%s资料写作%s，同一列表其余各项以%s为单位，"
+					"按%s应为%s；未计入合计。",
+					name ? name : classes[j], w, fisc_unit_name((fisc_unit)fd->unit),
+					fisc_unit_name((fisc_unit)fd->unit), alt);
+		} else if (x.has_amount) {
+			int xd = fisc_rt_dec(c->fs, x.wulp);
+			fisc_cell_amount(c->d, &r[2], x.fen, c->fs->unit, xd > dec ? xd : dec);
 			if (own && own->has_amount)
 				fisc_cell_percent(c->d, &r[3], x.fen, own->fen, 2);
 		}
@@ -451,10 +484,10 @@ static void reserve(cg *c, const fisc_balance *b, int exec)
 	const char *text = "";
 	if (set.has_amount)
 		text = fisc_arena_printf(c->a, "%s%s预算安排预备费%s", b->scope_label, set_when,
-					 fisc_rt_fig(c->a, &set));
+					 fisc_rt_fig(c->fs, &set));
 	if (used.has_amount) {
 		text = fisc_arena_printf(c->a, "%s%s使用%s", text, *text ? "，" : "预备费",
-					 fisc_rt_fig(c->a, &used));
+					 fisc_rt_fig(c->fs, &used));
 		if (set.has_amount) {
 			fisc_fsel f = sel_of(b);
 			f.item = "stab_fill";
@@ -473,7 +506,7 @@ static void reserve(cg *c, const fisc_balance *b, int exec)
 						 amt(c, left, set.unit, set.wulp < used.wulp ? set.wulp : used.wulp));
 			if (refill.has_amount)
 				text = fisc_arena_printf(c->a, "%s，其中%s补充预算稳定调节基金", text,
-							 fisc_rt_fig(c->a, &refill));
+							 fisc_rt_fig(c->fs, &refill));
 		}
 	}
 	if (set.has_amount && own && own->has_amount && own->fen > 0)
@@ -516,11 +549,11 @@ static void stab_parts(cg *c, fisc_doc *d, fisc_table *t, const fisc_balance *b,
 		fisc_cell *r = fisc_table_row(d, t);
 		fisc_cell_text(d, &r[0], "%s%s", k++ ? "" : "其中：", f->fund);
 		r[0].level = 1;
-		fisc_cell_amount(d, &r[1], f->amount.fen, FISC_UNIT_WAN, dec);
+		fisc_cell_amount(d, &r[1], f->amount.fen, c->fs->unit, dec);
 		if (text) {
 			fisc_fsum x = fisc_fsum_of_fact(f);
 			*text = fisc_arena_printf(c->a, "%s%s%s%s", *text, k > 1 ? "、" : "（其中", f->fund,
-						  fisc_rt_fig(c->a, &x));
+						  fisc_rt_fig(c->fs, &x));
 		}
 	}
 	if (text && k)
@@ -554,11 +587,11 @@ static void stab_fund(cg *c, const fisc_balance *b)
 	}
 	fisc_doc *d = c->d;
 	fisc_doc_heading(d, 3, "%d.%s预算稳定调节基金", ++c->h3, b->scope_label);
-	int dec = fisc_rt_decimals(b->wulp, FISC_UNIT_WAN);
+	int dec = fisc_rt_dec(c->fs, b->wulp);
 	fisc_table *t = fisc_doc_table(d, fisc_arena_printf(c->a, "%s预算稳定调节基金变动情况",
 							    b->scope_label),
 				       2);
-	fisc_table_unit(d, t, FISC_UNIT_WAN);
+	fisc_table_unit(d, t, c->fs->unit);
 	fisc_cell *h = fisc_table_head(d, t);
 	fisc_cell_text(d, &h[0], "项 目");
 	fisc_cell_text(d, &h[1], "金 额");
@@ -567,9 +600,9 @@ static void stab_fund(cg *c, const fisc_balance *b)
 	if (open.has_amount) {
 		r = fisc_table_row(d, t);
 		fisc_cell_text(d, &r[0], "%d年初余额", y);
-		fisc_cell_amount(d, &r[1], open.fen, FISC_UNIT_WAN, dec);
+		fisc_cell_amount(d, &r[1], open.fen, c->fs->unit, dec);
 		text = fisc_arena_printf(c->a, "%s初，%s预算稳定调节基金余额为%s", text, b->scope_label,
-					 fisc_rt_fig(c->a, &open));
+					 fisc_rt_fig(c->fs, &open));
 	} else {
 		text = fisc_arena_printf(c->a, "%s，%s预算稳定调节基金", text, b->scope_label);
 	}
@@ -581,10 +614,10 @@ static void stab_fund(cg *c, const fisc_balance *b)
 	if (have_draw) {
 		r = fisc_table_row(d, t);
 		fisc_cell_text(d, &r[0], "%d年动用", y);
-		fisc_cell_amount(d, &r[1], draw->fen, FISC_UNIT_WAN, dec);
+		fisc_cell_amount(d, &r[1], draw->fen, c->fs->unit, dec);
 		stab_parts(c, d, t, b, "stab_draw", dec, NULL);
 		if (inyear.has_amount)
-			text = fisc_arena_printf(c->a, "%s，年度中动用%s", text, fisc_rt_fig(c->a, &inyear));
+			text = fisc_arena_printf(c->a, "%s，年度中动用%s", text, fisc_rt_fig(c->fs, &inyear));
 		else
 			text = fisc_arena_printf(c->a, "%s%s动用%s", text, open.has_amount ? "，" : "",
 						 row_amt(c, b, draw));
@@ -592,7 +625,7 @@ static void stab_fund(cg *c, const fisc_balance *b)
 	if (have_fill) {
 		r = fisc_table_row(d, t);
 		fisc_cell_text(d, &r[0], "%d年补充", y);
-		fisc_cell_amount(d, &r[1], fill->fen, FISC_UNIT_WAN, dec);
+		fisc_cell_amount(d, &r[1], fill->fen, c->fs->unit, dec);
 		text = fisc_arena_printf(c->a, "%s%s年底补充%s", text,
 					 open.has_amount || have_draw ? "，" : "", row_amt(c, b, fill));
 		stab_parts(c, d, t, b, "stab_fill", dec, &text);
@@ -600,7 +633,7 @@ static void stab_fund(cg *c, const fisc_balance *b)
 	if (ndraw && ndraw->has_amount) {
 		r = fisc_table_row(d, t);
 		fisc_cell_text(d, &r[0], "%d年初动用（%d年预算）", y + 1, y + 1);
-		fisc_cell_amount(d, &r[1], ndraw->fen, FISC_UNIT_WAN, dec);
+		fisc_cell_amount(d, &r[1], ndraw->fen, c->fs->unit, dec);
 		text = fisc_arena_printf(c->a, "%s；%d年初动用%s", text, y + 1, row_amt(c, next, ndraw));
 	}
 	/* The balance left, when the opening balance is known. */
@@ -616,16 +649,16 @@ static void stab_fund(cg *c, const fisc_balance *b)
 		r = fisc_table_row(d, t);
 		fisc_cell_text(d, &r[0], "%s", label);
 		r[0].strong = r[1].strong = 1;
-		fisc_cell_amount(d, &r[1], end, FISC_UNIT_WAN, dec);
+		fisc_cell_amount(d, &r[1], end, c->fs->unit, dec);
 		text = fisc_arena_printf(c->a, "%s，%s为%s", text,
 					 ndraw && ndraw->has_amount ? "动用后余额" : "年末余额",
 					 amt(c, end, b->unit, b->wulp));
 		if (stated->has_amount && !fisc_rt_consistent(stated->fen, stated->ulp, end, open.ulp))
 			fisc_table_note(d, t, "资料表述的余额为%s，与按变动计算的%s不一致。",
-					fisc_rt_fig(c->a, stated), amt(c, end, b->unit, b->wulp));
+					fisc_rt_fig(c->fs, stated), amt(c, end, b->unit, b->wulp));
 		else if (stated->has_amount)
 			fisc_table_note(d, t, "余额按年初余额减动用加补充计算，与资料表述的%s一致。",
-					fisc_rt_fig(c->a, stated));
+					fisc_rt_fig(c->fs, stated));
 	} else {
 		gap(c, "数据中没有%s预算稳定调节基金的年初余额，未计算基金余额。", b->scope_label);
 	}
@@ -683,17 +716,17 @@ static void sangong(cg *c, int year, int exec)
 		fisc_doc_heading(c->d, 3, "%d.%s“三公”经费", ++c->h3, label);
 		const char *text = fisc_arena_printf(c->a, "%s%s“三公”经费%s%s", label,
 						     spent ? "" : exec ? "安排" : "预算安排",
-						     spent ? "支出" : "", fisc_rt_fig(c->a, &now[0]));
+						     spent ? "支出" : "", fisc_rt_fig(c->fs, &now[0]));
 		static const char *const names[] = {"“三公”经费合计", "因公出国（境）费", "公务接待费",
 						    "公务用车购置及运行维护费"};
 		int parts = 0;
 		for (int i = 1; i < 4; i++)
 			if (now[i].has_amount) {
 				text = fisc_arena_printf(c->a, "%s%s%s%s", text, parts++ ? "，" : "。其中：",
-							 names[i], fisc_rt_fig(c->a, &now[i]));
+							 names[i], fisc_rt_fig(c->fs, &now[i]));
 				if (have_before && before[i].has_amount)
 					text = fisc_arena_printf(c->a, "%s，上年%s%s", text,
-								 fisc_rt_fig(c->a, &before[i]),
+								 fisc_rt_fig(c->fs, &before[i]),
 								 before[i].fen ? fisc_arena_printf(c->a, "，%s",
 									fisc_rt_growth(c->a, now[i].fen, before[i].fen))
 									       : "");
@@ -706,7 +739,7 @@ static void sangong(cg *c, int year, int exec)
 					       fisc_arena_printf(c->a, "%d年%s“三公”经费%s", year, label,
 								 spent ? "支出情况" : "安排情况"),
 					       have_before ? 4 : 2);
-		fisc_table_unit(c->d, t, FISC_UNIT_WAN);
+		fisc_table_unit(c->d, t, c->fs->unit);
 		fisc_cell *h = fisc_table_head(c->d, t);
 		fisc_cell_text(c->d, &h[0], "项 目");
 		fisc_cell_text(c->d, &h[1], "%d年", year);
@@ -722,11 +755,11 @@ static void sangong(cg *c, int year, int exec)
 			r[0].level = i ? 1 : 0;
 			r[0].strong = i == 0;
 			if (now[i].has_amount)
-				fisc_cell_amount(c->d, &r[1], now[i].fen, FISC_UNIT_WAN,
-						 fisc_rt_decimals(now[i].wulp, FISC_UNIT_WAN));
+				fisc_cell_amount(c->d, &r[1], now[i].fen, c->fs->unit,
+						 fisc_rt_dec(c->fs, now[i].wulp));
 			if (have_before && before[i].has_amount) {
-				fisc_cell_amount(c->d, &r[2], before[i].fen, FISC_UNIT_WAN,
-						 fisc_rt_decimals(before[i].wulp, FISC_UNIT_WAN));
+				fisc_cell_amount(c->d, &r[2], before[i].fen, c->fs->unit,
+						 fisc_rt_dec(c->fs, before[i].wulp));
 				if (now[i].has_amount)
 					fisc_cell_percent(c->d, &r[3], now[i].fen - before[i].fen,
 							  before[i].fen, 1);
@@ -748,7 +781,7 @@ static void sangong(cg *c, int year, int exec)
 		if (st.has_amount && !now[0].stated &&
 		    !fisc_rt_consistent(st.fen, st.ulp, now[0].fen, now[0].ulp))
 			fisc_table_note(c->d, t, "资料表述的“三公”经费合计为%s，分项合计为%s。",
-					fisc_rt_fig(c->a, &st), fisc_rt_fig(c->a, &now[0]));
+					fisc_rt_fig(c->fs, &st), fisc_rt_fig(c->fs, &now[0]));
 	}
 }
 
@@ -779,8 +812,9 @@ static int part(cg *c, int n, int year, int exec)
 			}
 		}
 		if (!nb) {
+			/* "一般公共预算" already ends in 预算: say 执行 / 草案 */
 			gap(c, "数据中没有%d年%s%s数据。", year, fisc_book_name(book),
-			    exec ? "执行" : "预算");
+			    exec ? "执行" : "草案");
 			continue;
 		}
 		any = 1;
@@ -793,11 +827,11 @@ static int part(cg *c, int n, int year, int exec)
 				continue;
 			fisc_doc_heading(d, 3, "%d.%s%s%s", ++c->h3, b->scope_label, fisc_book_name(book),
 					 exec ? "执行情况" : "草案");
-			if (fisc_rt_statement(d, b) != FISC_OK && !c->rc)
+			if (fisc_rt_statement(d, c->fs, b) != FISC_OK && !c->rc)
 				c->rc = FISC_ENOMEM;
 			rates(c, b, exec);
 			upper_parts(c, b);
-			fisc_rt_balance_table(d, b);
+			fisc_rt_balance_table(d, c->fs, b);
 			stated_checks(c, b);
 		}
 		for (size_t si = 0; si < 3; si++)
@@ -847,7 +881,9 @@ int fisc_report_congress(fisc_store *st, const fisc_report_params *p, fisc_arena
 	c.a = a;
 	c.fs = &fs;
 	c.year = p->year;
-	if ((rc = fisc_balance_each_selection(st, fs.region.code, collect_sel, &c)) != FISC_OK) {
+	if ((rc = fisc_fset_unit(&fs, p->unit)) != FISC_OK ||
+	    (rc = fisc_rt_slips(st, &fs, p->year, &c.slips)) != FISC_OK ||
+	    (rc = fisc_balance_each_selection(st, fs.region.code, collect_sel, &c)) != FISC_OK) {
 		fisc_fset_free(&fs);
 		return rc;
 	}
@@ -858,7 +894,8 @@ int fisc_report_congress(fisc_store *st, const fisc_report_params *p, fisc_arena
 		fisc_fset_free(&fs);
 		return fisc_error_set(FISC_ENOMEM, "out of memory");
 	}
-	fisc_doc_subtitle(c.d, "根据录入数据计算生成；金额单位除注明外为万元");
+	fisc_doc_subtitle(c.d, "根据录入数据计算生成；金额单位除注明外为%s",
+			  fisc_unit_name((fisc_unit)fs.unit));
 	int any = part(&c, 1, p->year, 1);
 	any |= part(&c, 2, p->year + 1, 0);
 	if (!any) {

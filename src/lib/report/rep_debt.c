@@ -46,7 +46,8 @@ enum { NROWS = sizeof drows / sizeof *drows };
 typedef struct debt {
 	fisc_doc *d;
 	fisc_fset *fs;
-	int year, scope, phase, unit;
+	int year, scope, phase;
+	int unit, maxdec;      /* every amount in `unit` with at most maxdec decimals */
 	const char *scope_label;
 	fisc_fsum cell[NROWS][NBOOKCOL + 1]; /* + total */
 	const char *oks[32];
@@ -116,9 +117,20 @@ static fisc_fsum cell_of(const debt *g, const drow *r, int book)
 	return x;
 }
 
+static int dec_of(const debt *g, fisc_fen wulp)
+{
+	int d = fisc_rt_decimals(wulp, g->unit);
+	return d < g->maxdec ? d : g->maxdec;
+}
+
 static const char *amt(debt *g, fisc_fen fen, fisc_fen wulp)
 {
-	return fisc_rt_amount(g->d->a, fen, g->unit, wulp);
+	char buf[96];
+	if (fisc_fen_format(fen, (fisc_unit)g->unit, dec_of(g, wulp), FISC_FMT_UNIT, buf,
+			    sizeof buf) < 0)
+		return "?";
+	const char *s = fisc_arena_strdup(g->d->a, buf);
+	return s ? s : "?";
 }
 
 static void ok(debt *g, const char *what)
@@ -379,7 +391,7 @@ static void table(debt *g)
 		for (int j = 0; j <= NBOOKCOL; j++)
 			if (g->cell[r][j].has_amount && (!w || g->cell[r][j].wulp < w))
 				w = g->cell[r][j].wulp;
-	int dec = fisc_rt_decimals(w, g->unit);
+	int dec = dec_of(g, w);
 	for (int r = 0; r < NROWS; r++) {
 		const drow *dr = &drows[r];
 		fisc_fsum *c = g->cell[r];
@@ -424,19 +436,30 @@ int fisc_debt_section(fisc_doc *d, fisc_fset *fs, int year, int level, const cha
 	if (!choose(&g))
 		return 0;
 	g.scope_label = fisc_region_scope_label(&fs->region, g.scope);
-	/* Print in the unit most debt figures were written in. */
-	int votes[3] = {0, 0, 0};
+	/* Print in the report's unit when the caller chose one; else in the
+	** unit most debt figures were written in (published reports give the
+	** debt section in 亿元 beside budget tables in 万元), prose and table
+	** alike, with at most the decimals those figures were written with. */
+	int votes[3] = {0, 0, 0}, maxdec[3] = {0, 0, 0};
 	for (size_t i = 0; i < fs->n; i++) {
 		const fisc_fact *f = &fs->v[i];
+		int u = f->amount.unit;
 		if (f->year == year && f->phase == g.phase && f->scope == g.scope && !*f->dept &&
-		    f->has_amount && f->amount.unit >= 0 && f->amount.unit <= 2 &&
-		    is_debt_item(fs, f->item))
-			votes[f->amount.unit]++;
+		    f->has_amount && u >= 0 && u <= 2 && is_debt_item(fs, f->item)) {
+			votes[u]++;
+			if (f->amount.decimals > maxdec[u])
+				maxdec[u] = f->amount.decimals;
+		}
 	}
 	g.unit = FISC_UNIT_WAN;
 	for (int u = 0; u < 3; u++)
 		if (votes[u] > votes[g.unit])
 			g.unit = u;
+	g.maxdec = maxdec[g.unit];
+	if (fs->unit_given || !votes[g.unit]) {
+		g.unit = fs->unit;
+		g.maxdec = fs->maxdec;
+	}
 	for (int r = 0; r < NROWS; r++) {
 		for (int c = 0; c < NBOOKCOL; c++) {
 			g.cell[r][c] = cell_of(&g, &drows[r], col_book[c]);
@@ -461,7 +484,7 @@ int fisc_debt_section(fisc_doc *d, fisc_fset *fs, int year, int level, const cha
 			check_stated(&g, r, c);
 	if (g.cell[row_of("debt_balance", 1)][NBOOKCOL].has_amount &&
 	    !g.cell[row_of("debt_ratio_base", 1)][NBOOKCOL].has_amount)
-		fisc_doc_note(d, "数据中没有综合财力（debt_ratio_base），无法计算政府债务率。");
+		fisc_doc_note(d, "数据中没有%s，无法计算政府债务率。", drows[row_of("debt_ratio_base", 1)].label);
 	check_limit(&g);
 	check_roll(&g);
 	check_balances(&g);
@@ -479,6 +502,8 @@ int fisc_report_debt(fisc_store *st, const fisc_report_params *p, fisc_arena *a,
 {
 	fisc_fset fs;
 	int rc = fisc_fset_region(st, a, p->region, p->year, p->year - 1, p->year, &fs);
+	if (rc == FISC_OK && p->unit)
+		rc = fisc_fset_unit(&fs, p->unit);
 	if (rc != FISC_OK) {
 		fisc_fset_free(&fs);
 		return rc;

@@ -157,13 +157,13 @@ static fisc_fsum dfig(dep *g, int year, const char *line, int subtree)
 
 static const char *fig(dep *g, const fisc_fsum *x)
 {
-	return fisc_rt_amount(g->a, x->fen, FISC_UNIT_WAN, x->wulp ? x->wulp : 10000);
+	return fisc_rt_money(g->fs, x->fen, x->wulp ? x->wulp : 10000);
 }
 
 static void put_amount(dep *g, fisc_cell *c, const fisc_fsum *x)
 {
 	if (x->has_amount)
-		fisc_cell_amount(g->d, c, x->fen, FISC_UNIT_WAN, g->dec);
+		fisc_cell_amount(g->d, c, x->fen, g->fs->unit, g->dec);
 }
 
 static const char *item_name(dep *g, const char *code)
@@ -175,7 +175,7 @@ static const char *item_name(dep *g, const char *code)
 static fisc_table *table(dep *g, const char *name, size_t ncols)
 {
 	fisc_table *t = fisc_doc_table(g->d, fisc_arena_printf(g->a, "表%d %s", ++g->tno, name), ncols);
-	fisc_table_unit(g->d, t, FISC_UNIT_WAN);
+	fisc_table_unit(g->d, t, g->fs->unit);
 	return t;
 }
 
@@ -579,7 +579,7 @@ static void t_sangong(dep *g, const sg *now, const sg *before)
 			put_amount(g, &c[2], &before->v[i]);
 			if (now->v[i].has_amount && before->v[i].has_amount) {
 				fisc_cell_amount(g->d, &c[3], now->v[i].fen - before->v[i].fen,
-						 FISC_UNIT_WAN, g->dec);
+						 g->fs->unit, g->dec);
 				fisc_cell_percent(g->d, &c[4], now->v[i].fen - before->v[i].fen,
 						  before->v[i].fen, 1);
 			}
@@ -660,7 +660,7 @@ static void overview(dep *g, const income *in)
 	fisc_fen delta = econ.all.tot.fen - prev.all.tot.fen;
 	const char *t = fisc_arena_printf(g->a, "支出比%d年%s%s%s", g->year - 1, g->amount_label,
 					  delta >= 0 ? "增加" : "减少",
-					  fisc_rt_amount(g->a, delta >= 0 ? delta : -delta, FISC_UNIT_WAN,
+					  fisc_rt_money(g->fs, delta >= 0 ? delta : -delta,
 							 econ.all.tot.wulp));
 	int k = 0;
 	for (size_t i = 0; i < econ.n; i++) {
@@ -672,7 +672,7 @@ static void overview(dep *g, const income *in)
 		fisc_fen dd = econ.v[i].v.tot.fen - before.fen;
 		t = fisc_arena_printf(g->a, "%s%s%s%s%s", t, k++ ? "，" : "，其中", item_name(g, econ.v[i].key),
 				      dd >= 0 ? "增加" : "减少",
-				      fisc_rt_amount(g->a, dd >= 0 ? dd : -dd, FISC_UNIT_WAN,
+				      fisc_rt_money(g->fs, dd >= 0 ? dd : -dd,
 						     econ.v[i].v.tot.wulp));
 	}
 	fisc_doc_para(d, "%s。", t);
@@ -704,9 +704,8 @@ static void sangong_text(dep *g, const sg *now, const sg *before)
 	if (before->v[0].has_amount && t->has_amount)
 		fisc_doc_para(d, "比%d年%s%s。", g->year - 1,
 			      t->fen >= before->v[0].fen ? "增加" : "减少",
-			      fisc_rt_amount(g->a, t->fen >= before->v[0].fen ? t->fen - before->v[0].fen
-									       : before->v[0].fen - t->fen,
-					     FISC_UNIT_WAN, t->wulp));
+			      fisc_rt_money(g->fs, t->fen >= before->v[0].fen ? t->fen - before->v[0].fen
+									       : before->v[0].fen - t->fen, t->wulp));
 	else if (t->n)
 		fisc_doc_para(d, "数据中没有%d年“三公”经费，未与上年比较。", g->year - 1);
 	fisc_doc_heading(d, 2, "三、机关运行经费情况说明");
@@ -718,11 +717,10 @@ static void sangong_text(dep *g, const sg *now, const sg *before)
 			      before->v[6].has_amount
 				      ? fisc_arena_printf(g->a, "，比%d年%s%s", g->year - 1,
 							  r->fen >= before->v[6].fen ? "增加" : "减少",
-							  fisc_rt_amount(g->a,
+							  fisc_rt_money(g->fs,
 									 r->fen >= before->v[6].fen
 										 ? r->fen - before->v[6].fen
-										 : before->v[6].fen - r->fen,
-									 FISC_UNIT_WAN, r->wulp))
+										 : before->v[6].fen - r->fen, r->wulp))
 				      : "");
 }
 
@@ -862,6 +860,8 @@ int fisc_report_department(fisc_store *st, const fisc_report_params *p, fisc_are
 {
 	fisc_fset fs;
 	int rc = fisc_fset_dept(st, a, p->department, p->year, p->year - 1, p->year, &fs);
+	if (rc == FISC_OK && p->unit)
+		rc = fisc_fset_unit(&fs, p->unit);
 	if (rc != FISC_OK) {
 		fisc_fset_free(&fs);
 		return rc;
@@ -897,8 +897,8 @@ int fisc_report_department(fisc_store *st, const fisc_report_params *p, fisc_are
 				      p->department, p->year, fisc_phase_name(g.phase), p->department,
 				      p->year, fisc_phase_code(g.phase));
 	}
-	g.dec = w ? fisc_rt_decimals(w, FISC_UNIT_WAN) : 2;
-	if (g.dec < 2)
+	g.dec = w ? fisc_rt_dec(&fs, w) : 2;
+	if (g.dec < 2 && fs.unit == FISC_UNIT_WAN)
 		g.dec = 2; /* disclosure tables print 万元 with two decimals */
 	g.d = fisc_doc_new(a, "department",
 			   fisc_arena_printf(a, "%s%d年部门%s", p->department, p->year,

@@ -66,7 +66,7 @@ static fisc_fsum block_sum(perf *g, int book, int kind, const char *project)
 
 static const char *fig(perf *g, const fisc_fsum *x)
 {
-	return fisc_rt_amount(g->a, x->fen, FISC_UNIT_WAN, x->wulp ? x->wulp : 10000);
+	return fisc_rt_money(g->fs, x->fen, x->wulp ? x->wulp : 10000);
 }
 
 static const char *pct(perf *g, const fisc_fsum *x, const fisc_fsum *of)
@@ -162,7 +162,7 @@ static void econ_cut(perf *g, int book, int kind, const char *project, const fis
 		int within = fisc_rt_consistent(sum.fen, sum.ulp, total->fen, total->ulp);
 		*note = fisc_arena_printf(g->a, "按经济科目分类的各项之和为%s，与按功能科目计算的合计%s相差%s（%s）。",
 					  fig(g, &sum), fig(g, total),
-					  fisc_rt_amount(g->a, diff, FISC_UNIT_WAN, sum.wulp),
+					  fisc_rt_money(g->fs, diff, sum.wulp),
 					  within ? "在四舍五入误差范围内" : "超出四舍五入误差");
 	}
 }
@@ -208,7 +208,8 @@ static void share_row(perf *g, fisc_table *t, const char *label, int level, cons
 	fisc_cell_text(g->d, &r[0], "%s", label);
 	r[0].level = level;
 	r[0].strong = level == 0;
-	fisc_cell_amount(g->d, &r[1], x->fen, FISC_UNIT_WAN, 2);
+	fisc_cell_amount(g->d, &r[1], x->fen, g->fs->unit,
+			 g->fs->unit == FISC_UNIT_WAN ? 2 : fisc_rt_dec(g->fs, x->wulp ? x->wulp : 10000));
 	if (of && of->fen)
 		fisc_cell_percent(g->d, &r[2], x->fen, of->fen, 2);
 	if (g->all.fen)
@@ -572,6 +573,8 @@ int fisc_report_performance(fisc_store *st, const fisc_report_params *p, fisc_ar
 {
 	fisc_fset fs;
 	int rc = fisc_fset_dept(st, a, p->department, p->year, p->year - 1, p->year, &fs);
+	if (rc == FISC_OK && p->unit)
+		rc = fisc_fset_unit(&fs, p->unit);
 	if (rc != FISC_OK) {
 		fisc_fset_free(&fs);
 		return rc;
@@ -702,7 +705,7 @@ int fisc_report_performance(fisc_store *st, const fisc_report_params *p, fisc_ar
 
 	/* The shares in one table. */
 	fisc_table *t = fisc_doc_table(d, fisc_arena_printf(a, "%d年支出结构", g.year), 4);
-	fisc_table_unit(d, t, FISC_UNIT_WAN);
+	fisc_table_unit(d, t, fs.unit);
 	fisc_cell *h = fisc_table_head(d, t);
 	fisc_cell_text(d, &h[0], "项 目");
 	fisc_cell_text(d, &h[1], "%s数", fisc_phase_name(g.phase));
