@@ -47,6 +47,14 @@ static int balance_unit(const report_opts *o)
 	return o->unit_name ? o->unit : -1;
 }
 
+/* xlsx and csv are written by the renderer to the path of -o (a workbook, a
+** directory of tables); the stream formats go to the FILE the command opened,
+** so that a failed write is reported like every other output's. */
+static int doc_writes_files(const report_opts *o)
+{
+	return o->format && (!strcmp(o->format, "xlsx") || !strcmp(o->format, "csv"));
+}
+
 /* A balance table, or its statement; for one selection or --all. */
 static int balance_or_statement(fisc_store *st, const report_opts *o, FILE *out, int statement)
 {
@@ -57,7 +65,8 @@ static int balance_or_statement(fisc_store *st, const report_opts *o, FILE *out,
 	int rc = a ? load_balance(st, o, a, &b) : FISC_ENOMEM;
 	if (rc == FISC_OK)
 		rc = fisc_balance_render(b, statement ? FISC_BALANCE_STATEMENT : 0, balance_format(o),
-					 balance_unit(o), o->decimals, o->output, out);
+					 balance_unit(o), o->decimals,
+					 doc_writes_files(o) ? o->output : NULL, out);
 	fisc_arena_free(a);
 	return rc;
 }
@@ -117,12 +126,9 @@ static int report_all(fisc_store *st, const report_opts *o, FILE *out, int state
 		c.flags |= FISC_BALANCE_STATEMENT;
 	if (text) /* the heading names each table */
 		c.flags |= FISC_BALANCE_BARE;
-	FILE *jf = NULL;
 	fisc_arena *a = NULL;
 	if (!statement && !strcmp(fmt, "json")) {
-		if (o->output && !(c.out = jf = fopen(o->output, "w")))
-			return fisc_error_set(FISC_EIO, "无法写入「%s」/ cannot write '%s'", o->output,
-					      o->output);
+		c.out = out; /* objects streamed one by one, into one array */
 	} else {
 		a = fisc_arena_new();
 		c.doc = a ? fisc_doc_new(a, statement ? "statement" : "balance",
@@ -139,21 +145,11 @@ static int report_all(fisc_store *st, const report_opts *o, FILE *out, int state
 	if (rc == FISC_OK && c.count == 0)
 		rc = fisc_error_set(FISC_ENOTFOUND, "没有可生成的平衡表 / no balance facts in the store");
 	if (c.doc && rc == FISC_OK)
-		rc = fisc_doc_write(c.doc, fmt, o->output, out);
+		rc = fisc_doc_write(c.doc, fmt, doc_writes_files(o) ? o->output : NULL, out);
 	else if (!c.doc && c.count)
 		fputs("\n]\n", c.out);
-	if (jf && fclose(jf) != 0 && rc == FISC_OK)
-		rc = fisc_error_set(FISC_EIO, "写出失败「%s」/ write failed '%s'", o->output, o->output);
 	fisc_arena_free(a);
 	return rc;
-}
-
-/* xlsx and csv are written by the renderer to the path of -o (a workbook, a
-** directory of tables); the stream formats go to the FILE the command opened,
-** so that a failed write is reported like every other output's. */
-static int doc_writes_files(const report_opts *o)
-{
-	return o->format && (!strcmp(o->format, "xlsx") || !strcmp(o->format, "csv"));
 }
 
 /* A document report from the library's registry, rendered as --format
