@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include "fisc/error.h"
 #include "fisc/rules.h"
+#include "report/render.h"
 
 const char *fisc_severity_code(int s)
 {
@@ -75,8 +76,43 @@ static void fact_line(const fisc_finding_fact *ff, FILE *out)
 		f->kind == FISC_FACT_STATED ? "表述 stated" : "数据 base", ff->role);
 }
 
-static int write_text(const fisc_findings *fs, FILE *out)
+/* Findings name regions, departments and items from imported files: a name
+** holding a terminal escape or a bidi override must reach the terminal as
+** visible text ("\x1b"), never raw. Each finding is formatted into a buffer
+** and written through fisc_put_text, which keeps the line breaks and shows
+** every invisible character; a buffer per finding keeps memory flat. */
+typedef struct text_sink {
+	FILE *final;
+	FILE *mem;
+	char *buf;
+	size_t len;
+} text_sink;
+
+static FILE *sink_open(text_sink *t)
 {
+	t->buf = NULL;
+	t->len = 0;
+	t->mem = open_memstream(&t->buf, &t->len);
+	return t->mem;
+}
+
+/* Writes what the sink holds and starts it anew; NULL when out of memory. */
+static FILE *sink_flush(text_sink *t)
+{
+	int ok = fclose(t->mem) == 0;
+	if (ok)
+		fisc_put_text(t->buf, FISC_TEXT_NEWLINES, t->final);
+	free(t->buf);
+	t->mem = NULL;
+	return ok ? sink_open(t) : NULL;
+}
+
+static int write_text(const fisc_findings *fs, FILE *final)
+{
+	text_sink t = {final, NULL, NULL, 0};
+	FILE *out = sink_open(&t);
+	if (!out)
+		return fisc_error_set(FISC_ENOMEM, "内存不足 / out of memory");
 	const char *region = NULL, *dept = "";
 	int book = -99;
 	size_t rstart = 0;
@@ -118,6 +154,8 @@ static int write_text(const fisc_findings *fs, FILE *out)
 		if (f->nfacts_omitted)
 			fprintf(out, "      · 另有 %zu 条事实未列出 | %zu more facts not listed\n",
 				f->nfacts_omitted, f->nfacts_omitted);
+		if (!(out = sink_flush(&t)))
+			return fisc_error_set(FISC_ENOMEM, "内存不足 / out of memory");
 	}
 	if (!fs->n)
 		fprintf(out, "未发现问题 | no findings\n");
@@ -127,7 +165,13 @@ static int write_text(const fisc_findings *fs, FILE *out)
 	fprintf(out, "total: %zu errors, %zu warnings, %zu info; %zu checks (%zu exact, %zu within rounding, %zu failed); %zu facts read\n",
 		fs->severities[3], fs->severities[2], fs->severities[1], fs->checks,
 		fs->verdicts[0], fs->verdicts[1], fs->verdicts[2], fs->facts);
-	return ferror(out) ? fisc_error_set(FISC_EIO, "写出失败 / write failed") : FISC_OK;
+	int ok = fclose(out) == 0;
+	if (ok)
+		fisc_put_text(t.buf, FISC_TEXT_NEWLINES, final);
+	free(t.buf);
+	if (!ok)
+		return fisc_error_set(FISC_ENOMEM, "内存不足 / out of memory");
+	return ferror(final) ? fisc_error_set(FISC_EIO, "写出失败 / write failed") : FISC_OK;
 }
 
 /* ---- JSON ----------------------------------------------------------------- */

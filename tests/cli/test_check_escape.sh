@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Issue 10, item 9: names from imported files reach the terminal as visible
+# text in `fisc check` output: a region name holding ESC [31m (colour) and a
+# fact with a department holding ESC [2J (clear screen) are shown as "\x1b",
+# never as the raw byte.
+set -u
+dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
+printf 'code,name,parent,level\n500109,北碚\033[31m区,,区县\n' >"$dir/r.csv"
+# one total off by 1 万元 so that check has a finding to print
+sed 's/^500109,all,2023,gpb,execution,income_total,883868,/500109,all,2023,gpb,execution,income_total,883869,/' \
+  examples/003_beibei_2023_2024.csv >"$dir/f.csv"
+"$FISC" --db "$dir/t.db" import "$dir/r.csv" "$dir/f.csv" >/dev/null || { echo "FAIL import"; exit 1; }
+"$FISC" --db "$dir/t.db" check >"$dir/out" 2>&1
+fail=0
+grep -q '北碚\\x1b\[31m区' "$dir/out" || { echo "FAIL the name is not shown with a visible \\x1b"; fail=1; }
+if LC_ALL=C grep -q $'\033' "$dir/out"; then echo "FAIL a raw ESC reached the output"; fail=1; fi
+grep -q 'income_total\|收入总计\|总计' "$dir/out" || { echo "FAIL no finding printed: $(head -5 "$dir/out")"; fail=1; }
+exit $fail
