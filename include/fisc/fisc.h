@@ -9,6 +9,7 @@
 #ifndef FISC_FISC_H
 #define FISC_FISC_H
 
+#include "export.h"
 #include "error.h"
 #include "money.h"
 #include "arena.h"
@@ -24,6 +25,7 @@
 #include "voucher.h"
 #include "audit.h"
 #include "perf.h"
+#include "export.h"
 
 #define FISC_VERSION "0.1.0"
 

@@ -11,6 +11,7 @@
 #ifndef FISC_REPORT_H
 #define FISC_REPORT_H
 
+#include "export.h"
 #include <stdio.h>
 #include "store.h"
 #include "catalog.h"
@@ -29,7 +30,7 @@ typedef struct fisc_selection {
 
 /* Parse names or codes ("北碚区", "一般公共预算", "全区", "执行") into a
 ** selection; FISC_EINVAL with a bilingual message naming the bad value. */
-int fisc_selection_parse(fisc_selection *sel, const char *region, const char *year,
+FISC_API int fisc_selection_parse(fisc_selection *sel, const char *region, const char *year,
 			 const char *book, const char *scope, const char *phase);
 
 typedef struct fisc_balance_row {
@@ -59,7 +60,7 @@ typedef struct fisc_balance {
 
 /* Build the balance of a selection; everything lives in `a`.
 ** FISC_ENOTFOUND when the selection has no facts. */
-int fisc_balance_build(fisc_store *st, const fisc_selection *sel, fisc_arena *a,
+FISC_API int fisc_balance_build(fisc_store *st, const fisc_selection *sel, fisc_arena *a,
 		       fisc_balance **out);
 
 /* Every selection that has balance facts (base facts on a 收/支 line), in
@@ -67,18 +68,18 @@ int fisc_balance_build(fisc_store *st, const fisc_selection *sel, fisc_arena *a,
 ** `region` (code or name) is not NULL. A whole-region (全辖) selection is
 ** offered when only its levels have facts, since it can be composed. */
 typedef int (*fisc_selection_cb)(void *ud, const fisc_selection *sel);
-int fisc_balance_each_selection(fisc_store *st, const char *region,
+FISC_API int fisc_balance_each_selection(fisc_store *st, const char *region,
 				fisc_selection_cb cb, void *ud);
 
 /* Render as "tsv", "md" or "json" in `unit` (万元 by default) with `decimals`
 ** (-1: the balance's own). */
-int fisc_balance_write(const fisc_balance *b, const char *format, int unit,
+FISC_API int fisc_balance_write(const fisc_balance *b, const char *format, int unit,
 		       int decimals, FILE *out);
 
 /* The sentence form, in the unit the data was written in:
 ** "区级一般公共预算收入299998万元，加上级补助收入327574万元、…后，收入总计882607万元。
 **  区级一般公共预算支出621082万元，加上解支出48541万元、…后，支出总计882607万元。" */
-int fisc_statement_write(const fisc_balance *b, FILE *out);
+FISC_API int fisc_statement_write(const fisc_balance *b, FILE *out);
 
 #ifdef __cplusplus
 }
