@@ -69,8 +69,9 @@ $(BUILD)/%.o: %.c $(HDRS)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
 # Library objects are position-independent (one set serves libfisc.a and
-# libfisc.so) and hidden unless declared FISC_API in include/fisc/.
-$(LIB_OBJ): CFLAGS += -fPIC -fvisibility=hidden
+# libfisc.so) and hidden unless declared FISC_API in include/fisc/; calls
+# between the library's own exported functions bind directly, not via the PLT.
+$(LIB_OBJ): CFLAGS += -fPIC -fvisibility=hidden -fno-semantic-interposition
 
 # The compiled-in data directory follows PREFIX: the stamp is rewritten only
 # when the path changes, and then catalog.o is rebuilt (a make install with
