@@ -64,14 +64,23 @@ deps:
 test-deps:
 	@scripts/deps.sh test
 
-$(BUILD)/%.o: %.c $(HDRS)
+$(BUILD)/%.o: %.c $(HDRS) $(BUILD)/cflags
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+# Everything is rebuilt when the compiler or its flags change: a build tree
+# from before -fPIC must not be linked into libfisc.so, nor one from another
+# OPT or SAN into a test. The stamp is rewritten only when they differ.
+$(BUILD)/cflags: FORCE
+	@mkdir -p $(dir $@)
+	@printf '%s\n' "$$SIG" | cmp -s - $@ || printf '%s\n' "$$SIG" > $@
+$(BUILD)/cflags: export SIG = $(CC) $(CFLAGS) $(PKG_CFLAGS) lib: $(LIB_CFLAGS)
 
 # Library objects are position-independent (one set serves libfisc.a and
 # libfisc.so) and hidden unless declared FISC_API in include/fisc/; calls
 # between the library's own exported functions bind directly, not via the PLT.
-$(LIB_OBJ): CFLAGS += -fPIC -fvisibility=hidden -fno-semantic-interposition
+LIB_CFLAGS := -fPIC -fvisibility=hidden -fno-semantic-interposition
+$(LIB_OBJ): CFLAGS += $(LIB_CFLAGS)
 
 # The compiled-in data directory follows PREFIX: the stamp is rewritten only
 # when the path changes, and then catalog.o is rebuilt (a make install with
@@ -107,7 +116,7 @@ $(BUILD)/fisc.pc: fisc.pc.in FORCE
 $(BUILD)/fisc: $(CLI_OBJ) $(BUILD)/libfisc.a
 	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libfisc.a $(LDLIBS)
 
-$(BUILD)/tests/%: tests/%.c tests/testutil.h $(BUILD)/libfisc.a
+$(BUILD)/tests/%: tests/%.c tests/testutil.h $(BUILD)/libfisc.a $(BUILD)/cflags
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests -o $@ $< $(BUILD)/libfisc.a $(TEST_LIBS) $(LDLIBS)
 
