@@ -7,7 +7,8 @@
 ** symbols another program can bind to and then depend on. Every function and
 ** object declared in include/fisc/ carries FISC_API, and nothing else does;
 ** tests/cli/test_symbols.sh checks both directions against the dynamic symbol
-** table, so a new public declaration without FISC_API fails the suite.
+** table, so a new public declaration without FISC_API fails the suite;
+** scripts/fisc-api.sh adds the missing marks.
 */
 #ifndef FISC_EXPORT_H
 #define FISC_EXPORT_H

@@ -35,7 +35,7 @@ grep -HoE '^(FISC_API )?extern [^(]*[^A-Za-z0-9_(]([a-z_][a-z0-9_]*) *(\[\])? *;
 [ "$(wc -l <"$tmp/declared")" -ge 100 ] || { echo "test_symbols: found only $(wc -l <"$tmp/declared") declarations" >&2; exit 1; }
 while read -r header name; do
   if ! grep -qx "$name" "$tmp/exported"; then
-    echo "test_symbols: $name ($header) is declared but not exported: declare it FISC_API (fisc/export.h)" >&2
+    echo "test_symbols: $name ($header) is declared but not exported: declare it FISC_API (fisc/export.h; scripts/fisc-api.sh adds it)" >&2
     fail=1
   fi
 done <"$tmp/declared"
