@@ -10,15 +10,13 @@
 # Dependencies are installed by scripts/deps.sh when missing (Debian, as root).
 
 CC      ?= cc
-# PKGS is the one list of library dependencies: compile and link flags, and
-# fisc.pc's Requires.private (a new dependency is added here only).
 PKGS    := sqlite3 libzip expat jansson libutf8proc xlsxwriter
 BUILD   ?= build
 OPT     ?= -O2
 SAN     ?=
-SRCDATA := $(CURDIR)/data
+DATADIR := $(CURDIR)/data
 CFLAGS  := -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Wno-unused-parameter \
-           -Iinclude -Isrc/lib $(SAN) -DFISC_DATADIR='"$(SRCDATA)"'
+           -Iinclude -Isrc/lib $(SAN) -DFISC_DATADIR='"$(DATADIR)"'
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 TEST_LIBS  = $(shell pkg-config --libs cmocka xlsxwriter 2>/dev/null)
@@ -38,6 +36,8 @@ VERSION := $(shell sed -n 's/^\#define FISC_VERSION "\(.*\)"/\1/p' include/fisc/
 SONAME  := libfisc.so.$(firstword $(subst ., ,$(VERSION)))
 SOLIB   := libfisc.so.$(VERSION)
 
+.PHONY: install uninstall FORCE
+
 # Installation paths (GNU conventions). PKGDATADIR is also compiled into the
 # library: fisc_datadir() looks there after $FISC_DATADIR (catalog.c).
 PREFIX       ?= /usr/local
@@ -51,7 +51,7 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 FUZZ_SECONDS ?= 30
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 
-.PHONY: all deps test-deps demo test unit cli-tests fuzz asan clean bench install uninstall FORCE
+.PHONY: all deps test-deps demo test unit cli-tests fuzz asan clean bench
 
 # deps runs first and alone: pkg-config can only answer once the packages exist,
 # so the build itself happens in a sub-make (safe under make -j).
@@ -108,6 +108,8 @@ $(BUILD)/$(SONAME): $(BUILD)/$(SOLIB)
 $(BUILD)/libfisc.so: $(BUILD)/$(SONAME)
 	ln -sf $(SONAME) $@
 
+# Requires.private is PKGS, the one list of library dependencies: a new one
+# is added there only.
 $(BUILD)/fisc.pc: fisc.pc.in FORCE
 	@mkdir -p $(dir $@)
 	@sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \

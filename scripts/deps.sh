@@ -6,9 +6,11 @@ set -euo pipefail
 want=(gcc make pkg-config libsqlite3-dev libzip-dev libexpat1-dev libjansson-dev
       libutf8proc-dev libxlsxwriter-dev)
 case "${1:-all}" in
-  test|all) want+=(libcmocka-dev clang libclang-rt-14-dev sqlite3 groff-base) ;;
+  test|all) want+=(libcmocka-dev clang libclang-rt-14-dev sqlite3) ;;
 esac
 missing=()
+# groff: tests/cli/test_manpage.sh reads docs/fisc.1 the way man(1) does.
+[ "${1:-all}" = build ] || want+=(groff-base)
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done

@@ -30,7 +30,6 @@
 #include "voucher.h"
 #include "audit.h"
 #include "perf.h"
-#include "export.h"
 
 #define FISC_VERSION "0.1.0"
 
