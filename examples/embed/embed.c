@@ -74,13 +74,17 @@ int main(int argc, char **argv)
 	int rc = fisc_store_open(argv[1], &st);
 	if (rc != FISC_OK)
 		return fail(argv[1], rc);
-	/* A store this open created has no classification catalogue yet, and an
-	** import needs one to read item names: seed it from the bundled data
-	** (fisc_datadir(): $FISC_DATADIR, the installed path, …). Where the store
-	** seeds itself on creation, is_new is already false and this is skipped. */
-	if (fisc_store_is_new(st) && (rc = fisc_catalog_seed(st, NULL)) != FISC_OK) {
+	/* An import reads item names through the classification catalogue. A
+	** store without one (no edition at all) is seeded from the bundled data
+	** (fisc_datadir(): $FISC_DATADIR, the installed path, …); a store that
+	** was seeded when it was created, or earlier, is left as it is. */
+	int edition;
+	rc = fisc_store_edition_for(st, 2023, &edition);
+	if (rc == FISC_ENOTFOUND)
+		rc = fisc_catalog_seed(st, NULL);
+	if (rc != FISC_OK) {
 		fisc_store_close(st);
-		return fail("seed catalogue", rc);
+		return fail("catalogue", rc);
 	}
 	int bad = import(st, (const char *const *)argv + 3, (size_t)argc - 3) || balance(st) ||
 		  congress(st, argv[2]);

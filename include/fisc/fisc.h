@@ -6,10 +6,11 @@
 ** narrow storage interface), catalog (classification, lines, aliases),
 ** import (CSV/XLSX, all or nothing), report (balance tables and statements).
 **
-** A caller opens a store (fisc_store_open), seeds it when it is new
-** (fisc_store_is_new → fisc_catalog_seed(st, NULL)), imports, builds tables
-** and documents in an arena, and closes the store. docs/api.md describes the
-** lifetimes, errors and threading; examples/embed/embed.c is a whole program.
+** A caller opens a store (fisc_store_open), seeds it if it has no catalogue
+** (fisc_store_edition_for → FISC_ENOTFOUND: fisc_catalog_seed(st, NULL)),
+** imports, builds tables and documents in an arena, and closes the store.
+** docs/api.md describes the lifetimes, errors and threading;
+** examples/embed/embed.c is a whole program.
 */
 #ifndef FISC_FISC_H
 #define FISC_FISC_H

@@ -58,8 +58,8 @@ typedef struct fisc_alias {
 
 /* Open (creating and migrating when needed) the store at `uri`: a file path
 ** or "sqlite:PATH" for SQLite. Other schemes are FISC_EUNSUPPORTED until a
-** backend for them is linked in. After opening, when fisc_store_is_new(st),
-** call fisc_catalog_seed(st, NULL) before anything else (imports need it). */
+** backend for them is linked in. After opening, a store with no catalogue
+** (fisc_store_edition_for: FISC_ENOTFOUND) needs fisc_catalog_seed(st, NULL). */
 FISC_API int fisc_store_open(const char *uri, fisc_store **out);
 FISC_API void fisc_store_close(fisc_store *st);
 
