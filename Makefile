@@ -2,7 +2,10 @@
 #
 #   make demo    build, create a fresh SQLite store from examples/, print every table
 #   make test    unit + CLI tests, fuzzers (FUZZ_SECONDS each), then all tests under ASan+UBSan
-#   make         build build/fisc and build/libfisc.a
+#   make         build build/fisc, build/libfisc.a and build/libfisc.so
+#   make install install the tool, the library (shared and static), headers, fisc.pc,
+#                data and man page under PREFIX (default /usr/local); DESTDIR honoured
+#   make uninstall remove what make install put there (same PREFIX and DESTDIR)
 #
 # Dependencies are installed by scripts/deps.sh when missing (Debian, as root).
 
@@ -27,6 +30,24 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 HDRS     := $(wildcard include/fisc/*.h src/lib/*/*.h src/cli/*.h tests/*.h)
 
+# The library's version is the one in fisc.h; the SONAME carries the major
+# number only, so a compatible 0.x.y update needs no relink of its users.
+VERSION := $(shell sed -n 's/^\#define FISC_VERSION "\(.*\)"/\1/p' include/fisc/fisc.h)
+SONAME  := libfisc.so.$(firstword $(subst ., ,$(VERSION)))
+SOLIB   := libfisc.so.$(VERSION)
+
+.PHONY: install uninstall FORCE
+
+# Installation paths (GNU conventions). PKGDATADIR is also compiled into the
+# library: fisc_datadir() looks there after $FISC_DATADIR (catalog.c).
+PREFIX       ?= /usr/local
+BINDIR       ?= $(PREFIX)/bin
+LIBDIR       ?= $(PREFIX)/lib
+INCLUDEDIR   ?= $(PREFIX)/include
+PKGDATADIR   ?= $(PREFIX)/share/fisc
+MANDIR       ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+
 FUZZ_SECONDS ?= 30
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 
@@ -35,7 +56,7 @@ FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 # deps runs first and alone: pkg-config can only answer once the packages exist,
 # so the build itself happens in a sub-make (safe under make -j).
 all: deps
-	@$(MAKE) --no-print-directory $(BUILD)/fisc
+	@$(MAKE) --no-print-directory $(BUILD)/fisc $(BUILD)/libfisc.so
 
 deps:
 	@scripts/deps.sh build
@@ -43,25 +64,69 @@ deps:
 test-deps:
 	@scripts/deps.sh test
 
-$(BUILD)/%.o: %.c $(HDRS)
+$(BUILD)/%.o: %.c $(HDRS) $(BUILD)/cflags
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+# Everything is rebuilt when the compiler or its flags change: a build tree
+# from before -fPIC must not be linked into libfisc.so, nor one from another
+# OPT or SAN into a test. The stamp is rewritten only when they differ.
+$(BUILD)/cflags: FORCE
+	@mkdir -p $(dir $@)
+	@printf '%s\n' "$$SIG" | cmp -s - $@ || printf '%s\n' "$$SIG" > $@
+$(BUILD)/cflags: export SIG = $(CC) $(CFLAGS) $(PKG_CFLAGS) lib: $(LIB_CFLAGS)
+
+# Library objects are position-independent (one set serves libfisc.a and
+# libfisc.so) and hidden unless declared FISC_API in include/fisc/; calls
+# between the library's own exported functions bind directly, not via the PLT.
+LIB_CFLAGS := -fPIC -fvisibility=hidden -fno-semantic-interposition
+$(LIB_OBJ): CFLAGS += $(LIB_CFLAGS)
+
+# The compiled-in data directory follows PREFIX: the stamp is rewritten only
+# when the path changes, and then catalog.o is rebuilt (a make install with
+# another PREFIX must not install a library that looks in the old place).
+$(BUILD)/install-datadir: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(PKGDATADIR)' | cmp -s - $@ || echo '$(PKGDATADIR)' > $@
+$(BUILD)/src/lib/catalog/catalog.o: $(BUILD)/install-datadir
+$(BUILD)/src/lib/catalog/catalog.o: CFLAGS += -DFISC_INSTALL_DATADIR='"$(PKGDATADIR)"'
 
 $(BUILD)/libfisc.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+# --no-undefined: a library that forgot one of its dependencies fails here,
+# not in its users' link (sanitizer builds leave their runtime to the program).
+$(BUILD)/$(SOLIB): $(LIB_OBJ) src/lib/libfisc.map
+	$(CC) $(CFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/lib/libfisc.map \
+	  $(if $(SAN),,-Wl,--no-undefined) -o $@ $(LIB_OBJ) $(LDLIBS)
+
+# libfisc.so.0 is what programs load (the SONAME); libfisc.so is what -lfisc
+# finds when linking.
+$(BUILD)/$(SONAME): $(BUILD)/$(SOLIB)
+	ln -sf $(SOLIB) $@
+$(BUILD)/libfisc.so: $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $@
+
+# Requires.private is PKGS, the one list of library dependencies: a new one
+# is added there only.
+$(BUILD)/fisc.pc: fisc.pc.in FORCE
+	@mkdir -p $(dir $@)
+	@sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	  -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@PKGDATADIR@|$(PKGDATADIR)|g' \
+	  -e 's|@VERSION@|$(VERSION)|g' -e 's|@REQUIRES_PRIVATE@|$(PKGS)|g' fisc.pc.in > $@
+
 $(BUILD)/fisc: $(CLI_OBJ) $(BUILD)/libfisc.a
 	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libfisc.a $(LDLIBS)
 
-$(BUILD)/tests/%: tests/%.c tests/testutil.h $(BUILD)/libfisc.a
+$(BUILD)/tests/%: tests/%.c tests/testutil.h $(BUILD)/libfisc.a $(BUILD)/cflags
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests -o $@ $< $(BUILD)/libfisc.a $(TEST_LIBS) $(LDLIBS)
 
 demo: all
 	@scripts/demo.sh $(BUILD)/fisc
 
-unit: $(TESTS) $(BUILD)/fisc
+unit: $(TESTS) $(BUILD)/fisc $(BUILD)/libfisc.so
 	@tests/run.sh $(BUILD)
 
 test: deps test-deps
@@ -83,6 +148,30 @@ asan: test-deps
 # the same generated data; installs the peers, writes BENCHMARKS.md (bench/run.sh).
 bench:
 	@bench/run.sh
+
+# The installed fisc is build/fisc, linked with libfisc.a: the binary the
+# suite tested is the binary installed, it runs from the build tree with no
+# LD_LIBRARY_PATH, and the tool may use library internals that are not ABI.
+install: all $(BUILD)/fisc.pc
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/fisc \
+	  $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(PKGDATADIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(BUILD)/fisc $(DESTDIR)$(BINDIR)/fisc
+	install -m 755 $(BUILD)/$(SOLIB) $(DESTDIR)$(LIBDIR)/$(SOLIB)
+	ln -sf $(SOLIB) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libfisc.so
+	install -m 644 $(BUILD)/libfisc.a $(DESTDIR)$(LIBDIR)/libfisc.a
+	install -m 644 include/fisc/*.h $(DESTDIR)$(INCLUDEDIR)/fisc/
+	install -m 644 $(BUILD)/fisc.pc $(DESTDIR)$(PKGCONFIGDIR)/fisc.pc
+	cd data && find . -type f | while read -r f; do \
+	  install -D -m 644 "$$f" "$(DESTDIR)$(PKGDATADIR)/$$f" || exit 1; done
+	install -m 644 docs/fisc.1 $(DESTDIR)$(MANDIR)/man1/fisc.1
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null; then ldconfig; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/fisc $(DESTDIR)$(LIBDIR)/$(SOLIB) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+	  $(DESTDIR)$(LIBDIR)/libfisc.so $(DESTDIR)$(LIBDIR)/libfisc.a \
+	  $(DESTDIR)$(PKGCONFIGDIR)/fisc.pc $(DESTDIR)$(MANDIR)/man1/fisc.1
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/fisc $(DESTDIR)$(PKGDATADIR)
 
 clean:
 	rm -rf build build-asan build-fuzz demo-out

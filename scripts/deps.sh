@@ -9,6 +9,8 @@ case "${1:-all}" in
   test|all) want+=(libcmocka-dev clang libclang-rt-14-dev sqlite3 cmark-gfm) ;;
 esac
 missing=()
+# groff: tests/cli/test_manpage.sh reads docs/fisc.1 the way man(1) does.
+[ "${1:-all}" = build ] || want+=(groff-base)
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done

@@ -7,6 +7,7 @@
 #ifndef FISC_ARENA_H
 #define FISC_ARENA_H
 
+#include "export.h"
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -15,14 +16,14 @@ extern "C" {
 
 typedef struct fisc_arena fisc_arena;
 
-fisc_arena *fisc_arena_new(void);
-void fisc_arena_free(fisc_arena *a);
+FISC_API fisc_arena *fisc_arena_new(void);
+FISC_API void fisc_arena_free(fisc_arena *a);
 
 /* Zeroed, 16-byte aligned; NULL only when memory is exhausted. */
-void *fisc_arena_alloc(fisc_arena *a, size_t n);
-char *fisc_arena_strdup(fisc_arena *a, const char *s);
-char *fisc_arena_strndup(fisc_arena *a, const char *s, size_t n);
-char *fisc_arena_printf(fisc_arena *a, const char *fmt, ...)
+FISC_API void *fisc_arena_alloc(fisc_arena *a, size_t n);
+FISC_API char *fisc_arena_strdup(fisc_arena *a, const char *s);
+FISC_API char *fisc_arena_strndup(fisc_arena *a, const char *s, size_t n);
+FISC_API char *fisc_arena_printf(fisc_arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 #ifdef __cplusplus

@@ -21,6 +21,7 @@
 #ifndef FISC_AUDIT_H
 #define FISC_AUDIT_H
 
+#include "export.h"
 #include <stddef.h>
 #include <stdio.h>
 #include "arena.h"
@@ -96,24 +97,24 @@ typedef struct fisc_audit_opts {
 
 /* Audit text already in memory. `path` names it in the report. FISC_ENOMEM
 ** when memory runs out; invalid UTF-8 is replaced, never fatal. */
-int fisc_audit_buffer(const char *path, const char *text, size_t len,
+FISC_API int fisc_audit_buffer(const char *path, const char *text, size_t len,
 		      const fisc_audit_opts *opts, fisc_arena *a,
 		      fisc_audit_report **out);
 
 /* Read and audit a file: FISC_EIO when it cannot be read. */
-int fisc_audit_file(const char *path, const fisc_audit_opts *opts,
+FISC_API int fisc_audit_file(const char *path, const fisc_audit_opts *opts,
 		    fisc_arena *a, fisc_audit_report **out);
 
 /* Write reports as "text" (one block per finding, Chinese with an English
 ** line) or "json" (docs/formats.md §8). FISC_EINVAL for another format. */
-int fisc_audit_write(fisc_audit_report *const *reps, size_t n,
+FISC_API int fisc_audit_write(fisc_audit_report *const *reps, size_t n,
 		     const char *format, FILE *out);
 
 /* Every claim recognised and its verdict, one line each ("text" only): for
 ** reviewers who want to see what was checked, not only what failed. */
-int fisc_audit_write_claims(const fisc_audit_report *r, FILE *out);
+FISC_API int fisc_audit_write_claims(const fisc_audit_report *r, FILE *out);
 
-const char *fisc_audit_verdict_code(int v); /* "exact" "within_rounding" "failed" "unverifiable" */
+FISC_API const char *fisc_audit_verdict_code(int v); /* "exact" "within_rounding" "failed" "unverifiable" */
 
 #ifdef __cplusplus
 }

@@ -20,6 +20,7 @@
 #ifndef FISC_DOC_H
 #define FISC_DOC_H
 
+#include "export.h"
 #include <stddef.h>
 #include <stdio.h>
 #include "arena.h"
@@ -92,51 +93,51 @@ typedef struct fisc_doc {
 } fisc_doc;
 
 /* A new document in `a`; NULL when out of memory. */
-fisc_doc *fisc_doc_new(fisc_arena *a, const char *kind, const char *title);
-void fisc_doc_subtitle(fisc_doc *d, const char *fmt, ...)
+FISC_API fisc_doc *fisc_doc_new(fisc_arena *a, const char *kind, const char *title);
+FISC_API void fisc_doc_subtitle(fisc_doc *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* FISC_OK, or the first error met while building. */
-int fisc_doc_status(const fisc_doc *d);
+FISC_API int fisc_doc_status(const fisc_doc *d);
 
-void fisc_doc_heading(fisc_doc *d, int level, const char *fmt, ...)
+FISC_API void fisc_doc_heading(fisc_doc *d, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-void fisc_doc_para(fisc_doc *d, const char *fmt, ...)
+FISC_API void fisc_doc_para(fisc_doc *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-void fisc_doc_note(fisc_doc *d, const char *fmt, ...)
+FISC_API void fisc_doc_note(fisc_doc *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* A table of ncols (1..FISC_DOC_MAXCOLS) columns; never NULL (after an error
 ** it is a table that is not part of the document). */
-fisc_table *fisc_doc_table(fisc_doc *d, const char *title, size_t ncols);
+FISC_API fisc_table *fisc_doc_table(fisc_doc *d, const char *title, size_t ncols);
 /* "单位：万元". */
-void fisc_table_unit(fisc_doc *d, fisc_table *t, int unit);
+FISC_API void fisc_table_unit(fisc_doc *d, fisc_table *t, int unit);
 /* A new header / body row of t->ncols empty cells; never NULL. */
-fisc_cell *fisc_table_head(fisc_doc *d, fisc_table *t);
-fisc_cell *fisc_table_row(fisc_doc *d, fisc_table *t);
-void fisc_table_note(fisc_doc *d, fisc_table *t, const char *fmt, ...)
+FISC_API fisc_cell *fisc_table_head(fisc_doc *d, fisc_table *t);
+FISC_API fisc_cell *fisc_table_row(fisc_doc *d, fisc_table *t);
+FISC_API void fisc_table_note(fisc_doc *d, fisc_table *t, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* The sentence printed when the table has no body rows. */
-void fisc_table_empty(fisc_doc *d, fisc_table *t, const char *fmt, ...)
+FISC_API void fisc_table_empty(fisc_doc *d, fisc_table *t, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Merge header cells: the cell at (row, col) of the header spans rowspan ×
 ** colspan cells, which become FISC_CELL_COVERED. Out-of-range spans are
 ** clipped. */
-void fisc_table_merge_head(fisc_table *t, size_t row, size_t col, int rowspan,
+FISC_API void fisc_table_merge_head(fisc_table *t, size_t row, size_t col, int rowspan,
 			   int colspan);
 
-void fisc_cell_text(fisc_doc *d, fisc_cell *c, const char *fmt, ...)
+FISC_API void fisc_cell_text(fisc_doc *d, fisc_cell *c, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* An amount in `unit` with `decimals` decimals, thousands grouped. */
-void fisc_cell_amount(fisc_doc *d, fisc_cell *c, fisc_fen fen, int unit, int decimals);
+FISC_API void fisc_cell_amount(fisc_doc *d, fisc_cell *c, fisc_fen fen, int unit, int decimals);
 /* num / den as a percentage; den == 0 leaves the cell empty. */
-void fisc_cell_percent(fisc_doc *d, fisc_cell *c, fisc_fen num, fisc_fen den,
+FISC_API void fisc_cell_percent(fisc_doc *d, fisc_cell *c, fisc_fen num, fisc_fen den,
 		       int decimals);
 
 /* A number that is not money: num / 10^decimals, printed exactly. */
-void fisc_cell_number(fisc_doc *d, fisc_cell *c, int64_t num, int decimals);
+FISC_API void fisc_cell_number(fisc_doc *d, fisc_cell *c, int64_t num, int decimals);
 
 /* The output formats, in the order usage messages list them. */
-extern const char *const fisc_doc_formats[];
+FISC_API extern const char *const fisc_doc_formats[];
 
 /*
 ** Render `d` as `format` ("md", "html", "json", "xlsx", "csv").
@@ -148,7 +149,7 @@ extern const char *const fisc_doc_formats[];
 **   '/': created) receiving NN-标题.csv, or a prefix giving PREFIX-NN-标题.csv;
 **   with no path every table goes to `out`, each after a "# 标题" line.
 */
-int fisc_doc_write(const fisc_doc *d, const char *format, const char *path, FILE *out);
+FISC_API int fisc_doc_write(const fisc_doc *d, const char *format, const char *path, FILE *out);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,8 @@
 #ifndef FISC_ERROR_H
 #define FISC_ERROR_H
 
+#include "export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -29,17 +31,17 @@ enum {
 };
 
 /* Message of the last error on this thread; never NULL ("" when none). */
-const char *fisc_error_message(void);
+FISC_API const char *fisc_error_message(void);
 
 /* Short English name of a code ("ENOMEM"). */
-const char *fisc_error_name(int code);
+FISC_API const char *fisc_error_name(int code);
 
 /* Record an error message for this thread and return code (for chaining:
 ** `return fisc_error_set(FISC_EINVAL, "...", ...)`). printf-style. */
-int fisc_error_set(int code, const char *fmt, ...)
+FISC_API int fisc_error_set(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-void fisc_error_clear(void);
+FISC_API void fisc_error_clear(void);
 
 #ifdef __cplusplus
 }

@@ -9,6 +9,7 @@
 #ifndef FISC_FACT_H
 #define FISC_FACT_H
 
+#include "export.h"
 #include <stddef.h>
 #include <stdint.h>
 #include "money.h"
@@ -47,18 +48,18 @@ typedef enum fisc_fact_kind {
 
 /* Parsers return the enum value, or -1 when the text is not recognised.
 ** `n` is the byte length (strlen when s is NUL-terminated). */
-int fisc_scope_parse(const char *s, size_t n);
-int fisc_book_parse(const char *s, size_t n);
-int fisc_phase_parse(const char *s, size_t n);
-int fisc_kind_parse(const char *s, size_t n);
+FISC_API int fisc_scope_parse(const char *s, size_t n);
+FISC_API int fisc_book_parse(const char *s, size_t n);
+FISC_API int fisc_phase_parse(const char *s, size_t n);
+FISC_API int fisc_kind_parse(const char *s, size_t n);
 
-const char *fisc_scope_code(fisc_scope s);  /* "all" "self" "lower" */
-const char *fisc_scope_name(fisc_scope s);  /* 全辖 本级 下级 */
-const char *fisc_book_code(fisc_book b);    /* "gpb" … */
-const char *fisc_book_name(fisc_book b);    /* 一般公共预算 … */
-const char *fisc_phase_code(fisc_phase p);  /* "budget" … */
-const char *fisc_phase_name(fisc_phase p);  /* 预算 调整预算 执行 决算 */
-const char *fisc_kind_code(fisc_fact_kind k); /* "base" "stated" */
+FISC_API const char *fisc_scope_code(fisc_scope s);  /* "all" "self" "lower" */
+FISC_API const char *fisc_scope_name(fisc_scope s);  /* 全辖 本级 下级 */
+FISC_API const char *fisc_book_code(fisc_book b);    /* "gpb" … */
+FISC_API const char *fisc_book_name(fisc_book b);    /* 一般公共预算 … */
+FISC_API const char *fisc_phase_code(fisc_phase p);  /* "budget" … */
+FISC_API const char *fisc_phase_name(fisc_phase p);  /* 预算 调整预算 执行 决算 */
+FISC_API const char *fisc_kind_code(fisc_fact_kind k); /* "base" "stated" */
 
 typedef struct fisc_fact {
 	int64_t id;          /* assigned by the store; increases in import order */

@@ -9,6 +9,8 @@
 #ifndef FISC_IMPORT_H
 #define FISC_IMPORT_H
 
+#include "export.h"
+
 #include <stddef.h>
 #include "store.h"
 
@@ -51,20 +53,20 @@ typedef struct fisc_diag_entry {
 
 typedef struct fisc_diag fisc_diag;
 
-fisc_diag *fisc_diag_new(void);
-void fisc_diag_free(fisc_diag *d);
-size_t fisc_diag_count(const fisc_diag *d);
+FISC_API fisc_diag *fisc_diag_new(void);
+FISC_API void fisc_diag_free(fisc_diag *d);
+FISC_API size_t fisc_diag_count(const fisc_diag *d);
 /* Entries that are problems (every kind but FISC_DIAG_NOTE). */
-size_t fisc_diag_errors(const fisc_diag *d);
-const fisc_diag_entry *fisc_diag_get(const fisc_diag *d, size_t i);
+FISC_API size_t fisc_diag_errors(const fisc_diag *d);
+FISC_API const fisc_diag_entry *fisc_diag_get(const fisc_diag *d, size_t i);
 /* Record a problem; the messages are copied. Returns FISC_EIMPORT. */
-int fisc_diag_add(fisc_diag *d, const char *file, long line, const char *cell,
+FISC_API int fisc_diag_add(fisc_diag *d, const char *file, long line, const char *cell,
 		  const char *field, int kind, const char *msg_zh,
 		  const char *msg_en);
 /* "file:line: 字段「amount」：中文说明 | field 'amount': English [kind]";
 ** a note reads "file: 注意：中文 | note: English". */
-int fisc_diag_format(const fisc_diag_entry *e, char *buf, size_t cap);
-const char *fisc_diag_kind_code(int kind); /* "bad-amount" … */
+FISC_API int fisc_diag_format(const fisc_diag_entry *e, char *buf, size_t cap);
+FISC_API const char *fisc_diag_kind_code(int kind); /* "bad-amount" … */
 
 typedef struct fisc_import_stats {
 	long files;
@@ -77,11 +79,11 @@ typedef struct fisc_import_stats {
 /* Import files (".csv" or ".xlsx", by content). All or nothing: on any
 ** problem the store is unchanged, the problems are in `diag` and the result
 ** is FISC_EIMPORT. */
-int fisc_import_files(fisc_store *st, const char *const *paths, size_t n,
+FISC_API int fisc_import_files(fisc_store *st, const char *const *paths, size_t n,
 		      fisc_diag *diag, fisc_import_stats *stats);
 
 /* Import one CSV held in memory (for tests and fuzzing), same rules. */
-int fisc_import_csv_buffer(fisc_store *st, const char *name, const char *buf,
+FISC_API int fisc_import_csv_buffer(fisc_store *st, const char *name, const char *buf,
 			   size_t len, fisc_diag *diag,
 			   fisc_import_stats *stats);
 

@@ -11,6 +11,7 @@
 #ifndef FISC_MONEY_H
 #define FISC_MONEY_H
 
+#include "export.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,13 +36,13 @@ typedef struct fisc_amount {
 } fisc_amount;
 
 /* Fen in one of a unit (100, 1000000, 10000000000). */
-fisc_fen fisc_unit_fen(fisc_unit u);
+FISC_API fisc_fen fisc_unit_fen(fisc_unit u);
 
 /* "元", "万元", "亿元". */
-const char *fisc_unit_name(fisc_unit u);
+FISC_API const char *fisc_unit_name(fisc_unit u);
 
 /* Parse "万元"/"亿元"/"元" (also "万"/"亿", "yuan"/"wan"/"yi"); -1 if unknown. */
-fisc_unit fisc_unit_parse(const char *s, size_t n);
+FISC_API fisc_unit fisc_unit_parse(const char *s, size_t n);
 
 /*
 ** Parse an amount as written in a report or spreadsheet cell:
@@ -55,15 +56,15 @@ fisc_unit fisc_unit_parse(const char *s, size_t n);
 ** error (FISC_EINVAL / FISC_ERANGE); the value never wraps.
 ** On error the message explains why, in Chinese and English.
 */
-int fisc_amount_parse(const char *s, size_t n, fisc_unit default_unit,
+FISC_API int fisc_amount_parse(const char *s, size_t n, fisc_unit default_unit,
 		      fisc_amount *out);
 
 /* Why the last fisc_amount_parse on this thread failed, without the text:
 ** static strings, e.g. "无法解析金额" / "cannot parse amount". */
-void fisc_amount_last_reason(const char **zh, const char **en);
+FISC_API void fisc_amount_last_reason(const char **zh, const char **en);
 
 /* An exact amount (ulp 1 fen) in the given unit's written form. */
-fisc_amount fisc_amount_exact(fisc_fen fen, fisc_unit unit, int decimals);
+FISC_API fisc_amount fisc_amount_exact(fisc_fen fen, fisc_unit unit, int decimals);
 
 /* Flags for fisc_fen_format. */
 enum {
@@ -78,26 +79,26 @@ enum {
 ** returns its length, or FISC_ERANGE when buf is too small. 64 bytes always
 ** suffice.
 */
-int fisc_fen_format(fisc_fen fen, fisc_unit unit, int decimals, int flags,
+FISC_API int fisc_fen_format(fisc_fen fen, fisc_unit unit, int decimals, int flags,
 		    char *buf, size_t cap);
 
 /* Print an amount the way it was written (its own unit and decimals). */
-int fisc_amount_format(const fisc_amount *a, int flags, char *buf, size_t cap);
+FISC_API int fisc_amount_format(const fisc_amount *a, int flags, char *buf, size_t cap);
 
 /* Smallest number of decimals in `unit` that shows an amount of this ulp
 ** exactly (an ulp of 1 fen in 万元 needs 6). */
-int fisc_unit_decimals_for(fisc_fen ulp, fisc_unit unit);
+FISC_API int fisc_unit_decimals_for(fisc_fen ulp, fisc_unit unit);
 
 /* Checked arithmetic: FISC_OK or FISC_ERANGE. */
-int fisc_fen_add(fisc_fen a, fisc_fen b, fisc_fen *out);
-int fisc_fen_sub(fisc_fen a, fisc_fen b, fisc_fen *out);
+FISC_API int fisc_fen_add(fisc_fen a, fisc_fen b, fisc_fen *out);
+FISC_API int fisc_fen_sub(fisc_fen a, fisc_fen b, fisc_fen *out);
 
 /*
 ** num / den as a percentage with `decimals` decimals, rounded half away from
 ** zero, written into buf ("100.4", "-32.3"); integer arithmetic throughout.
 ** den == 0 is FISC_EINVAL.
 */
-int fisc_percent_format(fisc_fen num, fisc_fen den, int decimals, char *buf,
+FISC_API int fisc_percent_format(fisc_fen num, fisc_fen den, int decimals, char *buf,
 			size_t cap);
 
 #ifdef __cplusplus

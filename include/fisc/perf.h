@@ -21,6 +21,7 @@
 #ifndef FISC_PERF_H
 #define FISC_PERF_H
 
+#include "export.h"
 #include <stddef.h>
 #include <stdint.h>
 #include "store.h"
@@ -105,44 +106,44 @@ typedef struct fisc_perf_query {
 /* Store. put: FISC_EEXIST for a second indicator with the same (region,
 ** year, dept, project, class, sub, name), or a second text of the same
 ** (region, year, dept, project, section). each: import order. */
-int fisc_store_indicator_put(fisc_store *st, const fisc_indicator *ind);
+FISC_API int fisc_store_indicator_put(fisc_store *st, const fisc_indicator *ind);
 typedef int (*fisc_indicator_cb)(void *ud, const fisc_indicator *ind);
-int fisc_store_indicator_each(fisc_store *st, const fisc_perf_query *q,
+FISC_API int fisc_store_indicator_each(fisc_store *st, const fisc_perf_query *q,
 			      fisc_indicator_cb cb, void *ud);
-int fisc_store_perf_text_put(fisc_store *st, const fisc_perf_text *t);
+FISC_API int fisc_store_perf_text_put(fisc_store *st, const fisc_perf_text *t);
 typedef int (*fisc_perf_text_cb)(void *ud, const fisc_perf_text *t);
-int fisc_store_perf_text_each(fisc_store *st, const fisc_perf_query *q,
+FISC_API int fisc_store_perf_text_each(fisc_store *st, const fisc_perf_query *q,
 			      fisc_perf_text_cb cb, void *ud);
 
 /* Vocabulary. Parsers return the value or -1. */
-int fisc_ind_class_parse(const char *s);   /* 产出指标, 产出, output … */
-const char *fisc_ind_class_name(int cls);  /* 产出指标 … */
-const char *fisc_ind_class_code(int cls);  /* "output" … */
-int fisc_ind_dir_parse(const char *s);     /* 正向, ≥, >=, 反向, ≤, 等于, =, 定性 … */
-const char *fisc_ind_dir_name(int dir);    /* 正向 反向 等于 定性 */
-const char *fisc_ind_dir_code(int dir);    /* "ge" "le" "eq" "qual" */
-int fisc_ind_grade_parse(const char *s);   /* 达成, 部分达成, 未达成 (and 完成 …) */
+FISC_API int fisc_ind_class_parse(const char *s);   /* 产出指标, 产出, output … */
+FISC_API const char *fisc_ind_class_name(int cls);  /* 产出指标 … */
+FISC_API const char *fisc_ind_class_code(int cls);  /* "output" … */
+FISC_API int fisc_ind_dir_parse(const char *s);     /* 正向, ≥, >=, 反向, ≤, 等于, =, 定性 … */
+FISC_API const char *fisc_ind_dir_name(int dir);    /* 正向 反向 等于 定性 */
+FISC_API const char *fisc_ind_dir_code(int dir);    /* "ge" "le" "eq" "qual" */
+FISC_API int fisc_ind_grade_parse(const char *s);   /* 达成, 部分达成, 未达成 (and 完成 …) */
 /* The grade a result begins with: "部分达成：两所学校未达标" → partly; the
 ** word must end the text or be followed by a blank or punctuation. */
-int fisc_ind_grade_prefix(const char *s);
-const char *fisc_ind_grade_name(int grade);
-const char *fisc_ind_grade_code(int grade); /* "met" "partly" "not_met" */
+FISC_API int fisc_ind_grade_prefix(const char *s);
+FISC_API const char *fisc_ind_grade_name(int grade);
+FISC_API const char *fisc_ind_grade_code(int grade); /* "met" "partly" "not_met" */
 /* 1 when `key` is one of FISC_PERF_SECTIONS; also maps the Chinese names
 ** (基本情况, 绩效目标, 绩效情况, 存在的问题, 改进措施, 其他) to their key. */
-const char *fisc_perf_section_key(const char *s);
-const char *fisc_perf_section_name(const char *key);
+FISC_API const char *fisc_perf_section_key(const char *s);
+FISC_API const char *fisc_perf_section_name(const char *key);
 
 /* Parse "15", "-4.3", "1,200", "９５" (NFKC) into a decimal. 0 on success, -1
 ** when not a number or beyond int64 / six decimals. */
-int fisc_decimal_parse(const char *s, size_t n, fisc_decimal *out);
+FISC_API int fisc_decimal_parse(const char *s, size_t n, fisc_decimal *out);
 /* Print as written ("15", "95.5"). */
-int fisc_decimal_format(fisc_decimal d, char *buf, size_t cap);
+FISC_API int fisc_decimal_format(fisc_decimal d, char *buf, size_t cap);
 /* Points in hundredths as "7.5", "10", "87.25"; the _text form in an arena. */
-int fisc_points_format(int64_t hundredths, char *buf, size_t cap);
-const char *fisc_points_text(fisc_arena *a, int64_t hundredths);
+FISC_API int fisc_points_format(int64_t hundredths, char *buf, size_t cap);
+FISC_API const char *fisc_points_text(fisc_arena *a, int64_t hundredths);
 /* "7.5" / "10" / "0.25" → hundredths; -1 when not a number of points 0..100
 ** with at most two decimals. */
-int fisc_points_parse(const char *s, size_t n, int32_t *out);
+FISC_API int fisc_points_parse(const char *s, size_t n, int32_t *out);
 
 /* An indicator's result. */
 typedef struct fisc_ind_result {
@@ -161,13 +162,13 @@ typedef struct fisc_ind_result {
 } fisc_ind_result;
 
 /* Score one indicator (see the header comment for the formulas). */
-void fisc_indicator_score(const fisc_indicator *ind, fisc_ind_result *out);
+FISC_API void fisc_indicator_score(const fisc_indicator *ind, fisc_ind_result *out);
 
 /* 预算执行率 points (× 100) for spent/budget: 10 × min(rate, 1), rounded
 ** half up; 0 when budget <= 0. */
-int32_t fisc_perf_budget_points(int64_t spent_fen, int64_t budget_fen);
+FISC_API int32_t fisc_perf_budget_points(int64_t spent_fen, int64_t budget_fen);
 /* 优 (≥ 90), 良 (80–90), 中 (60–80), 差 (< 60), for points × 100. */
-const char *fisc_perf_grade_name(int32_t hundredths);
+FISC_API const char *fisc_perf_grade_name(int32_t hundredths);
 
 /* The indicators and texts of a selection, copied into an arena. */
 typedef struct fisc_perf_set {
@@ -177,14 +178,14 @@ typedef struct fisc_perf_set {
 	size_t ntxt;
 } fisc_perf_set;
 
-int fisc_perf_load(fisc_store *st, const fisc_perf_query *q, fisc_arena *a,
+FISC_API int fisc_perf_load(fisc_store *st, const fisc_perf_query *q, fisc_arena *a,
 		   fisc_perf_set *out);
 /* The text of (project, section), NULL when there is none. */
-const char *fisc_perf_text_of(const fisc_perf_set *s, const char *project,
+FISC_API const char *fisc_perf_text_of(const fisc_perf_set *s, const char *project,
 			      const char *section);
 /* Projects that have indicators, in import order, "" (the department as a
 ** whole) first when it has any; returns how many were stored in names. */
-size_t fisc_perf_projects(const fisc_perf_set *s, const char **names, size_t cap);
+FISC_API size_t fisc_perf_projects(const fisc_perf_set *s, const char **names, size_t cap);
 
 /* What the indicators of one department-year (or one project) add up to. */
 typedef struct fisc_perf_tally {
@@ -205,7 +206,7 @@ typedef struct fisc_perf_tally {
 				  the weights sum to 90 points: score_total counts */
 } fisc_perf_tally;
 
-void fisc_perf_tally_of(const fisc_perf_set *s, const char *project, fisc_perf_tally *t);
+FISC_API void fisc_perf_tally_of(const fisc_perf_set *s, const char *project, fisc_perf_tally *t);
 
 #ifdef __cplusplus
 }

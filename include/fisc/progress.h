@@ -8,6 +8,8 @@
 #ifndef FISC_PROGRESS_H
 #define FISC_PROGRESS_H
 
+#include "export.h"
+
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -22,11 +24,11 @@ typedef void (*fisc_progress_fn)(void *ud, const char *task, const char *detail,
 				 int64_t done, int64_t total);
 
 /* Install fn (NULL removes it). */
-void fisc_progress_set(fisc_progress_fn fn, void *ud);
+FISC_API void fisc_progress_set(fisc_progress_fn fn, void *ud);
 
 /* Report progress to the installed hook, if any (used by the library and
 ** by callers that want their own steps shown the same way). */
-void fisc_progress_report(const char *task, const char *detail, int64_t done, int64_t total);
+FISC_API void fisc_progress_report(const char *task, const char *detail, int64_t done, int64_t total);
 
 #ifdef __cplusplus
 }

@@ -9,6 +9,7 @@
 #ifndef FISC_REGION_H
 #define FISC_REGION_H
 
+#include "export.h"
 #include <stdint.h>
 #include "fact.h"
 
@@ -28,12 +29,12 @@ typedef struct fisc_region {
 } fisc_region;
 
 /* The label a region uses for a scope ("全区", "区级", "镇级"). */
-const char *fisc_region_scope_label(const fisc_region *r, fisc_scope s);
+FISC_API const char *fisc_region_scope_label(const fisc_region *r, fisc_scope s);
 
 /* Default labels from a level word: "区" → 全区/区级/镇级; "市" → 全市/市本级/
 ** 区县级; "县" → 全县/县级/乡镇级; "省" → 全省/省本级/市县级; anything else →
 ** 全辖/本级/下级. Returns pointers to static strings. */
-void fisc_region_default_labels(const char *level, const char **all,
+FISC_API void fisc_region_default_labels(const char *level, const char **all,
 				const char **self, const char **lower);
 
 #ifdef __cplusplus

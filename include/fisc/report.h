@@ -11,6 +11,8 @@
 #ifndef FISC_REPORT_H
 #define FISC_REPORT_H
 
+#include "export.h"
+
 #include <stdio.h>
 #include "store.h"
 #include "catalog.h"
@@ -30,7 +32,7 @@ typedef struct fisc_selection {
 
 /* Parse names or codes ("北碚区", "一般公共预算", "全区", "执行") into a
 ** selection; FISC_EINVAL with a bilingual message naming the bad value. */
-int fisc_selection_parse(fisc_selection *sel, const char *region, const char *year,
+FISC_API int fisc_selection_parse(fisc_selection *sel, const char *region, const char *year,
 			 const char *book, const char *scope, const char *phase);
 
 typedef struct fisc_balance_row {
@@ -60,7 +62,7 @@ typedef struct fisc_balance {
 
 /* Build the balance of a selection; everything lives in `a`.
 ** FISC_ENOTFOUND when the selection has no facts. */
-int fisc_balance_build(fisc_store *st, const fisc_selection *sel, fisc_arena *a,
+FISC_API int fisc_balance_build(fisc_store *st, const fisc_selection *sel, fisc_arena *a,
 		       fisc_balance **out);
 
 /* Every selection that has balance facts (base facts on a 收/支 line), in
@@ -68,7 +70,7 @@ int fisc_balance_build(fisc_store *st, const fisc_selection *sel, fisc_arena *a,
 ** `region` (code or name) is not NULL. A whole-region (全辖) selection is
 ** offered when only its levels have facts, since it can be composed. */
 typedef int (*fisc_selection_cb)(void *ud, const fisc_selection *sel);
-int fisc_balance_each_selection(fisc_store *st, const char *region,
+FISC_API int fisc_balance_each_selection(fisc_store *st, const char *region,
 				fisc_selection_cb cb, void *ud);
 
 /* Render a balance table in any document format (fisc_doc_formats: text
@@ -77,7 +79,7 @@ int fisc_balance_each_selection(fisc_store *st, const char *region,
 ** columns of the published table; json is the balance's own object (region,
 ** line ids, exact fen; docs/formats.md). Same as fisc_balance_render with
 ** flags 0, no path. */
-int fisc_balance_write(const fisc_balance *b, const char *format, int unit,
+FISC_API int fisc_balance_write(const fisc_balance *b, const char *format, int unit,
 		       int decimals, FILE *out);
 
 enum {
@@ -89,29 +91,29 @@ enum {
 /* The balance (or with FISC_BALANCE_STATEMENT its sentences) in `format`,
 ** to `path` (xlsx: a workbook; csv: a directory or prefix) or `out`; `unit`
 ** as for fisc_balance_append. */
-int fisc_balance_render(const fisc_balance *b, int flags, const char *format, int unit,
+FISC_API int fisc_balance_render(const fisc_balance *b, int flags, const char *format, int unit,
 			int decimals, const char *path, FILE *out);
 
 /* Append the balance to a document (flags FISC_BALANCE_*): several
 ** selections become one document (--all: one page, one workbook). unit -1:
 ** a table in 万元, a statement in the unit the data was written in. */
-int fisc_balance_append(fisc_doc *d, const fisc_balance *b, int flags, int unit,
+FISC_API int fisc_balance_append(fisc_doc *d, const fisc_balance *b, int flags, int unit,
 			int decimals);
 /* The four-column table titled `title` ("" for none) appended to d, with a
 ** note when the totals do not balance. */
-void fisc_balance_table(fisc_doc *d, const fisc_balance *b, const char *title, int unit,
+FISC_API void fisc_balance_table(fisc_doc *d, const fisc_balance *b, const char *title, int unit,
 			int decimals);
 /* The statement sentences (fisc_statement_write) as paragraphs of d, in
 ** `unit` (-1: the unit the data was written in) with at most `maxdec`
 ** decimals (-1: as many as the figures were written with). */
-int fisc_statement_paras(fisc_doc *d, const fisc_balance *b, int unit, int maxdec);
+FISC_API int fisc_statement_paras(fisc_doc *d, const fisc_balance *b, int unit, int maxdec);
 /* The balance's own JSON object (docs/formats.md). */
-int fisc_balance_json(const fisc_balance *b, int unit, int decimals, FILE *out);
+FISC_API int fisc_balance_json(const fisc_balance *b, int unit, int decimals, FILE *out);
 
 /* The sentence form, in the unit the data was written in:
 ** "区级一般公共预算收入299998万元，加上级补助收入327574万元、…后，收入总计882607万元。
 **  区级一般公共预算支出621082万元，加上解支出48541万元、…后，支出总计882607万元。" */
-int fisc_statement_write(const fisc_balance *b, FILE *out);
+FISC_API int fisc_statement_write(const fisc_balance *b, FILE *out);
 
 #ifdef __cplusplus
 }

@@ -14,6 +14,7 @@
 #ifndef FISC_REPORTS_H
 #define FISC_REPORTS_H
 
+#include "export.h"
 #include "doc.h"
 #include "store.h"
 
@@ -46,22 +47,22 @@ typedef struct fisc_report_kind {
 } fisc_report_kind;
 
 /* The registry: by name, or the i-th (NULL past the end). */
-const fisc_report_kind *fisc_report_find(const char *name);
-const fisc_report_kind *fisc_report_at(size_t i);
+FISC_API const fisc_report_kind *fisc_report_find(const char *name);
+FISC_API const fisc_report_kind *fisc_report_at(size_t i);
 
 /* 关于R Y年预算执行情况和Y+1年预算草案的报告 (seeds 001, 003). */
-int fisc_report_congress(fisc_store *st, const fisc_report_params *p, fisc_arena *a,
+FISC_API int fisc_report_congress(fisc_store *st, const fisc_report_params *p, fisc_arena *a,
 			 fisc_doc **out);
 /* 部门预算公开: the standard tables and their explanation (seed 002).
 ** Phase: budget unless p->phase says otherwise. */
-int fisc_report_department(fisc_store *st, const fisc_report_params *p, fisc_arena *a,
+FISC_API int fisc_report_department(fisc_store *st, const fisc_report_params *p, fisc_arena *a,
 			   fisc_doc **out);
 /* 部门整体支出绩效自评报告 (seed 004). Phase: final (决算), else execution. */
-int fisc_report_performance(fisc_store *st, const fisc_report_params *p, fisc_arena *a,
+FISC_API int fisc_report_performance(fisc_store *st, const fisc_report_params *p, fisc_arena *a,
 			    fisc_doc **out);
 /* 政府债务情况: limits, balances, issuance, repayment, interest, 债务率, with
 ** the identities checked. */
-int fisc_report_debt(fisc_store *st, const fisc_report_params *p, fisc_arena *a,
+FISC_API int fisc_report_debt(fisc_store *st, const fisc_report_params *p, fisc_arena *a,
 		     fisc_doc **out);
 
 #ifdef __cplusplus

@@ -18,6 +18,7 @@
 #ifndef FISC_RULES_H
 #define FISC_RULES_H
 
+#include "export.h"
 #include <stddef.h>
 #include <stdio.h>
 #include "store.h"
@@ -39,9 +40,9 @@ typedef enum fisc_verdict {
 	FISC_VERDICT_FAILED = 2           /* does not hold even at the intervals' edges */
 } fisc_verdict;
 
-const char *fisc_severity_code(int sev);  /* "pass" "info" "warning" "error" */
-const char *fisc_severity_name(int sev);  /* 通过 提示 警告 错误 */
-const char *fisc_verdict_code(int v);     /* "exact" "within_rounding" "failed" */
+FISC_API const char *fisc_severity_code(int sev);  /* "pass" "info" "warning" "error" */
+FISC_API const char *fisc_severity_name(int sev);  /* 通过 提示 警告 错误 */
+FISC_API const char *fisc_verdict_code(int v);     /* "exact" "within_rounding" "failed" */
 
 /* A fact a finding rests on, with the part it plays in the check. */
 typedef struct fisc_finding_fact {
@@ -102,7 +103,7 @@ typedef struct fisc_check_opts {
 
 /* Run every rule over the selection. Findings and their strings live in
 ** `a`. FISC_ENOTFOUND when the region does not exist; store errors as such. */
-int fisc_check_run(fisc_store *st, const fisc_check_opts *opts, fisc_arena *a,
+FISC_API int fisc_check_run(fisc_store *st, const fisc_check_opts *opts, fisc_arena *a,
 		   fisc_findings **out);
 
 /* The engine's state during a run, handed to each rule. */
@@ -119,16 +120,16 @@ typedef struct fisc_rule {
 	fisc_rule_fn fn;
 } fisc_rule;
 
-size_t fisc_rule_count(void);
-const fisc_rule *fisc_rule_at(size_t i);
-const fisc_rule *fisc_rule_find(const char *id);
+FISC_API size_t fisc_rule_count(void);
+FISC_API const fisc_rule *fisc_rule_at(size_t i);
+FISC_API const fisc_rule *fisc_rule_find(const char *id);
 
 /* Write findings as "text" (grouped by region and book, Chinese with an
 ** English line, source references quoted) or "json" (docs/formats.md §6). */
-int fisc_findings_write(const fisc_findings *f, const char *format, FILE *out);
+FISC_API int fisc_findings_write(const fisc_findings *f, const char *format, FILE *out);
 
 /* Write the rule registry ("text" or "json"). */
-int fisc_rules_write(const char *format, FILE *out);
+FISC_API int fisc_rules_write(const char *format, FILE *out);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,8 @@
 #ifndef FISC_STORE_H
 #define FISC_STORE_H
 
+#include "export.h"
+
 #include <stdint.h>
 #include "fact.h"
 #include "region.h"
@@ -58,35 +60,35 @@ typedef struct fisc_alias {
 /* Open (creating and migrating when needed) the store at `uri`: a file path
 ** or "sqlite:PATH" for SQLite. Other schemes are FISC_EUNSUPPORTED until a
 ** backend for them is linked in. */
-int fisc_store_open(const char *uri, fisc_store **out);
-void fisc_store_close(fisc_store *st);
+FISC_API int fisc_store_open(const char *uri, fisc_store **out);
+FISC_API void fisc_store_close(fisc_store *st);
 
 /* Nonzero when the store was created by this open (no catalogue yet). */
-int fisc_store_is_new(const fisc_store *st);
+FISC_API int fisc_store_is_new(const fisc_store *st);
 
-int fisc_store_begin(fisc_store *st);
-int fisc_store_commit(fisc_store *st);
-int fisc_store_rollback(fisc_store *st);
+FISC_API int fisc_store_begin(fisc_store *st);
+FISC_API int fisc_store_commit(fisc_store *st);
+FISC_API int fisc_store_rollback(fisc_store *st);
 
 /* Regions. put: FISC_EEXIST when the code exists with other attributes.
 ** find: by code, then by name; region fields are allocated in `a`. */
-int fisc_store_region_put(fisc_store *st, const fisc_region *r, int64_t *id);
-int fisc_store_region_find(fisc_store *st, const char *code_or_name,
+FISC_API int fisc_store_region_put(fisc_store *st, const fisc_region *r, int64_t *id);
+FISC_API int fisc_store_region_find(fisc_store *st, const char *code_or_name,
 			   fisc_arena *a, fisc_region *out);
-int fisc_store_region_get(fisc_store *st, int64_t id, fisc_arena *a,
+FISC_API int fisc_store_region_get(fisc_store *st, int64_t id, fisc_arena *a,
 			  fisc_region *out);
 typedef int (*fisc_region_cb)(void *ud, const fisc_region *r);
-int fisc_store_region_each(fisc_store *st, fisc_region_cb cb, void *ud);
+FISC_API int fisc_store_region_each(fisc_store *st, fisc_region_cb cb, void *ud);
 
 /* Facts. put: FISC_EEXIST for a second fact with the same key (region,
 ** scope, year, book, phase, item, kind, dept, project, econ, fund).
 ** each: facts matching q in id (import) order; the callback's fact is valid
 ** only during the call; a nonzero return stops the walk and is returned. */
-int fisc_store_fact_put(fisc_store *st, const fisc_fact *f);
+FISC_API int fisc_store_fact_put(fisc_store *st, const fisc_fact *f);
 typedef int (*fisc_fact_cb)(void *ud, const fisc_fact *f);
-int fisc_store_fact_each(fisc_store *st, const fisc_query *q, fisc_fact_cb cb,
+FISC_API int fisc_store_fact_each(fisc_store *st, const fisc_query *q, fisc_fact_cb cb,
 			 void *ud);
-int64_t fisc_store_fact_count(fisc_store *st);
+FISC_API int64_t fisc_store_fact_count(fisc_store *st);
 
 /* Facts for a reader of millions (the rule engine): the walk of
 ** fisc_store_fact_each, with every text field given as a string id instead
@@ -106,15 +108,15 @@ typedef struct fisc_fact_ids {
 } fisc_fact_ids;
 typedef int (*fisc_string_cb)(void *ud, uint32_t id, const char *s, size_t n);
 typedef int (*fisc_fact_ids_cb)(void *ud, const fisc_fact_ids *f);
-int fisc_store_fact_scan(fisc_store *st, const fisc_query *q, fisc_string_cb str,
+FISC_API int fisc_store_fact_scan(fisc_store *st, const fisc_query *q, fisc_string_cb str,
 			 fisc_fact_ids_cb cb, void *ud);
 
 /* Catalogue editions, keyed by year. */
-int fisc_store_edition_put(fisc_store *st, int year, const char *source);
+FISC_API int fisc_store_edition_put(fisc_store *st, int year, const char *source);
 /* The edition that governs `year`: the latest edition <= year, else the
 ** earliest one. FISC_ENOTFOUND when the store has no edition. */
-int fisc_store_edition_for(fisc_store *st, int year, int *edition);
-int fisc_store_edition_delete(fisc_store *st, int year);
+FISC_API int fisc_store_edition_for(fisc_store *st, int year, int *edition);
+FISC_API int fisc_store_edition_delete(fisc_store *st, int year);
 /* Every edition in the store, by year: where it was loaded from, when, and
 ** how many catalogue entries it holds (for `fisc catalog editions`). */
 typedef struct fisc_edition {
@@ -124,20 +126,20 @@ typedef struct fisc_edition {
 	int64_t entries;
 } fisc_edition;
 typedef int (*fisc_edition_cb)(void *ud, const fisc_edition *e);
-int fisc_store_edition_each(fisc_store *st, fisc_edition_cb cb, void *ud);
-int fisc_store_catalog_put(fisc_store *st, int year,
+FISC_API int fisc_store_edition_each(fisc_store *st, fisc_edition_cb cb, void *ud);
+FISC_API int fisc_store_catalog_put(fisc_store *st, int year,
 			   const fisc_catalog_entry *e);
 typedef int (*fisc_catalog_cb)(void *ud, const fisc_catalog_entry *e);
-int fisc_store_catalog_each(fisc_store *st, int year, fisc_catalog_cb cb,
+FISC_API int fisc_store_catalog_each(fisc_store *st, int year, fisc_catalog_cb cb,
 			    void *ud);
 
 /* Lines and aliases (not year-versioned). put replaces by id / alias+book. */
-int fisc_store_line_put(fisc_store *st, const fisc_line *l);
+FISC_API int fisc_store_line_put(fisc_store *st, const fisc_line *l);
 typedef int (*fisc_line_cb)(void *ud, const fisc_line *l);
-int fisc_store_line_each(fisc_store *st, fisc_line_cb cb, void *ud);
-int fisc_store_alias_put(fisc_store *st, const fisc_alias *al);
+FISC_API int fisc_store_line_each(fisc_store *st, fisc_line_cb cb, void *ud);
+FISC_API int fisc_store_alias_put(fisc_store *st, const fisc_alias *al);
 typedef int (*fisc_alias_cb)(void *ud, const fisc_alias *al);
-int fisc_store_alias_each(fisc_store *st, fisc_alias_cb cb, void *ud);
+FISC_API int fisc_store_alias_each(fisc_store *st, fisc_alias_cb cb, void *ud);
 
 /*
 ** Payment vouchers (国库集中支付凭证): the execution stream under the facts.
@@ -176,13 +178,13 @@ typedef int (*fisc_rollup_cb)(void *ud, const fisc_rollup_row *r);
 /* Append n vouchers (inside begin/commit). The backend keeps the 项-level
 ** aggregates of both rollups up to date as part of the same transaction, so
 ** a rollup never scans the vouchers. FISC_ERANGE when a sum would overflow. */
-int fisc_store_voucher_put(fisc_store *st, const fisc_voucher *v, size_t n);
+FISC_API int fisc_store_voucher_put(fisc_store *st, const fisc_voucher *v, size_t n);
 /* 项-level rows of a rollup, ordered by (year, code, month) or (year, region,
 ** code). scan != 0 recomputes them from the vouchers themselves (slow; for
 ** verification and measurement) instead of reading the aggregates. */
-int fisc_store_voucher_rollup(fisc_store *st, int by, int scan,
+FISC_API int fisc_store_voucher_rollup(fisc_store *st, int by, int scan,
 			      fisc_rollup_cb cb, void *ud);
-int64_t fisc_store_voucher_count(fisc_store *st);
+FISC_API int64_t fisc_store_voucher_count(fisc_store *st);
 
 #ifdef __cplusplus
 }

@@ -6,6 +6,8 @@
 #ifndef FISC_SUGGEST_H
 #define FISC_SUGGEST_H
 
+#include "export.h"
+
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -16,7 +18,7 @@ extern "C" {
 ** deletions, substitutions and transpositions of neighbours (gbp → gpb is
 ** one edit). ASCII letters compare without case. A byte that is not valid
 ** UTF-8 counts as one code point. */
-size_t fisc_suggest_distance(const char *a, const char *b);
+FISC_API size_t fisc_suggest_distance(const char *a, const char *b);
 
 /* The candidates close enough to `query` to be offered as "did you mean",
 ** closest first: their indices into cand[0..n) are written to out (at most
@@ -25,7 +27,7 @@ size_t fisc_suggest_distance(const char *a, const char *b);
 ** 北碚区), or the query's code points (three or more) appear in order in the
 ** candidate (an abbreviation: 大连高新区创新 → 大连高新技术产业园区创新…). Ties keep the candidates' order. NULL or empty candidates are
 ** skipped. */
-size_t fisc_suggest(const char *query, const char *const *cand, size_t n, size_t *out,
+FISC_API size_t fisc_suggest(const char *query, const char *const *cand, size_t n, size_t *out,
 		    size_t max);
 
 #ifdef __cplusplus

@@ -10,6 +10,7 @@
 #ifndef FISC_VOUCHER_H
 #define FISC_VOUCHER_H
 
+#include "export.h"
 #include <stddef.h>
 #include <stdint.h>
 #include "store.h"
@@ -29,9 +30,9 @@ typedef struct fisc_voucher_stats {
 ** any, nothing is written and the result is FISC_EIMPORT. Regions must be
 ** in the store; 功能分类 codes must be 项 codes and 经济分类 codes must be
 ** economic codes of the catalogue edition that governs the voucher's year. */
-int fisc_voucher_import_file(fisc_store *st, const char *path, fisc_diag *diag,
+FISC_API int fisc_voucher_import_file(fisc_store *st, const char *path, fisc_diag *diag,
 			     fisc_voucher_stats *stats);
-int fisc_voucher_import_buffer(fisc_store *st, const char *name, const char *buf,
+FISC_API int fisc_voucher_import_buffer(fisc_store *st, const char *name, const char *buf,
 			       size_t len, fisc_diag *diag,
 			       fisc_voucher_stats *stats);
 
@@ -39,7 +40,7 @@ int fisc_voucher_import_buffer(fisc_store *st, const char *name, const char *buf
 ** for FISC_ROLLUP_FUNCTION_MONTH and (year, region, code) for
 ** FISC_ROLLUP_REGION_FUNCTION, exact integer sums. scan: see
 ** fisc_store_voucher_rollup. */
-int fisc_voucher_rollup(fisc_store *st, int by, int level, int scan,
+FISC_API int fisc_voucher_rollup(fisc_store *st, int by, int level, int scan,
 			fisc_rollup_cb cb, void *ud);
 
 #ifdef __cplusplus

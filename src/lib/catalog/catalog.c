@@ -8,10 +8,14 @@
 ** full-width and half-width brackets, and stray spaces, do not matter.
 */
 #include <assert.h>
+#include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <utf8proc.h>
 #include "fisc/catalog.h"
 #include "fisc/error.h"
@@ -33,13 +37,124 @@ struct fisc_catalog {
 	fisc_strmap alias_book[5];
 };
 
+/*
+** The bundled data directory is looked for at run time, so that one build
+** works installed, staged under a DESTDIR, moved elsewhere, or uninstalled in
+** its source tree. In order:
+**   1. $FISC_DATADIR: an explicit choice; when it is wrong that is an error,
+**      not a reason to fall back to another copy of the data;
+**   2. the installed path, PKGDATADIR compiled in by the Makefile;
+**   3. PREFIX/share/fisc for the PREFIX/lib holding libfisc.so itself;
+**   4. PREFIX/share/fisc for the PREFIX/bin holding the program (/proc/self/exe);
+**   5. data/ of the source tree when libfisc.so or the program is an
+**      uninstalled build/libfisc.so or build/fisc.
+** A directory counts when it holds classification/EDITION, the first file a
+** seed reads. The candidates other than 1 depend only on how the process was
+** built and started, so they are computed once and never change: the
+** returned pointer stays valid and calls from any thread are safe.
+*/
+#ifndef FISC_INSTALL_DATADIR
+#define FISC_INSTALL_DATADIR "/usr/local/share/fisc"
+#endif
+#define DATADIR_MARK "classification/EDITION"
+
+enum { NCANDIDATES = 5 };
+static char candidates[NCANDIDATES][PATH_MAX];
+static size_t ncandidates;
+static pthread_once_t candidates_once = PTHREAD_ONCE_INIT;
+
+/* Append `dir`/`rel` to the candidates, unless it is already there. */
+static void add_candidate(const char *dir, const char *rel)
+{
+	if (ncandidates == NCANDIDATES)
+		return;
+	char *c = candidates[ncandidates];
+	int n = rel ? snprintf(c, PATH_MAX, "%s/%s", dir, rel) : snprintf(c, PATH_MAX, "%s", dir);
+	if (n < 0 || n >= PATH_MAX)
+		return;
+	for (size_t i = 0; i < ncandidates; i++)
+		if (!strcmp(candidates[i], c))
+			return;
+	ncandidates++;
+}
+
+/* The directory above the one holding `file` (canonical path), in `buf`:
+** /usr/lib/libfisc.so.0 → /usr, /src/fisc/build/fisc → /src/fisc.
+** "" when unknown. */
+static void prefix_of(const char *file, char buf[PATH_MAX])
+{
+	if (file && *file && realpath(file, buf)) {
+		char *slash = strrchr(buf, '/');
+		if (slash) {
+			*slash = 0;
+			if ((slash = strrchr(buf, '/'))) {
+				*slash = 0;
+				return;
+			}
+		}
+	}
+	buf[0] = 0;
+}
+
+static void find_candidates(void)
+{
+	char lib[PATH_MAX] = "", exe[PATH_MAX];
+	Dl_info self;
+	/* In a statically linked program dladdr names the program itself: then
+	** lib and exe are the same and add_candidate drops the repeats. */
+	if (dladdr((void *)fisc_datadir, &self))
+		prefix_of(self.dli_fname, lib);
+	prefix_of("/proc/self/exe", exe);
+	add_candidate(FISC_INSTALL_DATADIR, NULL);
+	if (*lib)
+		add_candidate(lib, "share/fisc");
+	if (*exe)
+		add_candidate(exe, "share/fisc");
+	if (*lib)
+		add_candidate(lib, "data");
+	if (*exe)
+		add_candidate(exe, "data");
+	assert(ncandidates <= NCANDIDATES);
+}
+
+static int holds_data(const char *dir)
+{
+	char mark[PATH_MAX];
+	int n = snprintf(mark, sizeof mark, "%s/" DATADIR_MARK, dir);
+	return n > 0 && n < (int)sizeof mark && access(mark, R_OK) == 0;
+}
+
 const char *fisc_datadir(void)
 {
-	const char *d = getenv("FISC_DATADIR");
-#ifndef FISC_DATADIR
-#define FISC_DATADIR "/usr/local/share/fisc"
-#endif
-	return d && *d ? d : FISC_DATADIR;
+	const char *env = getenv("FISC_DATADIR");
+	if (env && *env) {
+		if (holds_data(env))
+			return env;
+		fisc_error_set(FISC_ENOTFOUND,
+			       "FISC_DATADIR=%s 不是 fisc 数据目录（缺少 %s）/ FISC_DATADIR=%s is not "
+			       "a fisc data directory (no %s in it)",
+			       env, DATADIR_MARK, env, DATADIR_MARK);
+		return NULL;
+	}
+	pthread_once(&candidates_once, find_candidates);
+	for (size_t i = 0; i < ncandidates; i++)
+		if (holds_data(candidates[i]))
+			return candidates[i];
+	char looked[3 * PATH_MAX] = "";
+	size_t used = 0;
+	for (size_t i = 0; i < ncandidates && used < sizeof looked; i++) {
+		int n = snprintf(looked + used, sizeof looked - used, "%s%s", i ? ", " : "",
+				 candidates[i]);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+	fisc_error_set(FISC_ENOTFOUND,
+		       "找不到 fisc 数据目录（含 %s 的目录），请设置 FISC_DATADIR / fisc data "
+		       "directory not found (one holding %s); set FISC_DATADIR. 已查找 / looked in: "
+		       "$FISC_DATADIR (未设置 / not set), %s",
+		       DATADIR_MARK, DATADIR_MARK, looked);
+	return NULL;
 }
 
 /* NFKC, then drop white space: the form names are compared in. */
@@ -430,6 +545,8 @@ int fisc_catalog_import_dir(fisc_store *st, int year, const char *dir)
 int fisc_catalog_seed(fisc_store *st, const char *datadir)
 {
 	char path[4096], cdir[4096];
+	if (!datadir && !(datadir = fisc_datadir()))
+		return FISC_ENOTFOUND;
 	int rc = join(cdir, sizeof cdir, datadir, "classification");
 	if (rc != FISC_OK || (rc = join(path, sizeof path, cdir, "EDITION")) != FISC_OK)
 		return rc;

@@ -121,8 +121,9 @@ void fisc_doc_note(fisc_doc *d, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Handed out after an error so callers can keep writing without checks. */
-static fisc_table scratch_table;
+/* Handed out after an error so callers can keep writing without checks.
+** One per thread: documents built on different threads share nothing. */
+static _Thread_local fisc_table scratch_table;
 
 fisc_table *fisc_doc_table(fisc_doc *d, const char *title, size_t ncols)
 {

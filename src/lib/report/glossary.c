@@ -85,7 +85,8 @@ static int used(const fisc_doc *d, const char *term)
 int fisc_glossary_append(fisc_doc *d, int level, const char *heading)
 {
 	char path[4096];
-	snprintf(path, sizeof path, "%s/glossary.csv", fisc_datadir());
+	const char *datadir = fisc_datadir();
+	snprintf(path, sizeof path, "%s/glossary.csv", datadir ? datadir : "$FISC_DATADIR");
 	size_t len = 0;
 	char *buf = fisc_read_file(path, &len);
 	if (!buf) {

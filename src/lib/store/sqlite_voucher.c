@@ -10,6 +10,7 @@
 ** commit hook upserts them once, inside the same transaction, so the
 ** vouchers and their sums become visible together or not at all.
 */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,18 +77,26 @@ static sq_voucher *state(fisc_store *st)
 	return *slot;
 }
 
+static char many_sql_text[128 + MANY * 16];
+static pthread_once_t many_sql_once = PTHREAD_ONCE_INIT;
+
+static void many_sql_build(void)
+{
+	char *sql = many_sql_text;
+	size_t n = (size_t)snprintf(sql, sizeof many_sql_text,
+				    "INSERT INTO voucher(date,region_id,unit,book,func,econ,fen)"
+				    " VALUES");
+	for (int i = 0; i < MANY; i++)
+		n += (size_t)snprintf(sql + n, sizeof many_sql_text - n, "%s(?,?,?,?,?,?,?)",
+				      i ? "," : "");
+}
+
+/* Built once per process; pthread_once because stores open on different
+** threads may reach their first bulk insert at the same time. */
 static const char *many_sql(void)
 {
-	static char sql[128 + MANY * 16];
-	if (!sql[0]) {
-		size_t n = (size_t)snprintf(sql, sizeof sql,
-					    "INSERT INTO voucher(date,region_id,unit,book,func,econ,fen)"
-					    " VALUES");
-		for (int i = 0; i < MANY; i++)
-			n += (size_t)snprintf(sql + n, sizeof sql - n, "%s(?,?,?,?,?,?,?)",
-					      i ? "," : "");
-	}
-	return sql;
+	pthread_once(&many_sql_once, many_sql_build);
+	return many_sql_text;
 }
 
 static sqlite3_stmt *vstmt(fisc_store *st, sq_voucher *v, int which)
