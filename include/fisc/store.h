@@ -55,15 +55,32 @@ typedef struct fisc_alias {
 	int book; /* fisc_book it is limited to, or -1 */
 } fisc_alias;
 
-/* Open (creating and migrating when needed) the store at `uri`: a file path
-** or "sqlite:PATH" for SQLite. Other schemes are FISC_EUNSUPPORTED until a
-** backend for them is linked in. */
+/*
+** Opening. `uri` is a file path, "sqlite:PATH", or "sqlite:PATH?vfs=NAME"
+** to run the store on a registered SQLite VFS (tests inject I/O errors that
+** way); other schemes are FISC_EUNSUPPORTED until a backend for them is
+** linked in. A store is created whole or not at all (built beside PATH and
+** linked into place), so a failed creation leaves no file; two processes
+** creating one store concurrently both succeed. Writers queue for the write
+** lock for up to 10 minutes, printing "waiting for another writer" once to
+** stderr when it is a terminal and the wait passes a second.
+*/
+enum { FISC_OPEN_CREATE = 1 };
+
+/* Open the store, creating it (with the bundled catalogue seeded from
+** fisc_datadir(): nothing else to call) when missing. */
 int fisc_store_open(const char *uri, fisc_store **out);
+/* flags FISC_OPEN_CREATE: as fisc_store_open; without it a missing store is
+** FISC_ENOTFOUND. ":memory:" is always new, and seeded only with the flag. */
+int fisc_store_open_v2(const char *uri, int flags, fisc_store **out);
 void fisc_store_close(fisc_store *st);
 
-/* Nonzero when the store was created by this open (no catalogue yet). */
+/* Nonzero when the store was created by this open. */
 int fisc_store_is_new(const fisc_store *st);
 
+/* Transactions. After a failure inside one that the backend answered by
+** rolling back on its own (a full disk, an I/O error), every later call in
+** it fails with that first error, and rollback is still safe to call. */
 int fisc_store_begin(fisc_store *st);
 int fisc_store_commit(fisc_store *st);
 int fisc_store_rollback(fisc_store *st);
@@ -86,7 +103,7 @@ int fisc_store_fact_put(fisc_store *st, const fisc_fact *f);
 typedef int (*fisc_fact_cb)(void *ud, const fisc_fact *f);
 int fisc_store_fact_each(fisc_store *st, const fisc_query *q, fisc_fact_cb cb,
 			 void *ud);
-int64_t fisc_store_fact_count(fisc_store *st);
+int64_t fisc_store_fact_count(fisc_store *st); /* -1 on a store error */
 
 /* Facts for a reader of millions (the rule engine): the walk of
 ** fisc_store_fact_each, with every text field given as a string id instead

@@ -16,6 +16,7 @@ typedef struct cli_cmd {
 	const char *summary;
 } cli_cmd;
 
+int cmd_init(int argc, char **argv, const char *db);
 int cmd_import(int argc, char **argv, const char *db);
 int cmd_catalog(int argc, char **argv, const char *db);
 int cmd_report(int argc, char **argv, const char *db);
@@ -25,9 +26,12 @@ int cmd_audit(int argc, char **argv, const char *db);
 int cmd_import_vouchers(int argc, char **argv, const char *db);
 int cmd_rollup(int argc, char **argv, const char *db);
 
-/* Open the store at db (creating and seeding it with the bundled catalogue
-** when new); prints the error and returns NULL on failure. */
+/* Open the existing store at db; prints the error ("store not found" for a
+** missing one, which is not created) and returns NULL on failure. */
 fisc_store *cli_open(const char *db);
+/* The same, creating the store with the bundled catalogue when missing:
+** only init, import, import-vouchers and catalog import may. */
+fisc_store *cli_create(const char *db);
 
 /* Print "fisc: <message of the last library error>" to stderr; returns code. */
 int cli_error(int code);

@@ -71,7 +71,7 @@ int cmd_catalog(int argc, char **argv, const char *db)
 		fprintf(stderr, "fisc: 年度无效 / bad year '%s'\n", argv[2]);
 		return CLI_USAGE;
 	}
-	fisc_store *st = cli_open(db);
+	fisc_store *st = cli_create(db);
 	if (!st)
 		return CLI_USAGE;
 	int rc = fisc_catalog_import_dir(st, (int)year, argv[3]);

@@ -20,7 +20,7 @@ int cmd_import_vouchers(int argc, char **argv, const char *db)
 			"（格式见 docs/vouchers.md | see docs/vouchers.md）\n");
 		return help ? CLI_OK : CLI_USAGE;
 	}
-	fisc_store *st = cli_open(db);
+	fisc_store *st = cli_create(db);
 	if (!st)
 		return CLI_USAGE;
 	fisc_diag *diag = fisc_diag_new();

@@ -62,11 +62,7 @@ struct sq_voucher {
 	aggtab month, region;
 };
 
-static int verr(sqlite3 *db, const char *what)
-{
-	return fisc_error_set(FISC_ESTORE, "数据库错误（%s）/ database error (%s): %s",
-			      what, what, sqlite3_errmsg(db));
-}
+static int verr(sqlite3 *db, const char *what) { return fisc_sqlite_error(db, what); }
 
 static sq_voucher *state(fisc_store *st)
 {
@@ -193,9 +189,12 @@ int fisc_sqlite_voucher_put(fisc_store *st, const fisc_voucher *vs, size_t n)
 			sqlite3_bind_int64(q, b + 7, x->fen);
 		}
 		int rc = sqlite3_step(q);
+		if (rc != SQLITE_DONE) {
+			rc = verr(db, "voucher insert");
+			sqlite3_reset(q);
+			return rc;
+		}
 		sqlite3_reset(q);
-		if (rc != SQLITE_DONE)
-			return verr(db, "voucher insert");
 		i += k;
 	}
 	return FISC_OK;
@@ -220,16 +219,18 @@ static int upsert_all(fisc_store *st, sq_voucher *v, aggtab *t, int which)
 		sqlite3_bind_int64(q, 4, a->n);
 		sqlite3_bind_int64(q, 5, a->fen);
 		int rc = sqlite3_step(q);
-		int ext = sqlite3_extended_errcode(db);
-		sqlite3_reset(q);
 		if (rc != SQLITE_DONE) {
 			/* The CHECK(typeof(fen)='integer') catches SQLite turning an
 			** overflowing integer sum into a float. */
-			if (ext == SQLITE_CONSTRAINT_CHECK)
-				return fisc_error_set(FISC_ERANGE,
-						      "凭证金额合计超出范围 / voucher total out of range");
-			return verr(db, "voucher aggregate");
+			if (sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_CHECK)
+				rc = fisc_error_set(FISC_ERANGE,
+						    "凭证金额合计超出范围 / voucher total out of range");
+			else
+				rc = verr(db, "voucher aggregate");
+			sqlite3_reset(q);
+			return rc;
 		}
+		sqlite3_reset(q);
 	}
 	return FISC_OK;
 }

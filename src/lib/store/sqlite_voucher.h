@@ -16,6 +16,9 @@ typedef struct sq_voucher sq_voucher;
 
 /* Defined in sqlite.c. */
 sqlite3 *fisc_sqlite_db(fisc_store *st);
+/* The last SQLite error on db as a fisc code and message (FISC_EIO for a
+** full disk or an I/O error, FISC_ENOMEM, else FISC_ESTORE). */
+int fisc_sqlite_error(sqlite3 *db, const char *what);
 sq_voucher **fisc_sqlite_voucher_slot(fisc_store *st);
 
 /* The vtab operations (sqlite_voucher.c). */
