@@ -160,6 +160,8 @@ typedef struct fisc_voucher {
 	int32_t func;    /* 支出功能分类 项 code, 7 digits (2050201) */
 	int32_t econ;    /* 经济分类 code (30101, 50201) */
 	uint8_t book;    /* fisc_book */
+	int64_t line;    /* where it was read (line of its source file), for messages */
+	char number[32]; /* 凭证号, NUL-terminated: unique within (region, unit, year) */
 } fisc_voucher;
 
 /* What a rollup groups by. The store keeps both at 项 level; coarser levels
@@ -182,8 +184,17 @@ typedef int (*fisc_rollup_cb)(void *ud, const fisc_rollup_row *r);
 
 /* Append n vouchers (inside begin/commit). The backend keeps the 项-level
 ** aggregates of both rollups up to date as part of the same transaction, so
-** a rollup never scans the vouchers. FISC_ERANGE when a sum would overflow. */
+** a rollup never scans the vouchers. FISC_ERANGE when a sum would overflow.
+** A voucher's identity is (region, unit, year of date, number): one already
+** stored with the same date, book, codes and amount is skipped (importing a
+** file twice is a no-op); with other content it is FISC_EEXIST, the message
+** naming the stored voucher's file:line and the new one's. */
 int fisc_store_voucher_put(fisc_store *st, const fisc_voucher *v, size_t n);
+/* Name the file the following puts of this transaction come from. */
+int fisc_store_voucher_source(fisc_store *st, const char *source);
+/* How many of this transaction's puts were skipped as already stored, and
+** their sum in fen. */
+void fisc_store_voucher_skipped(fisc_store *st, int64_t *count, int64_t *fen);
 /* 项-level rows of a rollup, ordered by (year, code, month) or (year, region,
 ** code). scan != 0 recomputes them from the vouchers themselves (slow; for
 ** verification and measurement) instead of reading the aggregates. */

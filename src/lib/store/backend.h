@@ -41,6 +41,8 @@ typedef struct fisc_store_vtab {
 	int (*alias_put)(fisc_store *, const fisc_alias *);
 	int (*alias_each)(fisc_store *, fisc_alias_cb, void *);
 	int (*voucher_put)(fisc_store *, const fisc_voucher *, size_t);
+	int (*voucher_source)(fisc_store *, const char *);
+	void (*voucher_skipped)(fisc_store *, int64_t *, int64_t *);
 	int (*voucher_rollup)(fisc_store *, int, int, fisc_rollup_cb, void *);
 	int64_t (*voucher_count)(fisc_store *);
 	int (*indicator_put)(fisc_store *, const fisc_indicator *);

@@ -136,6 +136,18 @@ static const char *const migrations[] = {
 	"  text TEXT NOT NULL,"
 	"  source TEXT NOT NULL DEFAULT '',"
 	"  UNIQUE(region_id, year, dept, project, section));",
+	/* 4: a voucher's identity (its number within its unit and year) and its
+	** origin (file and line), so that importing a file twice is a no-op
+	** and a conflicting re-use of a number names both lines. Vouchers of
+	** older stores have no number (NULL, never equal to another). */
+	"ALTER TABLE voucher ADD COLUMN number TEXT;"
+	"ALTER TABLE voucher ADD COLUMN source_id INTEGER;"
+	"ALTER TABLE voucher ADD COLUMN line INTEGER;"
+	"CREATE TABLE voucher_source("
+	"  id INTEGER PRIMARY KEY,"
+	"  path TEXT NOT NULL,"
+	"  loaded_at TEXT NOT NULL DEFAULT (datetime('now')));"
+	"CREATE UNIQUE INDEX voucher_key ON voucher(region_id, unit, date / 10000, number);",
 };
 
 enum { NMIGRATIONS = sizeof migrations / sizeof *migrations };
@@ -313,7 +325,7 @@ static int sq_txn_alive(fisc_store *st) { return !sqlite3_get_autocommit(SQ(st)-
 
 static int sq_commit(fisc_store *st)
 {
-	int rc = fisc_sqlite_voucher_flush(st);
+	int rc = fisc_sqlite_voucher_commit(st);
 	return rc == FISC_OK ? exec(SQ(st)->db, "COMMIT") : rc;
 }
 
@@ -800,6 +812,8 @@ static const fisc_store_vtab sqlite_vtab = {
 	.alias_put = sq_alias_put,
 	.alias_each = sq_alias_each,
 	.voucher_put = fisc_sqlite_voucher_put,
+	.voucher_source = fisc_sqlite_voucher_source,
+	.voucher_skipped = fisc_sqlite_voucher_skipped,
 	.voucher_rollup = fisc_sqlite_voucher_rollup,
 	.voucher_count = fisc_sqlite_voucher_count,
 	.indicator_put = fisc_sqlite_indicator_put,

@@ -323,6 +323,15 @@ int fisc_store_voucher_put(fisc_store *st, const fisc_voucher *v, size_t n)
 	assert(st->in_txn);
 	FORWARD(st, st->vt->voucher_put(st, v, n));
 }
+int fisc_store_voucher_source(fisc_store *st, const char *source)
+{
+	assert(st->in_txn);
+	FORWARD(st, st->vt->voucher_source(st, source));
+}
+void fisc_store_voucher_skipped(fisc_store *st, int64_t *count, int64_t *fen)
+{
+	st->vt->voucher_skipped(st, count, fen);
+}
 int fisc_store_voucher_rollup(fisc_store *st, int by, int scan, fisc_rollup_cb cb, void *ud)
 {
 	FORWARD(st, st->vt->voucher_rollup(st, by, scan, cb, ud));
