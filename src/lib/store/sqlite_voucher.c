@@ -52,11 +52,17 @@ enum {
 ** check) by that factor; 10 × 64 parameters stay far below SQLite's limit. */
 enum { MANY = 64, NPARAM = 10 };
 
-#define INSERT_HEAD "INSERT INTO voucher(date,region_id,unit,book,func,econ,fen,number,source_id,line) VALUES"
+/* OR IGNORE rather than ON CONFLICT DO NOTHING: both skip a voucher whose
+** identity is stored, but only a statement that cannot abort half way runs
+** without a statement journal, and with 64 KB pages that journal would copy
+** every index page a batch touches (measured: 468 000 writes for 300 000
+** vouchers numbered per unit). Every column is bound, so the NOT NULL
+** constraints OR IGNORE would also skip never fire. */
+#define INSERT_HEAD "INSERT OR IGNORE INTO voucher(date,region_id,unit,book,func,econ,fen,number,source_id,line) VALUES"
 #define ONE_ROW "(?,?,?,?,?,?,?,?,?,?)"
 
 static const char *const vq_sql[VQ_COUNT] = {
-	[VQ_INSERT] = INSERT_HEAD ONE_ROW " ON CONFLICT DO NOTHING",
+	[VQ_INSERT] = INSERT_HEAD ONE_ROW,
 	[VQ_INSERT_MANY] = NULL, /* built by many_sql() */
 	[VQ_MONTH_UPSERT] =
 		"INSERT INTO voucher_month(year,month,func,n,fen) VALUES(?,?,?,?,?)"
@@ -113,7 +119,6 @@ static const char *many_sql(void)
 		size_t n = (size_t)snprintf(sql, sizeof sql, "%s", INSERT_HEAD);
 		for (int i = 0; i < MANY; i++)
 			n += (size_t)snprintf(sql + n, sizeof sql - n, "%s" ONE_ROW, i ? "," : "");
-		snprintf(sql + n, sizeof sql - n, " ON CONFLICT DO NOTHING");
 	}
 	return sql;
 }
