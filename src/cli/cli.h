@@ -32,6 +32,10 @@ fisc_store *cli_open(const char *db);
 /* The same, creating the store with the bundled catalogue when missing:
 ** only init, import, import-vouchers and catalog import may. */
 fisc_store *cli_create(const char *db);
+/* Nonzero, with the error printed, when a path the command is to read
+** cannot be read: checked before cli_create, so that a typo in an input
+** path does not leave a new empty store behind. */
+int cli_unreadable(const char *path);
 
 /* Print "fisc: <message of the last library error>" to stderr; returns code. */
 int cli_error(int code);

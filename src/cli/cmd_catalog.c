@@ -71,6 +71,8 @@ int cmd_catalog(int argc, char **argv, const char *db)
 		fprintf(stderr, "fisc: 年度无效 / bad year '%s'\n", argv[2]);
 		return CLI_USAGE;
 	}
+	if (cli_unreadable(argv[3]))
+		return CLI_USAGE;
 	fisc_store *st = cli_create(db);
 	if (!st)
 		return CLI_USAGE;

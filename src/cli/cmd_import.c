@@ -15,6 +15,9 @@ int cmd_import(int argc, char **argv, const char *db)
 			"格式见 docs/formats.md | format: docs/formats.md\n");
 		return argc < 2 ? CLI_USAGE : CLI_OK;
 	}
+	for (int i = 1; i < argc; i++)
+		if (cli_unreadable(argv[i]))
+			return CLI_USAGE;
 	fisc_store *st = cli_create(db);
 	if (!st)
 		return CLI_USAGE;

@@ -20,6 +20,8 @@ int cmd_import_vouchers(int argc, char **argv, const char *db)
 			"（格式见 docs/vouchers.md | see docs/vouchers.md）\n");
 		return help ? CLI_OK : CLI_USAGE;
 	}
+	if (cli_unreadable(argv[1]))
+		return CLI_USAGE;
 	fisc_store *st = cli_create(db);
 	if (!st)
 		return CLI_USAGE;

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <unistd.h>
 #include "cli.h"
 
 static const cli_cmd commands[] = {
@@ -41,6 +43,14 @@ static fisc_store *open_store(const char *db, int flags)
 
 fisc_store *cli_open(const char *db) { return open_store(db, 0); }
 fisc_store *cli_create(const char *db) { return open_store(db, FISC_OPEN_CREATE); }
+
+int cli_unreadable(const char *path)
+{
+	if (access(path, R_OK) == 0)
+		return 0;
+	fprintf(stderr, "fisc: 无法读取「%s」/ cannot read '%s': %s\n", path, path, strerror(errno));
+	return 1;
+}
 
 int cli_error(int code)
 {

@@ -45,6 +45,16 @@ grep -qF "exists" out || { echo "second init said: $(cat out)"; fail=1; }
 "$FISC" --db new.db catalog lookup 205 | grep -qF "教育支出" || { echo "no catalogue after init"; fail=1; }
 "$FISC" --db new.db regions >/dev/null || { echo "regions on an initialised store failed"; fail=1; }
 
+# An importing command whose input cannot be read creates nothing.
+for cmd in "import nope.csv" "import-vouchers nope.csv" "catalog import 2024 nope-dir"; do
+  set +e
+  "$FISC" --db typo.db $cmd >out 2>err; rc=$?
+  set -e
+  [ $rc = 2 ] || { echo "$cmd: exit $rc, want 2"; fail=1; }
+  grep -qF "nope" err || { echo "$cmd said:"; cat err; fail=1; }
+  [ ! -e typo.db ] || { echo "$cmd created typo.db"; rm -f typo.db*; fail=1; }
+done
+
 # The importing commands create.
 "$FISC" --db a.db import "$root/examples/regions.csv" >/dev/null || { echo "import did not create"; fail=1; }
 "$FISC" --db a.db regions | grep -qF "北碚区" || { echo "regions after import"; fail=1; }
