@@ -276,6 +276,8 @@ static edition *edition_for(vctx *c, int year)
 	int rc = fisc_store_catalog_each(c->st, ed, on_catalog, e);
 	store_unlock(c);
 	if (rc != FISC_OK) {
+		free(e->func.slot);
+		free(e->econ.slot);
 		c->fatal = rc;
 		return NULL;
 	}
