@@ -20,6 +20,8 @@ static int lookup(int argc, char **argv, const char *db)
 {
 	int year = 2100, book = -1, i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return usage(stdout, CLI_OK);
 		if (!strcmp(argv[i], "--year") && i + 1 < argc)
 			year = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--book") && i + 1 < argc) {

@@ -2,6 +2,7 @@
 ** cmd_regions.c — `fisc regions`: the regions in the store, one per line.
 */
 #include <stdio.h>
+#include <string.h>
 #include "cli.h"
 
 static int print_region(void *ud, const fisc_region *r)
@@ -15,8 +16,12 @@ static int print_region(void *ud, const fisc_region *r)
 
 int cmd_regions(int argc, char **argv, const char *db)
 {
-	(void)argc;
-	(void)argv;
+	if (argc > 1) {
+		/* Help opens no store (and so cannot fail on a missing one). */
+		int help = !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h");
+		fprintf(help ? stdout : stderr, "用法 / usage: fisc [--db PATH] regions\n");
+		return help ? CLI_OK : CLI_USAGE;
+	}
 	fisc_store *st = cli_open(db);
 	if (!st)
 		return CLI_USAGE;

@@ -21,9 +21,12 @@ for cmd in "regions" "check" "report balance --region 500109 --year 2024" \
     { echo "$cmd on a missing store said:"; cat err; fail=1; }
   [ ! -e typo.db ] || { echo "$cmd created typo.db"; rm -f typo.db*; fail=1; }
 done
-# Help never opens the store.
-"$FISC" regions --help >/dev/null 2>&1 || true
-"$FISC" --help >/dev/null
+# Help never opens the store: it succeeds without one and creates none.
+for cmd in "--help" "regions --help" "catalog lookup --help" "init --help" "import --help" \
+           "import-vouchers --help"; do
+  "$FISC" $cmd >out 2>err || { echo "fisc $cmd: exit $?"; cat err; fail=1; }
+  grep -q "usage" out || { echo "fisc $cmd printed no usage"; fail=1; }
+done
 [ ! -e fisc.db ] || { echo "help created fisc.db"; fail=1; }
 
 # A creation that cannot seed the catalogue leaves nothing behind.
