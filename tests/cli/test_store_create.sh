@@ -58,6 +58,13 @@ for cmd in "import nope.csv" "import-vouchers nope.csv" "catalog import 2024 nop
   [ ! -e typo.db ] || { echo "$cmd created typo.db"; rm -f typo.db*; fail=1; }
 done
 
+# A store left without its catalogue (by an older fisc that stopped half
+# way) is completed by the next command that may create.
+"$FISC" --db half.db init >/dev/null
+sqlite3 half.db "DELETE FROM catalog; DELETE FROM edition"
+"$FISC" --db half.db import "$root/examples/regions.csv" >/dev/null || { echo "import into a half-made store failed"; fail=1; }
+[ "$(sqlite3 half.db 'SELECT count(*) FROM edition')" = 1 ] || { echo "the half-made store was not completed"; fail=1; }
+
 # The importing commands create.
 "$FISC" --db a.db import "$root/examples/regions.csv" >/dev/null || { echo "import did not create"; fail=1; }
 "$FISC" --db a.db regions | grep -qF "北碚区" || { echo "regions after import"; fail=1; }
