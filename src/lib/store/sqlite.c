@@ -885,8 +885,8 @@ static int open_db(const char *path, const char *vfs, int create, sq_store **out
 	** load's commit copies every page from the WAL into the database with
 	** one pread and one pwrite each, so 16× fewer, larger pages cut that
 	** tail; facts, checks and reports measured the same. It must precede
-	** journal_mode=WAL, which writes the first page. */
-	/* A 64 MB page cache (used only as far as needed): a voucher file
+	** journal_mode=WAL, which writes the first page.
+	** A 64 MB page cache (used only as far as needed): a voucher file
 	** numbered per unit inserts into the identity index (voucher_key) at
 	** one place per unit; with SQLite's default 2 MB (32 such pages) each
 	** batch evicted and rewrote them, 7× slower for 300 000 vouchers of 77
