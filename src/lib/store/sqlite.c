@@ -5,6 +5,9 @@
 ** Migrations are an append-only array of SQL scripts; opening a store applies
 ** the ones it has not seen, in one transaction. Statements used per fact are
 ** prepared once per handle, so a bulk import costs one step per row.
+** A new store is built beside its path and linked into place complete
+** (create_file); writers wait for each other (busy_wait); every SQLite
+** failure is reported as what it is (fisc_sqlite_error).
 */
 #include <assert.h>
 #include <errno.h>

@@ -9,6 +9,10 @@
 ** (a few thousand distinct keys for a million vouchers) and the backend's
 ** commit hook upserts them once, inside the same transaction, so the
 ** vouchers and their sums become visible together or not at all.
+**
+** A voucher's identity is (number, region, unit, year), kept unique by the
+** index voucher_key: a voucher stored already is skipped when it is the
+** same and refused, naming both lines, when it is not (conflict).
 */
 #include <stdio.h>
 #include <stdlib.h>
