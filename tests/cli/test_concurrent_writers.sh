@@ -37,10 +37,11 @@ for k in 1 2 3 4; do
     for i in $(seq 1 50); do echo "F$k-$i,2024-0$k-1$((i % 10)),500109,10100$k,gpb,2050201,30101,$((k * 100 + i))"; done
   } >"$dir/v$k.csv"
 done
-printf 'BEGIN IMMEDIATE;\nINSERT INTO meta VALUES("lock-holder","x");\n.shell touch %s/locked; sleep 6\nROLLBACK;\n' "$dir" |
+printf "BEGIN IMMEDIATE;\nINSERT INTO meta VALUES('lock-holder', 'x');\n.shell touch %s/locked; sleep 6\nROLLBACK;\n" "$dir" |
   sqlite3 "$db" >/dev/null & holder=$!
 pids+=($holder)
-while [ ! -e "$dir/locked" ]; do sleep 0.05; done
+for _ in $(seq 400); do [ -e "$dir/locked" ] && break; sleep 0.05; done
+[ -e "$dir/locked" ] || { echo "the lock holder (sqlite3) did not start"; exit 1; }
 ipids=()
 for k in 1 2 3 4; do
   "$FISC" --db "$db" import-vouchers "$dir/v$k.csv" >"$dir/i$k.out" 2>"$dir/i$k.err" & ipids+=($!)
