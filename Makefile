@@ -173,5 +173,11 @@ uninstall:
 	  $(DESTDIR)$(PKGCONFIGDIR)/fisc.pc $(DESTDIR)$(MANDIR)/man1/fisc.1
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/fisc $(DESTDIR)$(PKGDATADIR)
 
+# The crash-safety probe of the suite with 500 kills instead of 20 (~10 min).
+.PHONY: torture
+torture: all
+	@FISC=$(CURDIR)/$(BUILD)/fisc FISC_DATADIR=$(DATADIR) CRASH_N=500 CRASH_VERBOSE=1 \
+	  bash tests/cli/test_crash_import.sh
+
 clean:
 	rm -rf build build-asan build-fuzz demo-out

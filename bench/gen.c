@@ -9,7 +9,7 @@
 **                           the voucher shape needs where the draft catalogue
 **                           has too few (loaded with `fisc catalog import`)
 **   vregions.csv            the 20 voucher regions and their parents
-**   vouchers.csv            date,region,unit,book,function,economic,fen
+**   vouchers.csv            date,region,unit,book,function,economic,fen,number
 **   vouchers.ledger         the same vouchers as a ledger/hledger journal
 **   vouchers.beancount      … and as a beancount file
 **   vouchers.expected       count and exact total in fen, computed here
@@ -475,7 +475,7 @@ static void vouchers(const char *out, long n, int write)
 	FILE *bean = write ? create(out, "vouchers.beancount") : NULL;
 	if (!write)
 		goto draw;
-	fprintf(csv, "date,region,unit,book,function,economic,fen\n");
+	fprintf(csv, "date,region,unit,book,function,economic,fen,number\n");
 	static const char *const books[3] = {"gpb", "gfb", "soe"};
 	static const char *const bean_books[3] = {"Gpb", "Gfb", "Soe"};
 	/* Every account a voucher can touch is opened before the first one. */
@@ -506,8 +506,8 @@ draw:;
 			continue;
 		int y = date / 10000, m = date / 100 % 100, d = date % 100;
 		int ucode = 100001 + unit;
-		fprintf(csv, "%04d-%02d-%02d,%06d,%d,%s,%s,%s,%" PRId64 "\n", y, m, d, reg, ucode,
-			books[book], func_str[fi], econ_str[ei], fen);
+		fprintf(csv, "%04d-%02d-%02d,%06d,%d,%s,%s,%s,%" PRId64 ",ZF%08ld\n", y, m, d, reg,
+			ucode, books[book], func_str[fi], econ_str[ei], fen, i + 1);
 		fprintf(led,
 			"%04d/%02d/%02d * %d\n    Expenses:%.3s:%.5s:%s:%s  %" PRId64 ".%02" PRId64
 			" CNY\n    Assets:Treasury:%06d:%s\n\n",

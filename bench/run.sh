@@ -203,8 +203,8 @@ rm -f "$W"/fisc-tmpl.db*
 "$FISC" --db "$W/fisc-tmpl.db" catalog import 2024 "$D/catalog" >/dev/null &&
 	"$FISC" --db "$W/fisc-tmpl.db" import "$D/vregions.csv" >/dev/null || { log "fisc store template failed"; exit 2; }
 
-SQ_SCHEMA="CREATE TABLE voucher(date TEXT, region TEXT, unit INTEGER, book TEXT, func INTEGER, econ INTEGER, fen INTEGER);"
-PG_SCHEMA="DROP TABLE IF EXISTS voucher; CREATE TABLE voucher(date date, region text, unit integer, book text, func integer, econ integer, fen bigint);"
+SQ_SCHEMA="CREATE TABLE voucher(date TEXT, region TEXT, unit INTEGER, book TEXT, func INTEGER, econ INTEGER, fen INTEGER, number TEXT);"
+PG_SCHEMA="DROP TABLE IF EXISTS voucher; CREATE TABLE voucher(date date, region text, unit integer, book text, func integer, econ integer, fen bigint, number text);"
 
 measure ingest fisc "$NV" \
 	"rm -f '$W'/fisc.db*; cp '$W/fisc-tmpl.db' '$W/fisc.db'" \

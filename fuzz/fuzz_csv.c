@@ -17,7 +17,7 @@ static fisc_store *st;
 static void setup(void)
 {
 	const char *dir = getenv("FISC_DATADIR");
-	if (fisc_store_open(":memory:", &st) != FISC_OK ||
+	if (fisc_store_open_v2(":memory:", 0, &st) != FISC_OK ||
 	    fisc_catalog_seed(st, dir && *dir ? dir : FISC_DATADIR) != FISC_OK)
 		abort();
 	static const char regions[] = "code,name,parent,level\n500000,重庆市,,省\n500109,北碚区,500000,区\n";

@@ -20,7 +20,7 @@ static int64_t expect_n, expect_fen;
 static void setup(void)
 {
 	const char *dir = getenv("FISC_DATADIR");
-	if (fisc_store_open(":memory:", &st) != FISC_OK ||
+	if (fisc_store_open_v2(":memory:", 0, &st) != FISC_OK ||
 	    fisc_catalog_seed(st, dir && *dir ? dir : FISC_DATADIR) != FISC_OK)
 		abort();
 	static const char regions[] = "code,name,parent,level\n110000,北京市,,省\n110101,东城区,110000,区\n";

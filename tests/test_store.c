@@ -9,6 +9,8 @@
 
 #include "fisc/error.h"
 #include "fisc/store.h"
+#include "fisc/catalog.h"
+#include <dirent.h>
 #include "store/backend.h" /* to take a backend's own fact_scan away */
 
 typedef struct fx {
@@ -775,6 +777,78 @@ static void sqlite_scheme_creates(void **state)
 	free(dir);
 }
 
+/* Files in dir other than . and .. */
+static int files_in(const char *dir)
+{
+	DIR *d = opendir(dir);
+	int n = 0;
+	struct dirent *e;
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(d);
+	return n;
+}
+
+/* Creation rules: fisc_store_open creates and seeds the bundled catalogue
+** itself; fisc_store_open_v2 without FISC_OPEN_CREATE finds a missing store
+** missing and creates nothing; a creation that cannot seed leaves no file. */
+static void open_creates_whole_or_not_at_all(void **state)
+{
+	char *dir = tu_tmpdir();
+	char path[600], uri[700];
+	snprintf(path, sizeof path, "%s/new.db", dir);
+	fisc_store *st = (fisc_store *)1;
+
+	assert_int_equal(fisc_store_open_v2(path, 0, &st), FISC_ENOTFOUND);
+	assert_null(st);
+	assert_non_null(strstr(fisc_error_message(), "store not found"));
+	assert_non_null(strstr(fisc_error_message(), path));
+	assert_int_equal(files_in(dir), 0);
+
+	/* The data directory missing: nothing at all is left. */
+	const char *dd = getenv("FISC_DATADIR");
+	char *keep = dd ? strdup(dd) : NULL;
+	setenv("FISC_DATADIR", "/nonexistent-fisc-datadir", 1);
+	assert_int_not_equal(fisc_store_open(path, &st), FISC_OK);
+	assert_null(st);
+	assert_non_null(strstr(fisc_error_message(), "/nonexistent-fisc-datadir"));
+	assert_int_equal(files_in(dir), 0);
+	if (keep)
+		setenv("FISC_DATADIR", keep, 1);
+	else
+		unsetenv("FISC_DATADIR");
+	free(keep);
+
+	/* Created: new, with the bundled catalogue, nothing else to call. */
+	assert_int_equal(fisc_store_open_v2(path, FISC_OPEN_CREATE, &st), FISC_OK);
+	assert_true(fisc_store_is_new(st));
+	int ed = 0;
+	assert_int_equal(fisc_store_edition_for(st, 2024, &ed), FISC_OK);
+	fisc_catalog *cat;
+	assert_int_equal(fisc_catalog_load(st, 2024, &cat), FISC_OK);
+	assert_non_null(fisc_catalog_resolve(cat, "205", -1));
+	fisc_catalog_free(cat);
+	fisc_store_close(st);
+	assert_int_equal(files_in(dir), 1); /* new.db alone: no temporary file left */
+
+	/* Now it exists: opened without the flag, not new. */
+	assert_int_equal(fisc_store_open_v2(path, 0, &st), FISC_OK);
+	assert_false(fisc_store_is_new(st));
+	fisc_store_close(st);
+
+	/* The VFS parameter names a registered VFS; nothing else is accepted. */
+	snprintf(uri, sizeof uri, "sqlite:%s?vfs=no-such-vfs", path);
+	assert_int_equal(fisc_store_open_v2(uri, 0, &st), FISC_EINVAL);
+	snprintf(uri, sizeof uri, "sqlite:%s?mode=ro", path);
+	assert_int_equal(fisc_store_open_v2(uri, 0, &st), FISC_EINVAL);
+	snprintf(uri, sizeof uri, "sqlite:%s?vfs=unix", path);
+	assert_int_equal(fisc_store_open_v2(uri, 0, &st), FISC_OK);
+	fisc_store_close(st);
+	tu_rmrf(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -792,6 +866,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(reopen_keeps_data, setup, teardown),
 		cmocka_unit_test(open_errors),
 		cmocka_unit_test(sqlite_scheme_creates),
+		cmocka_unit_test(open_creates_whole_or_not_at_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -83,7 +83,7 @@ static char *make_file_n(expect *e, int n)
 	char *buf = malloc(cap);
 	uint64_t x = 12345;
 	memset(e, 0, sizeof *e);
-	len += (size_t)snprintf(buf + len, cap - len, "date,region,unit,book,function,economic,fen\n");
+	len += (size_t)snprintf(buf + len, cap - len, "number,date,region,unit,book,function,economic,fen\n");
 	for (int i = 0; i < n; i++) {
 		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
 		int m = (int)((x >> 59) % 12) + 1, d = (int)((x >> 40) % 28) + 1;
@@ -91,8 +91,8 @@ static char *make_file_n(expect *e, int n)
 		int64_t fen = (int64_t)((x >> 24) % 100000000) + 1000;
 		if (i % 97 == 0)
 			fen = -fen; /* a reversal */
-		len += (size_t)snprintf(buf + len, cap - len, "2024-%02d-%02d,%s,%d,%s,%s,%s,%lld\n",
-					m, d, regs[r], 100001 + i % 50, books[i % 3], funcs[f],
+		len += (size_t)snprintf(buf + len, cap - len, "V%d,2024-%02d-%02d,%s,%d,%s,%s,%s,%lld\n",
+					i, m, d, regs[r], 100001 + i % 50, books[i % 3], funcs[f],
 					econs[ec], (long long)fen);
 		e->fm[f][m] += fen;
 		e->fm_n[f][m]++;
@@ -216,15 +216,22 @@ static void test_rollups_exact(void **state)
 	}
 	fisc_arena_free(a);
 
-	/* A second import adds to the aggregates. */
+	/* The same vouchers again (the file imported twice): nothing changes. */
 	assert_int_equal(import(f, "v2.csv", text, d, &s), FISC_OK);
-	memset(&g, 0, sizeof g);
-	assert_int_equal(fisc_voucher_rollup(f->st, FISC_ROLLUP_REGION_FUNCTION, 1, 0, collect, &g),
-			 FISC_OK);
-	all = 0;
-	for (int k = 0; k < g.n; k++)
-		all += g.rows[k].fen;
-	assert_int_equal(all, 2 * e.total);
+	assert_int_equal(s.vouchers, 0);
+	assert_int_equal(s.skipped, N);
+	assert_int_equal(s.skipped_fen, e.total);
+	assert_int_equal(fisc_store_voucher_count(f->st), N);
+	for (int scan = 0; scan < 2; scan++) {
+		memset(&g, 0, sizeof g);
+		assert_int_equal(fisc_voucher_rollup(f->st, FISC_ROLLUP_REGION_FUNCTION, 1, scan,
+						     collect, &g),
+				 FISC_OK);
+		all = 0;
+		for (int k = 0; k < g.n; k++)
+			all += g.rows[k].fen;
+		assert_int_equal(all, e.total);
+	}
 	fisc_diag_free(d);
 	free(text);
 }
@@ -274,8 +281,8 @@ static void test_all_or_nothing(void **state)
 	/* The store still works after the rollback. */
 	d = fisc_diag_new();
 	assert_int_equal(import(f, "ok.csv",
-				"date,region,unit,book,function,economic,fen\n"
-				"2024-01-02,110101,1,gpb,2050201,30101,5\n",
+				"number,date,region,unit,book,function,economic,fen\n"
+				"N1,2024-01-02,110101,1,gpb,2050201,30101,5\n",
 				d, &s),
 			 FISC_OK);
 	assert_int_equal(fisc_store_voucher_count(f->st), 1);
@@ -288,18 +295,18 @@ static void test_every_field_checked(void **state)
 	fisc_diag *d = fisc_diag_new();
 	fisc_voucher_stats s;
 	const char *text = "# comment\n"
-			   "日期,地区,单位,预算,功能分类,经济分类,金额（分）\n"
-			   "2024-01-02,110101,1,gpb,2050201,30101,5\n"      /* 3: fine */
-			   "2023-02-29,110101,1,gpb,2050201,30101,5\n"      /* 4: no such day */
-			   "2024-01-02,999999,1,gpb,2050201,30101,5\n"      /* 5: region */
-			   "2024-01-02,110101,1a,gpb,2050201,30101,5\n"     /* 6: unit */
-			   "2024-01-02,110101,1,xyz,2050201,30101,5\n"      /* 7: book */
-			   "2024-01-02,110101,1,gpb,20502,30101,5\n"        /* 8: a 款, not a 项 */
-			   "2024-01-02,110101,1,gpb,2059988,30101,5\n"      /* 9: not in catalogue */
-			   "2024-01-02,110101,1,gpb,2050201,39988,5\n"      /* 10: econ */
-			   "2024-01-02,110101,1,gpb,2050201,30101,1.5\n"    /* 11: fen */
-			   "2024-01-02,110101,1,gpb,2050201,30101\n"        /* 12: fields */
-			   "\"2024-01-02,110101,1,gpb,2050201,30101,5\n";   /* 13: quote */
+			   "凭证号,日期,地区,单位,预算,功能分类,经济分类,金额（分）\n"
+			   "N2,2024-01-02,110101,1,gpb,2050201,30101,5\n"      /* 3: fine */
+			   "N3,2023-02-29,110101,1,gpb,2050201,30101,5\n"      /* 4: no such day */
+			   "N4,2024-01-02,999999,1,gpb,2050201,30101,5\n"      /* 5: region */
+			   "N5,2024-01-02,110101,1a,gpb,2050201,30101,5\n"     /* 6: unit */
+			   "N6,2024-01-02,110101,1,xyz,2050201,30101,5\n"      /* 7: book */
+			   "N7,2024-01-02,110101,1,gpb,20502,30101,5\n"        /* 8: a 款, not a 项 */
+			   "N8,2024-01-02,110101,1,gpb,2059988,30101,5\n"      /* 9: not in catalogue */
+			   "N9,2024-01-02,110101,1,gpb,2050201,39988,5\n"      /* 10: econ */
+			   "N10,2024-01-02,110101,1,gpb,2050201,30101,1.5\n"    /* 11: fen */
+			   "N11,2024-01-02,110101,1,gpb,2050201,30101\n"        /* 12: fields */
+			   "N12,\"2024-01-02,110101,1,gpb,2050201,30101,5\n";   /* 13: quote */
 	assert_int_equal(import(f, "e.csv", text, d, &s), FISC_EIMPORT);
 	assert_true(has_diag(d, 4, "date", FISC_DIAG_BAD_VALUE));
 	assert_true(has_diag(d, 5, "region", FISC_DIAG_UNKNOWN_REGION));
@@ -317,10 +324,89 @@ static void test_every_field_checked(void **state)
 
 	/* Header problems. */
 	d = fisc_diag_new();
-	assert_int_equal(import(f, "h.csv", "date,region,unit,book,function,colour\n", d, &s),
+	assert_int_equal(import(f, "h.csv", "number,date,region,unit,book,function,colour\n", d, &s),
 			 FISC_EIMPORT);
 	assert_true(has_diag(d, 1, "economic", FISC_DIAG_MISSING_COLUMN));
 	assert_true(has_diag(d, 1, "fen", FISC_DIAG_MISSING_COLUMN));
+	fisc_diag_free(d);
+
+	/* The voucher number is required, and says why. */
+	d = fisc_diag_new();
+	assert_int_equal(import(f, "old.csv",
+				"date,region,unit,book,function,economic,fen\n"
+				"2024-01-02,110101,1,gpb,2050201,30101,5\n",
+				d, &s),
+			 FISC_EIMPORT);
+	assert_true(has_diag(d, 1, "number", FISC_DIAG_MISSING_COLUMN));
+	char line[1024];
+	fisc_diag_format(fisc_diag_get(d, 0), line, sizeof line);
+	assert_non_null(strstr(line, "凭证号"));
+	fisc_diag_free(d);
+}
+
+/* A voucher is identified by its number within its region, unit and year:
+** re-importing skips what is stored, a partly new file adds only the new
+** vouchers, and a number re-used with other content is refused naming the
+** stored line and the new one. */
+static void test_idempotent_by_number(void **state)
+{
+	fx *f = *state;
+	fisc_diag *d = fisc_diag_new();
+	fisc_voucher_stats s;
+	const char *a = "number,date,region,unit,book,function,economic,fen\n"
+			"A1,2024-01-02,110101,1,gpb,2050201,30101,5\n"
+			"A2,2024-01-03,110101,1,gpb,2050201,30101,7\n";
+	assert_int_equal(import(f, "a.csv", a, d, &s), FISC_OK);
+	assert_int_equal(s.vouchers, 2);
+	assert_int_equal(import(f, "a-again.csv", a, d, &s), FISC_OK);
+	assert_int_equal(s.vouchers, 0);
+	assert_int_equal(s.skipped, 2);
+	assert_int_equal(fisc_store_voucher_count(f->st), 2);
+
+	/* One stored, one new; the same number in another unit, region or year
+	** is another voucher. */
+	const char *b = "number,date,region,unit,book,function,economic,fen\n"
+			"A2,2024-01-03,110101,1,gpb,2050201,30101,7\n"
+			"A3,2024-01-04,110101,1,gpb,2050201,30101,11\n"
+			"A1,2024-01-02,110101,2,gpb,2050201,30101,13\n"
+			"A1,2024-01-02,110102,1,gpb,2050201,30101,17\n"
+			"A1,2025-01-02,110101,1,gpb,2050201,30101,19\n";
+	assert_int_equal(import(f, "b.csv", b, d, &s), FISC_OK);
+	assert_int_equal(s.vouchers, 4);
+	assert_int_equal(s.skipped, 1);
+	assert_int_equal(s.fen, 11 + 13 + 17 + 19);
+	assert_int_equal(fisc_store_voucher_count(f->st), 6);
+	got g = {0};
+	assert_int_equal(fisc_voucher_rollup(f->st, FISC_ROLLUP_FUNCTION_MONTH, 3, 0, collect, &g),
+			 FISC_OK);
+	int64_t all = 0;
+	for (int k = 0; k < g.n; k++)
+		all += g.rows[k].fen;
+	assert_int_equal(all, 5 + 7 + 11 + 13 + 17 + 19);
+	assert_int_equal(fisc_diag_count(d), 0);
+
+	/* Same number, other amount: an error naming both lines; nothing of
+	** the file is written, not even its new voucher. */
+	const char *c = "number,date,region,unit,book,function,economic,fen\n"
+			"A9,2024-02-01,110101,1,gpb,2050201,30101,1\n"
+			"A2,2024-01-03,110101,1,gpb,2050201,30101,8\n";
+	assert_int_equal(import(f, "c.csv", c, d, &s), FISC_EEXIST);
+	const char *msg = fisc_error_message();
+	assert_non_null(strstr(msg, "c.csv:3"));
+	assert_non_null(strstr(msg, "a.csv:3"));
+	assert_non_null(strstr(msg, "A2"));
+	assert_int_equal(fisc_store_voucher_count(f->st), 6);
+	assert_int_equal(s.vouchers, 0);
+
+	/* The same number twice in one file with other content, too. */
+	const char *twice = "number,date,region,unit,book,function,economic,fen\n"
+			    "B1,2024-02-01,110101,1,gpb,2050201,30101,1\n"
+			    "B1,2024-02-01,110101,1,gpb,2050201,30101,2\n";
+	assert_int_equal(import(f, "t.csv", twice, d, &s), FISC_EEXIST);
+	msg = fisc_error_message();
+	assert_non_null(strstr(msg, "t.csv:2"));
+	assert_non_null(strstr(msg, "t.csv:3"));
+	assert_int_equal(fisc_store_voucher_count(f->st), 6);
 	fisc_diag_free(d);
 }
 
@@ -331,10 +417,10 @@ static void test_yuan_quotes_and_names(void **state)
 	fisc_voucher_stats s;
 	/* Amounts in 元 with 0–2 decimals, quoted fields, CRLF, a BOM, Chinese
 	** book and region names. */
-	const char *text = "\xEF\xBB\xBF" "date,region,unit,book,function,economic,amount\r\n"
-			   "2024/03/01,东城区,7,一般公共预算,2050201,30101,12.3\r\n"
-			   "\"20240302\",\"110102\",8,\"gfb\",2050201,30101,\"-0.07\"\r\n"
-			   "2024-03-03,110101,9,soe,2050201,30101,100\r\n";
+	const char *text = "\xEF\xBB\xBF" "number,date,region,unit,book,function,economic,amount\r\n"
+			   "N13,2024/03/01,东城区,7,一般公共预算,2050201,30101,12.3\r\n"
+			   "N14,\"20240302\",\"110102\",8,\"gfb\",2050201,30101,\"-0.07\"\r\n"
+			   "N15,2024-03-03,110101,9,soe,2050201,30101,100\r\n";
 	assert_int_equal(import(f, "y.csv", text, d, &s), FISC_OK);
 	assert_int_equal(s.vouchers, 3);
 	assert_int_equal(s.fen, 1230 - 7 + 10000);
@@ -351,9 +437,9 @@ static void test_yuan_quotes_and_names(void **state)
 	/* Bad 元 amounts and bad UTF-8. */
 	d = fisc_diag_new();
 	assert_int_equal(import(f, "z.csv",
-				"date,region,unit,book,function,economic,amount\n"
-				"2024-03-01,110101,7,gpb,2050201,30101,1.234\n"
-				"2024-03-01,110101,7,gp\xff,2050201,30101,1\n",
+				"number,date,region,unit,book,function,economic,amount\n"
+				"N16,2024-03-01,110101,7,gpb,2050201,30101,1.234\n"
+				"N17,2024-03-01,110101,7,gp\xff,2050201,30101,1\n",
 				d, &s),
 			 FISC_EIMPORT);
 	assert_true(has_diag(d, 2, "amount", FISC_DIAG_BAD_AMOUNT));
@@ -403,6 +489,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_all_or_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_every_field_checked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_yuan_quotes_and_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_idempotent_by_number, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_large_file_two_threads, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("vouchers", tests, NULL, NULL);

@@ -22,7 +22,7 @@ function tsv(rs) {
 
 if (cmd === 'ingest') {
   await con.run(`CREATE TABLE voucher(date DATE, region VARCHAR, unit INTEGER, book VARCHAR,
-                 func INTEGER, econ INTEGER, fen BIGINT)`);
+                 func INTEGER, econ INTEGER, fen BIGINT, number VARCHAR)`);
   await con.run(`COPY voucher FROM '${arg.replace(/'/g, "''")}' (HEADER)`);
 } else if (cmd === 'rollup') {
   const fm = [];

@@ -57,15 +57,32 @@ typedef struct fisc_alias {
 	int book; /* fisc_book it is limited to, or -1 */
 } fisc_alias;
 
-/* Open (creating and migrating when needed) the store at `uri`: a file path
-** or "sqlite:PATH" for SQLite. Other schemes are FISC_EUNSUPPORTED until a
-** backend for them is linked in. */
+/*
+** Opening. `uri` is a file path, "sqlite:PATH", or "sqlite:PATH?vfs=NAME"
+** to run the store on a registered SQLite VFS (tests inject I/O errors that
+** way); other schemes are FISC_EUNSUPPORTED until a backend for them is
+** linked in. A store is created whole or not at all (built beside PATH and
+** linked into place), so a failed creation leaves no file; two processes
+** creating one store concurrently both succeed. Writers queue for the write
+** lock for up to 10 minutes, printing "waiting for another writer" once to
+** stderr when it is a terminal and the wait passes a second.
+*/
+enum { FISC_OPEN_CREATE = 1 };
+
+/* Open the store, creating it (with the bundled catalogue seeded from
+** fisc_datadir(): nothing else to call) when missing. */
 FISC_API int fisc_store_open(const char *uri, fisc_store **out);
+/* flags FISC_OPEN_CREATE: as fisc_store_open; without it a missing store is
+** FISC_ENOTFOUND. ":memory:" is always new, and seeded only with the flag. */
+FISC_API int fisc_store_open_v2(const char *uri, int flags, fisc_store **out);
 FISC_API void fisc_store_close(fisc_store *st);
 
-/* Nonzero when the store was created by this open (no catalogue yet). */
+/* Nonzero when the store was created by this open. */
 FISC_API int fisc_store_is_new(const fisc_store *st);
 
+/* Transactions. After a failure inside one that the backend answered by
+** rolling back on its own (a full disk, an I/O error), every later call in
+** it fails with that first error, and rollback is still safe to call. */
 FISC_API int fisc_store_begin(fisc_store *st);
 FISC_API int fisc_store_commit(fisc_store *st);
 FISC_API int fisc_store_rollback(fisc_store *st);
@@ -88,7 +105,7 @@ FISC_API int fisc_store_fact_put(fisc_store *st, const fisc_fact *f);
 typedef int (*fisc_fact_cb)(void *ud, const fisc_fact *f);
 FISC_API int fisc_store_fact_each(fisc_store *st, const fisc_query *q, fisc_fact_cb cb,
 			 void *ud);
-FISC_API int64_t fisc_store_fact_count(fisc_store *st);
+FISC_API int64_t fisc_store_fact_count(fisc_store *st); /* -1 on a store error */
 
 /* Facts for a reader of millions (the rule engine): the walk of
 ** fisc_store_fact_each, with every text field given as a string id instead
@@ -155,6 +172,8 @@ typedef struct fisc_voucher {
 	int32_t func;    /* 支出功能分类 项 code, 7 digits (2050201) */
 	int32_t econ;    /* 经济分类 code (30101, 50201) */
 	uint8_t book;    /* fisc_book */
+	int64_t line;    /* where it was read (line of its source file), for messages */
+	char number[32]; /* 凭证号, NUL-terminated: unique within (region, unit, year) */
 } fisc_voucher;
 
 /* What a rollup groups by. The store keeps both at 项 level; coarser levels
@@ -177,8 +196,17 @@ typedef int (*fisc_rollup_cb)(void *ud, const fisc_rollup_row *r);
 
 /* Append n vouchers (inside begin/commit). The backend keeps the 项-level
 ** aggregates of both rollups up to date as part of the same transaction, so
-** a rollup never scans the vouchers. FISC_ERANGE when a sum would overflow. */
+** a rollup never scans the vouchers. FISC_ERANGE when a sum would overflow.
+** A voucher's identity is (region, unit, year of date, number): one already
+** stored with the same date, book, codes and amount is skipped (importing a
+** file twice is a no-op); with other content it is FISC_EEXIST, the message
+** naming the stored voucher's file:line and the new one's. */
 FISC_API int fisc_store_voucher_put(fisc_store *st, const fisc_voucher *v, size_t n);
+/* Name the file the following puts of this transaction come from. */
+FISC_API int fisc_store_voucher_source(fisc_store *st, const char *source);
+/* How many of this transaction's puts were skipped as already stored, and
+** their sum in fen. */
+FISC_API void fisc_store_voucher_skipped(fisc_store *st, int64_t *count, int64_t *fen);
 /* 项-level rows of a rollup, ordered by (year, code, month) or (year, region,
 ** code). scan != 0 recomputes them from the vouchers themselves (slow; for
 ** verification and measurement) instead of reading the aggregates. */

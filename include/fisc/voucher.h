@@ -23,11 +23,16 @@ extern "C" {
 typedef struct fisc_voucher_stats {
 	int64_t vouchers; /* written (0 when the import failed) */
 	int64_t fen;      /* their exact total */
+	int64_t skipped;  /* already in the store (same number and content), not written again */
+	int64_t skipped_fen;
 } fisc_voucher_stats;
 
 /* Import one vouchers CSV in one transaction. Every bad row is reported to
 ** `diag` as file:line, field, reason in Chinese and English; when there is
-** any, nothing is written and the result is FISC_EIMPORT. Regions must be
+** any, nothing is written and the result is FISC_EIMPORT. Vouchers already
+** stored (same region, unit, year and number, same content) are skipped and
+** counted; the same number with other content is FISC_EEXIST naming both
+** lines (fisc_store_voucher_put). Regions must be
 ** in the store; 功能分类 codes must be 项 codes and 经济分类 codes must be
 ** economic codes of the catalogue edition that governs the voucher's year. */
 FISC_API int fisc_voucher_import_file(fisc_store *st, const char *path, fisc_diag *diag,

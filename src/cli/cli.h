@@ -17,6 +17,7 @@ typedef struct cli_cmd {
 	const char *summary;
 } cli_cmd;
 
+int cmd_init(int argc, char **argv, const char *db);
 int cmd_import(int argc, char **argv, const char *db);
 int cmd_catalog(int argc, char **argv, const char *db);
 int cmd_report(int argc, char **argv, const char *db);
@@ -27,9 +28,16 @@ int cmd_import_vouchers(int argc, char **argv, const char *db);
 int cmd_rollup(int argc, char **argv, const char *db);
 int cmd_departments(int argc, char **argv, const char *db);
 
-/* Open the store at db (creating and seeding it with the bundled catalogue
-** when new); prints the error and returns NULL on failure. */
+/* Open the existing store at db; prints the error ("store not found" for a
+** missing one, which is not created) and returns NULL on failure. */
 fisc_store *cli_open(const char *db);
+/* The same, creating the store with the bundled catalogue when missing:
+** only init, import, import-vouchers and catalog import may. */
+fisc_store *cli_create(const char *db);
+/* Nonzero, with the error printed, when a path the command is to read
+** cannot be read: checked before cli_create, so that a typo in an input
+** path does not leave a new empty store behind. */
+int cli_unreadable(const char *path);
 
 /* Print "fisc: <message of the last library error>" to stderr; returns code. */
 int cli_error(int code);

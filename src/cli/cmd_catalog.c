@@ -22,6 +22,8 @@ static int lookup(int argc, char **argv, const char *db)
 {
 	int year = 2100, book = -1, i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return usage(stdout, CLI_OK);
 		if (!strcmp(argv[i], "--year")) {
 			if (cli_year_parse(i + 1 < argc ? argv[++i] : NULL, &year) != CLI_OK)
 				return CLI_USAGE;
@@ -117,7 +119,9 @@ int cmd_catalog(int argc, char **argv, const char *db)
 		fprintf(stderr, "fisc: 年度无效 / bad year '%s'\n", argv[2]);
 		return CLI_USAGE;
 	}
-	fisc_store *st = cli_open(db);
+	if (cli_unreadable(argv[3]))
+		return CLI_USAGE;
+	fisc_store *st = cli_create(db);
 	if (!st)
 		return CLI_USAGE;
 	int rc = fisc_catalog_import_dir(st, (int)year, argv[3]);

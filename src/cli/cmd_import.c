@@ -15,7 +15,10 @@ int cmd_import(int argc, char **argv, const char *db)
 			"格式见 docs/formats.md | format: docs/formats.md\n");
 		return argc < 2 ? CLI_USAGE : CLI_OK;
 	}
-	fisc_store *st = cli_open(db);
+	for (int i = 1; i < argc; i++)
+		if (cli_unreadable(argv[i]))
+			return CLI_USAGE;
+	fisc_store *st = cli_create(db);
 	if (!st)
 		return CLI_USAGE;
 	fisc_diag *diag = fisc_diag_new();

@@ -16,11 +16,13 @@ int cmd_import_vouchers(int argc, char **argv, const char *db)
 		int help = argc == 2;
 		fprintf(help ? stdout : stderr,
 			"用法 / usage: fisc [--db PATH] import-vouchers FILE.csv\n"
-			"列 / columns: date,region,unit,book,function,economic,fen|amount"
+			"列 / columns: number,date,region,unit,book,function,economic,fen|amount"
 			"（格式见 docs/vouchers.md | see docs/vouchers.md）\n");
 		return help ? CLI_OK : CLI_USAGE;
 	}
-	fisc_store *st = cli_open(db);
+	if (cli_unreadable(argv[1]))
+		return CLI_USAGE;
+	fisc_store *st = cli_create(db);
 	if (!st)
 		return CLI_USAGE;
 	fisc_diag *diag = fisc_diag_new();
@@ -40,8 +42,13 @@ int cmd_import_vouchers(int argc, char **argv, const char *db)
 	if (rc == FISC_OK) {
 		char total[64];
 		fisc_fen_format(stats.fen, FISC_UNIT_YUAN, 2, FISC_FMT_GROUP, total, sizeof total);
-		printf("导入 %lld 张凭证，合计 %s 元 | imported %lld voucher(s), total %s 元\n",
-		       (long long)stats.vouchers, total, (long long)stats.vouchers, total);
+		printf("导入 %lld 张凭证，合计 %s 元", (long long)stats.vouchers, total);
+		if (stats.skipped)
+			printf("；%lld 条已存在，跳过", (long long)stats.skipped);
+		printf(" | imported %lld voucher(s), total %s 元", (long long)stats.vouchers, total);
+		if (stats.skipped)
+			printf("; %lld already present, skipped", (long long)stats.skipped);
+		printf("\n");
 		return CLI_OK;
 	}
 	cli_error(rc);

@@ -5,9 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <unistd.h>
 #include "cli.h"
 
 static const cli_cmd commands[] = {
+	{"init", cmd_init, "创建数据库并载入随附科目目录 | create a store with the bundled catalogue"},
 	{"import", cmd_import, "导入事实/地区 CSV 或 XLSX（全部成功或全部不写入） | import facts and regions"},
 	{"report", cmd_report,
 	 "生成报表：balance（收支平衡表）、statement（平衡情况表述）、congress（人大报告）、\n"
@@ -32,19 +35,26 @@ static void usage(FILE *f)
 		   "  failed write, 2 用法错误或输入缺失 usage error or missing input\n");
 }
 
-fisc_store *cli_open(const char *db)
+static fisc_store *open_store(const char *db, int flags)
 {
 	fisc_store *st;
-	if (fisc_store_open(db, &st) != FISC_OK) {
-		cli_error(FISC_EIO);
-		return NULL;
-	}
-	if (fisc_store_is_new(st) && fisc_catalog_seed(st, fisc_datadir()) != FISC_OK) {
-		cli_error(FISC_EIO);
-		fisc_store_close(st);
+	int rc = fisc_store_open_v2(db, flags, &st);
+	if (rc != FISC_OK) {
+		cli_error(rc);
 		return NULL;
 	}
 	return st;
+}
+
+fisc_store *cli_open(const char *db) { return open_store(db, 0); }
+fisc_store *cli_create(const char *db) { return open_store(db, FISC_OPEN_CREATE); }
+
+int cli_unreadable(const char *path)
+{
+	if (access(path, R_OK) == 0)
+		return 0;
+	fprintf(stderr, "fisc: 无法读取「%s」/ cannot read '%s': %s\n", path, path, strerror(errno));
+	return 1;
 }
 
 int cli_error(int code)

@@ -354,7 +354,7 @@ int au_bridge(au_doc *d, const char *datadir)
 		return FISC_ENOMEM;
 
 	fisc_store *st = NULL;
-	int rc = fisc_store_open(":memory:", &st);
+	int rc = fisc_store_open_v2(":memory:", 0, &st);
 	if (rc != FISC_OK)
 		return rc;
 	rc = fisc_catalog_seed(st, datadir && *datadir ? datadir : fisc_datadir());

@@ -315,17 +315,23 @@ static void region_row(ctx *c, const fisc_row *row)
 
 static fisc_catalog *catalog_for(ctx *c, int year)
 {
-	int ed;
-	if (fisc_store_edition_for(c->st, year, &ed) != FISC_OK)
+	int ed, rc = fisc_store_edition_for(c->st, year, &ed);
+	if (rc != FISC_OK) {
+		if (rc != FISC_ENOTFOUND)
+			c->fatal = rc; /* a store failure is not a missing catalogue */
 		return NULL;
+	}
 	for (size_t i = 0; i < c->ncats; i++)
 		if (c->cat_years[i] == ed)
 			return c->cats[i];
 	fisc_catalog *cat;
 	if (fisc_grow(&c->cats, &c->capcats, c->ncats + 1, sizeof *c->cats) ||
 	    fisc_grow(&c->cat_years, &c->capyears, c->ncats + 1, sizeof *c->cat_years) ||
-	    fisc_catalog_load(c->st, year, &cat) != FISC_OK)
+	    (rc = fisc_catalog_load(c->st, year, &cat)) != FISC_OK) {
+		if (rc != FISC_ENOTFOUND)
+			c->fatal = rc;
 		return NULL;
+	}
 	c->cats[c->ncats] = cat;
 	c->cat_years[c->ncats++] = ed;
 	return cat;
@@ -339,8 +345,11 @@ int64_t imp_region_id(ctx *c, const char *text)
 	fisc_region r;
 	fisc_arena *a = fisc_arena_new();
 	int64_t id = 0;
-	if (a && fisc_store_region_find(c->st, text, a, &r) == FISC_OK)
+	int rc = a ? fisc_store_region_find(c->st, text, a, &r) : FISC_ENOMEM;
+	if (rc == FISC_OK)
 		id = r.id;
+	else if (rc != FISC_ENOTFOUND && !c->fatal)
+		c->fatal = rc; /* a store failure is not an unknown region */
 	fisc_arena_free(a);
 	/* Only hits are cached: a region defined later in the import must be found. */
 	if (id) {
@@ -379,7 +388,7 @@ int64_t imp_region_field(ctx *c, const fisc_row *row, int f)
 	if (!*region) {
 		imp_report(c, row, c->col[f], c->cols[f].name, FISC_DIAG_MISSING_FIELD,
 			   "地区为空", "region is empty");
-	} else if (!(id = imp_region_id(c, region))) {
+	} else if (!(id = imp_region_id(c, region)) && !c->fatal) {
 		imp_reportf(c, row, c->col[f], c->cols[f].name, FISC_DIAG_UNKNOWN_REGION,
 			    "未知地区「%s」（请先导入地区表）",
 			    "unknown region '%s' (import a regions file first)", region);
@@ -589,7 +598,7 @@ static void fact_row(ctx *c, const fisc_row *row)
 	if (!*item_s) {
 		imp_report(c, row, c->col[F_ITEM], "item", FISC_DIAG_MISSING_FIELD,
 		       "科目为空", "item is empty");
-	} else if (year && !cat) {
+	} else if (year && !cat && !c->fatal) {
 		imp_report(c, row, c->col[F_ITEM], "item", FISC_DIAG_UNKNOWN_ITEM,
 		       "数据库中没有可用的科目目录", "the store has no catalogue edition");
 	} else if (cat && !(f.item = fisc_catalog_resolve(cat, item_s, book))) {
@@ -609,7 +618,7 @@ static void fact_row(ctx *c, const fisc_row *row)
 				"未知的经济分类代码「%s」", "unknown economic classification code '%s'",
 				econ);
 	}
-	if (c->errors != errors_before)
+	if (c->errors != errors_before || c->fatal)
 		return;
 
 	f.year = (int32_t)year;

@@ -32,7 +32,7 @@
 #include "fisc/voucher.h"
 #include "model/util.h"
 
-enum vfield { V_DATE, V_REGION, V_UNIT, V_BOOK, V_FUNC, V_ECON, V_FEN, V_AMOUNT, V_N };
+enum vfield { V_NUMBER, V_DATE, V_REGION, V_UNIT, V_BOOK, V_FUNC, V_ECON, V_FEN, V_AMOUNT, V_N };
 
 typedef struct vcol {
 	const char *name;
@@ -40,6 +40,7 @@ typedef struct vcol {
 } vcol;
 
 static const vcol vcols[V_N] = {
+	[V_NUMBER] = {"number", {"凭证号", "凭证编号", "支付凭证号", "voucher_no"}},
 	[V_DATE] = {"date", {"日期", "支付日期", "凭证日期"}},
 	[V_REGION] = {"region", {"地区", "区划", "行政区划"}},
 	[V_UNIT] = {"unit", {"单位", "预算单位", "单位代码", "单位编码"}},
@@ -254,7 +255,10 @@ static edition *edition_for(vctx *c, int year)
 	int found = fisc_store_edition_for(c->st, year, &ed);
 	store_unlock(c);
 	if (found != FISC_OK) {
-		*slot = -1;
+		if (found != FISC_ENOTFOUND)
+			c->fatal = found; /* a store failure is not a missing catalogue */
+		else
+			*slot = -1;
 		return NULL;
 	}
 	for (int i = 0; i < c->neds; i++)
@@ -273,6 +277,8 @@ static edition *edition_for(vctx *c, int year)
 	int rc = fisc_store_catalog_each(c->st, ed, on_catalog, e);
 	store_unlock(c);
 	if (rc != FISC_OK) {
+		free(e->func.slot);
+		free(e->econ.slot);
 		c->fatal = rc;
 		return NULL;
 	}
@@ -334,9 +340,14 @@ static int64_t region_id(vctx *c, const cell *v)
 	fisc_arena *a = fisc_arena_new();
 	fisc_region r;
 	store_lock(c);
-	if (a && memchr(key, 0, v->n) == NULL && fisc_store_region_find(c->st, key, a, &r) == FISC_OK)
-		id = r.id;
+	int rc = !a ? FISC_ENOMEM
+	     : memchr(key, 0, v->n) ? FISC_ENOTFOUND
+				    : fisc_store_region_find(c->st, key, a, &r);
 	store_unlock(c);
+	if (rc == FISC_OK)
+		id = r.id;
+	else if (rc != FISC_ENOTFOUND)
+		c->fatal = rc; /* a store failure is not an unknown region */
 	fisc_arena_free(a);
 	size_t j = hash_bytes(key, v->n) & (c->rcap - 1);
 	while (c->regions[j].key)
@@ -535,6 +546,15 @@ fail:
 	*pp = p;
 }
 
+/* No control characters (a NUL would cut the number short). */
+static int printable(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
 static void trim(cell *v)
 {
 	while (v->n && (*v->s == ' ' || *v->s == '\t'))
@@ -595,8 +615,15 @@ static void header_cols(vctx *c, long line, cell *cells, size_t nf)
 		}
 		c->col[f] = (int)i;
 	}
+	if (c->col[V_NUMBER] < 0)
+		verror(c, line, "number", FISC_DIAG_MISSING_COLUMN,
+		       "缺少必需的列「number」（凭证号，同一地区、单位、年度内唯一；重复导入据此跳过已有凭证；"
+		       "较早格式的文件须补上此列）",
+		       "required column 'number' is missing (the voucher number, unique within a region, "
+		       "unit and year: re-imports skip the vouchers already stored by it; files of the "
+		       "older format need this column added)");
 	for (int f = 0; f < V_N; f++) {
-		if (f == V_FEN || f == V_AMOUNT || c->col[f] >= 0)
+		if (f == V_NUMBER || f == V_FEN || f == V_AMOUNT || c->col[f] >= 0)
 			continue;
 		char z[128], e[128];
 		snprintf(z, sizeof z, "缺少必需的列「%s」", vcols[f].name);
@@ -742,6 +769,15 @@ static void row(vctx *c, long line, cell *cells, size_t nf)
 	if (c->errors != before)
 		return;
 
+	x.line = line;
+	if (v[V_NUMBER].n >= sizeof x.number || !printable(v[V_NUMBER].s, v[V_NUMBER].n))
+		verrorv(c, line, V_NUMBER, FISC_DIAG_BAD_VALUE,
+			"凭证号「%s」无效（最多 31 字节，不含控制字符）",
+			"bad voucher number '%s' (at most 31 bytes, no control characters)", &v[V_NUMBER]);
+	else {
+		memcpy(x.number, v[V_NUMBER].s, v[V_NUMBER].n);
+		x.number[v[V_NUMBER].n] = 0;
+	}
 	x.date = parse_date(v[V_DATE].s, v[V_DATE].n);
 	if (!x.date)
 		verrorv(c, line, V_DATE, FISC_DIAG_BAD_VALUE,
@@ -874,6 +910,10 @@ int fisc_voucher_import_buffer(fisc_store *st, const char *name, const char *buf
 	c->stats = stats;
 	memset(stats, 0, sizeof *stats);
 	int rc = fisc_store_begin(st);
+	if (rc == FISC_OK)
+		rc = fisc_store_voucher_source(st, name);
+	if (rc != FISC_OK)
+		fisc_store_rollback(st);
 	if (rc == FISC_OK) {
 		fisc_voucher *own = c->batch;
 		if (len >= THREAD_MIN && (c->w = writer_start(st)) != NULL)
@@ -889,8 +929,12 @@ int fisc_voucher_import_buffer(fisc_store *st, const char *name, const char *buf
 		rc = c->fatal;
 		if (rc == FISC_OK && (c->errors || fisc_diag_count(diag)))
 			rc = FISC_EIMPORT;
-		if (rc == FISC_OK)
+		if (rc == FISC_OK) {
+			fisc_store_voucher_skipped(st, &stats->skipped, &stats->skipped_fen);
+			stats->vouchers -= stats->skipped;
+			stats->fen -= stats->skipped_fen;
 			rc = fisc_store_commit(st);
+		}
 		if (rc != FISC_OK) {
 			const char *keep = rc == FISC_EIMPORT ? NULL : fisc_error_message();
 			char msg[512];

@@ -18,6 +18,9 @@ typedef struct fisc_store_vtab {
 	int (*begin)(fisc_store *);
 	int (*commit)(fisc_store *);
 	int (*rollback)(fisc_store *);
+	/* Nonzero while the transaction begun by begin is still open; NULL
+	** when the backend never ends one by itself. */
+	int (*txn_alive)(fisc_store *);
 	int (*region_put)(fisc_store *, const fisc_region *, int64_t *);
 	int (*region_find)(fisc_store *, const char *, fisc_arena *, fisc_region *);
 	int (*region_get)(fisc_store *, int64_t, fisc_arena *, fisc_region *);
@@ -39,6 +42,8 @@ typedef struct fisc_store_vtab {
 	int (*alias_put)(fisc_store *, const fisc_alias *);
 	int (*alias_each)(fisc_store *, fisc_alias_cb, void *);
 	int (*voucher_put)(fisc_store *, const fisc_voucher *, size_t);
+	int (*voucher_source)(fisc_store *, const char *);
+	void (*voucher_skipped)(fisc_store *, int64_t *, int64_t *);
 	int (*voucher_rollup)(fisc_store *, int, int, fisc_rollup_cb, void *);
 	int64_t (*voucher_count)(fisc_store *);
 	int (*indicator_put)(fisc_store *, const fisc_indicator *);
@@ -50,8 +55,12 @@ typedef struct fisc_store_vtab {
 /* Every backend's handle starts with this. */
 struct fisc_store {
 	const fisc_store_vtab *vt;
-	int is_new;   /* created by this open: the caller seeds the catalogue */
+	int is_new;   /* created by this open */
 	int in_txn;
+	/* The first failure inside the current transaction, to explain why a
+	** transaction the backend ended by itself is gone. */
+	int txn_rc;
+	char txn_msg[400];
 };
 
 /* Numbering the distinct texts of a fact_scan (store.c): each new text gets
@@ -81,6 +90,8 @@ int fisc_scan_strings_init(fisc_scan_strings *s, fisc_string_cb cb, void *ud);
 int fisc_scan_string(fisc_scan_strings *s, const char *t, size_t n, uint32_t *id);
 void fisc_scan_strings_free(fisc_scan_strings *s);
 
-int fisc_sqlite_open(const char *path, fisc_store **out);
+/* path: a file or ":memory:"; vfs: an SQLite VFS name or NULL; flags:
+** FISC_OPEN_*. */
+int fisc_sqlite_open(const char *path, const char *vfs, int flags, fisc_store **out);
 
 #endif

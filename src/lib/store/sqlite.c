@@ -5,12 +5,21 @@
 ** Migrations are an append-only array of SQL scripts; opening a store applies
 ** the ones it has not seen, in one transaction. Statements used per fact are
 ** prepared once per handle, so a bulk import costs one step per row.
+** A new store is built beside its path and linked into place complete
+** (create_file); writers wait for each other (busy_wait); every SQLite
+** failure is reported as what it is (fisc_sqlite_error).
 */
 #include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include <sqlite3.h>
+#include "fisc/catalog.h"
 #include "fisc/error.h"
 #include "store/backend.h"
 #include "store/sqlite_voucher.h"
@@ -130,6 +139,20 @@ static const char *const migrations[] = {
 	"  text TEXT NOT NULL,"
 	"  source TEXT NOT NULL DEFAULT '',"
 	"  UNIQUE(region_id, year, dept, project, section));",
+	/* 4: a voucher's identity (its number within its region, unit and
+	** year) and its origin (file and line), so that importing a file twice
+	** is a no-op and a conflicting re-use of a number names both lines.
+	** Vouchers of older stores have no number (NULL, never equal to
+	** another). The number leads the index: files list a unit's vouchers
+	** in number order, so inserts land at few places. */
+	"ALTER TABLE voucher ADD COLUMN number TEXT;"
+	"ALTER TABLE voucher ADD COLUMN source_id INTEGER;"
+	"ALTER TABLE voucher ADD COLUMN line INTEGER;"
+	"CREATE TABLE voucher_source("
+	"  id INTEGER PRIMARY KEY,"
+	"  path TEXT NOT NULL,"
+	"  loaded_at TEXT NOT NULL DEFAULT (datetime('now')));"
+	"CREATE UNIQUE INDEX voucher_key ON voucher(number, region_id, unit, date / 10000);",
 };
 
 enum { NMIGRATIONS = sizeof migrations / sizeof *migrations };
@@ -174,6 +197,8 @@ typedef struct sq_store {
 	sqlite3 *db;
 	sqlite3_stmt *st[ST_COUNT];
 	sq_voucher *voucher; /* sqlite_voucher.c's state, NULL until used */
+	int64_t busy_since;  /* when the current wait for the write lock began */
+	int busy_noted;      /* the waiting note has been printed */
 } sq_store;
 
 static sq_store *SQ(fisc_store *s) { return (sq_store *)s; }
@@ -181,21 +206,47 @@ static sq_store *SQ(fisc_store *s) { return (sq_store *)s; }
 sqlite3 *fisc_sqlite_db(fisc_store *st) { return SQ(st)->db; }
 sq_voucher **fisc_sqlite_voucher_slot(fisc_store *st) { return &SQ(st)->voucher; }
 
-static int sq_err(sqlite3 *db, const char *what)
+/* An SQLite failure as a fisc code and a message that names it: a full disk
+** or an I/O error must read as what it is, never as "not found". */
+int fisc_sqlite_error(sqlite3 *db, const char *what)
 {
-	return fisc_error_set(FISC_ESTORE, "数据库错误（%s）/ database error (%s): %s",
-			      what, what, sqlite3_errmsg(db));
+	int ext = sqlite3_extended_errcode(db);
+	int code = FISC_ESTORE;
+	const char *zh = "数据库错误", *en = "database error";
+	switch (ext & 0xff) {
+	case SQLITE_NOMEM:
+		code = FISC_ENOMEM, zh = "内存不足", en = "out of memory";
+		break;
+	case SQLITE_FULL:
+		code = FISC_EIO, zh = "磁盘已满", en = "disk full";
+		break;
+	case SQLITE_IOERR:
+		code = FISC_EIO, zh = "磁盘读写错误", en = "I/O error";
+		break;
+	case SQLITE_CANTOPEN:
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+		code = FISC_EIO, zh = "数据库不可写或无法打开", en = "database cannot be written or opened";
+		break;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		zh = "数据库被其他进程锁定", en = "database is locked by another process";
+		break;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		zh = "数据库文件已损坏", en = "database file is damaged";
+		break;
+	}
+	return fisc_error_set(code, "%s（%s）/ %s (%s): %s [SQLite %d]", zh, what, en, what,
+			      sqlite3_errmsg(db), ext);
 }
+
+static int sq_err(sqlite3 *db, const char *what) { return fisc_sqlite_error(db, what); }
 
 static int exec(sqlite3 *db, const char *sql)
 {
-	char *msg = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		int rc = fisc_error_set(FISC_ESTORE, "数据库错误 / database error: %s",
-					msg ? msg : "?");
-		sqlite3_free(msg);
-		return rc;
-	}
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return fisc_sqlite_error(db, strlen(sql) < 48 ? sql : "schema");
 	return FISC_OK;
 }
 
@@ -210,23 +261,40 @@ static sqlite3_stmt *stmt(sq_store *s, int which)
 	return s->st[which];
 }
 
-static int migrate(sq_store *s)
+static int user_version(sqlite3 *db, int *version)
 {
 	sqlite3_stmt *q;
-	int version = 0;
-	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL) != SQLITE_OK)
-		return sq_err(s->db, "user_version");
-	if (sqlite3_step(q) == SQLITE_ROW)
-		version = sqlite3_column_int(q, 0);
+	*version = 0;
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL) != SQLITE_OK)
+		return sq_err(db, "user_version");
+	int step = sqlite3_step(q);
+	if (step == SQLITE_ROW)
+		*version = sqlite3_column_int(q, 0);
+	int rc = step == SQLITE_ROW ? FISC_OK : sq_err(db, "user_version");
 	sqlite3_finalize(q);
-	if (version > NMIGRATIONS)
-		return fisc_error_set(FISC_ESTORE,
-				      "数据库版本 %d 高于本程序支持的 %d / store schema %d is newer than this fisc (%d)",
-				      version, NMIGRATIONS, version, NMIGRATIONS);
-	if (version == NMIGRATIONS)
+	return rc;
+}
+
+/* Bring the schema up to date. Another process may be doing the same (two
+** imports creating one store): the version read before taking the write
+** lock is only a hint, so it is read again under BEGIN IMMEDIATE, and the
+** second process finds the work done instead of failing on "table meta
+** already exists". */
+static int migrate(sq_store *s)
+{
+	int version, rc = user_version(s->db, &version);
+	if (rc == FISC_OK && version == NMIGRATIONS)
 		return FISC_OK;
-	s->base.is_new = version == 0;
-	int rc = exec(s->db, "BEGIN IMMEDIATE");
+	if (rc == FISC_OK)
+		rc = exec(s->db, "BEGIN IMMEDIATE");
+	if (rc == FISC_OK)
+		rc = user_version(s->db, &version);
+	if (rc == FISC_OK && version > NMIGRATIONS)
+		rc = fisc_error_set(FISC_ESTORE,
+				    "数据库版本 %d 高于本程序支持的 %d / store schema %d is newer than this fisc (%d)",
+				    version, NMIGRATIONS, version, NMIGRATIONS);
+	if (rc == FISC_OK && version == 0)
+		s->base.is_new = 1;
 	for (int v = version; rc == FISC_OK && v < NMIGRATIONS; v++) {
 		rc = exec(s->db, migrations[v]);
 		if (rc == FISC_OK) {
@@ -237,8 +305,8 @@ static int migrate(sq_store *s)
 	}
 	if (rc == FISC_OK)
 		rc = exec(s->db, "COMMIT");
-	else
-		exec(s->db, "ROLLBACK");
+	if (rc != FISC_OK && !sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
 }
 
@@ -253,14 +321,25 @@ static void sq_close(fisc_store *st)
 }
 
 static int sq_begin(fisc_store *st) { return exec(SQ(st)->db, "BEGIN IMMEDIATE"); }
+
+/* SQLite rolls a transaction back by itself on some errors (a full disk, an
+** I/O error, out of memory). The store must then refuse further work in
+** what its caller believes is still the transaction: each statement would
+** otherwise commit on its own. */
+static int sq_txn_alive(fisc_store *st) { return !sqlite3_get_autocommit(SQ(st)->db); }
+
 static int sq_commit(fisc_store *st)
 {
-	int rc = fisc_sqlite_voucher_flush(st);
+	int rc = fisc_sqlite_voucher_commit(st);
 	return rc == FISC_OK ? exec(SQ(st)->db, "COMMIT") : rc;
 }
+
 static int sq_rollback(fisc_store *st)
 {
 	fisc_sqlite_voucher_discard(st);
+	/* Already rolled back by SQLite after an error: nothing is left to undo. */
+	if (sqlite3_get_autocommit(SQ(st)->db))
+		return FISC_OK;
 	return exec(SQ(st)->db, "ROLLBACK");
 }
 
@@ -292,16 +371,16 @@ static int find_one(sq_store *s, int which, const char *key, int64_t id,
 		sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_int64(q, 1, id);
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
+	int step = sqlite3_step(q);
+	int rc = FISC_ENOTFOUND;
+	if (step == SQLITE_ROW) {
 		read_region(q, a, out);
-		sqlite3_reset(q);
-		return FISC_OK;
+		rc = FISC_OK;
+	} else if (step != SQLITE_DONE) {
+		rc = sq_err(s->db, "region");
 	}
 	sqlite3_reset(q);
-	if (rc != SQLITE_DONE)
-		return sq_err(s->db, "region");
-	return FISC_ENOTFOUND;
+	return rc;
 }
 
 static int sq_region_find(fisc_store *st, const char *k, fisc_arena *a,
@@ -447,13 +526,14 @@ static int sq_fact_put(fisc_store *st, const fisc_fact *f)
 	sqlite3_bind_text(q, 16, f->source ? f->source : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 17, f->note ? f->note : "", -1, SQLITE_STATIC);
 	int rc = sqlite3_step(q);
-	int ext = sqlite3_extended_errcode(s->db);
-	sqlite3_reset(q);
 	if (rc == SQLITE_DONE)
-		return FISC_OK;
-	if (ext == SQLITE_CONSTRAINT_UNIQUE)
-		return fisc_error_set(FISC_EEXIST, "重复的事实 / duplicate fact");
-	return sq_err(s->db, "fact insert");
+		rc = FISC_OK;
+	else if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE)
+		rc = fisc_error_set(FISC_EEXIST, "重复的事实 / duplicate fact");
+	else
+		rc = sq_err(s->db, "fact insert");
+	sqlite3_reset(q);
+	return rc;
 }
 
 /* Prepare "SELECT cols FROM fact" for the facts matching qy, in id order
@@ -528,27 +608,32 @@ static int sq_fact_each(fisc_store *st, const fisc_query *qy, fisc_fact_cb cb,
 	return rc;
 }
 
-static int64_t scalar(sq_store *s, const char *sql, int bind, int *found)
+/* The first column of the first row into *v; *found 0 when there is no row
+** or it is NULL. An error is an error, not "nothing found". */
+static int scalar(sq_store *s, const char *sql, int bind, int64_t *v, int *found)
 {
 	sqlite3_stmt *q;
-	int64_t v = 0;
+	*v = 0;
 	*found = 0;
 	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
-		return 0;
+		return sq_err(s->db, "query");
 	if (bind != -1)
 		sqlite3_bind_int(q, 1, bind);
-	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL) {
-		v = sqlite3_column_int64(q, 0);
+	int step = sqlite3_step(q);
+	if (step == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL) {
+		*v = sqlite3_column_int64(q, 0);
 		*found = 1;
 	}
+	int rc = step == SQLITE_ROW || step == SQLITE_DONE ? FISC_OK : sq_err(s->db, "query");
 	sqlite3_finalize(q);
-	return v;
+	return rc;
 }
 
 static int64_t sq_fact_count(fisc_store *st)
 {
 	int found;
-	return scalar(SQ(st), "SELECT count(*) FROM fact", -1, &found);
+	int64_t n;
+	return scalar(SQ(st), "SELECT count(*) FROM fact", -1, &n, &found) == FISC_OK ? n : -1;
 }
 
 static int sq_edition_put(fisc_store *st, int year, const char *source)
@@ -571,9 +656,12 @@ static int sq_edition_for(fisc_store *st, int year, int *edition)
 {
 	sq_store *s = SQ(st);
 	int found;
-	int64_t y = scalar(s, "SELECT max(year) FROM edition WHERE year<=?", year, &found);
-	if (!found)
-		y = scalar(s, "SELECT min(year) FROM edition", -1, &found);
+	int64_t y;
+	int rc = scalar(s, "SELECT max(year) FROM edition WHERE year<=?", year, &y, &found);
+	if (rc == FISC_OK && !found)
+		rc = scalar(s, "SELECT min(year) FROM edition", -1, &y, &found);
+	if (rc != FISC_OK)
+		return rc;
 	if (!found)
 		return fisc_error_set(FISC_ENOTFOUND,
 				      "数据库中没有科目目录 / the store has no catalogue edition");
@@ -732,6 +820,7 @@ static const fisc_store_vtab sqlite_vtab = {
 	.begin = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
+	.txn_alive = sq_txn_alive,
 	.region_put = sq_region_put,
 	.region_find = sq_region_find,
 	.region_get = sq_region_get,
@@ -751,6 +840,8 @@ static const fisc_store_vtab sqlite_vtab = {
 	.alias_put = sq_alias_put,
 	.alias_each = sq_alias_each,
 	.voucher_put = fisc_sqlite_voucher_put,
+	.voucher_source = fisc_sqlite_voucher_source,
+	.voucher_skipped = fisc_sqlite_voucher_skipped,
 	.voucher_rollup = fisc_sqlite_voucher_rollup,
 	.voucher_count = fisc_sqlite_voucher_count,
 	.indicator_put = fisc_sqlite_indicator_put,
@@ -759,8 +850,46 @@ static const fisc_store_vtab sqlite_vtab = {
 	.perf_text_each = fisc_sqlite_perf_text_each,
 };
 
-int fisc_sqlite_open(const char *path, fisc_store **out)
+/* ---- waiting for other writers ---- */
+
+/* How long a writer waits for another before giving up: an import of
+** millions of vouchers holds the write lock for minutes, and a clerk's
+** second import should queue behind it, not fail after a few seconds. */
+enum { BUSY_LIMIT_MS = 10 * 60 * 1000, BUSY_NOTE_MS = 1000 };
+
+static int64_t now_ms(void)
 {
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* SQLite's busy handler: sleep and try again, short sleeps first (most
+** waits are for a commit that ends within milliseconds), and tell a person
+** at a terminal once why nothing seems to happen. */
+static int busy_wait(void *ud, int count)
+{
+	sq_store *s = ud;
+	int64_t now = now_ms();
+	if (count == 0)
+		s->busy_since = now;
+	int64_t waited = now - s->busy_since;
+	if (waited >= BUSY_LIMIT_MS)
+		return 0;
+	if (waited >= BUSY_NOTE_MS && !s->busy_noted) {
+		s->busy_noted = 1;
+		if (isatty(STDERR_FILENO))
+			fprintf(stderr, "fisc: 等待另一个写入进程… / waiting for another writer…\n");
+	}
+	sqlite3_sleep(count < 12 ? 1 << (count / 2) : 50);
+	return 1;
+}
+
+/* ---- opening and creating ---- */
+
+static int open_db(const char *path, const char *vfs, int create, sq_store **out)
+{
+	*out = NULL;
 	sq_store *s = calloc(1, sizeof *s);
 	if (!s)
 		return fisc_error_set(FISC_ENOMEM, "out of memory");
@@ -769,29 +898,173 @@ int fisc_sqlite_open(const char *path, fisc_store **out)
 	** importer's writer thread takes turns with its parser under its own
 	** lock), so SQLite's per-call connection mutex — two atomic operations
 	** on every bind and step, 16 % of a bulk load — buys nothing. */
-	if (sqlite3_open_v2(path, &s->db,
-			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-			    NULL) != SQLITE_OK) {
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+	if (sqlite3_open_v2(path, &s->db, flags, vfs) != SQLITE_OK) {
 		int rc = fisc_error_set(FISC_EIO, "无法打开数据库「%s」/ cannot open database '%s': %s",
 					path, path, s->db ? sqlite3_errmsg(s->db) : "?");
 		sqlite3_close(s->db);
 		free(s);
 		return rc;
 	}
-	sqlite3_busy_timeout(s->db, 5000);
+	sqlite3_busy_handler(s->db, busy_wait, s);
 	/* 64 KB pages for a new store (ignored for an existing one): a voucher
 	** load's commit copies every page from the WAL into the database with
 	** one pread and one pwrite each, so 16× fewer, larger pages cut that
 	** tail; facts, checks and reports measured the same. It must precede
-	** journal_mode=WAL, which writes the first page. */
+	** journal_mode=WAL, which writes the first page.
+	** A 64 MB page cache (used only as far as needed): a voucher file
+	** numbered per unit inserts into the identity index (voucher_key) at
+	** one place per unit; with SQLite's default 2 MB (32 such pages) each
+	** batch evicted and rewrote them, 7× slower for 300 000 vouchers of 77
+	** units. */
 	int rc = exec(s->db, "PRAGMA page_size=65536; PRAGMA journal_mode=WAL;"
-			     " PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+			     " PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+			     " PRAGMA cache_size=-65536;");
 	if (rc == FISC_OK)
 		rc = migrate(s);
 	if (rc != FISC_OK) {
 		sq_close(&s->base);
 		return rc;
 	}
+	*out = s;
+	return FISC_OK;
+}
+
+/* Seed the bundled catalogue into a store that has none: a new store, or
+** one whose creation stopped before its catalogue was in. */
+static int seed_if_empty(sq_store *s)
+{
+	int64_t n;
+	int found;
+	int rc = scalar(s, "SELECT count(*) FROM edition", -1, &n, &found);
+	if (rc == FISC_OK && n == 0)
+		rc = fisc_catalog_seed(&s->base, fisc_datadir());
+	return rc;
+}
+
+static void unlink_db(const char *path)
+{
+	char p[PATH_MAX + 8];
+	unlink(path);
+	snprintf(p, sizeof p, "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", path);
+	unlink(p);
+}
+
+/*
+** Create the store at `path`, catalogue included, so that it appears whole
+** or not at all: it is built in a temporary file beside `path` and linked
+** into place only when complete. A failed creation (the data directory
+** missing, a full disk, a kill) leaves no store behind that would later
+** read as an empty but valid one. link() does not replace a file: when two
+** processes create the same store, the second finds the first's in place
+** and uses it. *created is 1 when this call's file is the one in place.
+*/
+static int create_file(const char *path, const char *vfs, int *created)
+{
+	static unsigned serial;
+	char tmp[PATH_MAX];
+	int fd = -1;
+	*created = 0;
+	for (int i = 0; fd < 0 && i < 100; i++) {
+		if ((size_t)snprintf(tmp, sizeof tmp, "%s.creating-%ld-%u", path, (long)getpid(),
+				     __atomic_fetch_add(&serial, 1, __ATOMIC_RELAXED)) >= sizeof tmp)
+			return fisc_error_set(FISC_EINVAL, "路径过长 / path too long: %s", path);
+		fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
+	if (fd < 0)
+		return fisc_error_set(FISC_EIO, "无法创建数据库「%s」/ cannot create database '%s': %s",
+				      path, path, strerror(errno));
+	close(fd);
+	sq_store *s;
+	int rc = open_db(tmp, vfs, 0, &s);
+	if (rc == FISC_OK) {
+		rc = seed_if_empty(s);
+		for (int i = 0; i < ST_COUNT; i++)
+			sqlite3_finalize(s->st[i]);
+		fisc_sqlite_voucher_free(&s->base);
+		/* Closing the last connection checkpoints the WAL into the file
+		** and removes it; if it stays, the file alone is not the store. */
+		if (sqlite3_close(s->db) != SQLITE_OK && rc == FISC_OK)
+			rc = fisc_error_set(FISC_ESTORE, "无法关闭新数据库 / cannot close the new store");
+		free(s);
+		char wal[PATH_MAX + 8];
+		snprintf(wal, sizeof wal, "%s-wal", tmp);
+		if (rc == FISC_OK && access(wal, F_OK) == 0)
+			rc = fisc_error_set(FISC_EIO, "新数据库未能写入磁盘 / the new store could not be written out: %s",
+					    path);
+	}
+	if (rc == FISC_OK) {
+		if (link(tmp, path) == 0)
+			*created = 1;
+		else if (errno != EEXIST) {
+			/* A file system without hard links: rename, which would
+			** replace a store another process created this instant. */
+			if (rename(tmp, path) == 0)
+				*created = 1;
+			else
+				rc = fisc_error_set(FISC_EIO,
+						    "无法创建数据库「%s」/ cannot create database '%s': %s",
+						    path, path, strerror(errno));
+		}
+	}
+	unlink_db(tmp);
+	if (*created) {
+		/* The new name must survive a crash too. */
+		char dir[PATH_MAX];
+		snprintf(dir, sizeof dir, "%s", path);
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			slash[slash == dir] = 0;
+		int dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd >= 0) {
+			fsync(dfd);
+			close(dfd);
+		}
+	}
+	return rc;
+}
+
+int fisc_sqlite_open(const char *path, const char *vfs, int flags, fisc_store **out)
+{
+	int create = (flags & FISC_OPEN_CREATE) != 0, created = 0, rc;
+	sq_store *s;
+	*out = NULL;
+	if (!*path || !strcmp(path, ":memory:")) {
+		/* Nothing on disk to find or to leave half made. */
+		rc = open_db(path, vfs, 1, &s);
+		if (rc == FISC_OK && create)
+			rc = seed_if_empty(s);
+		if (rc != FISC_OK && s)
+			sq_close(&s->base);
+		if (rc == FISC_OK)
+			*out = &s->base;
+		return rc;
+	}
+	if (access(path, F_OK) != 0) {
+		if (errno != ENOENT)
+			return fisc_error_set(FISC_EIO, "无法打开数据库「%s」/ cannot open database '%s': %s",
+					      path, path, strerror(errno));
+		if (!create)
+			return fisc_error_set(FISC_ENOTFOUND,
+					      "数据库不存在 / store not found: %s (create it with `fisc init` or `fisc import`)",
+					      path);
+		if ((rc = create_file(path, vfs, &created)) != FISC_OK)
+			return rc;
+	}
+	rc = open_db(path, vfs, 0, &s);
+	if (rc != FISC_OK)
+		return rc;
+	/* A store whose catalogue never arrived (made by an older fisc that
+	** stopped half way) is completed by the next command that may create. */
+	if (create && (rc = seed_if_empty(s)) != FISC_OK) {
+		sq_close(&s->base);
+		return rc;
+	}
+	s->base.is_new |= created;
 	*out = &s->base;
 	return FISC_OK;
 }

@@ -14,11 +14,7 @@
 #include "store/sqlite_perf.h"
 #include "store/sqlite_voucher.h" /* fisc_sqlite_db */
 
-static int err(sqlite3 *db, const char *what)
-{
-	return fisc_error_set(FISC_ESTORE, "数据库错误（%s）/ database error (%s): %s", what, what,
-			      sqlite3_errmsg(db));
-}
+static int err(sqlite3 *db, const char *what) { return fisc_sqlite_error(db, what); }
 
 static const char *col_text(sqlite3_stmt *q, int i)
 {

@@ -108,7 +108,7 @@ int fisc_sqlite_fact_scan(fisc_store *st, const fisc_query *q, fisc_string_cb st
 	s.last_id = INT64_MIN;
 	if (whole && sqlite3_create_function(db, "fisc_scan_row", NCOLS, SQLITE_UTF8, &s, scan_row,
 					     NULL, NULL) != SQLITE_OK) {
-		rc = fisc_error_set(FISC_ESTORE, "数据库错误 / database error: %s", sqlite3_errmsg(db));
+		rc = fisc_sqlite_error(db, "fact scan");
 		goto done;
 	}
 	rc = fisc_sqlite_fact_select(st, q, whole ? "fisc_scan_row(" SCAN_COLS ")" : SCAN_COLS,
@@ -130,8 +130,7 @@ int fisc_sqlite_fact_scan(fisc_store *st, const fisc_query *q, fisc_string_cb st
 	if (s.rc != FISC_OK)
 		rc = s.rc;
 	else if (step != SQLITE_DONE)
-		rc = fisc_error_set(FISC_ESTORE, "数据库错误（fact scan）/ database error (fact scan): %s",
-				    sqlite3_errmsg(db));
+		rc = fisc_sqlite_error(db, "fact scan");
 done:
 	sqlite3_finalize(stmt);
 	if (whole)

@@ -11,6 +11,9 @@
 /* Defined in sqlite.c: the store's connection; "SELECT cols FROM fact" for
 ** the facts matching q, in id order, prepared on it. */
 sqlite3 *fisc_sqlite_db(fisc_store *st);
+/* The last SQLite error on db as a fisc code and message (FISC_EIO for a
+** full disk or an I/O error, FISC_ENOMEM, else FISC_ESTORE). */
+int fisc_sqlite_error(sqlite3 *db, const char *what);
 int fisc_sqlite_fact_select(fisc_store *st, const fisc_query *q, const char *cols,
 			    sqlite3_stmt **out);
 

@@ -2,27 +2,72 @@
 ** store.c — the public store API: picks a backend from the URI and forwards
 ** each call through the backend's table of operations. It also numbers the
 ** texts of fisc_store_fact_scan, for every backend, and implements that scan
-** over fact_each for a backend that has no faster one.
+** over fact_each for a backend that has no faster one. Every call made
+** inside a transaction first checks that the backend has not ended it after
+** an error (txn_check).
 */
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <sqlite3.h>
 #include "fisc/error.h"
 #include "store/backend.h"
 
-int fisc_store_open(const char *uri, fisc_store **out)
+/* "sqlite:PATH?vfs=NAME": the path, and the SQLite VFS to use (NULL for
+** the default). Only the "sqlite:" form has parameters: a bare path may
+** contain '?'. */
+static int sqlite_uri(const char *rest, char **path, char **vfs)
+{
+	const char *q = strrchr(rest, '?');
+	*vfs = NULL;
+	if (!q) {
+		*path = strdup(rest);
+		return *path ? FISC_OK : fisc_error_set(FISC_ENOMEM, "out of memory");
+	}
+	if (strncmp(q + 1, "vfs=", 4) != 0 || !q[5])
+		return fisc_error_set(FISC_EINVAL,
+				      "数据库地址参数无效「%s」（只支持 ?vfs=NAME）/ bad store parameter '%s' (only ?vfs=NAME)",
+				      q + 1, q + 1);
+	*path = strndup(rest, (size_t)(q - rest));
+	*vfs = strdup(q + 5);
+	if (!*path || !*vfs) {
+		free(*path);
+		free(*vfs);
+		return fisc_error_set(FISC_ENOMEM, "out of memory");
+	}
+	return FISC_OK;
+}
+
+int fisc_store_open_v2(const char *uri, int flags, fisc_store **out)
 {
 	*out = NULL;
 	if (!uri || !*uri)
 		return fisc_error_set(FISC_EINVAL, "未指定数据库 / no database given");
-	if (strncmp(uri, "sqlite:", 7) == 0)
-		return fisc_sqlite_open(uri + 7, out);
 	if (strncmp(uri, "postgres://", 11) == 0 ||
 	    strncmp(uri, "postgresql://", 13) == 0 ||
 	    strncmp(uri, "pg:", 3) == 0)
 		return fisc_error_set(FISC_EUNSUPPORTED,
 				      "此版本未编入 PostgreSQL 存储 / this build has no PostgreSQL backend");
-	return fisc_sqlite_open(uri, out);
+	if (strncmp(uri, "sqlite:", 7) != 0)
+		return fisc_sqlite_open(uri, NULL, flags, out);
+	char *path = NULL, *vfs = NULL;
+	int rc = sqlite_uri(uri + 7, &path, &vfs);
+	if (rc != FISC_OK)
+		return rc;
+	if (vfs && !sqlite3_vfs_find(vfs))
+		rc = fisc_error_set(FISC_EINVAL, "未知的 SQLite VFS「%s」/ unknown SQLite VFS '%s'", vfs,
+				    vfs);
+	else
+		rc = fisc_sqlite_open(path, vfs, flags, out);
+	free(path);
+	free(vfs);
+	return rc;
+}
+
+int fisc_store_open(const char *uri, fisc_store **out)
+{
+	return fisc_store_open_v2(uri, FISC_OPEN_CREATE, out);
 }
 
 void fisc_store_close(fisc_store *st)
@@ -33,19 +78,58 @@ void fisc_store_close(fisc_store *st)
 
 int fisc_store_is_new(const fisc_store *st) { return st->is_new; }
 
+/*
+** A backend may end a transaction by itself after an error (SQLite does on
+** a full disk, an I/O error, out of memory). Every later call would then
+** run outside any transaction and commit on its own: part of an import
+** would stay. So each call made inside a transaction first checks that it
+** is still open, and the first failure in it is kept to say why it is not.
+*/
+static int txn_check(fisc_store *st)
+{
+	if (!st->in_txn || !st->vt->txn_alive || st->vt->txn_alive(st))
+		return FISC_OK;
+	const char *why = st->txn_msg[0] ? st->txn_msg : "?";
+	return fisc_error_set(st->txn_rc ? st->txn_rc : FISC_ESTORE,
+			      "数据库已中止事务，未写入任何数据 / the database aborted the transaction; nothing was written: %s",
+			      why);
+}
+
+static int noted(fisc_store *st, int rc)
+{
+	if (rc != FISC_OK && st->in_txn && !st->txn_rc && rc != FISC_EEXIST &&
+	    rc != FISC_ENOTFOUND) {
+		st->txn_rc = rc;
+		snprintf(st->txn_msg, sizeof st->txn_msg, "%s", fisc_error_message());
+	}
+	return rc;
+}
+
+/* Forward a call through the backend, inside the transaction check. */
+#define FORWARD(st, call)                                  \
+	do {                                               \
+		int rc_ = txn_check(st);                   \
+		return rc_ != FISC_OK ? rc_ : noted(st, (call)); \
+	} while (0)
+
 int fisc_store_begin(fisc_store *st)
 {
 	assert(!st->in_txn);
 	int rc = st->vt->begin(st);
-	if (rc == FISC_OK)
+	if (rc == FISC_OK) {
 		st->in_txn = 1;
+		st->txn_rc = 0;
+		st->txn_msg[0] = 0;
+	}
 	return rc;
 }
 
 int fisc_store_commit(fisc_store *st)
 {
 	assert(st->in_txn);
-	int rc = st->vt->commit(st);
+	int rc = txn_check(st);
+	if (rc == FISC_OK)
+		rc = noted(st, st->vt->commit(st));
 	if (rc == FISC_OK)
 		st->in_txn = 0;
 	return rc;
@@ -61,28 +145,28 @@ int fisc_store_rollback(fisc_store *st)
 
 int fisc_store_region_put(fisc_store *st, const fisc_region *r, int64_t *id)
 {
-	return st->vt->region_put(st, r, id);
+	FORWARD(st, st->vt->region_put(st, r, id));
 }
 int fisc_store_region_find(fisc_store *st, const char *k, fisc_arena *a, fisc_region *out)
 {
-	return st->vt->region_find(st, k, a, out);
+	FORWARD(st, st->vt->region_find(st, k, a, out));
 }
 int fisc_store_region_get(fisc_store *st, int64_t id, fisc_arena *a, fisc_region *out)
 {
-	return st->vt->region_get(st, id, a, out);
+	FORWARD(st, st->vt->region_get(st, id, a, out));
 }
 int fisc_store_region_each(fisc_store *st, fisc_region_cb cb, void *ud)
 {
-	return st->vt->region_each(st, cb, ud);
+	FORWARD(st, st->vt->region_each(st, cb, ud));
 }
 int fisc_store_fact_put(fisc_store *st, const fisc_fact *f)
 {
 	assert(f->item && f->dept && f->project && f->econ && f->fund);
-	return st->vt->fact_put(st, f);
+	FORWARD(st, st->vt->fact_put(st, f));
 }
 int fisc_store_fact_each(fisc_store *st, const fisc_query *q, fisc_fact_cb cb, void *ud)
 {
-	return st->vt->fact_each(st, q, cb, ud);
+	FORWARD(st, st->vt->fact_each(st, q, cb, ud));
 }
 int64_t fisc_store_fact_count(fisc_store *st) { return st->vt->fact_count(st); }
 
@@ -186,28 +270,31 @@ static int scan_one(void *ud, const fisc_fact *f)
 int fisc_store_fact_scan(fisc_store *st, const fisc_query *q, fisc_string_cb str,
 			 fisc_fact_ids_cb cb, void *ud)
 {
+	int rc = txn_check(st);
+	if (rc != FISC_OK)
+		return rc;
 	if (st->vt->fact_scan)
-		return st->vt->fact_scan(st, q, str, cb, ud);
+		return noted(st, st->vt->fact_scan(st, q, str, cb, ud));
 	scan_each x;
 	x.cb = cb;
 	x.ud = ud;
 	if (fisc_scan_strings_init(&x.strs, str, ud) != FISC_OK)
 		return fisc_error_set(FISC_ENOMEM, "out of memory");
-	int rc = st->vt->fact_each(st, q, scan_one, &x);
+	rc = noted(st, st->vt->fact_each(st, q, scan_one, &x));
 	fisc_scan_strings_free(&x.strs);
 	return rc;
 }
 int fisc_store_edition_put(fisc_store *st, int year, const char *source)
 {
-	return st->vt->edition_put(st, year, source);
+	FORWARD(st, st->vt->edition_put(st, year, source));
 }
 int fisc_store_edition_for(fisc_store *st, int year, int *edition)
 {
-	return st->vt->edition_for(st, year, edition);
+	FORWARD(st, st->vt->edition_for(st, year, edition));
 }
 int fisc_store_edition_delete(fisc_store *st, int year)
 {
-	return st->vt->edition_delete(st, year);
+	FORWARD(st, st->vt->edition_delete(st, year));
 }
 int fisc_store_edition_each(fisc_store *st, fisc_edition_cb cb, void *ud)
 {
@@ -215,50 +302,65 @@ int fisc_store_edition_each(fisc_store *st, fisc_edition_cb cb, void *ud)
 }
 int fisc_store_catalog_put(fisc_store *st, int year, const fisc_catalog_entry *e)
 {
-	return st->vt->catalog_put(st, year, e);
+	FORWARD(st, st->vt->catalog_put(st, year, e));
 }
 int fisc_store_catalog_each(fisc_store *st, int year, fisc_catalog_cb cb, void *ud)
 {
-	return st->vt->catalog_each(st, year, cb, ud);
+	FORWARD(st, st->vt->catalog_each(st, year, cb, ud));
 }
-int fisc_store_line_put(fisc_store *st, const fisc_line *l) { return st->vt->line_put(st, l); }
+int fisc_store_line_put(fisc_store *st, const fisc_line *l)
+{
+	FORWARD(st, st->vt->line_put(st, l));
+}
 int fisc_store_line_each(fisc_store *st, fisc_line_cb cb, void *ud)
 {
-	return st->vt->line_each(st, cb, ud);
+	FORWARD(st, st->vt->line_each(st, cb, ud));
 }
-int fisc_store_alias_put(fisc_store *st, const fisc_alias *al) { return st->vt->alias_put(st, al); }
+int fisc_store_alias_put(fisc_store *st, const fisc_alias *al)
+{
+	FORWARD(st, st->vt->alias_put(st, al));
+}
 int fisc_store_alias_each(fisc_store *st, fisc_alias_cb cb, void *ud)
 {
-	return st->vt->alias_each(st, cb, ud);
+	FORWARD(st, st->vt->alias_each(st, cb, ud));
 }
 int fisc_store_voucher_put(fisc_store *st, const fisc_voucher *v, size_t n)
 {
 	assert(st->in_txn);
-	return st->vt->voucher_put(st, v, n);
+	FORWARD(st, st->vt->voucher_put(st, v, n));
+}
+int fisc_store_voucher_source(fisc_store *st, const char *source)
+{
+	assert(st->in_txn);
+	FORWARD(st, st->vt->voucher_source(st, source));
+}
+void fisc_store_voucher_skipped(fisc_store *st, int64_t *count, int64_t *fen)
+{
+	st->vt->voucher_skipped(st, count, fen);
 }
 int fisc_store_voucher_rollup(fisc_store *st, int by, int scan, fisc_rollup_cb cb, void *ud)
 {
-	return st->vt->voucher_rollup(st, by, scan, cb, ud);
+	FORWARD(st, st->vt->voucher_rollup(st, by, scan, cb, ud));
 }
 int64_t fisc_store_voucher_count(fisc_store *st) { return st->vt->voucher_count(st); }
 
 int fisc_store_indicator_put(fisc_store *st, const fisc_indicator *ind)
 {
 	assert(st->in_txn);
-	return st->vt->indicator_put(st, ind);
+	FORWARD(st, st->vt->indicator_put(st, ind));
 }
 int fisc_store_indicator_each(fisc_store *st, const fisc_perf_query *q, fisc_indicator_cb cb,
 			      void *ud)
 {
-	return st->vt->indicator_each(st, q, cb, ud);
+	FORWARD(st, st->vt->indicator_each(st, q, cb, ud));
 }
 int fisc_store_perf_text_put(fisc_store *st, const fisc_perf_text *t)
 {
 	assert(st->in_txn);
-	return st->vt->perf_text_put(st, t);
+	FORWARD(st, st->vt->perf_text_put(st, t));
 }
 int fisc_store_perf_text_each(fisc_store *st, const fisc_perf_query *q, fisc_perf_text_cb cb,
 			      void *ud)
 {
-	return st->vt->perf_text_each(st, q, cb, ud);
+	FORWARD(st, st->vt->perf_text_each(st, q, cb, ud));
 }
