@@ -200,6 +200,112 @@ static int sum_verdict(i128 s2, i128 w, i128 t2, i128 u, int rel)
 	return diff <= w + u ? FISC_AUDIT_WITHIN : FISC_AUDIT_FAILED;
 }
 
+/* The claim as its parts now stand holds (exactly or within rounding). */
+static int claim_holds(au_doc *d, const au_claim *c)
+{
+	const au_tok *tt = T(d, c->total);
+	sumres r = sum_parts(d, c);
+	i128 t2 = (i128)c->tsign * 2 * tt->eff.fen;
+	i128 u = (tt->flags & TF_BARE) ? 0 : tt->eff.ulp;
+	return sum_verdict(r.s2, r.w, t2, u, c->rel) != FISC_AUDIT_FAILED;
+}
+
+/* Does the run of parts [i, j) add up to part h (a breakdown of it, or the
+** same figure written twice)? */
+static int run_restates(au_doc *d, const au_claim *c, int h, int i, int j)
+{
+	i128 s2 = 0, w = 0;
+	for (int k = i; k < j; k++) {
+		const au_tok *t = T(d, c->parts[k]);
+		s2 += 2 * (i128)t->eff.fen;
+		w += (t->flags & TF_BARE) ? 0 : t->eff.ulp;
+	}
+	const au_tok *ht = T(d, c->parts[h]);
+	i128 u = (ht->flags & TF_BARE) ? 0 : ht->eff.ulp;
+	return sum_verdict(s2, w, 2 * (i128)ht->eff.fen, u, REL_EQ) != FISC_AUDIT_FAILED;
+}
+
+/* A failed sum read another reasonable way. Chinese breakdowns nest ("一般
+** 预算收入20707万元，其中：税收8059万元，非税12648万元，上级补助…"), end
+** before the sentence does ("余额…包括一般债务…专项债务…，控制在限额…之内"),
+** and name their total next to an earlier figure ("比报告数567118万元增加
+** 8226万元"). When one of these readings holds the claim is that reading:
+** the parts (or the total) are replaced and 1 is returned. Lists longer than
+** 64 parts are left as written: nesting is a feature of short prose lists,
+** and the search is quadratic in the list. */
+static int reread_sum(au_doc *d, au_claim *c)
+{
+	int n = c->nparts;
+	if (n < 2 || n > 64 || c->total < 0)
+		return 0;
+	/* the total is one of its own parts: the claim was misread, not made */
+	for (int i = 0; i < n; i++)
+		if (c->parts[i] == c->total ||
+		    T(d, c->parts[i])->eff.fen == T(d, c->total)->eff.fen)
+			return -1;
+	/* a sub-breakdown right after the part it breaks down, or a part
+	** repeated: left out */
+	for (int i = 1; i < n; i++)
+		for (int j = i + 1; j <= n && j - i < n - 1; j++) {
+			if (!run_restates(d, c, i - 1, i, j))
+				continue;
+			int *p = c->parts, *sg = c->signs;
+			int keep[64], ks[64], m = 0;
+			for (int k = 0; k < n; k++)
+				if (k < i || k >= j) {
+					keep[m] = p[k];
+					ks[m++] = sg[k];
+				}
+			int save[64], ssave[64];
+			memcpy(save, p, sizeof *p * (size_t)n);
+			memcpy(ssave, sg, sizeof *sg * (size_t)n);
+			memcpy(p, keep, sizeof *p * (size_t)m);
+			memcpy(sg, ks, sizeof *sg * (size_t)m);
+			c->nparts = m;
+			if (claim_holds(d, c))
+				return 1;
+			memcpy(p, save, sizeof *p * (size_t)n);
+			memcpy(sg, ssave, sizeof *sg * (size_t)n);
+			c->nparts = n;
+		}
+	/* the breakdown ends before the sentence does */
+	if (c->kind == CK_SUM)
+		for (int k = n - 1; k >= 1; k--) {
+			c->nparts = k;
+			if (claim_holds(d, c))
+				return 1;
+		}
+	c->nparts = n;
+	/* the total is another figure of the same sentence: the one the parts
+	** give, where the nearest was a base it was compared with */
+	const au_tok *tt = T(d, c->total);
+	if (tt->sent >= 0) {
+		const au_sent *st = &d->sents.v[tt->sent];
+		int found = -1, nfound = 0;
+		for (int k = st->tok0; k < st->tok0 + st->ntok; k++) {
+			if (k == c->total || !au_is_value(d, k) || T(d, k)->eff.unit != tt->eff.unit)
+				continue;
+			int part = 0;
+			for (int i = 0; i < n && !part; i++)
+				part = c->parts[i] == k;
+			if (part)
+				continue;
+			int t0 = c->total;
+			c->total = k;
+			if (claim_holds(d, c)) {
+				found = k;
+				nfound++;
+			}
+			c->total = t0;
+		}
+		if (nfound == 1) {
+			c->total = found;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* Figures a balance may take its base from ("加上级补助收入等185亿元，收入
 ** 总计311亿元" takes the book's own revenue stated before): amounts of an
 ** item, not bounds or approximations, sorted by item and context, then by
@@ -450,6 +556,20 @@ static void eval_sum(au_doc *d, au_claim *c)
 	}
 	if (c->verdict == FISC_AUDIT_FAILED && c->kind == CK_SUM && c->nparts >= 3)
 		same_kind_parts(d, c, &r, t2, u);
+	if (c->verdict == FISC_AUDIT_FAILED && (c->kind == CK_SUM || c->kind == CK_PARTIAL)) {
+		int rr = reread_sum(d, c);
+		if (rr < 0) {
+			c->verdict = FISC_AUDIT_UNVERIFIABLE;
+			return;
+		}
+		if (rr > 0) {
+			tt = T(d, c->total);
+			r = sum_parts(d, c);
+			t2 = (i128)c->tsign * 2 * tt->eff.fen;
+			u = (tt->flags & TF_BARE) ? 0 : tt->eff.ulp;
+			c->verdict = sum_verdict(r.s2, r.w, t2, u, c->rel);
+		}
+	}
 	int unit = tt->eff.unit;
 	fisc_fen minulp = r.minulp && r.minulp < tt->eff.ulp ? r.minulp : tt->eff.ulp;
 	int dc = decs(minulp, unit);
@@ -637,6 +757,19 @@ static void eval_percent(au_doc *d, au_claim *c)
 			c->zh = fmt(d, "按所述数字计算为%s%s（%s），%s是截断而非四舍五入的结果。", dir_zh,
 				    c->computed, c->expr, c->stated);
 			c->en = fmt(d, "the stated figures give %s%s (%s): %s is truncated rather than rounded.",
+				    dir_en, c->computed, c->expr, c->stated);
+		} else if (P < 0 ? (!frac_lt(hi, (frac){20 * P - 9, 20 * sc}) &&
+				    !frac_lt((frac){20 * P + 11, 20 * sc}, lo))
+				 : (!frac_lt(hi, (frac){20 * P - 11, 20 * sc}) &&
+				    !frac_lt((frac){20 * P + 9, 20 * sc}, lo))) {
+			/* rounded twice, to one more digit and then to this one
+			** (11.49% → 11.5% → 12%): a slip of rounding, a reasonable
+			** reading of the figures, not an error of them */
+			c->sev = FISC_AUDIT_WARNING;
+			c->rule = "audit.percent_double_rounded";
+			c->zh = fmt(d, "按所述数字计算为%s%s（%s），%s是先保留多一位小数再四舍五入（两次舍入）的结果。",
+				    dir_zh, c->computed, c->expr, c->stated);
+			c->en = fmt(d, "the stated figures give %s%s (%s): %s comes from rounding twice (to one more digit, then again).",
 				    dir_en, c->computed, c->expr, c->stated);
 		} else {
 			c->sev = FISC_AUDIT_ERROR;

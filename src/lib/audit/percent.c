@@ -96,10 +96,25 @@ static au_claim *pclaim(au_doc *d, int si, int p, int kind, int a, int b, int ne
 	return c;
 }
 
+/* The words name a comparison base ("比2019年决算数", "较年初预算"), not only
+** the year-on-year of 同比. */
+static int own_base(const char *g)
+{
+	for (const char *q = g; (q = strstr(q, "比")); q += strlen("比")) {
+		if (q - g >= 3 && !memcmp(q - 3, "同", 3))
+			continue;
+		if (q - g >= 3 && (!memcmp(q - 3, "占", 3) || !memcmp(q - 3, "对", 3)))
+			continue;
+		return 1;
+	}
+	return strstr(g, "较") != NULL;
+}
+
 static void growth(au_doc *d, int si, int p, const char *cl)
 {
 	au_sent *se = &d->sents.v[si];
-	static const char *const down[] = {"下降", "减少", "减收", "减支", "回落", "降幅", "下滑"};
+	static const char *const down[] = {"下降", "减少", "减收", "减支", "回落", "降幅", "下滑",
+					   "负增长"};
 	int neg = has_any(cl, down, sizeof down / sizeof *down);
 	int s = subject_before(d, se, p, -1);
 	int prior = -1, change = -1;
@@ -118,7 +133,10 @@ static void growth(au_doc *d, int si, int p, const char *cl)
 				au_tok *t = T(d, j);
 				if (t->kind != TK_AMOUNT)
 					continue;
-				if (t->role == R_PRINCIPAL || t->kind == TK_PERCENT)
+				/* a change after the percent belongs to it only inside
+				** the same bracket */
+				if (t->role == R_PRINCIPAL || t->kind == TK_PERCENT ||
+				    t->depth < T(d, p)->depth)
 					break;
 				if (t->role == R_CHANGE && t->depth == T(d, p)->depth) {
 					change = j;
@@ -130,6 +148,14 @@ static void growth(au_doc *d, int si, int p, const char *cl)
 	}
 	if (s < 0)
 		return;
+	/* "比报告数567118万元增加8226万元，…；比2019年决算数增长12%": the percent
+	** names a comparison base of its own, other than the one the change
+	** was measured against, and does not give it */
+	if ((prior >= 0 || change >= 0) && own_base(cl) && !strstr(cl, "上年") &&
+	    !strstr(cl, "去年") && !strstr(cl, "同期")) {
+		pclaim(d, si, p, 0, s, -1, neg);
+		return;
+	}
 	static const char *const basis[] = {"同口径", "可比口径", "剔除", "扣除", "还原"};
 	if (has_any(cl, basis, sizeof basis / sizeof *basis) ||
 	    (prior < 0 && change < 0 && (names_budget(cl) || strstr(cl, "计划")))) {
@@ -242,6 +268,20 @@ static void share(au_doc *d, const int *heads, int si, int p, const char *cl)
 		return;
 	const char *whole = NULL;
 	const char *z = strstr(cl, "占");
+	if (z && z > cl) {
+		/* "税收收入占本级收入的比重": the part is named by its label, not by
+		** being the nearest figure */
+		const char *nk = au_label_clean(d, fisc_arena_strndup(d->w, cl, (size_t)(z - cl)), 1);
+		if (nk && *nk)
+			for (int j = s; j >= se->tok0; j--) {
+				au_tok *t = T(d, j);
+				if (t->kind == TK_AMOUNT && t->role == R_PRINCIPAL && t->key &&
+				    !strcmp(t->key, nk)) {
+					s = j;
+					break;
+				}
+			}
+	}
 	if (z) {
 		z += 3;
 		const char *e = strstr(z, "的");
