@@ -390,7 +390,8 @@ static void analyse_amount(au_doc *d, au_sent *se, int ti)
 	if (sg) {
 		t->role = R_CHANGE;
 		t->sign = sg;
-	} else if (is_prior_ref(label)) {
+	} else if (is_prior_ref(label) || au_endswith(label, "由")) {
+		/* "由51.9亿元调整为111.65亿元": the figure before 调整为 is the old one */
 		t->role = R_PRIOR;
 	}
 	/* what follows the figure up to the next separator or figure */

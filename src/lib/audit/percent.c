@@ -311,7 +311,9 @@ static void share(au_doc *d, const int *heads, int si, int p, const char *cl)
 	if (kind && T(d, p)->pv == 100 && T(d, p)->pdec == 0)
 		kind = PK_EQUAL100;
 	au_claim *c = pclaim(d, si, p, kind, s, den, 0);
-	if (!kind && whole && *whole)
+	/* "占预算的100.78%" is an execution rate against the item's own budget:
+	** rates of different items are never shares of one whole */
+	if (!kind && whole && *whole && !names_budget(whole))
 		c->whole = au_label_clean(d, whole, 1);
 }
 

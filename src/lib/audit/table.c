@@ -84,7 +84,10 @@ static void side_claims(au_doc *d, trow *r, int n, int *total_out)
 		au_claim *c = au_claim_new(d, CK_TABLE, "audit.table");
 		c->total = r[i].tok;
 		c->block = r[i].block;
-		c->rel = REL_EQ;
+		/* a group that runs into the end of the text may have lost its
+		** last rows (an opening cut off mid-table): its parts may only
+		** fall short */
+		c->rel = j == n && r[n - 1].block >= (int)d->blocks.n - 1 ? REL_LE : REL_EQ;
 		for (int q = i + 1; q < j; q++)
 			if (r[q].tok >= 0)
 				au_claim_part(d, c, r[q].tok, 1);
