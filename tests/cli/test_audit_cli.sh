@@ -52,6 +52,17 @@ assert c["total"] == c["exact"] + c["within_rounding"] + c["failed"] + c["unveri
 assert f[1]["findings"] == [] and f[1]["checks"]["failed"] == 0
 PY
 
+# a file that is not text is refused with the reason, never "0 checks, 0 errors"
+printf '%%PDF-1.7\n%%\xe2\xe3\xcf\xd3\n1 0 obj\n' >"$dir/r.pdf"
+printf 'PK\003\004\024\000\006\000' >"$dir/r.xlsx"
+printf '\377\376\066\133\000\000' >"$dir/r16.txt"
+for f in r.pdf r.xlsx r16.txt; do
+	"$FISC" audit "$dir/$f" >"$dir/u.out" 2>"$dir/u.err"; rc=$?
+	[ "$rc" = 2 ] || die "$f: exit $rc, want 2 (unreadable)"
+	grep -q "cannot read" "$dir/u.err" || die "$f: no reason given"
+	grep -q "0 checks" "$dir/u.out" && die "$f: reported as audited"
+done
+
 corpus=${FISC_CORPUS:-../shared/corpus}
 if [ -d "$corpus/seeds" ]; then
 	"$FISC" audit "$corpus/seeds/003_84b9d584d86aad8e.txt" >"$dir/003.out"; rc=$?

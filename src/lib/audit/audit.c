@@ -224,5 +224,26 @@ int fisc_audit_file(const char *path, const fisc_audit_opts *opts, fisc_arena *a
 	if (!text)
 		return fisc_error_set(FISC_EIO, "无法读取文件 %s：%s / cannot read %s: %s", path,
 				      strerror(errno), path, strerror(errno));
+	const char *why_zh = NULL, *why_en = NULL;
+	if (len >= 4 && !memcmp(text, "%PDF", 4)) {
+		why_zh = "这是PDF文件，不是文本";
+		why_en = "it is a PDF file, not text";
+	} else if (len >= 4 && !memcmp(text, "PK\x03\x04", 4)) {
+		why_zh = "这是ZIP容器（XLSX/DOCX等），不是文本";
+		why_en = "it is a ZIP container (XLSX, DOCX …), not text";
+	} else if (len >= 4 && !memcmp(text, "\xD0\xCF\x11\xE0", 4)) {
+		why_zh = "这是旧版Office文件（XLS/DOC），不是文本";
+		why_en = "it is an old Office file (XLS, DOC), not text";
+	} else if (memchr(text, 0, len < 4096 ? len : 4096)) {
+		/* UTF-8 text has no NUL bytes; UTF-16 and binary files do */
+		why_zh = "含有NUL字节：不是UTF-8文本（可能是UTF-16或二进制文件）";
+		why_en = "it holds NUL bytes: not UTF-8 text (UTF-16 or a binary file)";
+	}
+	if (why_zh) {
+		free(text);
+		/* never "0 checks, 0 errors" on a file that was not read */
+		return fisc_error_set(FISC_EIO, "无法读取文件 %s：%s / cannot read %s: %s", path, why_zh,
+				      path, why_en);
+	}
 	return audit(path, text, len, text, opts, a, out); /* frees text */
 }
