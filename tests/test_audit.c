@@ -342,6 +342,90 @@ static void output_formats(void **state)
 	fisc_arena_free(a);
 }
 
+/* ---- scale -------------------------------------------------------------------- */
+
+/* "合计T，其中：项目0支出a、项目1支出b、…" with n parts (values 1..999). */
+static char *long_list(int n, int off_by)
+{
+	size_t cap = (size_t)n * 48 + 256, len = 0;
+	char *t = malloc(cap);
+	long long sum = 0;
+	for (int i = 0; i < n; i++)
+		sum += i % 999 + 1;
+	len += (size_t)snprintf(t + len, cap - len, "全区支出合计%lld万元，其中：", sum + off_by);
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(t + len, cap - len, "%s项目%d支出%d万元", i ? "、" : "", i, i % 999 + 1);
+	snprintf(t + len, cap - len, "。\n");
+	return t;
+}
+
+/* A list has no length limit: 600 and 5000 parts add up (once a total with
+** more than 510 parts was reported wrong). */
+static void long_lists(void **state)
+{
+	(void)state;
+	int sizes[] = {600, 5000};
+	for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+		fisc_arena *a = fisc_arena_new();
+		char *t = long_list(sizes[i], 0);
+		fisc_audit_report *r = audit_text(a, t, 0);
+		const fisc_audit_claim *c = claim(r, "sum", 1);
+		assert_non_null(c);
+		assert_int_equal((int)c->nparts, sizes[i]);
+		assert_int_equal(c->verdict, FISC_AUDIT_EXACT);
+		assert_int_equal(r->errors, 0);
+		free(t);
+		fisc_arena_free(a);
+	}
+}
+
+static int valid_utf8(const char *s)
+{
+	for (const unsigned char *u = (const unsigned char *)s; *u;) {
+		int k = *u < 0x80 ? 1 : (*u >> 5) == 6 ? 2 : (*u >> 4) == 14 ? 3 : (*u >> 3) == 30 ? 4 : 0;
+		if (!k)
+			return 0;
+		for (int j = 1; j < k; j++)
+			if ((u[j] & 0xC0) != 0x80)
+				return 0;
+		u += k;
+	}
+	return 1;
+}
+
+/* A failed total of 3000 parts: the quote and the messages are cut on
+** character boundaries, and the JSON carries both languages. */
+static void long_messages(void **state)
+{
+	(void)state;
+	fisc_arena *a = fisc_arena_new();
+	char *t = long_list(3000, 100000); /* beyond the ±1500.5 rounding allows */
+	fisc_audit_report *r = audit_text(a, t, 0);
+	const fisc_audit_finding *f = find(r, "audit.sum", 1);
+	assert_non_null(f);
+	assert_int_equal(f->severity, FISC_AUDIT_ERROR);
+	assert_true(valid_utf8(f->text) && valid_utf8(f->message_zh) && valid_utf8(f->message_en));
+	assert_true(strlen(f->text) < 1300);
+	assert_non_null(strstr(f->message_en, "3000 parts"));
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *o = open_memstream(&buf, &len);
+	fisc_audit_report *const reps[1] = {r};
+	assert_int_equal(fisc_audit_write(reps, 1, "json", o), FISC_OK);
+	fclose(o);
+	json_error_t err;
+	json_t *j = json_loads(buf, 0, &err);
+	assert_non_null(j);
+	json_t *fd = json_array_get(json_object_get(json_array_get(json_object_get(j, "files"), 0), "findings"), 0);
+	assert_non_null(json_string_value(json_object_get(fd, "message_zh")));
+	assert_non_null(json_string_value(json_object_get(fd, "message_en")));
+	assert_non_null(json_string_value(json_object_get(fd, "text")));
+	json_decref(j);
+	free(buf);
+	free(t);
+	fisc_arena_free(a);
+}
+
 /* ---- the real documents ------------------------------------------------------ */
 
 static const char *corpus_dir(void)
@@ -701,6 +785,8 @@ int main(void)
 		cmocka_unit_test(text_checks),
 		cmocka_unit_test(empty_sections),
 		cmocka_unit_test(output_formats),
+		cmocka_unit_test(long_lists),
+		cmocka_unit_test(long_messages),
 		cmocka_unit_test(real_documents),
 		cmocka_unit_test(mutations_003),
 		cmocka_unit_test(speed),

@@ -35,6 +35,41 @@ static const char *dup_s(fisc_arena *a, const char *s)
 	return p;
 }
 
+/* A copy that is valid UTF-8 (anything else becomes U+FFFD) and at most
+** about `max` bytes: a longer string is cut on a character boundary and
+** ends in "…". Quotes and messages go to people and to JSON, which takes
+** valid UTF-8 only; a sentence of a million figures is not quoted whole. */
+static const char *dup_cut(fisc_arena *a, const char *s, size_t max)
+{
+	if (!s)
+		return NULL;
+	size_t n = strlen(s), o = 0;
+	char *p = fisc_arena_alloc(a, (n < max ? n : max) * 3 + 8);
+	if (!p) {
+		au_oom = 1;
+		return NULL;
+	}
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k = au_utf8_dec(s + i, n - i, &cp);
+		if (o + 4 > max && i + k < n) {
+			memcpy(p + o, "…", 3);
+			o += 3;
+			break;
+		}
+		if (cp == 0xFFFD && k == 1 && (unsigned char)s[i] >= 0x80) {
+			memcpy(p + o, "\xEF\xBF\xBD", 3);
+			o += 3;
+		} else {
+			memcpy(p + o, s + i, k);
+			o += k;
+		}
+		i += k;
+	}
+	p[o] = 0;
+	return p;
+}
+
 static int cmp_find(const void *x, const void *y)
 {
 	const fisc_audit_finding *a = x, *b = y;
@@ -73,11 +108,11 @@ static void copy_out(au_doc *d, fisc_arena *a, fisc_audit_report *r)
 		o->rule = dup_s(a, f->rule);
 		o->severity = f->sev;
 		o->line = f->line;
-		o->text = dup_s(a, f->text ? f->text : au_sent_text(d, f->sent, f->block));
-		o->stated = dup_s(a, f->stated);
-		o->computed = dup_s(a, f->computed);
-		o->message_zh = dup_s(a, f->zh ? f->zh : "");
-		o->message_en = dup_s(a, f->en ? f->en : "");
+		o->text = dup_cut(a, f->text ? f->text : au_sent_text(d, f->sent, f->block), 1200);
+		o->stated = dup_cut(a, f->stated, 200);
+		o->computed = dup_cut(a, f->computed, 200);
+		o->message_zh = dup_cut(a, f->zh ? f->zh : "", 4000);
+		o->message_en = dup_cut(a, f->en ? f->en : "", 4000);
 		int *ls = fisc_arena_alloc(a, (f->lines.n + 1) * sizeof(int));
 		if (!ls) {
 			au_oom = 1;

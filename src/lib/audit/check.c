@@ -76,12 +76,19 @@ const char *au_sent_text(au_doc *d, int sent, int block)
 static const char *fmt(au_doc *d, const char *f, ...) __attribute__((format(printf, 2, 3)));
 static const char *fmt(au_doc *d, const char *f, ...)
 {
-	char buf[2048];
-	va_list ap;
+	/* as long as it needs: a fixed buffer would cut a message inside a
+	** character (audit.c cuts what is too long, on a boundary) */
+	va_list ap, ap2;
 	va_start(ap, f);
-	vsnprintf(buf, sizeof buf, f, ap);
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, f, ap);
 	va_end(ap);
-	char *p = fisc_arena_strdup(d->w, buf);
+	char *p = n >= 0 ? fisc_arena_alloc(d->w, (size_t)n + 1) : NULL;
+	if (p)
+		vsnprintf(p, (size_t)n + 1, f, ap2);
+	else
+		au_oom = 1;
+	va_end(ap2);
 	return p ? p : "";
 }
 
@@ -153,12 +160,15 @@ static const char *expr_of(au_doc *d, const au_claim *c, int unit)
 	char buf[2048];
 	size_t n = 0;
 	buf[0] = 0;
-	for (int i = 0; i < c->nparts && n + 100 < sizeof buf; i++) {
+	int i = 0;
+	for (; i < c->nparts && n + 100 < sizeof buf; i++) {
 		const au_tok *t = T(d, c->parts[i]);
 		int neg = (c->signs[i] < 0) != (t->eff.fen < 0);
 		const char *op = i == 0 ? (neg ? "−" : "") : (neg ? " − " : " + ");
 		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", op, part_text(d, t, unit));
 	}
+	if (i < c->nparts) /* a long list: say how long, not all of it */
+		return fmt(d, "%s + …（共%d项 / %d parts）", buf, c->nparts, c->nparts);
 	return fmt(d, "%s", buf);
 }
 
@@ -505,7 +515,9 @@ static void same_kind_parts(au_doc *d, au_claim *c, sumres *r, i128 t2, i128 u)
 	memcpy(noun, buf + n - 6, 6); /* the last two characters: 债券, 支出 … */
 	noun[6] = 0;
 	int keep[256], nk = 0, nout = 0;
-	for (int i = 0; i < c->nparts && i < 256; i++) {
+	if (c->nparts > 256)
+		return; /* a long list is read as written */
+	for (int i = 0; i < c->nparts; i++) {
 		const char *pl = T(d, c->parts[i])->label;
 		if (pl && strstr(pl, noun))
 			keep[nk++] = i;
@@ -894,19 +906,51 @@ void au_check_units(au_doc *d)
 }
 
 /* The same item listed twice in one list. */
+typedef struct keypos {
+	const char *key;
+	int pos;
+} keypos;
+
+static int cmp_keypos(const void *x, const void *y)
+{
+	const keypos *a = x, *b = y;
+	int c = strcmp(a->key, b->key);
+	return c ? c : (a->pos > b->pos) - (a->pos < b->pos);
+}
+
+/* An item listed twice in one list. Each later statement is compared with
+** the earliest of its name (parts sorted by name, so a list of any length
+** costs n log n): the same amount is counted once, a different one is a
+** warning. */
 void au_check_dups(au_doc *d)
 {
 	for (size_t ci = 0; ci < d->claims.n; ci++) {
 		au_claim *c = &d->claims.v[ci];
-		if (!is_sum_kind(c->kind) || c->kind == CK_TABLE || c->kind == CK_DIFF)
+		if (!is_sum_kind(c->kind) || c->kind == CK_TABLE || c->kind == CK_DIFF || c->nparts < 2)
 			continue;
-		for (int j = 1; j < c->nparts; j++) {
-			au_tok *b = T(d, c->parts[j]);
-			if (!b->key || strlen(b->key) < 9 || b->sent < 0)
-				continue;
-			for (int i = 0; i < j; i++) {
-				au_tok *a = T(d, c->parts[i]);
-				if (!a->key || strcmp(a->key, b->key))
+		keypos *kp = malloc(sizeof *kp * (size_t)c->nparts);
+		char *drop = calloc((size_t)c->nparts, 1);
+		if (!kp || !drop) {
+			free(kp);
+			free(drop);
+			au_oom = 1;
+			return;
+		}
+		int nk = 0;
+		for (int i = 0; i < c->nparts; i++) {
+			const au_tok *t = T(d, c->parts[i]);
+			if (t->key && strlen(t->key) >= 9)
+				kp[nk++] = (keypos){t->key, i};
+		}
+		qsort(kp, (size_t)nk, sizeof *kp, cmp_keypos);
+		for (int g = 0; g < nk;) {
+			int e = g + 1;
+			while (e < nk && !strcmp(kp[e].key, kp[g].key))
+				e++;
+			au_tok *a = T(d, c->parts[kp[g].pos]);
+			for (int q = g + 1; q < e; q++) {
+				au_tok *b = T(d, c->parts[kp[q].pos]);
+				if (b->sent < 0)
 					continue;
 				int same = a->eff.fen == b->eff.fen;
 				au_find *f = au_find_new(d, "audit.duplicate",
@@ -923,19 +967,22 @@ void au_check_dups(au_doc *d)
 						   b->key, au_amt(d, &a->eff), a->line, f->stated, b->line);
 				find_line(d, f, a->line);
 				find_line(d, f, b->line);
-				if (same) {
-					/* count it once */
-					for (int q = j; q + 1 < c->nparts; q++) {
-						c->parts[q] = c->parts[q + 1];
-						c->signs[q] = c->signs[q + 1];
-					}
-					c->nparts--;
-					c->dup = j;
-					j--;
-				}
-				break;
+				drop[kp[q].pos] = same; /* count it once */
 			}
+			g = e;
 		}
+		int m = 0;
+		for (int i = 0; i < c->nparts; i++) {
+			if (drop[i]) {
+				c->dup = m;
+				continue;
+			}
+			c->parts[m] = c->parts[i];
+			c->signs[m++] = c->signs[i];
+		}
+		c->nparts = m;
+		free(kp);
+		free(drop);
 	}
 }
 

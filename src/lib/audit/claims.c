@@ -259,7 +259,8 @@ typedef struct sctx {
 	au_doc *d;
 	au_sent *se;
 	int si;
-	int v[512];   /* depth-0 amount tokens of the sentence */
+	int *v;       /* depth-0 amount tokens of the sentence; v[-1] is free
+		      ** for splice_head */
 	int nv;
 } sctx;
 
@@ -287,21 +288,25 @@ static void bracket_breakdowns(sctx *x)
 		size_t p = h->end;
 		if (p >= se->end || d->s[p] != '(')
 			continue;
-		int inner[64], n = 0, other = 0;
+		int first = -1, last = -1, n = 0, other = 0;
 		for (int j = k + 1; j < end && T(d, j)->beg > p; j++) {
 			au_tok *t = T(d, j);
 			if (t->depth <= h->depth)
 				break;
 			if (t->depth > h->depth + 1)
 				continue;
-			if (t->kind == TK_AMOUNT && t->role == R_PRINCIPAL && n < 64)
-				inner[n++] = j;
-			else if (t->kind == TK_AMOUNT)
+			if (t->kind == TK_AMOUNT && t->role == R_PRINCIPAL) {
+				if (first < 0)
+					first = j;
+				last = j;
+				n++;
+			} else if (t->kind == TK_AMOUNT) {
 				other = 1;
+			}
 		}
 		if (!n || other)
 			continue;
-		int cn = T(d, inner[0])->conn;
+		int cn = T(d, first)->conn;
 		au_claim *c = au_claim_new(d, CK_SUM, "audit.sum");
 		c->total = k;
 		c->sent = x->si;
@@ -310,15 +315,19 @@ static void bracket_breakdowns(sctx *x)
 				     cn == CN_INCL || cn == CN_EACH))
 				 ? REL_EQ
 				 : REL_LE;
-		if (cn == CN_MAINLY || (T(d, inner[n - 1])->flags & TF_ETC))
+		if (cn == CN_MAINLY || (T(d, last)->flags & TF_ETC))
 			c->rel = REL_LE;
 		if (c->rel == REL_LE)
 			c->kind = CK_PARTIAL, c->rule = "audit.partial";
 		/* an unmarked bracket may give a difference instead of parts:
 		** "上级补助收入172,495万元（省补助全州1,097,437万元，州对下补助924,942万元）" */
 		c->bracket_diff = cn == CN_NONE && n == 2;
-		for (int j = 0; j < n; j++)
-			au_claim_part(d, c, inner[j], 1);
+		size_t ci = d->claims.n - 1; /* pushes below may move the array */
+		for (int j = first; j <= last; j++) {
+			au_tok *t = T(d, j);
+			if (t->depth == h->depth + 1 && t->kind == TK_AMOUNT && t->role == R_PRINCIPAL)
+				au_claim_part(d, &d->claims.v[ci], j, 1);
+		}
 		h->used = 1;
 		h->brhead = 1; /* still a figure of its own list */
 	}
@@ -346,15 +355,21 @@ static void additions(sctx *x)
 	/* the base: what comes before the first 加 / 扣除 ("收入为0，上级补助
 	** 0.0039亿元，上年结余0.0098亿元，扣除…"), all of it added; then the
 	** additions and deductions up to the total ("…后，收入总计T", "…相等") */
-	int parts[512], signs[512], np = 0;
-	for (int i = 0; i < k0 && np < 512; i++)
+	int *parts = fisc_arena_alloc(d->w, sizeof(int) * (size_t)x->nv);
+	int *signs = fisc_arena_alloc(d->w, sizeof(int) * (size_t)x->nv);
+	if (!parts || !signs) {
+		au_oom = 1;
+		return;
+	}
+	int np = 0;
+	for (int i = 0; i < k0; i++)
 		if (au_is_value(d, x->v[i]) && (!T(d, x->v[i])->used || T(d, x->v[i])->brhead)) {
 			parts[np] = x->v[i];
 			signs[np++] = 1;
 		}
 	int nbase = np;
 	int sign = 1, total = -1, partial = 0;
-	for (int i = k0; i < x->nv && np < 512; i++) {
+	for (int i = k0; i < x->nv; i++) {
 		int k = x->v[i];
 		au_tok *t = T(d, k);
 		if (!au_is_value(d, k))
@@ -522,13 +537,13 @@ static void breakdowns(sctx *x)
 }
 
 /* x's figures with `head` spliced in front (the figure a breakdown belongs
-** to, found before this sentence); at most 512 figures, as in x. */
+** to, found before this sentence), in the slot kept free before x->v. */
 static void splice_head(const sctx *x, int head, sctx *y)
 {
 	*y = *x;
+	y->v = x->v - 1;
 	y->v[0] = head;
-	memcpy(y->v + 1, x->v, (size_t)(x->nv < 511 ? x->nv : 511) * sizeof(int));
-	y->nv = x->nv < 511 ? x->nv + 1 : 512;
+	y->nv = x->nv + 1;
 }
 
 /* "其中…" opening a sentence: the head is the last figure before it. */
@@ -621,8 +636,12 @@ static void leading_breakdown(sctx *x)
 static void lists(sctx *x)
 {
 	au_doc *d = x->d;
-	int run[256], n = 0;
+	int *run = fisc_arena_alloc(d->w, sizeof(int) * (size_t)(x->nv ? x->nv : 1)), n = 0;
 	int income_total = -1;
+	if (!run) {
+		au_oom = 1;
+		return;
+	}
 	for (int i = 0; i < x->nv; i++) {
 		int k = x->v[i];
 		au_tok *t = T(d, k);
@@ -669,8 +688,7 @@ static void lists(sctx *x)
 			n = 0;
 			continue;
 		}
-		if (n < 256)
-			run[n++] = k;
+		run[n++] = k;
 	}
 	/* "…总收入T；支出a，上解b，…，实现了收支平衡": the uses add up to T */
 	if (income_total >= 0 && n >= 2 &&
@@ -751,12 +769,20 @@ static void changes(sctx *x)
 
 static void sentence(au_doc *d, int si)
 {
-	static _Thread_local sctx x; /* 2 KB: not on the stack, not cleared (nv counts) */
+	sctx x;
 	x.nv = 0;
 	x.d = d;
 	x.si = si;
 	x.se = &d->sents.v[si];
-	for (int k = x.se->tok0; k < x.se->tok0 + x.se->ntok && x.nv < 511; k++)
+	/* as many figures as the sentence has, and one slot for splice_head:
+	** the working arena grows with the text, not with its square */
+	int *buf = fisc_arena_alloc(d->w, sizeof(int) * ((size_t)x.se->ntok + 1));
+	if (!buf) {
+		au_oom = 1;
+		return;
+	}
+	x.v = buf + 1;
+	for (int k = x.se->tok0; k < x.se->tok0 + x.se->ntok; k++)
 		if (T(d, k)->kind == TK_AMOUNT && T(d, k)->depth == 0)
 			x.v[x.nv++] = k;
 	bracket_breakdowns(&x);
@@ -794,11 +820,18 @@ static int is_closing(const char *label)
 
 static void running_balances(au_doc *d, int b)
 {
-	int v[256], n = 0;
 	au_block *bl = &d->blocks.v[b];
+	size_t cap = 1;
+	for (int si = bl->sent0; si < bl->sent0 + bl->nsent; si++)
+		cap += (size_t)d->sents.v[si].ntok;
+	int *v = fisc_arena_alloc(d->w, sizeof(int) * cap), n = 0;
+	if (!v) {
+		au_oom = 1;
+		return;
+	}
 	for (int si = bl->sent0; si < bl->sent0 + bl->nsent; si++) {
 		au_sent *se = &d->sents.v[si];
-		for (int k = se->tok0; k < se->tok0 + se->ntok && n < 256; k++)
+		for (int k = se->tok0; k < se->tok0 + se->ntok; k++)
 			if (au_is_value(d, k) && T(d, k)->depth == 0)
 				v[n++] = k;
 	}
@@ -903,25 +936,25 @@ static void sub_items(au_doc *d, int item_tok, size_t beg, size_t end)
 {
 	/* 003: "——教育支出130481万元。…安排6991万元，…安排3395万元" — what
 	** the item's money is spent on, a partial list of it */
-	int subs[64], n = 0;
+	size_t ci = (size_t)-1;
 	for (size_t k = au_tok_at(d, beg); k < d->nlex; k++) {
 		au_tok *t = T(d, (int)k);
 		if (t->beg <= T(d, item_tok)->beg)
 			continue;
 		if (t->beg >= end)
 			break;
-		if (t->kind == TK_AMOUNT && t->depth == 0 && t->role == R_PRINCIPAL && !t->used &&
-		    t->glabel && au_startswith(t->glabel, "安排") && n < 64)
-			subs[n++] = (int)k;
+		if (!(t->kind == TK_AMOUNT && t->depth == 0 && t->role == R_PRINCIPAL && !t->used &&
+		      t->glabel && au_startswith(t->glabel, "安排")))
+			continue;
+		if (ci == (size_t)-1) {
+			au_claim *c = au_claim_new(d, CK_PARTIAL, "audit.partial");
+			c->rel = REL_LE;
+			c->total = item_tok;
+			c->sent = T(d, item_tok)->sent;
+			ci = d->claims.n - 1;
+		}
+		au_claim_part(d, &d->claims.v[ci], (int)k, 1);
 	}
-	if (!n)
-		return;
-	au_claim *c = au_claim_new(d, CK_PARTIAL, "audit.partial");
-	c->rel = REL_LE;
-	c->total = item_tok;
-	c->sent = T(d, item_tok)->sent;
-	for (int i = 0; i < n; i++)
-		au_claim_part(d, c, subs[i], 1);
 }
 
 static int intro_partial(au_doc *d, size_t beg, size_t end)
@@ -945,9 +978,19 @@ static void block_enumerations(au_doc *d)
 		int mk = d->blocks.v[b + 1].marker;
 		if (mk != MK_SHI && mk != MK_NUM && mk != MK_DASH && mk != MK_PNUM && mk != MK_CN)
 			continue;
-		int items[128], blocks[128], n = 0, ok = 1;
-		size_t q = b + 1;
-		for (; q < d->blocks.n && n < 128; q++) {
+		/* room for every block up to the end of the run of items */
+		size_t q = b + 1, cap = 0;
+		while (q + cap < d->blocks.n && d->blocks.v[q + cap].kind == BK_TEXT &&
+		       d->blocks.v[q + cap].marker == mk)
+			cap++;
+		int *items = fisc_arena_alloc(d->w, sizeof(int) * (cap ? cap : 1));
+		int *blocks = fisc_arena_alloc(d->w, sizeof(int) * (cap ? cap : 1));
+		int n = 0, ok = 1;
+		if (!items || !blocks) {
+			au_oom = 1;
+			return;
+		}
+		for (; q < d->blocks.n && (size_t)n < cap; q++) {
 			au_block *it = &d->blocks.v[q];
 			if (it->kind != BK_TEXT || it->marker != mk)
 				break;
@@ -987,8 +1030,15 @@ static void inline_enumerations(au_doc *d)
 		int head = last_figure(d, in->beg, in->end);
 		if (head < 0 || T(d, head)->used)
 			continue;
-		int items[64], n = 0;
-		for (size_t sj = si + 1; sj < d->sents.n && n < 64; sj++) {
+		size_t cap = 0;
+		while (si + 1 + cap < d->sents.n && d->sents.v[si + 1 + cap].block == in->block)
+			cap++;
+		int *items = fisc_arena_alloc(d->w, sizeof(int) * (cap ? cap : 1)), n = 0;
+		if (!items) {
+			au_oom = 1;
+			return;
+		}
+		for (size_t sj = si + 1; sj < d->sents.n && (size_t)n < cap; sj++) {
 			au_sent *s = &d->sents.v[sj];
 			if (s->block != in->block)
 				break;

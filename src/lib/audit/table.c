@@ -192,13 +192,20 @@ static void one_table(au_doc *d, size_t b0, size_t b1)
 	if (phase)
 		tc.phase = phase;
 	int sides = nv > 2 ? 2 : nv;
-	trow rows[2][128];
+	/* every row of the table, however long */
+	size_t maxr = b1 > body ? b1 - body : 1;
+	trow *rows[2] = {fisc_arena_alloc(d->w, sizeof(trow) * maxr),
+			 fisc_arena_alloc(d->w, sizeof(trow) * maxr)};
+	if (!rows[0] || !rows[1]) {
+		au_oom = 1;
+		return;
+	}
 	int nr[2] = {0, 0};
 	for (size_t q = body; q < b1; q++) {
 		au_block *row = &d->blocks.v[q];
 		for (int sd = 0; sd < sides; sd++) {
 			int vc = vcol[sd], lc = vc - 1;
-			if (lc < 0 || vc >= row->ncells || nr[sd] >= 128)
+			if (lc < 0 || vc >= row->ncells)
 				continue;
 			const char *lab = au_span(d, row->cb[lc], row->ce[lc]);
 			if (!*lab)
