@@ -1535,33 +1535,88 @@ static int meet(const wint *w, int n, int skip, frac *lo, frac *hi)
 	return !frac_lt(*hi, *lo);
 }
 
+typedef struct shkey {
+	const char *whole;
+	int year;
+	size_t claim;
+} shkey;
+
+static int cmp_shkey(const void *x, const void *y)
+{
+	const shkey *a = x, *b = y;
+	int c = strcmp(a->whole, b->whole);
+	if (c)
+		return c;
+	if (a->year != b->year)
+		return a->year < b->year ? -1 : 1;
+	return (a->claim > b->claim) - (a->claim < b->claim);
+}
+
+typedef struct shgroup {
+	size_t first;  /* the group's first claim: groups are checked in text order */
+	size_t q0, q1; /* its shares: ks[q0 .. q1) */
+} shgroup;
+
+static int cmp_shgroup(const void *x, const void *y)
+{
+	const shgroup *a = x, *b = y;
+	return (a->first > b->first) - (a->first < b->first);
+}
+
 void au_check_shares(au_doc *d)
 {
 	size_t n0 = d->claims.n;
-	char *done = fisc_arena_alloc(d->w, n0 + 1);
-	if (!done) {
+	/* the shares of an unstated whole, by whole and year: sorted once, so
+	** that grouping costs n log n however many wholes the text names */
+	shkey *ks = malloc(sizeof *ks * (n0 + 1));
+	size_t nk = 0;
+	if (!ks) {
 		au_oom = 1;
 		return;
 	}
 	for (size_t i = 0; i < n0; i++) {
 		au_claim *c = &d->claims.v[i];
-		if (done[i] || c->kind != CK_PERCENT || !c->whole || c->verdict != FISC_AUDIT_UNVERIFIABLE ||
-		    c->a < 0)
-			continue;
+		if (c->kind == CK_PERCENT && c->whole && c->verdict == FISC_AUDIT_UNVERIFIABLE && c->a >= 0)
+			ks[nk++] = (shkey){c->whole, T(d, c->a)->ctx.year, i};
+	}
+	qsort(ks, nk, sizeof *ks, cmp_shkey);
+	/* groups of at most 64 shares that imply a whole */
+	shgroup *gs = malloc(sizeof *gs * (nk + 1));
+	size_t ng = 0;
+	if (!gs) {
+		free(ks);
+		au_oom = 1;
+		return;
+	}
+	for (size_t g = 0; g < nk;) {
+		size_t e = g + 1;
+		while (e < nk && !strcmp(ks[e].whole, ks[g].whole) && ks[e].year == ks[g].year)
+			e++;
+		shgroup *cur = NULL;
+		int n = 0;
+		for (size_t q = g; q < e; q++) {
+			if (!cur) {
+				cur = &gs[ng++];
+				cur->first = ks[q].claim;
+				cur->q0 = q;
+				n = 0;
+			}
+			cur->q1 = q + 1;
+			wint w1;
+			if (implied_whole(d, &d->claims.v[ks[q].claim], &w1) && ++n == 64)
+				cur = NULL;
+		}
+		g = e;
+	}
+	qsort(gs, ng, sizeof *gs, cmp_shgroup);
+	for (size_t gi = 0; gi < ng; gi++) {
+		size_t i = gs[gi].first;
+		au_claim *c = &d->claims.v[i];
 		wint w[64];
 		int n = 0;
-		for (size_t j = i; j < n0 && n < 64; j++) {
-			au_claim *o = &d->claims.v[j];
-			if (o->kind != CK_PERCENT || !o->whole || o->verdict != FISC_AUDIT_UNVERIFIABLE ||
-			    o->a < 0 || strcmp(o->whole, c->whole) ||
-			    T(d, o->a)->ctx.year != T(d, c->a)->ctx.year)
-				continue;
-			done[j] = 1;
-			if (implied_whole(d, o, &w[n])) {
-				w[n].claim = (int)j;
-				n++;
-			}
-		}
+		for (size_t q = gs[gi].q0; q < gs[gi].q1 && n < 64; q++)
+			if (implied_whole(d, &d->claims.v[ks[q].claim], &w[n]))
+				w[n++].claim = (int)ks[q].claim;
 		if (n < 2)
 			continue;
 		frac lo, hi;
@@ -1617,4 +1672,6 @@ void au_check_shares(au_doc *d)
 			find_line(d, f, T(d, o->a)->line);
 		}
 	}
+	free(ks);
+	free(gs);
 }
