@@ -131,7 +131,8 @@ static size_t measure(const char *list, int verbose, tally *t)
 		listed++;
 		int verifiable = strcmp(w->verdict, "unverifiable") != 0;
 		lv += verifiable;
-		for (size_t j = 0; j < r->nclaims; j++) {
+		int hit = 0;
+		for (size_t j = 0; j < r->nclaims && !hit; j++) {
 			const fisc_audit_claim *c = &r->claims[j];
 			if (!cm[j] && c->line == w->line && !strcmp(c->kind, w->kind) &&
 			    !strcmp(fisc_audit_verdict_code(c->verdict), w->verdict) &&
@@ -139,9 +140,12 @@ static size_t measure(const char *list, int verbose, tally *t)
 				cm[j] = 1;
 				recognised++;
 				verified += verifiable;
-				break;
+				hit = 1;
 			}
 		}
+		if (!hit && verbose > 1)
+			fprintf(stderr, "    not recognised %s:%d %s %s %s\n", doc, w->line, w->kind, w->verdict,
+				w->stated);
 	}
 	/* warnings the list names count as expected; an unlisted one is noted */
 	size_t unlisted_warn = 0;
@@ -236,7 +240,7 @@ static void corpus_accuracy(void **state)
 		print_message("corpus not found (set FISC_CORPUS): skipped\n");
 		skip();
 	}
-	int verbose = getenv("FISC_AUDIT_VERBOSE") != NULL;
+	int verbose = getenv("FISC_AUDIT_VERBOSE") ? atoi(getenv("FISC_AUDIT_VERBOSE")) : 0;
 	tally ts, tb, td, th;
 	size_t bad = 0;
 	bad += group("seeds", "tests/audit/seed-*.claims", verbose, &ts);

@@ -800,6 +800,12 @@ static void eval_percent(au_doc *d, au_claim *c)
 			    c->computed, c->expr, c->stated);
 		c->en = fmt(d, "the stated figures give %s%s (%s); %s is within what their rounding allows.",
 			    dir_en, c->computed, c->expr, c->stated);
+	} else if (c->guessed) {
+		/* the whole was a guess, and the guess does not fit: nothing is
+		** known about the percent */
+		c->verdict = FISC_AUDIT_UNVERIFIABLE;
+		c->computed = NULL;
+		c->expr = NULL;
 	} else {
 		c->verdict = FISC_AUDIT_FAILED;
 		/* truncated instead of rounded: [P, P+1) / 10^dec */

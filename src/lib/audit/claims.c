@@ -729,6 +729,17 @@ static void lists(sctx *x)
 }
 
 /* "比上年决算数753万元减少325万元": the figure is the prior one ± the change. */
+/* The words between an old and a new figure: "调整为", "变更为", "增加到". */
+static int is_reset(const char *g)
+{
+	static const char *const w[] = {"调整为", "调整到", "调为", "变更为", "增加到", "减少到",
+					"增至", "减至", "调增至", "调减至"};
+	for (size_t k = 0; k < sizeof w / sizeof *w; k++)
+		if (strstr(g, w[k]))
+			return 1;
+	return 0;
+}
+
 static void changes(sctx *x)
 {
 	au_doc *d = x->d;
@@ -750,8 +761,22 @@ static void changes(sctx *x)
 				continue;
 			}
 			if (t->role == R_PRINCIPAL) {
-				if (prior >= 0)
+				if (prior >= 0) {
 					subj = j;
+				} else if (t->glabel && is_reset(t->glabel)) {
+					/* "由51.9亿元调整为111.65亿元，调增59.75亿元": the old
+					** figure comes first */
+					for (int q = j - 1; q >= se->tok0; q--) {
+						au_tok *o = T(d, q);
+						if (o->kind != TK_AMOUNT || o->depth)
+							continue;
+						if (o->role == R_PRIOR) {
+							prior = q;
+							subj = j;
+						}
+						break;
+					}
+				}
 				break;
 			}
 		}
@@ -1063,12 +1088,132 @@ static void inline_enumerations(au_doc *d)
 	}
 }
 
+/* The nearest figure before token k, in this paragraph or the three before
+** it, that is a total of the side `side` (收入总计 / 支出总计 / 总收入 …). */
+static int side_total_before(au_doc *d, int k, int side)
+{
+	int b0 = T(d, k)->sent >= 0 ? d->sents.v[T(d, k)->sent].block : -1;
+	for (int j = k - 1; j >= 0 && b0 >= 0; j--) {
+		au_tok *t = T(d, j);
+		if (t->sent < 0)
+			continue;
+		if (d->sents.v[t->sent].block < b0 - 3)
+			break;
+		if (t->kind == TK_AMOUNT && t->depth == 0 && t->role == R_PRINCIPAL && t->total_kw &&
+		    !(t->flags & (TF_BOUND | TF_APPROX)) && au_label_side(t->label, t->item) == side)
+			return j;
+	}
+	return -1;
+}
+
+/* "收入总计258,126万元、支出总计223,280万元，收支相抵，年终结转34,846万元",
+** "收支相抵后，政府性基金结余57,685万元": the remainder is the income total
+** less the expenditure total, stated before it in the passage. */
+static void remainders(au_doc *d)
+{
+	for (size_t si = 0; si < d->sents.n; si++) {
+		au_sent *se = &d->sents.v[si];
+		size_t at = au_find_word(d->s, se->beg, se->end, "相抵");
+		if (at == (size_t)-1)
+			continue;
+		int rem = -1;
+		for (int k = se->tok0; k < se->tok0 + se->ntok; k++) {
+			au_tok *t = T(d, k);
+			if (t->kind == TK_AMOUNT && t->beg > at && t->depth == 0) {
+				rem = k;
+				break;
+			}
+		}
+		if (rem < 0 || T(d, rem)->used || !T(d, rem)->glabel ||
+		    !(strstr(T(d, rem)->glabel, "结余") || strstr(T(d, rem)->glabel, "结转") ||
+		      strstr(T(d, rem)->glabel, "赤字")))
+			continue;
+		int in = side_total_before(d, rem, SIDE_IN), out = side_total_before(d, rem, SIDE_OUT);
+		if (in < 0 || out < 0 || T(d, in)->eff.unit != T(d, out)->eff.unit)
+			continue;
+		au_claim *c = au_claim_new(d, CK_DIFF, "audit.difference");
+		c->total = rem;
+		c->sent = (int)si;
+		c->rel = REL_EQ;
+		c->tsign = strstr(T(d, rem)->glabel, "赤字") ? -1 : 1;
+		au_claim_part(d, c, in, 1);
+		au_claim_part(d, c, out, -1);
+		T(d, rem)->used = 1;
+	}
+}
+
+/* One item a line, with no numbering, after an introduction that gives
+** the total and ends in "：" (a township's "主要支出项目执行情况是："):
+** "教育事业费支出 780.3万元" on each line. */
+static void line_lists(au_doc *d)
+{
+	for (size_t b = 0; b + 2 < d->blocks.n; b++) {
+		au_block *ib = &d->blocks.v[b];
+		if (ib->kind != BK_TEXT)
+			continue;
+		size_t e = ib->end;
+		if (!((e >= ib->beg + 3 && !memcmp(d->s + e - 3, "：", 3)) ||
+		      (e > ib->beg && d->s[e - 1] == ':')))
+			continue;
+		int head = last_figure(d, ib->beg, ib->end);
+		if (head < 0 || T(d, head)->used)
+			continue;
+		size_t q = b + 1;
+		int n = 0;
+		size_t ci = (size_t)-1;
+		for (; q < d->blocks.n; q++) {
+			au_block *it = &d->blocks.v[q];
+			if (it->kind != BK_TEXT || it->marker || it->nsent != 1 ||
+			    d->sents.v[it->sent0].ntok != 1)
+				break;
+			int k = d->sents.v[it->sent0].tok0;
+			au_tok *t = T(d, k);
+			/* the line is a label and its figure, nothing after it */
+			if (t->kind != TK_AMOUNT || t->role != R_PRINCIPAL || t->depth || t->end + 3 < it->end ||
+			    t->eff.unit != T(d, head)->eff.unit)
+				break;
+			if (ci == (size_t)-1) {
+				int partial = au_has(d->s, ib->beg, ib->end, "主要") ||
+					      au_has(d->s, ib->beg, ib->end, "部分") ||
+					      au_has(d->s, ib->beg, ib->end, "重点");
+				au_claim *c = au_claim_new(d, partial ? CK_PARTIAL : CK_SUM,
+							   partial ? "audit.partial" : "audit.sum");
+				c->total = head;
+				c->block = (int)b;
+				c->sent = T(d, head)->sent;
+				c->rel = partial ? REL_LE : REL_EQ;
+				ci = d->claims.n - 1;
+			}
+			au_claim_part(d, &d->claims.v[ci], k, 1);
+			n++;
+		}
+		if (ci == (size_t)-1)
+			continue;
+		au_claim *c = &d->claims.v[ci];
+		/* one line is not a list; a list that runs to the end of a text cut
+		** off may go on */
+		if (n < 2) {
+			c->kind = 0;
+			continue;
+		}
+		if (q >= d->blocks.n) {
+			c->kind = CK_PARTIAL;
+			c->rule = "audit.partial";
+			c->rel = REL_LE;
+		}
+		T(d, head)->used = 1;
+		b = q - 1;
+	}
+}
+
 void au_claims(au_doc *d)
 {
 	for (size_t si = 0; si < d->sents.n; si++)
 		sentence(d, (int)si);
 	block_enumerations(d);
 	inline_enumerations(d);
+	line_lists(d);
+	remainders(d);
 	for (size_t b = 0; b < d->blocks.n; b++)
 		if (d->blocks.v[b].kind == BK_TEXT)
 			running_balances(d, (int)b);

@@ -190,6 +190,9 @@ typedef struct au_claim {
 	int soft;            /* a list that may only highlight items: short of its
 				total is a warning, beyond it an error */
 	int dup;             /* a duplicated part (index in parts), -1 */
+	int guessed;         /* an input found by a weaker reading (a whole named by
+				the end of its label): holding confirms it, failing
+				says nothing */
 } au_claim;
 
 /* A finding before it is copied out. */

@@ -260,6 +260,42 @@ static int breakdown_head_of(const int *heads, int tok)
 	return heads && tok >= 0 ? heads[tok] : -1;
 }
 
+/* *strong: the whole is in the part's own paragraph and its label ends in
+** the whole's full name after words that only say whose it is ("…人民政府
+** 收入预算总额"), not after a conjunction ("税收返还和转移支付" is not the
+** 转移支付). */
+static int whole_by_suffix(au_doc *d, int s, const char *key, int *strong)
+{
+	*strong = 0;
+	int b0 = T(d, s)->sent >= 0 ? d->sents.v[T(d, s)->sent].block : -1;
+	int found = -1;
+	for (int j = s - 1; j >= 0 && b0 >= 0; j--) {
+		au_tok *t = T(d, j);
+		if (t->sent < 0)
+			continue;
+		if (d->sents.v[t->sent].block < b0 - 1)
+			break;
+		if (t->kind != TK_AMOUNT || t->role != R_PRINCIPAL || !t->key ||
+		    (t->flags & (TF_BOUND | TF_APPROX)) || !au_endswith(t->key, key))
+			continue;
+		if (found >= 0 && T(d, found)->eff.fen != t->eff.fen)
+			return -1; /* two wholes of that name: not ours to choose */
+		found = j;
+	}
+	if (found >= 0) {
+		const au_tok *t = T(d, found);
+		size_t lk = strlen(t->key), l = strlen(key);
+		static const char *const conj[] = {"和", "及", "与", "、", "或"};
+		int after_conj = 0;
+		for (size_t q = 0; q < sizeof conj / sizeof *conj && lk > l; q++) {
+			size_t cl = strlen(conj[q]);
+			after_conj |= lk - l >= cl && !memcmp(t->key + lk - l - cl, conj[q], cl);
+		}
+		*strong = l >= 12 && !after_conj && d->sents.v[t->sent].block == b0;
+	}
+	return found;
+}
+
 static void share(au_doc *d, const int *heads, int si, int p, const char *cl)
 {
 	au_sent *se = &d->sents.v[si];
@@ -290,7 +326,7 @@ static void share(au_doc *d, const int *heads, int si, int p, const char *cl)
 			e = e2;
 		whole = e ? fisc_arena_strndup(d->w, z, (size_t)(e - z)) : z;
 	}
-	int den = -1;
+	int den = -1, guessed = 0;
 	if (whole && *whole) {
 		const char *key = au_label_clean(d, whole, 1);
 		for (int j = se->tok0; j < s && den < 0; j++)
@@ -298,6 +334,12 @@ static void share(au_doc *d, const int *heads, int si, int p, const char *cl)
 				den = j;
 		if (den < 0)
 			den = au_fact_by_label(d, key, T(d, s)->ctx.year, s);
+		/* "占总支出的22.5%" after "省级一般公共预算总支出6571.85亿元", "占收入
+		** 合计的99.94%" after "本年收入合计17786.10万元": the whole named by
+		** the end of its label, earlier in the paragraph */
+		int strong = 0;
+		if (den < 0 && strlen(key) >= 6 && (den = whole_by_suffix(d, s, key, &strong)) >= 0)
+			guessed = !strong;
 		/* "税收占一般公共预算收入的比重": the head of the breakdown the part is in */
 		if (den < 0) {
 			int h = breakdown_head_of(heads, s);
@@ -311,6 +353,7 @@ static void share(au_doc *d, const int *heads, int si, int p, const char *cl)
 	if (kind && T(d, p)->pv == 100 && T(d, p)->pdec == 0)
 		kind = PK_EQUAL100;
 	au_claim *c = pclaim(d, si, p, kind, s, den, 0);
+	c->guessed = guessed;
 	/* "占预算的100.78%" is an execution rate against the item's own budget:
 	** rates of different items are never shares of one whole */
 	if (!kind && whole && *whole && !names_budget(whole))
