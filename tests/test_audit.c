@@ -342,6 +342,111 @@ static void output_formats(void **state)
 	fisc_arena_free(a);
 }
 
+/* ---- constructions of budget prose (issue 15, item 3) --------------------------- */
+
+static const fisc_audit_claim *claim_stated(const fisc_audit_report *r, const char *kind, int line,
+					    const char *stated)
+{
+	for (size_t i = 0; i < r->nclaims; i++)
+		if (!strcmp(r->claims[i].kind, kind) && r->claims[i].line == line && r->claims[i].stated &&
+		    !strcmp(r->claims[i].stated, stated))
+			return &r->claims[i];
+	return NULL;
+}
+
+/* Each line reads one way only when the construction is understood; read
+** naively each gave a false error before. */
+static void constructions(void **state)
+{
+	(void)state;
+	fisc_arena *a = fisc_arena_new();
+	const char *t =
+		/* 1: a breakdown nested in a breakdown */
+		"2021年，一般公共预算总收入预计完成208852万元。其中：一般预算收入完成20707万元，其中：税收收入8059万元，非税收入12648万元，上级补助收入147757万元，地方政府一般债券转贷收入37400万元；调入预算稳定调节基金2594万元；上年结余收入394万元。\n"
+		/* 2: a change against one base, a rate against another not given */
+		"全县一般公共预算收入完成575344万元，比报告数567118万元增加8226万元，增长1.5%；比2019年决算数增长12%。\n"
+		/* 3: 负增长 is a fall */
+		"“三公”经费4.77亿元，同比减少0.61亿元，负增长11.3%。\n"
+		/* 4: the part of a share named by its label, not the nearest figure */
+		"本级收入49508万元。其中税收收入完成31283万元、非税收入完成18225万元，税收收入占本级收入的比重为63.2%。\n"
+		/* 5: 占预算 rates, each against its own item's budget */
+		"全市大口径财政收入251.52亿元，占预算的115.99%，其中：市级大口径财政收入149.27亿元，占预算的114.88%。全市一般公共预算收入53.91亿元，占预算的100.78%。\n"
+		/* 6: 由X调整为Y，调增Z */
+		"旗本级一般公共预算收入由51.9亿元调整为111.65亿元，调增59.75亿元。\n"
+		/* 7: a remainder after 收支相抵 */
+		"县本级收入总计258,126万元、支出总计223,280万元，收支相抵，年终结转34,846万元。\n"
+		/* 8: a balance and the ceiling it stays within */
+		"截至2021年末，全国地方政府债务余额184618.67亿元，包括一般债务余额110484.51亿元、专项债务余额74134.16亿元，控制在全国人大批准的债务余额限额209974.3亿元之内。\n"
+		/* 9: rounded twice: a warning */
+		"税收收入累计完成19860万元，同比增加2047万元，增长12%。\n";
+	fisc_audit_report *r = audit_text(a, t, 0);
+	if (r->errors)
+		dump(r);
+	assert_int_equal(r->errors, 0);
+	const fisc_audit_claim *c = claim_stated(r, "sum", 1, "208852万元");
+	assert_non_null(c);
+	assert_int_equal(c->verdict, FISC_AUDIT_EXACT);
+	c = claim_stated(r, "sum", 1, "20707万元");
+	assert_non_null(c);
+	assert_int_equal(c->verdict, FISC_AUDIT_EXACT);
+	c = claim_stated(r, "percent", 2, "12%");
+	assert_non_null(c);
+	assert_int_equal(c->verdict, FISC_AUDIT_UNVERIFIABLE);
+	c = claim_stated(r, "percent", 3, "11.3%");
+	assert_non_null(c);
+	assert_int_equal(c->verdict, FISC_AUDIT_EXACT);
+	c = claim_stated(r, "percent", 4, "63.2%");
+	assert_non_null(c);
+	assert_int_equal(c->verdict, FISC_AUDIT_EXACT);
+	assert_null(find(r, "audit.percent_shares", 5));
+	c = claim_stated(r, "difference", 6, "59.75亿元");
+	assert_non_null(c);
+	assert_int_equal(c->verdict, FISC_AUDIT_EXACT);
+	c = claim_stated(r, "difference", 7, "34846万元");
+	assert_non_null(c);
+	assert_int_equal(c->verdict, FISC_AUDIT_EXACT);
+	c = claim_stated(r, "sum", 8, "184618.67亿元");
+	assert_non_null(c);
+	assert_int_equal(c->verdict, FISC_AUDIT_EXACT);
+	const fisc_audit_finding *f = find(r, "audit.percent_double_rounded", 9);
+	assert_non_null(f);
+	assert_int_equal(f->severity, FISC_AUDIT_WARNING);
+	fisc_arena_free(a);
+}
+
+/* A contents list (with "目 录" or with page numbers glued to its headings)
+** is not a run of empty sections; one item a line after an introduction is
+** a list. */
+static void contents_and_line_lists(void **state)
+{
+	(void)state;
+	fisc_arena *a = fisc_arena_new();
+	const char *t =
+		"某局2021年度部门决算\n"
+		"第一部分部门概况3\n"
+		"(一)基本职能及主要工作3\n"
+		"第二部分2021年度部门决算情况说明4\n"
+		"一、收入支出预算执行情况分析4\n"
+		"第一部分 部门概况\n"
+		"(一)基本职能及主要工作\n"
+		"本局内设机构5个。\n"
+		"2021年全镇财政总支出为5712.44万元，主要支出项目执行情况是：\n"
+		"教育事业费支出 780.3万元\n"
+		"抚恤和社会救济事业费支出 380.26万元\n"
+		"行政运行支出 960.36万元\n";
+	fisc_audit_report *r = audit_text(a, t, 0);
+	assert_string_equal(r->kind, "department_final_accounts");
+	if (r->errors)
+		dump(r);
+	assert_int_equal(r->errors, 0);
+	assert_null(find(r, "audit.section_empty", 0));
+	const fisc_audit_claim *c = claim_stated(r, "partial", 9, "5712.44万元");
+	assert_non_null(c);
+	assert_int_equal((int)c->nparts, 3);
+	assert_int_equal(c->verdict, FISC_AUDIT_EXACT);
+	fisc_arena_free(a);
+}
+
 /* ---- scale -------------------------------------------------------------------- */
 
 /* "合计T，其中：项目0支出a、项目1支出b、…" with n parts (values 1..999). */
@@ -785,6 +890,8 @@ int main(void)
 		cmocka_unit_test(text_checks),
 		cmocka_unit_test(empty_sections),
 		cmocka_unit_test(output_formats),
+		cmocka_unit_test(constructions),
+		cmocka_unit_test(contents_and_line_lists),
 		cmocka_unit_test(long_lists),
 		cmocka_unit_test(long_messages),
 		cmocka_unit_test(real_documents),
