@@ -55,8 +55,9 @@ PY
 # a file that is not text is refused with the reason, never "0 checks, 0 errors"
 printf '%%PDF-1.7\n%%\xe2\xe3\xcf\xd3\n1 0 obj\n' >"$dir/r.pdf"
 printf 'PK\003\004\024\000\006\000' >"$dir/r.xlsx"
-printf '\377\376\066\133\000\000' >"$dir/r16.txt"
-for f in r.pdf r.xlsx r16.txt; do
+head -c 3000 /dev/urandom >"$dir/r.bin"
+printf '\211PNG\r\n\032\n\000\000\000\rIHDR\000\000' >"$dir/r.png"
+for f in r.pdf r.xlsx r.bin r.png; do
 	"$FISC" audit "$dir/$f" >"$dir/u.out" 2>"$dir/u.err"; rc=$?
 	[ "$rc" = 2 ] || die "$f: exit $rc, want 2 (unreadable)"
 	grep -q "cannot read" "$dir/u.err" || die "$f: no reason given"
@@ -65,6 +66,21 @@ done
 
 corpus=${FISC_CORPUS:-../shared/corpus}
 if [ -d "$corpus/seeds" ]; then
+	# GBK and UTF-16 (both byte orders, with and without a BOM) are converted
+	# with iconv and give what UTF-8 gives, check for check
+	s003="$corpus/seeds/003_84b9d584d86aad8e.txt"
+	"$FISC" audit "$s003" | grep " checks: " >"$dir/want.sum"
+	[ -s "$dir/want.sum" ] || die "seed 003: no summary line"
+	iconv -f UTF-8 -t GBK "$s003" >"$dir/003.gbk"
+	iconv -f UTF-8 -t GB18030 "$s003" >"$dir/003.gb18030"
+	iconv -f UTF-8 -t UTF-16 "$s003" >"$dir/003.u16"
+	iconv -f UTF-8 -t UTF-16BE "$s003" >"$dir/003.u16be"
+	iconv -f UTF-8 -t UTF-16LE "$s003" >"$dir/003.u16le"
+	for f in 003.gbk 003.gb18030 003.u16 003.u16be 003.u16le; do
+		"$FISC" audit "$dir/$f" >"$dir/enc.out"; rc=$?
+		[ "$rc" = 0 ] || die "$f: exit $rc, want 0"
+		grep " checks: " "$dir/enc.out" | cmp -s - "$dir/want.sum" || die "$f: $(grep " checks: " "$dir/enc.out") ≠ $(cat "$dir/want.sum")"
+	done
 	"$FISC" audit "$corpus/seeds/003_84b9d584d86aad8e.txt" >"$dir/003.out"; rc=$?
 	[ "$rc" = 0 ] || die "seed 003: exit $rc, want 0"
 	"$FISC" audit --format json "$corpus/seeds/001_d12f06acd0fd881e.txt" | grep -q '"line": 118' ||

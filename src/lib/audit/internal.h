@@ -242,6 +242,12 @@ typedef struct au_doc {
 	size_t rule_verdicts[3]; /* the rule engine's checks, by verdict */
 } au_doc;
 
+/* audit.c: a file's bytes as UTF-8 text. *text (malloc'ed, NUL-terminated,
+** *len bytes) is replaced when converted from GB18030/GBK or UTF-16 with
+** iconv; FISC_EIO with the reason for a PDF, a ZIP or Office container, or
+** bytes of no known text encoding. *text stays the caller's to free. */
+int au_decode(const char *path, char **text, size_t *len);
+
 /* reader.c */
 int au_read(au_doc *d, const char *text, size_t len);
 /* Free what the document holds outside its arena. */
