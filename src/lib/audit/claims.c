@@ -386,6 +386,22 @@ static void additions(sctx *x)
 		signs[np++] = sign;
 		partial |= (t->flags & TF_ETC) != 0;
 	}
+	if (total < 0 && x->si + 1 < (int)d->sents.n && d->sents.v[x->si + 1].block == x->se->block &&
+	    x->se->term) {
+		/* "…调入资金90.73亿元。合计一般公共预算收入总量为442.15亿元。": the
+		** total opens the next sentence */
+		au_sent *nx = &d->sents.v[x->si + 1];
+		for (int k = nx->tok0; k < nx->tok0 + nx->ntok; k++) {
+			au_tok *t = T(d, k);
+			if (t->kind != TK_AMOUNT)
+				continue;
+			if (t->depth == 0 && t->role == R_PRINCIPAL && t->total_kw && t->raw &&
+			    (au_startswith(t->raw, "合计") || au_startswith(t->raw, "总计") ||
+			     au_startswith(t->raw, "共计")) && !t->used)
+				total = k;
+			break;
+		}
+	}
 	if (total < 0)
 		return; /* no total: not a balance sentence after all */
 	au_claim *c = au_claim_new(d, partial ? CK_PARTIAL : CK_BALANCE,

@@ -88,7 +88,8 @@ enum {
 	TF_CELL = 8,      /* a table cell */
 	TF_ETC = 16,      /* followed by 等: a list that may go on */
 	TF_AFTER = 32,    /* followed by 后: closes an addition */
-	TF_EQUAL = 64     /* followed by 相等 */
+	TF_EQUAL = 64,    /* followed by 相等 */
+	TF_WANYI = 128    /* written in 万亿 (scaled to 亿元 by the lexer) */
 };
 /* Roles of an amount in its sentence. */
 enum { R_PRINCIPAL = 0, R_CHANGE, R_PRIOR, R_BUDGET };

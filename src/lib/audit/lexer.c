@@ -148,9 +148,33 @@ static size_t read_number(const char *s, size_t i, size_t end, int *garbage)
 	return j;
 }
 
+/* A figure's unit written without 元 ("1.21万亿", "1815亿") is money only
+** where the clause ends right after it: "3万人", "2亿次" are counts. */
+static int bare_unit_end(const char *s, size_t i, size_t end)
+{
+	static const char *const after[] = {"，", "。", "；", "、", "）", ",", ";", ")", "(", "（",
+					    "，", "的", "和", "与"};
+	if (i >= end)
+		return 1;
+	for (size_t k = 0; k < sizeof after / sizeof *after; k++)
+		if (at(s, i, end, after[k]))
+			return 1;
+	return 0;
+}
+
 static int unit_at(const char *s, size_t i, size_t end, size_t *len, unsigned *flags)
 {
 	*flags = 0;
+	/* 万亿: ten thousand 亿; the caller scales (TF_WANYI) */
+	if (at(s, i, end, "万亿元") || (at(s, i, end, "万亿") && bare_unit_end(s, i + 6, end))) {
+		*len = at(s, i, end, "万亿元") ? 9 : 6;
+		*flags = TF_WANYI;
+		return FISC_UNIT_YI;
+	}
+	if (at(s, i, end, "亿") && !at(s, i, end, "亿元") && bare_unit_end(s, i + 3, end)) {
+		*len = 3;
+		return FISC_UNIT_YI;
+	}
 	if (at(s, i, end, "亿元")) {
 		*len = 6;
 		return FISC_UNIT_YI;
@@ -534,6 +558,17 @@ static void scan_span(au_doc *d, size_t beg, size_t end, int sent, unsigned extr
 				if (fisc_amount_parse(s + nb, ne - nb, (fisc_unit)unit, &t.amt) != FISC_OK) {
 					i = ne;
 					continue;
+				}
+				if (t.flags & TF_WANYI) {
+					/* "1.21万亿" is 12100亿元, to ±0.005万亿 */
+					t.flags &= ~(unsigned)TF_WANYI;
+					if (t.amt.fen > INT64_MAX / 10000 || t.amt.fen < -(INT64_MAX / 10000)) {
+						i = ne;
+						continue;
+					}
+					t.amt.fen *= 10000;
+					t.amt.ulp *= 10000;
+					t.amt.decimals = t.amt.decimals > 4 ? (int8_t)(t.amt.decimals - 4) : 0;
 				}
 				/* 约 / 超过 / 逾 before the figure */
 				if (ends_with_at(s, beg, nb, "约") || ends_with_at(s, beg, nb, "近"))

@@ -146,8 +146,11 @@ static void growth(au_doc *d, int si, int p, const char *cl)
 	} else {
 		s = subject_after(d, se, p);
 	}
-	if (s < 0)
+	if (s < 0) {
+		/* "省级财政均衡性转移支付增长15.7%": a rate of a figure not given */
+		pclaim(d, si, p, 0, -1, -1, neg);
 		return;
+	}
 	/* "比报告数567118万元增加8226万元，…；比2019年决算数增长12%": the percent
 	** names a comparison base of its own, other than the one the change
 	** was measured against, and does not give it */
@@ -378,6 +381,69 @@ static void rate(au_doc *d, int si, int p)
 	pclaim(d, si, p, den >= 0 ? PK_RATIO : 0, num, den, 0);
 }
 
+/* Is s[beg, end) only a list separator ("、", "和", "，")? */
+static int list_gap(const au_doc *d, size_t beg, size_t end)
+{
+	static const char *const seps[] = {"、", "和", "及", "，", ",", " "};
+	while (beg < end) {
+		size_t k = 0;
+		for (size_t q = 0; q < sizeof seps / sizeof *seps && !k; q++) {
+			size_t l = strlen(seps[q]);
+			if (end - beg >= l && !memcmp(d->s + beg, seps[q], l))
+				k = l;
+		}
+		if (!k)
+			return 0;
+		beg += k;
+	}
+	return 1;
+}
+
+/* "收入和支出分别增长4.53%、9.97%", "分别为100万元、200万元，分别增长5%、6%":
+** the i-th percent of a 分别 list belongs to the i-th figure of the list
+** before it, never to the nearest one. Such percents are recorded against
+** their own subject (unverifiable: a respectively-sentence states no
+** change), and 1 is returned; 0 when p is not in one. */
+static int respectively(au_doc *d, int si, int p)
+{
+	au_sent *se = &d->sents.v[si];
+	int r0 = p;
+	while (r0 > se->tok0 && T(d, r0 - 1)->kind == TK_PERCENT &&
+	       list_gap(d, T(d, r0 - 1)->end, T(d, r0)->beg))
+		r0--;
+	size_t lo = r0 > se->tok0 ? T(d, r0 - 1)->end : se->beg;
+	size_t at = au_find_word(d->s, lo, T(d, r0)->beg, "分别");
+	if (at == (size_t)-1)
+		return 0;
+	int r1 = p;
+	while (r1 + 1 < se->tok0 + se->ntok && T(d, r1 + 1)->kind == TK_PERCENT &&
+	       list_gap(d, T(d, r1)->end, T(d, r1 + 1)->beg))
+		r1++;
+	int idx = p - r0, n = r1 - r0 + 1;
+	/* the figures of the 分别 list before, if there is one */
+	size_t prev = (size_t)-1;
+	for (size_t q = au_find_word(d->s, se->beg, at, "分别"); q != (size_t)-1;
+	     q = au_find_word(d->s, q + 1, at, "分别"))
+		prev = q;
+	int subj = -1;
+	if (prev != (size_t)-1) {
+		int cnt = 0;
+		for (int k = se->tok0; k < r0; k++) {
+			au_tok *t = T(d, k);
+			if (t->kind == TK_AMOUNT && t->depth == 0 && t->role == R_PRINCIPAL && t->beg > prev &&
+			    t->end <= at) {
+				if (cnt == idx)
+					subj = k;
+				cnt++;
+			}
+		}
+		if (cnt != n)
+			subj = -1;
+	}
+	pclaim(d, si, p, 0, subj, -1, 0);
+	return 1;
+}
+
 void au_percents(au_doc *d)
 {
 	const int *heads = breakdown_heads(d);
@@ -399,6 +465,8 @@ void au_percents(au_doc *d)
 			static const char *const grow[] = {"增长", "下降", "增幅", "降幅", "上升",
 							   "回落", "减少", "增加", "减收", "增收",
 							   "增支", "减支", "下滑"};
+			if (respectively(d, (int)si, p))
+				continue;
 			if (strstr(cl, "审减率"))
 				rate(d, (int)si, p);
 			else if (strstr(cl, "占") || strstr(cl, "比重"))
