@@ -731,6 +731,35 @@ static void real_documents(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/* The summary counts what --claims lists, one each; the rule engine's
+** checks are counted apart (once they were added in, and the summary said
+** 284 checks over a list of 214). */
+static void counts_match_claims(void **state)
+{
+	(void)state;
+	if (!corpus_dir())
+		skip();
+	char path[1024];
+	snprintf(path, sizeof path, "%s/seeds/003_84b9d584d86aad8e.txt", corpus_dir());
+	fisc_arena *a = fisc_arena_new();
+	fisc_audit_opts o = {1, getenv("FISC_DATADIR")};
+	fisc_audit_report *r;
+	assert_int_equal(fisc_audit_file(path, &o, a, &r), FISC_OK);
+	assert_true(r->rules_run);
+	assert_int_equal(r->checks.total, r->nclaims);
+	size_t by_verdict[4] = {0};
+	for (size_t i = 0; i < r->nclaims; i++)
+		by_verdict[r->claims[i].verdict]++;
+	assert_int_equal(r->checks.exact, by_verdict[FISC_AUDIT_EXACT]);
+	assert_int_equal(r->checks.within_rounding, by_verdict[FISC_AUDIT_WITHIN]);
+	assert_int_equal(r->checks.failed, by_verdict[FISC_AUDIT_FAILED]);
+	assert_int_equal(r->checks.unverifiable, by_verdict[FISC_AUDIT_UNVERIFIABLE]);
+	assert_true(r->rule_checks.total > 0);
+	assert_int_equal(r->rule_checks.total,
+			 r->rule_checks.exact + r->rule_checks.within_rounding + r->rule_checks.failed);
+	fisc_arena_free(a);
+}
+
 /* ---- mutations ----------------------------------------------------------------- */
 
 typedef struct fig {
@@ -895,6 +924,7 @@ int main(void)
 		cmocka_unit_test(long_lists),
 		cmocka_unit_test(long_messages),
 		cmocka_unit_test(real_documents),
+		cmocka_unit_test(counts_match_claims),
 		cmocka_unit_test(mutations_003),
 		cmocka_unit_test(speed),
 	};

@@ -8,8 +8,9 @@
 ** real), recall (real errors found), false errors, and coverage (listed claims
 ** the audit recognised with the listed verdict ÷ listed claims). It fails on a
 ** false error in the seeds, budgetie or the development half, and on any
-** error in seed 003. The held-out half is reported, never asserted: it exists
-** to measure, and asserting on it would invite tuning to it.
+** error in seed 003. The held-out half is measured only when asked
+** (FISC_AUDIT_HELDOUT=1) and never asserted: it exists to be measured once
+** and reported, and watching it would invite tuning to it.
 */
 #include "testutil.h"
 
@@ -246,8 +247,12 @@ static void corpus_accuracy(void **state)
 	bad += group("seeds", "tests/audit/seed-*.claims", verbose, &ts);
 	bad += group("budgetie", "tests/audit/budgetie-*.claims", verbose, &tb);
 	bad += group("dev", "tests/audit/corpus/dev-*.claims", verbose, &td);
-	/* measured, never asserted */
-	group("heldout", "tests/audit/corpus/heldout-*.claims", verbose, &th);
+	/* measured only on request (FISC_AUDIT_HELDOUT=1), never asserted: a
+	** held-out figure is taken once, to report, not watched while tuning */
+	if (getenv("FISC_AUDIT_HELDOUT") && atoi(getenv("FISC_AUDIT_HELDOUT")))
+		group("heldout", "tests/audit/corpus/heldout-*.claims", verbose, &th);
+	else
+		fprintf(stderr, "heldout   not measured (FISC_AUDIT_HELDOUT=1 measures it)\n");
 	assert_true(td.docs == 27);
 	assert_int_equal(bad, 0);
 }

@@ -158,10 +158,11 @@ static void copy_out(au_doc *d, fisc_arena *a, fisc_audit_report *r)
 		}
 	}
 	qsort(r->claims, r->nclaims, sizeof *r->claims, cmp_claim);
-	r->checks.exact += d->rule_verdicts[0];
-	r->checks.within_rounding += d->rule_verdicts[1];
-	r->checks.failed += d->rule_verdicts[2];
-	r->checks.total += d->rule_verdicts[0] + d->rule_verdicts[1] + d->rule_verdicts[2];
+	/* the engine's checks apart: `checks` counts what --claims lists */
+	r->rule_checks.exact = d->rule_verdicts[0];
+	r->rule_checks.within_rounding = d->rule_verdicts[1];
+	r->rule_checks.failed = d->rule_verdicts[2];
+	r->rule_checks.total = d->rule_verdicts[0] + d->rule_verdicts[1] + d->rule_verdicts[2];
 }
 
 /* FISC_AUDIT_DEBUG=1: every figure with what the audit made of it. */
