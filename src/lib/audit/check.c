@@ -1078,10 +1078,19 @@ static int not_same_quantity(au_doc *d, const au_tok *a, const au_tok *b, int bt
 	}
 	if ((pa && !da && db && !pb) || (pb && !db && da && !pa))
 		return 1;
+	int atok = (int)(a - d->toks.v);
 	for (size_t ci = 0; ci < d->claims.n; ci++) {
 		const au_claim *c = &d->claims.v[ci];
-		if (c->kind == CK_PERCENT || c->kind == CK_RESTATED || c->total != btok ||
-		    c->verdict == FISC_AUDIT_FAILED)
+		if (c->kind == CK_PERCENT || c->kind == CK_RESTATED)
+			continue;
+		/* "上级补助收入33780万元，其中：返还性收入8892万元，未细分的上级补助收入
+		** 24888万元": a part of the figure it is said to restate */
+		if (c->total == atok || (c->total >= 0 && T(d, c->total)->item == a->item &&
+					 T(d, c->total)->eff.fen == a->eff.fen))
+			for (int i = 0; i < c->nparts; i++)
+				if (c->parts[i] == btok)
+					return 1;
+		if (c->total != btok || c->verdict == FISC_AUDIT_FAILED)
 			continue;
 		for (int i = 0; i < c->nparts; i++)
 			if (T(d, c->parts[i])->eff.fen == a->eff.fen)

@@ -719,8 +719,13 @@ static void lists(sctx *x)
 		for (int j = 0; j < n; j++)
 			au_claim_part(d, c, run[j], 1);
 	}
-	/* "总收入T1…；总支出T2…，实现收支平衡": the two totals are equal */
-	if (au_has(d->s, x->se->beg, x->se->end, "平衡")) {
+	/* "总收入T1…；总支出T2…，实现收支平衡": the two totals are equal — unless
+	** the sentence says they are not ("不相等", "未实现收支平衡") */
+	if (au_has(d->s, x->se->beg, x->se->end, "平衡") &&
+	    !au_has(d->s, x->se->beg, x->se->end, "未实现") &&
+	    !au_has(d->s, x->se->beg, x->se->end, "不平衡") &&
+	    !au_has(d->s, x->se->beg, x->se->end, "未平衡") &&
+	    !au_has(d->s, x->se->beg, x->se->end, "不相等")) {
 		int ti = -1, to = -1;
 		for (int i = 0; i < x->nv; i++) {
 			au_tok *t = T(d, x->v[i]);

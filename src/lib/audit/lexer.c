@@ -428,7 +428,10 @@ static void analyse_amount(au_doc *d, au_sent *se, int ti)
 		t->flags |= TF_ETC;
 	if (at(s, t->end, lim, "后"))
 		t->flags |= TF_AFTER;
-	if (au_has(s, t->end, pe, "相等") || au_has(s, t->end, pe, "相同"))
+	/* "…与支出总计139542万元不相等": said not to balance, which is no claim
+	** that it does */
+	if ((au_has(s, t->end, pe, "相等") && !au_has(s, t->end, pe, "不相等")) ||
+	    (au_has(s, t->end, pe, "相同") && !au_has(s, t->end, pe, "不相同")))
 		t->flags |= TF_EQUAL;
 	if (at(s, t->end, lim, "左右") || at(s, t->end, lim, "以上") || at(s, t->end, lim, "以下"))
 		t->flags |= TF_BOUND;

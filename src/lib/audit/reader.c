@@ -639,6 +639,29 @@ static void read_line(const char *text, size_t len, line_info *li, sbuf *buf)
 	}
 	t += k;
 	n -= k;
+	/* a Markdown table row ("| 总 计 | 140,578 |"): its cells, as a tab row;
+	** the rule under the heading row ("|---|---:|") is nothing */
+	if (!li->md && n >= 2 && t[0] == '|') {
+		size_t e = n;
+		while (e > 1 && t[e - 1] == ' ')
+			e--;
+		if (t[e - 1] == '|' && e > 1)
+			e--;
+		int rule = 1;
+		for (size_t q = 1; q < e; q++)
+			rule &= t[q] == '-' || t[q] == ':' || t[q] == '|' || t[q] == ' ';
+		t++;
+		n = e - 1;
+		for (size_t q = 0; q < n; q++)
+			if (t[q] == '|' && !(q && t[q - 1] == '\\'))
+				t[q] = '\t';
+		if (rule)
+			n = 0;
+		else if (!memchr(t, '\t', n) && n < (size_t)(buf->p + buf->cap - t)) {
+			/* a one-cell row is still a row */
+			t[n++] = '\t';
+		}
+	}
 	if (memchr(t, '\t', n)) {
 		li->kind = BK_ROW;
 		/* clean each cell on its own: spaces inside labels ("收 入") go */
