@@ -56,8 +56,10 @@ PY
 printf '%%PDF-1.7\n%%\xe2\xe3\xcf\xd3\n1 0 obj\n' >"$dir/r.pdf"
 printf 'PK\003\004\024\000\006\000' >"$dir/r.xlsx"
 head -c 3000 /dev/urandom >"$dir/r.bin"
+python3 -c "import zipfile,sys; z=zipfile.ZipFile(sys.argv[1],'w'); z.writestr('xl/workbook.xml','<workbook/>'); z.close()" "$dir/r2.xlsx"
+printf 'PK\003\004garbage' >"$dir/r.docx"
 printf '\211PNG\r\n\032\n\000\000\000\rIHDR\000\000' >"$dir/r.png"
-for f in r.pdf r.xlsx r.bin r.png; do
+for f in r.pdf r.xlsx r2.xlsx r.docx r.bin r.png; do
 	"$FISC" audit "$dir/$f" >"$dir/u.out" 2>"$dir/u.err"; rc=$?
 	[ "$rc" = 2 ] || die "$f: exit $rc, want 2 (unreadable)"
 	grep -q "cannot read" "$dir/u.err" || die "$f: no reason given"
@@ -112,7 +114,40 @@ if [ -d "$corpus/seeds" ]; then
 	iconv -f UTF-8 -t UTF-16 "$s003" >"$dir/003.u16"
 	iconv -f UTF-8 -t UTF-16BE "$s003" >"$dir/003.u16be"
 	iconv -f UTF-8 -t UTF-16LE "$s003" >"$dir/003.u16le"
-	for f in 003.gbk 003.gb18030 003.u16 003.u16be 003.u16le; do
+	# a Word document built here from the seed's text (paragraphs, and its
+	# tab rows as Word tables) gives what the text gives, findings included
+	cat >"$dir/mkdocx.py" <<'PY'
+import sys, zipfile
+from xml.sax.saxutils import escape
+lines = open(sys.argv[1], encoding='utf-8').read().split('\n')
+if lines and lines[-1] == '':
+    lines.pop()
+def para(t):
+    return '<w:p><w:r><w:t xml:space="preserve">%s</w:t></w:r></w:p>' % escape(t)
+body, i = [], 0
+while i < len(lines):
+    if '\t' in lines[i]:
+        rows = []
+        while i < len(lines) and '\t' in lines[i]:
+            rows.append('<w:tr>' + ''.join('<w:tc>%s</w:tc>' % para(c) for c in lines[i].split('\t')) + '</w:tr>')
+            i += 1
+        body.append('<w:tbl>' + ''.join(rows) + '</w:tbl>')
+    else:
+        body.append(para(lines[i]))
+        i += 1
+W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main'
+with zipfile.ZipFile(sys.argv[2], 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr('[Content_Types].xml', '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+    z.writestr('word/document.xml', '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="%s"><w:body>%s</w:body></w:document>' % (W, ''.join(body)))
+PY
+	python3 "$dir/mkdocx.py" "$s003" "$dir/003.docx" || die "docx: cannot build the test document"
+	s001="$corpus/seeds/001_d12f06acd0fd881e.txt"
+	python3 "$dir/mkdocx.py" "$s001" "$dir/001.docx" || die "docx: cannot build the test document"
+	"$FISC" audit "$s001" | grep -E "^[^ ].*: (错误|警告) " | sed 's/^[^:]*://' >"$dir/001.want"
+	"$FISC" audit "$dir/001.docx" | grep -E "^[^ ].*: (错误|警告) " | sed 's/^[^:]*://' >"$dir/001.got"
+	[ -s "$dir/001.want" ] && cmp -s "$dir/001.want" "$dir/001.got" ||
+		die "docx: seed 001's findings differ: $(tr '\n' ' ' <"$dir/001.got")"
+	for f in 003.gbk 003.gb18030 003.u16 003.u16be 003.u16le 003.docx; do
 		"$FISC" audit "$dir/$f" >"$dir/enc.out"; rc=$?
 		[ "$rc" = 0 ] || die "$f: exit $rc, want 0"
 		grep " checks: " "$dir/enc.out" | cmp -s - "$dir/want.sum" || die "$f: $(grep " checks: " "$dir/enc.out") ≠ $(cat "$dir/want.sum")"

@@ -341,8 +341,16 @@ int au_decode(const char *path, char **textp, size_t *lenp)
 		why_zh = "这是PDF文件，不是文本";
 		why_en = "it is a PDF file, not text";
 	} else if (len >= 4 && !memcmp(text, "PK\x03\x04", 4)) {
-		why_zh = "这是ZIP容器（XLSX/DOCX等），不是文本";
-		why_en = "it is a ZIP container (XLSX, DOCX …), not text";
+		/* a Word document is read; another container says why not */
+		char *t2;
+		size_t n2;
+		int rc = au_docx_text(path, text, len, &t2, &n2);
+		if (rc != FISC_OK)
+			return rc;
+		free(text);
+		*textp = t2;
+		*lenp = n2;
+		return FISC_OK;
 	} else if (len >= 4 && !memcmp(text, "\xD0\xCF\x11\xE0", 4)) {
 		why_zh = "这是旧版Office文件（XLS/DOC），不是文本";
 		why_en = "it is an old Office file (XLS, DOC), not text";

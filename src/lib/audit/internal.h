@@ -244,10 +244,15 @@ typedef struct au_doc {
 } au_doc;
 
 /* audit.c: a file's bytes as UTF-8 text. *text (malloc'ed, NUL-terminated,
-** *len bytes) is replaced when converted from GB18030/GBK or UTF-16 with
-** iconv; FISC_EIO with the reason for a PDF, a ZIP or Office container, or
-** bytes of no known text encoding. *text stays the caller's to free. */
+** *len bytes) is replaced when converted: from GB18030/GBK or UTF-16 with
+** iconv, from a Word document (docx.c). FISC_EIO with the reason for a PDF,
+** an XLSX or other container, an old Office file, or bytes of no known text
+** encoding. *text stays the caller's to free. */
 int au_decode(const char *path, char **text, size_t *len);
+/* docx.c: the text of a .docx held in buf (paragraphs as lines, table rows as
+** tab-separated cells) into *text (malloc'ed). FISC_EIO with the reason for a
+** damaged container, an XLSX workbook or a ZIP without a Word document. */
+int au_docx_text(const char *path, const char *buf, size_t len, char **text, size_t *outlen);
 
 /* reader.c */
 int au_read(au_doc *d, const char *text, size_t len);
