@@ -447,6 +447,42 @@ static void contents_and_line_lists(void **state)
 	fisc_arena_free(a);
 }
 
+/* Tables read across: the 三公 table (合计 first, a 小计 left empty, two
+** heading rows) and a debt table (items down, 一般/专项 across, 合计 last). */
+static void across_tables(void **state)
+{
+	(void)state;
+	fisc_arena *a = fisc_arena_new();
+	const char *t =
+		"2017年某区“三公”经费汇总情况表\n"
+		"单位:万元\n"
+		"合计\t因公出国\t公务用车购置及运行维护\t\t\t公务接待费\n"
+		"\t\t小计\t公务用车购置\t公车运行及维护\t\n"
+		"5834\t100\t\t692\t4612\t430\n"
+		"\n"
+		"2023年全区政府债务情况\n"
+		"单位：亿元\n"
+		"| 项 目 | 一般债务 | 专项债务 | 未区分类型 | 合 计 |\n"
+		"|---|---:|---:|---:|---:|\n"
+		"| 政府债务限额 | 59.04 | 102.32 |  | 161.36 |\n"
+		"| 政府债务余额 | 59.04 | 102.52 |  | 161.36 |\n";
+	fisc_audit_report *r = audit_text(a, t, 0);
+	const fisc_audit_claim *c = claim_stated(r, "table", 5, "5834万元");
+	assert_non_null(c);
+	assert_int_equal((int)c->nparts, 4);
+	assert_int_equal(c->verdict, FISC_AUDIT_EXACT);
+	c = claim_stated(r, "table", 11, "161.36亿元");
+	assert_non_null(c);
+	assert_int_equal(c->verdict, FISC_AUDIT_EXACT);
+	const fisc_audit_finding *f = find(r, "audit.table", 12); /* 59.04 + 102.52 ≠ 161.36 */
+	if (!f)
+		dump(r);
+	assert_non_null(f);
+	assert_int_equal(f->severity, FISC_AUDIT_ERROR);
+	assert_int_equal(r->errors, 1);
+	fisc_arena_free(a);
+}
+
 /* ---- scale -------------------------------------------------------------------- */
 
 /* "合计T，其中：项目0支出a、项目1支出b、…" with n parts (values 1..999). */
@@ -922,6 +958,7 @@ int main(void)
 		cmocka_unit_test(output_formats),
 		cmocka_unit_test(constructions),
 		cmocka_unit_test(contents_and_line_lists),
+		cmocka_unit_test(across_tables),
 		cmocka_unit_test(long_lists),
 		cmocka_unit_test(long_messages),
 		cmocka_unit_test(real_documents),

@@ -203,6 +203,78 @@ static const char *head_word(au_doc *d, const au_block *hdr, int c)
 	return w;
 }
 
+/* Is the cell a figure and nothing else? */
+static int figure_cell(au_doc *d, const au_block *row, int c)
+{
+	if (c >= row->ncells || row->ce[c] == row->cb[c])
+		return 0;
+	for (size_t i = row->cb[c]; i < row->ce[c]; i++) {
+		char ch = d->s[i];
+		if (!((ch >= '0' && ch <= '9') || ch == '.' || ch == ',' || ch == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+/* The 三公经费 table of a disclosure: "合计 | 因公出国 | 公务用车购置及运行维护
+** (小计 | 购置 | 运行维护) | 公务接待费" over one or two heading rows, then rows
+** of figures only. The first column is the total of the others; a 小计
+** column stands for the columns after it under the same heading, so a row
+** that fills it is read only when it leaves them empty, or they are read
+** and it is left out. */
+static int total_first(au_doc *d, size_t b0, size_t b1, int unit, const au_ctx *tc)
+{
+	int ncol = d->blocks.v[b0].ncells;
+	for (size_t q = b0; q < b1; q++) {
+		au_block *row = &d->blocks.v[q];
+		if (!figure_cell(d, row, 0))
+			continue;
+		/* the heading of each column: the lowest heading row that names it */
+		int sub[64] = {0}, n = row->ncells < 64 ? row->ncells : 64;
+		for (int c = 1; c < n && c < ncol + 8; c++)
+			for (size_t h = b0; h < q; h++) {
+				au_block *hr = &d->blocks.v[h];
+				if (c < hr->ncells && hr->ce[c] > hr->cb[c])
+					sub[c] = !strcmp(head_word(d, hr, c), "小计");
+			}
+		int tot = -1;
+		cell_token(d, row, 0, unit, "“三公”经费合计", tc, 0, &tot);
+		if (tot < 0)
+			continue;
+		au_claim *c = au_claim_new(d, CK_TABLE, "audit.table");
+		size_t ci = d->claims.n - 1;
+		c->total = tot;
+		c->block = (int)q;
+		c->rel = REL_EQ;
+		for (int col = 1; col < n; col++) {
+			if (!figure_cell(d, row, col))
+				continue;
+			if (sub[col]) {
+				/* a filled 小计 with its columns filled too: they are its
+				** parts, it is not one of the total's */
+				int parts_filled = 0;
+				for (int k = col + 1; k < n && !sub[k]; k++)
+					parts_filled |= figure_cell(d, row, k);
+				if (parts_filled)
+					continue;
+			}
+			int tok = -1;
+			const char *lab = "";
+			for (size_t h = b0; h < q; h++) {
+				au_block *hr = &d->blocks.v[h];
+				if (col < hr->ncells && hr->ce[col] > hr->cb[col])
+					lab = head_word(d, hr, col);
+			}
+			cell_token(d, row, col, unit, *lab ? lab : "“三公”经费", tc, 0, &tok);
+			if (tok >= 0)
+				au_claim_part(d, &d->claims.v[ci], tok, 1);
+		}
+		if (!d->claims.v[ci].nparts)
+			d->claims.v[ci].kind = 0;
+	}
+	return 1;
+}
+
 /* A table read across: items down the first column, their parts across
 ** ("| 项 目 | 一般债务 | 专项债务 | 未区分类型 | 合 计 |"), the last column
 ** the row's total. Each row's 合计 is the item's figure, each other cell the
@@ -214,6 +286,8 @@ static int across_table(au_doc *d, size_t b0, size_t b1, int unit, const au_ctx 
 	int last = hdr->ncells - 1;
 	if (last < 2)
 		return 0;
+	if (!strcmp(head_word(d, hdr, 0), "合计"))
+		return total_first(d, b0, b1, unit, tc);
 	const char *tw = head_word(d, hdr, last);
 	if (strcmp(tw, "合计") && strcmp(tw, "总计") && strcmp(tw, "小计"))
 		return 0;
