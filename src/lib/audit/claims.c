@@ -474,11 +474,22 @@ static void breakdown_from(sctx *x, int hi, int head)
 	c->tsign = role == R_CHANGE ? h->sign : 1;
 	h->ishead = 1;
 	int partial = cn == CN_MAINLY;
+	int last_sign = 0; /* sign of the last change taken as a part */
 	for (int i = first; i < x->nv; i++) {
 		int k = x->v[i];
 		au_tok *t = T(d, k);
+		/* "调增上级补助收入83620万元、债务转贷收入19000万元": the verb of the
+		** first item runs over the items joined to it by "、" */
+		int inherits = role == R_CHANGE && t->kind == TK_AMOUNT && t->role == R_PRINCIPAL &&
+			       last_sign && t->raw && !strstr(t->raw, "，") && !strstr(t->raw, ",") &&
+			       !strstr(t->raw, "；") && !strstr(t->raw, ";") && !strstr(t->raw, "。");
+		if (inherits) {
+			t->role = R_CHANGE;
+			t->sign = last_sign;
+		}
 		if (t->kind != TK_AMOUNT || t->role != role)
 			continue;
+		last_sign = role == R_CHANGE ? t->sign : 0;
 		if (i > first) {
 			/* a new statement with its own breakdown or total ends the list */
 			const char *id = au_item_id(t->item);
