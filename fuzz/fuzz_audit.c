@@ -7,6 +7,9 @@
 ** report must be self-consistent: check counts add up, every finding has a
 ** line within the text and a message. Inputs starting with '#' also run the
 ** rule engine on the extracted facts (slower: an in-memory store each time).
+** Every input also goes through the file reader's decoding (GB18030/GBK and
+** UTF-16 conversion with iconv, refusal of PDF/ZIP/binary) and what it gives
+** is audited too.
 */
 #include <stdint.h>
 #include <stdio.h>
@@ -14,6 +17,7 @@
 #include <string.h>
 #include "fisc/audit.h"
 #include "fisc/error.h"
+#include "audit/internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -52,5 +56,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(buf);
 	}
 	fisc_arena_free(a);
+	/* the file reader's decoding (GB18030/GBK, UTF-16, refusals), then an
+	** audit of what it gives */
+	char *t = malloc(size + 1);
+	if (!t)
+		return 0;
+	memcpy(t, data, size);
+	t[size] = 0;
+	size_t n = size;
+	if (au_decode("fuzz.txt", &t, &n) == FISC_OK) {
+		if (strlen(t) > n)
+			abort(); /* the length covers the text */
+		a = fisc_arena_new();
+		fisc_audit_opts o2 = {0, o.datadir};
+		if (fisc_audit_buffer("fuzz.txt", t, n, &o2, a, &r) != FISC_OK && fisc_error_message()[0] == 0)
+			abort();
+		fisc_arena_free(a);
+	}
+	free(t);
 	return 0;
 }

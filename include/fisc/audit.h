@@ -84,7 +84,9 @@ typedef struct fisc_audit_report {
 	size_t nfindings;
 	fisc_audit_claim *claims;     /* in text order */
 	size_t nclaims;
-	fisc_audit_checks checks;
+	fisc_audit_checks checks;      /* the claims, one each: what --claims lists */
+	fisc_audit_checks rule_checks; /* the rule engine's checks on the extracted
+					  facts (none unverifiable) */
 	size_t errors, warnings, infos;
 	int rules_run;          /* the rule engine ran on the extracted facts */
 	size_t facts;           /* facts extracted */

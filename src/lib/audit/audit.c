@@ -4,6 +4,7 @@
 ** All intermediate state lives in a working arena freed at the end.
 */
 #include <errno.h>
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,41 @@ static const char *dup_s(fisc_arena *a, const char *s)
 	char *p = fisc_arena_strdup(a, s);
 	if (!p)
 		au_oom = 1;
+	return p;
+}
+
+/* A copy that is valid UTF-8 (anything else becomes U+FFFD) and at most
+** about `max` bytes: a longer string is cut on a character boundary and
+** ends in "…". Quotes and messages go to people and to JSON, which takes
+** valid UTF-8 only; a sentence of a million figures is not quoted whole. */
+static const char *dup_cut(fisc_arena *a, const char *s, size_t max)
+{
+	if (!s)
+		return NULL;
+	size_t n = strlen(s), o = 0;
+	char *p = fisc_arena_alloc(a, (n < max ? n : max) * 3 + 8);
+	if (!p) {
+		au_oom = 1;
+		return NULL;
+	}
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k = au_utf8_dec(s + i, n - i, &cp);
+		if (o + 4 > max && i + k < n) {
+			memcpy(p + o, "…", 3);
+			o += 3;
+			break;
+		}
+		if (cp == 0xFFFD && k == 1 && (unsigned char)s[i] >= 0x80) {
+			memcpy(p + o, "\xEF\xBF\xBD", 3);
+			o += 3;
+		} else {
+			memcpy(p + o, s + i, k);
+			o += k;
+		}
+		i += k;
+	}
+	p[o] = 0;
 	return p;
 }
 
@@ -73,11 +109,11 @@ static void copy_out(au_doc *d, fisc_arena *a, fisc_audit_report *r)
 		o->rule = dup_s(a, f->rule);
 		o->severity = f->sev;
 		o->line = f->line;
-		o->text = dup_s(a, f->text ? f->text : au_sent_text(d, f->sent, f->block));
-		o->stated = dup_s(a, f->stated);
-		o->computed = dup_s(a, f->computed);
-		o->message_zh = dup_s(a, f->zh ? f->zh : "");
-		o->message_en = dup_s(a, f->en ? f->en : "");
+		o->text = dup_cut(a, f->text ? f->text : au_sent_text(d, f->sent, f->block), 1200);
+		o->stated = dup_cut(a, f->stated, 200);
+		o->computed = dup_cut(a, f->computed, 200);
+		o->message_zh = dup_cut(a, f->zh ? f->zh : "", 4000);
+		o->message_en = dup_cut(a, f->en ? f->en : "", 4000);
 		int *ls = fisc_arena_alloc(a, (f->lines.n + 1) * sizeof(int));
 		if (!ls) {
 			au_oom = 1;
@@ -122,10 +158,11 @@ static void copy_out(au_doc *d, fisc_arena *a, fisc_audit_report *r)
 		}
 	}
 	qsort(r->claims, r->nclaims, sizeof *r->claims, cmp_claim);
-	r->checks.exact += d->rule_verdicts[0];
-	r->checks.within_rounding += d->rule_verdicts[1];
-	r->checks.failed += d->rule_verdicts[2];
-	r->checks.total += d->rule_verdicts[0] + d->rule_verdicts[1] + d->rule_verdicts[2];
+	/* the engine's checks apart: `checks` counts what --claims lists */
+	r->rule_checks.exact = d->rule_verdicts[0];
+	r->rule_checks.within_rounding = d->rule_verdicts[1];
+	r->rule_checks.failed = d->rule_verdicts[2];
+	r->rule_checks.total = d->rule_verdicts[0] + d->rule_verdicts[1] + d->rule_verdicts[2];
 }
 
 /* FISC_AUDIT_DEBUG=1: every figure with what the audit made of it. */
@@ -215,6 +252,156 @@ int fisc_audit_buffer(const char *path, const char *text, size_t len,
 	return audit(path, text, len, NULL, opts, a, out);
 }
 
+/* Is s[0, n) UTF-8 throughout (as jansson and utf8proc take it)? */
+static int is_utf8(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		uint32_t cp;
+		size_t k = au_utf8_dec(s + i, n - i, &cp);
+		if (cp == 0xFFFD && k == 1)
+			return 0;
+		i += k;
+	}
+	return 1;
+}
+
+/* Bytes that are not part of a UTF-8 character. */
+static size_t bad_bytes(const char *s, size_t n)
+{
+	size_t bad = 0;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k = (unsigned char)s[i] < 0x80 ? 1 : au_utf8_dec(s + i, n - i, &cp);
+		if (k == 1 && (unsigned char)s[i] >= 0x80)
+			bad++;
+		i += k;
+	}
+	return bad;
+}
+
+/* The whole of in[0, n) converted from `from` to UTF-8 with iconv, or NULL
+** when a byte sequence is not of that encoding (no guessing past one). */
+static char *iconv_utf8(const char *from, const char *in, size_t n, size_t *outn)
+{
+	iconv_t cd = iconv_open("UTF-8", from);
+	if (cd == (iconv_t)-1)
+		return NULL;
+	size_t cap = n * 2 + 16; /* UTF-16 → UTF-8 grows by at most 3/2, GB18030 by 2 */
+	char *out = malloc(cap + 1);
+	char *ip = (char *)in, *op = out;
+	size_t il = n, ol = cap;
+	if (out && iconv(cd, &ip, &il, &op, &ol) == (size_t)-1) {
+		free(out);
+		out = NULL;
+	}
+	if (out && iconv(cd, NULL, NULL, &op, &ol) == (size_t)-1) {
+		free(out);
+		out = NULL;
+	}
+	iconv_close(cd);
+	if (out) {
+		*op = 0;
+		*outn = (size_t)(op - out);
+	}
+	return out;
+}
+
+/* Which of UTF-16LE / UTF-16BE the NUL bytes of a BOM-less text point to:
+** ASCII and line breaks put them at odd (LE) or even (BE) offsets. NULL if
+** neither (a binary file). */
+static const char *utf16_by_nuls(const char *t, size_t len)
+{
+	size_t n = len < 4096 ? len : 4096, odd = 0, even = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!t[i]) {
+			if (i & 1)
+				odd++;
+			else
+				even++;
+		}
+	if (odd * 4 >= n / 2 && even * 20 < odd)
+		return "UTF-16LE";
+	if (even * 4 >= n / 2 && odd * 20 < even)
+		return "UTF-16BE";
+	return NULL;
+}
+
+int au_decode(const char *path, char **textp, size_t *lenp)
+{
+	char *text = *textp;
+	size_t len = *lenp;
+	const char *why_zh = NULL, *why_en = NULL, *enc = NULL;
+	size_t skip = 0;
+	if (len >= 4 && !memcmp(text, "%PDF", 4)) {
+		why_zh = "这是PDF文件，不是文本";
+		why_en = "it is a PDF file, not text";
+	} else if (len >= 4 && !memcmp(text, "PK\x03\x04", 4)) {
+		/* a Word document is read; another container says why not */
+		char *t2;
+		size_t n2;
+		int rc = au_docx_text(path, text, len, &t2, &n2);
+		if (rc != FISC_OK)
+			return rc;
+		free(text);
+		*textp = t2;
+		*lenp = n2;
+		return FISC_OK;
+	} else if (len >= 4 && !memcmp(text, "\xD0\xCF\x11\xE0", 4)) {
+		why_zh = "这是旧版Office文件（XLS/DOC），不是文本";
+		why_en = "it is an old Office file (XLS, DOC), not text";
+	} else if (len >= 2 && !memcmp(text, "\xFF\xFE", 2)) {
+		enc = "UTF-16LE", skip = 2;
+	} else if (len >= 2 && !memcmp(text, "\xFE\xFF", 2)) {
+		enc = "UTF-16BE", skip = 2;
+	} else if (memchr(text, 0, len < 4096 ? len : 4096)) {
+		/* UTF-8 and GB18030 text have no NUL bytes; UTF-16 and binary files do */
+		enc = utf16_by_nuls(text, len);
+		if (!enc) {
+			why_zh = "含有NUL字节：既不是UTF-8/GB18030文本，也不是UTF-16文本（可能是二进制文件）";
+			why_en = "it holds NUL bytes: neither UTF-8/GB18030 nor UTF-16 text (a binary file?)";
+		}
+	} else if (!is_utf8(text, len)) {
+		/* GBK and GB18030 (its superset) are what Chinese text that is not
+		** UTF-8 is written in; take it only if every byte converts, else
+		** read it as UTF-8 with the bad bytes replaced */
+		size_t n2;
+		char *u = iconv_utf8("GB18030", text, len, &n2);
+		if (u) {
+			free(text);
+			text = u;
+			len = n2;
+		} else if (bad_bytes(text, len) * 100 > len) {
+			why_zh = "不是已知编码的文本（UTF-8、GB18030/GBK、UTF-16均不符）";
+			why_en = "it is not text in a known encoding (not UTF-8, GB18030/GBK or UTF-16)";
+		}
+	}
+	if (enc && !why_zh) {
+		size_t n2;
+		char *u = iconv_utf8(enc, text + skip, len - skip, &n2);
+		if (u) {
+			free(text);
+			text = u;
+			len = n2;
+		} else {
+			why_zh = "看似UTF-16文本，但无法转换为UTF-8";
+			why_en = "it looks like UTF-16 text but does not convert to UTF-8";
+		}
+	}
+	*textp = text;
+	*lenp = len;
+	if (why_zh) {
+		/* never "0 checks, 0 errors" on a file that was not read */
+		return fisc_error_set(FISC_EIO, "无法读取文件 %s：%s / cannot read %s: %s", path, why_zh,
+				      path, why_en);
+	}
+	return FISC_OK;
+}
+
 int fisc_audit_file(const char *path, const fisc_audit_opts *opts, fisc_arena *a,
 		    fisc_audit_report **out)
 {
@@ -224,5 +411,10 @@ int fisc_audit_file(const char *path, const fisc_audit_opts *opts, fisc_arena *a
 	if (!text)
 		return fisc_error_set(FISC_EIO, "无法读取文件 %s：%s / cannot read %s: %s", path,
 				      strerror(errno), path, strerror(errno));
+	int rc = au_decode(path, &text, &len);
+	if (rc != FISC_OK) {
+		free(text);
+		return rc;
+	}
 	return audit(path, text, len, text, opts, a, out); /* frees text */
 }

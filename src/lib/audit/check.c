@@ -76,12 +76,19 @@ const char *au_sent_text(au_doc *d, int sent, int block)
 static const char *fmt(au_doc *d, const char *f, ...) __attribute__((format(printf, 2, 3)));
 static const char *fmt(au_doc *d, const char *f, ...)
 {
-	char buf[2048];
-	va_list ap;
+	/* as long as it needs: a fixed buffer would cut a message inside a
+	** character (audit.c cuts what is too long, on a boundary) */
+	va_list ap, ap2;
 	va_start(ap, f);
-	vsnprintf(buf, sizeof buf, f, ap);
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, f, ap);
 	va_end(ap);
-	char *p = fisc_arena_strdup(d->w, buf);
+	char *p = n >= 0 ? fisc_arena_alloc(d->w, (size_t)n + 1) : NULL;
+	if (p)
+		vsnprintf(p, (size_t)n + 1, f, ap2);
+	else
+		au_oom = 1;
+	va_end(ap2);
 	return p ? p : "";
 }
 
@@ -153,12 +160,15 @@ static const char *expr_of(au_doc *d, const au_claim *c, int unit)
 	char buf[2048];
 	size_t n = 0;
 	buf[0] = 0;
-	for (int i = 0; i < c->nparts && n + 100 < sizeof buf; i++) {
+	int i = 0;
+	for (; i < c->nparts && n + 100 < sizeof buf; i++) {
 		const au_tok *t = T(d, c->parts[i]);
 		int neg = (c->signs[i] < 0) != (t->eff.fen < 0);
 		const char *op = i == 0 ? (neg ? "−" : "") : (neg ? " − " : " + ");
 		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", op, part_text(d, t, unit));
 	}
+	if (i < c->nparts) /* a long list: say how long, not all of it */
+		return fmt(d, "%s + …（共%d项 / %d parts）", buf, c->nparts, c->nparts);
 	return fmt(d, "%s", buf);
 }
 
@@ -198,6 +208,149 @@ static int sum_verdict(i128 s2, i128 w, i128 t2, i128 u, int rel)
 	if (diff < 0)
 		diff = -diff;
 	return diff <= w + u ? FISC_AUDIT_WITHIN : FISC_AUDIT_FAILED;
+}
+
+/* The claim as its parts now stand holds (exactly or within rounding). */
+static int claim_holds(au_doc *d, const au_claim *c)
+{
+	const au_tok *tt = T(d, c->total);
+	sumres r = sum_parts(d, c);
+	i128 t2 = (i128)c->tsign * 2 * tt->eff.fen;
+	i128 u = (tt->flags & TF_BARE) ? 0 : tt->eff.ulp;
+	return sum_verdict(r.s2, r.w, t2, u, c->rel) != FISC_AUDIT_FAILED;
+}
+
+/* Does the run of parts [i, j) add up to part h (a breakdown of it, or the
+** same figure written twice)? */
+static int run_restates(au_doc *d, const au_claim *c, int h, int i, int j)
+{
+	i128 s2 = 0, w = 0;
+	for (int k = i; k < j; k++) {
+		const au_tok *t = T(d, c->parts[k]);
+		s2 += 2 * (i128)t->eff.fen;
+		w += (t->flags & TF_BARE) ? 0 : t->eff.ulp;
+	}
+	const au_tok *ht = T(d, c->parts[h]);
+	i128 u = (ht->flags & TF_BARE) ? 0 : ht->eff.ulp;
+	return sum_verdict(s2, w, 2 * (i128)ht->eff.fen, u, REL_EQ) != FISC_AUDIT_FAILED;
+}
+
+/* A failed sum read another reasonable way. Chinese breakdowns nest ("一般
+** 预算收入20707万元，其中：税收8059万元，非税12648万元，上级补助…"), end
+** before the sentence does ("余额…包括一般债务…专项债务…，控制在限额…之内"),
+** and name their total next to an earlier figure ("比报告数567118万元增加
+** 8226万元"). When one of these readings holds the claim is that reading:
+** the parts (or the total) are replaced and 1 is returned. Lists longer than
+** 64 parts are left as written: nesting is a feature of short prose lists,
+** and the search is quadratic in the list. */
+static int reread_sum(au_doc *d, au_claim *c)
+{
+	int n = c->nparts;
+	if (n < 2 || n > 64 || c->total < 0)
+		return 0;
+	/* the total is one of its own parts: the claim was misread, not made */
+	for (int i = 0; i < n; i++)
+		if (c->parts[i] == c->total ||
+		    T(d, c->parts[i])->eff.fen == T(d, c->total)->eff.fen)
+			return -1;
+	/* a sub-breakdown right after the part it breaks down, or a part
+	** repeated: left out */
+	for (int i = 1; i < n; i++)
+		for (int j = i + 1; j <= n && j - i < n - 1; j++) {
+			if (!run_restates(d, c, i - 1, i, j))
+				continue;
+			int *p = c->parts, *sg = c->signs;
+			int keep[64], ks[64], m = 0;
+			for (int k = 0; k < n; k++)
+				if (k < i || k >= j) {
+					keep[m] = p[k];
+					ks[m++] = sg[k];
+				}
+			int save[64], ssave[64];
+			memcpy(save, p, sizeof *p * (size_t)n);
+			memcpy(ssave, sg, sizeof *sg * (size_t)n);
+			memcpy(p, keep, sizeof *p * (size_t)m);
+			memcpy(sg, ks, sizeof *sg * (size_t)m);
+			c->nparts = m;
+			if (claim_holds(d, c))
+				return 1;
+			memcpy(p, save, sizeof *p * (size_t)n);
+			memcpy(sg, ssave, sizeof *sg * (size_t)n);
+			c->nparts = n;
+		}
+	/* the breakdown ends before the sentence does */
+	if (c->kind == CK_SUM)
+		for (int k = n - 1; k >= 1; k--) {
+			c->nparts = k;
+			if (claim_holds(d, c))
+				return 1;
+		}
+	c->nparts = n;
+	/* the total is another figure of the same sentence: the one the parts
+	** give, where the nearest was a base it was compared with */
+	const au_tok *tt = T(d, c->total);
+	if (tt->sent >= 0) {
+		const au_sent *st = &d->sents.v[tt->sent];
+		int found = -1, nfound = 0;
+		for (int k = st->tok0; k < st->tok0 + st->ntok; k++) {
+			if (k == c->total || !au_is_value(d, k) || T(d, k)->eff.unit != tt->eff.unit)
+				continue;
+			int part = 0;
+			for (int i = 0; i < n && !part; i++)
+				part = c->parts[i] == k;
+			if (part)
+				continue;
+			int t0 = c->total;
+			c->total = k;
+			if (claim_holds(d, c)) {
+				found = k;
+				nfound++;
+			}
+			c->total = t0;
+		}
+		if (nfound == 1) {
+			c->total = found;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* "加上上解支出…、调出资金增加10,239万元、…，总支出…": a figure among the
+** additions of a balance that reads as a change ("增加") may be the item
+** itself. When adding exactly one such figure makes the balance hold, that
+** is the reading: it joins the parts and 1 is returned. */
+static int balance_with_change(au_doc *d, au_claim *c)
+{
+	if (c->total < 0 || !c->nparts)
+		return 0;
+	const au_tok *tt = T(d, c->total);
+	const au_tok *p0 = T(d, c->parts[0]);
+	if (tt->sent < 0 || p0->sent != tt->sent)
+		return 0;
+	const au_sent *st = &d->sents.v[tt->sent];
+	int found = -1;
+	for (int k = st->tok0; k < st->tok0 + st->ntok; k++) {
+		const au_tok *t = T(d, k);
+		if (t->kind != TK_AMOUNT || t->role != R_CHANGE || t->beg < p0->end ||
+		    t->end > tt->beg || t->eff.unit != tt->eff.unit)
+			continue;
+		int n0 = c->nparts;
+		au_claim_part(d, c, k, 1);
+		if (c->nparts == n0)
+			return 0; /* out of memory: reported at the end */
+		int ok = claim_holds(d, c);
+		c->nparts--;
+		if (ok) {
+			if (found >= 0)
+				return 0; /* two readings: leave it as written */
+			found = k;
+		}
+	}
+	if (found < 0)
+		return 0;
+	au_claim_part(d, c, found, 1);
+	return 1;
 }
 
 /* Figures a balance may take its base from ("加上级补助收入等185亿元，收入
@@ -362,7 +515,9 @@ static void same_kind_parts(au_doc *d, au_claim *c, sumres *r, i128 t2, i128 u)
 	memcpy(noun, buf + n - 6, 6); /* the last two characters: 债券, 支出 … */
 	noun[6] = 0;
 	int keep[256], nk = 0, nout = 0;
-	for (int i = 0; i < c->nparts && i < 256; i++) {
+	if (c->nparts > 256)
+		return; /* a long list is read as written */
+	for (int i = 0; i < c->nparts; i++) {
 		const char *pl = T(d, c->parts[i])->label;
 		if (pl && strstr(pl, noun))
 			keep[nk++] = i;
@@ -450,6 +605,24 @@ static void eval_sum(au_doc *d, au_claim *c)
 	}
 	if (c->verdict == FISC_AUDIT_FAILED && c->kind == CK_SUM && c->nparts >= 3)
 		same_kind_parts(d, c, &r, t2, u);
+	if (c->verdict == FISC_AUDIT_FAILED && c->kind == CK_BALANCE && balance_with_change(d, c)) {
+		r = sum_parts(d, c);
+		c->verdict = sum_verdict(r.s2, r.w, t2, u, c->rel);
+	}
+	if (c->verdict == FISC_AUDIT_FAILED && (c->kind == CK_SUM || c->kind == CK_PARTIAL)) {
+		int rr = reread_sum(d, c);
+		if (rr < 0) {
+			c->verdict = FISC_AUDIT_UNVERIFIABLE;
+			return;
+		}
+		if (rr > 0) {
+			tt = T(d, c->total);
+			r = sum_parts(d, c);
+			t2 = (i128)c->tsign * 2 * tt->eff.fen;
+			u = (tt->flags & TF_BARE) ? 0 : tt->eff.ulp;
+			c->verdict = sum_verdict(r.s2, r.w, t2, u, c->rel);
+		}
+	}
 	int unit = tt->eff.unit;
 	fisc_fen minulp = r.minulp && r.minulp < tt->eff.ulp ? r.minulp : tt->eff.ulp;
 	int dc = decs(minulp, unit);
@@ -627,6 +800,12 @@ static void eval_percent(au_doc *d, au_claim *c)
 			    c->computed, c->expr, c->stated);
 		c->en = fmt(d, "the stated figures give %s%s (%s); %s is within what their rounding allows.",
 			    dir_en, c->computed, c->expr, c->stated);
+	} else if (c->guessed) {
+		/* the whole was a guess, and the guess does not fit: nothing is
+		** known about the percent */
+		c->verdict = FISC_AUDIT_UNVERIFIABLE;
+		c->computed = NULL;
+		c->expr = NULL;
 	} else {
 		c->verdict = FISC_AUDIT_FAILED;
 		/* truncated instead of rounded: [P, P+1) / 10^dec */
@@ -637,6 +816,19 @@ static void eval_percent(au_doc *d, au_claim *c)
 			c->zh = fmt(d, "按所述数字计算为%s%s（%s），%s是截断而非四舍五入的结果。", dir_zh,
 				    c->computed, c->expr, c->stated);
 			c->en = fmt(d, "the stated figures give %s%s (%s): %s is truncated rather than rounded.",
+				    dir_en, c->computed, c->expr, c->stated);
+		} else if (P < 0 ? (!frac_lt(hi, (frac){20 * P - 9, 20 * sc}) &&
+				    !frac_lt((frac){20 * P + 11, 20 * sc}, lo))
+				 : (!frac_lt(hi, (frac){20 * P - 11, 20 * sc}) &&
+				    !frac_lt((frac){20 * P + 9, 20 * sc}, lo))) {
+			/* rounded twice, to one more digit and then to this one
+			** (11.49% → 11.5% → 12%): a slip of rounding, a reasonable
+			** reading of the figures, not an error of them */
+			c->sev = FISC_AUDIT_WARNING;
+			c->rule = "audit.percent_double_rounded";
+			c->zh = fmt(d, "按所述数字计算为%s%s（%s），%s是先保留多一位小数再四舍五入（两次舍入）的结果。",
+				    dir_zh, c->computed, c->expr, c->stated);
+			c->en = fmt(d, "the stated figures give %s%s (%s): %s comes from rounding twice (to one more digit, then again).",
 				    dir_en, c->computed, c->expr, c->stated);
 		} else {
 			c->sev = FISC_AUDIT_ERROR;
@@ -720,19 +912,51 @@ void au_check_units(au_doc *d)
 }
 
 /* The same item listed twice in one list. */
+typedef struct keypos {
+	const char *key;
+	int pos;
+} keypos;
+
+static int cmp_keypos(const void *x, const void *y)
+{
+	const keypos *a = x, *b = y;
+	int c = strcmp(a->key, b->key);
+	return c ? c : (a->pos > b->pos) - (a->pos < b->pos);
+}
+
+/* An item listed twice in one list. Each later statement is compared with
+** the earliest of its name (parts sorted by name, so a list of any length
+** costs n log n): the same amount is counted once, a different one is a
+** warning. */
 void au_check_dups(au_doc *d)
 {
 	for (size_t ci = 0; ci < d->claims.n; ci++) {
 		au_claim *c = &d->claims.v[ci];
-		if (!is_sum_kind(c->kind) || c->kind == CK_TABLE || c->kind == CK_DIFF)
+		if (!is_sum_kind(c->kind) || c->kind == CK_TABLE || c->kind == CK_DIFF || c->nparts < 2)
 			continue;
-		for (int j = 1; j < c->nparts; j++) {
-			au_tok *b = T(d, c->parts[j]);
-			if (!b->key || strlen(b->key) < 9 || b->sent < 0)
-				continue;
-			for (int i = 0; i < j; i++) {
-				au_tok *a = T(d, c->parts[i]);
-				if (!a->key || strcmp(a->key, b->key))
+		keypos *kp = malloc(sizeof *kp * (size_t)c->nparts);
+		char *drop = calloc((size_t)c->nparts, 1);
+		if (!kp || !drop) {
+			free(kp);
+			free(drop);
+			au_oom = 1;
+			return;
+		}
+		int nk = 0;
+		for (int i = 0; i < c->nparts; i++) {
+			const au_tok *t = T(d, c->parts[i]);
+			if (t->key && strlen(t->key) >= 9)
+				kp[nk++] = (keypos){t->key, i};
+		}
+		qsort(kp, (size_t)nk, sizeof *kp, cmp_keypos);
+		for (int g = 0; g < nk;) {
+			int e = g + 1;
+			while (e < nk && !strcmp(kp[e].key, kp[g].key))
+				e++;
+			au_tok *a = T(d, c->parts[kp[g].pos]);
+			for (int q = g + 1; q < e; q++) {
+				au_tok *b = T(d, c->parts[kp[q].pos]);
+				if (b->sent < 0)
 					continue;
 				int same = a->eff.fen == b->eff.fen;
 				au_find *f = au_find_new(d, "audit.duplicate",
@@ -749,19 +973,22 @@ void au_check_dups(au_doc *d)
 						   b->key, au_amt(d, &a->eff), a->line, f->stated, b->line);
 				find_line(d, f, a->line);
 				find_line(d, f, b->line);
-				if (same) {
-					/* count it once */
-					for (int q = j; q + 1 < c->nparts; q++) {
-						c->parts[q] = c->parts[q + 1];
-						c->signs[q] = c->signs[q + 1];
-					}
-					c->nparts--;
-					c->dup = j;
-					j--;
-				}
-				break;
+				drop[kp[q].pos] = same; /* count it once */
 			}
+			g = e;
 		}
+		int m = 0;
+		for (int i = 0; i < c->nparts; i++) {
+			if (drop[i]) {
+				c->dup = m;
+				continue;
+			}
+			c->parts[m] = c->parts[i];
+			c->signs[m++] = c->signs[i];
+		}
+		c->nparts = m;
+		free(kp);
+		free(drop);
 	}
 }
 
@@ -821,6 +1048,56 @@ void au_evaluate(au_doc *d)
 }
 
 /* ---- the same quantity stated twice ------------------------------------------ */
+
+static int has_word(const char *s, const char *w) { return s && strstr(s, w) != NULL; }
+
+/* Two figures filed under one item that another reasonable reading keeps
+** apart: a ceiling and a balance (限额 / 余额), a budget and its execution
+** ("批准…收入83.318亿元" / "1-6月…完成100.03亿元"), or a total and a figure
+** it is shown to contain ("支出总计188256 = 165720 + 3117 + 19419" after
+** "支出总计165720"). Not an error, then: the text gives two quantities. */
+static int not_same_quantity(au_doc *d, const au_tok *a, const au_tok *b, int btok)
+{
+	const char *la = a->raw ? a->raw : a->glabel, *lb = b->raw ? b->raw : b->glabel;
+	if (has_word(la, "限额") != has_word(lb, "限额"))
+		return 1;
+	/* one paragraph does not restate its own figure differently */
+	if (a->sent >= 0 && b->sent >= 0 &&
+	    d->sents.v[a->sent].block == d->sents.v[b->sent].block)
+		return 1;
+	static const char *const plan[] = {"预算", "批准", "调整为", "安排", "目标"};
+	static const char *const done[] = {"完成", "实现", "执行数", "决算"};
+	int pa = 0, pb = 0, da = 0, db = 0;
+	for (size_t k = 0; k < sizeof plan / sizeof *plan; k++) {
+		pa |= has_word(la, plan[k]);
+		pb |= has_word(lb, plan[k]);
+	}
+	for (size_t k = 0; k < sizeof done / sizeof *done; k++) {
+		da |= has_word(la, done[k]);
+		db |= has_word(lb, done[k]);
+	}
+	if ((pa && !da && db && !pb) || (pb && !db && da && !pa))
+		return 1;
+	int atok = (int)(a - d->toks.v);
+	for (size_t ci = 0; ci < d->claims.n; ci++) {
+		const au_claim *c = &d->claims.v[ci];
+		if (c->kind == CK_PERCENT || c->kind == CK_RESTATED)
+			continue;
+		/* "上级补助收入33780万元，其中：返还性收入8892万元，未细分的上级补助收入
+		** 24888万元": a part of the figure it is said to restate */
+		if (c->total == atok || (c->total >= 0 && T(d, c->total)->item == a->item &&
+					 T(d, c->total)->eff.fen == a->eff.fen))
+			for (int i = 0; i < c->nparts; i++)
+				if (c->parts[i] == btok)
+					return 1;
+		if (c->total != btok || c->verdict == FISC_AUDIT_FAILED)
+			continue;
+		for (int i = 0; i < c->nparts; i++)
+			if (T(d, c->parts[i])->eff.fen == a->eff.fen)
+				return 1;
+	}
+	return 0;
+}
 
 static int counts_here(const au_claim *c) { return c->kind && c->kind != CK_PERCENT; }
 
@@ -972,6 +1249,10 @@ void au_check_restated(au_doc *d)
 				c->verdict = FISC_AUDIT_FAILED;
 			if (c->verdict != FISC_AUDIT_FAILED)
 				continue;
+			if (not_same_quantity(d, a, b, fx[j])) {
+				c->verdict = FISC_AUDIT_UNVERIFIABLE;
+				continue;
+			}
 			au_find *f = au_find_new(d, "audit.restated", FISC_AUDIT_ERROR, b->line, b->sent, -1);
 			if (b->sent < 0) {
 				int q = au_block_at(d, b->beg);
@@ -1269,33 +1550,88 @@ static int meet(const wint *w, int n, int skip, frac *lo, frac *hi)
 	return !frac_lt(*hi, *lo);
 }
 
+typedef struct shkey {
+	const char *whole;
+	int year;
+	size_t claim;
+} shkey;
+
+static int cmp_shkey(const void *x, const void *y)
+{
+	const shkey *a = x, *b = y;
+	int c = strcmp(a->whole, b->whole);
+	if (c)
+		return c;
+	if (a->year != b->year)
+		return a->year < b->year ? -1 : 1;
+	return (a->claim > b->claim) - (a->claim < b->claim);
+}
+
+typedef struct shgroup {
+	size_t first;  /* the group's first claim: groups are checked in text order */
+	size_t q0, q1; /* its shares: ks[q0 .. q1) */
+} shgroup;
+
+static int cmp_shgroup(const void *x, const void *y)
+{
+	const shgroup *a = x, *b = y;
+	return (a->first > b->first) - (a->first < b->first);
+}
+
 void au_check_shares(au_doc *d)
 {
 	size_t n0 = d->claims.n;
-	char *done = fisc_arena_alloc(d->w, n0 + 1);
-	if (!done) {
+	/* the shares of an unstated whole, by whole and year: sorted once, so
+	** that grouping costs n log n however many wholes the text names */
+	shkey *ks = malloc(sizeof *ks * (n0 + 1));
+	size_t nk = 0;
+	if (!ks) {
 		au_oom = 1;
 		return;
 	}
 	for (size_t i = 0; i < n0; i++) {
 		au_claim *c = &d->claims.v[i];
-		if (done[i] || c->kind != CK_PERCENT || !c->whole || c->verdict != FISC_AUDIT_UNVERIFIABLE ||
-		    c->a < 0)
-			continue;
+		if (c->kind == CK_PERCENT && c->whole && c->verdict == FISC_AUDIT_UNVERIFIABLE && c->a >= 0)
+			ks[nk++] = (shkey){c->whole, T(d, c->a)->ctx.year, i};
+	}
+	qsort(ks, nk, sizeof *ks, cmp_shkey);
+	/* groups of at most 64 shares that imply a whole */
+	shgroup *gs = malloc(sizeof *gs * (nk + 1));
+	size_t ng = 0;
+	if (!gs) {
+		free(ks);
+		au_oom = 1;
+		return;
+	}
+	for (size_t g = 0; g < nk;) {
+		size_t e = g + 1;
+		while (e < nk && !strcmp(ks[e].whole, ks[g].whole) && ks[e].year == ks[g].year)
+			e++;
+		shgroup *cur = NULL;
+		int n = 0;
+		for (size_t q = g; q < e; q++) {
+			if (!cur) {
+				cur = &gs[ng++];
+				cur->first = ks[q].claim;
+				cur->q0 = q;
+				n = 0;
+			}
+			cur->q1 = q + 1;
+			wint w1;
+			if (implied_whole(d, &d->claims.v[ks[q].claim], &w1) && ++n == 64)
+				cur = NULL;
+		}
+		g = e;
+	}
+	qsort(gs, ng, sizeof *gs, cmp_shgroup);
+	for (size_t gi = 0; gi < ng; gi++) {
+		size_t i = gs[gi].first;
+		au_claim *c = &d->claims.v[i];
 		wint w[64];
 		int n = 0;
-		for (size_t j = i; j < n0 && n < 64; j++) {
-			au_claim *o = &d->claims.v[j];
-			if (o->kind != CK_PERCENT || !o->whole || o->verdict != FISC_AUDIT_UNVERIFIABLE ||
-			    o->a < 0 || strcmp(o->whole, c->whole) ||
-			    T(d, o->a)->ctx.year != T(d, c->a)->ctx.year)
-				continue;
-			done[j] = 1;
-			if (implied_whole(d, o, &w[n])) {
-				w[n].claim = (int)j;
-				n++;
-			}
-		}
+		for (size_t q = gs[gi].q0; q < gs[gi].q1 && n < 64; q++)
+			if (implied_whole(d, &d->claims.v[ks[q].claim], &w[n]))
+				w[n++].claim = (int)ks[q].claim;
 		if (n < 2)
 			continue;
 		frac lo, hi;
@@ -1351,4 +1687,6 @@ void au_check_shares(au_doc *d)
 			find_line(d, f, T(d, o->a)->line);
 		}
 	}
+	free(ks);
+	free(gs);
 }

@@ -259,7 +259,8 @@ typedef struct sctx {
 	au_doc *d;
 	au_sent *se;
 	int si;
-	int v[512];   /* depth-0 amount tokens of the sentence */
+	int *v;       /* depth-0 amount tokens of the sentence; v[-1] is free
+		      ** for splice_head */
 	int nv;
 } sctx;
 
@@ -287,21 +288,25 @@ static void bracket_breakdowns(sctx *x)
 		size_t p = h->end;
 		if (p >= se->end || d->s[p] != '(')
 			continue;
-		int inner[64], n = 0, other = 0;
+		int first = -1, last = -1, n = 0, other = 0;
 		for (int j = k + 1; j < end && T(d, j)->beg > p; j++) {
 			au_tok *t = T(d, j);
 			if (t->depth <= h->depth)
 				break;
 			if (t->depth > h->depth + 1)
 				continue;
-			if (t->kind == TK_AMOUNT && t->role == R_PRINCIPAL && n < 64)
-				inner[n++] = j;
-			else if (t->kind == TK_AMOUNT)
+			if (t->kind == TK_AMOUNT && t->role == R_PRINCIPAL) {
+				if (first < 0)
+					first = j;
+				last = j;
+				n++;
+			} else if (t->kind == TK_AMOUNT) {
 				other = 1;
+			}
 		}
 		if (!n || other)
 			continue;
-		int cn = T(d, inner[0])->conn;
+		int cn = T(d, first)->conn;
 		au_claim *c = au_claim_new(d, CK_SUM, "audit.sum");
 		c->total = k;
 		c->sent = x->si;
@@ -310,15 +315,19 @@ static void bracket_breakdowns(sctx *x)
 				     cn == CN_INCL || cn == CN_EACH))
 				 ? REL_EQ
 				 : REL_LE;
-		if (cn == CN_MAINLY || (T(d, inner[n - 1])->flags & TF_ETC))
+		if (cn == CN_MAINLY || (T(d, last)->flags & TF_ETC))
 			c->rel = REL_LE;
 		if (c->rel == REL_LE)
 			c->kind = CK_PARTIAL, c->rule = "audit.partial";
 		/* an unmarked bracket may give a difference instead of parts:
 		** "上级补助收入172,495万元（省补助全州1,097,437万元，州对下补助924,942万元）" */
 		c->bracket_diff = cn == CN_NONE && n == 2;
-		for (int j = 0; j < n; j++)
-			au_claim_part(d, c, inner[j], 1);
+		size_t ci = d->claims.n - 1; /* pushes below may move the array */
+		for (int j = first; j <= last; j++) {
+			au_tok *t = T(d, j);
+			if (t->depth == h->depth + 1 && t->kind == TK_AMOUNT && t->role == R_PRINCIPAL)
+				au_claim_part(d, &d->claims.v[ci], j, 1);
+		}
 		h->used = 1;
 		h->brhead = 1; /* still a figure of its own list */
 	}
@@ -346,15 +355,21 @@ static void additions(sctx *x)
 	/* the base: what comes before the first 加 / 扣除 ("收入为0，上级补助
 	** 0.0039亿元，上年结余0.0098亿元，扣除…"), all of it added; then the
 	** additions and deductions up to the total ("…后，收入总计T", "…相等") */
-	int parts[512], signs[512], np = 0;
-	for (int i = 0; i < k0 && np < 512; i++)
+	int *parts = fisc_arena_alloc(d->w, sizeof(int) * (size_t)x->nv);
+	int *signs = fisc_arena_alloc(d->w, sizeof(int) * (size_t)x->nv);
+	if (!parts || !signs) {
+		au_oom = 1;
+		return;
+	}
+	int np = 0;
+	for (int i = 0; i < k0; i++)
 		if (au_is_value(d, x->v[i]) && (!T(d, x->v[i])->used || T(d, x->v[i])->brhead)) {
 			parts[np] = x->v[i];
 			signs[np++] = 1;
 		}
 	int nbase = np;
 	int sign = 1, total = -1, partial = 0;
-	for (int i = k0; i < x->nv && np < 512; i++) {
+	for (int i = k0; i < x->nv; i++) {
 		int k = x->v[i];
 		au_tok *t = T(d, k);
 		if (!au_is_value(d, k))
@@ -370,6 +385,22 @@ static void additions(sctx *x)
 		parts[np] = k;
 		signs[np++] = sign;
 		partial |= (t->flags & TF_ETC) != 0;
+	}
+	if (total < 0 && x->si + 1 < (int)d->sents.n && d->sents.v[x->si + 1].block == x->se->block &&
+	    x->se->term) {
+		/* "…调入资金90.73亿元。合计一般公共预算收入总量为442.15亿元。": the
+		** total opens the next sentence */
+		au_sent *nx = &d->sents.v[x->si + 1];
+		for (int k = nx->tok0; k < nx->tok0 + nx->ntok; k++) {
+			au_tok *t = T(d, k);
+			if (t->kind != TK_AMOUNT)
+				continue;
+			if (t->depth == 0 && t->role == R_PRINCIPAL && t->total_kw && t->raw &&
+			    (au_startswith(t->raw, "合计") || au_startswith(t->raw, "总计") ||
+			     au_startswith(t->raw, "共计")) && !t->used)
+				total = k;
+			break;
+		}
 	}
 	if (total < 0)
 		return; /* no total: not a balance sentence after all */
@@ -443,11 +474,22 @@ static void breakdown_from(sctx *x, int hi, int head)
 	c->tsign = role == R_CHANGE ? h->sign : 1;
 	h->ishead = 1;
 	int partial = cn == CN_MAINLY;
+	int last_sign = 0; /* sign of the last change taken as a part */
 	for (int i = first; i < x->nv; i++) {
 		int k = x->v[i];
 		au_tok *t = T(d, k);
+		/* "调增上级补助收入83620万元、债务转贷收入19000万元": the verb of the
+		** first item runs over the items joined to it by "、" */
+		int inherits = role == R_CHANGE && t->kind == TK_AMOUNT && t->role == R_PRINCIPAL &&
+			       last_sign && t->raw && !strstr(t->raw, "，") && !strstr(t->raw, ",") &&
+			       !strstr(t->raw, "；") && !strstr(t->raw, ";") && !strstr(t->raw, "。");
+		if (inherits) {
+			t->role = R_CHANGE;
+			t->sign = last_sign;
+		}
 		if (t->kind != TK_AMOUNT || t->role != role)
 			continue;
+		last_sign = role == R_CHANGE ? t->sign : 0;
 		if (i > first) {
 			/* a new statement with its own breakdown or total ends the list */
 			const char *id = au_item_id(t->item);
@@ -522,13 +564,13 @@ static void breakdowns(sctx *x)
 }
 
 /* x's figures with `head` spliced in front (the figure a breakdown belongs
-** to, found before this sentence); at most 512 figures, as in x. */
+** to, found before this sentence), in the slot kept free before x->v. */
 static void splice_head(const sctx *x, int head, sctx *y)
 {
 	*y = *x;
+	y->v = x->v - 1;
 	y->v[0] = head;
-	memcpy(y->v + 1, x->v, (size_t)(x->nv < 511 ? x->nv : 511) * sizeof(int));
-	y->nv = x->nv < 511 ? x->nv + 1 : 512;
+	y->nv = x->nv + 1;
 }
 
 /* "其中…" opening a sentence: the head is the last figure before it. */
@@ -621,8 +663,12 @@ static void leading_breakdown(sctx *x)
 static void lists(sctx *x)
 {
 	au_doc *d = x->d;
-	int run[256], n = 0;
+	int *run = fisc_arena_alloc(d->w, sizeof(int) * (size_t)(x->nv ? x->nv : 1)), n = 0;
 	int income_total = -1;
+	if (!run) {
+		au_oom = 1;
+		return;
+	}
 	for (int i = 0; i < x->nv; i++) {
 		int k = x->v[i];
 		au_tok *t = T(d, k);
@@ -669,8 +715,7 @@ static void lists(sctx *x)
 			n = 0;
 			continue;
 		}
-		if (n < 256)
-			run[n++] = k;
+		run[n++] = k;
 	}
 	/* "…总收入T；支出a，上解b，…，实现了收支平衡": the uses add up to T */
 	if (income_total >= 0 && n >= 2 &&
@@ -685,8 +730,13 @@ static void lists(sctx *x)
 		for (int j = 0; j < n; j++)
 			au_claim_part(d, c, run[j], 1);
 	}
-	/* "总收入T1…；总支出T2…，实现收支平衡": the two totals are equal */
-	if (au_has(d->s, x->se->beg, x->se->end, "平衡")) {
+	/* "总收入T1…；总支出T2…，实现收支平衡": the two totals are equal — unless
+	** the sentence says they are not ("不相等", "未实现收支平衡") */
+	if (au_has(d->s, x->se->beg, x->se->end, "平衡") &&
+	    !au_has(d->s, x->se->beg, x->se->end, "未实现") &&
+	    !au_has(d->s, x->se->beg, x->se->end, "不平衡") &&
+	    !au_has(d->s, x->se->beg, x->se->end, "未平衡") &&
+	    !au_has(d->s, x->se->beg, x->se->end, "不相等")) {
 		int ti = -1, to = -1;
 		for (int i = 0; i < x->nv; i++) {
 			au_tok *t = T(d, x->v[i]);
@@ -711,6 +761,17 @@ static void lists(sctx *x)
 }
 
 /* "比上年决算数753万元减少325万元": the figure is the prior one ± the change. */
+/* The words between an old and a new figure: "调整为", "变更为", "增加到". */
+static int is_reset(const char *g)
+{
+	static const char *const w[] = {"调整为", "调整到", "调为", "变更为", "增加到", "减少到",
+					"增至", "减至", "调增至", "调减至"};
+	for (size_t k = 0; k < sizeof w / sizeof *w; k++)
+		if (strstr(g, w[k]))
+			return 1;
+	return 0;
+}
+
 static void changes(sctx *x)
 {
 	au_doc *d = x->d;
@@ -732,8 +793,22 @@ static void changes(sctx *x)
 				continue;
 			}
 			if (t->role == R_PRINCIPAL) {
-				if (prior >= 0)
+				if (prior >= 0) {
 					subj = j;
+				} else if (t->glabel && is_reset(t->glabel)) {
+					/* "由51.9亿元调整为111.65亿元，调增59.75亿元": the old
+					** figure comes first */
+					for (int q = j - 1; q >= se->tok0; q--) {
+						au_tok *o = T(d, q);
+						if (o->kind != TK_AMOUNT || o->depth)
+							continue;
+						if (o->role == R_PRIOR) {
+							prior = q;
+							subj = j;
+						}
+						break;
+					}
+				}
 				break;
 			}
 		}
@@ -751,12 +826,20 @@ static void changes(sctx *x)
 
 static void sentence(au_doc *d, int si)
 {
-	static _Thread_local sctx x; /* 2 KB: not on the stack, not cleared (nv counts) */
+	sctx x;
 	x.nv = 0;
 	x.d = d;
 	x.si = si;
 	x.se = &d->sents.v[si];
-	for (int k = x.se->tok0; k < x.se->tok0 + x.se->ntok && x.nv < 511; k++)
+	/* as many figures as the sentence has, and one slot for splice_head:
+	** the working arena grows with the text, not with its square */
+	int *buf = fisc_arena_alloc(d->w, sizeof(int) * ((size_t)x.se->ntok + 1));
+	if (!buf) {
+		au_oom = 1;
+		return;
+	}
+	x.v = buf + 1;
+	for (int k = x.se->tok0; k < x.se->tok0 + x.se->ntok; k++)
 		if (T(d, k)->kind == TK_AMOUNT && T(d, k)->depth == 0)
 			x.v[x.nv++] = k;
 	bracket_breakdowns(&x);
@@ -794,11 +877,18 @@ static int is_closing(const char *label)
 
 static void running_balances(au_doc *d, int b)
 {
-	int v[256], n = 0;
 	au_block *bl = &d->blocks.v[b];
+	size_t cap = 1;
+	for (int si = bl->sent0; si < bl->sent0 + bl->nsent; si++)
+		cap += (size_t)d->sents.v[si].ntok;
+	int *v = fisc_arena_alloc(d->w, sizeof(int) * cap), n = 0;
+	if (!v) {
+		au_oom = 1;
+		return;
+	}
 	for (int si = bl->sent0; si < bl->sent0 + bl->nsent; si++) {
 		au_sent *se = &d->sents.v[si];
-		for (int k = se->tok0; k < se->tok0 + se->ntok && n < 256; k++)
+		for (int k = se->tok0; k < se->tok0 + se->ntok; k++)
 			if (au_is_value(d, k) && T(d, k)->depth == 0)
 				v[n++] = k;
 	}
@@ -903,25 +993,25 @@ static void sub_items(au_doc *d, int item_tok, size_t beg, size_t end)
 {
 	/* 003: "——教育支出130481万元。…安排6991万元，…安排3395万元" — what
 	** the item's money is spent on, a partial list of it */
-	int subs[64], n = 0;
+	size_t ci = (size_t)-1;
 	for (size_t k = au_tok_at(d, beg); k < d->nlex; k++) {
 		au_tok *t = T(d, (int)k);
 		if (t->beg <= T(d, item_tok)->beg)
 			continue;
 		if (t->beg >= end)
 			break;
-		if (t->kind == TK_AMOUNT && t->depth == 0 && t->role == R_PRINCIPAL && !t->used &&
-		    t->glabel && au_startswith(t->glabel, "安排") && n < 64)
-			subs[n++] = (int)k;
+		if (!(t->kind == TK_AMOUNT && t->depth == 0 && t->role == R_PRINCIPAL && !t->used &&
+		      t->glabel && au_startswith(t->glabel, "安排")))
+			continue;
+		if (ci == (size_t)-1) {
+			au_claim *c = au_claim_new(d, CK_PARTIAL, "audit.partial");
+			c->rel = REL_LE;
+			c->total = item_tok;
+			c->sent = T(d, item_tok)->sent;
+			ci = d->claims.n - 1;
+		}
+		au_claim_part(d, &d->claims.v[ci], (int)k, 1);
 	}
-	if (!n)
-		return;
-	au_claim *c = au_claim_new(d, CK_PARTIAL, "audit.partial");
-	c->rel = REL_LE;
-	c->total = item_tok;
-	c->sent = T(d, item_tok)->sent;
-	for (int i = 0; i < n; i++)
-		au_claim_part(d, c, subs[i], 1);
 }
 
 static int intro_partial(au_doc *d, size_t beg, size_t end)
@@ -945,9 +1035,19 @@ static void block_enumerations(au_doc *d)
 		int mk = d->blocks.v[b + 1].marker;
 		if (mk != MK_SHI && mk != MK_NUM && mk != MK_DASH && mk != MK_PNUM && mk != MK_CN)
 			continue;
-		int items[128], blocks[128], n = 0, ok = 1;
-		size_t q = b + 1;
-		for (; q < d->blocks.n && n < 128; q++) {
+		/* room for every block up to the end of the run of items */
+		size_t q = b + 1, cap = 0;
+		while (q + cap < d->blocks.n && d->blocks.v[q + cap].kind == BK_TEXT &&
+		       d->blocks.v[q + cap].marker == mk)
+			cap++;
+		int *items = fisc_arena_alloc(d->w, sizeof(int) * (cap ? cap : 1));
+		int *blocks = fisc_arena_alloc(d->w, sizeof(int) * (cap ? cap : 1));
+		int n = 0, ok = 1;
+		if (!items || !blocks) {
+			au_oom = 1;
+			return;
+		}
+		for (; q < d->blocks.n && (size_t)n < cap; q++) {
 			au_block *it = &d->blocks.v[q];
 			if (it->kind != BK_TEXT || it->marker != mk)
 				break;
@@ -987,8 +1087,15 @@ static void inline_enumerations(au_doc *d)
 		int head = last_figure(d, in->beg, in->end);
 		if (head < 0 || T(d, head)->used)
 			continue;
-		int items[64], n = 0;
-		for (size_t sj = si + 1; sj < d->sents.n && n < 64; sj++) {
+		size_t cap = 0;
+		while (si + 1 + cap < d->sents.n && d->sents.v[si + 1 + cap].block == in->block)
+			cap++;
+		int *items = fisc_arena_alloc(d->w, sizeof(int) * (cap ? cap : 1)), n = 0;
+		if (!items) {
+			au_oom = 1;
+			return;
+		}
+		for (size_t sj = si + 1; sj < d->sents.n && (size_t)n < cap; sj++) {
 			au_sent *s = &d->sents.v[sj];
 			if (s->block != in->block)
 				break;
@@ -1013,12 +1120,132 @@ static void inline_enumerations(au_doc *d)
 	}
 }
 
+/* The nearest figure before token k, in this paragraph or the three before
+** it, that is a total of the side `side` (收入总计 / 支出总计 / 总收入 …). */
+static int side_total_before(au_doc *d, int k, int side)
+{
+	int b0 = T(d, k)->sent >= 0 ? d->sents.v[T(d, k)->sent].block : -1;
+	for (int j = k - 1; j >= 0 && b0 >= 0; j--) {
+		au_tok *t = T(d, j);
+		if (t->sent < 0)
+			continue;
+		if (d->sents.v[t->sent].block < b0 - 3)
+			break;
+		if (t->kind == TK_AMOUNT && t->depth == 0 && t->role == R_PRINCIPAL && t->total_kw &&
+		    !(t->flags & (TF_BOUND | TF_APPROX)) && au_label_side(t->label, t->item) == side)
+			return j;
+	}
+	return -1;
+}
+
+/* "收入总计258,126万元、支出总计223,280万元，收支相抵，年终结转34,846万元",
+** "收支相抵后，政府性基金结余57,685万元": the remainder is the income total
+** less the expenditure total, stated before it in the passage. */
+static void remainders(au_doc *d)
+{
+	for (size_t si = 0; si < d->sents.n; si++) {
+		au_sent *se = &d->sents.v[si];
+		size_t at = au_find_word(d->s, se->beg, se->end, "相抵");
+		if (at == (size_t)-1)
+			continue;
+		int rem = -1;
+		for (int k = se->tok0; k < se->tok0 + se->ntok; k++) {
+			au_tok *t = T(d, k);
+			if (t->kind == TK_AMOUNT && t->beg > at && t->depth == 0) {
+				rem = k;
+				break;
+			}
+		}
+		if (rem < 0 || T(d, rem)->used || !T(d, rem)->glabel ||
+		    !(strstr(T(d, rem)->glabel, "结余") || strstr(T(d, rem)->glabel, "结转") ||
+		      strstr(T(d, rem)->glabel, "赤字")))
+			continue;
+		int in = side_total_before(d, rem, SIDE_IN), out = side_total_before(d, rem, SIDE_OUT);
+		if (in < 0 || out < 0 || T(d, in)->eff.unit != T(d, out)->eff.unit)
+			continue;
+		au_claim *c = au_claim_new(d, CK_DIFF, "audit.difference");
+		c->total = rem;
+		c->sent = (int)si;
+		c->rel = REL_EQ;
+		c->tsign = strstr(T(d, rem)->glabel, "赤字") ? -1 : 1;
+		au_claim_part(d, c, in, 1);
+		au_claim_part(d, c, out, -1);
+		T(d, rem)->used = 1;
+	}
+}
+
+/* One item a line, with no numbering, after an introduction that gives
+** the total and ends in "：" (a township's "主要支出项目执行情况是："):
+** "教育事业费支出 780.3万元" on each line. */
+static void line_lists(au_doc *d)
+{
+	for (size_t b = 0; b + 2 < d->blocks.n; b++) {
+		au_block *ib = &d->blocks.v[b];
+		if (ib->kind != BK_TEXT)
+			continue;
+		size_t e = ib->end;
+		if (!((e >= ib->beg + 3 && !memcmp(d->s + e - 3, "：", 3)) ||
+		      (e > ib->beg && d->s[e - 1] == ':')))
+			continue;
+		int head = last_figure(d, ib->beg, ib->end);
+		if (head < 0 || T(d, head)->used)
+			continue;
+		size_t q = b + 1;
+		int n = 0;
+		size_t ci = (size_t)-1;
+		for (; q < d->blocks.n; q++) {
+			au_block *it = &d->blocks.v[q];
+			if (it->kind != BK_TEXT || it->marker || it->nsent != 1 ||
+			    d->sents.v[it->sent0].ntok != 1)
+				break;
+			int k = d->sents.v[it->sent0].tok0;
+			au_tok *t = T(d, k);
+			/* the line is a label and its figure, nothing after it */
+			if (t->kind != TK_AMOUNT || t->role != R_PRINCIPAL || t->depth || t->end + 3 < it->end ||
+			    t->eff.unit != T(d, head)->eff.unit)
+				break;
+			if (ci == (size_t)-1) {
+				int partial = au_has(d->s, ib->beg, ib->end, "主要") ||
+					      au_has(d->s, ib->beg, ib->end, "部分") ||
+					      au_has(d->s, ib->beg, ib->end, "重点");
+				au_claim *c = au_claim_new(d, partial ? CK_PARTIAL : CK_SUM,
+							   partial ? "audit.partial" : "audit.sum");
+				c->total = head;
+				c->block = (int)b;
+				c->sent = T(d, head)->sent;
+				c->rel = partial ? REL_LE : REL_EQ;
+				ci = d->claims.n - 1;
+			}
+			au_claim_part(d, &d->claims.v[ci], k, 1);
+			n++;
+		}
+		if (ci == (size_t)-1)
+			continue;
+		au_claim *c = &d->claims.v[ci];
+		/* one line is not a list; a list that runs to the end of a text cut
+		** off may go on */
+		if (n < 2) {
+			c->kind = 0;
+			continue;
+		}
+		if (q >= d->blocks.n) {
+			c->kind = CK_PARTIAL;
+			c->rule = "audit.partial";
+			c->rel = REL_LE;
+		}
+		T(d, head)->used = 1;
+		b = q - 1;
+	}
+}
+
 void au_claims(au_doc *d)
 {
 	for (size_t si = 0; si < d->sents.n; si++)
 		sentence(d, (int)si);
 	block_enumerations(d);
 	inline_enumerations(d);
+	line_lists(d);
+	remainders(d);
 	for (size_t b = 0; b < d->blocks.n; b++)
 		if (d->blocks.v[b].kind == BK_TEXT)
 			running_balances(d, (int)b);

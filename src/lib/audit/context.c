@@ -363,6 +363,41 @@ static void title_of(au_doc *d)
 		d->title_ctx.phase = 0; /* both execution and budget: headings decide */
 }
 
+/* "目录", "目 录", "目      录": the title of a table of contents. */
+static int toc_title(const au_doc *d, const au_block *bl)
+{
+	char buf[16];
+	size_t n = 0;
+	for (size_t i = bl->beg; i < bl->end; i++) {
+		if (d->s[i] == ' ' || d->s[i] == '\t')
+			continue;
+		if (n == sizeof buf - 1)
+			return 0;
+		buf[n++] = d->s[i];
+	}
+	buf[n] = 0;
+	return !strcmp(buf, "目录");
+}
+
+/* A heading that ends in a page number glued to its words ("部门概况3",
+** "年末结转和结余情况10"): a line of a contents list. */
+static int page_numbered(const au_doc *d, const au_block *bl)
+{
+	if (!bl->marker || bl->end <= bl->body)
+		return 0;
+	size_t e = bl->end;
+	while (e > bl->body && (d->s[e - 1] == ' ' || d->s[e - 1] == '\t'))
+		e--;
+	size_t k = e;
+	while (k > bl->body && d->s[k - 1] >= '0' && d->s[k - 1] <= '9')
+		k--;
+	if (k == e || e - k > 3 || k == bl->body)
+		return 0;
+	/* the page number follows words, not a figure or its unit */
+	unsigned char c = (unsigned char)d->s[k - 1];
+	return c >= 0x80 || c == ')' || c == '.';
+}
+
 void au_context(au_doc *d)
 {
 	title_of(d);
@@ -380,16 +415,34 @@ void au_context(au_doc *d)
 	au_ctx caption = {0, -1, 0, 0, 0};
 	int have_caption = 0;
 	int toc = 0; /* inside a table of contents: headings listed, not sections */
+	int toc_first = -1; /* the contents' first heading */
 	for (size_t b = 0; b < d->blocks.n; b++) {
 		au_block *bl = &d->blocks.v[b];
 		if (bl->kind == BK_TEXT || bl->kind == BK_MDHEAD)
 			bl->heading_only = bl->kind == BK_MDHEAD ||
 					   (bl->marker && !table_residue(d, bl) && heading_line(d, bl));
-		if (bl->kind == BK_TEXT && !bl->marker && bl->end - bl->beg == 6 &&
-		    !memcmp(d->s + bl->beg, "目录", 6)) {
+		int toc_head = bl->kind == BK_TEXT && !bl->marker && toc_title(d, bl);
+		if (toc_head || (!toc && bl->marker && bl->heading_only && page_numbered(d, bl) &&
+				 b + 1 < d->blocks.n && page_numbered(d, &d->blocks.v[b + 1]))) {
+			/* a contents list, with its title or without it (headings that
+			** end in their page numbers) */
 			toc = 1;
-		} else if (toc && !(bl->marker && bl->heading_only)) {
-			toc = 0;
+			toc_first = -1;
+		}
+		if (toc && !toc_head) {
+			int listed = bl->marker && (bl->heading_only || page_numbered(d, bl));
+			/* an unnumbered entry ("附件：…预算表") between numbered ones */
+			if (!listed && bl->kind == BK_TEXT && bl->end - bl->beg < 90 &&
+			    !au_has(d->s, bl->beg, bl->end, "。") && b + 1 < d->blocks.n &&
+			    d->blocks.v[b + 1].marker)
+				listed = 1;
+			if (!listed)
+				toc = 0;
+			else if (toc_first < 0)
+				toc_first = (int)b;
+			else if (bl->marker == d->blocks.v[toc_first].marker &&
+				 bl->ordinal == d->blocks.v[toc_first].ordinal && !page_numbered(d, bl))
+				toc = 0; /* the first heading listed comes again: the body begins */
 		}
 		if ((bl->kind == BK_TEXT || bl->kind == BK_MDHEAD) && is_section_marker(bl->marker) && !toc) {
 			int mk = bl->marker;

@@ -88,7 +88,8 @@ enum {
 	TF_CELL = 8,      /* a table cell */
 	TF_ETC = 16,      /* followed by 等: a list that may go on */
 	TF_AFTER = 32,    /* followed by 后: closes an addition */
-	TF_EQUAL = 64     /* followed by 相等 */
+	TF_EQUAL = 64,    /* followed by 相等 */
+	TF_WANYI = 128    /* written in 万亿 (scaled to 亿元 by the lexer) */
 };
 /* Roles of an amount in its sentence. */
 enum { R_PRINCIPAL = 0, R_CHANGE, R_PRIOR, R_BUDGET };
@@ -190,6 +191,9 @@ typedef struct au_claim {
 	int soft;            /* a list that may only highlight items: short of its
 				total is a warning, beyond it an error */
 	int dup;             /* a duplicated part (index in parts), -1 */
+	int guessed;         /* an input found by a weaker reading (a whole named by
+				the end of its label): holding confirms it, failing
+				says nothing */
 } au_claim;
 
 /* A finding before it is copied out. */
@@ -238,6 +242,17 @@ typedef struct au_doc {
 	int rules_run;
 	size_t rule_verdicts[3]; /* the rule engine's checks, by verdict */
 } au_doc;
+
+/* audit.c: a file's bytes as UTF-8 text. *text (malloc'ed, NUL-terminated,
+** *len bytes) is replaced when converted: from GB18030/GBK or UTF-16 with
+** iconv, from a Word document (docx.c). FISC_EIO with the reason for a PDF,
+** an XLSX or other container, an old Office file, or bytes of no known text
+** encoding. *text stays the caller's to free. */
+int au_decode(const char *path, char **text, size_t *len);
+/* docx.c: the text of a .docx held in buf (paragraphs as lines, table rows as
+** tab-separated cells) into *text (malloc'ed). FISC_EIO with the reason for a
+** damaged container, an XLSX workbook or a ZIP without a Word document. */
+int au_docx_text(const char *path, const char *buf, size_t len, char **text, size_t *outlen);
 
 /* reader.c */
 int au_read(au_doc *d, const char *text, size_t len);

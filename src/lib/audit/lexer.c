@@ -148,9 +148,33 @@ static size_t read_number(const char *s, size_t i, size_t end, int *garbage)
 	return j;
 }
 
+/* A figure's unit written without 元 ("1.21万亿", "1815亿") is money only
+** where the clause ends right after it: "3万人", "2亿次" are counts. */
+static int bare_unit_end(const char *s, size_t i, size_t end)
+{
+	static const char *const after[] = {"，", "。", "；", "、", "）", ",", ";", ")", "(", "（",
+					    "，", "的", "和", "与"};
+	if (i >= end)
+		return 1;
+	for (size_t k = 0; k < sizeof after / sizeof *after; k++)
+		if (at(s, i, end, after[k]))
+			return 1;
+	return 0;
+}
+
 static int unit_at(const char *s, size_t i, size_t end, size_t *len, unsigned *flags)
 {
 	*flags = 0;
+	/* 万亿: ten thousand 亿; the caller scales (TF_WANYI) */
+	if (at(s, i, end, "万亿元") || (at(s, i, end, "万亿") && bare_unit_end(s, i + 6, end))) {
+		*len = at(s, i, end, "万亿元") ? 9 : 6;
+		*flags = TF_WANYI;
+		return FISC_UNIT_YI;
+	}
+	if (at(s, i, end, "亿") && !at(s, i, end, "亿元") && bare_unit_end(s, i + 3, end)) {
+		*len = 3;
+		return FISC_UNIT_YI;
+	}
 	if (at(s, i, end, "亿元")) {
 		*len = 6;
 		return FISC_UNIT_YI;
@@ -390,7 +414,8 @@ static void analyse_amount(au_doc *d, au_sent *se, int ti)
 	if (sg) {
 		t->role = R_CHANGE;
 		t->sign = sg;
-	} else if (is_prior_ref(label)) {
+	} else if (is_prior_ref(label) || au_endswith(label, "由")) {
+		/* "由51.9亿元调整为111.65亿元": the figure before 调整为 is the old one */
 		t->role = R_PRIOR;
 	}
 	/* what follows the figure up to the next separator or figure */
@@ -403,7 +428,10 @@ static void analyse_amount(au_doc *d, au_sent *se, int ti)
 		t->flags |= TF_ETC;
 	if (at(s, t->end, lim, "后"))
 		t->flags |= TF_AFTER;
-	if (au_has(s, t->end, pe, "相等") || au_has(s, t->end, pe, "相同"))
+	/* "…与支出总计139542万元不相等": said not to balance, which is no claim
+	** that it does */
+	if ((au_has(s, t->end, pe, "相等") && !au_has(s, t->end, pe, "不相等")) ||
+	    (au_has(s, t->end, pe, "相同") && !au_has(s, t->end, pe, "不相同")))
 		t->flags |= TF_EQUAL;
 	if (at(s, t->end, lim, "左右") || at(s, t->end, lim, "以上") || at(s, t->end, lim, "以下"))
 		t->flags |= TF_BOUND;
@@ -533,6 +561,17 @@ static void scan_span(au_doc *d, size_t beg, size_t end, int sent, unsigned extr
 				if (fisc_amount_parse(s + nb, ne - nb, (fisc_unit)unit, &t.amt) != FISC_OK) {
 					i = ne;
 					continue;
+				}
+				if (t.flags & TF_WANYI) {
+					/* "1.21万亿" is 12100亿元, to ±0.005万亿 */
+					t.flags &= ~(unsigned)TF_WANYI;
+					if (t.amt.fen > INT64_MAX / 10000 || t.amt.fen < -(INT64_MAX / 10000)) {
+						i = ne;
+						continue;
+					}
+					t.amt.fen *= 10000;
+					t.amt.ulp *= 10000;
+					t.amt.decimals = t.amt.decimals > 4 ? (int8_t)(t.amt.decimals - 4) : 0;
 				}
 				/* 约 / 超过 / 逾 before the figure */
 				if (ends_with_at(s, beg, nb, "约") || ends_with_at(s, beg, nb, "近"))

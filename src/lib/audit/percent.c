@@ -96,10 +96,25 @@ static au_claim *pclaim(au_doc *d, int si, int p, int kind, int a, int b, int ne
 	return c;
 }
 
+/* The words name a comparison base ("比2019年决算数", "较年初预算"), not only
+** the year-on-year of 同比. */
+static int own_base(const char *g)
+{
+	for (const char *q = g; (q = strstr(q, "比")); q += strlen("比")) {
+		if (q - g >= 3 && !memcmp(q - 3, "同", 3))
+			continue;
+		if (q - g >= 3 && (!memcmp(q - 3, "占", 3) || !memcmp(q - 3, "对", 3)))
+			continue;
+		return 1;
+	}
+	return strstr(g, "较") != NULL;
+}
+
 static void growth(au_doc *d, int si, int p, const char *cl)
 {
 	au_sent *se = &d->sents.v[si];
-	static const char *const down[] = {"下降", "减少", "减收", "减支", "回落", "降幅", "下滑"};
+	static const char *const down[] = {"下降", "减少", "减收", "减支", "回落", "降幅", "下滑",
+					   "负增长"};
 	int neg = has_any(cl, down, sizeof down / sizeof *down);
 	int s = subject_before(d, se, p, -1);
 	int prior = -1, change = -1;
@@ -118,7 +133,10 @@ static void growth(au_doc *d, int si, int p, const char *cl)
 				au_tok *t = T(d, j);
 				if (t->kind != TK_AMOUNT)
 					continue;
-				if (t->role == R_PRINCIPAL || t->kind == TK_PERCENT)
+				/* a change after the percent belongs to it only inside
+				** the same bracket */
+				if (t->role == R_PRINCIPAL || t->kind == TK_PERCENT ||
+				    t->depth < T(d, p)->depth)
 					break;
 				if (t->role == R_CHANGE && t->depth == T(d, p)->depth) {
 					change = j;
@@ -128,8 +146,19 @@ static void growth(au_doc *d, int si, int p, const char *cl)
 	} else {
 		s = subject_after(d, se, p);
 	}
-	if (s < 0)
+	if (s < 0) {
+		/* "省级财政均衡性转移支付增长15.7%": a rate of a figure not given */
+		pclaim(d, si, p, 0, -1, -1, neg);
 		return;
+	}
+	/* "比报告数567118万元增加8226万元，…；比2019年决算数增长12%": the percent
+	** names a comparison base of its own, other than the one the change
+	** was measured against, and does not give it */
+	if ((prior >= 0 || change >= 0) && own_base(cl) && !strstr(cl, "上年") &&
+	    !strstr(cl, "去年") && !strstr(cl, "同期")) {
+		pclaim(d, si, p, 0, s, -1, neg);
+		return;
+	}
 	static const char *const basis[] = {"同口径", "可比口径", "剔除", "扣除", "还原"};
 	if (has_any(cl, basis, sizeof basis / sizeof *basis) ||
 	    (prior < 0 && change < 0 && (names_budget(cl) || strstr(cl, "计划")))) {
@@ -234,6 +263,42 @@ static int breakdown_head_of(const int *heads, int tok)
 	return heads && tok >= 0 ? heads[tok] : -1;
 }
 
+/* *strong: the whole is in the part's own paragraph and its label ends in
+** the whole's full name after words that only say whose it is ("…人民政府
+** 收入预算总额"), not after a conjunction ("税收返还和转移支付" is not the
+** 转移支付). */
+static int whole_by_suffix(au_doc *d, int s, const char *key, int *strong)
+{
+	*strong = 0;
+	int b0 = T(d, s)->sent >= 0 ? d->sents.v[T(d, s)->sent].block : -1;
+	int found = -1;
+	for (int j = s - 1; j >= 0 && b0 >= 0; j--) {
+		au_tok *t = T(d, j);
+		if (t->sent < 0)
+			continue;
+		if (d->sents.v[t->sent].block < b0 - 1)
+			break;
+		if (t->kind != TK_AMOUNT || t->role != R_PRINCIPAL || !t->key ||
+		    (t->flags & (TF_BOUND | TF_APPROX)) || !au_endswith(t->key, key))
+			continue;
+		if (found >= 0 && T(d, found)->eff.fen != t->eff.fen)
+			return -1; /* two wholes of that name: not ours to choose */
+		found = j;
+	}
+	if (found >= 0) {
+		const au_tok *t = T(d, found);
+		size_t lk = strlen(t->key), l = strlen(key);
+		static const char *const conj[] = {"和", "及", "与", "、", "或"};
+		int after_conj = 0;
+		for (size_t q = 0; q < sizeof conj / sizeof *conj && lk > l; q++) {
+			size_t cl = strlen(conj[q]);
+			after_conj |= lk - l >= cl && !memcmp(t->key + lk - l - cl, conj[q], cl);
+		}
+		*strong = l >= 12 && !after_conj && d->sents.v[t->sent].block == b0;
+	}
+	return found;
+}
+
 static void share(au_doc *d, const int *heads, int si, int p, const char *cl)
 {
 	au_sent *se = &d->sents.v[si];
@@ -242,6 +307,20 @@ static void share(au_doc *d, const int *heads, int si, int p, const char *cl)
 		return;
 	const char *whole = NULL;
 	const char *z = strstr(cl, "占");
+	if (z && z > cl) {
+		/* "税收收入占本级收入的比重": the part is named by its label, not by
+		** being the nearest figure */
+		const char *nk = au_label_clean(d, fisc_arena_strndup(d->w, cl, (size_t)(z - cl)), 1);
+		if (nk && *nk)
+			for (int j = s; j >= se->tok0; j--) {
+				au_tok *t = T(d, j);
+				if (t->kind == TK_AMOUNT && t->role == R_PRINCIPAL && t->key &&
+				    !strcmp(t->key, nk)) {
+					s = j;
+					break;
+				}
+			}
+	}
 	if (z) {
 		z += 3;
 		const char *e = strstr(z, "的");
@@ -250,7 +329,7 @@ static void share(au_doc *d, const int *heads, int si, int p, const char *cl)
 			e = e2;
 		whole = e ? fisc_arena_strndup(d->w, z, (size_t)(e - z)) : z;
 	}
-	int den = -1;
+	int den = -1, guessed = 0;
 	if (whole && *whole) {
 		const char *key = au_label_clean(d, whole, 1);
 		for (int j = se->tok0; j < s && den < 0; j++)
@@ -258,6 +337,12 @@ static void share(au_doc *d, const int *heads, int si, int p, const char *cl)
 				den = j;
 		if (den < 0)
 			den = au_fact_by_label(d, key, T(d, s)->ctx.year, s);
+		/* "占总支出的22.5%" after "省级一般公共预算总支出6571.85亿元", "占收入
+		** 合计的99.94%" after "本年收入合计17786.10万元": the whole named by
+		** the end of its label, earlier in the paragraph */
+		int strong = 0;
+		if (den < 0 && strlen(key) >= 6 && (den = whole_by_suffix(d, s, key, &strong)) >= 0)
+			guessed = !strong;
 		/* "税收占一般公共预算收入的比重": the head of the breakdown the part is in */
 		if (den < 0) {
 			int h = breakdown_head_of(heads, s);
@@ -271,7 +356,10 @@ static void share(au_doc *d, const int *heads, int si, int p, const char *cl)
 	if (kind && T(d, p)->pv == 100 && T(d, p)->pdec == 0)
 		kind = PK_EQUAL100;
 	au_claim *c = pclaim(d, si, p, kind, s, den, 0);
-	if (!kind && whole && *whole)
+	c->guessed = guessed;
+	/* "占预算的100.78%" is an execution rate against the item's own budget:
+	** rates of different items are never shares of one whole */
+	if (!kind && whole && *whole && !names_budget(whole))
 		c->whole = au_label_clean(d, whole, 1);
 }
 
@@ -291,6 +379,69 @@ static void rate(au_doc *d, int si, int p)
 	if (num < 0)
 		return;
 	pclaim(d, si, p, den >= 0 ? PK_RATIO : 0, num, den, 0);
+}
+
+/* Is s[beg, end) only a list separator ("、", "和", "，")? */
+static int list_gap(const au_doc *d, size_t beg, size_t end)
+{
+	static const char *const seps[] = {"、", "和", "及", "，", ",", " "};
+	while (beg < end) {
+		size_t k = 0;
+		for (size_t q = 0; q < sizeof seps / sizeof *seps && !k; q++) {
+			size_t l = strlen(seps[q]);
+			if (end - beg >= l && !memcmp(d->s + beg, seps[q], l))
+				k = l;
+		}
+		if (!k)
+			return 0;
+		beg += k;
+	}
+	return 1;
+}
+
+/* "收入和支出分别增长4.53%、9.97%", "分别为100万元、200万元，分别增长5%、6%":
+** the i-th percent of a 分别 list belongs to the i-th figure of the list
+** before it, never to the nearest one. Such percents are recorded against
+** their own subject (unverifiable: a respectively-sentence states no
+** change), and 1 is returned; 0 when p is not in one. */
+static int respectively(au_doc *d, int si, int p)
+{
+	au_sent *se = &d->sents.v[si];
+	int r0 = p;
+	while (r0 > se->tok0 && T(d, r0 - 1)->kind == TK_PERCENT &&
+	       list_gap(d, T(d, r0 - 1)->end, T(d, r0)->beg))
+		r0--;
+	size_t lo = r0 > se->tok0 ? T(d, r0 - 1)->end : se->beg;
+	size_t at = au_find_word(d->s, lo, T(d, r0)->beg, "分别");
+	if (at == (size_t)-1)
+		return 0;
+	int r1 = p;
+	while (r1 + 1 < se->tok0 + se->ntok && T(d, r1 + 1)->kind == TK_PERCENT &&
+	       list_gap(d, T(d, r1)->end, T(d, r1 + 1)->beg))
+		r1++;
+	int idx = p - r0, n = r1 - r0 + 1;
+	/* the figures of the 分别 list before, if there is one */
+	size_t prev = (size_t)-1;
+	for (size_t q = au_find_word(d->s, se->beg, at, "分别"); q != (size_t)-1;
+	     q = au_find_word(d->s, q + 1, at, "分别"))
+		prev = q;
+	int subj = -1;
+	if (prev != (size_t)-1) {
+		int cnt = 0;
+		for (int k = se->tok0; k < r0; k++) {
+			au_tok *t = T(d, k);
+			if (t->kind == TK_AMOUNT && t->depth == 0 && t->role == R_PRINCIPAL && t->beg > prev &&
+			    t->end <= at) {
+				if (cnt == idx)
+					subj = k;
+				cnt++;
+			}
+		}
+		if (cnt != n)
+			subj = -1;
+	}
+	pclaim(d, si, p, 0, subj, -1, 0);
+	return 1;
 }
 
 void au_percents(au_doc *d)
@@ -314,6 +465,8 @@ void au_percents(au_doc *d)
 			static const char *const grow[] = {"增长", "下降", "增幅", "降幅", "上升",
 							   "回落", "减少", "增加", "减收", "增收",
 							   "增支", "减支", "下滑"};
+			if (respectively(d, (int)si, p))
+				continue;
 			if (strstr(cl, "审减率"))
 				rate(d, (int)si, p);
 			else if (strstr(cl, "占") || strstr(cl, "比重"))

@@ -639,6 +639,29 @@ static void read_line(const char *text, size_t len, line_info *li, sbuf *buf)
 	}
 	t += k;
 	n -= k;
+	/* a Markdown table row ("| 总 计 | 140,578 |"): its cells, as a tab row;
+	** the rule under the heading row ("|---|---:|") is nothing */
+	if (!li->md && n >= 2 && t[0] == '|') {
+		size_t e = n;
+		while (e > 1 && t[e - 1] == ' ')
+			e--;
+		if (t[e - 1] == '|' && e > 1)
+			e--;
+		int rule = 1;
+		for (size_t q = 1; q < e; q++)
+			rule &= t[q] == '-' || t[q] == ':' || t[q] == '|' || t[q] == ' ';
+		t++;
+		n = e - 1;
+		for (size_t q = 0; q < n; q++)
+			if (t[q] == '|' && !(q && t[q - 1] == '\\'))
+				t[q] = '\t';
+		if (rule)
+			n = 0;
+		else if (!memchr(t, '\t', n) && n < (size_t)(buf->p + buf->cap - t)) {
+			/* a one-cell row is still a row */
+			t[n++] = '\t';
+		}
+	}
 	if (memchr(t, '\t', n)) {
 		li->kind = BK_ROW;
 		/* clean each cell on its own: spaces inside labels ("收 入") go */
@@ -676,6 +699,26 @@ static void read_line(const char *text, size_t len, line_info *li, sbuf *buf)
 		li->term = ends_with_term(t, n);
 	}
 }
+/* A line that is only a label and an amount ("教育事业费支出 780.3万元"): no
+** clause punctuation, a digit, and a unit of money at its end. */
+static int item_line(const char *t, size_t n)
+{
+	if (n < 4 || n > 90)
+		return 0;
+	static const char *const punct[] = {"，", "。", "；", ",", ";", "：", ":"};
+	for (size_t k = 0; k < sizeof punct / sizeof *punct; k++)
+		if (memmem(t, n, punct[k], strlen(punct[k])))
+			return 0;
+	if (!(n >= 3 && !memcmp(t + n - 3, "元", 3)))
+		return 0;
+	size_t e = n - 3;
+	if (e >= 3 && (!memcmp(t + e - 3, "万", 3) || !memcmp(t + e - 3, "亿", 3)))
+		e -= 3;
+	while (e > 0 && t[e - 1] == ' ')
+		e--;
+	return e > 0 && t[e - 1] >= '0' && t[e - 1] <= '9';
+}
+
 
 int au_read(au_doc *d, const char *text, size_t len)
 {
@@ -768,7 +811,16 @@ int au_read(au_doc *d, const char *text, size_t len)
 									 !memcmp(pe - 3, "、", 3))));
 			int cont_start = !strncmp(li->t, "亿元", 6) || !strncmp(li->t, "万元", 6) ||
 					 !strncmp(li->t, "元", 3) || !strncmp(li->t, "，", 3);
-			if (open_end || cont_start)
+			/* one item a line ("教育事业费支出 780.3万元") after an
+			** introduction ending in "：" or after another item: a list,
+			** not a wrapped paragraph */
+			int item_lines = item_line(li->t, li->n) &&
+					 ((L[prev].n && L[prev].t[L[prev].n - 1] == ':') ||
+					  (L[prev].n >= 3 && !memcmp(L[prev].t + L[prev].n - 3, "：", 3)) ||
+					  item_line(L[prev].t, L[prev].n));
+			if (item_lines)
+				newblock = 1;
+			else if (open_end || cont_start)
 				newblock = 0;
 			else if (blank <= 1)
 				newblock = !(pw >= 60 || (wrap && pw * 10 >= wrap * 8) || (!wrap && pw >= 20));

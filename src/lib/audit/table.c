@@ -48,6 +48,27 @@ static int value_head(const char *c, int *phase)
 	return 0;
 }
 
+/* "年末滚存结余", "累计结余" under "本年收支结余": a balance carried over the
+** years, shown beside the year's figures, not one of their parts. */
+static int stock_row(const char *label)
+{
+	return label && (strstr(label, "滚存") || strstr(label, "累计结余"));
+}
+
+/* Is row i one of the side's top-level parts? With numbered rows (一、二、)
+** those, and the unnumbered rows under a numbered row left blank (a
+** department's "上年结转结余" after an empty "三、国有资本经营预算拨款"); without
+** them every row. */
+static int top_part(const trow *r, int i, int ntop)
+{
+	if (!ntop || r[i].marker == MK_CN)
+		return 1;
+	for (int k = i - 1; k >= 0; k--)
+		if (r[k].marker == MK_CN)
+			return r[k].tok < 0;
+	return 0;
+}
+
 static void side_claims(au_doc *d, trow *r, int n, int *total_out)
 {
 	int tot = -1;
@@ -60,13 +81,47 @@ static void side_claims(au_doc *d, trow *r, int n, int *total_out)
 	int ntop = 0;
 	for (int i = 0; i < n; i++)
 		ntop += r[i].marker == MK_CN;
-	if (tot >= 0 && r[tot].tok >= 0) {
+	/* "本年收入合计" above "上年结转结余" and "收入总计" (a department's
+	** 收支总表): the year's subtotal, then what is added to it */
+	int sub = -1;
+	for (int i = 0; i < n && sub < 0; i++)
+		if (!r[i].total && r[i].label && au_endswith(r[i].label, "合计") && i != tot)
+			sub = i;
+	if (sub >= 0 && tot > sub) {
+		if (r[tot].tok >= 0) {
+			au_claim *c = au_claim_new(d, CK_TABLE, "audit.table");
+			size_t ci = d->claims.n - 1;
+			c->total = r[tot].tok;
+			c->block = r[tot].block;
+			c->rel = REL_EQ;
+			for (int i = sub; i < n; i++)
+				if (i != tot && r[i].tok >= 0)
+					au_claim_part(d, &d->claims.v[ci], r[i].tok, 1);
+			if (!d->claims.v[ci].nparts)
+				d->claims.v[ci].kind = 0;
+		}
+		if (r[sub].tok >= 0) {
+			int top = 0;
+			for (int i = 0; i < sub; i++)
+				top += r[i].marker == MK_CN;
+			au_claim *c = au_claim_new(d, CK_TABLE, "audit.table");
+			size_t ci = d->claims.n - 1;
+			c->total = r[sub].tok;
+			c->block = r[sub].block;
+			c->rel = REL_EQ;
+			for (int i = 0; i < sub; i++)
+				if (r[i].tok >= 0 && top_part(r, i, top))
+					au_claim_part(d, &d->claims.v[ci], r[i].tok, 1);
+			if (!d->claims.v[ci].nparts)
+				d->claims.v[ci].kind = 0;
+		}
+	} else if (tot >= 0 && r[tot].tok >= 0) {
 		au_claim *c = au_claim_new(d, CK_TABLE, "audit.table");
 		c->total = r[tot].tok;
 		c->block = r[tot].block;
 		c->rel = REL_EQ;
 		for (int i = 0; i < n; i++)
-			if (i != tot && r[i].tok >= 0 && (ntop ? r[i].marker == MK_CN : 1))
+			if (i != tot && r[i].tok >= 0 && top_part(r, i, ntop))
 				au_claim_part(d, c, r[i].tok, 1);
 		if (!d->claims.v[d->claims.n - 1].nparts)
 			d->claims.v[d->claims.n - 1].kind = 0;
@@ -77,17 +132,23 @@ static void side_claims(au_doc *d, trow *r, int n, int *total_out)
 		if (r[i].marker != MK_CN || r[i].tok < 0)
 			continue;
 		int j = i + 1, any = 0;
-		for (; j < n && r[j].marker != MK_CN && !r[j].total; j++)
+		for (; j < n && r[j].marker != MK_CN && !r[j].total && j != sub; j++)
 			any |= r[j].tok >= 0;
 		if (!any)
 			continue;
 		au_claim *c = au_claim_new(d, CK_TABLE, "audit.table");
+		size_t ci = d->claims.n - 1;
 		c->total = r[i].tok;
 		c->block = r[i].block;
-		c->rel = REL_EQ;
+		/* a group that runs into the end of the text may have lost its
+		** last rows (an opening cut off mid-table): its parts may only
+		** fall short */
+		c->rel = j == n && r[n - 1].block >= (int)d->blocks.n - 1 ? REL_LE : REL_EQ;
 		for (int q = i + 1; q < j; q++)
-			if (r[q].tok >= 0)
-				au_claim_part(d, c, r[q].tok, 1);
+			if (r[q].tok >= 0 && !stock_row(r[q].label))
+				au_claim_part(d, &d->claims.v[ci], r[q].tok, 1);
+		if (!d->claims.v[ci].nparts)
+			d->claims.v[ci].kind = 0;
 	}
 }
 
@@ -125,6 +186,144 @@ static void cell_token(au_doc *d, au_block *row, int cell, int unit, const char 
 		if (ib != -2)
 			t->ctx.book = ib;
 	}
+}
+
+/* The heading cell without its spaces ("合 计" → "合计"), in the arena. */
+static const char *head_word(au_doc *d, const au_block *hdr, int c)
+{
+	const char *cell = au_span(d, hdr->cb[c], hdr->ce[c]);
+	char *w = fisc_arena_strdup(d->w, cell ? cell : "");
+	if (!w)
+		return "";
+	size_t o = 0;
+	for (size_t i = 0; w[i]; i++)
+		if (w[i] != ' ')
+			w[o++] = w[i];
+	w[o] = 0;
+	return w;
+}
+
+/* Is the cell a figure and nothing else? */
+static int figure_cell(au_doc *d, const au_block *row, int c)
+{
+	if (c >= row->ncells || row->ce[c] == row->cb[c])
+		return 0;
+	for (size_t i = row->cb[c]; i < row->ce[c]; i++) {
+		char ch = d->s[i];
+		if (!((ch >= '0' && ch <= '9') || ch == '.' || ch == ',' || ch == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+/* The 三公经费 table of a disclosure: "合计 | 因公出国 | 公务用车购置及运行维护
+** (小计 | 购置 | 运行维护) | 公务接待费" over one or two heading rows, then rows
+** of figures only. The first column is the total of the others; a 小计
+** column stands for the columns after it under the same heading, so a row
+** that fills it is read only when it leaves them empty, or they are read
+** and it is left out. */
+static int total_first(au_doc *d, size_t b0, size_t b1, int unit, const au_ctx *tc)
+{
+	int ncol = d->blocks.v[b0].ncells;
+	for (size_t q = b0; q < b1; q++) {
+		au_block *row = &d->blocks.v[q];
+		if (!figure_cell(d, row, 0))
+			continue;
+		/* the heading of each column: the lowest heading row that names it */
+		int sub[64] = {0}, n = row->ncells < 64 ? row->ncells : 64;
+		for (int c = 1; c < n && c < ncol + 8; c++)
+			for (size_t h = b0; h < q; h++) {
+				au_block *hr = &d->blocks.v[h];
+				if (c < hr->ncells && hr->ce[c] > hr->cb[c])
+					sub[c] = !strcmp(head_word(d, hr, c), "小计");
+			}
+		int tot = -1;
+		cell_token(d, row, 0, unit, "“三公”经费合计", tc, 0, &tot);
+		if (tot < 0)
+			continue;
+		au_claim *c = au_claim_new(d, CK_TABLE, "audit.table");
+		size_t ci = d->claims.n - 1;
+		c->total = tot;
+		c->block = (int)q;
+		c->rel = REL_EQ;
+		for (int col = 1; col < n; col++) {
+			if (!figure_cell(d, row, col))
+				continue;
+			if (sub[col]) {
+				/* a filled 小计 with its columns filled too: they are its
+				** parts, it is not one of the total's */
+				int parts_filled = 0;
+				for (int k = col + 1; k < n && !sub[k]; k++)
+					parts_filled |= figure_cell(d, row, k);
+				if (parts_filled)
+					continue;
+			}
+			int tok = -1;
+			const char *lab = "";
+			for (size_t h = b0; h < q; h++) {
+				au_block *hr = &d->blocks.v[h];
+				if (col < hr->ncells && hr->ce[col] > hr->cb[col])
+					lab = head_word(d, hr, col);
+			}
+			cell_token(d, row, col, unit, *lab ? lab : "“三公”经费", tc, 0, &tok);
+			if (tok >= 0)
+				au_claim_part(d, &d->claims.v[ci], tok, 1);
+		}
+		if (!d->claims.v[ci].nparts)
+			d->claims.v[ci].kind = 0;
+	}
+	return 1;
+}
+
+/* A table read across: items down the first column, their parts across
+** ("| 项 目 | 一般债务 | 专项债务 | 未区分类型 | 合 计 |"), the last column
+** the row's total. Each row's 合计 is the item's figure, each other cell the
+** item of its column ("政府债务限额" + "一般债务"), and the row adds up.
+** Returns 0 when the heading row is not of that kind. */
+static int across_table(au_doc *d, size_t b0, size_t b1, int unit, const au_ctx *tc)
+{
+	au_block *hdr = &d->blocks.v[b0];
+	int last = hdr->ncells - 1;
+	if (last < 2)
+		return 0;
+	if (!strcmp(head_word(d, hdr, 0), "合计"))
+		return total_first(d, b0, b1, unit, tc);
+	const char *tw = head_word(d, hdr, last);
+	if (strcmp(tw, "合计") && strcmp(tw, "总计") && strcmp(tw, "小计"))
+		return 0;
+	for (size_t q = b0 + 1; q < b1; q++) {
+		au_block *row = &d->blocks.v[q];
+		if (row->ncells < 2)
+			continue;
+		const char *lab = au_span(d, row->cb[0], row->ce[0]);
+		if (!lab || !*lab)
+			continue;
+		size_t ml;
+		int ord;
+		int mk = au_marker(lab, strlen(lab), &ord, &ml);
+		const char *rl = lab + (mk == MK_CN ? ml : 0);
+		int tot = -1;
+		if (last < row->ncells)
+			cell_token(d, row, last, unit, rl, tc, 0, &tot);
+		au_claim *c = NULL;
+		size_t ci = 0;
+		for (int col = 1; col < last && col < row->ncells; col++) {
+			const char *cl = fisc_arena_printf(d->w, "%s%s", rl, head_word(d, hdr, col));
+			int tok = -1;
+			cell_token(d, row, col, unit, cl ? cl : rl, tc, 0, &tok);
+			if (tok < 0 || tot < 0)
+				continue;
+			if (!c) {
+				c = au_claim_new(d, CK_TABLE, "audit.table");
+				c->total = tot;
+				c->block = (int)q;
+				c->rel = REL_EQ;
+				ci = d->claims.n - 1;
+			}
+			au_claim_part(d, &d->claims.v[ci], tok, 1);
+		}
+	}
+	return 1;
 }
 
 static void one_table(au_doc *d, size_t b0, size_t b1)
@@ -180,6 +379,8 @@ static void one_table(au_doc *d, size_t b0, size_t b1)
 		}
 	}
 	size_t body = b0 + 1;
+	if (!nv && across_table(d, b0, b1, unit, &tc))
+		return;
 	if (!nv) {
 		/* no heading row: label, value pairs */
 		body = b0;
@@ -189,13 +390,20 @@ static void one_table(au_doc *d, size_t b0, size_t b1)
 	if (phase)
 		tc.phase = phase;
 	int sides = nv > 2 ? 2 : nv;
-	trow rows[2][128];
+	/* every row of the table, however long */
+	size_t maxr = b1 > body ? b1 - body : 1;
+	trow *rows[2] = {fisc_arena_alloc(d->w, sizeof(trow) * maxr),
+			 fisc_arena_alloc(d->w, sizeof(trow) * maxr)};
+	if (!rows[0] || !rows[1]) {
+		au_oom = 1;
+		return;
+	}
 	int nr[2] = {0, 0};
 	for (size_t q = body; q < b1; q++) {
 		au_block *row = &d->blocks.v[q];
 		for (int sd = 0; sd < sides; sd++) {
 			int vc = vcol[sd], lc = vc - 1;
-			if (lc < 0 || vc >= row->ncells || nr[sd] >= 128)
+			if (lc < 0 || vc >= row->ncells)
 				continue;
 			const char *lab = au_span(d, row->cb[lc], row->ce[lc]);
 			if (!*lab)

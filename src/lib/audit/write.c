@@ -43,9 +43,17 @@ static void write_text(const fisc_audit_report *r, FILE *out)
 	fprintf(out, "检查 %zu 项：一致 %zu，舍入范围内 %zu，不符 %zu，无法核对 %zu；错误 %zu，警告 %zu，提示 %zu\n",
 		c->total, c->exact, c->within_rounding, c->failed, c->unverifiable, r->errors,
 		r->warnings, r->infos);
-	fprintf(out, "%zu checks: %zu exact, %zu within rounding, %zu failed, %zu unverifiable; %zu errors, %zu warnings, %zu infos\n\n",
+	fprintf(out, "%zu checks: %zu exact, %zu within rounding, %zu failed, %zu unverifiable; %zu errors, %zu warnings, %zu infos\n",
 		c->total, c->exact, c->within_rounding, c->failed, c->unverifiable, r->errors,
 		r->warnings, r->infos);
+	if (r->rules_run) {
+		const fisc_audit_checks *g = &r->rule_checks;
+		fprintf(out, "规则引擎另核对 %zu 项：一致 %zu，舍入范围内 %zu，不符 %zu\n", g->total, g->exact,
+			g->within_rounding, g->failed);
+		fprintf(out, "the rule engine checked %zu more: %zu exact, %zu within rounding, %zu failed\n",
+			g->total, g->exact, g->within_rounding, g->failed);
+	}
+	fputc('\n', out);
 }
 
 /* ---- JSON ------------------------------------------------------------------- */
@@ -246,6 +254,13 @@ static void report_json(jw *w, const fisc_audit_report *r)
 	jw_int_member(w, "within_rounding", (long long)r->checks.within_rounding);
 	jw_int_member(w, "failed", (long long)r->checks.failed);
 	jw_int_member(w, "unverifiable", (long long)r->checks.unverifiable);
+	jw_close(w, "}");
+	jw_key(w, "rule_checks");
+	jw_open(w, "{");
+	jw_int_member(w, "total", (long long)r->rule_checks.total);
+	jw_int_member(w, "exact", (long long)r->rule_checks.exact);
+	jw_int_member(w, "within_rounding", (long long)r->rule_checks.within_rounding);
+	jw_int_member(w, "failed", (long long)r->rule_checks.failed);
 	jw_close(w, "}");
 	jw_close(w, "}");
 }
