@@ -11,6 +11,7 @@
 #include "fisc/catalog.h"
 #include "fisc/error.h"
 #include "fisc/voucher.h"
+#include "import/filebuf.h"
 
 typedef struct fx {
 	char *dir;
@@ -289,6 +290,52 @@ static void test_all_or_nothing(void **state)
 	fisc_diag_free(d);
 }
 
+/* Issue 10, item 7: the file cut by another process while it is imported.
+** Mapped, the cut pages raised SIGBUS and killed the process; read whole, the
+** import is refused as "file changed during import" and stores nothing. */
+static off_t cut_to;
+static int cut_calls;
+
+static void cut_file(int fd, const char *path)
+{
+	(void)fd;
+	cut_calls++;
+	if (truncate(path, cut_to) != 0)
+		cut_calls = -100;
+}
+
+static void test_file_cut_during_import(void **state)
+{
+	fx *f = *state;
+	expect e;
+	char *text = make_file(&e);
+	size_t n = strlen(f->dir) + 16;
+	char *path = malloc(n);
+	snprintf(path, n, "%s/cut.csv", f->dir);
+	FILE *fp = fopen(path, "wb");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(text, 1, strlen(text), fp), strlen(text));
+	assert_int_equal(fclose(fp), 0);
+	cut_to = (off_t)(strlen(text) / 2);
+	cut_calls = 0;
+	fisc_filebuf_test_hook = cut_file;
+	fisc_diag *d = fisc_diag_new();
+	fisc_voucher_stats s;
+	int rc = fisc_voucher_import_file(f->st, path, d, &s);
+	fisc_filebuf_test_hook = NULL;
+	assert_int_equal(cut_calls, 1);
+	assert_int_not_equal(rc, FISC_OK);
+	assert_int_equal(fisc_store_voucher_count(f->st), 0);
+	assert_true(fisc_diag_count(d) >= 1);
+	char line[2048];
+	fisc_diag_format(fisc_diag_get(d, 0), line, sizeof line);
+	assert_non_null(strstr(line, "文件在导入过程中被修改"));
+	assert_non_null(strstr(line, "file changed during import"));
+	fisc_diag_free(d);
+	free(path);
+	free(text);
+}
+
 static void test_every_field_checked(void **state)
 {
 	fx *f = *state;
@@ -487,6 +534,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_rollups_exact, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_all_or_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_cut_during_import, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_every_field_checked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_yuan_quotes_and_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_idempotent_by_number, setup, teardown),

@@ -8,8 +8,8 @@
 ** file is read with read(2) into memory and its size and modification time
 ** are compared before and after: a file that changed while it was read is
 ** reported as such ("文件在导入过程中被修改 / file changed during import")
-** rather than imported half old, half new. Every importer of files should
-** read through here (the voucher importer still maps its file).
+** rather than imported half old, half new. Every importer of files reads
+** through here: facts, indicators, workbooks and vouchers.
 */
 #ifndef FISC_IMPORT_FILEBUF_H
 #define FISC_IMPORT_FILEBUF_H

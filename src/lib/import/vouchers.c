@@ -23,13 +23,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "fisc/error.h"
 #include "fisc/fact.h"
 #include "fisc/progress.h"
 #include "fisc/voucher.h"
+#include "import/filebuf.h"
 #include "model/util.h"
 
 enum vfield { V_NUMBER, V_DATE, V_REGION, V_UNIT, V_BOOK, V_FUNC, V_ECON, V_FEN, V_AMOUNT, V_N };
@@ -965,46 +965,16 @@ int fisc_voucher_import_file(fisc_store *st, const char *path, fisc_diag *diag,
 			     fisc_voucher_stats *stats)
 {
 	memset(stats, 0, sizeof *stats);
-	int fd = open(path, O_RDONLY);
-	struct stat sb;
-	if (fd < 0 || fstat(fd, &sb) != 0) {
-		char en[512];
-		snprintf(en, sizeof en, "cannot read the file: %s", strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		fisc_diag_add(diag, path, 0, NULL, NULL, FISC_DIAG_IO, "无法读取文件", en);
-		return fisc_error_set(FISC_EIMPORT, "无法读取文件「%s」/ cannot read '%s'", path, path);
-	}
-	/* Mapped, not read: a 10-million-voucher file is half a gigabyte and the
-	** parser reads it once, front to back. */
-	size_t len = (size_t)sb.st_size;
-	const char *buf = "";
-	void *map = NULL;
-	if (len) {
-		map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (map == MAP_FAILED) {
-			/* Not mappable (a pipe, say): read it whole. */
-			map = NULL;
-			char *all = fisc_read_file(path, &len);
-			if (!all) {
-				close(fd);
-				fisc_diag_add(diag, path, 0, NULL, NULL, FISC_DIAG_IO, "无法读取文件",
-					      "cannot read the file");
-				return fisc_error_set(FISC_EIMPORT, "无法读取文件「%s」/ cannot read '%s'",
-						      path, path);
-			}
-			int rc = fisc_voucher_import_buffer(st, path, all, len, diag, stats);
-			free(all);
-			close(fd);
-			return rc;
-		}
-		madvise(map, len, MADV_SEQUENTIAL);
-		buf = map;
-	}
-	close(fd);
-	int rc = fisc_voucher_import_buffer(st, path, buf, len, diag, stats);
-	if (map)
-		munmap(map, len);
+	/* Read, not mapped: a file truncated by another process under a mapping
+	** raises SIGBUS and kills the process; read whole, a change while it is
+	** read is reported as such (filebuf.h). The copy costs memory equal to
+	** the file, which the parser reads once, front to back. */
+	fisc_filebuf fb;
+	int rc = fisc_filebuf_read(path, &fb, diag);
+	if (rc != FISC_OK)
+		return rc;
+	rc = fisc_voucher_import_buffer(st, path, fb.data, fb.len, diag, stats);
+	fisc_filebuf_free(&fb);
 	return rc;
 }
 
