@@ -151,6 +151,12 @@ FISC_API extern const char *const fisc_doc_formats[];
 */
 FISC_API int fisc_doc_write(const fisc_doc *d, const char *format, const char *path, FILE *out);
 
+/* s as plain text for a terminal or a text file: every control character
+** (C0, DEL, C1), bidi embedding, override or isolate and every byte that is
+** not UTF-8 written visibly ("\x1b", "\u202e"), never raw, so that a name
+** taken from an imported file cannot drive the terminal it is shown on. */
+FISC_API void fisc_text_put(const char *s, FILE *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -350,7 +350,12 @@ int cmd_departments(int argc, char **argv, const char *db)
 		const depts *d = (const depts *)ds;
 		for (size_t i = 0; i < d->n; i++) {
 			const dept *x = &d->v[i];
-			printf("%s\t%s\t%s\t", *x->code ? x->code : "-", x->name, x->region_name);
+			fisc_text_put(*x->code ? x->code : "-", stdout);
+			putchar('\t');
+			fisc_text_put(x->name, stdout); /* from imported files: shown, never run */
+			putchar('\t');
+			fisc_text_put(x->region_name, stdout);
+			putchar('\t');
 			int first = 1;
 			for (int y = 0; y < NY; y++)
 				if (x->years[y / 8] & (1u << (y % 8))) {

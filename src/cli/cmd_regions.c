@@ -8,9 +8,19 @@
 static int print_region(void *ud, const fisc_region *r)
 {
 	(void)ud;
-	printf("%s\t%s\t%s\t%s\t%s/%s/%s\n", r->code, r->name, r->parent_code, r->level,
-	       fisc_region_scope_label(r, FISC_SCOPE_ALL), fisc_region_scope_label(r, FISC_SCOPE_SELF),
-	       fisc_region_scope_label(r, FISC_SCOPE_LOWER));
+	/* Names come from imported files: written through fisc_text_put, an
+	** escape sequence in one is shown, never run by the terminal. */
+	const char *v[] = {r->code, r->name, r->parent_code, r->level};
+	for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+		fisc_text_put(v[i], stdout);
+		putchar('\t');
+	}
+	fisc_text_put(fisc_region_scope_label(r, FISC_SCOPE_ALL), stdout);
+	putchar('/');
+	fisc_text_put(fisc_region_scope_label(r, FISC_SCOPE_SELF), stdout);
+	putchar('/');
+	fisc_text_put(fisc_region_scope_label(r, FISC_SCOPE_LOWER), stdout);
+	putchar('\n');
 	return 0;
 }
 

@@ -161,3 +161,8 @@ int fisc_text_formula_risk(const char *s)
 {
 	return *s && strchr("=+-@\t\r", *s) != NULL && !fisc_text_is_number(s);
 }
+
+void fisc_text_put(const char *s, FILE *out)
+{
+	fisc_put_text(s, 0, out);
+}
