@@ -24,6 +24,8 @@
 #include "voucher.h"
 #include "audit.h"
 #include "perf.h"
+#include "ledger.h"
+#include "journal.h"
 
 #define FISC_VERSION "0.1.0"
 

@@ -1,0 +1,235 @@
+/*
+** fisc/ledger.h — budget execution: the 指标 (quota) ledger, payments under
+** control, and the engine that applies them (design: docs/ledger.md).
+**
+** A 指标 line is the unit of control: region, year, book, department,
+** project, 功能分类 项, 部门经济分类 款, fund source and expense kind. Its
+** figures are 指标 (quota), 已支付 (paid) and 在途 (pending); for every line
+** at every committed instant 0 ≤ paid + pending ≤ quota. Documents move quota
+** (批复 / 追加 / 调减 / 调剂 / 收回 / 结转 / 下达), payments move paid and
+** pending. Every write is an entry of the journal (fisc/journal.h), and the
+** in-memory state of the engine is the replay of that journal.
+**
+** Errors of the engine's requests (all with the line's figures in the message
+** when a balance is involved, "中文 / English"):
+**   FISC_ERANGE     not enough 可用指标, or a document would take a line
+**                   below 已支付 + 在途 (or a refund beyond what was paid)
+**   FISC_EEXIST     the idempotency key / 文号 exists with other content
+**   FISC_ENOTFOUND  unknown line or payment key
+**   FISC_EINVAL     malformed request (bad kind, 调剂 not netting to zero,
+**                   a transition from the wrong state)
+**   FISC_ESTORE     the batch could not be committed (nothing applied; the
+**                   request may be retried with the same key)
+*/
+#ifndef FISC_LEDGER_H
+#define FISC_LEDGER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum fisc_fund_source {
+	FISC_FUND_LOCAL = 1,    /* 本级财力 */
+	FISC_FUND_TRANSFER = 2, /* 上级转移支付 (with its 文号) */
+	FISC_FUND_BOND = 3,     /* 债券 */
+	FISC_FUND_CARRY = 4     /* 上年结转 */
+} fisc_fund_source;
+
+typedef enum fisc_exp_kind {
+	FISC_EXP_BASIC = 1,  /* 基本支出 */
+	FISC_EXP_PROJECT = 2 /* 项目支出 */
+} fisc_exp_kind;
+
+typedef enum fisc_doc_kind {
+	FISC_DOC_APPROVE = 1, /* 批复 (年初批复): quota up */
+	FISC_DOC_ADD = 2,     /* 追加: up */
+	FISC_DOC_CUT = 3,     /* 调减: down */
+	FISC_DOC_SHIFT = 4,   /* 调剂: between lines, nets to zero */
+	FISC_DOC_RECLAIM = 5, /* 收回: down */
+	FISC_DOC_CARRY = 6,   /* 结转: up (a carried-over line of the new year) */
+	FISC_DOC_ALLOT = 7    /* 下达 of a 上级转移支付: up */
+} fisc_doc_kind;
+
+typedef enum fisc_pay_state {
+	FISC_PAY_PENDING = 1, /* 在途 */
+	FISC_PAY_PAID = 2,    /* 已支付 */
+	FISC_PAY_VOID = 3     /* 已退回 (rejected / voided) */
+} fisc_pay_state;
+
+/* Names ("本级财力", "批复", "在途" …) and parsers (Chinese name or the
+** English code "local", "approve", "pending" …; -1 when unknown). */
+const char *fisc_fund_name(int f);
+const char *fisc_exp_kind_name(int k);
+const char *fisc_doc_kind_name(int k);
+const char *fisc_pay_state_name(int s);
+int fisc_fund_parse(const char *s);
+int fisc_exp_kind_parse(const char *s);
+int fisc_doc_kind_parse(const char *s);
+
+/* A 指标 line: its identity and its figures (fen). Text fields are never
+** NULL ("" when absent); fund_doc is the 文号 of a 上级转移支付. */
+typedef struct fisc_quota_line {
+	int64_t id;
+	const char *region; /* region code */
+	int32_t year;
+	uint8_t book;       /* fisc_book */
+	const char *dept;
+	const char *project;
+	const char *func;   /* 功能分类 项 code (7 digits), "" when not known */
+	const char *econ;   /* 部门经济分类 款 code */
+	uint8_t fund;       /* fisc_fund_source */
+	const char *fund_doc;
+	uint8_t kind;       /* fisc_exp_kind */
+	int64_t quota, paid, pending;
+} fisc_quota_line;
+
+/* One leg of a document: the line (by its identity; id and figures are
+** ignored on input) and a signed amount of quota. */
+typedef struct fisc_quota_leg {
+	fisc_quota_line line;
+	int64_t fen;
+} fisc_quota_leg;
+
+typedef struct fisc_quota_doc {
+	const char *no;     /* 文号, unique in the ledger */
+	int32_t date;       /* YYYYMMDD */
+	uint8_t kind;       /* fisc_doc_kind */
+	const char *author;
+	size_t nlegs;
+	const fisc_quota_leg *legs;
+} fisc_quota_doc;
+
+typedef struct fisc_payment {
+	const char *key;    /* idempotency key */
+	int64_t line;       /* line id */
+	int64_t fen;        /* > 0 */
+	const char *payee;
+	const char *purpose;
+	uint8_t state;      /* fisc_pay_state */
+	int64_t refunded;   /* sum of refunds (退款), only after 已支付 */
+} fisc_payment;
+
+typedef struct fisc_refund {
+	const char *key;     /* idempotency key of the refund */
+	const char *pay_key; /* the payment refunded */
+	int64_t fen;         /* > 0, at most what is paid and not yet refunded */
+} fisc_refund;
+
+/* What a request did: the payment after it (or the document's first line)
+** and the figures of its line after the request. replay != 0 when the key
+** had already been applied and this is the first result, unchanged. */
+typedef struct fisc_ledger_result {
+	int replay;
+	int64_t line;
+	uint8_t state;
+	int64_t refunded;
+	int64_t quota, paid, pending;
+	int64_t seq;        /* journal entry that recorded it (0 for a replay) */
+} fisc_ledger_result;
+
+/* ---- The engine ---------------------------------------------------------
+** fisc_ledger_open opens its own handle on the store at `uri` (the one
+** writer of this process) and starts the writer thread. Every request call
+** below is thread-safe: it enqueues the request, the writer applies all the
+** queued requests as one batch in one transaction with synchronous=FULL, and
+** the call returns after that transaction is durable (group commit). Each
+** request is decided on its own: a refused request leaves no trace and
+** does not affect the others of its batch. Several processes may share a
+** store: each batch first replays the journal entries others appended. */
+typedef struct fisc_ledger fisc_ledger;
+
+int fisc_ledger_open(const char *uri, fisc_ledger **out);
+void fisc_ledger_close(fisc_ledger *l);
+
+/* 在途: reserve fen on a line. */
+int fisc_ledger_request(fisc_ledger *l, const fisc_payment *p, fisc_ledger_result *res);
+/* 在途 → 已支付. */
+int fisc_ledger_confirm(fisc_ledger *l, const char *key, fisc_ledger_result *res);
+/* 在途 → 已退回. */
+int fisc_ledger_void(fisc_ledger *l, const char *key, fisc_ledger_result *res);
+/* 退款 of (part of) a paid payment: paid goes down by fen. */
+int fisc_ledger_refund(fisc_ledger *l, const fisc_refund *r, fisc_ledger_result *res);
+/* Apply n documents all or nothing (one request): each document atomic, and
+** the n together. A document whose 文号 is stored with the same content is a
+** replay; with other content FISC_EEXIST. *failed gets the index of the
+** refused document (may be NULL). */
+int fisc_ledger_apply(fisc_ledger *l, const fisc_quota_doc *docs, size_t n,
+		      size_t *failed, fisc_ledger_result *res);
+
+/* Figures of a line as of the last committed batch. */
+int fisc_ledger_line_get(fisc_ledger *l, int64_t id, fisc_quota_line *out);
+/* Line id for an identity; FISC_ENOTFOUND when no document created it. */
+int fisc_ledger_line_find(fisc_ledger *l, const fisc_quota_line *identity, int64_t *id);
+int64_t fisc_ledger_line_count(fisc_ledger *l);
+
+/* Observer of every committed batch (tests, metrics): called on the writer
+** thread after the commit and before the requests are acknowledged, with the
+** requests in the order they were decided. kind: 'P' request, 'C' confirm,
+** 'V' void, 'R' refund, 'D' documents; rc the request's result code. */
+typedef struct fisc_ledger_event {
+	int kind;
+	int rc;
+	const fisc_payment *payment;  /* 'P'; for 'C'/'V' only key is set */
+	const fisc_refund *refund;    /* 'R' */
+	const fisc_quota_doc *docs;   /* 'D' */
+	size_t ndocs;
+	const fisc_ledger_result *res;
+} fisc_ledger_event;
+typedef void (*fisc_ledger_batch_cb)(void *ud, fisc_ledger *l,
+				     const fisc_ledger_event *ev, size_t n);
+void fisc_ledger_on_batch(fisc_ledger *l, fisc_ledger_batch_cb cb, void *ud);
+
+/* ---- Store operations (the backend's table; the engine's materialised
+** view of the journal, also read by reports and `fisc quota status`) ------ */
+typedef int (*fisc_quota_line_cb)(void *ud, const fisc_quota_line *l);
+typedef int (*fisc_payment_cb)(void *ud, const fisc_payment *p);
+/* A leg as stored, with its document's number and kind. */
+typedef struct fisc_quota_leg_row {
+	const char *doc_no;
+	int32_t date;
+	uint8_t kind;
+	int64_t line;
+	int64_t fen;
+} fisc_quota_leg_row;
+typedef int (*fisc_quota_leg_cb)(void *ud, const fisc_quota_leg_row *r);
+
+/* synchronous=FULL on this handle: every commit is fsync'ed. */
+int fisc_store_ledger_durable(fisc_store *st);
+int fisc_store_quota_line_put(fisc_store *st, const fisc_quota_line *l);
+int fisc_store_quota_line_set(fisc_store *st, int64_t id, int64_t quota, int64_t paid,
+			      int64_t pending);
+int fisc_store_quota_line_each(fisc_store *st, fisc_quota_line_cb cb, void *ud);
+int fisc_store_quota_doc_put(fisc_store *st, const fisc_quota_doc *d, const int64_t *line_ids);
+int fisc_store_quota_leg_each(fisc_store *st, fisc_quota_leg_cb cb, void *ud);
+/* Insert, or update state and refunded of the payment with this key. */
+int fisc_store_payment_put(fisc_store *st, const fisc_payment *p);
+int fisc_store_payment_each(fisc_store *st, fisc_payment_cb cb, void *ud);
+int fisc_store_refund_put(fisc_store *st, const fisc_refund *r);
+
+/* ---- Budget to 指标, and 指标 documents from files ----------------------- */
+
+/* The 年初批复 document (文号 `no`, default "<region>-<year>-年初批复") of
+** region/year from its stored department budget facts (phase 预算, base facts
+** with a department and an economic class; docs/ledger.md says which). */
+int fisc_quota_from_budget(fisc_store *st, fisc_ledger *l, const char *region, int year,
+			   const char *no, const char *author, int32_t date,
+			   fisc_ledger_result *res, size_t *nlegs);
+
+/* 指标 documents from a CSV (columns in docs/ledger.md), all or nothing: the
+** problems go to diag (file:line:field) and nothing is applied. With l ==
+** NULL the file is only parsed and checked (fuzzing); *ndocs gets the number
+** of documents. */
+struct fisc_diag;
+int fisc_quota_import_buffer(fisc_ledger *l, const char *file, const char *buf, size_t len,
+			     struct fisc_diag *diag, size_t *ndocs);
+int fisc_quota_import_file(fisc_ledger *l, const char *file, struct fisc_diag *diag,
+			   size_t *ndocs);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
