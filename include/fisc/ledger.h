@@ -160,6 +160,21 @@ int fisc_ledger_refund(fisc_ledger *l, const fisc_refund *r, fisc_ledger_result 
 int fisc_ledger_apply(fisc_ledger *l, const fisc_quota_doc *docs, size_t n,
 		      size_t *failed, fisc_ledger_result *res);
 
+/* Many payment operations submitted at once (a file of them): queued in
+** order, so they are decided in that order and share batches; each is its
+** own decision (kind 'P' request, 'C' confirm, 'V' void, 'R' refund; pay.key
+** names the payment of 'C' and 'V'). Returns after all are durable; each
+** op's rc, msg and res say what happened to it. */
+typedef struct fisc_ledger_op {
+	int kind;
+	fisc_payment pay;
+	fisc_refund refund;
+	int rc;
+	char msg[1024];
+	fisc_ledger_result res;
+} fisc_ledger_op;
+int fisc_ledger_submit(fisc_ledger *l, fisc_ledger_op *ops, size_t n);
+
 /* Figures of a line as of the last committed batch. */
 int fisc_ledger_line_get(fisc_ledger *l, int64_t id, fisc_quota_line *out);
 /* Line id for an identity; FISC_ENOTFOUND when no document created it. */
@@ -228,6 +243,22 @@ int fisc_quota_import_buffer(fisc_ledger *l, const char *file, const char *buf, 
 			     struct fisc_diag *diag, size_t *ndocs);
 int fisc_quota_import_file(fisc_ledger *l, const char *file, struct fisc_diag *diag,
 			   size_t *ndocs);
+
+/* A file of payment operations (CSV or XLSX; columns action,key,line,
+** amount,payee,purpose,payment — docs/ledger.md), never all or nothing: each
+** row is its own decision, reported to cb in file order with its result
+** (a row that cannot be read is refused with the reason, FISC_EINVAL). */
+typedef struct fisc_pay_row {
+	const char *file;
+	long line;
+	const char *action; /* request confirm void refund, as written */
+	const char *key;
+	int rc;             /* FISC_OK: accepted */
+	const char *msg;    /* why refused */
+	const fisc_ledger_result *res;
+} fisc_pay_row;
+typedef int (*fisc_pay_row_cb)(void *ud, const fisc_pay_row *r);
+int fisc_pay_batch_file(fisc_ledger *l, const char *file, fisc_pay_row_cb cb, void *ud);
 
 #ifdef __cplusplus
 }

@@ -24,6 +24,9 @@ int cmd_check(int argc, char **argv, const char *db);
 int cmd_audit(int argc, char **argv, const char *db);
 int cmd_import_vouchers(int argc, char **argv, const char *db);
 int cmd_rollup(int argc, char **argv, const char *db);
+int cmd_quota(int argc, char **argv, const char *db);
+int cmd_pay(int argc, char **argv, const char *db);
+int cmd_journal(int argc, char **argv, const char *db);
 
 /* Open the store at db (creating and seeding it with the bundled catalogue
 ** when new); prints the error and returns NULL on failure. */

@@ -557,6 +557,44 @@ int fisc_ledger_apply(fisc_ledger *l, const fisc_quota_doc *docs, size_t n, size
 	return rc;
 }
 
+int fisc_ledger_submit(fisc_ledger *l, fisc_ledger_op *ops, size_t n)
+{
+	req *rs = calloc(n ? n : 1, sizeof *rs);
+	if (!rs)
+		return fisc_error_set(FISC_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		if (!strchr("PCVR", ops[i].kind) || !ops[i].kind) {
+			free(rs);
+			return fisc_error_set(FISC_EINVAL, "未知的支付操作 / unknown payment operation");
+		}
+		rs[i].kind = ops[i].kind;
+		rs[i].pay = ops[i].pay;
+		rs[i].ref = ops[i].refund;
+		rs[i].next = i + 1 < n ? &rs[i + 1] : NULL;
+	}
+	if (n) {
+		pthread_mutex_lock(&l->mu);
+		if (l->tail)
+			l->tail->next = &rs[0];
+		else
+			l->head = &rs[0];
+		l->tail = &rs[n - 1];
+		pthread_cond_signal(&l->work);
+		while (!rs[n - 1].done)
+			pthread_cond_wait(&l->acked, &l->mu);
+		pthread_mutex_unlock(&l->mu);
+	}
+	/* FIFO: the last one done means all are. */
+	for (size_t i = 0; i < n; i++) {
+		assert(rs[i].done);
+		ops[i].rc = rs[i].rc;
+		snprintf(ops[i].msg, sizeof ops[i].msg, "%s", rs[i].msg);
+		ops[i].res = rs[i].res;
+	}
+	free(rs);
+	return FISC_OK;
+}
+
 int fisc_ledger_line_get(fisc_ledger *l, int64_t id, fisc_quota_line *out)
 {
 	pthread_mutex_lock(&l->state_mu);

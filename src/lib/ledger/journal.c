@@ -115,8 +115,8 @@ static int entry_cb(void *ud, const fisc_journal_entry *e)
 	char why[900];
 	v->r->entries++;
 	if (lg_replay_entry(&v->s, e, why, sizeof why) != FISC_OK)
-		return bad(v, e->seq, "日志条目 %" PRId64 "：%s / journal entry %" PRId64 ": see above",
-			   e->seq, why, e->seq);
+		return bad(v, e->seq, "日志条目 %" PRId64 " / journal entry %" PRId64 ": %s", e->seq,
+			   e->seq, why);
 	return 0;
 }
 
@@ -138,11 +138,11 @@ static int line_cb(void *ud, const fisc_quota_line *l)
 		return bad(v, 0, "指标行 %" PRId64 " 的属性与日志不符 / line %" PRId64 ": its identity differs from the journal",
 			   l->id, l->id);
 	if (j->quota != l->quota || j->paid != l->paid || j->pending != l->pending) {
-		char a[512], b[512];
-		lg_line_figures(j, a, sizeof a);
-		lg_line_figures(l, b, sizeof b);
-		return bad(v, 0, "指标行 %" PRId64 " 的金额与日志重算不符：日志 %s；数据库 %s / line %" PRId64 ": figures differ from the journal",
-			   l->id, a, b, l->id);
+		char a[256], ae[256], b[256], be[256];
+		lg_line_figures(j, a, ae, sizeof a);
+		lg_line_figures(l, b, be, sizeof b);
+		return bad(v, 0, "指标行 %" PRId64 " 的金额与日志重算不符：日志 %s；数据库 %s / line %" PRId64 ": figures differ from the journal: journal %s; store %s",
+			   l->id, a, b, l->id, ae, be);
 	}
 	if (v->leg_sum[l->id - 1] != l->quota)
 		return bad(v, 0, "指标行 %" PRId64 " 的指标不等于其文件各行之和 / line %" PRId64 ": quota is not the sum of its document legs",

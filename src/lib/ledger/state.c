@@ -102,7 +102,7 @@ lg_refund *lg_refund_get(lg_state *s, const char *key)
 }
 lg_doc *lg_doc_get(lg_state *s, const char *no) { return fisc_strmap_get(&s->doc_by_no, no); }
 
-void lg_line_figures(const fisc_quota_line *l, char *buf, size_t cap)
+void lg_line_figures(const fisc_quota_line *l, char *zh, char *en, size_t cap)
 {
 	char q[64], p[64], w[64], av[64];
 	fisc_fen_format(l->quota, FISC_UNIT_YUAN, 2, FISC_FMT_GROUP, q, sizeof q);
@@ -110,9 +110,8 @@ void lg_line_figures(const fisc_quota_line *l, char *buf, size_t cap)
 	fisc_fen_format(l->pending, FISC_UNIT_YUAN, 2, FISC_FMT_GROUP, w, sizeof w);
 	fisc_fen_format(l->quota - l->paid - l->pending, FISC_UNIT_YUAN, 2, FISC_FMT_GROUP, av,
 			sizeof av);
-	snprintf(buf, cap,
-		 "指标 %s 元，已支付 %s 元，在途 %s 元，可用 %s 元 / quota %s, paid %s, pending %s, available %s",
-		 q, p, w, av, q, p, w, av);
+	snprintf(zh, cap, "指标 %s 元，已支付 %s 元，在途 %s 元，可用 %s 元", q, p, w, av);
+	snprintf(en, cap, "quota %s, paid %s, pending %s, available %s", q, p, w, av);
 }
 
 /* ---- canonical bytes --------------------------------------------------- */
@@ -316,12 +315,12 @@ static int pay_request(lg_state *s, dec *d, int64_t *out_line)
 		return fisc_error_set(FISC_EINVAL, "支付金额必须为正 / payment amount must be positive");
 	int64_t avail = l->l.quota - l->l.paid - l->l.pending;
 	if (fen > avail) {
-		char fig[512], amt[64];
-		lg_line_figures(&l->l, fig, sizeof fig);
+		char zh[256], en[256], amt[64];
+		lg_line_figures(&l->l, zh, en, sizeof zh);
 		fisc_fen_format(fen, FISC_UNIT_YUAN, 2, FISC_FMT_GROUP, amt, sizeof amt);
 		return fisc_error_set(FISC_ERANGE,
-				      "可用指标不足：申请 %s 元，指标行 %" PRId64 "：%s / insufficient quota: requested %s on line %" PRId64,
-				      amt, line, fig, amt, line);
+				      "可用指标不足：申请 %s 元，指标行 %" PRId64 "：%s / insufficient quota: requested %s on line %" PRId64 ": %s",
+				      amt, line, zh, amt, line, en);
 	}
 	lg_pay *p = fisc_arena_alloc(s->a, sizeof *p);
 	char *k = fisc_arena_strdup(s->a, key);
@@ -565,13 +564,13 @@ static int apply_doc(lg_state *s, dec *d, const uint8_t *bytes, size_t nbytes, i
 		if (__builtin_add_overflow(l->l.quota, l->delta, &q)) {
 			rc = fisc_error_set(FISC_ERANGE, "金额超出范围 / amount out of range");
 		} else if (q < l->l.paid + l->l.pending) {
-			char fig[512], dl[64];
-			lg_line_figures(&l->l, fig, sizeof fig);
+			char zh[256], en[256], dl[64];
+			lg_line_figures(&l->l, zh, en, sizeof zh);
 			fisc_fen_format(l->delta, FISC_UNIT_YUAN, 2, FISC_FMT_GROUP | FISC_FMT_PLUS, dl,
 					sizeof dl);
 			rc = fisc_error_set(FISC_ERANGE,
-					    "文件「%s」使指标行 %" PRId64 " 低于已支付+在途：变动 %s 元，%s / document '%s' would take line %" PRId64 " below paid + pending: change %s",
-					    no, l->l.id, dl, fig, no, l->l.id, dl);
+					    "文件「%s」使指标行 %" PRId64 " 低于已支付+在途：变动 %s 元，%s / document '%s' would take line %" PRId64 " below paid + pending: change %s; %s",
+					    no, l->l.id, dl, zh, no, l->l.id, dl, en);
 		}
 	}
 	for (size_t i = 0; rc == FISC_OK && i < nfresh; i++)

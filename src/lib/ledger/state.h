@@ -89,7 +89,8 @@ lg_pay *lg_pay_get(lg_state *s, const char *key);
 lg_refund *lg_refund_get(lg_state *s, const char *key);
 lg_doc *lg_doc_get(lg_state *s, const char *no);
 
-/* "指标 X 元，已支付 Y 元，在途 Z 元，可用 W 元 / quota …" of a line. */
-void lg_line_figures(const fisc_quota_line *l, char *buf, size_t cap);
+/* The figures of a line: "指标 X 元，已支付 Y 元，在途 Z 元，可用 W 元" and
+** "quota X, paid Y, pending Z, available W". */
+void lg_line_figures(const fisc_quota_line *l, char *zh, char *en, size_t cap);
 
 #endif
