@@ -30,7 +30,7 @@ HDRS     := $(wildcard include/fisc/*.h src/lib/*/*.h src/cli/*.h tests/*.h)
 FUZZ_SECONDS ?= 30
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 
-.PHONY: all deps test-deps demo test unit cli-tests fuzz asan clean bench
+.PHONY: all deps test-deps demo test unit cli-tests fuzz asan clean bench torture
 
 # deps runs first and alone: pkg-config can only answer once the packages exist,
 # so the build itself happens in a sub-make (safe under make -j).
@@ -78,6 +78,10 @@ fuzz: test-deps
 asan: test-deps
 	@$(MAKE) --no-print-directory BUILD=build-asan CC=clang OPT=-O1 \
 	  SAN='-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' unit
+
+# The ledger's model-based test with 10⁶ operations from 32 threads (tests/test_ledger.c).
+torture: $(BUILD)/tests/test_ledger
+	FISC_TORTURE=1 FISC_DATADIR=$(DATADIR) $(BUILD)/tests/test_ledger
 
 # fisc beside sqlite3, PostgreSQL 15, DuckDB, ledger, hledger and bean-check on
 # the same generated data; installs the peers, writes BENCHMARKS.md (bench/run.sh).

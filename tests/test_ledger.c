@@ -256,7 +256,7 @@ static void test_journal_tamper(void **state)
 
 /* ---- model-based test ------------------------------------------------------- */
 
-enum { NLINES = 12, NTHREADS = 8 };
+enum { NLINES = 12, MAXTHREADS = 32 };
 
 typedef struct mpay {
 	char key[32];
@@ -471,7 +471,9 @@ static void test_model(void **state)
 {
 	(void)state;
 	const char *torture = getenv("FISC_TORTURE");
-	long total = torture && *torture && strcmp(torture, "0") ? 1000000 : 12000;
+	int big = torture && *torture && strcmp(torture, "0");
+	long total = big ? 1000000 : 12000;
+	int nthreads = big ? MAXTHREADS : 8; /* more submitters, larger batches */
 	char *dir, *db = tmp_db(&dir);
 	fisc_ledger *l;
 	memset(&M, 0, sizeof M);
@@ -488,13 +490,13 @@ static void test_model(void **state)
 	}
 	fisc_ledger_result res;
 	assert_int_equal(doc1(l, "年初批复", FISC_DOC_APPROVE, NLINES, legs, &res), FISC_OK);
-	pthread_t th[NTHREADS];
-	worker w[NTHREADS];
-	for (int t = 0; t < NTHREADS; t++) {
-		w[t] = (worker){l, t, total / NTHREADS, 7919u * (unsigned)(t + 1)};
+	pthread_t th[MAXTHREADS];
+	worker w[MAXTHREADS];
+	for (int t = 0; t < nthreads; t++) {
+		w[t] = (worker){l, t, total / nthreads, 7919u * (unsigned)(t + 1)};
 		pthread_create(&th[t], NULL, work, &w[t]);
 	}
-	for (int t = 0; t < NTHREADS; t++)
+	for (int t = 0; t < nthreads; t++)
 		pthread_join(th[t], NULL);
 	fisc_ledger_close(l);
 	if (M.failures)
