@@ -188,6 +188,80 @@ static void test_documents_and_payments(void **state)
 	free(db);
 }
 
+/* ---- year end ---------------------------------------------------------------- */
+
+static void test_close(void **state)
+{
+	(void)state;
+	char *dir, *db = tmp_db(&dir);
+	fisc_ledger *l;
+	fisc_ledger_result res;
+	assert_int_equal(fisc_ledger_open(db, &l), FISC_OK);
+	fisc_quota_line basic = line_id("甲", "30101"), project = line_id("甲", "30201"),
+			carried = line_id("甲", "30202");
+	project.project = "校舍维修";
+	project.kind = FISC_EXP_PROJECT;
+	carried.project = "旧项目";
+	carried.kind = FISC_EXP_PROJECT;
+	carried.fund = FISC_FUND_CARRY;
+	fisc_quota_leg legs[3] = {{basic, 100000}, {project, 500000}, {carried, 20000}};
+	assert_int_equal(doc1(l, "批复", FISC_DOC_APPROVE, 2, legs, &res), FISC_OK);
+	assert_int_equal(doc1(l, "结转入", FISC_DOC_CARRY, 1, legs + 2, &res), FISC_OK);
+	fisc_payment p1 = {"a", 1, 30000, "", "", 0, 0}, p2 = {"b", 2, 100000, "", "", 0, 0},
+		     p3 = {"c", 2, 50000, "", "", 0, 0};
+	assert_int_equal(fisc_ledger_request(l, &p1, &res), FISC_OK);
+	assert_int_equal(fisc_ledger_confirm(l, "a", &res), FISC_OK);
+	assert_int_equal(fisc_ledger_request(l, &p2, &res), FISC_OK);
+	assert_int_equal(fisc_ledger_confirm(l, "b", &res), FISC_OK);
+	assert_int_equal(fisc_ledger_request(l, &p3, &res), FISC_OK); /* still 在途 */
+
+	fisc_quota_close_stats s;
+	assert_int_equal(fisc_quota_close(l, NULL, 2025, 0, &s), FISC_OK);
+	assert_int_equal(s.documents, 2);
+	assert_int_equal(s.reclaimed_lines, 2); /* 基本支出, and the line carried once already */
+	assert_int_equal(s.reclaimed, 70000 + 20000);
+	assert_int_equal(s.carried_lines, 1);
+	assert_int_equal(s.carried, 350000);
+	fisc_quota_line ln;
+	for (int64_t id = 1; id <= 3; id++) {
+		assert_int_equal(fisc_ledger_line_get(l, id, &ln), FISC_OK);
+		assert_int_equal(ln.quota, ln.paid + ln.pending); /* nothing 可用 is left */
+	}
+	assert_int_equal(fisc_ledger_line_count(l), 4);
+	assert_int_equal(fisc_ledger_line_get(l, 4, &ln), FISC_OK);
+	assert_int_equal(ln.year, 2026);
+	assert_int_equal(ln.fund, FISC_FUND_CARRY);
+	assert_string_equal(ln.project, "校舍维修");
+	assert_int_equal(ln.quota, 350000);
+	assert_true(fisc_ledger_doc_exists(l, "210200-GX-2025-结转"));
+	assert_true(fisc_ledger_doc_exists(l, "210200-GX-2025-结余收回"));
+	/* Nothing left to close; a void gives quota back, and a second close
+	** takes it with the next document number. */
+	assert_int_equal(fisc_quota_close(l, NULL, 2025, 0, &s), FISC_OK);
+	assert_int_equal(s.documents, 0);
+	assert_int_equal(fisc_ledger_void(l, "c", &res), FISC_OK);
+	assert_int_equal(fisc_quota_close(l, NULL, 2025, 0, &s), FISC_OK);
+	assert_int_equal(s.carried, 50000);
+	assert_true(fisc_ledger_doc_exists(l, "210200-GX-2025-结转-2"));
+	assert_int_equal(fisc_ledger_line_get(l, 4, &ln), FISC_OK);
+	assert_int_equal(ln.quota, 400000);
+	/* A year later the carried line is taken back, not carried again. */
+	assert_int_equal(fisc_quota_close(l, NULL, 2026, 0, &s), FISC_OK);
+	assert_int_equal(s.carried_lines, 0);
+	assert_int_equal(s.reclaimed, 400000);
+	/* A 结转 that moves quota must net to zero. */
+	fisc_quota_line next = basic;
+	next.year = 2026;
+	next.fund = FISC_FUND_CARRY;
+	fisc_quota_leg bad[2] = {{project, -1}, {next, 2}};
+	assert_int_equal(doc1(l, "结转坏", FISC_DOC_CARRY, 2, bad, &res), FISC_EINVAL);
+	fisc_ledger_close(l);
+	verify_ok(db, 1, 0);
+	tu_rmrf(dir);
+	free(dir);
+	free(db);
+}
+
 /* ---- tampering ------------------------------------------------------------- */
 
 static char *tamper_fixture(char **dir)
@@ -658,6 +732,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_documents_and_payments),
+		cmocka_unit_test(test_close),
 		cmocka_unit_test(test_journal_tamper),
 		cmocka_unit_test(test_model),
 		cmocka_unit_test(test_crash),

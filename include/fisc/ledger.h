@@ -175,6 +175,9 @@ typedef struct fisc_ledger_op {
 } fisc_ledger_op;
 int fisc_ledger_submit(fisc_ledger *l, fisc_ledger_op *ops, size_t n);
 
+/* Nonzero when a document of this 文号 is in the ledger. */
+int fisc_ledger_doc_exists(fisc_ledger *l, const char *no);
+
 /* Figures of a line as of the last committed batch. */
 int fisc_ledger_line_get(fisc_ledger *l, int64_t id, fisc_quota_line *out);
 /* Line id for an identity; FISC_ENOTFOUND when no document created it. */
@@ -243,6 +246,20 @@ int fisc_quota_import_buffer(fisc_ledger *l, const char *file, const char *buf, 
 			     struct fisc_diag *diag, size_t *ndocs);
 int fisc_quota_import_file(fisc_ledger *l, const char *file, struct fisc_diag *diag,
 			   size_t *ndocs);
+
+/* Year end: the 可用 of every line of `year` (of `region`, or of the one
+** region the ledger holds when NULL) is taken back or carried into year + 1
+** by the rule table of docs/ledger.md (基本支出 结余收回; 项目支出 结转 once,
+** then 收回), as a 收回 document "<region>-<year>-结余收回" and a 结转
+** document "<region>-<year>-结转" (dated `date`, default <year>1231),
+** applied together all or nothing. 在途 stays on the old line. */
+typedef struct fisc_quota_close_stats {
+	int documents;
+	long reclaimed_lines, carried_lines;
+	int64_t reclaimed, carried; /* fen */
+} fisc_quota_close_stats;
+int fisc_quota_close(fisc_ledger *l, const char *region, int year, int32_t date,
+		     fisc_quota_close_stats *stats);
 
 /* A file of payment operations (CSV or XLSX; columns action,key,line,
 ** amount,payee,purpose,payment — docs/ledger.md), never all or nothing: each

@@ -19,6 +19,8 @@ static int usage(FILE *f, int rc)
 		"      导入指标文件（批复/追加/调减/调剂/收回/结转/下达；全部成功或全部不写入）| 指标 documents, all or nothing\n"
 		"      列 / columns: no,date,kind,author,region,year,book,department,project,function,economic,\n"
 		"                    fund_source,fund_doc,expense_kind,amount（见 docs/ledger.md）\n"
+		"  fisc quota close --year Y [--region R] [--date YYYYMMDD]\n"
+		"      年终：基本支出结余收回，项目支出结转下年一次、再结余收回 | year end: 收回 or 结转 of every 可用\n"
 		"  fisc quota status [--department D] [--region R] [--year Y] [--format tsv|json]\n"
 		"      每个指标行的 指标/已支付/在途/可用/支出进度 及其文件 | figures of every line\n");
 	return rc;
@@ -116,6 +118,41 @@ static int import(int argc, char **argv, const char *db)
 		return io ? CLI_USAGE : CLI_FAIL;
 	}
 	printf("导入 %zu 份指标文件 / imported %zu document(s)\n", ndocs, ndocs);
+	return CLI_OK;
+}
+
+static int close_cmd(int argc, char **argv, const char *db)
+{
+	const char *region = NULL;
+	int year = 0, date = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--year") && i + 1 < argc)
+			year = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--region") && i + 1 < argc)
+			region = argv[++i];
+		else if (!strcmp(argv[i], "--date") && i + 1 < argc)
+			date = atoi(argv[++i]);
+		else
+			return usage(stderr, CLI_USAGE);
+	}
+	if (year < 1949 || year > 9998)
+		return usage(stderr, CLI_USAGE);
+	fisc_ledger *l;
+	int rc = open_ledger(db, &l);
+	if (rc != CLI_OK)
+		return rc;
+	fisc_quota_close_stats s;
+	rc = fisc_quota_close(l, region, year, date, &s);
+	fisc_ledger_close(l);
+	if (rc != FISC_OK)
+		return cli_error(CLI_FAIL);
+	char r[64], c[64];
+	fisc_fen_format(s.reclaimed, FISC_UNIT_YUAN, 2, FISC_FMT_GROUP, r, sizeof r);
+	fisc_fen_format(s.carried, FISC_UNIT_YUAN, 2, FISC_FMT_GROUP, c, sizeof c);
+	printf("%d 年终：%d 份文件；结余收回 %ld 行 %s 元，结转 %d 年 %ld 行 %s 元 / year end %d: %d document(s); "
+	       "taken back %ld line(s) %s, carried into %d %ld line(s) %s\n",
+	       year, s.documents, s.reclaimed_lines, r, year + 1, s.carried_lines, c, year,
+	       s.documents, s.reclaimed_lines, r, year + 1, s.carried_lines, c);
 	return CLI_OK;
 }
 
@@ -270,6 +307,8 @@ int cmd_quota(int argc, char **argv, const char *db)
 		return issue(argc - 1, argv + 1, db);
 	if (!strcmp(argv[1], "import"))
 		return import(argc - 1, argv + 1, db);
+	if (!strcmp(argv[1], "close"))
+		return close_cmd(argc - 1, argv + 1, db);
 	if (!strcmp(argv[1], "status"))
 		return status_cmd(argc - 1, argv + 1, db);
 	fprintf(stderr, "fisc quota: 未知子命令 / unknown subcommand '%s'\n", argv[1]);

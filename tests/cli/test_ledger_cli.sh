@@ -3,7 +3,8 @@
 # budget issued as 年初批复 (3 lines, 807.99 + 821.64 + 2029.32 万元), a quota
 # file applied all or nothing with file:line:field errors, payments one by
 # one and as a batch (a result row each, never all or nothing), status in
-# TSV and JSON with 支出进度 half-up, and journal verify catching a hand edit.
+# TSV and JSON with 支出进度 half-up, the year-end close, and journal verify
+# catching a hand edit.
 set -eu
 dir=$(mktemp -d); db=$dir/l.db
 trap 'rm -rf "$dir"' EXIT
@@ -91,10 +92,17 @@ want=$(printf '%s\n' '4 130000.50 1000.00 0.00 129000.50 0.77' '5 40000.00 15000
 got=$(F quota status --department 教育局 --format json | grep -c '"progress_pct"')
 [ "$got" = 4 ] || { echo "json: $got"; fail=1; }
 
+# Year end: 基本支出 taken back, 项目支出 (lines 4 and 6) carried into 2026.
+out=$(F quota close --year 2025)
+echo "$out" | grep -qF "carried into 2026 2 line(s) 429,000.50" || { echo "close: $out"; fail=1; }
+got=$(F quota status --year 2026 | awk -F'\t' 'NR>1 && $1!="合计"{print $6, $9, $11}')
+want=$(printf '%s\n' '校舍维修 上年结转 129000.50' ' 上年结转 300000.00')
+[ "$got" = "$want" ] || { echo "carried:"; echo "$got"; fail=1; }
+
 # The journal verifies; its head is printed; a hand edit of a balance is found.
 out=$(F journal verify) || { echo "verify: $out"; fail=1; }
 F journal head | grep -qE '^[0-9]+	[0-9a-f]{64}$' || { echo "head"; fail=1; }
-sqlite3 "$db" "UPDATE ledger_line SET paid=paid+100 WHERE id=4"
+sqlite3 "$db" "UPDATE ledger_line SET paid=paid-100 WHERE id=4"
 if out=$(F journal verify); then echo "tampered store verifies"; fail=1; fi
 echo "$out" | grep -qF "指标行 4" || { echo "verify tampered: $out"; fail=1; }
 exit $fail

@@ -621,6 +621,14 @@ int fisc_ledger_line_find(fisc_ledger *l, const fisc_quota_line *identity, int64
 		 : fisc_error_set(FISC_ENOTFOUND, "没有这样的指标行 / no such quota line");
 }
 
+int fisc_ledger_doc_exists(fisc_ledger *l, const char *no)
+{
+	pthread_mutex_lock(&l->state_mu);
+	int found = lg_doc_get(&l->s, no) != NULL;
+	pthread_mutex_unlock(&l->state_mu);
+	return found;
+}
+
 int64_t fisc_ledger_line_count(fisc_ledger *l)
 {
 	pthread_mutex_lock(&l->state_mu);

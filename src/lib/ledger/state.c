@@ -408,8 +408,7 @@ static int pay_refund(lg_state *s, dec *d, int64_t *out_line)
 
 static int up_kind(int k)
 {
-	return k == FISC_DOC_APPROVE || k == FISC_DOC_ADD || k == FISC_DOC_CARRY ||
-	       k == FISC_DOC_ALLOT;
+	return k == FISC_DOC_APPROVE || k == FISC_DOC_ADD || k == FISC_DOC_ALLOT;
 }
 
 /* A leg's line identity, checked. */
@@ -506,7 +505,7 @@ static int apply_doc(lg_state *s, dec *d, const uint8_t *bytes, size_t nbytes, i
 			break;
 		}
 		if ((kind == FISC_DOC_ALLOT && ids[i].fund != FISC_FUND_TRANSFER) ||
-		    (kind == FISC_DOC_CARRY && ids[i].fund != FISC_FUND_CARRY)) {
+		    (kind == FISC_DOC_CARRY && fen > 0 && ids[i].fund != FISC_FUND_CARRY)) {
 			rc = fisc_error_set(FISC_EINVAL,
 					    "文件「%s」第 %" PRId64 " 行：下达须为上级转移支付、结转须为上年结转 / document '%s' leg %" PRId64 ": 下达 needs fund 上级转移支付, 结转 needs 上年结转",
 					    no, i + 1, no, i + 1);
@@ -551,6 +550,16 @@ static int apply_doc(lg_state *s, dec *d, const uint8_t *bytes, size_t nbytes, i
 	}
 	if (rc == FISC_OK && (d->bad || d->p != d->end))
 		rc = refuse_bad();
+	/* A 结转 either only brings carried lines in (the old year's side in
+	** another book), or moves unspent quota from the old year's lines to
+	** the new year's carried lines: then it nets to zero like a 调剂. */
+	int carry_moves = 0;
+	for (int64_t i = 0; rc == FISC_OK && kind == FISC_DOC_CARRY && i < nlegs; i++)
+		carry_moves |= fens[i] < 0;
+	if (rc == FISC_OK && carry_moves && sum != 0)
+		rc = fisc_error_set(FISC_EINVAL,
+				    "结转文件「%s」转出与转入须相等 / 结转 document '%s': what leaves must equal what arrives", no,
+				    no);
 	if (rc == FISC_OK && kind == FISC_DOC_SHIFT && (sum != 0 || nlegs < 2))
 		rc = fisc_error_set(FISC_EINVAL,
 				    "调剂文件「%s」各行合计须为零 / 调剂 document '%s' must net to zero", no,
