@@ -88,11 +88,11 @@ static void test_documents_and_payments(void **state)
 	approve[1].fen = 50000;
 
 	/* A request beyond 可用 is refused with the line's figures. */
-	fisc_payment p = {"k1", 1, 80000, "某公司", "工资", 0, 0};
+	fisc_payment p = {"k1", 1, 80000, "某公司", "工资", 0, 0, 0};
 	assert_int_equal(fisc_ledger_request(l, &p, &res), FISC_OK);
 	assert_int_equal(res.pending, 80000);
 	assert_int_equal(res.state, FISC_PAY_PENDING);
-	fisc_payment p2 = {"k2", 1, 20001, "某公司", "工资", 0, 0};
+	fisc_payment p2 = {"k2", 1, 20001, "某公司", "工资", 0, 0, 0};
 	assert_int_equal(fisc_ledger_request(l, &p2, &res), FISC_ERANGE);
 	assert_non_null(strstr(fisc_error_message(), "可用 200.00 元"));
 	assert_non_null(strstr(fisc_error_message(), "指标 1,000.00 元"));
@@ -146,20 +146,20 @@ static void test_documents_and_payments(void **state)
 	assert_int_equal(fisc_ledger_confirm(l, "k1", &res), FISC_OK);
 	assert_int_equal(res.replay, 1);
 	assert_int_equal(fisc_ledger_void(l, "k1", &res), FISC_EINVAL);
-	fisc_refund rf = {"r1", "k1", 30000};
+	fisc_refund rf = {"r1", "k1", 30000, 0};
 	assert_int_equal(fisc_ledger_refund(l, &rf, &res), FISC_OK);
 	assert_int_equal(res.paid, 50000);
 	assert_int_equal(fisc_ledger_refund(l, &rf, &res), FISC_OK);
 	assert_int_equal(res.replay, 1);
 	assert_int_equal(res.paid, 50000);
-	fisc_refund rf2 = {"r2", "k1", 50001};
+	fisc_refund rf2 = {"r2", "k1", 50001, 0};
 	assert_int_equal(fisc_ledger_refund(l, &rf2, &res), FISC_ERANGE);
-	fisc_payment p3 = {"k3", 2, 100, "乙", "办公", 0, 0};
+	fisc_payment p3 = {"k3", 2, 100, "乙", "办公", 0, 0, 0};
 	assert_int_equal(fisc_ledger_request(l, &p3, &res), FISC_OK);
 	assert_int_equal(fisc_ledger_void(l, "k3", &res), FISC_OK);
 	assert_int_equal(res.state, FISC_PAY_VOID);
 	assert_int_equal(res.pending, 0);
-	fisc_refund rf3 = {"r3", "k3", 1};
+	fisc_refund rf3 = {"r3", "k3", 1, 0};
 	assert_int_equal(fisc_ledger_refund(l, &rf3, &res), FISC_EINVAL);
 	assert_int_equal(fisc_ledger_confirm(l, "nokey", &res), FISC_ENOTFOUND);
 	fisc_ledger_close(l);
@@ -207,8 +207,8 @@ static void test_close(void **state)
 	fisc_quota_leg legs[3] = {{basic, 100000}, {project, 500000}, {carried, 20000}};
 	assert_int_equal(doc1(l, "批复", FISC_DOC_APPROVE, 2, legs, &res), FISC_OK);
 	assert_int_equal(doc1(l, "结转入", FISC_DOC_CARRY, 1, legs + 2, &res), FISC_OK);
-	fisc_payment p1 = {"a", 1, 30000, "", "", 0, 0}, p2 = {"b", 2, 100000, "", "", 0, 0},
-		     p3 = {"c", 2, 50000, "", "", 0, 0};
+	fisc_payment p1 = {"a", 1, 30000, "", "", 0, 0, 0}, p2 = {"b", 2, 100000, "", "", 0, 0, 0},
+		     p3 = {"c", 2, 50000, "", "", 0, 0, 0};
 	assert_int_equal(fisc_ledger_request(l, &p1, &res), FISC_OK);
 	assert_int_equal(fisc_ledger_confirm(l, "a", &res), FISC_OK);
 	assert_int_equal(fisc_ledger_request(l, &p2, &res), FISC_OK);
@@ -275,7 +275,7 @@ static char *tamper_fixture(char **dir)
 	for (int i = 0; i < 6; i++) {
 		char key[16];
 		snprintf(key, sizeof key, "p%d", i);
-		fisc_payment p = {key, 1 + i % 2, 1000 + i, "收款人", "用途", 0, 0};
+		fisc_payment p = {key, 1 + i % 2, 1000 + i, "收款人", "用途", 0, 0, 0};
 		assert_int_equal(fisc_ledger_request(l, &p, &res), FISC_OK);
 		assert_int_equal(fisc_ledger_confirm(l, key, &res), FISC_OK);
 	}
@@ -315,7 +315,7 @@ static void test_journal_tamper(void **state)
 		/* a balance edited in the table only */
 		{"UPDATE ledger_line SET paid=paid-1, pending=pending WHERE id=2", 0},
 		/* a payment's state changed in the table only */
-		{"UPDATE ledger_payment SET state=3 WHERE key='p2'", 0},
+		{"UPDATE ledger_payment SET state=3, paid_on=0 WHERE key='p2'", 0},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		db = tamper_fixture(&dir);
@@ -502,7 +502,7 @@ static void *work(void *arg)
 		if (r < 45 || nkeys == 0) {
 			snprintf(key, sizeof key, "t%d-%ld", w->id, i);
 			fisc_payment p = {key, 1 + rnd(&w->seed) % NLINES, 1 + rnd(&w->seed) % 5000,
-					  "收款人", "用途", 0, 0};
+					  "收款人", "用途", 0, 0, 0};
 			fisc_ledger_request(w->l, &p, &res);
 			if (rnd(&w->seed) % 10 == 0)
 				fisc_ledger_request(w->l, &p, &res); /* a retry: a replay */
@@ -518,7 +518,7 @@ static void *work(void *arg)
 		} else if (r < 90) {
 			snprintf(key, sizeof key, "t%d-r%ld", w->id, i);
 			fisc_refund rf = {key, keys[rnd(&w->seed) % (nkeys < 64 ? nkeys : 64)],
-					  1 + rnd(&w->seed) % 3000};
+					  1 + rnd(&w->seed) % 3000, 0};
 			fisc_ledger_refund(w->l, &rf, &res);
 		} else {
 			snprintf(key, sizeof key, "t%d-d%ld", w->id, i);
@@ -614,7 +614,7 @@ static void *crash_work(void *arg)
 		char key[48], line[128];
 		snprintf(key, sizeof key, "c%d-%d-%ld", c->round, c->id, i);
 		fisc_payment p = {key, 1 + rnd(&seed) % NLINES, 1 + rnd(&seed) % 100, "收款人", "用途",
-				  0, 0};
+				  0, 0, 0};
 		fisc_ledger_result res;
 		if (fisc_ledger_request(c->l, &p, &res) != FISC_OK)
 			continue;
@@ -713,7 +713,7 @@ static void test_crash(void **state)
 		/* …and submitting them again applies none twice. */
 		assert_int_equal(fisc_ledger_open(db, &l), FISC_OK);
 		for (long i = 0; i < n; i++) {
-			fisc_payment p = {all[i].key, all[i].line, all[i].fen, "收款人", "用途", 0, 0};
+			fisc_payment p = {all[i].key, all[i].line, all[i].fen, "收款人", "用途", 0, 0, 0};
 			assert_int_equal(fisc_ledger_request(l, &p, &res), FISC_OK);
 			assert_int_equal(res.replay, 1);
 		}

@@ -111,12 +111,14 @@ typedef struct fisc_payment {
 	const char *purpose;
 	uint8_t state;      /* fisc_pay_state */
 	int64_t refunded;   /* sum of refunds (退款), only after 已支付 */
+	int32_t paid_on;    /* YYYYMMDD of 已支付 (the month of 执行数); 0 before */
 } fisc_payment;
 
 typedef struct fisc_refund {
 	const char *key;     /* idempotency key of the refund */
 	const char *pay_key; /* the payment refunded */
 	int64_t fen;         /* > 0, at most what is paid and not yet refunded */
+	int32_t date;        /* YYYYMMDD; 0: today */
 } fisc_refund;
 
 /* What a request did: the payment after it (or the document's first line)
@@ -147,8 +149,10 @@ void fisc_ledger_close(fisc_ledger *l);
 
 /* 在途: reserve fen on a line. */
 int fisc_ledger_request(fisc_ledger *l, const fisc_payment *p, fisc_ledger_result *res);
-/* 在途 → 已支付. */
+/* 在途 → 已支付, paid today (confirm) or on `date` (YYYYMMDD). */
 int fisc_ledger_confirm(fisc_ledger *l, const char *key, fisc_ledger_result *res);
+int fisc_ledger_confirm_on(fisc_ledger *l, const char *key, int32_t date,
+			   fisc_ledger_result *res);
 /* 在途 → 已退回. */
 int fisc_ledger_void(fisc_ledger *l, const char *key, fisc_ledger_result *res);
 /* 退款 of (part of) a paid payment: paid goes down by fen. */
@@ -227,6 +231,22 @@ int fisc_store_quota_leg_each(fisc_store *st, fisc_quota_leg_cb cb, void *ud);
 int fisc_store_payment_put(fisc_store *st, const fisc_payment *p);
 int fisc_store_payment_each(fisc_store *st, fisc_payment_cb cb, void *ud);
 int fisc_store_refund_put(fisc_store *st, const fisc_refund *r);
+
+/* What was paid, net of refunds, per line identity (without fund source)
+** and month of `year` (0: every year): paid payments in the month they
+** were paid, refunds subtracted in the month they were made. Ordered by
+** region, dept, project, func, econ, book, kind, month. */
+typedef struct fisc_quota_rollup_row {
+	const char *region;
+	int32_t year;
+	uint8_t book;
+	const char *dept, *project, *func, *econ;
+	uint8_t kind;       /* fisc_exp_kind */
+	int32_t month;      /* 1..12 */
+	int64_t fen;
+} fisc_quota_rollup_row;
+typedef int (*fisc_quota_rollup_cb)(void *ud, const fisc_quota_rollup_row *r);
+int fisc_store_quota_rollup(fisc_store *st, int year, fisc_quota_rollup_cb cb, void *ud);
 
 /* ---- Budget to 指标, and 指标 documents from files ----------------------- */
 

@@ -12,11 +12,11 @@ static int usage(FILE *f, int rc)
 	fprintf(f,
 		"用法 / usage:\n"
 		"  fisc pay request --key K --line N --amount A [--payee P] [--purpose U]   申请（在途）| request\n"
-		"  fisc pay confirm KEY       在途 → 已支付 | confirm\n"
+		"  fisc pay confirm KEY [--date YYYYMMDD]   在途 → 已支付（默认今天）| confirm\n"
 		"  fisc pay void KEY          在途 → 已退回 | void\n"
-		"  fisc pay refund --key K --payment KEY --amount A   退款 | refund\n"
+		"  fisc pay refund --key K --payment KEY --amount A [--date YYYYMMDD]   退款 | refund\n"
 		"  fisc pay batch FILE.csv|FILE.xlsx   每行一笔，逐笔受理或拒绝 | one decision per row\n"
-		"      列 / columns: action,key,line,amount,payee,purpose,payment\n"
+		"      列 / columns: action,key,line,amount,payee,purpose,payment,date\n"
 		"金额单位默认为元 | amounts in 元 unless a unit is written\n");
 	return rc;
 }
@@ -71,8 +71,11 @@ int cmd_pay(int argc, char **argv, const char *db)
 	const char *verb = argv[1];
 	const char *key = NULL, *payee = "", *purpose = "", *payment = NULL, *file = NULL;
 	int64_t line = 0, fen = 0;
+	int32_t date = 0;
 	if (!strcmp(verb, "confirm") || !strcmp(verb, "void")) {
-		if (argc != 3)
+		if (argc == 5 && !strcmp(verb, "confirm") && !strcmp(argv[3], "--date"))
+			date = atoi(argv[4]);
+		else if (argc != 3)
 			return usage(stderr, CLI_USAGE);
 		key = argv[2];
 	} else if (!strcmp(verb, "batch")) {
@@ -96,6 +99,8 @@ int cmd_pay(int argc, char **argv, const char *db)
 				purpose = argv[++i];
 			else if (!strcmp(argv[i], "--payment"))
 				payment = argv[++i];
+			else if (!strcmp(argv[i], "--date"))
+				date = atoi(argv[++i]);
 			else
 				return usage(stderr, CLI_USAGE);
 		}
@@ -125,13 +130,13 @@ int cmd_pay(int argc, char **argv, const char *db)
 		return t.refused ? CLI_FAIL : CLI_OK;
 	}
 	if (!strcmp(verb, "request")) {
-		fisc_payment p = {key, line, fen, payee, purpose, 0, 0};
+		fisc_payment p = {key, line, fen, payee, purpose, 0, 0, 0};
 		rc = fisc_ledger_request(l, &p, &res);
 	} else if (!strcmp(verb, "refund")) {
-		fisc_refund r = {key, payment, fen};
+		fisc_refund r = {key, payment, fen, date};
 		rc = fisc_ledger_refund(l, &r, &res);
 	} else if (!strcmp(verb, "confirm")) {
-		rc = fisc_ledger_confirm(l, key, &res);
+		rc = fisc_ledger_confirm_on(l, key, date, &res);
 	} else {
 		rc = fisc_ledger_void(l, key, &res);
 	}

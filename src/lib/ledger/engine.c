@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "fisc/error.h"
 #include "ledger/state.h"
 
@@ -182,7 +183,7 @@ static int do_transition(fisc_ledger *l, req *r)
 		return FISC_OK;
 	}
 	int64_t line;
-	int rc = lg_encode_transition(&l->buf, r->kind, r->pay.key ? r->pay.key : "");
+	int rc = lg_encode_transition(&l->buf, r->kind, r->pay.key ? r->pay.key : "", r->pay.paid_on);
 	if (rc == FISC_OK)
 		rc = lg_apply(&l->s, l->buf.p, l->buf.n, &line);
 	if (rc != FISC_OK) {
@@ -204,6 +205,8 @@ static int do_refund(fisc_ledger *l, req *r)
 {
 	lg_refund *old = lg_refund_get(&l->s, r->ref.key ? r->ref.key : "");
 	if (old) {
+		/* The date is when it happened, not what it is: a retry on another
+		** day is the same refund. */
 		if (!same(old->r.pay_key, r->ref.pay_key) || old->r.fen != r->ref.fen)
 			return refuse(r, fisc_error_set(FISC_EEXIST,
 							"退款键「%s」已用于另一笔退款 / refund key '%s' was used for another refund",
@@ -447,6 +450,17 @@ static void *writer(void *arg)
 	return NULL;
 }
 
+/* Today (local time) as YYYYMMDD: the date of a confirm or refund that
+** does not give one. Taken by the submitter, written in the entry, so a
+** replay of the journal sees the same date. */
+static int32_t today(void)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+}
+
 /* Enqueue r and wait until its batch is durable. */
 static int submit(fisc_ledger *l, req *r, fisc_ledger_result *res)
 {
@@ -529,10 +543,16 @@ int fisc_ledger_request(fisc_ledger *l, const fisc_payment *p, fisc_ledger_resul
 	return submit(l, &r, res);
 }
 
+int fisc_ledger_confirm_on(fisc_ledger *l, const char *key, int32_t date,
+			   fisc_ledger_result *res)
+{
+	req r = {.kind = 'C', .pay = {.key = key, .paid_on = date ? date : today()}};
+	return submit(l, &r, res);
+}
+
 int fisc_ledger_confirm(fisc_ledger *l, const char *key, fisc_ledger_result *res)
 {
-	req r = {.kind = 'C', .pay = {.key = key}};
-	return submit(l, &r, res);
+	return fisc_ledger_confirm_on(l, key, 0, res);
 }
 
 int fisc_ledger_void(fisc_ledger *l, const char *key, fisc_ledger_result *res)
@@ -544,6 +564,8 @@ int fisc_ledger_void(fisc_ledger *l, const char *key, fisc_ledger_result *res)
 int fisc_ledger_refund(fisc_ledger *l, const fisc_refund *rf, fisc_ledger_result *res)
 {
 	req r = {.kind = 'R', .ref = *rf};
+	if (!r.ref.date)
+		r.ref.date = today();
 	return submit(l, &r, res);
 }
 
@@ -570,6 +592,10 @@ int fisc_ledger_submit(fisc_ledger *l, fisc_ledger_op *ops, size_t n)
 		rs[i].kind = ops[i].kind;
 		rs[i].pay = ops[i].pay;
 		rs[i].ref = ops[i].refund;
+		if (rs[i].kind == 'C' && !rs[i].pay.paid_on)
+			rs[i].pay.paid_on = today();
+		if (rs[i].kind == 'R' && !rs[i].ref.date)
+			rs[i].ref.date = today();
 		rs[i].next = i + 1 < n ? &rs[i + 1] : NULL;
 	}
 	if (n) {

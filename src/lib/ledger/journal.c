@@ -172,7 +172,7 @@ static int pay_cb(void *ud, const fisc_payment *p)
 		return bad(v, 0, "支付「%s」不在日志中 / payment '%s' is not in the journal", p->key,
 			   p->key);
 	if (m->p.line != p->line || m->p.fen != p->fen || m->p.state != p->state ||
-	    m->p.refunded != p->refunded || !same(m->p.payee, p->payee) ||
+	    m->p.refunded != p->refunded || m->p.paid_on != p->paid_on || !same(m->p.payee, p->payee) ||
 	    !same(m->p.purpose, p->purpose))
 		return bad(v, 0, "支付「%s」与日志重算不符（状态 %s / 日志 %s）/ payment '%s' differs from the journal",
 			   p->key, fisc_pay_state_name(p->state), fisc_pay_state_name(m->p.state),

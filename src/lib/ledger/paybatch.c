@@ -12,9 +12,9 @@
 #include "fisc/ledger.h"
 #include "import/rows.h"
 
-enum { P_ACTION, P_KEY, P_LINE, P_AMOUNT, P_PAYEE, P_PURPOSE, P_PAYMENT, P_COUNT };
+enum { P_ACTION, P_KEY, P_LINE, P_AMOUNT, P_PAYEE, P_PURPOSE, P_PAYMENT, P_DATE, P_COUNT };
 static const char *const pcols[P_COUNT] = {"action", "key", "line", "amount",
-					   "payee", "purpose", "payment"};
+					   "payee", "purpose", "payment", "date"};
 
 typedef struct prow {
 	long line;
@@ -120,6 +120,22 @@ static int prow_cb(void *ud, const fisc_row *r)
 		return 0;
 	}
 	op->pay.key = p->key;
+	/* date (confirm, refund): YYYY-MM-DD or YYYYMMDD; empty: today. */
+	const char *ds = pcell(b, r, P_DATE);
+	int32_t date = 0;
+	if (*ds) {
+		int y = 0, m = 0, d = 0;
+		char tail;
+		if (!(sscanf(ds, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 ||
+		      (strlen(ds) == 8 && sscanf(ds, "%4d%2d%2d", &y, &m, &d) == 3)) ||
+		    y < 1949 || m < 1 || m > 12 || d < 1 || d > 31) {
+			snprintf(p->bad, sizeof p->bad, "字段「date」：日期无效 / field 'date': bad date");
+			return 0;
+		}
+		date = y * 10000 + m * 100 + d;
+	}
+	op->pay.paid_on = op->kind == 'C' ? date : 0;
+	op->refund.date = date;
 	if (op->kind == 'P') {
 		const char *ls = pcell(b, r, P_LINE);
 		char *end;

@@ -176,11 +176,15 @@ int lg_encode_payment(lg_buf *b, const fisc_payment *p)
 	return rc;
 }
 
-int lg_encode_transition(lg_buf *b, int kind, const char *key)
+int lg_encode_transition(lg_buf *b, int kind, const char *key, int32_t date)
 {
 	assert(kind == 'C' || kind == 'V');
 	int rc = enc_head(b, (char)kind);
-	return rc ? rc : enc_str(b, key);
+	if (!rc)
+		rc = enc_str(b, key);
+	if (!rc && kind == 'C')
+		rc = enc_int(b, date);
+	return rc;
 }
 
 int lg_encode_refund(lg_buf *b, const fisc_refund *r)
@@ -189,6 +193,7 @@ int lg_encode_refund(lg_buf *b, const fisc_refund *r)
 	if (!rc) rc = enc_str(b, r->key);
 	if (!rc) rc = enc_str(b, r->pay_key);
 	if (!rc) rc = enc_int(b, r->fen);
+	if (!rc) rc = enc_int(b, r->date);
 	return rc;
 }
 
@@ -285,6 +290,12 @@ static int clean_text(const char *s, size_t n)
 	return 1;
 }
 
+static int valid_date(int64_t d)
+{
+	return d >= 19490101 && d <= 99991231 && d / 100 % 100 >= 1 && d / 100 % 100 <= 12 &&
+	       d % 100 >= 1 && d % 100 <= 31;
+}
+
 static int refuse_bad(void)
 {
 	return fisc_error_set(FISC_EINVAL, "日志条目格式错误 / malformed journal entry");
@@ -327,7 +338,7 @@ static int pay_request(lg_state *s, dec *d, int64_t *out_line)
 	if (!p || !k)
 		return fisc_error_set(FISC_ENOMEM, "out of memory");
 	p->p = (fisc_payment){k, line, fen, fisc_arena_strdup(s->a, payee),
-			      fisc_arena_strdup(s->a, purpose), FISC_PAY_PENDING, 0};
+			      fisc_arena_strdup(s->a, purpose), FISC_PAY_PENDING, 0, 0};
 	if (!p->p.payee || !p->p.purpose || fisc_strmap_put(&s->pay_by_key, k, p))
 		return fisc_error_set(FISC_ENOMEM, "out of memory");
 	l->l.pending += fen;
@@ -337,8 +348,11 @@ static int pay_request(lg_state *s, dec *d, int64_t *out_line)
 static int pay_transition(lg_state *s, dec *d, int kind, int64_t *out_line)
 {
 	const char *key = dec_str(d, NULL);
+	int64_t date = kind == 'C' ? dec_int(d) : 0;
 	if (d->bad || d->p != d->end)
 		return refuse_bad();
+	if (kind == 'C' && !valid_date(date))
+		return fisc_error_set(FISC_EINVAL, "支付日期无效 / bad payment date");
 	lg_pay *p = lg_pay_get(s, key);
 	if (!p)
 		return fisc_error_set(FISC_ENOTFOUND, "未知支付键「%s」/ unknown payment key '%s'", key,
@@ -356,6 +370,7 @@ static int pay_transition(lg_state *s, dec *d, int kind, int64_t *out_line)
 	if (kind == 'C') {
 		l->l.paid += p->p.fen;
 		p->p.state = FISC_PAY_PAID;
+		p->p.paid_on = (int32_t)date;
 	} else {
 		p->p.state = FISC_PAY_VOID;
 	}
@@ -366,9 +381,11 @@ static int pay_refund(lg_state *s, dec *d, int64_t *out_line)
 {
 	size_t kn;
 	const char *key = dec_str(d, &kn), *pay_key = dec_str(d, NULL);
-	int64_t fen = dec_int(d);
+	int64_t fen = dec_int(d), date = dec_int(d);
 	if (d->bad || d->p != d->end)
 		return refuse_bad();
+	if (!valid_date(date))
+		return fisc_error_set(FISC_EINVAL, "退款日期无效 / bad refund date");
 	if (!kn || !clean_text(key, kn))
 		return fisc_error_set(FISC_EINVAL, "退款键为空或含控制字符 / empty refund key or control characters");
 	if (lg_refund_get(s, key))
@@ -396,7 +413,7 @@ static int pay_refund(lg_state *s, dec *d, int64_t *out_line)
 	char *k = fisc_arena_strdup(s->a, key);
 	if (!r || !k)
 		return fisc_error_set(FISC_ENOMEM, "out of memory");
-	r->r = (fisc_refund){k, p->p.key, fen};
+	r->r = (fisc_refund){k, p->p.key, fen, (int32_t)date};
 	if (fisc_strmap_put(&s->refund_by_key, k, r))
 		return fisc_error_set(FISC_ENOMEM, "out of memory");
 	lg_line *l = lg_line_get(s, p->p.line);

@@ -64,7 +64,8 @@ void lg_state_free(lg_state *s);
 /* Canonical bytes of an entry (docs/ledger.md): each field as
 ** "<decimal length>:<bytes>,", first the format version "1", then the kind. */
 int lg_encode_payment(lg_buf *b, const fisc_payment *p);
-int lg_encode_transition(lg_buf *b, int kind, const char *key); /* 'C' or 'V' */
+/* 'C' (with the date paid) or 'V' (date ignored). */
+int lg_encode_transition(lg_buf *b, int kind, const char *key, int32_t date);
 int lg_encode_refund(lg_buf *b, const fisc_refund *r);
 int lg_encode_doc(lg_buf *b, const fisc_quota_doc *d);
 void lg_buf_free(lg_buf *b);

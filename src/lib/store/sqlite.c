@@ -169,10 +169,12 @@ static const char *const migrations[] = {
 	"  payee TEXT NOT NULL DEFAULT '', purpose TEXT NOT NULL DEFAULT '',"
 	"  state INTEGER NOT NULL CHECK(state BETWEEN 1 AND 3),"
 	"  refunded INTEGER NOT NULL DEFAULT 0"
-	"   CHECK(refunded >= 0 AND refunded <= fen AND (refunded = 0 OR state = 2)));"
+	"   CHECK(refunded >= 0 AND refunded <= fen AND (refunded = 0 OR state = 2)),"
+	"  paid_on INTEGER NOT NULL DEFAULT 0 CHECK((state = 2) = (paid_on > 0)));"
 	"CREATE TRIGGER ledger_payment_forward BEFORE UPDATE ON ledger_payment"
 	"  WHEN NEW.key <> OLD.key OR NEW.line_id <> OLD.line_id OR NEW.fen <> OLD.fen"
 	"    OR (NEW.state <> OLD.state AND OLD.state <> 1) OR NEW.refunded < OLD.refunded"
+	"    OR (OLD.paid_on <> 0 AND NEW.paid_on <> OLD.paid_on)"
 	"  BEGIN SELECT RAISE(ABORT, 'ledger payment: only 在途 → 已支付/已退回 and more refund'); END;"
 	"CREATE TRIGGER ledger_payment_keep BEFORE DELETE ON ledger_payment"
 	"  BEGIN SELECT RAISE(ABORT, 'ledger payment rows are never deleted'); END;"
@@ -180,7 +182,8 @@ static const char *const migrations[] = {
 	"  id INTEGER PRIMARY KEY,"
 	"  key TEXT NOT NULL UNIQUE,"
 	"  pay_key TEXT NOT NULL REFERENCES ledger_payment(key),"
-	"  fen INTEGER NOT NULL CHECK(fen > 0));"
+	"  fen INTEGER NOT NULL CHECK(fen > 0),"
+	"  date INTEGER NOT NULL);"
 	"CREATE TABLE journal("
 	"  seq INTEGER PRIMARY KEY,"
 	"  prev BLOB NOT NULL CHECK(length(prev)=32),"
@@ -812,6 +815,7 @@ static const fisc_store_vtab sqlite_vtab = {
 	.refund_put = fisc_sqlite_refund_put,
 	.journal_put = fisc_sqlite_journal_put,
 	.journal_each = fisc_sqlite_journal_each,
+	.quota_rollup = fisc_sqlite_quota_rollup,
 };
 
 int fisc_sqlite_open(const char *path, fisc_store **out)

@@ -26,10 +26,10 @@ static const char *const lq_sql[LQ_COUNT] = {
 	[LQ_LINE_SET] = "UPDATE ledger_line SET quota=?2,paid=?3,pending=?4 WHERE id=?1",
 	[LQ_DOC_PUT] = "INSERT INTO ledger_doc(no,date,kind,author) VALUES(?,?,?,?)",
 	[LQ_LEG_PUT] = "INSERT INTO ledger_leg(doc_id,line_id,fen) VALUES(?,?,?)",
-	[LQ_PAY_PUT] = "INSERT INTO ledger_payment(key,line_id,fen,payee,purpose,state,refunded)"
-		       " VALUES(?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET"
-		       " state=excluded.state, refunded=excluded.refunded",
-	[LQ_REFUND_PUT] = "INSERT INTO ledger_refund(key,pay_key,fen) VALUES(?,?,?)",
+	[LQ_PAY_PUT] = "INSERT INTO ledger_payment(key,line_id,fen,payee,purpose,state,refunded,paid_on)"
+		       " VALUES(?,?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET"
+		       " state=excluded.state, refunded=excluded.refunded, paid_on=excluded.paid_on",
+	[LQ_REFUND_PUT] = "INSERT INTO ledger_refund(key,pay_key,fen,date) VALUES(?,?,?,?)",
 	[LQ_JOURNAL_PUT] = "INSERT INTO journal(seq,prev,hash,bytes) VALUES(?,?,?,?)",
 };
 
@@ -216,6 +216,7 @@ int fisc_sqlite_payment_put(fisc_store *st, const fisc_payment *p)
 	sqlite3_bind_text(q, 5, p->purpose ? p->purpose : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int(q, 6, p->state);
 	sqlite3_bind_int64(q, 7, p->refunded);
+	sqlite3_bind_int(q, 8, p->paid_on);
 	return run(st, q, "ledger payment");
 }
 
@@ -224,7 +225,7 @@ int fisc_sqlite_payment_each(fisc_store *st, fisc_payment_cb cb, void *ud)
 	sqlite3 *db = fisc_sqlite_db(st);
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(db,
-			       "SELECT key,line_id,fen,payee,purpose,state,refunded FROM ledger_payment"
+			       "SELECT key,line_id,fen,payee,purpose,state,refunded,paid_on FROM ledger_payment"
 			       " ORDER BY id",
 			       -1, &q, NULL) != SQLITE_OK)
 		return lerr(db, "ledger payments");
@@ -232,7 +233,7 @@ int fisc_sqlite_payment_each(fisc_store *st, fisc_payment_cb cb, void *ud)
 	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
 		fisc_payment p = {col(q, 0), sqlite3_column_int64(q, 1), sqlite3_column_int64(q, 2),
 				  col(q, 3), col(q, 4), (uint8_t)sqlite3_column_int(q, 5),
-				  sqlite3_column_int64(q, 6)};
+				  sqlite3_column_int64(q, 6), sqlite3_column_int(q, 7)};
 		if ((rc = cb(ud, &p)) != 0)
 			break;
 	}
@@ -250,6 +251,7 @@ int fisc_sqlite_refund_put(fisc_store *st, const fisc_refund *r)
 	sqlite3_bind_text(q, 1, r->key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, r->pay_key, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 3, r->fen);
+	sqlite3_bind_int(q, 4, r->date);
 	return run(st, q, "ledger refund");
 }
 
@@ -299,6 +301,37 @@ int fisc_sqlite_journal_each(fisc_store *st, int64_t after, fisc_journal_cb cb, 
 	}
 	if (rc == FISC_OK && step != SQLITE_DONE)
 		rc = lerr(db, "journal");
+	sqlite3_finalize(q);
+	return rc;
+}
+
+int fisc_sqlite_quota_rollup(fisc_store *st, int year, fisc_quota_rollup_cb cb, void *ud)
+{
+	sqlite3 *db = fisc_sqlite_db(st);
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(
+		    db,
+		    "SELECT l.region,l.year,l.book,l.dept,l.project,l.func,l.econ,l.kind,x.m,sum(x.f)"
+		    " FROM (SELECT line_id, paid_on/100%100 AS m, fen AS f FROM ledger_payment"
+		    "       WHERE state=2"
+		    "       UNION ALL SELECT p.line_id, r.date/100%100, -r.fen FROM ledger_refund r"
+		    "       JOIN ledger_payment p ON p.key=r.pay_key) x"
+		    " JOIN ledger_line l ON l.id=x.line_id WHERE ?1=0 OR l.year=?1"
+		    " GROUP BY 1,4,5,6,7,3,8,2,9 ORDER BY 1,4,5,6,7,3,8,2,9",
+		    -1, &q, NULL) != SQLITE_OK)
+		return lerr(db, "ledger rollup");
+	sqlite3_bind_int(q, 1, year);
+	int rc = FISC_OK, step;
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		fisc_quota_rollup_row r = {col(q, 0), sqlite3_column_int(q, 1),
+					   (uint8_t)sqlite3_column_int(q, 2), col(q, 3), col(q, 4),
+					   col(q, 5), col(q, 6), (uint8_t)sqlite3_column_int(q, 7),
+					   sqlite3_column_int(q, 8), sqlite3_column_int64(q, 9)};
+		if ((rc = cb(ud, &r)) != 0)
+			break;
+	}
+	if (rc == FISC_OK && step != SQLITE_DONE)
+		rc = lerr(db, "ledger rollup");
 	sqlite3_finalize(q);
 	return rc;
 }

@@ -27,6 +27,8 @@ int fisc_sqlite_refund_put(fisc_store *st, const fisc_refund *r);
 int fisc_sqlite_journal_put(fisc_store *st, const fisc_journal_entry *e);
 int fisc_sqlite_journal_each(fisc_store *st, int64_t after, fisc_journal_cb cb, void *ud);
 
+int fisc_sqlite_quota_rollup(fisc_store *st, int year, fisc_quota_rollup_cb cb, void *ud);
+
 void fisc_sqlite_ledger_free(fisc_store *st);
 
 #endif

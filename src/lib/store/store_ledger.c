@@ -56,3 +56,7 @@ int fisc_store_journal_each(fisc_store *st, int64_t after, fisc_journal_cb cb, v
 {
 	return st->vt->journal_each(st, after, cb, ud);
 }
+int fisc_store_quota_rollup(fisc_store *st, int year, fisc_quota_rollup_cb cb, void *ud)
+{
+	return st->vt->quota_rollup(st, year, cb, ud);
+}
