@@ -281,6 +281,27 @@ typedef struct fisc_quota_close_stats {
 int fisc_quota_close(fisc_ledger *l, const char *region, int year, int32_t date,
 		     fisc_quota_close_stats *stats);
 
+/* Execution facts from the ledger: for region and year, what was paid net
+** of refunds per department, project, 功能分类 (own_exp when the line has
+** none), 经济分类 and book, written as base facts of phase 执行, scope 本级,
+** source "ledger", in one transaction. FISC_EEXIST (nothing written) when
+** such facts are stored already. */
+int fisc_quota_exec_facts(fisc_store *st, const char *region, int year, long *nfacts);
+
+/* Compare the stored execution facts of that shape with the ledger's sums;
+** cb gets every key where they differ (or one side is missing). */
+typedef struct fisc_exec_diff {
+	const char *dept, *project, *item, *econ;
+	uint8_t book;
+	int in_ledger;
+	int64_t ledger;
+	int in_facts;
+	int64_t facts;
+} fisc_exec_diff;
+typedef int (*fisc_exec_diff_cb)(void *ud, const fisc_exec_diff *d);
+int fisc_quota_exec_check(fisc_store *st, const char *region, int year, fisc_exec_diff_cb cb,
+			  void *ud, long *ndiff);
+
 /* A file of payment operations (CSV or XLSX; columns action,key,line,
 ** amount,payee,purpose,payment — docs/ledger.md), never all or nothing: each
 ** row is its own decision, reported to cb in file order with its result

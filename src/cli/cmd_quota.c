@@ -21,6 +21,12 @@ static int usage(FILE *f, int rc)
 		"                    fund_source,fund_doc,expense_kind,amount（见 docs/ledger.md）\n"
 		"  fisc quota close --year Y [--region R] [--date YYYYMMDD]\n"
 		"      年终：基本支出结余收回，项目支出结转下年一次、再结余收回 | year end: 收回 or 结转 of every 可用\n"
+		"  fisc quota rollup [--year Y]\n"
+		"      已支付（扣退款）按部门×项目×功能分类×经济分类×预算本×月汇总 | paid per line identity and month\n"
+		"  fisc quota facts --region R --year Y\n"
+		"      由账本生成执行阶段事实（本级，按部门/功能/经济分类）| execution facts from the ledger\n"
+		"  fisc quota check --region R --year Y\n"
+		"      核对已存执行事实与账本汇总是否一致 | stored execution facts against the ledger\n"
 		"  fisc quota status [--department D] [--region R] [--year Y] [--format tsv|json]\n"
 		"      每个指标行的 指标/已支付/在途/可用/支出进度 及其文件 | figures of every line\n");
 	return rc;
@@ -154,6 +160,67 @@ static int close_cmd(int argc, char **argv, const char *db)
 	       year, s.documents, s.reclaimed_lines, r, year + 1, s.carried_lines, c, year,
 	       s.documents, s.reclaimed_lines, r, year + 1, s.carried_lines, c);
 	return CLI_OK;
+}
+
+static int rollup_row(void *ud, const fisc_quota_rollup_row *r)
+{
+	(void)ud;
+	char fen[64];
+	fisc_fen_format(r->fen, FISC_UNIT_YUAN, 2, 0, fen, sizeof fen);
+	printf("%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%d-%02d\t%s\n", r->region, r->year,
+	       fisc_book_name(r->book), r->dept, r->project, r->func, r->econ,
+	       fisc_exp_kind_name(r->kind), r->year, r->month, fen);
+	return 0;
+}
+
+static int diff_row(void *ud, const fisc_exec_diff *d)
+{
+	(void)ud;
+	char a[64] = "-", b[64] = "-";
+	if (d->in_ledger)
+		fisc_fen_format(d->ledger, FISC_UNIT_YUAN, 2, FISC_FMT_GROUP, a, sizeof a);
+	if (d->in_facts)
+		fisc_fen_format(d->facts, FISC_UNIT_YUAN, 2, FISC_FMT_GROUP, b, sizeof b);
+	printf("不一致 / mismatch\t%s\t%s\t%s\t%s\t%s\t账本 ledger %s\t事实 facts %s\n", d->dept,
+	       d->project, d->item, d->econ, fisc_book_name(d->book), a, b);
+	return 0;
+}
+
+static int exec_cmd(int argc, char **argv, const char *db, int which)
+{
+	const char *region = NULL;
+	int year = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--region") && i + 1 < argc)
+			region = argv[++i];
+		else if (!strcmp(argv[i], "--year") && i + 1 < argc)
+			year = atoi(argv[++i]);
+		else
+			return usage(stderr, CLI_USAGE);
+	}
+	if ((which != 'r' && !region) || (which != 'r' && year < 1949))
+		return usage(stderr, CLI_USAGE);
+	fisc_store *st = cli_open(db);
+	if (!st)
+		return CLI_USAGE;
+	int rc;
+	long n = 0;
+	if (which == 'r') {
+		printf("地区\t年度\t预算本\t部门\t项目\t功能分类\t经济分类\t支出类型\t月份\t已支付\n");
+		rc = fisc_store_quota_rollup(st, year, rollup_row, NULL);
+	} else if (which == 'f') {
+		rc = fisc_quota_exec_facts(st, region, year, &n);
+		if (rc == FISC_OK)
+			printf("写入 %ld 条执行事实 / wrote %ld execution fact(s)\n", n, n);
+	} else {
+		rc = fisc_quota_exec_check(st, region, year, diff_row, NULL, &n);
+		if (rc == FISC_OK && !n)
+			printf("执行事实与账本一致 / execution facts equal the ledger\n");
+	}
+	fisc_store_close(st);
+	if (rc != FISC_OK)
+		return cli_error(CLI_FAIL);
+	return which == 'c' && n ? CLI_FAIL : CLI_OK;
 }
 
 /* ---- status ---------------------------------------------------------------- */
@@ -307,6 +374,12 @@ int cmd_quota(int argc, char **argv, const char *db)
 		return issue(argc - 1, argv + 1, db);
 	if (!strcmp(argv[1], "import"))
 		return import(argc - 1, argv + 1, db);
+	if (!strcmp(argv[1], "rollup"))
+		return exec_cmd(argc - 1, argv + 1, db, 'r');
+	if (!strcmp(argv[1], "facts"))
+		return exec_cmd(argc - 1, argv + 1, db, 'f');
+	if (!strcmp(argv[1], "check"))
+		return exec_cmd(argc - 1, argv + 1, db, 'c');
 	if (!strcmp(argv[1], "close"))
 		return close_cmd(argc - 1, argv + 1, db);
 	if (!strcmp(argv[1], "status"))
