@@ -139,6 +139,15 @@ static void test_documents_and_payments(void **state)
 	assert_int_equal(fisc_ledger_apply(l, group, 2, &failed, &res), FISC_OK);
 	assert_int_equal(fisc_ledger_line_count(l), 3);
 
+	/* NULL text in an identity is "" (the same line as written with ""). */
+	fisc_quota_leg nul = {line_id("教育局", "30101"), 7};
+	nul.line.project = NULL;
+	nul.line.func = "2010301";
+	nul.line.fund_doc = NULL;
+	assert_int_equal(doc1(l, "追加2", FISC_DOC_ADD, 1, &nul, &res), FISC_OK);
+	assert_int_equal(fisc_ledger_line_count(l), 3);
+	assert_int_equal(res.quota, 507);
+
 	/* States: 在途 → 已支付, refund after payment; 在途 → 已退回. */
 	assert_int_equal(fisc_ledger_confirm(l, "k1", &res), FISC_OK);
 	assert_int_equal(res.paid, 80000);

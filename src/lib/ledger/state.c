@@ -86,9 +86,12 @@ void lg_state_free(lg_state *s)
 
 const char *lg_line_key(fisc_arena *a, const fisc_quota_line *l)
 {
+	/* NULL is "" here as in the canonical bytes: one identity, one key. */
+#define T(x) ((x) ? (x) : "")
 	return fisc_arena_printf(a, "%s\x1f%" PRId32 "\x1f%u\x1f%s\x1f%s\x1f%s\x1f%s\x1f%u\x1f%s\x1f%u",
-				 l->region, l->year, l->book, l->dept, l->project, l->func, l->econ,
-				 l->fund, l->fund_doc, l->kind);
+				 T(l->region), l->year, l->book, T(l->dept), T(l->project), T(l->func),
+				 T(l->econ), l->fund, T(l->fund_doc), l->kind);
+#undef T
 }
 
 lg_line *lg_line_get(lg_state *s, int64_t id)
