@@ -36,6 +36,7 @@ typedef struct req {
 	char msg[1024];
 	fisc_ledger_result res;
 	int done;
+	pthread_cond_t acked; /* its own: waking one submitter, not all of them */
 	struct req *next;
 } req;
 
@@ -44,7 +45,7 @@ struct fisc_ledger {
 	lg_state s;
 	pthread_t writer;
 	pthread_mutex_t mu;     /* queue, done flags */
-	pthread_cond_t work, acked;
+	pthread_cond_t work;
 	pthread_mutex_t state_mu; /* s, for readers outside the writer */
 	req *head, *tail;
 	int stop;
@@ -442,9 +443,10 @@ static void *writer(void *arg)
 		run_batch(l, batch);
 
 		pthread_mutex_lock(&l->mu);
-		for (req *r = batch; r; r = r->next)
+		for (req *r = batch; r; r = r->next) {
 			r->done = 1;
-		pthread_cond_broadcast(&l->acked);
+			pthread_cond_signal(&r->acked);
+		}
 	}
 	pthread_mutex_unlock(&l->mu);
 	return NULL;
@@ -466,6 +468,7 @@ static int submit(fisc_ledger *l, req *r, fisc_ledger_result *res)
 {
 	r->done = 0;
 	r->next = NULL;
+	pthread_cond_init(&r->acked, NULL);
 	pthread_mutex_lock(&l->mu);
 	if (l->tail)
 		l->tail->next = r;
@@ -474,8 +477,9 @@ static int submit(fisc_ledger *l, req *r, fisc_ledger_result *res)
 	l->tail = r;
 	pthread_cond_signal(&l->work);
 	while (!r->done)
-		pthread_cond_wait(&l->acked, &l->mu);
+		pthread_cond_wait(&r->acked, &l->mu);
 	pthread_mutex_unlock(&l->mu);
+	pthread_cond_destroy(&r->acked);
 	if (res)
 		*res = r->res;
 	if (r->rc != FISC_OK)
@@ -507,7 +511,6 @@ int fisc_ledger_open(const char *uri, fisc_ledger **out)
 	pthread_mutex_init(&l->mu, NULL);
 	pthread_mutex_init(&l->state_mu, NULL);
 	pthread_cond_init(&l->work, NULL);
-	pthread_cond_init(&l->acked, NULL);
 	if (pthread_create(&l->writer, NULL, writer, l) != 0) {
 		lg_state_free(&l->s);
 		fisc_store_close(l->st);
@@ -530,7 +533,6 @@ void fisc_ledger_close(fisc_ledger *l)
 	pthread_mutex_destroy(&l->mu);
 	pthread_mutex_destroy(&l->state_mu);
 	pthread_cond_destroy(&l->work);
-	pthread_cond_destroy(&l->acked);
 	lg_buf_free(&l->buf);
 	lg_state_free(&l->s);
 	fisc_store_close(l->st);
@@ -597,6 +599,7 @@ int fisc_ledger_submit(fisc_ledger *l, fisc_ledger_op *ops, size_t n)
 		if (rs[i].kind == 'R' && !rs[i].ref.date)
 			rs[i].ref.date = today();
 		rs[i].next = i + 1 < n ? &rs[i + 1] : NULL;
+		pthread_cond_init(&rs[i].acked, NULL);
 	}
 	if (n) {
 		pthread_mutex_lock(&l->mu);
@@ -607,7 +610,7 @@ int fisc_ledger_submit(fisc_ledger *l, fisc_ledger_op *ops, size_t n)
 		l->tail = &rs[n - 1];
 		pthread_cond_signal(&l->work);
 		while (!rs[n - 1].done)
-			pthread_cond_wait(&l->acked, &l->mu);
+			pthread_cond_wait(&rs[n - 1].acked, &l->mu);
 		pthread_mutex_unlock(&l->mu);
 	}
 	/* FIFO: the last one done means all are. */
@@ -616,6 +619,7 @@ int fisc_ledger_submit(fisc_ledger *l, fisc_ledger_op *ops, size_t n)
 		ops[i].rc = rs[i].rc;
 		snprintf(ops[i].msg, sizeof ops[i].msg, "%s", rs[i].msg);
 		ops[i].res = rs[i].res;
+		pthread_cond_destroy(&rs[i].acked);
 	}
 	free(rs);
 	return FISC_OK;
