@@ -185,13 +185,29 @@ static void test_documents_and_payments(void **state)
 	sql(db, "INSERT INTO ledger_doc(no,date,kind) VALUES('大高财〔2025〕1号',20250101,1)", 0);
 	verify_ok(db, 1, 0);
 
+	/* A record of another write (a fact import) from another handle is
+	** chained; the engine skips over it and the journal still verifies. */
+	fisc_store *st;
+	assert_int_equal(fisc_store_open(db, &st), FISC_OK);
+	assert_int_equal(fisc_store_begin(st), FISC_OK);
+	int64_t seq = 0;
+	assert_int_equal(fisc_journal_append(st, "import", "facts.csv sha256=…", 22, &seq), FISC_OK);
+	assert_true(seq > 1);
+	assert_int_equal(fisc_store_commit(st), FISC_OK);
+	fisc_store_close(st);
+	verify_ok(db, 1, 0);
+
 	/* A second process (another open) continues from the journal. */
 	assert_int_equal(fisc_ledger_open(db, &l), FISC_OK);
 	assert_int_equal(fisc_ledger_line_get(l, 1, &ln), FISC_OK);
 	assert_int_equal(ln.paid, 50000);
 	assert_int_equal(fisc_ledger_request(l, &p, &res), FISC_OK);
 	assert_int_equal(res.replay, 1);
+	fisc_payment p4 = {"k4", 2, 1, "丙", "", 0, 0, 0};
+	assert_int_equal(fisc_ledger_request(l, &p4, &res), FISC_OK);
+	assert_int_equal(res.seq, seq + 1);
 	fisc_ledger_close(l);
+	verify_ok(db, 1, 0);
 	tu_rmrf(dir);
 	free(dir);
 	free(db);

@@ -33,6 +33,8 @@ typedef struct fisc_journal_entry {
 /* out = SHA-256(prev ‖ bytes). */
 void fisc_journal_hash(const uint8_t prev[FISC_HASH_BYTES], const void *bytes, size_t n,
 		       uint8_t out[FISC_HASH_BYTES]);
+/* out = SHA-256(bytes) (a file's digest). */
+void fisc_sha256(const void *bytes, size_t n, uint8_t out[FISC_HASH_BYTES]);
 /* 64 lowercase hex digits and a NUL. */
 void fisc_journal_hex(const uint8_t h[FISC_HASH_BYTES], char out[2 * FISC_HASH_BYTES + 1]);
 
@@ -42,6 +44,17 @@ void fisc_journal_hex(const uint8_t h[FISC_HASH_BYTES], char out[2 * FISC_HASH_B
 typedef int (*fisc_journal_cb)(void *ud, const fisc_journal_entry *e);
 int fisc_store_journal_put(fisc_store *st, const fisc_journal_entry *e);
 int fisc_store_journal_each(fisc_store *st, int64_t after, fisc_journal_cb cb, void *ud);
+/* Seq and stored hash of the last entry (0 and zeros when empty). */
+int fisc_store_journal_last(fisc_store *st, int64_t *seq, uint8_t hash[FISC_HASH_BYTES]);
+
+/* Append a record of another write (a fact import, an amendment) to the
+** journal, inside the caller's transaction on st: an entry of kind 'F'
+** whose fields are `tag` (what kind of write, e.g. "import") and `payload`
+** (its canonical description, e.g. the file's SHA-256 and fact ids). It is
+** chained and verified like every entry and changes no ledger balance; the
+** engine of any process skips over it. *seq gets its number (may be NULL). */
+int fisc_journal_append(fisc_store *st, const char *tag, const void *payload, size_t n,
+			int64_t *seq);
 
 typedef struct fisc_journal_report {
 	int ok;                 /* 1: chain and balances agree */

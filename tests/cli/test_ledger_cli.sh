@@ -11,6 +11,12 @@ trap 'rm -rf "$dir"' EXIT
 fail=0
 F() { "$FISC" --db "$db" "$@"; }
 F import examples/regions.csv examples/002_dalian_gxq_ccc_2025.csv >/dev/null
+# The import is the journal's first entry: the files' SHA-256 and the counts.
+[ "$(F journal head | cut -f1)" = 1 ] || { echo "import not journaled"; fail=1; }
+sum=$(sha256sum examples/002_dalian_gxq_ccc_2025.csv | cut -d' ' -f1)
+got=$(sqlite3 "$db" "SELECT CAST(bytes AS TEXT) FROM journal WHERE seq=1")
+echo "$got" | grep -qF "examples/002_dalian_gxq_ccc_2025.csv sha256 $sum" || { echo "journal: $got"; fail=1; }
+echo "$got" | grep -qF "facts 21 regions 12" || { echo "journal counts: $got"; fail=1; }
 
 out=$(F quota issue --from-budget --region 210200-GX --year 2025)
 echo "$out" | grep -qF "年初批复 with 3 leg(s)" || { echo "issue: $out"; fail=1; }

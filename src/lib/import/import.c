@@ -15,6 +15,7 @@
 #include "fisc/catalog.h"
 #include "fisc/error.h"
 #include "fisc/import.h"
+#include "fisc/journal.h"
 #include "import/importer.h"
 #include "model/strmap.h"
 #include "model/util.h"
@@ -502,12 +503,39 @@ static int begin(ctx *c, fisc_store *st, fisc_diag *diag, fisc_import_stats *sta
 	return rc;
 }
 
+/* Every import that writes is an entry of the ledger's journal: the files'
+** SHA-256 and what was written, in the same transaction (fisc/journal.h). */
+static void note_file(ctx *c, const char *name, const char *buf, size_t len)
+{
+	uint8_t h[FISC_HASH_BYTES];
+	char hex[2 * FISC_HASH_BYTES + 1];
+	fisc_sha256(buf, len, h);
+	fisc_journal_hex(h, hex);
+	c->journal = fisc_arena_printf(c->arena, "%sfile %s sha256 %s\n", c->journal ? c->journal : "",
+				       name, hex);
+}
+
+static int journal_import(ctx *c)
+{
+	const fisc_import_stats *s = c->stats;
+	if (!s->facts && !s->regions && !s->indicators && !s->texts)
+		return FISC_OK;
+	const char *p = fisc_arena_printf(c->arena, "%sfacts %ld regions %ld indicators %ld texts %ld\n",
+					  c->journal ? c->journal : "", s->facts, s->regions,
+					  s->indicators, s->texts);
+	if (!p)
+		return fisc_error_set(FISC_ENOMEM, "out of memory");
+	return fisc_journal_append(c->st, "import", p, strlen(p), NULL);
+}
+
 static int finish(ctx *c, int rc)
 {
 	if (rc == FISC_OK && c->fatal)
 		rc = c->fatal;
 	if (rc == FISC_OK && (c->errors || fisc_diag_count(c->diag)))
 		rc = FISC_EIMPORT;
+	if (rc == FISC_OK)
+		rc = journal_import(c);
 	if (rc == FISC_OK)
 		rc = fisc_store_commit(c->st);
 	if (rc != FISC_OK) {
@@ -550,6 +578,7 @@ int fisc_import_files(fisc_store *st, const char *const *paths, size_t n,
 			continue;
 		}
 		c.file = NULL;
+		note_file(&c, paths[i], buf, len);
 		int r = is_xlsx(buf, len)
 				? fisc_xlsx_read_buffer(paths[i], buf, len, on_row, &c, diag)
 				: fisc_csv_read(paths[i], buf, len, on_row, &c, diag);
@@ -568,6 +597,7 @@ int fisc_import_csv_buffer(fisc_store *st, const char *name, const char *buf,
 	int rc = begin(&c, st, diag, stats);
 	if (rc != FISC_OK)
 		return rc;
+	note_file(&c, name, buf, len);
 	int r = fisc_csv_read(name, buf, len, on_row, &c, diag);
 	if (r != FISC_OK && r != FISC_EIMPORT && !c.fatal)
 		c.fatal = r;

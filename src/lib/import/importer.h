@@ -44,6 +44,7 @@ typedef struct ctx {
 	size_t ncats, capcats, capyears;
 	int errors;
 	int fatal;            /* an error that must stop the walk (ENOMEM, store) */
+	const char *journal;  /* "file NAME sha256 HEX" lines for the journal entry */
 } ctx;
 
 /* Record a problem with cell `idx` of the row (field: the column's name). */

@@ -24,6 +24,11 @@ void fisc_journal_hash(const uint8_t prev[FISC_HASH_BYTES], const void *bytes, s
 	crypto_hash_sha256_final(&h, out);
 }
 
+void fisc_sha256(const void *bytes, size_t n, uint8_t out[FISC_HASH_BYTES])
+{
+	crypto_hash_sha256(out, bytes, n);
+}
+
 void fisc_journal_hex(const uint8_t h[FISC_HASH_BYTES], char out[2 * FISC_HASH_BYTES + 1])
 {
 	static const char hex[] = "0123456789abcdef";
@@ -34,28 +39,9 @@ void fisc_journal_hex(const uint8_t h[FISC_HASH_BYTES], char out[2 * FISC_HASH_B
 	out[2 * FISC_HASH_BYTES] = 0;
 }
 
-typedef struct head_walk {
-	int64_t seq;
-	uint8_t hash[FISC_HASH_BYTES];
-} head_walk;
-
-static int head_cb(void *ud, const fisc_journal_entry *e)
-{
-	head_walk *w = ud;
-	w->seq = e->seq;
-	memcpy(w->hash, e->hash, FISC_HASH_BYTES);
-	return 0;
-}
-
 int fisc_journal_head(fisc_store *st, int64_t *seq, uint8_t hash[FISC_HASH_BYTES])
 {
-	head_walk w = {0};
-	int rc = fisc_store_journal_each(st, 0, head_cb, &w);
-	if (rc == FISC_OK) {
-		*seq = w.seq;
-		memcpy(hash, w.hash, FISC_HASH_BYTES);
-	}
-	return rc;
+	return fisc_store_journal_last(st, seq, hash);
 }
 
 /* One step of a replay: the entry must follow the state's head, hash to
@@ -214,5 +200,28 @@ int fisc_journal_verify(fisc_store *st, fisc_journal_report *r)
 		free(v.leg_sum);
 	}
 	lg_state_free(&v.s);
+	return rc;
+}
+
+int fisc_journal_append(fisc_store *st, const char *tag, const void *payload, size_t n,
+			int64_t *seq)
+{
+	if (!tag || !*tag)
+		return fisc_error_set(FISC_EINVAL, "日志记录须有类别 / a journal record needs a tag");
+	fisc_journal_entry e;
+	int rc = fisc_journal_head(st, &e.seq, e.prev);
+	lg_buf b = {0};
+	if (rc == FISC_OK)
+		rc = lg_encode_record(&b, tag, payload ? payload : "", n);
+	if (rc == FISC_OK) {
+		e.seq++;
+		fisc_journal_hash(e.prev, b.p, b.n, e.hash);
+		e.bytes = b.p;
+		e.n = b.n;
+		rc = fisc_store_journal_put(st, &e);
+	}
+	if (rc == FISC_OK && seq)
+		*seq = e.seq;
+	lg_buf_free(&b);
 	return rc;
 }

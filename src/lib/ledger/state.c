@@ -225,6 +225,14 @@ int lg_encode_doc(lg_buf *b, const fisc_quota_doc *d)
 	return rc;
 }
 
+int lg_encode_record(lg_buf *b, const char *tag, const void *payload, size_t n)
+{
+	int rc = enc_head(b, 'F');
+	if (!rc) rc = enc_str(b, tag);
+	if (!rc) rc = enc_bytes(b, payload, n);
+	return rc;
+}
+
 void lg_buf_free(lg_buf *b)
 {
 	free(b->p);
@@ -736,6 +744,13 @@ int lg_apply(lg_state *s, const uint8_t *bytes, size_t n, int64_t *line)
 		rc = pay_refund(s, &d, line);
 	else if (k[0] == 'D')
 		rc = apply_doc(s, &d, bytes, n, line);
+	else if (k[0] == 'F') {
+		/* A record of another write: chained, no balance moves. */
+		size_t tn;
+		const char *tag = dec_str(&d, &tn);
+		dec_str(&d, NULL);
+		rc = d.bad || d.p != d.end || !tn || !clean_text(tag, tn) ? refuse_bad() : FISC_OK;
+	}
 	else
 		rc = refuse_bad();
 	fisc_arena_free(scratch);

@@ -68,6 +68,7 @@ int lg_encode_payment(lg_buf *b, const fisc_payment *p);
 int lg_encode_transition(lg_buf *b, int kind, const char *key, int32_t date);
 int lg_encode_refund(lg_buf *b, const fisc_refund *r);
 int lg_encode_doc(lg_buf *b, const fisc_quota_doc *d);
+int lg_encode_record(lg_buf *b, const char *tag, const void *payload, size_t n);
 void lg_buf_free(lg_buf *b);
 
 /* Check the entry against the state and apply it; on refusal the state is

@@ -58,6 +58,7 @@ typedef struct fisc_store_vtab {
 	int (*refund_put)(fisc_store *, const fisc_refund *);
 	int (*journal_put)(fisc_store *, const fisc_journal_entry *);
 	int (*journal_each)(fisc_store *, int64_t, fisc_journal_cb, void *);
+	int (*journal_last)(fisc_store *, int64_t *, uint8_t *);
 	int (*quota_rollup)(fisc_store *, int, fisc_quota_rollup_cb, void *);
 } fisc_store_vtab;
 

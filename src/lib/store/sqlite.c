@@ -815,6 +815,7 @@ static const fisc_store_vtab sqlite_vtab = {
 	.refund_put = fisc_sqlite_refund_put,
 	.journal_put = fisc_sqlite_journal_put,
 	.journal_each = fisc_sqlite_journal_each,
+	.journal_last = fisc_sqlite_journal_last,
 	.quota_rollup = fisc_sqlite_quota_rollup,
 };
 

@@ -335,3 +335,24 @@ int fisc_sqlite_quota_rollup(fisc_store *st, int year, fisc_quota_rollup_cb cb, 
 	sqlite3_finalize(q);
 	return rc;
 }
+
+int fisc_sqlite_journal_last(fisc_store *st, int64_t *seq, uint8_t *hash)
+{
+	sqlite3 *db = fisc_sqlite_db(st);
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(db, "SELECT seq,hash FROM journal ORDER BY seq DESC LIMIT 1", -1, &q,
+			       NULL) != SQLITE_OK)
+		return lerr(db, "journal");
+	*seq = 0;
+	memset(hash, 0, FISC_HASH_BYTES);
+	int step = sqlite3_step(q);
+	if (step == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(q, 0);
+		const void *h = sqlite3_column_blob(q, 1);
+		int n = sqlite3_column_bytes(q, 1);
+		if (h)
+			memcpy(hash, h, n < FISC_HASH_BYTES ? (size_t)n : FISC_HASH_BYTES);
+	}
+	sqlite3_finalize(q);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? FISC_OK : lerr(db, "journal");
+}

@@ -60,3 +60,7 @@ int fisc_store_quota_rollup(fisc_store *st, int year, fisc_quota_rollup_cb cb, v
 {
 	return st->vt->quota_rollup(st, year, cb, ud);
 }
+int fisc_store_journal_last(fisc_store *st, int64_t *seq, uint8_t hash[FISC_HASH_BYTES])
+{
+	return st->vt->journal_last(st, seq, hash);
+}
