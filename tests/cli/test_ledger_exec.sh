@@ -2,8 +2,9 @@
 # Seed 002 end to end through the ledger: its 2025 department budget issued
 # as 指标, a year of generated payments (36 a month, confirmed on dates in
 # each month, one refund) applied as one batch file, the month rollup, the
-# execution facts written from the ledger, and `fisc quota check` finding
-# them equal — then finding a stored fact changed by hand.
+# execution facts written from the ledger, the department's execution report
+# from them, and `fisc quota check` finding them equal — then finding a
+# stored fact changed by hand.
 set -eu
 dir=$(mktemp -d); db=$dir/e.db
 trap 'rm -rf "$dir"' EXIT
@@ -40,6 +41,10 @@ got=$(sqlite3 "$db" "SELECT item, econ, fen FROM fact WHERE phase=3 ORDER BY eco
 [ "$got" = "own_exp|301|36263550 own_exp|302|36723600 own_exp|312|37083600 " ] || { echo "facts: $got"; fail=1; }
 if F quota facts --region 210200-GX --year 2025 >/dev/null 2>&1; then echo "facts written twice"; fail=1; fi
 out=$(F quota check --region 210200-GX --year 2025) || { echo "check: $out"; fail=1; }
+# The department's execution (决算-style) report comes from those facts.
+out=$(F report department --department 大连高新技术产业园区创新创业创投服务中心 --year 2025 --phase 执行 --format md)
+echo "$out" | grep -qF "支出执行数110.070750万元" || { echo "report: $(echo "$out" | head -12)"; fail=1; }
+echo "$out" | grep -qF "工资福利支出36.263550万元" || { echo "report 301: $(echo "$out" | head -12)"; fail=1; }
 sqlite3 "$db" "UPDATE fact SET fen=fen+1 WHERE phase=3 AND econ='302'"
 if out=$(F quota check --region 210200-GX --year 2025); then echo "changed fact passes"; fail=1; fi
 echo "$out" | grep -qF "账本 ledger 367,236.00	事实 facts 367,236.01" || { echo "check changed: $out"; fail=1; }
