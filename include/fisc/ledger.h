@@ -302,6 +302,14 @@ typedef int (*fisc_exec_diff_cb)(void *ud, const fisc_exec_diff *d);
 int fisc_quota_exec_check(fisc_store *st, const char *region, int year, fisc_exec_diff_cb cb,
 			  void *ud, long *ndiff);
 
+/* For `fisc check`: compare, for every region and year the ledger holds
+** payments of (within region/year when given), the stored execution facts
+** with the ledger's sums; every difference becomes an error finding of rule
+** "ledger.execution" appended to fs (in `a`), every key a check. */
+struct fisc_findings;
+int fisc_quota_check_findings(fisc_store *st, const char *region, int year, fisc_arena *a,
+			      struct fisc_findings *fs);
+
 /* A file of payment operations (CSV or XLSX; columns action,key,line,
 ** amount,payee,purpose,payment — docs/ledger.md), never all or nothing: each
 ** row is its own decision, reported to cb in file order with its result

@@ -3,8 +3,8 @@
 # as 指标, a year of generated payments (36 a month, confirmed on dates in
 # each month, one refund) applied as one batch file, the month rollup, the
 # execution facts written from the ledger, the department's execution report
-# from them, and `fisc quota check` finding them equal — then finding a
-# stored fact changed by hand.
+# from them, and `fisc quota check` and `fisc check` finding them equal —
+# then both finding a stored fact changed by hand.
 set -eu
 dir=$(mktemp -d); db=$dir/e.db
 trap 'rm -rf "$dir"' EXIT
@@ -41,6 +41,8 @@ got=$(sqlite3 "$db" "SELECT item, econ, fen FROM fact WHERE phase=3 ORDER BY eco
 [ "$got" = "own_exp|301|36263550 own_exp|302|36723600 own_exp|312|37083600 " ] || { echo "facts: $got"; fail=1; }
 if F quota facts --region 210200-GX --year 2025 >/dev/null 2>&1; then echo "facts written twice"; fail=1; fi
 out=$(F quota check --region 210200-GX --year 2025) || { echo "check: $out"; fail=1; }
+out=$(F check --region 210200-GX --year 2025 --format json || true)
+if echo "$out" | grep -qF '"rule": "ledger.execution"'; then echo "fisc check: ledger finding on equal data"; fail=1; fi
 # The department's execution (决算-style) report comes from those facts.
 out=$(F report department --department 大连高新技术产业园区创新创业创投服务中心 --year 2025 --phase 执行 --format md)
 echo "$out" | grep -qF "支出执行数110.070750万元" || { echo "report: $(echo "$out" | head -12)"; fail=1; }
@@ -48,5 +50,11 @@ echo "$out" | grep -qF "工资福利支出36.263550万元" || { echo "report 301
 sqlite3 "$db" "UPDATE fact SET fen=fen+1 WHERE phase=3 AND econ='302'"
 if out=$(F quota check --region 210200-GX --year 2025); then echo "changed fact passes"; fail=1; fi
 echo "$out" | grep -qF "账本 ledger 367,236.00	事实 facts 367,236.01" || { echo "check changed: $out"; fail=1; }
+# fisc check reports it too, as an error of rule ledger.execution.
+out=$(F check --region 210200-GX --year 2025 --format json || true)
+n=$(echo "$out" | grep -c '"rule": "ledger.execution"' || true)
+[ "$n" = 1 ] || { echo "fisc check: $n ledger findings"; fail=1; }
+out=$(F check --region 210200-GX --year 2025 || true)
+echo "$out" | grep -qF "事实 367,236.01 元，账本 367,236.00 元" || { echo "fisc check text: $out"; fail=1; }
 F journal verify >/dev/null || { echo "verify"; fail=1; }
 exit $fail

@@ -10,6 +10,7 @@
 #include <string.h>
 #include "fisc/error.h"
 #include "fisc/ledger.h"
+#include "fisc/rules.h"
 #include "model/strmap.h"
 
 typedef struct esum {
@@ -195,5 +196,142 @@ int fisc_quota_exec_check(fisc_store *st, const char *region, int year, fisc_exe
 		rc = cb(ud, &d);
 	}
 	done(&w);
+	return rc;
+}
+
+/* ---- as findings of `fisc check` ------------------------------------------ */
+
+typedef struct pairs {
+	fisc_arena *a;
+	const char *region; /* code, NULL: all */
+	struct {
+		const char *region;
+		int year;
+	} v[256];
+	int n;
+} pairs;
+
+static int pair_cb(void *ud, const fisc_quota_rollup_row *r)
+{
+	pairs *p = ud;
+	if (p->region && strcmp(p->region, r->region))
+		return 0;
+	for (int i = 0; i < p->n; i++)
+		if (p->v[i].year == r->year && !strcmp(p->v[i].region, r->region))
+			return 0;
+	if (p->n == (int)(sizeof p->v / sizeof *p->v))
+		return 0;
+	p->v[p->n].region = fisc_arena_strdup(p->a, r->region);
+	p->v[p->n++].year = r->year;
+	return 0;
+}
+
+typedef struct collect_findings {
+	fisc_arena *a;
+	fisc_finding *v;
+	size_t n, cap;
+	fisc_region region;
+	int year;
+} collect_findings;
+
+static int finding_cb(void *ud, const fisc_exec_diff *d)
+{
+	collect_findings *c = ud;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 16;
+		fisc_finding *nv = fisc_arena_alloc(c->a, cap * sizeof *nv);
+		if (!nv)
+			return fisc_error_set(FISC_ENOMEM, "out of memory");
+		if (c->n)
+			memcpy(nv, c->v, c->n * sizeof *nv);
+		c->v = nv;
+		c->cap = cap;
+	}
+	char l[64] = "-", f[64] = "-";
+	if (d->in_ledger)
+		fisc_fen_format(d->ledger, FISC_UNIT_YUAN, 2, FISC_FMT_GROUP, l, sizeof l);
+	if (d->in_facts)
+		fisc_fen_format(d->facts, FISC_UNIT_YUAN, 2, FISC_FMT_GROUP, f, sizeof f);
+	const char *what = fisc_arena_printf(c->a, "%s%s%s %s 经济分类 %s", d->dept, *d->project ? " · " : "",
+					     d->project, d->item, d->econ);
+	fisc_finding *x = &c->v[c->n++];
+	memset(x, 0, sizeof *x);
+	x->rule = "ledger.execution";
+	x->severity = FISC_SEV_ERROR;
+	x->verdict = FISC_VERDICT_FAILED;
+	x->message_zh = fisc_arena_printf(c->a, "执行事实与指标账本已支付数不符：%s，事实 %s 元，账本 %s 元", what, f, l);
+	x->message_en = fisc_arena_printf(c->a,
+					  "execution fact differs from the ledger's payments: %s, fact %s, ledger %s",
+					  what, f, l);
+	x->region = c->region;
+	x->year = c->year;
+	x->book = d->book;
+	x->scope = FISC_SCOPE_SELF;
+	x->phase = FISC_PHASE_EXECUTION;
+	x->dept = fisc_arena_strdup(c->a, d->dept);
+	x->has_stated = d->in_facts;
+	x->has_computed = d->in_ledger;
+	x->stated = d->facts;
+	x->computed = d->ledger;
+	x->difference = d->facts - d->ledger;
+	x->unit = FISC_UNIT_YUAN;
+	return 0;
+}
+
+int fisc_quota_check_findings(fisc_store *st, const char *region, int year, fisc_arena *a,
+			      fisc_findings *fs)
+{
+	pairs p;
+	memset(&p, 0, sizeof p);
+	p.a = a;
+	fisc_region r;
+	int rc = FISC_OK;
+	if (region) {
+		if ((rc = fisc_store_region_find(st, region, a, &r)) != FISC_OK)
+			return rc;
+		p.region = r.code;
+	}
+	rc = fisc_store_quota_rollup(st, year, pair_cb, &p);
+	collect_findings c = {a, NULL, 0, 0, {0}, 0};
+	for (int i = 0; rc == FISC_OK && i < p.n; i++) {
+		ewalk w;
+		fisc_region rr;
+		rc = collect(st, p.v[i].region, p.v[i].year, 1, &w, &rr);
+		if (rc == FISC_OK) {
+			c.region = rr;
+			c.region.code = fisc_arena_strdup(a, rr.code);
+			c.region.name = fisc_arena_strdup(a, rr.name);
+			c.region.parent_code = fisc_arena_strdup(a, rr.parent_code);
+			c.region.level = fisc_arena_strdup(a, rr.level);
+			c.region.label_all = fisc_arena_strdup(a, rr.label_all);
+			c.region.label_self = fisc_arena_strdup(a, rr.label_self);
+			c.region.label_lower = fisc_arena_strdup(a, rr.label_lower);
+			c.year = p.v[i].year;
+		}
+		for (size_t k = 0; rc == FISC_OK && k < w.n; k++) {
+			const esum *e = &w.v[k];
+			fs->checks++;
+			if (e->in_facts && e->in_ledger && e->ledger == e->facts) {
+				fs->verdicts[FISC_VERDICT_EXACT]++;
+				continue;
+			}
+			fisc_exec_diff d = {e->dept, e->project, e->item, e->econ, e->book,
+					    e->in_ledger, e->ledger, e->in_facts, e->facts};
+			rc = finding_cb(&c, &d);
+			fs->verdicts[FISC_VERDICT_FAILED]++;
+			fs->severities[FISC_SEV_ERROR]++;
+		}
+		done(&w);
+	}
+	if (rc == FISC_OK && c.n) {
+		fisc_finding *all = fisc_arena_alloc(a, (fs->n + c.n) * sizeof *all);
+		if (!all)
+			return fisc_error_set(FISC_ENOMEM, "out of memory");
+		if (fs->n)
+			memcpy(all, fs->v, fs->n * sizeof *all);
+		memcpy(all + fs->n, c.v, c.n * sizeof *all);
+		fs->v = all;
+		fs->n += c.n;
+	}
 	return rc;
 }
