@@ -296,15 +296,12 @@ static int do_docs(fisc_ledger *l, req *r)
 		r->res.replay = 0;
 		/* Lines first (the legs refer to them), created empty: their final
 		** figures are written below, once every document is in. */
-		int64_t last = i + 1 < n && fresh[i + 1] ? before[i + 1] : -1;
-		if (last < 0) {
-			last = (int64_t)l->s.nlines;
-			for (size_t k = i + 1; k < n; k++)
-				if (fresh[k]) {
-					last = before[k];
-					break;
-				}
-		}
+		int64_t last = (int64_t)l->s.nlines; /* its lines end where the next one's begin */
+		for (size_t k = i + 1; k < n; k++)
+			if (fresh[k]) {
+				last = before[k];
+				break;
+			}
 		for (int64_t id = before[i] + 1; id <= last && store_rc == FISC_OK; id++) {
 			fisc_quota_line ln = lg_line_get(&l->s, id)->l;
 			ln.quota = ln.paid = ln.pending = 0;
@@ -317,7 +314,6 @@ static int do_docs(fisc_ledger *l, req *r)
 		for (size_t k = 0; store_rc == FISC_OK && k < d->nlegs; k++)
 			ids[k] = (intptr_t)fisc_strmap_get(&l->s.line_by_key,
 							   lg_line_key(a, &d->legs[k].line));
-		l->buf.n = 0;
 		if (store_rc == FISC_OK) {
 			lg_buf tmp = l->buf;
 			l->buf = bufs[i];
@@ -331,7 +327,7 @@ static int do_docs(fisc_ledger *l, req *r)
 		free(ids);
 		fisc_arena_free(a);
 	}
-	if (!first_line && n && n > 0) {
+	if (!first_line) { /* every document a replay: report the first line */
 		fisc_arena *a = fisc_arena_new();
 		if (a && r->docs[0].nlegs)
 			first_line = (intptr_t)fisc_strmap_get(&l->s.line_by_key,
