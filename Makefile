@@ -10,7 +10,7 @@
 # Dependencies are installed by scripts/deps.sh when missing (Debian, as root).
 
 CC      ?= cc
-PKGS    := sqlite3 libzip expat jansson libutf8proc xlsxwriter
+PKGS    := sqlite3 libzip expat jansson libutf8proc xlsxwriter libsodium
 BUILD   ?= build
 OPT     ?= -O2
 SAN     ?=
@@ -51,7 +51,7 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 FUZZ_SECONDS ?= 30
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 
-.PHONY: all deps test-deps demo test unit cli-tests fuzz asan clean bench
+.PHONY: all deps test-deps demo test unit cli-tests fuzz asan clean bench torture
 
 # deps runs first and alone: pkg-config can only answer once the packages exist,
 # so the build itself happens in a sub-make (safe under make -j).
@@ -144,6 +144,13 @@ asan: test-deps
 	@$(MAKE) --no-print-directory BUILD=build-asan CC=clang OPT=-O1 \
 	  SAN='-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' unit
 
+# The long runs: the ledger's model-based test with 10^6 operations and the
+# crash-safety probe of the suite with 500 kills instead of 20.
+torture: all $(BUILD)/tests/test_ledger
+	FISC_TORTURE=1 FISC_DATADIR=$(DATADIR) $(BUILD)/tests/test_ledger
+	@FISC=$(CURDIR)/$(BUILD)/fisc FISC_DATADIR=$(DATADIR) CRASH_N=500 CRASH_VERBOSE=1 \
+	  bash tests/cli/test_crash_import.sh
+
 # fisc beside sqlite3, PostgreSQL 15, DuckDB, ledger, hledger and bean-check on
 # the same generated data; installs the peers, writes BENCHMARKS.md (bench/run.sh).
 bench:
@@ -174,10 +181,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/fisc $(DESTDIR)$(PKGDATADIR)
 
 # The crash-safety probe of the suite with 500 kills instead of 20 (~10 min).
-.PHONY: torture
-torture: all
-	@FISC=$(CURDIR)/$(BUILD)/fisc FISC_DATADIR=$(DATADIR) CRASH_N=500 CRASH_VERBOSE=1 \
-	  bash tests/cli/test_crash_import.sh
 
 clean:
 	rm -rf build build-asan build-fuzz demo-out

@@ -33,6 +33,8 @@
 #include "perf.h"
 #include "progress.h"
 #include "suggest.h"
+#include "ledger.h"
+#include "journal.h"
 
 #define FISC_VERSION "0.1.0"
 

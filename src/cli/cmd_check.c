@@ -75,6 +75,8 @@ int cmd_check(int argc, char **argv, const char *db)
 		return CLI_USAGE;
 	}
 	int rc = a ? fisc_check_run(st, &o, a, &fs) : FISC_ENOMEM;
+	if (rc == FISC_OK && (!o.rules || strstr(o.rules, "ledger")))
+		rc = fisc_quota_check_findings(st, o.region, o.year, a, fs); /* docs/ledger.md */
 	fisc_store_close(st);
 	if (rc != FISC_OK) {
 		cli_error(rc);

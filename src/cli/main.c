@@ -22,6 +22,9 @@ static const cli_cmd commands[] = {
 	{"audit", cmd_audit, "核对已发布报告文本中的每个数字 | check every figure a published report states"},
 	{"import-vouchers", cmd_import_vouchers, "导入支付凭证 CSV（全部成功或全部不写入） | import payment vouchers"},
 	{"rollup", cmd_rollup, "凭证汇总：功能分类×月、地区×功能分类 | voucher rollups"},
+	{"quota", cmd_quota, "预算指标：issue（年初批复）、import、status | the 指标 ledger"},
+	{"pay", cmd_pay, "支付：request、confirm、void、refund、batch | payments against 指标"},
+	{"journal", cmd_journal, "账本日志：verify（校验）、head（头哈希）| the tamper-evident journal"},
 };
 
 static void usage(FILE *f)

@@ -17,6 +17,7 @@
 #include "fisc/import.h"
 #include "fisc/progress.h"
 #include "import/filebuf.h"
+#include "fisc/journal.h"
 #include "import/importer.h"
 #include "import/textenc.h"
 #include "model/fold.h"
@@ -877,6 +878,31 @@ static int begin(ctx *c, fisc_store *st, fisc_diag *diag, fisc_import_stats *sta
 	return rc;
 }
 
+/* Every import that writes is an entry of the ledger's journal: the files'
+** SHA-256 and what was written, in the same transaction (fisc/journal.h). */
+static void note_file(ctx *c, const char *name, const char *buf, size_t len)
+{
+	uint8_t h[FISC_HASH_BYTES];
+	char hex[2 * FISC_HASH_BYTES + 1];
+	fisc_sha256(buf, len, h);
+	fisc_journal_hex(h, hex);
+	c->journal = fisc_arena_printf(c->arena, "%sfile %s sha256 %s\n", c->journal ? c->journal : "",
+				       name, hex);
+}
+
+static int journal_import(ctx *c)
+{
+	const fisc_import_stats *s = c->stats;
+	if (!s->facts && !s->regions && !s->indicators && !s->texts)
+		return FISC_OK;
+	const char *p = fisc_arena_printf(c->arena, "%sfacts %ld regions %ld indicators %ld texts %ld\n",
+					  c->journal ? c->journal : "", s->facts, s->regions,
+					  s->indicators, s->texts);
+	if (!p)
+		return fisc_error_set(FISC_ENOMEM, "out of memory");
+	return fisc_journal_append(c->st, "import", p, strlen(p), NULL);
+}
+
 static int finish(ctx *c, int rc)
 {
 	if (rc == FISC_OK && !c->fatal && c->deferred) {
@@ -887,6 +913,8 @@ static int finish(ctx *c, int rc)
 		rc = c->fatal;
 	if (rc == FISC_OK && (c->errors || fisc_diag_errors(c->diag)))
 		rc = FISC_EIMPORT;
+	if (rc == FISC_OK)
+		rc = journal_import(c);
 	if (rc == FISC_OK)
 		rc = fisc_store_commit(c->st);
 	if (rc != FISC_OK) {
@@ -951,6 +979,7 @@ int fisc_import_files(fisc_store *st, const char *const *paths, size_t n,
 			continue;
 		}
 		c.file = NULL;
+		note_file(&c, paths[i], fb.data, fb.len);
 		r = is_xlsx(fb.data, fb.len)
 			    ? fisc_xlsx_read_buffer(paths[i], fb.data, fb.len, on_row, &c, diag)
 			    : read_csv(&c, paths[i], fb.data, fb.len);
@@ -969,6 +998,7 @@ int fisc_import_csv_buffer(fisc_store *st, const char *name, const char *buf,
 	int rc = begin(&c, st, diag, stats);
 	if (rc != FISC_OK)
 		return rc;
+	note_file(&c, name, buf, len);
 	int r = read_csv(&c, name, buf, len);
 	if (r != FISC_OK && r != FISC_EIMPORT && !c.fatal)
 		c.fatal = r;

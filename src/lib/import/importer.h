@@ -52,6 +52,7 @@ typedef struct ctx {
 	size_t ncats, capcats, capyears;
 	int errors;
 	int fatal;            /* an error that must stop the walk (ENOMEM, store) */
+	const char *journal;  /* "file NAME sha256 HEX" lines for the journal entry */
 } ctx;
 
 /* Put the problems in the order of the files, then of lines, whatever order

@@ -11,6 +11,8 @@
 #include "fisc/store.h"
 #include "model/strmap.h"
 #include "fisc/perf.h"
+#include "fisc/ledger.h"
+#include "fisc/journal.h"
 
 typedef struct fisc_store_vtab {
 	const char *name;
@@ -50,6 +52,20 @@ typedef struct fisc_store_vtab {
 	int (*indicator_each)(fisc_store *, const fisc_perf_query *, fisc_indicator_cb, void *);
 	int (*perf_text_put)(fisc_store *, const fisc_perf_text *);
 	int (*perf_text_each)(fisc_store *, const fisc_perf_query *, fisc_perf_text_cb, void *);
+	/* The 指标 ledger (fisc/ledger.h) and its journal (fisc/journal.h). */
+	int (*ledger_durable)(fisc_store *);
+	int (*quota_line_put)(fisc_store *, const fisc_quota_line *);
+	int (*quota_line_set)(fisc_store *, int64_t, int64_t, int64_t, int64_t);
+	int (*quota_line_each)(fisc_store *, fisc_quota_line_cb, void *);
+	int (*quota_doc_put)(fisc_store *, const fisc_quota_doc *, const int64_t *);
+	int (*quota_leg_each)(fisc_store *, fisc_quota_leg_cb, void *);
+	int (*payment_put)(fisc_store *, const fisc_payment *);
+	int (*payment_each)(fisc_store *, fisc_payment_cb, void *);
+	int (*refund_put)(fisc_store *, const fisc_refund *);
+	int (*journal_put)(fisc_store *, const fisc_journal_entry *);
+	int (*journal_each)(fisc_store *, int64_t, fisc_journal_cb, void *);
+	int (*journal_last)(fisc_store *, int64_t *, uint8_t *);
+	int (*quota_rollup)(fisc_store *, int, fisc_quota_rollup_cb, void *);
 } fisc_store_vtab;
 
 /* Every backend's handle starts with this. */

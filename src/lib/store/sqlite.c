@@ -25,6 +25,7 @@
 #include "store/sqlite_voucher.h"
 #include "store/sqlite_scan.h"
 #include "store/sqlite_perf.h"
+#include "store/sqlite_ledger.h"
 
 static const char *const migrations[] = {
 	/* 1: the initial schema */
@@ -153,6 +154,72 @@ static const char *const migrations[] = {
 	"  path TEXT NOT NULL,"
 	"  loaded_at TEXT NOT NULL DEFAULT (datetime('now')));"
 	"CREATE UNIQUE INDEX voucher_key ON voucher(number, region_id, unit, date / 10000);",
+	/* 5: the 指标 ledger and its journal (sqlite_ledger.c, docs/ledger.md).
+	** The engine decides every write in memory; the CHECKs and triggers
+	** here are defence in depth: a bug or a hand edit that would break the
+	** invariant of a line, move a payment backwards or rewrite the journal
+	** fails in the database too. */
+	"CREATE TABLE ledger_line("
+	"  id INTEGER PRIMARY KEY,"
+	"  region TEXT NOT NULL, year INTEGER NOT NULL,"
+	"  book INTEGER NOT NULL CHECK(book BETWEEN 1 AND 4),"
+	"  dept TEXT NOT NULL, project TEXT NOT NULL DEFAULT '',"
+	"  func TEXT NOT NULL DEFAULT '', econ TEXT NOT NULL,"
+	"  fund INTEGER NOT NULL CHECK(fund BETWEEN 1 AND 4),"
+	"  fund_doc TEXT NOT NULL DEFAULT '',"
+	"  kind INTEGER NOT NULL CHECK(kind IN (1,2)),"
+	"  quota INTEGER NOT NULL DEFAULT 0, paid INTEGER NOT NULL DEFAULT 0,"
+	"  pending INTEGER NOT NULL DEFAULT 0,"
+	"  CHECK(typeof(quota)='integer' AND typeof(paid)='integer' AND typeof(pending)='integer'),"
+	"  CHECK(paid >= 0 AND pending >= 0 AND paid + pending <= quota),"
+	"  UNIQUE(region, year, book, dept, project, func, econ, fund, fund_doc, kind));"
+	"CREATE TABLE ledger_doc("
+	"  id INTEGER PRIMARY KEY,"
+	"  no TEXT NOT NULL UNIQUE,"
+	"  date INTEGER NOT NULL,"
+	"  kind INTEGER NOT NULL CHECK(kind BETWEEN 1 AND 7),"
+	"  author TEXT NOT NULL DEFAULT '');"
+	"CREATE TABLE ledger_leg("
+	"  doc_id INTEGER NOT NULL REFERENCES ledger_doc(id),"
+	"  line_id INTEGER NOT NULL REFERENCES ledger_line(id),"
+	"  fen INTEGER NOT NULL CHECK(fen <> 0));"
+	"CREATE INDEX ledger_leg_line ON ledger_leg(line_id);"
+	"CREATE TABLE ledger_payment("
+	"  id INTEGER PRIMARY KEY,"
+	"  key TEXT NOT NULL UNIQUE,"
+	"  line_id INTEGER NOT NULL REFERENCES ledger_line(id),"
+	"  fen INTEGER NOT NULL CHECK(fen > 0),"
+	"  payee TEXT NOT NULL DEFAULT '', purpose TEXT NOT NULL DEFAULT '',"
+	"  state INTEGER NOT NULL CHECK(state BETWEEN 1 AND 3),"
+	"  refunded INTEGER NOT NULL DEFAULT 0"
+	"   CHECK(refunded >= 0 AND refunded <= fen AND (refunded = 0 OR state = 2)),"
+	"  paid_on INTEGER NOT NULL DEFAULT 0 CHECK((state = 2) = (paid_on > 0)));"
+	"CREATE TRIGGER ledger_payment_forward BEFORE UPDATE ON ledger_payment"
+	"  WHEN NEW.key <> OLD.key OR NEW.line_id <> OLD.line_id OR NEW.fen <> OLD.fen"
+	"    OR (NEW.state <> OLD.state AND OLD.state <> 1) OR NEW.refunded < OLD.refunded"
+	"    OR (OLD.paid_on <> 0 AND NEW.paid_on <> OLD.paid_on)"
+	"  BEGIN SELECT RAISE(ABORT, 'ledger payment: only 在途 → 已支付/已退回 and more refund'); END;"
+	"CREATE TRIGGER ledger_payment_keep BEFORE DELETE ON ledger_payment"
+	"  BEGIN SELECT RAISE(ABORT, 'ledger payment rows are never deleted'); END;"
+	"CREATE TABLE ledger_refund("
+	"  id INTEGER PRIMARY KEY,"
+	"  key TEXT NOT NULL UNIQUE,"
+	"  pay_key TEXT NOT NULL REFERENCES ledger_payment(key),"
+	"  fen INTEGER NOT NULL CHECK(fen > 0),"
+	"  date INTEGER NOT NULL);"
+	"CREATE TABLE journal("
+	"  seq INTEGER PRIMARY KEY,"
+	"  prev BLOB NOT NULL CHECK(length(prev)=32),"
+	"  hash BLOB NOT NULL CHECK(length(hash)=32),"
+	"  bytes BLOB NOT NULL);"
+	"CREATE TRIGGER journal_append_only_u BEFORE UPDATE ON journal"
+	"  BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;"
+	"CREATE TRIGGER journal_append_only_d BEFORE DELETE ON journal"
+	"  BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;"
+	"CREATE TRIGGER journal_chained BEFORE INSERT ON journal"
+	"  WHEN NEW.seq <> coalesce((SELECT max(seq) FROM journal), 0) + 1"
+	"    OR NEW.prev <> coalesce((SELECT hash FROM journal WHERE seq = NEW.seq - 1), zeroblob(32))"
+	"  BEGIN SELECT RAISE(ABORT, 'journal entry out of sequence'); END;",
 };
 
 enum { NMIGRATIONS = sizeof migrations / sizeof *migrations };
@@ -199,12 +266,14 @@ typedef struct sq_store {
 	sq_voucher *voucher; /* sqlite_voucher.c's state, NULL until used */
 	int64_t busy_since;  /* when the current wait for the write lock began */
 	int busy_noted;      /* the waiting note has been printed */
+	sq_ledger *ledger;   /* sqlite_ledger.c's statements, NULL until used */
 } sq_store;
 
 static sq_store *SQ(fisc_store *s) { return (sq_store *)s; }
 
 sqlite3 *fisc_sqlite_db(fisc_store *st) { return SQ(st)->db; }
 sq_voucher **fisc_sqlite_voucher_slot(fisc_store *st) { return &SQ(st)->voucher; }
+sq_ledger **fisc_sqlite_ledger_slot(fisc_store *st) { return &SQ(st)->ledger; }
 
 /* An SQLite failure as a fisc code and a message that names it: a full disk
 ** or an I/O error must read as what it is, never as "not found". */
@@ -316,6 +385,7 @@ static void sq_close(fisc_store *st)
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->st[i]);
 	fisc_sqlite_voucher_free(st);
+	fisc_sqlite_ledger_free(st);
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -848,6 +918,19 @@ static const fisc_store_vtab sqlite_vtab = {
 	.indicator_each = fisc_sqlite_indicator_each,
 	.perf_text_put = fisc_sqlite_perf_text_put,
 	.perf_text_each = fisc_sqlite_perf_text_each,
+	.ledger_durable = fisc_sqlite_ledger_durable,
+	.quota_line_put = fisc_sqlite_quota_line_put,
+	.quota_line_set = fisc_sqlite_quota_line_set,
+	.quota_line_each = fisc_sqlite_quota_line_each,
+	.quota_doc_put = fisc_sqlite_quota_doc_put,
+	.quota_leg_each = fisc_sqlite_quota_leg_each,
+	.payment_put = fisc_sqlite_payment_put,
+	.payment_each = fisc_sqlite_payment_each,
+	.refund_put = fisc_sqlite_refund_put,
+	.journal_put = fisc_sqlite_journal_put,
+	.journal_each = fisc_sqlite_journal_each,
+	.journal_last = fisc_sqlite_journal_last,
+	.quota_rollup = fisc_sqlite_quota_rollup,
 };
 
 /* ---- waiting for other writers ---- */

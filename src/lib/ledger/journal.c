@@ -1,0 +1,227 @@
+/*
+** journal.c — the hash chain of the ledger journal and its verification:
+** recompute every hash, replay every entry through the same decision
+** function the engine used (state.c), then compare what the replay gives
+** with the tables the engine materialised. The first disagreement is
+** reported with the entry (or line, or payment) where it is.
+*/
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fisc/error.h"
+#include "ledger/state.h"
+
+void fisc_journal_hash(const uint8_t prev[FISC_HASH_BYTES], const void *bytes, size_t n,
+		       uint8_t out[FISC_HASH_BYTES])
+{
+	crypto_hash_sha256_state h;
+	crypto_hash_sha256_init(&h);
+	crypto_hash_sha256_update(&h, prev, FISC_HASH_BYTES);
+	crypto_hash_sha256_update(&h, bytes, n);
+	crypto_hash_sha256_final(&h, out);
+}
+
+void fisc_sha256(const void *bytes, size_t n, uint8_t out[FISC_HASH_BYTES])
+{
+	crypto_hash_sha256(out, bytes, n);
+}
+
+void fisc_journal_hex(const uint8_t h[FISC_HASH_BYTES], char out[2 * FISC_HASH_BYTES + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	for (int i = 0; i < FISC_HASH_BYTES; i++) {
+		out[2 * i] = hex[h[i] >> 4];
+		out[2 * i + 1] = hex[h[i] & 15];
+	}
+	out[2 * FISC_HASH_BYTES] = 0;
+}
+
+int fisc_journal_head(fisc_store *st, int64_t *seq, uint8_t hash[FISC_HASH_BYTES])
+{
+	return fisc_store_journal_last(st, seq, hash);
+}
+
+/* One step of a replay: the entry must follow the state's head, hash to
+** what it says, and be accepted. Shared with the engine's catch-up. */
+int lg_replay_entry(lg_state *s, const fisc_journal_entry *e, char *why, size_t cap)
+{
+	uint8_t h[FISC_HASH_BYTES];
+	if (e->seq != s->seq + 1) {
+		snprintf(why, cap,
+			 "条目序号 %" PRId64 "，应为 %" PRId64 "（条目被删除、插入或移动）/ entry numbered %" PRId64 ", expected %" PRId64 " (an entry was deleted, inserted or moved)",
+			 e->seq, s->seq + 1, e->seq, s->seq + 1);
+		return FISC_EINVAL;
+	}
+	if (memcmp(e->prev, s->head, FISC_HASH_BYTES) != 0) {
+		snprintf(why, cap,
+			 "前一条目哈希不符（条目被删除、插入或重排）/ previous-entry hash does not match (an entry was deleted, inserted or reordered)");
+		return FISC_EINVAL;
+	}
+	fisc_journal_hash(s->head, e->bytes, e->n, h);
+	if (memcmp(h, e->hash, FISC_HASH_BYTES) != 0) {
+		snprintf(why, cap, "条目哈希不符（内容被修改）/ entry hash does not match (its content was changed)");
+		return FISC_EINVAL;
+	}
+	int64_t line;
+	int rc = lg_apply(s, e->bytes, e->n, &line);
+	if (rc != FISC_OK) {
+		snprintf(why, cap, "重放时被拒绝 / refused on replay: %s", fisc_error_message());
+		return rc;
+	}
+	s->seq = e->seq;
+	memcpy(s->head, e->hash, FISC_HASH_BYTES);
+	return FISC_OK;
+}
+
+typedef struct verify {
+	lg_state s;
+	fisc_journal_report *r;
+	int64_t *leg_sum; /* per line: sum of the stored legs */
+	size_t nlines_seen, npay_seen;
+} verify;
+
+static int bad(verify *v, int64_t seq, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int bad(verify *v, int64_t seq, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(v->r->msg, sizeof v->r->msg, fmt, ap);
+	va_end(ap);
+	v->r->ok = 0;
+	v->r->bad_seq = seq;
+	return 1; /* stops the walk */
+}
+
+static int entry_cb(void *ud, const fisc_journal_entry *e)
+{
+	verify *v = ud;
+	char why[900];
+	v->r->entries++;
+	if (lg_replay_entry(&v->s, e, why, sizeof why) != FISC_OK)
+		return bad(v, e->seq, "日志条目 %" PRId64 " / journal entry %" PRId64 ": %s", e->seq,
+			   e->seq, why);
+	return 0;
+}
+
+static int same(const char *a, const char *b) { return strcmp(a ? a : "", b ? b : "") == 0; }
+
+static int line_cb(void *ud, const fisc_quota_line *l)
+{
+	verify *v = ud;
+	lg_line *m = lg_line_get(&v->s, l->id);
+	v->nlines_seen++;
+	if (!m)
+		return bad(v, 0, "数据库有指标行 %" PRId64 "，日志中没有 / the store has line %" PRId64 " that the journal never created",
+			   l->id, l->id);
+	const fisc_quota_line *j = &m->l;
+	if (!same(j->region, l->region) || j->year != l->year || j->book != l->book ||
+	    !same(j->dept, l->dept) || !same(j->project, l->project) || !same(j->func, l->func) ||
+	    !same(j->econ, l->econ) || j->fund != l->fund || !same(j->fund_doc, l->fund_doc) ||
+	    j->kind != l->kind)
+		return bad(v, 0, "指标行 %" PRId64 " 的属性与日志不符 / line %" PRId64 ": its identity differs from the journal",
+			   l->id, l->id);
+	if (j->quota != l->quota || j->paid != l->paid || j->pending != l->pending) {
+		char a[256], ae[256], b[256], be[256];
+		lg_line_figures(j, a, ae, sizeof a);
+		lg_line_figures(l, b, be, sizeof b);
+		return bad(v, 0, "指标行 %" PRId64 " 的金额与日志重算不符：日志 %s；数据库 %s / line %" PRId64 ": figures differ from the journal: journal %s; store %s",
+			   l->id, a, b, l->id, ae, be);
+	}
+	if (v->leg_sum[l->id - 1] != l->quota)
+		return bad(v, 0, "指标行 %" PRId64 " 的指标不等于其文件各行之和 / line %" PRId64 ": quota is not the sum of its document legs",
+			   l->id, l->id);
+	return 0;
+}
+
+static int leg_cb(void *ud, const fisc_quota_leg_row *r)
+{
+	verify *v = ud;
+	if (r->line < 1 || (size_t)r->line > v->s.nlines)
+		return bad(v, 0, "文件「%s」指向不存在的指标行 / document '%s' names a line the journal never created",
+			   r->doc_no, r->doc_no);
+	if (!lg_doc_get(&v->s, r->doc_no))
+		return bad(v, 0, "文件「%s」不在日志中 / document '%s' is not in the journal", r->doc_no,
+			   r->doc_no);
+	v->leg_sum[r->line - 1] += r->fen;
+	return 0;
+}
+
+static int pay_cb(void *ud, const fisc_payment *p)
+{
+	verify *v = ud;
+	lg_pay *m = lg_pay_get(&v->s, p->key);
+	v->npay_seen++;
+	if (!m)
+		return bad(v, 0, "支付「%s」不在日志中 / payment '%s' is not in the journal", p->key,
+			   p->key);
+	if (m->p.line != p->line || m->p.fen != p->fen || m->p.state != p->state ||
+	    m->p.refunded != p->refunded || m->p.paid_on != p->paid_on || !same(m->p.payee, p->payee) ||
+	    !same(m->p.purpose, p->purpose))
+		return bad(v, 0, "支付「%s」与日志重算不符（状态 %s / 日志 %s）/ payment '%s' differs from the journal",
+			   p->key, fisc_pay_state_name(p->state), fisc_pay_state_name(m->p.state),
+			   p->key);
+	return 0;
+}
+
+int fisc_journal_verify(fisc_store *st, fisc_journal_report *r)
+{
+	verify v;
+	memset(r, 0, sizeof *r);
+	memset(&v, 0, sizeof v);
+	r->ok = 1;
+	v.r = r;
+	if (lg_state_init(&v.s) != FISC_OK)
+		return FISC_ENOMEM;
+	int rc = fisc_store_journal_each(st, 0, entry_cb, &v);
+	if (rc > 0)
+		rc = FISC_OK;
+	memcpy(r->head, v.s.head, FISC_HASH_BYTES);
+	if (rc == FISC_OK && r->ok) {
+		v.leg_sum = calloc(v.s.nlines + 1, sizeof *v.leg_sum);
+		if (!v.leg_sum)
+			rc = fisc_error_set(FISC_ENOMEM, "out of memory");
+		if (rc == FISC_OK)
+			rc = fisc_store_quota_leg_each(st, leg_cb, &v);
+		if (rc == FISC_OK && r->ok)
+			rc = fisc_store_quota_line_each(st, line_cb, &v);
+		if (rc == FISC_OK && r->ok)
+			rc = fisc_store_payment_each(st, pay_cb, &v);
+		if (rc > 0)
+			rc = FISC_OK;
+		if (rc == FISC_OK && r->ok && v.nlines_seen != v.s.nlines)
+			bad(&v, 0, "数据库有 %zu 个指标行，日志有 %zu 个 / the store has %zu lines, the journal %zu",
+			    v.nlines_seen, v.s.nlines, v.nlines_seen, v.s.nlines);
+		if (rc == FISC_OK && r->ok && v.npay_seen != v.s.pay_by_key.len)
+			bad(&v, 0, "数据库有 %zu 笔支付，日志有 %zu 笔 / the store has %zu payments, the journal %zu",
+			    v.npay_seen, v.s.pay_by_key.len, v.npay_seen, v.s.pay_by_key.len);
+		free(v.leg_sum);
+	}
+	lg_state_free(&v.s);
+	return rc;
+}
+
+int fisc_journal_append(fisc_store *st, const char *tag, const void *payload, size_t n,
+			int64_t *seq)
+{
+	if (!tag || !*tag)
+		return fisc_error_set(FISC_EINVAL, "日志记录须有类别 / a journal record needs a tag");
+	fisc_journal_entry e;
+	int rc = fisc_journal_head(st, &e.seq, e.prev);
+	lg_buf b = {0};
+	if (rc == FISC_OK)
+		rc = lg_encode_record(&b, tag, payload ? payload : "", n);
+	if (rc == FISC_OK) {
+		e.seq++;
+		fisc_journal_hash(e.prev, b.p, b.n, e.hash);
+		e.bytes = b.p;
+		e.n = b.n;
+		rc = fisc_store_journal_put(st, &e);
+	}
+	if (rc == FISC_OK && seq)
+		*seq = e.seq;
+	lg_buf_free(&b);
+	return rc;
+}

@@ -1,0 +1,358 @@
+/*
+** sqlite_ledger.c — the 指标 ledger and its journal in the SQLite store
+** (tables of migration 4 in sqlite.c). The engine (src/lib/ledger/) decides
+** every write in memory and calls these per request inside its batch
+** transaction, so the statements are prepared once per handle.
+*/
+#include <stdlib.h>
+#include <string.h>
+#include "fisc/error.h"
+#include "store/sqlite_ledger.h"
+
+enum {
+	LQ_LINE_PUT,
+	LQ_LINE_SET,
+	LQ_DOC_PUT,
+	LQ_LEG_PUT,
+	LQ_PAY_PUT,
+	LQ_REFUND_PUT,
+	LQ_JOURNAL_PUT,
+	LQ_COUNT
+};
+
+static const char *const lq_sql[LQ_COUNT] = {
+	[LQ_LINE_PUT] = "INSERT INTO ledger_line(id,region,year,book,dept,project,func,econ,fund,"
+			"fund_doc,kind,quota,paid,pending) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[LQ_LINE_SET] = "UPDATE ledger_line SET quota=?2,paid=?3,pending=?4 WHERE id=?1",
+	[LQ_DOC_PUT] = "INSERT INTO ledger_doc(no,date,kind,author) VALUES(?,?,?,?)",
+	[LQ_LEG_PUT] = "INSERT INTO ledger_leg(doc_id,line_id,fen) VALUES(?,?,?)",
+	[LQ_PAY_PUT] = "INSERT INTO ledger_payment(key,line_id,fen,payee,purpose,state,refunded,paid_on)"
+		       " VALUES(?,?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET"
+		       " state=excluded.state, refunded=excluded.refunded, paid_on=excluded.paid_on",
+	[LQ_REFUND_PUT] = "INSERT INTO ledger_refund(key,pay_key,fen,date) VALUES(?,?,?,?)",
+	[LQ_JOURNAL_PUT] = "INSERT INTO journal(seq,prev,hash,bytes) VALUES(?,?,?,?)",
+};
+
+struct sq_ledger {
+	sqlite3_stmt *st[LQ_COUNT];
+};
+
+static int lerr(sqlite3 *db, const char *what)
+{
+	return fisc_error_set(FISC_ESTORE, "数据库错误（%s）/ database error (%s): %s", what, what,
+			      sqlite3_errmsg(db));
+}
+
+static sqlite3_stmt *lstmt(fisc_store *st, int which)
+{
+	sq_ledger **slot = fisc_sqlite_ledger_slot(st);
+	if (!*slot && !(*slot = calloc(1, sizeof **slot)))
+		return NULL;
+	sqlite3_stmt **q = &(*slot)->st[which];
+	if (!*q && sqlite3_prepare_v3(fisc_sqlite_db(st), lq_sql[which], -1,
+				      SQLITE_PREPARE_PERSISTENT, q, NULL) != SQLITE_OK)
+		return NULL;
+	return *q;
+}
+
+/* Step a bound write statement once and reset it. */
+static int run(fisc_store *st, sqlite3_stmt *q, const char *what)
+{
+	int rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return rc == SQLITE_DONE ? FISC_OK : lerr(fisc_sqlite_db(st), what);
+}
+
+static const char *col(sqlite3_stmt *q, int i)
+{
+	const char *t = (const char *)sqlite3_column_text(q, i);
+	return t ? t : "";
+}
+
+void fisc_sqlite_ledger_free(fisc_store *st)
+{
+	sq_ledger **slot = fisc_sqlite_ledger_slot(st);
+	if (!*slot)
+		return;
+	for (int i = 0; i < LQ_COUNT; i++)
+		sqlite3_finalize((*slot)->st[i]);
+	free(*slot);
+	*slot = NULL;
+}
+
+int fisc_sqlite_ledger_durable(fisc_store *st)
+{
+	/* An acknowledged payment must survive power loss, not only a crash of
+	** the process: fsync the WAL at every commit. */
+	char *msg = NULL;
+	if (sqlite3_exec(fisc_sqlite_db(st), "PRAGMA synchronous=FULL", NULL, NULL, &msg) !=
+	    SQLITE_OK) {
+		int rc = fisc_error_set(FISC_ESTORE, "数据库错误 / database error: %s", msg ? msg : "?");
+		sqlite3_free(msg);
+		return rc;
+	}
+	return FISC_OK;
+}
+
+int fisc_sqlite_quota_line_put(fisc_store *st, const fisc_quota_line *l)
+{
+	sqlite3_stmt *q = lstmt(st, LQ_LINE_PUT);
+	if (!q)
+		return lerr(fisc_sqlite_db(st), "prepare");
+	sqlite3_bind_int64(q, 1, l->id);
+	sqlite3_bind_text(q, 2, l->region, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 3, l->year);
+	sqlite3_bind_int(q, 4, l->book);
+	sqlite3_bind_text(q, 5, l->dept, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 6, l->project, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 7, l->func, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 8, l->econ, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 9, l->fund);
+	sqlite3_bind_text(q, 10, l->fund_doc, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 11, l->kind);
+	sqlite3_bind_int64(q, 12, l->quota);
+	sqlite3_bind_int64(q, 13, l->paid);
+	sqlite3_bind_int64(q, 14, l->pending);
+	return run(st, q, "ledger line");
+}
+
+int fisc_sqlite_quota_line_set(fisc_store *st, int64_t id, int64_t quota, int64_t paid,
+			       int64_t pending)
+{
+	sqlite3_stmt *q = lstmt(st, LQ_LINE_SET);
+	if (!q)
+		return lerr(fisc_sqlite_db(st), "prepare");
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int64(q, 2, quota);
+	sqlite3_bind_int64(q, 3, paid);
+	sqlite3_bind_int64(q, 4, pending);
+	int rc = run(st, q, "ledger line");
+	if (rc == FISC_OK && sqlite3_changes(fisc_sqlite_db(st)) != 1)
+		rc = fisc_error_set(FISC_ESTORE, "指标行 %lld 不在数据库中 / line %lld missing in the store",
+				    (long long)id, (long long)id);
+	return rc;
+}
+
+int fisc_sqlite_quota_line_each(fisc_store *st, fisc_quota_line_cb cb, void *ud)
+{
+	sqlite3 *db = fisc_sqlite_db(st);
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT id,region,year,book,dept,project,func,econ,fund,fund_doc,kind,"
+			       "quota,paid,pending FROM ledger_line ORDER BY id",
+			       -1, &q, NULL) != SQLITE_OK)
+		return lerr(db, "ledger lines");
+	int rc = FISC_OK, step;
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		fisc_quota_line l = {
+			sqlite3_column_int64(q, 0), col(q, 1), sqlite3_column_int(q, 2),
+			(uint8_t)sqlite3_column_int(q, 3), col(q, 4), col(q, 5), col(q, 6),
+			col(q, 7), (uint8_t)sqlite3_column_int(q, 8), col(q, 9),
+			(uint8_t)sqlite3_column_int(q, 10), sqlite3_column_int64(q, 11),
+			sqlite3_column_int64(q, 12), sqlite3_column_int64(q, 13)};
+		if ((rc = cb(ud, &l)) != 0)
+			break;
+	}
+	if (rc == FISC_OK && step != SQLITE_DONE)
+		rc = lerr(db, "ledger lines");
+	sqlite3_finalize(q);
+	return rc;
+}
+
+int fisc_sqlite_quota_doc_put(fisc_store *st, const fisc_quota_doc *d, const int64_t *line_ids)
+{
+	sqlite3 *db = fisc_sqlite_db(st);
+	sqlite3_stmt *q = lstmt(st, LQ_DOC_PUT), *leg = lstmt(st, LQ_LEG_PUT);
+	if (!q || !leg)
+		return lerr(db, "prepare");
+	sqlite3_bind_text(q, 1, d->no, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 2, d->date);
+	sqlite3_bind_int(q, 3, d->kind);
+	sqlite3_bind_text(q, 4, d->author ? d->author : "", -1, SQLITE_STATIC);
+	int rc = run(st, q, "ledger document");
+	int64_t doc = sqlite3_last_insert_rowid(db);
+	for (size_t i = 0; rc == FISC_OK && i < d->nlegs; i++) {
+		sqlite3_bind_int64(leg, 1, doc);
+		sqlite3_bind_int64(leg, 2, line_ids[i]);
+		sqlite3_bind_int64(leg, 3, d->legs[i].fen);
+		rc = run(st, leg, "ledger document leg");
+	}
+	return rc;
+}
+
+int fisc_sqlite_quota_leg_each(fisc_store *st, fisc_quota_leg_cb cb, void *ud)
+{
+	sqlite3 *db = fisc_sqlite_db(st);
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT d.no,d.date,d.kind,g.line_id,g.fen FROM ledger_leg g"
+			       " JOIN ledger_doc d ON d.id=g.doc_id ORDER BY g.line_id,d.id",
+			       -1, &q, NULL) != SQLITE_OK)
+		return lerr(db, "ledger legs");
+	int rc = FISC_OK, step;
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		fisc_quota_leg_row r = {col(q, 0), sqlite3_column_int(q, 1),
+					(uint8_t)sqlite3_column_int(q, 2), sqlite3_column_int64(q, 3),
+					sqlite3_column_int64(q, 4)};
+		if ((rc = cb(ud, &r)) != 0)
+			break;
+	}
+	if (rc == FISC_OK && step != SQLITE_DONE)
+		rc = lerr(db, "ledger legs");
+	sqlite3_finalize(q);
+	return rc;
+}
+
+int fisc_sqlite_payment_put(fisc_store *st, const fisc_payment *p)
+{
+	sqlite3_stmt *q = lstmt(st, LQ_PAY_PUT);
+	if (!q)
+		return lerr(fisc_sqlite_db(st), "prepare");
+	sqlite3_bind_text(q, 1, p->key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, p->line);
+	sqlite3_bind_int64(q, 3, p->fen);
+	sqlite3_bind_text(q, 4, p->payee ? p->payee : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, p->purpose ? p->purpose : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 6, p->state);
+	sqlite3_bind_int64(q, 7, p->refunded);
+	sqlite3_bind_int(q, 8, p->paid_on);
+	return run(st, q, "ledger payment");
+}
+
+int fisc_sqlite_payment_each(fisc_store *st, fisc_payment_cb cb, void *ud)
+{
+	sqlite3 *db = fisc_sqlite_db(st);
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT key,line_id,fen,payee,purpose,state,refunded,paid_on FROM ledger_payment"
+			       " ORDER BY id",
+			       -1, &q, NULL) != SQLITE_OK)
+		return lerr(db, "ledger payments");
+	int rc = FISC_OK, step;
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		fisc_payment p = {col(q, 0), sqlite3_column_int64(q, 1), sqlite3_column_int64(q, 2),
+				  col(q, 3), col(q, 4), (uint8_t)sqlite3_column_int(q, 5),
+				  sqlite3_column_int64(q, 6), sqlite3_column_int(q, 7)};
+		if ((rc = cb(ud, &p)) != 0)
+			break;
+	}
+	if (rc == FISC_OK && step != SQLITE_DONE)
+		rc = lerr(db, "ledger payments");
+	sqlite3_finalize(q);
+	return rc;
+}
+
+int fisc_sqlite_refund_put(fisc_store *st, const fisc_refund *r)
+{
+	sqlite3_stmt *q = lstmt(st, LQ_REFUND_PUT);
+	if (!q)
+		return lerr(fisc_sqlite_db(st), "prepare");
+	sqlite3_bind_text(q, 1, r->key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, r->pay_key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, r->fen);
+	sqlite3_bind_int(q, 4, r->date);
+	return run(st, q, "ledger refund");
+}
+
+int fisc_sqlite_journal_put(fisc_store *st, const fisc_journal_entry *e)
+{
+	sqlite3_stmt *q = lstmt(st, LQ_JOURNAL_PUT);
+	if (!q)
+		return lerr(fisc_sqlite_db(st), "prepare");
+	sqlite3_bind_int64(q, 1, e->seq);
+	sqlite3_bind_blob(q, 2, e->prev, FISC_HASH_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 3, e->hash, FISC_HASH_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 4, e->bytes, (int)e->n, SQLITE_STATIC);
+	return run(st, q, "journal");
+}
+
+int fisc_sqlite_journal_each(fisc_store *st, int64_t after, fisc_journal_cb cb, void *ud)
+{
+	sqlite3 *db = fisc_sqlite_db(st);
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(db, "SELECT seq,prev,hash,bytes FROM journal WHERE seq>? ORDER BY seq",
+			       -1, &q, NULL) != SQLITE_OK)
+		return lerr(db, "journal");
+	sqlite3_bind_int64(q, 1, after);
+	int rc = FISC_OK, step;
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		fisc_journal_entry e;
+		memset(&e, 0, sizeof e);
+		e.seq = sqlite3_column_int64(q, 0);
+		/* A hand-edited row may hold a hash of another length: it then
+		** compares unequal (the first bytes only are kept, the rest zero). */
+		const void *p = sqlite3_column_blob(q, 1);
+		int n = sqlite3_column_bytes(q, 1);
+		memcpy(e.prev, p ? p : "", n < FISC_HASH_BYTES ? (size_t)n : FISC_HASH_BYTES);
+		if (n != FISC_HASH_BYTES)
+			e.prev[0] ^= 0xff;
+		p = sqlite3_column_blob(q, 2);
+		n = sqlite3_column_bytes(q, 2);
+		memcpy(e.hash, p ? p : "", n < FISC_HASH_BYTES ? (size_t)n : FISC_HASH_BYTES);
+		if (n != FISC_HASH_BYTES)
+			e.hash[0] ^= 0xff;
+		e.bytes = sqlite3_column_blob(q, 3);
+		e.n = (size_t)sqlite3_column_bytes(q, 3);
+		if (!e.bytes)
+			e.bytes = (const uint8_t *)"";
+		if ((rc = cb(ud, &e)) != 0)
+			break;
+	}
+	if (rc == FISC_OK && step != SQLITE_DONE)
+		rc = lerr(db, "journal");
+	sqlite3_finalize(q);
+	return rc;
+}
+
+int fisc_sqlite_quota_rollup(fisc_store *st, int year, fisc_quota_rollup_cb cb, void *ud)
+{
+	sqlite3 *db = fisc_sqlite_db(st);
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(
+		    db,
+		    "SELECT l.region,l.year,l.book,l.dept,l.project,l.func,l.econ,l.kind,x.m,sum(x.f)"
+		    " FROM (SELECT line_id, paid_on/100%100 AS m, fen AS f FROM ledger_payment"
+		    "       WHERE state=2"
+		    "       UNION ALL SELECT p.line_id, r.date/100%100, -r.fen FROM ledger_refund r"
+		    "       JOIN ledger_payment p ON p.key=r.pay_key) x"
+		    " JOIN ledger_line l ON l.id=x.line_id WHERE ?1=0 OR l.year=?1"
+		    " GROUP BY 1,4,5,6,7,3,8,2,9 ORDER BY 1,4,5,6,7,3,8,2,9",
+		    -1, &q, NULL) != SQLITE_OK)
+		return lerr(db, "ledger rollup");
+	sqlite3_bind_int(q, 1, year);
+	int rc = FISC_OK, step;
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		fisc_quota_rollup_row r = {col(q, 0), sqlite3_column_int(q, 1),
+					   (uint8_t)sqlite3_column_int(q, 2), col(q, 3), col(q, 4),
+					   col(q, 5), col(q, 6), (uint8_t)sqlite3_column_int(q, 7),
+					   sqlite3_column_int(q, 8), sqlite3_column_int64(q, 9)};
+		if ((rc = cb(ud, &r)) != 0)
+			break;
+	}
+	if (rc == FISC_OK && step != SQLITE_DONE)
+		rc = lerr(db, "ledger rollup");
+	sqlite3_finalize(q);
+	return rc;
+}
+
+int fisc_sqlite_journal_last(fisc_store *st, int64_t *seq, uint8_t *hash)
+{
+	sqlite3 *db = fisc_sqlite_db(st);
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(db, "SELECT seq,hash FROM journal ORDER BY seq DESC LIMIT 1", -1, &q,
+			       NULL) != SQLITE_OK)
+		return lerr(db, "journal");
+	*seq = 0;
+	memset(hash, 0, FISC_HASH_BYTES);
+	int step = sqlite3_step(q);
+	if (step == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(q, 0);
+		const void *h = sqlite3_column_blob(q, 1);
+		int n = sqlite3_column_bytes(q, 1);
+		if (h)
+			memcpy(hash, h, n < FISC_HASH_BYTES ? (size_t)n : FISC_HASH_BYTES);
+	}
+	sqlite3_finalize(q);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? FISC_OK : lerr(db, "journal");
+}
