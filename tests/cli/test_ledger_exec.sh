@@ -43,10 +43,11 @@ if F quota facts --region 210200-GX --year 2025 >/dev/null 2>&1; then echo "fact
 out=$(F quota check --region 210200-GX --year 2025) || { echo "check: $out"; fail=1; }
 out=$(F check --region 210200-GX --year 2025 --format json || true)
 if echo "$out" | grep -qF '"rule": "ledger.execution"'; then echo "fisc check: ledger finding on equal data"; fail=1; fi
-# The department's execution (决算-style) report comes from those facts.
+# The department's execution (决算-style) report comes from those facts, printed at the
+# precision of the report (万元 to two places, half up).
 out=$(F report department --department 大连高新技术产业园区创新创业创投服务中心 --year 2025 --phase 执行 --format md)
-echo "$out" | grep -qF "支出执行数110.070750万元" || { echo "report: $(echo "$out" | head -12)"; fail=1; }
-echo "$out" | grep -qF "工资福利支出36.263550万元" || { echo "report 301: $(echo "$out" | head -12)"; fail=1; }
+echo "$out" | grep -qF "支出执行数110.07万元" || { echo "report: $(echo "$out" | head -12)"; fail=1; }
+echo "$out" | grep -qF "工资福利支出36.26万元" || { echo "report 301: $(echo "$out" | head -12)"; fail=1; }
 sqlite3 "$db" "UPDATE fact SET fen=fen+1 WHERE phase=3 AND econ='302'"
 if out=$(F quota check --region 210200-GX --year 2025); then echo "changed fact passes"; fail=1; fi
 echo "$out" | grep -qF "账本 ledger 367,236.00	事实 facts 367,236.01" || { echo "check changed: $out"; fail=1; }
