@@ -37,11 +37,8 @@ struct sq_ledger {
 	sqlite3_stmt *st[LQ_COUNT];
 };
 
-static int lerr(sqlite3 *db, const char *what)
-{
-	return fisc_error_set(FISC_ESTORE, "数据库错误（%s）/ database error (%s): %s", what, what,
-			      sqlite3_errmsg(db));
-}
+/* A full disk or an I/O error reads as what it is (sqlite.c maps it). */
+static int lerr(sqlite3 *db, const char *what) { return fisc_sqlite_error(db, what); }
 
 static sqlite3_stmt *lstmt(fisc_store *st, int which)
 {
@@ -85,13 +82,9 @@ int fisc_sqlite_ledger_durable(fisc_store *st)
 {
 	/* An acknowledged payment must survive power loss, not only a crash of
 	** the process: fsync the WAL at every commit. */
-	char *msg = NULL;
-	if (sqlite3_exec(fisc_sqlite_db(st), "PRAGMA synchronous=FULL", NULL, NULL, &msg) !=
-	    SQLITE_OK) {
-		int rc = fisc_error_set(FISC_ESTORE, "数据库错误 / database error: %s", msg ? msg : "?");
-		sqlite3_free(msg);
-		return rc;
-	}
+	sqlite3 *db = fisc_sqlite_db(st);
+	if (sqlite3_exec(db, "PRAGMA synchronous=FULL", NULL, NULL, NULL) != SQLITE_OK)
+		return lerr(db, "synchronous");
 	return FISC_OK;
 }
 

@@ -12,6 +12,8 @@ typedef struct sq_ledger sq_ledger;
 
 /* Defined in sqlite.c. */
 sqlite3 *fisc_sqlite_db(fisc_store *st);
+/* sqlite.c: an SQLite failure as a fisc code and a message that names it. */
+int fisc_sqlite_error(sqlite3 *db, const char *what);
 sq_ledger **fisc_sqlite_ledger_slot(fisc_store *st);
 
 int fisc_sqlite_ledger_durable(fisc_store *st);
