@@ -26,6 +26,8 @@ int cmd_audit(int argc, char **argv, const char *db);
 int cmd_import_vouchers(int argc, char **argv, const char *db);
 int cmd_rollup(int argc, char **argv, const char *db);
 int cmd_departments(int argc, char **argv, const char *db);
+int cmd_serve(int argc, char **argv, const char *db);
+int cmd_user(int argc, char **argv, const char *db);
 
 /* Open the store at db (creating and seeding it with the bundled catalogue
 ** when new); prints the error and returns NULL on failure. */

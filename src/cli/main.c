@@ -19,6 +19,8 @@ static const cli_cmd commands[] = {
 	{"audit", cmd_audit, "核对已发布报告文本中的每个数字 | check every figure a published report states"},
 	{"import-vouchers", cmd_import_vouchers, "导入支付凭证 CSV（全部成功或全部不写入） | import payment vouchers"},
 	{"rollup", cmd_rollup, "凭证汇总：功能分类×月、地区×功能分类 | voucher rollups"},
+	{"serve", cmd_serve, "HTTP 接口（角色、登录、报表下载）| the HTTP API with roles"},
+	{"user", cmd_user, "服务用户：add、list、disable、passwd、token、log | users of fisc serve"},
 };
 
 static void usage(FILE *f)

@@ -16,6 +16,7 @@
 #include "store/sqlite_voucher.h"
 #include "store/sqlite_scan.h"
 #include "store/sqlite_perf.h"
+#include "store/sqlite_user.h"
 
 static const char *const migrations[] = {
 	/* 1: the initial schema */
@@ -130,6 +131,9 @@ static const char *const migrations[] = {
 	"  text TEXT NOT NULL,"
 	"  source TEXT NOT NULL DEFAULT '',"
 	"  UNIQUE(region_id, year, dept, project, section));",
+	/* 4: users, their tokens (SHA-256 only), publication marks and the
+	** event log of `fisc serve` (sqlite_user.c). */
+	FISC_SQLITE_USER_SCHEMA,
 };
 
 enum { NMIGRATIONS = sizeof migrations / sizeof *migrations };
@@ -757,6 +761,7 @@ static const fisc_store_vtab sqlite_vtab = {
 	.indicator_each = fisc_sqlite_indicator_each,
 	.perf_text_put = fisc_sqlite_perf_text_put,
 	.perf_text_each = fisc_sqlite_perf_text_each,
+	.user = &fisc_sqlite_user_vtab,
 };
 
 int fisc_sqlite_open(const char *path, fisc_store **out)
