@@ -29,12 +29,16 @@ void srv_error(srv_ctx *c, int status, const char *code, const char *msg)
 	/* A fresh body: whatever a failed handler wrote is dropped. */
 	fflush(c->out);
 	rewind(c->out);
-	const char *sep = strstr(msg, " / ");
+	/* "中文 / English", the space before the slash sometimes left out
+	** after a closing bracket (「…」/ …). */
+	const char *sep = strstr(msg, "/ ");
+	size_t zh = sep ? (size_t)(sep - msg) : strlen(msg);
+	while (zh > 0 && msg[zh - 1] == ' ')
+		zh--;
 	json_t *j = json_object();
 	json_object_set_new(j, "code", json_string(code));
-	json_object_set_new(j, "message_zh", sep ? json_stringn(msg, (size_t)(sep - msg))
-						: json_string(msg));
-	json_object_set_new(j, "message_en", json_string(sep ? sep + 3 : msg));
+	json_object_set_new(j, "message_zh", json_stringn(msg, zh));
+	json_object_set_new(j, "message_en", json_string(sep ? sep + 2 : msg));
 	put_json(c, j);
 	c->status = status;
 	c->content_type = "application/json; charset=utf-8";

@@ -52,3 +52,7 @@ start_server() {
 
 token() { "$FISC" --db "$db" user token "$1"; }
 enc() { node -e 'process.stdout.write(encodeURIComponent(process.argv[1]))' "$1"; }
+# jtest FILE EXPR [ARG]: true when the JS expression EXPR holds for the JSON
+# in FILE (as j; the optional argument as a). jget FILE EXPR: print it.
+jtest() { node -e 'const j=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); const a=process.argv[3]; process.exit(eval(process.argv[2]) ? 0 : 1)' "$@"; }
+jget() { node -e 'const j=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); process.stdout.write(String(eval(process.argv[2])))' "$@"; }

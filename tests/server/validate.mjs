@@ -56,8 +56,10 @@ for (const line of readFileSync(listPath, 'utf8').split('\n')) {
   const [method, path, status, file] = line.split(' ');
   const op = spec.paths[path]?.[method.toLowerCase()];
   const errs = [];
-  if (!op) errs.push('no such operation in the document');
-  const resp = op && resolve(op.responses[status]);
+  // A path or method the document does not have must be refused (404, 405)
+  // with the document's error object.
+  if (!op && status !== '404' && status !== '405') errs.push(`undocumented operation answered ${status}`);
+  const resp = op ? resolve(op.responses[status]) : resolve(spec.components.responses.Error);
   if (op && !resp) errs.push(`status ${status} not documented`);
   const schema = resp?.content?.['application/json']?.schema;
   if (resp && !schema) errs.push('no JSON schema for the response');
