@@ -205,12 +205,12 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *mc, const cha
 		return send_error(mc, c, 413, "too_large",
 				  "请求体过大 / request body too large");
 	size_t n = strlen(c->uri);
-	char *buf = malloc(n + 2);
+	char *buf = malloc(2 * n + 2);
 	srv_req req = {0};
 	if (!buf)
 		return MHD_NO;
 	req.method = method;
-	if (srv_parse_uri(c->uri, buf, n + 2, &req) != 0) {
+	if (srv_parse_uri(c->uri, buf, 2 * n + 2, &req) != 0) {
 		free(buf);
 		return send_error(mc, c, 400, "EINVAL", "请求地址无效 / malformed request URI");
 	}

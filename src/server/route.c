@@ -85,7 +85,9 @@ static char *decode(const char *s, size_t n, char *out, int plus)
 int srv_parse_uri(const char *uri, char *buf, size_t bufsize, srv_req *r)
 {
 	size_t n = strlen(uri);
-	if (bufsize < n + 2 || uri[0] != '/')
+	/* Each input byte gives at most two output bytes: an argument "a" with
+	** no '=' is "a", its NUL and an empty value's NUL. */
+	if (bufsize < 2 * n + 2 || uri[0] != '/')
 		return -1;
 	const char *q = strchr(uri, '?');
 	size_t plen = q ? (size_t)(q - uri) : n;

@@ -64,7 +64,7 @@ extern const srv_route srv_routes[];
 extern const size_t srv_nroutes;
 
 /* Parse "/path?query" (percent-decoding both, '+' as space in the query)
-** into r; the strings are written into buf (at least strlen(uri) + 1).
+** into r; the strings are written into buf (at least 2 × strlen(uri) + 2).
 ** -1 for a malformed URI (bad escape, NUL, too many args). */
 int srv_parse_uri(const char *uri, char *buf, size_t bufsize, srv_req *r);
 /* The route for method and path; params filled. NULL: no such path

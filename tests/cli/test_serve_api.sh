@@ -152,8 +152,27 @@ call GET /api/me /api/me -H "Authorization: Bearer $DEP"; expect 401 "disabled u
 # every JSON response against the OpenAPI document
 node tests/server/validate.mjs data/openapi.json "$list" > "$tmp/validate.out" || { cat "$tmp/validate.out"; fail "responses do not match the OpenAPI document"; }
 
+# arguments without values are parsed into a buffer that has room for them
+call GET /api/regions "/api/regions?a&b&c&d&e&f&g&h&i&j&k&l&m&n&o&p" ; expect 200 "key-only arguments"
+
+# SIGTERM while a request is in flight: it finishes, then the server exits 0
+head -c 16000 examples/001_jiefang_report.txt > "$tmp/slow.txt"
+port=${base##*:}
+curl -s -o "$tmp/slow.out" -w '%{http_code}' --limit-rate 4k -H "Authorization: Bearer $FIN" \
+  --data-binary @"$tmp/slow.txt" "$base/api/audit?rules=0" > "$tmp/slow.code" &
+cpid=$!
+for i in $(seq 1 100); do  # until the upload is under way
+  [ -n "$(ss -Htn state established "( sport = :$port )")" ] && break; sleep 0.05
+done
+sleep 0.3
+kill -TERM "$pid"
+wait "$cpid"
+[ "$(cat "$tmp/slow.code")" = 200 ] || fail "the request in flight at SIGTERM got $(cat "$tmp/slow.code")"
+wait "$pid"; src=$?; pid=
+[ "$src" = 0 ] || fail "fisc serve exited $src after SIGTERM"
+curl -s -m 2 "$base/healthz" > /dev/null && fail "still answering after SIGTERM"
+
 # the access log: one JSON object per request
-stop_server
 [ "$(wc -l < "$tmp/access.log")" -ge "$n" ] || fail "access log has fewer lines than requests"
 node -e 'for (const l of require("fs").readFileSync(process.argv[1],"utf8").trim().split("\n")) { const j=JSON.parse(l); for (const k of ["time","address","method","uri","status","bytes","us","user"]) if (!(k in j)) throw k }' "$tmp/access.log" ||
   fail "access log lines are not JSON with every field"

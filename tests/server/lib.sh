@@ -11,7 +11,7 @@ pid=
 stop_server() {
   if [ -n "$pid" ]; then kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=; fi
 }
-trap 'stop_server; rm -rf "$tmp"' EXIT
+trap 'stop_server; [ -n "${KEEP:-}" ] && echo "kept $tmp" || rm -rf "$tmp"' EXIT
 db=$tmp/fisc.db
 A=210200-GX
 B=500109
