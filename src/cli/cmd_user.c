@@ -136,6 +136,15 @@ int cmd_user(int argc, char **argv, const char *db)
 		fprintf(stderr, "fisc: 未知子命令 / unknown subcommand 'user %s'\n", sub);
 		rc = CLI_USAGE;
 	}
+	/* Account changes are writes: into the event log like the server's. */
+	if (rc == FISC_OK && strcmp(sub, "list") && strcmp(sub, "log")) {
+		const char *who = getenv("USER");
+		fisc_event e = {0, NULL, who ? who : "", "cli", sub, name, "ok"};
+		char action[32];
+		snprintf(action, sizeof action, "user %s", sub);
+		e.action = action;
+		rc = fisc_event_log(st, &e);
+	}
 	if (pw) {
 		memset(pw, 0, strlen(pw));
 		free(pw);

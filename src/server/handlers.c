@@ -595,8 +595,14 @@ void srv_handle(srv_ctx *c)
 		lib_error(c, FISC_ESTORE);
 		return;
 	}
-	if (authenticate(c))
+	/* Signing in ignores an old session: a browser with an expired cookie
+	** must be able to log in again. */
+	if (c->route->fn != h_login && authenticate(c))
 		return;
+	if (c->route->fn == h_login) {
+		c->who.role = FISC_ROLE_PUBLIC;
+		c->who.name = c->who.region = c->who.dept = "";
+	}
 	/* A request a browser sends with the cookie by itself must carry the
 	** CSRF token only the page has; bearer tokens are never sent by a
 	** browser on its own. */

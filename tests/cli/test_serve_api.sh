@@ -134,6 +134,11 @@ call POST /api/logout /api/logout -b "$tmp/jar" -c "$tmp/jar2" -H "X-CSRF-Token:
 call GET /api/regions/{region}/facts "/api/regions/$eA/facts" -H "Cookie: $(awk '$6=="fisc_session"{print "fisc_session=" $7}' "$tmp/jar")"
 expect 401 "a logged-out session"
 
+# an old cookie does not stand in the way of signing in again
+call POST /api/login /api/login -H 'Cookie: fisc_session=expired-or-garbage' -H 'Content-Type: application/json' -d "{\"name\":\"finA\",\"password\":\"$PW\"}"
+expect 200 "login with a stale cookie"
+"$FISC" --db "$db" user log --last 0 | grep -P '\tcli\tuser add\tfinA\tok$' > /dev/null || fail "user add not in the event log"
+
 # throttling: five wrong passwords, then even the right one waits
 for i in 1 2 3 4 5; do
   call POST /api/login /api/login -H 'Content-Type: application/json' -d '{"name":"revA","password":"wrong-password"}'
