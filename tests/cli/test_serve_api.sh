@@ -182,4 +182,12 @@ curl -s -m 2 "$base/healthz" > /dev/null && fail "still answering after SIGTERM"
 node -e 'for (const l of require("fs").readFileSync(process.argv[1],"utf8").trim().split("\n")) { const j=JSON.parse(l); for (const k of ["time","address","method","uri","status","bytes","us","user"]) if (!(k in j)) throw k }' "$tmp/access.log" ||
   fail "access log lines are not JSON with every field"
 grep -q 'finishing requests in flight' "$tmp/serve.err" || fail "no graceful stop message"
+
+# behind the TLS proxy: Secure cookies, the client address from X-Forwarded-For
+start_server --behind-tls
+call POST /api/login /api/login -H 'X-Forwarded-For: 10.1.1.1, 203.0.113.9' -H 'Content-Type: application/json' -d "{\"name\":\"revA\",\"password\":\"$PW\"}"
+expect 200 "login behind the proxy"
+grep -i '^set-cookie: fisc_session=' "$tmp/h$n" | grep -q '; Secure' || fail "no Secure cookie with --behind-tls"
+"$FISC" --db "$db" user log --last 0 | grep -qP '\trevA\t203\.0\.113\.9\tlogin\trevA\tok$' || fail "the proxy's client address is not logged"
+stop_server
 echo "ok: $n requests, $(tail -1 "$tmp/validate.out")"
