@@ -10,13 +10,13 @@
 # Dependencies are installed by scripts/deps.sh when missing (Debian, as root).
 
 CC      ?= cc
-PKGS    := sqlite3 libzip expat jansson libutf8proc xlsxwriter libsodium
+PKGS    := sqlite3 libzip expat jansson libutf8proc xlsxwriter libsodium libmicrohttpd
 BUILD   ?= build
 OPT     ?= -O2
 SAN     ?=
 DATADIR := $(CURDIR)/data
 CFLAGS  := -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Wno-unused-parameter \
-           -Iinclude -Isrc/lib $(SAN) -DFISC_DATADIR='"$(DATADIR)"'
+           -Iinclude -Isrc/lib -Isrc $(SAN) -DFISC_DATADIR='"$(DATADIR)"'
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 TEST_LIBS  = $(shell pkg-config --libs cmocka xlsxwriter 2>/dev/null)
@@ -24,11 +24,12 @@ LDLIBS     = $(PKG_LIBS) -lm
 
 LIB_SRC  := $(sort $(wildcard src/lib/*/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+SERVER_SRC := $(sort $(wildcard src/server/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
-CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o) $(SERVER_SRC:%.c=$(BUILD)/%.o)
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
-HDRS     := $(wildcard include/fisc/*.h src/lib/*/*.h src/cli/*.h tests/*.h)
+HDRS     := $(wildcard include/fisc/*.h src/lib/*/*.h src/cli/*.h src/server/*.h tests/*.h)
 
 # The library's version is the one in fisc.h; the SONAME carries the major
 # number only, so a compatible 0.x.y update needs no relink of its users.

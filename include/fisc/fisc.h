@@ -31,6 +31,7 @@
 #include "voucher.h"
 #include "audit.h"
 #include "perf.h"
+#include "user.h"
 #include "progress.h"
 #include "suggest.h"
 #include "ledger.h"

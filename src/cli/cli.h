@@ -30,6 +30,8 @@ int cmd_departments(int argc, char **argv, const char *db);
 int cmd_quota(int argc, char **argv, const char *db);
 int cmd_pay(int argc, char **argv, const char *db);
 int cmd_journal(int argc, char **argv, const char *db);
+int cmd_serve(int argc, char **argv, const char *db);
+int cmd_user(int argc, char **argv, const char *db);
 
 /* Open the existing store at db; prints the error ("store not found" for a
 ** missing one, which is not created) and returns NULL on failure. */

@@ -25,6 +25,8 @@ static const cli_cmd commands[] = {
 	{"quota", cmd_quota, "预算指标：issue（年初批复）、import、status | the 指标 ledger"},
 	{"pay", cmd_pay, "支付：request、confirm、void、refund、batch | payments against 指标"},
 	{"journal", cmd_journal, "账本日志：verify（校验）、head（头哈希）| the tamper-evident journal"},
+	{"serve", cmd_serve, "HTTP 接口（角色、登录、报表下载）| the HTTP API with roles"},
+	{"user", cmd_user, "服务用户：add、list、disable、passwd、token、log | users of fisc serve"},
 };
 
 static void usage(FILE *f)

@@ -13,6 +13,27 @@
 #include "fisc/perf.h"
 #include "fisc/ledger.h"
 #include "fisc/journal.h"
+#include "fisc/user.h"
+
+/* Users, tokens, publication marks and the event log (fisc/user.h): the
+** backend stores them; src/lib/store/user.c hashes and validates. */
+typedef struct fisc_user_vtab {
+	int (*user_put)(fisc_store *, const fisc_user *, const char *pwhash);
+	/* *pwhash: the stored hash, in the arena */
+	int (*user_find)(fisc_store *, const char *, fisc_arena *, fisc_user *, const char **pwhash);
+	int (*user_each)(fisc_store *, fisc_user_cb, void *);
+	/* pwhash NULL: kept; disabled -1: kept */
+	int (*user_update)(fisc_store *, const char *, const char *pwhash, int disabled);
+	int (*token_put)(fisc_store *, const unsigned char hash[32], int64_t user, int kind,
+			 int64_t expires);
+	int (*token_find)(fisc_store *, const unsigned char hash[32], int64_t now, fisc_arena *,
+			  fisc_user *, int *kind);
+	int (*token_delete)(fisc_store *, const unsigned char hash[32]);
+	int (*publish_set)(fisc_store *, int64_t region, int year, int on);
+	int (*publish_get)(fisc_store *, int64_t region, int year);
+	int (*event_put)(fisc_store *, const fisc_event *);
+	int (*event_each)(fisc_store *, int64_t, fisc_event_cb, void *);
+} fisc_user_vtab;
 
 typedef struct fisc_store_vtab {
 	const char *name;
@@ -66,6 +87,7 @@ typedef struct fisc_store_vtab {
 	int (*journal_each)(fisc_store *, int64_t, fisc_journal_cb, void *);
 	int (*journal_last)(fisc_store *, int64_t *, uint8_t *);
 	int (*quota_rollup)(fisc_store *, int, fisc_quota_rollup_cb, void *);
+	const fisc_user_vtab *user; /* NULL: the backend has no users */
 } fisc_store_vtab;
 
 /* Every backend's handle starts with this. */

@@ -26,6 +26,7 @@
 #include "store/sqlite_scan.h"
 #include "store/sqlite_perf.h"
 #include "store/sqlite_ledger.h"
+#include "store/sqlite_user.h"
 
 static const char *const migrations[] = {
 	/* 1: the initial schema */
@@ -220,6 +221,9 @@ static const char *const migrations[] = {
 	"  WHEN NEW.seq <> coalesce((SELECT max(seq) FROM journal), 0) + 1"
 	"    OR NEW.prev <> coalesce((SELECT hash FROM journal WHERE seq = NEW.seq - 1), zeroblob(32))"
 	"  BEGIN SELECT RAISE(ABORT, 'journal entry out of sequence'); END;",
+	/* 6: users, their tokens (SHA-256 only), publication marks and the
+	** event log of `fisc serve` (sqlite_user.c). */
+	FISC_SQLITE_USER_SCHEMA,
 };
 
 enum { NMIGRATIONS = sizeof migrations / sizeof *migrations };
@@ -931,6 +935,7 @@ static const fisc_store_vtab sqlite_vtab = {
 	.journal_each = fisc_sqlite_journal_each,
 	.journal_last = fisc_sqlite_journal_last,
 	.quota_rollup = fisc_sqlite_quota_rollup,
+	.user = &fisc_sqlite_user_vtab,
 };
 
 /* ---- waiting for other writers ---- */

@@ -1,0 +1,64 @@
+/*
+** fuzz_http.c — libFuzzer target for the server's request parsing: the URI
+** (path, percent escapes, query string), the route table, the role matrix
+** and the JSON bodies the API reads (the login object), called directly as
+** http.c calls them, without a socket or a store.
+**
+** Input: first byte picks the method and the caller's role, the rest up to
+** the first newline is the URI, what follows is the body. Invariants: a
+** parsed request's path and arguments are NUL-free strings inside the
+** buffer; a matched route's method is the request's; authorization answers
+** one of its three values, and the public is never told 403.
+*/
+#include <assert.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+#include "server/server.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *const methods[] = {"GET", "POST", "PUT", "DELETE"};
+	if (size < 1 || size > 8192)
+		return 0;
+	const char *method = methods[data[0] & 3];
+	int role = 1 + (data[0] >> 2) % 4;
+	const uint8_t *nl = memchr(data + 1, '\n', size - 1);
+	size_t ulen = nl ? (size_t)(nl - data - 1) : size - 1;
+	char *uri = malloc(ulen + 1);
+	char *buf = malloc(2 * ulen + 2);
+	memcpy(uri, data + 1, ulen);
+	uri[ulen] = 0;
+	srv_req r = {0};
+	r.method = method;
+	if (strlen(uri) == ulen && srv_parse_uri(uri, buf, 2 * ulen + 2, &r) == 0) {
+		assert(r.path == buf);
+		for (int i = 0; i < r.nargs; i++)
+			assert(strlen(r.args[i].k) <= ulen && strlen(r.args[i].v) <= ulen);
+		int method_ok;
+		const srv_route *rt = srv_route_match(&r, &method_ok);
+		if (rt) {
+			assert(!strcmp(rt->method, method) && method_ok);
+			assert(r.nparams <= SRV_MAXPARAMS);
+			srv_who w = {role, "u", "R", role == FISC_ROLE_DEPARTMENT ? "D" : "", 0};
+			srv_target t = {r.nparams ? r.params[0] : NULL,
+					r.nparams > 1 ? r.params[1] : srv_arg(&r, "department"),
+					(data[0] >> 4) & 1};
+			int v = srv_authorize(rt->perm, &w, &t);
+			assert(v == SRV_ALLOW || v == SRV_UNAUTH || v == SRV_FORBID);
+			assert(!(role == FISC_ROLE_PUBLIC && v == SRV_FORBID));
+		}
+	}
+	if (nl) { /* the body, as h_login reads it */
+		json_error_t err;
+		json_t *j = json_loadb((const char *)nl + 1, size - ulen - 2, 0, &err);
+		const char *name, *pw;
+		if (j && json_unpack(j, "{s:s,s:s}", "name", &name, "password", &pw) == 0)
+			assert(name && pw);
+		json_decref(j);
+	}
+	free(uri);
+	free(buf);
+	return 0;
+}

@@ -1,0 +1,355 @@
+/*
+** http.c — the HTTP side of `fisc serve`: libmicrohttpd with its epoll
+** thread pool, request bodies with a size limit, the access log (one JSON
+** line per request), and a graceful shutdown on SIGTERM / SIGINT: stop
+** accepting, let the requests in flight finish, then stop.
+**
+** Every request opens its own store handle (SQLite in WAL mode lets readers
+** run side by side), so no libfisc state is shared between threads.
+*/
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <microhttpd.h>
+#include <jansson.h>
+#include "server/server.h"
+
+typedef struct conn {
+	char *uri;            /* as received, for parsing and the log */
+	char *body;
+	size_t len, cap;
+	int too_big;
+	struct timespec t0;
+	int status;
+	size_t bytes;
+	char user[96];
+	char method[16];
+	char addr[INET6_ADDRSTRLEN];
+	int counted;          /* counted in `inflight` */
+} conn;
+
+static atomic_int inflight;
+static FILE *access_log;
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static const srv_config *config;
+
+static void *uri_cb(void *cls, const char *uri, struct MHD_Connection *mc)
+{
+	conn *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->uri = strdup(uri ? uri : "/");
+	clock_gettime(CLOCK_MONOTONIC, &c->t0);
+	return c;
+}
+
+static void log_request(conn *c)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	long us = (t1.tv_sec - c->t0.tv_sec) * 1000000L + (t1.tv_nsec - c->t0.tv_nsec) / 1000;
+	char when[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:i,s:I,s:I,s:s}", "time", when, "address", c->addr,
+			      "method", c->method, "uri", c->uri ? c->uri : "", "status", c->status,
+			      "bytes", (json_int_t)c->bytes, "us", (json_int_t)us, "user", c->user);
+	char *line = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	if (!line)
+		return;
+	pthread_mutex_lock(&log_lock);
+	fprintf(access_log, "%s\n", line);
+	fflush(access_log);
+	pthread_mutex_unlock(&log_lock);
+	free(line);
+}
+
+static void completed(void *cls, struct MHD_Connection *mc, void **con_cls,
+		      enum MHD_RequestTerminationCode toe)
+{
+	conn *c = *con_cls;
+	if (!c)
+		return;
+	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && !c->status)
+		c->status = 499; /* the client went away or timed out */
+	log_request(c);
+	if (c->counted)
+		atomic_fetch_sub(&inflight, 1);
+	free(c->uri);
+	free(c->body);
+	free(c);
+	*con_cls = NULL;
+}
+
+static enum MHD_Result send_body(struct MHD_Connection *mc, conn *c, srv_ctx *x)
+{
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(x->len, x->body, MHD_RESPMEM_MUST_FREE);
+	if (!r)
+		return MHD_NO;
+	x->body = NULL; /* the response owns it now */
+	MHD_add_response_header(r, "Content-Type", x->content_type ? x->content_type
+								  : "application/json; charset=utf-8");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+	if (x->filename) {
+		char disp[128];
+		snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", x->filename);
+		MHD_add_response_header(r, "Content-Disposition", disp);
+	}
+	for (int i = 0; i < 2; i++)
+		if (x->set_cookie[i])
+			MHD_add_response_header(r, "Set-Cookie", x->set_cookie[i]);
+	c->status = x->status;
+	c->bytes = x->len;
+	enum MHD_Result ret = MHD_queue_response(mc, (unsigned)x->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* An answer made here, before any handler: 413, 400. */
+static enum MHD_Result send_error(struct MHD_Connection *mc, conn *c, int status,
+				  const char *code, const char *msg)
+{
+	srv_ctx x = {0};
+	srv_req req = {0};
+	x.req = &req;
+	x.a = fisc_arena_new();
+	x.out = open_memstream(&x.body, &x.len);
+	if (!x.a || !x.out) {
+		fisc_arena_free(x.a);
+		return MHD_NO;
+	}
+	srv_error(&x, status, code, msg);
+	fclose(x.out);
+	enum MHD_Result r = send_body(mc, c, &x);
+	free(x.body);
+	fisc_arena_free(x.a);
+	return r;
+}
+
+static void client_address(struct MHD_Connection *mc, conn *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, c->addr, sizeof c->addr);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, c->addr,
+			  sizeof c->addr);
+	/* Behind the proxy the peer is the proxy: its X-Forwarded-For says who
+	** the client is (the last address, the one the proxy itself added). */
+	const char *xff = config->behind_tls
+				  ? MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "X-Forwarded-For")
+				  : NULL;
+	if (xff && (!strcmp(c->addr, "127.0.0.1") || !strcmp(c->addr, "::1"))) {
+		const char *last = strrchr(xff, ',');
+		last = last ? last + 1 : xff;
+		while (*last == ' ')
+			last++;
+		snprintf(c->addr, sizeof c->addr, "%s", last);
+	}
+}
+
+static enum MHD_Result access_cb(void *cls, struct MHD_Connection *mc, const char *url,
+				 const char *method, const char *version, const char *upload,
+				 size_t *upload_size, void **con_cls)
+{
+	conn *c = *con_cls;
+	if (!c || !c->uri)
+		return MHD_NO;
+	if (!c->counted) { /* the first call: headers only */
+		c->counted = 1;
+		atomic_fetch_add(&inflight, 1);
+		snprintf(c->method, sizeof c->method, "%s", method);
+		client_address(mc, c);
+		const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Length");
+		if (cl && strtoull(cl, NULL, 10) > config->max_body)
+			c->too_big = 1;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!c->too_big && c->len + *upload_size > config->max_body)
+			c->too_big = 1;
+		if (!c->too_big) {
+			if (c->len + *upload_size + 1 > c->cap) {
+				size_t cap = (c->len + *upload_size + 1) * 2;
+				char *b = realloc(c->body, cap);
+				if (!b)
+					return MHD_NO;
+				c->body = b;
+				c->cap = cap;
+			}
+			memcpy(c->body + c->len, upload, *upload_size);
+			c->len += *upload_size;
+			c->body[c->len] = 0;
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (c->too_big)
+		return send_error(mc, c, 413, "too_large",
+				  "请求体过大 / request body too large");
+	size_t n = strlen(c->uri);
+	char *buf = malloc(2 * n + 2);
+	srv_req req = {0};
+	if (!buf)
+		return MHD_NO;
+	req.method = method;
+	if (srv_parse_uri(c->uri, buf, 2 * n + 2, &req) != 0) {
+		free(buf);
+		return send_error(mc, c, 400, "EINVAL", "请求地址无效 / malformed request URI");
+	}
+	req.body = c->body;
+	req.body_len = c->len;
+	req.address = c->addr;
+	req.cookie_session = MHD_lookup_connection_value(mc, MHD_COOKIE_KIND, "fisc_session");
+	req.csrf = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "X-CSRF-Token");
+	const char *auth = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Authorization");
+	if (auth && !strncasecmp(auth, "Bearer ", 7))
+		req.bearer = auth + 7;
+	srv_ctx x = {0};
+	x.cfg = config;
+	x.req = &req;
+	x.a = fisc_arena_new();
+	x.out = open_memstream(&x.body, &x.len);
+	if (!x.a || !x.out) {
+		if (x.out)
+			fclose(x.out);
+		free(x.body);
+		fisc_arena_free(x.a);
+		free(buf);
+		return MHD_NO;
+	}
+	srv_handle(&x);
+	if (fflush(x.out) != 0)
+		srv_error(&x, 500, "ENOMEM", "内存不足 / out of memory");
+	fclose(x.out);
+	snprintf(c->user, sizeof c->user, "%s", x.who.name ? x.who.name : "");
+	if (x.st)
+		fisc_store_close(x.st);
+	enum MHD_Result r = send_body(mc, c, &x);
+	free(x.body);
+	fisc_arena_free(x.a);
+	free(buf);
+	return r;
+}
+
+/* data/openapi.json, read once: the document the tests validate against. */
+static int load_openapi(void)
+{
+	const char *dir = fisc_datadir();
+	char path[4096];
+	snprintf(path, sizeof path, "%s/openapi.json", dir);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return fisc_error_set(FISC_EIO, "无法读取「%s」/ cannot read '%s'", path, path);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	char tmp[8192];
+	size_t k;
+	while (m && (k = fread(tmp, 1, sizeof tmp, f)) > 0)
+		fwrite(tmp, 1, k, m);
+	fclose(f);
+	if (!m || fclose(m) != 0)
+		return fisc_error_set(FISC_ENOMEM, "内存不足 / out of memory");
+	srv_openapi = buf;
+	srv_openapi_len = len;
+	return FISC_OK;
+}
+
+static int parse_listen(const char *s, struct sockaddr_in *sa)
+{
+	const char *colon = strrchr(s, ':');
+	char host[64];
+	if (!colon || (size_t)(colon - s) >= sizeof host)
+		return -1;
+	memcpy(host, s, (size_t)(colon - s));
+	host[colon - s] = 0;
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end || port < 0 || port > 65535)
+		return -1;
+	memset(sa, 0, sizeof *sa);
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	return inet_pton(AF_INET, host, &sa->sin_addr) == 1 ? 0 : -1;
+}
+
+int srv_run(const srv_config *cfg)
+{
+	struct sockaddr_in sa;
+	config = cfg;
+	if (parse_listen(cfg->listen, &sa)) {
+		fprintf(stderr, "fisc serve: --listen 应为 IPv4地址:端口 / --listen must be "
+				"IPV4:PORT, got '%s'\n", cfg->listen);
+		return 2;
+	}
+	if (load_openapi() != FISC_OK) {
+		fprintf(stderr, "fisc serve: %s\n", fisc_error_message());
+		return 2;
+	}
+	access_log = stderr;
+	if (cfg->access_log && !(access_log = fopen(cfg->access_log, "a"))) {
+		fprintf(stderr, "fisc serve: 无法打开访问日志「%s」/ cannot open the access log '%s': "
+				"%s\n", cfg->access_log, cfg->access_log, strerror(errno));
+		return 2;
+	}
+	/* The signals are taken by sigwait below: every thread MHD starts
+	** inherits this mask, so none of them is interrupted by them. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	struct MHD_Daemon *d = MHD_start_daemon(
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC, 0, NULL, NULL, access_cb, NULL,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout,
+		MHD_OPTION_CONNECTION_LIMIT, 1024u,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, 256u,
+		MHD_OPTION_URI_LOG_CALLBACK, uri_cb, NULL,
+		MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+		MHD_OPTION_END);
+	if (!d) {
+		fprintf(stderr, "fisc serve: 无法监听 %s / cannot listen on %s: %s\n", cfg->listen,
+			cfg->listen, strerror(errno));
+		return 1;
+	}
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	char host[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &sa.sin_addr, host, sizeof host);
+	/* One line on stdout that scripts (and the tests) read the port from. */
+	printf("listening http://%s:%u\n", host, di ? di->port : ntohs(sa.sin_port));
+	fflush(stdout);
+	int sig = 0;
+	sigwait(&sigs, &sig);
+	fprintf(stderr, "fisc serve: %s，等待进行中的请求 / %s, finishing requests in flight\n",
+		sig == SIGTERM ? "SIGTERM" : "SIGINT", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	MHD_quiesce_daemon(d); /* no new connections */
+	/* Requests in flight finish (each at most the connection timeout). */
+	for (int waited = 0; atomic_load(&inflight) > 0 && waited < cfg->timeout * 100; waited++)
+		usleep(10000);
+	MHD_stop_daemon(d);
+	if (access_log != stderr)
+		fclose(access_log);
+	free((char *)srv_openapi);
+	return 0;
+}

@@ -1,0 +1,136 @@
+/*
+** server.h — `fisc serve`'s parts: a request as the router sees it (no
+** socket in sight, so tests and the fuzzer drive it directly), the route
+** table with each route's permission, the handlers (thin calls into libfisc)
+** and the HTTP side (libmicrohttpd, http.c).
+*/
+#ifndef FISC_SERVER_H
+#define FISC_SERVER_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include "fisc/fisc.h"
+
+#define SRV_MAXARGS 32
+#define SRV_MAXPARAMS 4
+
+typedef struct srv_config {
+	const char *db;          /* store path */
+	const char *listen;      /* "127.0.0.1:8080" */
+	const char *access_log;  /* NULL: stderr */
+	int threads;
+	int timeout;             /* seconds of idle connection */
+	size_t max_body;         /* bytes */
+	int behind_tls;          /* Secure cookies; trust X-Forwarded-For from loopback */
+	int session_ttl;         /* seconds */
+} srv_config;
+
+/* What a request asks for, after parsing. Strings point into `buf`. */
+typedef struct srv_req {
+	const char *method;
+	char *path;              /* percent-decoded, no query */
+	struct { char *k, *v; } args[SRV_MAXARGS];
+	int nargs;
+	char *params[SRV_MAXPARAMS]; /* {region}, {dept}, {kind} of the route */
+	int nparams;
+	const char *body;        /* POST body (NUL-terminated), or NULL */
+	size_t body_len;
+	const char *cookie_session, *bearer, *csrf, *address;
+} srv_req;
+
+/* Permissions a route requires (docs/server.md, "Role matrix"). */
+typedef enum srv_perm {
+	PERM_ANY = 0,       /* everyone, the public included */
+	PERM_LOGIN,         /* any signed-in user */
+	PERM_GOV_READ,      /* a region's government figures: finance, reviewer of the region; public when published */
+	PERM_DEPT_READ,     /* a department's figures: + the department itself */
+	PERM_FACTS_READ,    /* facts: finance, reviewer; a department user only its own */
+	PERM_REGION_LIST,   /* departments of a region: finance, reviewer; a department sees itself */
+	PERM_REGION_WRITE   /* finance of the region */
+} srv_perm;
+
+typedef struct srv_ctx srv_ctx;
+typedef int (*srv_handler)(srv_ctx *c);
+
+typedef struct srv_route {
+	const char *method;
+	const char *pattern; /* "/api/regions/{region}/balance" */
+	srv_handler fn;
+	int perm;            /* srv_perm */
+	int write;           /* changes the store: CSRF and the event log */
+} srv_route;
+
+extern const srv_route srv_routes[];
+extern const size_t srv_nroutes;
+
+/* Parse "/path?query" (percent-decoding both, '+' as space in the query)
+** into r; the strings are written into buf (at least 2 × strlen(uri) + 2).
+** -1 for a malformed URI (bad escape, NUL, too many args). */
+int srv_parse_uri(const char *uri, char *buf, size_t bufsize, srv_req *r);
+/* The route for method and path; params filled. NULL: no such path
+** (*method_ok = 0) or not for this method (*method_ok = 1). */
+const srv_route *srv_route_match(srv_req *r, int *method_ok);
+const char *srv_arg(const srv_req *r, const char *k);
+
+/* Who is asking. role FISC_ROLE_PUBLIC when nobody signed in. */
+typedef struct srv_who {
+	int role;
+	const char *name, *region, *dept; /* region code; "" for the public */
+	int by_cookie;                    /* CSRF required for writes */
+} srv_who;
+
+/* The target of a request, as far as permissions go. */
+typedef struct srv_target {
+	const char *region;  /* code of the region the path names, or NULL */
+	const char *dept;    /* the department the request reads, or NULL */
+	int published;       /* the (region, year) is published */
+} srv_target;
+
+enum { SRV_ALLOW = 0, SRV_UNAUTH = 401, SRV_FORBID = 403 };
+/* The role matrix as one pure function. */
+int srv_authorize(int perm, const srv_who *w, const srv_target *t);
+
+/* A request being answered. */
+struct srv_ctx {
+	const srv_config *cfg;
+	srv_req *req;
+	const srv_route *route;
+	fisc_store *st;
+	fisc_arena *a;
+	srv_who who;
+	fisc_region region;      /* the path's {region}, once resolved */
+	int has_region;
+	FILE *out;               /* the response body */
+	char *body;
+	size_t len;
+	int status;
+	const char *content_type;
+	const char *filename;    /* Content-Disposition for downloads */
+	const char *set_cookie[2];
+	char *error_code;        /* for the access log */
+};
+
+/* Everything a request does, from authentication to the body; fills
+** c->status, c->body, c->len, c->content_type. */
+void srv_handle(srv_ctx *c);
+
+/* A JSON error response: {"code","message_zh","message_en"}; msg is a
+** bilingual "中文 / English" message. */
+void srv_error(srv_ctx *c, int status, const char *code, const char *msg);
+/* The one place where logins, denials and writes are recorded. */
+void srv_record(srv_ctx *c, const char *action, const char *target, const char *outcome);
+
+/* Login throttling (auth.c): nonzero when key (a user name or an address)
+** has failed too often lately; failures are counted, successes clear. */
+int srv_throttled(const char *key);
+void srv_failed(const char *key);
+void srv_succeeded(const char *key);
+
+/* The OpenAPI document, loaded once at startup (http.c). */
+extern const char *srv_openapi;
+extern size_t srv_openapi_len;
+
+/* Run the server until SIGTERM or SIGINT; returns an exit code. */
+int srv_run(const srv_config *cfg);
+
+#endif
