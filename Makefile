@@ -10,14 +10,17 @@
 # Dependencies are installed by scripts/deps.sh when missing (Debian, as root).
 
 CC      ?= cc
-PKGS    := sqlite3 libzip expat jansson libutf8proc xlsxwriter libsodium libmicrohttpd
+PKGS    := sqlite3 libzip expat jansson libutf8proc xlsxwriter libsodium
+# Only the fisc binary serves HTTP (src/server/): libfisc and fisc.pc do not
+# depend on libmicrohttpd, so an embedder links no HTTP stack.
+TOOL_PKGS := libmicrohttpd
 BUILD   ?= build
 OPT     ?= -O2
 SAN     ?=
 DATADIR := $(CURDIR)/data
 CFLAGS  := -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Wno-unused-parameter \
            -Iinclude -Isrc/lib -Isrc $(SAN) -DFISC_DATADIR='"$(DATADIR)"'
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(TOOL_PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 TEST_LIBS  = $(shell pkg-config --libs cmocka xlsxwriter 2>/dev/null)
 LDLIBS     = $(PKG_LIBS) -lm
@@ -118,7 +121,7 @@ $(BUILD)/fisc.pc: fisc.pc.in FORCE
 	  -e 's|@VERSION@|$(VERSION)|g' -e 's|@REQUIRES_PRIVATE@|$(PKGS)|g' fisc.pc.in > $@
 
 $(BUILD)/fisc: $(CLI_OBJ) $(BUILD)/libfisc.a
-	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libfisc.a $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libfisc.a $(LDLIBS) $(shell pkg-config --libs $(TOOL_PKGS) 2>/dev/null)
 
 $(BUILD)/tests/%: tests/%.c tests/testutil.h $(BUILD)/libfisc.a $(BUILD)/cflags
 	@mkdir -p $(dir $@)
