@@ -101,7 +101,16 @@ PY
   grep -aP '(^|\t)[=+@]' "$dir/r$i.text" && die "${args[*]} text: a formula cell"
   # XLSX: no formula element
   unzip -p "$dir/r$i.xlsx" 'xl/worksheets/*.xml' | grep -q '<f[ >]' && die "${args[*]} xlsx: a formula"
+  # DOCX: the document part stays well-formed XML (no control character,
+  # markup as text) and shows the escape instead of obeying it
+  "$FISC" --db "$db" report "${args[@]}" --format docx -o "$dir/r$i.docx" 2>"$dir/err" ||
+    die "docx ${args[*]}: $(cat "$dir/err")"
+  unzip -p "$dir/r$i.docx" word/document.xml >"$dir/r$i.docx.xml"
+  xmllint --noout "$dir/r$i.docx.xml" || die "${args[*]} docx: document.xml not well-formed"
+  raw_controls "$dir/r$i.docx.xml" && die "${args[*]} docx: raw control character"
 done
+grep -qF '&lt;script&gt;' "$dir/r4.docx.xml" || die "congress docx: the region name is missing"
+grep -qF '\x1b[31m红' "$dir/r4.docx.xml" || die "congress docx: ESC not shown as \\x1b"
 # the names arrive, escaped rather than dropped
 grep -qF '\<script\>' "$dir/r4.md" || die "congress md: the region name is missing"
 grep -qF '&lt;script&gt;' "$dir/r4.html" || die "congress html: the region name is missing"

@@ -82,7 +82,7 @@ usage() { # expected-substring args…
 usage "--department is required" department --year 2025
 usage "--region is required" congress --year 2023
 usage "--year is required" debt --region 北碚区
-usage "unknown format 'pdf'" congress --region 北碚区 --year 2023 --format pdf
+usage "unknown format 'odt'" congress --region 北碚区 --year 2023 --format odt
 usage "--all is for balance and statement only" congress --all --region 北碚区 --year 2023
 usage "unknown department" department --department 不存在 --year 2025
 usage "no debt facts" debt --region 北碚区 --year 2019

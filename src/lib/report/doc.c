@@ -14,6 +14,7 @@
 #include <string.h>
 #include "fisc/doc.h"
 #include "fisc/error.h"
+#include "model/util.h"
 #include "report/render.h"
 
 static char *vfmt(fisc_doc *d, const char *fmt, va_list ap)
@@ -303,7 +304,8 @@ void fisc_cell_number(fisc_doc *d, fisc_cell *c, int64_t num, int decimals)
 
 /* --- rendering ---------------------------------------------------------- */
 
-const char *const fisc_doc_formats[] = {"md", "html", "json", "xlsx", "csv", "text", NULL};
+const char *const fisc_doc_formats[] = {"md", "html", "json", "xlsx", "csv", "text",
+				       "docx", NULL};
 
 /* Stream formats write to a FILE; file formats decide their own files. */
 static const struct {
@@ -318,6 +320,7 @@ static const struct {
 	{"csv", NULL, fisc_render_csv},
 	{"text", fisc_render_text, NULL},
 	{"tsv", fisc_render_text, NULL}, /* the same: text is tables as TSV */
+	{"docx", fisc_render_docx, NULL},
 };
 
 int fisc_doc_write(const fisc_doc *d, const char *format, const char *path, FILE *out)
@@ -344,7 +347,7 @@ int fisc_doc_write(const fisc_doc *d, const char *format, const char *path, FILE
 		return rc;
 	}
 	return fisc_error_set(FISC_EINVAL,
-			      "不支持的格式「%s」（md、html、json、xlsx、csv、text）/ unknown format '%s'",
+			      "不支持的格式「%s」（md、html、json、xlsx、csv、text、docx）/ unknown format '%s'",
 			      format, format);
 }
 
@@ -389,4 +392,45 @@ int fisc_col_numeric(const fisc_table *t, size_t col)
 			return 1;
 	}
 	return 0;
+}
+
+/* Display width of s in half-width character units: CJK and other wide
+** characters count two. */
+static double text_units(const char *s)
+{
+	double w = 0;
+	size_t left = strlen(s);
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = fisc_utf8_len(p, left);
+		if (n == 0)
+			n = 1;
+		w += n >= 3 ? 2 : 1;
+		p += n;
+		left -= n;
+	}
+	return w;
+}
+
+void fisc_table_widths(const fisc_table *t, double *w)
+{
+	for (size_t c = 0; c < t->ncols; c++) {
+		/* Header texts wrap ("二级指标" over two lines is fine), so they
+		** claim at most six characters; body cells claim their width. */
+		double m = 4;
+		for (size_t r = 0; r < t->nhead; r++) {
+			const fisc_cell *h = &t->head[r][c];
+			if (h->kind == FISC_CELL_COVERED || h->colspan > 1)
+				continue;
+			double u = text_units(fisc_cell_str(h));
+			if ((u > 12 ? 12 : u) > m)
+				m = u > 12 ? 12 : u;
+		}
+		for (size_t r = 0; r < t->nbody; r++) {
+			const fisc_cell *x = &t->body[r][c];
+			double u = text_units(fisc_cell_str(x)) + 2.0 * x->level;
+			if (u > m)
+				m = u;
+		}
+		w[c] = m + 1;
+	}
 }
