@@ -4,7 +4,8 @@
 # everything is there. Usage: scripts/deps.sh [build|test|all]
 set -euo pipefail
 want=(gcc make pkg-config libsqlite3-dev libzip-dev libexpat1-dev libjansson-dev
-      libutf8proc-dev libxlsxwriter-dev libxml2-dev)
+      libutf8proc-dev libxlsxwriter-dev libxml2-dev
+      libpango1.0-dev libcairo2-dev fonts-noto-cjk)
 case "${1:-all}" in
   test|all) want+=(libcmocka-dev clang libclang-rt-14-dev sqlite3 cmark-gfm
              libreoffice-writer-nogui poppler-utils unzip libxml2-utils python3) ;;

@@ -109,6 +109,12 @@ PY
   xmllint --noout "$dir/r$i.docx.xml" || die "${args[*]} docx: document.xml not well-formed"
   raw_controls "$dir/r$i.docx.xml" && die "${args[*]} docx: raw control character"
 done
+# PDF: set as plain text, never as pango markup; escapes shown
+"$FISC" --db "$db" report congress --region 990001 --year 2023 --format pdf -o "$dir/r4.pdf" 2>"$dir/err" ||
+  die "pdf congress: $(cat "$dir/err")"
+pdftotext "$dir/r4.pdf" - | tr -d '\n' >"$dir/r4.pdf.txt" # lines joined: names wrap
+grep -qF '<script>alert(1)</script>' "$dir/r4.pdf.txt" || die "congress pdf: the region name is missing"
+grep -qF '\x1b[31m红' "$dir/r4.pdf.txt" || die "congress pdf: ESC not shown as \\x1b"
 grep -qF '&lt;script&gt;' "$dir/r4.docx.xml" || die "congress docx: the region name is missing"
 grep -qF '\x1b[31m红' "$dir/r4.docx.xml" || die "congress docx: ESC not shown as \\x1b"
 # the names arrive, escaped rather than dropped

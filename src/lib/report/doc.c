@@ -305,7 +305,7 @@ void fisc_cell_number(fisc_doc *d, fisc_cell *c, int64_t num, int decimals)
 /* --- rendering ---------------------------------------------------------- */
 
 const char *const fisc_doc_formats[] = {"md", "html", "json", "xlsx", "csv", "text",
-				       "docx", NULL};
+				       "docx", "pdf", NULL};
 
 /* Stream formats write to a FILE; file formats decide their own files. */
 static const struct {
@@ -321,6 +321,7 @@ static const struct {
 	{"text", fisc_render_text, NULL},
 	{"tsv", fisc_render_text, NULL}, /* the same: text is tables as TSV */
 	{"docx", fisc_render_docx, NULL},
+	{"pdf", fisc_render_pdf, NULL},
 };
 
 int fisc_doc_write(const fisc_doc *d, const char *format, const char *path, FILE *out)
@@ -347,7 +348,7 @@ int fisc_doc_write(const fisc_doc *d, const char *format, const char *path, FILE
 		return rc;
 	}
 	return fisc_error_set(FISC_EINVAL,
-			      "不支持的格式「%s」（md、html、json、xlsx、csv、text、docx）/ unknown format '%s'",
+			      "不支持的格式「%s」（md、html、json、xlsx、csv、text、docx、pdf）/ unknown format '%s'",
 			      format, format);
 }
 
