@@ -8,7 +8,7 @@ want=(gcc make pkg-config libsqlite3-dev libzip-dev libexpat1-dev libjansson-dev
       libpango1.0-dev libcairo2-dev fonts-noto-cjk)
 case "${1:-all}" in
   test|all) want+=(libcmocka-dev clang libclang-rt-14-dev sqlite3 cmark-gfm
-             libreoffice-writer-nogui poppler-utils unzip libxml2-utils python3) ;;
+             libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils unzip libxml2-utils python3) ;;
 esac
 missing=()
 for p in "${want[@]}"; do
