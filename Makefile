@@ -7,7 +7,7 @@
 # Dependencies are installed by scripts/deps.sh when missing (Debian, as root).
 
 CC      ?= cc
-PKGS    := sqlite3 libzip expat jansson libutf8proc xlsxwriter libxml-2.0 pangocairo cairo-pdf
+PKGS    := sqlite3 libzip expat jansson libutf8proc xlsxwriter libxml-2.0 pangocairo cairo-pdf cairo-svg
 BUILD   ?= build
 OPT     ?= -O2
 SAN     ?=

@@ -70,14 +70,20 @@ typedef enum fisc_block_kind {
 	FISC_BLOCK_HEADING = 1,
 	FISC_BLOCK_PARAGRAPH = 2,
 	FISC_BLOCK_TABLE = 3,
-	FISC_BLOCK_NOTE = 4      /* an explanatory remark: data gaps, mismatches */
+	FISC_BLOCK_NOTE = 4,     /* an explanatory remark: data gaps, mismatches */
+	FISC_BLOCK_CHART = 5     /* a chart of figures the report also tables
+				    (built inside the library; formats without
+				    graphics skip it) */
 } fisc_block_kind;
+
+struct fisc_chart;
 
 typedef struct fisc_block {
 	int kind;          /* fisc_block_kind */
 	int level;         /* HEADING: 1 (一、) … 4 */
 	const char *text;  /* HEADING, PARAGRAPH, NOTE */
 	fisc_table *table; /* TABLE */
+	const struct fisc_chart *chart; /* CHART */
 } fisc_block;
 
 typedef struct fisc_doc {

@@ -90,10 +90,13 @@ for line in open(sys.argv[1], encoding="utf-8"):
 tables += [cur] if cur else []
 sys.exit(0 if all(len(set(t)) == 1 for t in tables) else 1)
 PY
-  # HTML: entities, never a live tag from the data
-  for bad in '<script' '<img' 'href='; do
+  # HTML: entities, never a live tag from the data (fisc's own charts are
+  # <img> elements with a data: URI; an <img> from the data has no such src)
+  for bad in '<script' '<img src=x' 'href='; do
     grep -qF -- "$bad" "$dir/r$i.html" && die "${args[*]} html: «$bad»"
   done
+  grep -o '<img[^>]*>' "$dir/r$i.html" | grep -vE '^<img alt="[^"<>]*" src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]*"></figure>$|^<img alt="[^"<>]*" src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]*">$' &&
+    die "${args[*]} html: an <img> that is not a chart"
   # JSON parses and keeps the names exactly
   python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$dir/r$i.json" || die "${args[*]} json does not parse"
   # CSV/TSV: nothing a spreadsheet would run

@@ -15,6 +15,7 @@
 #include "fisc/doc.h"
 #include "fisc/error.h"
 #include "model/util.h"
+#include "report/chart.h"
 #include "report/render.h"
 
 static char *vfmt(fisc_doc *d, const char *fmt, va_list ap)
@@ -84,6 +85,67 @@ static fisc_block *add_block(fisc_doc *d, int kind)
 	memset(b, 0, sizeof *b);
 	b->kind = kind;
 	return b;
+}
+
+fisc_chart *fisc_doc_chart(fisc_doc *d, int kind, const char *title, int unit, int decimals)
+{
+	if (d->rc)
+		return NULL;
+	fisc_chart *c = fisc_arena_alloc(d->a, sizeof *c);
+	const char *t = fisc_arena_strdup(d->a, title ? title : "");
+	fisc_block *b = c && t ? add_block(d, FISC_BLOCK_CHART) : NULL;
+	if (!b) {
+		d->rc = FISC_ENOMEM;
+		return NULL;
+	}
+	memset(c, 0, sizeof *c);
+	c->kind = kind;
+	c->title = t;
+	c->unit = unit;
+	c->decimals = decimals;
+	b->chart = c;
+	return c;
+}
+
+void fisc_chart_series(fisc_doc *d, fisc_chart *c, const char *name)
+{
+	if (!c || d->rc || c->nser >= FISC_CHART_MAXSER)
+		return;
+	if (!(c->ser[c->nser++] = fisc_arena_strdup(d->a, name)))
+		d->rc = FISC_ENOMEM;
+}
+
+int fisc_chart_category(fisc_doc *d, fisc_chart *c, const char *name)
+{
+	if (!c || d->rc)
+		return -1;
+	for (size_t i = 0; i < c->ncat; i++)
+		if (!strcmp(c->cat[i], name))
+			return (int)i;
+	if (c->ncat >= FISC_CHART_MAXCAT)
+		return -1;
+	if (!(c->cat[c->ncat] = fisc_arena_strdup(d->a, name))) {
+		d->rc = FISC_ENOMEM;
+		return -1;
+	}
+	return (int)c->ncat++;
+}
+
+void fisc_chart_value(fisc_chart *c, size_t series, int cat, fisc_fen v)
+{
+	if (!c || cat < 0 || series >= FISC_CHART_MAXSER || (size_t)cat >= c->ncat)
+		return;
+	c->v[series][cat] = v;
+	c->has[series][cat] = 1;
+}
+
+int fisc_chart_drawable(const fisc_chart *c)
+{
+	for (size_t s = 0; c && s < c->nser; s++)
+		for (size_t i = 0; i < c->ncat; i++)
+			if (c->has[s][i] && c->v[s][i] > 0)
+				return 1;
+	return 0;
 }
 
 static void text_block(fisc_doc *d, int kind, int level, const char *fmt, va_list ap)

@@ -9,7 +9,9 @@
 ** and rows are not split across pages. Nothing is loaded from outside.
 */
 #include <string.h>
+#include <glib.h>
 #include "fisc/error.h"
+#include "report/chart.h"
 #include "report/render.h"
 
 /* Text as HTML character data: markup characters as entities (so a name
@@ -52,6 +54,9 @@ static const char css[] =
 	"thead { display: table-header-group; }\n"
 	"tr { break-inside: avoid; page-break-inside: avoid; }\n"
 	".tnote { font-size: 10pt; margin: .2em 0 0; text-indent: 0; }\n"
+	"figure.chart { margin: .8em auto 1.2em; text-align: center; break-inside: avoid;"
+	" page-break-inside: avoid; }\n"
+	"figure.chart img { width: 100%; max-width: 170mm; height: auto; }\n"
 	"@media print { body { padding: 0; } th { background: none; } }\n";
 
 static void put_table(const fisc_table *t, FILE *out)
@@ -125,6 +130,27 @@ static void put_table(const fisc_table *t, FILE *out)
 	fputs("</figure>\n", out);
 }
 
+/* A chart as an SVG image drawn by chart.c. It goes in as a data: URI, not
+** inline: cairo names the glyphs of every SVG alike, and two inline SVGs on
+** one page would share (and break) each other's ids. */
+static int put_chart(const fisc_chart *c, FILE *out)
+{
+	if (!fisc_chart_drawable(c))
+		return FISC_OK;
+	char *svg = NULL;
+	size_t len = 0;
+	int rc = fisc_chart_svg(c, 480, &svg, &len);
+	if (rc != FISC_OK)
+		return rc;
+	gchar *b64 = g_base64_encode((const guchar *)svg, len);
+	free(svg);
+	fputs("<figure class=\"chart\"><img alt=\"", out);
+	esc(c->title, out);
+	fprintf(out, "\" src=\"data:image/svg+xml;base64,%s\"></figure>\n", b64);
+	g_free(b64);
+	return FISC_OK;
+}
+
 int fisc_render_html(const fisc_doc *d, FILE *out)
 {
 	fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>", out);
@@ -163,6 +189,12 @@ int fisc_render_html(const fisc_doc *d, FILE *out)
 		case FISC_BLOCK_TABLE:
 			put_table(b->table, out);
 			break;
+		case FISC_BLOCK_CHART: {
+			int rc = put_chart(b->chart, out);
+			if (rc != FISC_OK)
+				return rc;
+			break;
+		}
 		}
 	}
 	fputs("</body>\n</html>\n", out);

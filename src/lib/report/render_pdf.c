@@ -25,6 +25,7 @@
 #include <cairo-pdf.h>
 #include <pango/pangocairo.h>
 #include "fisc/error.h"
+#include "report/chart.h"
 #include "report/render.h"
 
 #define MM (72.0 / 25.4)
@@ -390,6 +391,21 @@ static int put_table(pdf *p, const fisc_table *t)
 	return FISC_OK;
 }
 
+/* A chart drawn on the page as vectors, kept whole on one page. */
+static void put_chart(pdf *p, const fisc_chart *c)
+{
+	if (!fisc_chart_drawable(c))
+		return;
+	double h = fisc_chart_height(c, TEXT_W);
+	if (h > room(p) && p->y > MARGIN_T)
+		new_page(p);
+	cairo_save(p->cr);
+	cairo_translate(p->cr, MARGIN_L, p->y);
+	fisc_chart_draw(p->cr, c, TEXT_W);
+	cairo_restore(p->cr);
+	p->y += h + 8;
+}
+
 /* --- blocks -------------------------------------------------------------- */
 
 static const tstyle *heading_style(int level)
@@ -412,6 +428,8 @@ static double keep_with(pdf *p, const fisc_doc *d, size_t i)
 		return text_height(p, &S_BODY, b->text, 2);
 	case FISC_BLOCK_NOTE:
 		return text_height(p, &S_NOTE, b->text, 2);
+	case FISC_BLOCK_CHART:
+		return fisc_chart_drawable(b->chart) ? fisc_chart_height(b->chart, TEXT_W) : 0;
 	default:
 		return table_start_height(p, b->table);
 	}
@@ -484,6 +502,9 @@ int fisc_render_pdf(const fisc_doc *d, FILE *out)
 		}
 		case FISC_BLOCK_TABLE:
 			rc = put_table(&p, b->table);
+			break;
+		case FISC_BLOCK_CHART:
+			put_chart(&p, b->chart);
 			break;
 		}
 	}
