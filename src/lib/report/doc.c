@@ -494,6 +494,45 @@ void fisc_table_widths(const fisc_table *t, double *w)
 			if (u > m)
 				m = u;
 		}
-		w[c] = m + 1;
+		w[c] = m + 2; /* a unit of padding on each side */
 	}
+}
+
+void fisc_table_fit(const fisc_table *t, double avail, double *w)
+{
+	double nat[FISC_DOC_MAXCOLS], sorted[FISC_DOC_MAXCOLS], sum = 0;
+	size_t n = t->ncols;
+	fisc_table_widths(t, nat);
+	for (size_t c = 0; c < n; c++) {
+		sum += nat[c];
+		sorted[c] = nat[c];
+	}
+	if (sum <= avail) { /* room to spare: every column grows alike */
+		for (size_t c = 0; c < n; c++)
+			w[c] = nat[c] * avail / sum;
+		return;
+	}
+	/* Too wide: short columns keep their width (so "二级指标" stays on one
+	** line) and the widest ones share what is left, all cut to one limit. */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && sorted[j] < sorted[j - 1]; j--) {
+			double x = sorted[j];
+			sorted[j] = sorted[j - 1];
+			sorted[j - 1] = x;
+		}
+	double rem = avail, limit = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (sorted[i] * (double)(n - i) > rem) {
+			limit = rem / (double)(n - i);
+			break;
+		}
+		rem -= sorted[i];
+	}
+	if (limit < 4) { /* even the short columns do not fit: shrink all */
+		for (size_t c = 0; c < n; c++)
+			w[c] = nat[c] * avail / sum;
+		return;
+	}
+	for (size_t c = 0; c < n; c++)
+		w[c] = nat[c] < limit ? nat[c] : limit;
 }

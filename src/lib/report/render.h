@@ -68,6 +68,11 @@ void fisc_head_flat(const fisc_table *t, size_t col, char *buf, size_t cap);
 ** PDF): the widest body cell, and header texts up to six characters. */
 void fisc_table_widths(const fisc_table *t, double *w);
 
+/* Column widths (in the same units) filling `avail`: proportional when the
+** natural widths fit; else short columns keep their natural width and the
+** widest share the rest, cut to one limit. */
+void fisc_table_fit(const fisc_table *t, double avail, double *w);
+
 /* Nonzero when the body of column `col` holds amounts or percentages. */
 int fisc_col_numeric(const fisc_table *t, size_t col);
 

@@ -417,13 +417,14 @@ static void tc(xw *x, long width, int span, const char *vmerge, const char *styl
 
 static void put_table(xw *x, const fisc_table *t)
 {
-	double nat[FISC_DOC_MAXCOLS], sum = 0;
+	/* in half-width units of the 10.5 pt table text: 105 twips each */
+	double fit[FISC_DOC_MAXCOLS], sum = 0;
 	long w[FISC_DOC_MAXCOLS];
-	fisc_table_widths(t, nat);
+	fisc_table_fit(t, TEXT_W / 105.0, fit);
 	for (size_t c = 0; c < t->ncols; c++)
-		sum += nat[c];
+		sum += fit[c];
 	for (size_t c = 0; c < t->ncols; c++)
-		w[c] = (long)(TEXT_W * nat[c] / sum);
+		w[c] = (long)(TEXT_W * fit[c] / sum);
 
 	if (*t->title)
 		para(x, "TableCaption", NULL, t->title);

@@ -12,6 +12,7 @@
 #include <glib.h>
 #include "fisc/error.h"
 #include "report/chart.h"
+#include "model/util.h"
 #include "report/render.h"
 
 /* Text as HTML character data: markup characters as entities (so a name
@@ -57,11 +58,41 @@ static const char css[] =
 	"figure.chart { margin: .8em auto 1.2em; text-align: center; break-inside: avoid;"
 	" page-break-inside: avoid; }\n"
 	"figure.chart img { width: 100%; max-width: 170mm; height: auto; }\n"
+	"th.nw, td.nw { white-space: nowrap; }\n"
+	"figure.wide { overflow-x: auto; }\n"
+	"@page wide { size: A4 landscape; margin: 20mm 20mm 20mm 25mm; }\n"
+	"figure.wide { page: wide; }\n"
 	"@media print { body { padding: 0; } th { background: none; } }\n";
+
+/* Short texts (up to six characters: "二级指标", "执行数") never wrap inside
+** their cell: a narrow column breaking "二级指/标" reads as a typo. */
+static int short_text(const char *s)
+{
+	size_t chars = 0, left = strlen(s);
+	for (const unsigned char *p = (const unsigned char *)s; *p && chars <= 6; chars++) {
+		size_t k = fisc_utf8_len(p, left);
+		if (!k)
+			return 0;
+		p += k;
+		left -= k;
+	}
+	return chars <= 6;
+}
+
+/* A table wider than a portrait page (in half-width units of its text:
+** about 95 fit) scrolls on screen and prints on a landscape page. */
+static int wide_table(const fisc_table *t)
+{
+	double w[FISC_DOC_MAXCOLS], sum = 0;
+	fisc_table_widths(t, w);
+	for (size_t c = 0; c < t->ncols; c++)
+		sum += w[c];
+	return t->ncols > 8 || sum > 110;
+}
 
 static void put_table(const fisc_table *t, FILE *out)
 {
-	fputs("<figure class=\"table\">\n", out);
+	fputs(wide_table(t) ? "<figure class=\"table wide\">\n" : "<figure class=\"table\">\n", out);
 	if (*t->title) {
 		fputs("<div class=\"caption\">", out);
 		esc(t->title, out);
@@ -84,7 +115,7 @@ static void put_table(const fisc_table *t, FILE *out)
 				const fisc_cell *h = &t->head[r][c];
 				if (h->kind == FISC_CELL_COVERED)
 					continue;
-				fputs("<th", out);
+				fputs(short_text(fisc_cell_str(h)) ? "<th class=\"nw\"" : "<th", out);
 				if (h->colspan > 1)
 					fprintf(out, " colspan=\"%d\"", h->colspan);
 				if (h->rowspan > 1)
@@ -110,7 +141,9 @@ static void put_table(const fisc_table *t, FILE *out)
 					n += (size_t)snprintf(cls + n, sizeof cls - n, "%sl%d", n ? " " : "",
 							      x->level);
 				if (x->strong)
-					snprintf(cls + n, sizeof cls - n, "%sstrong", n ? " " : "");
+					n += (size_t)snprintf(cls + n, sizeof cls - n, "%sstrong", n ? " " : "");
+				if (!num && *fisc_cell_str(x) && short_text(fisc_cell_str(x)))
+					snprintf(cls + n, sizeof cls - n, "%snw", n ? " " : "");
 				if (*cls)
 					fprintf(out, "<td class=\"%s\">", cls);
 				else

@@ -315,14 +315,15 @@ static void draw_row(pdf *p, const tlay *L, fisc_cell *row, double h)
 
 static void table_geometry(tlay *L, const fisc_table *t)
 {
-	double nat[FISC_DOC_MAXCOLS], sum = 0;
-	fisc_table_widths(t, nat);
+	/* in half-width units of the table text (TABLE_SIZE / 2 points) */
+	double fit[FISC_DOC_MAXCOLS], sum = 0;
+	fisc_table_fit(t, TEXT_W / (TABLE_SIZE / 2), fit);
 	for (size_t c = 0; c < t->ncols; c++)
-		sum += nat[c];
+		sum += fit[c];
 	L->t = t;
 	L->x[0] = MARGIN_L;
 	for (size_t c = 0; c < t->ncols; c++)
-		L->x[c + 1] = L->x[c] + TEXT_W * nat[c] / sum;
+		L->x[c + 1] = L->x[c] + TEXT_W * fit[c] / sum;
 }
 
 /* Space the start of a table needs: caption, unit, header, first row. */
