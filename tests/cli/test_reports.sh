@@ -93,7 +93,7 @@ bal=(balance --region 北碚区 --year 2023 --book gpb --scope all --phase execu
 run "${bal[@]}" --format md
 has "$dir/out" "**2023年全区一般公共预算收支平衡情况**" "单位：万元" "| 总 计 | 883,868 | 总 计 | 883,868 |"
 run "${bal[@]}" --format html
-has "$dir/out" "<!DOCTYPE html>" '<td class="strong">总 计</td><td class="num strong">883,868</td>'
+has "$dir/out" "<!DOCTYPE html>" '<td class="strong nw">总 计</td><td class="num strong">883,868</td>'
 run "${bal[@]}" --format csv
 has "$dir/out" "总 计,883868,总 计,883868"
 run "${bal[@]}" --format json # the balance's own JSON (docs/formats.md)
