@@ -4,7 +4,8 @@
 # pdffonts lists the CJK fonts, all embedded; no page ends with a heading;
 # a table continued on a new page starts with its header rows again; page 1
 # of each is rendered with pdftoppm and saved next to $FISC (build/pdf-*.png)
-# for a look. Needs poppler-utils (scripts/deps.sh test) and fonts-noto-cjk.
+# for a look; no word lies outside the text block of its page (28 mm left,
+# 26 mm right margin: nothing clipped or running off the paper). Needs poppler-utils (scripts/deps.sh test) and fonts-noto-cjk.
 set -eu
 dir=$(mktemp -d); db=$dir/r.db
 trap 'rm -rf "$dir"' EXIT
@@ -37,6 +38,20 @@ for i in "${!reports[@]}"; do
     die "${args[*]}: a font not embedded"
   pdftoppm -r 60 -png -f 1 -l 1 -singlefile "$f.pdf" "$out/pdf-${names[$i]}" ||
     die "${args[*]}: pdftoppm"
+  pdftotext -bbox "$f.pdf" "$f.bbox.html"
+  python3 - "$f.bbox.html" <<'PY' || die "${args[*]}: text outside the page's text block"
+import re, sys
+mm = 72 / 25.4
+bad = []
+for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', open(sys.argv[1], encoding="utf-8").read(), re.S):
+    w = float(page.group(1))
+    for m in re.finditer(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', page.group(3)):
+        x0, x1 = float(m.group(1)), float(m.group(2))
+        if x0 < 28 * mm - 1 or x1 > w - 26 * mm + 1:
+            bad.append((m.group(3), round(x0), round(x1)))
+if bad:
+    print("outside:", bad[:10]); sys.exit(1)
+PY
   python3 - "$f.md" "$f.txt" <<'PY' || die "${args[*]}: see above"
 import re, sys
 md = open(sys.argv[1], encoding="utf-8").read()
