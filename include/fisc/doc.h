@@ -3,7 +3,8 @@
 ** format renders: a title, headings, paragraphs, notes and tables.
 **
 ** A report builder (congress, department, performance, debt …) only fills a
-** fisc_doc; a renderer (Markdown, HTML, XLSX, JSON, CSV) only reads one. So a
+** fisc_doc; a renderer (Markdown, HTML, XLSX, JSON, CSV, text, DOCX, PDF)
+** only reads one. So a
 ** new report never touches a renderer and a new format never touches a report.
 **
 ** Table cells are typed: text, an amount (int64 fen, shown in a unit with a
@@ -145,8 +146,9 @@ void fisc_cell_number(fisc_doc *d, fisc_cell *c, int64_t num, int decimals);
 extern const char *const fisc_doc_formats[];
 
 /*
-** Render `d` as `format` ("md", "html", "json", "xlsx", "csv").
-** md/html/json/text: written to `path`, or to `out` when path is NULL
+** Render `d` as `format` ("md", "html", "json", "xlsx", "csv", "text", "docx",
+** "pdf").
+** md/html/json/text/docx/pdf: written to `path`, or to `out` when path is NULL
 **   ("tsv" is another name of "text": prose as lines, tables tab-separated).
 ** xlsx: a workbook at `path` (one sheet per table); with no path it is built
 **   in a temporary file and copied to `out`.

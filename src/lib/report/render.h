@@ -1,6 +1,7 @@
 /*
 ** render.h — the renderers of fisc_doc (one file each: render_md.c,
-** render_html.c, render_json.c, render_xlsx.c, render_csv.c) and the few
+** render_html.c, render_json.c, render_xlsx.c, render_csv.c, render_text.c,
+** render_docx.c, render_pdf.c; charts drawn by chart.c) and the few
 ** helpers they share to read a table's merged header and column kinds.
 ** doc.c dispatches to them by format name; reports never call them.
 */
