@@ -4,9 +4,11 @@
 # everything is there. Usage: scripts/deps.sh [build|test|all]
 set -euo pipefail
 want=(gcc make pkg-config libsqlite3-dev libzip-dev libexpat1-dev libjansson-dev
-      libutf8proc-dev libxlsxwriter-dev libsodium-dev libmicrohttpd-dev)
+      libutf8proc-dev libxlsxwriter-dev libsodium-dev libmicrohttpd-dev libxml2-dev
+      libpango1.0-dev libcairo2-dev fonts-noto-cjk)
 case "${1:-all}" in
-  test|all) want+=(libcmocka-dev clang libclang-rt-14-dev sqlite3 cmark-gfm curl iproute2 nodejs) ;;
+  test|all) want+=(libcmocka-dev clang libclang-rt-14-dev sqlite3 cmark-gfm curl iproute2 nodejs
+             libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils unzip libxml2-utils python3) ;;
 esac
 missing=()
 # groff: tests/cli/test_manpage.sh reads docs/fisc.1 the way man(1) does.

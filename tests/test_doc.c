@@ -136,10 +136,10 @@ static void test_sticky_error(void **state)
 	/* an unknown format is refused with a message */
 	fisc_doc *ok = small_doc(a);
 	m = open_memstream(&buf, &len);
-	assert_int_equal(fisc_doc_write(ok, "pdf", NULL, m), FISC_EINVAL);
+	assert_int_equal(fisc_doc_write(ok, "odt", NULL, m), FISC_EINVAL);
 	fclose(m);
 	free(buf);
-	assert_non_null(strstr(fisc_error_message(), "pdf"));
+	assert_non_null(strstr(fisc_error_message(), "odt"));
 	fisc_arena_free(a);
 }
 
@@ -179,11 +179,12 @@ static void test_html(void **state)
 	assert_has(s, "<h1>测试报告</h1>");
 	assert_has(s, "<h2>一、总体情况</h2>");
 	assert_has(s, "含&lt;特殊&gt;字符 &amp; &quot;引号&quot;");
-	assert_has(s, "<th rowspan=\"2\">项目</th><th colspan=\"2\">财政拨款收入</th>"
-		      "<th rowspan=\"2\">占比</th></tr>");
-	assert_has(s, "<tr><th>一般公共预算</th><th>政府性基金预算</th></tr>");
-	assert_has(s, "<td class=\"strong\">合计</td><td class=\"num\">3,658.95</td>");
-	assert_has(s, "<td class=\"l1\">a|b,c</td>");
+	/* texts of up to six characters do not wrap (class nw) */
+	assert_has(s, "<th class=\"nw\" rowspan=\"2\">项目</th><th class=\"nw\" colspan=\"2\">财政拨款收入</th>"
+		      "<th class=\"nw\" rowspan=\"2\">占比</th></tr>");
+	assert_has(s, "<tr><th class=\"nw\">一般公共预算</th><th>政府性基金预算</th></tr>");
+	assert_has(s, "<td class=\"strong nw\">合计</td><td class=\"num\">3,658.95</td>");
+	assert_has(s, "<td class=\"l1 nw\">a|b,c</td>");
 	assert_has(s, "<div class=\"unit\">单位：万元</div>");
 	assert_has(s, "<div class=\"empty\">本部门没有此项支出，本表为空表。</div>");
 	assert_has(s, "</html>");
@@ -288,7 +289,7 @@ static void test_xlsx(void **state)
 	assert_int_equal(fisc_xlsx_read(path, collect, &b, dg), FISC_OK);
 	fisc_diag_free(dg);
 	/* one sheet per table, named after it */
-	assert_string_equal(b.sheet[0], "01 表1 收入表");
+	assert_string_equal(b.sheet[0], "表1 收入表");
 	/* (the reader drops trailing empty cells) */
 	assert_string_equal(b.line[0], "表1 收入表");
 	assert_string_equal(b.line[1], "单位：万元");
@@ -299,7 +300,7 @@ static void test_xlsx(void **state)
 	assert_string_equal(b.line[5], "a|b,c|-1||13");
 	int found_empty = 0;
 	for (int i = 0; i < b.n; i++)
-		if (!strcmp(b.sheet[i], "02 表2 空表") && strstr(b.line[i], "本表为空表"))
+		if (!strcmp(b.sheet[i], "表2 空表") && strstr(b.line[i], "本表为空表"))
 			found_empty = 1;
 	assert_true(found_empty);
 
@@ -335,6 +336,66 @@ static void test_xlsx(void **state)
 	assert_true(len > 1000);
 	assert_memory_equal(buf, "PK\x03\x04", 4);
 	free(buf);
+	tu_rmrf(dir);
+	free(dir);
+	fisc_arena_free(a);
+}
+
+/*
+** The workbook prints like the published tables: A4 fitted to one page
+** wide, landscape only for a wide table, the document's title and the
+** table's in the page header, page numbers, header rows as print titles,
+** the report's fonts, and sheets named after their tables (31 characters,
+** unique even when two titles share their first 31).
+*/
+static void test_xlsx_print(void **state)
+{
+	(void)state;
+	fisc_arena *a = fisc_arena_new();
+	fisc_doc *d = fisc_doc_new(a, "test", "北碚区2023年R&D预算");
+	const char *longt = "2023年全区一般公共预算收支平衡情况及其说明和附注和其他内容之一";
+	for (int i = 0; i < 3; i++) {
+		size_t ncols = i == 2 ? 12 : 2;
+		fisc_table *t = fisc_doc_table(d, i < 2 ? longt : "宽表", ncols);
+		fisc_table_unit(d, t, FISC_UNIT_WAN);
+		fisc_cell *h = fisc_table_head(d, t);
+		for (size_t c = 0; c < ncols; c++)
+			fisc_cell_text(d, &h[c], "栏目%zu", c);
+		fisc_cell *r = fisc_table_row(d, t);
+		fisc_cell_text(d, &r[0], "一般公共服务支出");
+		for (size_t c = 1; c < ncols; c++)
+			fisc_cell_amount(d, &r[c], 123456789, FISC_UNIT_WAN, 2);
+	}
+	char *dir = tu_tmpdir();
+	char path[512];
+	snprintf(path, sizeof path, "%s/p.xlsx", dir);
+	assert_int_equal(fisc_doc_write(d, "xlsx", path, NULL), FISC_OK);
+
+	char *wbx = zip_part(path, "xl/workbook.xml");
+	/* the first 31 characters of the title, then the same cut shorter */
+	assert_has(wbx, "<sheet name=\"2023年全区一般公共预算收支平衡情况及其说明和附注和其他内容\"");
+	assert_has(wbx, "<sheet name=\"2023年全区一般公共预算收支平衡情况及其说明和附注和 (2)\"");
+	assert_has(wbx, "<sheet name=\"宽表\"");
+	assert_has(wbx, "_xlnm.Print_Titles");
+	free(wbx);
+	for (int i = 1; i <= 3; i++) {
+		char part[64];
+		snprintf(part, sizeof part, "xl/worksheets/sheet%d.xml", i);
+		char *x = zip_part(path, part);
+		assert_has(x, "<pageSetUpPr fitToPage=\"1\"/>");
+		assert_has(x, "paperSize=\"9\"");
+		assert_has(x, "fitToHeight=\"0\"");
+		assert_has(x, i == 3 ? "orientation=\"landscape\"" : "orientation=\"portrait\"");
+		/* '&' of the title doubled, so it prints and starts no code */
+		assert_has(x, "北碚区2023年R&amp;&amp;D预算");
+		assert_has(x, "<oddFooter>");
+		assert_has(x, "&amp;P");
+		free(x);
+	}
+	char *styles = zip_part(path, "xl/styles.xml");
+	assert_has(styles, "<name val=\"仿宋_GB2312\"/>");
+	assert_has(styles, "<name val=\"黑体\"/>");
+	free(styles);
 	tu_rmrf(dir);
 	free(dir);
 	fisc_arena_free(a);
@@ -644,6 +705,7 @@ int main(void)
 		cmocka_unit_test(test_model),    cmocka_unit_test(test_sticky_error),
 		cmocka_unit_test(test_markdown), cmocka_unit_test(test_html),
 		cmocka_unit_test(test_json),     cmocka_unit_test(test_xlsx),
+		cmocka_unit_test(test_xlsx_print),
 		cmocka_unit_test(test_csv),      cmocka_unit_test(test_bad_path),
 		cmocka_unit_test(test_injection_markdown), cmocka_unit_test(test_injection_html),
 		cmocka_unit_test(test_injection_json),     cmocka_unit_test(test_injection_csv_text),

@@ -3,7 +3,8 @@
 ** format renders: a title, headings, paragraphs, notes and tables.
 **
 ** A report builder (congress, department, performance, debt …) only fills a
-** fisc_doc; a renderer (Markdown, HTML, XLSX, JSON, CSV) only reads one. So a
+** fisc_doc; a renderer (Markdown, HTML, XLSX, JSON, CSV, text, DOCX, PDF)
+** only reads one. So a
 ** new report never touches a renderer and a new format never touches a report.
 **
 ** Table cells are typed: text, an amount (int64 fen, shown in a unit with a
@@ -71,14 +72,20 @@ typedef enum fisc_block_kind {
 	FISC_BLOCK_HEADING = 1,
 	FISC_BLOCK_PARAGRAPH = 2,
 	FISC_BLOCK_TABLE = 3,
-	FISC_BLOCK_NOTE = 4      /* an explanatory remark: data gaps, mismatches */
+	FISC_BLOCK_NOTE = 4,     /* an explanatory remark: data gaps, mismatches */
+	FISC_BLOCK_CHART = 5     /* a chart of figures the report also tables
+				    (built inside the library; formats without
+				    graphics skip it) */
 } fisc_block_kind;
+
+struct fisc_chart;
 
 typedef struct fisc_block {
 	int kind;          /* fisc_block_kind */
 	int level;         /* HEADING: 1 (一、) … 4 */
 	const char *text;  /* HEADING, PARAGRAPH, NOTE */
 	fisc_table *table; /* TABLE */
+	const struct fisc_chart *chart; /* CHART */
 } fisc_block;
 
 typedef struct fisc_doc {
@@ -140,8 +147,9 @@ FISC_API void fisc_cell_number(fisc_doc *d, fisc_cell *c, int64_t num, int decim
 FISC_API extern const char *const fisc_doc_formats[];
 
 /*
-** Render `d` as `format` ("md", "html", "json", "xlsx", "csv").
-** md/html/json/text: written to `path`, or to `out` when path is NULL
+** Render `d` as `format` ("md", "html", "json", "xlsx", "csv", "text", "docx",
+** "pdf").
+** md/html/json/text/docx/pdf: written to `path`, or to `out` when path is NULL
 **   ("tsv" is another name of "text": prose as lines, tables tab-separated).
 ** xlsx: a workbook at `path` (one sheet per table); with no path it is built
 **   in a temporary file and copied to `out`.

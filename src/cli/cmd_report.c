@@ -224,12 +224,12 @@ static const struct {
 static int usage(FILE *f, int code)
 {
 	fprintf(f, "用法 / usage: fisc [--db PATH] report KIND --region R --year Y [--book B]\n"
-		   "       [--scope S] [--phase P] [--format text|md|html|json|xlsx|csv] [--unit 万元] [--decimals N] [-o OUT]\n"
+		   "       [--scope S] [--phase P] [--format text|md|html|json|xlsx|csv|docx|pdf] [--unit 万元] [--decimals N] [-o OUT]\n"
 		   "       fisc report balance|statement --all [--region R]   每个可生成的选择 | every selection\n"
-		   "       fisc report congress|debt --region R --year Y [--format md|html|json|xlsx|csv|text] [-o OUT]\n"
+		   "       fisc report congress|debt --region R --year Y [--format md|html|json|xlsx|csv|text|docx|pdf] [-o OUT]\n"
 		   "       fisc report department|performance --department D --year Y [--phase P] [--format …] [-o OUT]\n"
 		   "       (--unit 元|万元|亿元: every amount of a document report; default the unit of the data)\n"
-		   "       (xlsx: -o FILE.xlsx; csv: -o DIR/ or PREFIX, one file per table)\n\n");
+		   "       (xlsx: -o FILE.xlsx; csv: -o DIR/ or PREFIX, one file per table; docx, pdf: -o FILE)\n\n");
 	for (size_t i = 0; i < sizeof reports / sizeof *reports; i++)
 		fprintf(f, "  %-10s %s\n", reports[i].name, reports[i].summary);
 	fprintf(f, "\n名称或代码均可 | names or codes: --region 北碚区|500109  --book 一般公共预算|gpb\n"

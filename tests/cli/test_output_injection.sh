@@ -90,10 +90,13 @@ for line in open(sys.argv[1], encoding="utf-8"):
 tables += [cur] if cur else []
 sys.exit(0 if all(len(set(t)) == 1 for t in tables) else 1)
 PY
-  # HTML: entities, never a live tag from the data
-  for bad in '<script' '<img' 'href='; do
+  # HTML: entities, never a live tag from the data (fisc's own charts are
+  # <img> elements with a data: URI; an <img> from the data has no such src)
+  for bad in '<script' '<img src=x' 'href='; do
     grep -qF -- "$bad" "$dir/r$i.html" && die "${args[*]} html: «$bad»"
   done
+  grep -o '<img[^>]*>' "$dir/r$i.html" | grep -vE '^<img alt="[^"<>]*" src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]*"></figure>$|^<img alt="[^"<>]*" src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]*">$' &&
+    die "${args[*]} html: an <img> that is not a chart"
   # JSON parses and keeps the names exactly
   python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$dir/r$i.json" || die "${args[*]} json does not parse"
   # CSV/TSV: nothing a spreadsheet would run
@@ -101,7 +104,22 @@ PY
   grep -aP '(^|\t)[=+@]' "$dir/r$i.text" && die "${args[*]} text: a formula cell"
   # XLSX: no formula element
   unzip -p "$dir/r$i.xlsx" 'xl/worksheets/*.xml' | grep -q '<f[ >]' && die "${args[*]} xlsx: a formula"
+  # DOCX: the document part stays well-formed XML (no control character,
+  # markup as text) and shows the escape instead of obeying it
+  "$FISC" --db "$db" report "${args[@]}" --format docx -o "$dir/r$i.docx" 2>"$dir/err" ||
+    die "docx ${args[*]}: $(cat "$dir/err")"
+  unzip -p "$dir/r$i.docx" word/document.xml >"$dir/r$i.docx.xml"
+  xmllint --noout "$dir/r$i.docx.xml" || die "${args[*]} docx: document.xml not well-formed"
+  raw_controls "$dir/r$i.docx.xml" && die "${args[*]} docx: raw control character"
 done
+# PDF: set as plain text, never as pango markup; escapes shown
+"$FISC" --db "$db" report congress --region 990001 --year 2023 --format pdf -o "$dir/r4.pdf" 2>"$dir/err" ||
+  die "pdf congress: $(cat "$dir/err")"
+pdftotext "$dir/r4.pdf" - | tr -d '\n' >"$dir/r4.pdf.txt" # lines joined: names wrap
+grep -qF '<script>alert(1)</script>' "$dir/r4.pdf.txt" || die "congress pdf: the region name is missing"
+grep -qF '\x1b[31m红' "$dir/r4.pdf.txt" || die "congress pdf: ESC not shown as \\x1b"
+grep -qF '&lt;script&gt;' "$dir/r4.docx.xml" || die "congress docx: the region name is missing"
+grep -qF '\x1b[31m红' "$dir/r4.docx.xml" || die "congress docx: ESC not shown as \\x1b"
 # the names arrive, escaped rather than dropped
 grep -qF '\<script\>' "$dir/r4.md" || die "congress md: the region name is missing"
 grep -qF '&lt;script&gt;' "$dir/r4.html" || die "congress html: the region name is missing"

@@ -82,7 +82,7 @@ usage() { # expected-substring args…
 usage "--department is required" department --year 2025
 usage "--region is required" congress --year 2023
 usage "--year is required" debt --region 北碚区
-usage "unknown format 'pdf'" congress --region 北碚区 --year 2023 --format pdf
+usage "unknown format 'odt'" congress --region 北碚区 --year 2023 --format odt
 usage "--all is for balance and statement only" congress --all --region 北碚区 --year 2023
 usage "unknown department" department --department 不存在 --year 2025
 usage "no debt facts" debt --region 北碚区 --year 2019
@@ -93,7 +93,7 @@ bal=(balance --region 北碚区 --year 2023 --book gpb --scope all --phase execu
 run "${bal[@]}" --format md
 has "$dir/out" "**2023年全区一般公共预算收支平衡情况**" "单位：万元" "| 总 计 | 883,868 | 总 计 | 883,868 |"
 run "${bal[@]}" --format html
-has "$dir/out" "<!DOCTYPE html>" '<td class="strong">总 计</td><td class="num strong">883,868</td>'
+has "$dir/out" "<!DOCTYPE html>" '<td class="strong nw">总 计</td><td class="num strong">883,868</td>'
 run "${bal[@]}" --format csv
 has "$dir/out" "总 计,883868,总 计,883868"
 run "${bal[@]}" --format json # the balance's own JSON (docs/formats.md)

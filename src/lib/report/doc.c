@@ -14,6 +14,8 @@
 #include <string.h>
 #include "fisc/doc.h"
 #include "fisc/error.h"
+#include "model/util.h"
+#include "report/chart.h"
 #include "report/render.h"
 
 static char *vfmt(fisc_doc *d, const char *fmt, va_list ap)
@@ -83,6 +85,67 @@ static fisc_block *add_block(fisc_doc *d, int kind)
 	memset(b, 0, sizeof *b);
 	b->kind = kind;
 	return b;
+}
+
+fisc_chart *fisc_doc_chart(fisc_doc *d, int kind, const char *title, int unit, int decimals)
+{
+	if (d->rc)
+		return NULL;
+	fisc_chart *c = fisc_arena_alloc(d->a, sizeof *c);
+	const char *t = fisc_arena_strdup(d->a, title ? title : "");
+	fisc_block *b = c && t ? add_block(d, FISC_BLOCK_CHART) : NULL;
+	if (!b) {
+		d->rc = FISC_ENOMEM;
+		return NULL;
+	}
+	memset(c, 0, sizeof *c);
+	c->kind = kind;
+	c->title = t;
+	c->unit = unit;
+	c->decimals = decimals;
+	b->chart = c;
+	return c;
+}
+
+void fisc_chart_series(fisc_doc *d, fisc_chart *c, const char *name)
+{
+	if (!c || d->rc || c->nser >= FISC_CHART_MAXSER)
+		return;
+	if (!(c->ser[c->nser++] = fisc_arena_strdup(d->a, name)))
+		d->rc = FISC_ENOMEM;
+}
+
+int fisc_chart_category(fisc_doc *d, fisc_chart *c, const char *name)
+{
+	if (!c || d->rc)
+		return -1;
+	for (size_t i = 0; i < c->ncat; i++)
+		if (!strcmp(c->cat[i], name))
+			return (int)i;
+	if (c->ncat >= FISC_CHART_MAXCAT)
+		return -1;
+	if (!(c->cat[c->ncat] = fisc_arena_strdup(d->a, name))) {
+		d->rc = FISC_ENOMEM;
+		return -1;
+	}
+	return (int)c->ncat++;
+}
+
+void fisc_chart_value(fisc_chart *c, size_t series, int cat, fisc_fen v)
+{
+	if (!c || cat < 0 || series >= FISC_CHART_MAXSER || (size_t)cat >= c->ncat)
+		return;
+	c->v[series][cat] = v;
+	c->has[series][cat] = 1;
+}
+
+int fisc_chart_drawable(const fisc_chart *c)
+{
+	for (size_t s = 0; c && s < c->nser; s++)
+		for (size_t i = 0; i < c->ncat; i++)
+			if (c->has[s][i] && c->v[s][i] > 0)
+				return 1;
+	return 0;
 }
 
 static void text_block(fisc_doc *d, int kind, int level, const char *fmt, va_list ap)
@@ -304,7 +367,8 @@ void fisc_cell_number(fisc_doc *d, fisc_cell *c, int64_t num, int decimals)
 
 /* --- rendering ---------------------------------------------------------- */
 
-const char *const fisc_doc_formats[] = {"md", "html", "json", "xlsx", "csv", "text", NULL};
+const char *const fisc_doc_formats[] = {"md", "html", "json", "xlsx", "csv", "text",
+				       "docx", "pdf", NULL};
 
 /* Stream formats write to a FILE; file formats decide their own files. */
 static const struct {
@@ -319,6 +383,8 @@ static const struct {
 	{"csv", NULL, fisc_render_csv},
 	{"text", fisc_render_text, NULL},
 	{"tsv", fisc_render_text, NULL}, /* the same: text is tables as TSV */
+	{"docx", fisc_render_docx, NULL},
+	{"pdf", fisc_render_pdf, NULL},
 };
 
 int fisc_doc_write(const fisc_doc *d, const char *format, const char *path, FILE *out)
@@ -345,7 +411,7 @@ int fisc_doc_write(const fisc_doc *d, const char *format, const char *path, FILE
 		return rc;
 	}
 	return fisc_error_set(FISC_EINVAL,
-			      "不支持的格式「%s」（md、html、json、xlsx、csv、text）/ unknown format '%s'",
+			      "不支持的格式「%s」（md、html、json、xlsx、csv、text、docx、pdf）/ unknown format '%s'",
 			      format, format);
 }
 
@@ -390,4 +456,84 @@ int fisc_col_numeric(const fisc_table *t, size_t col)
 			return 1;
 	}
 	return 0;
+}
+
+/* Display width of s in half-width character units: CJK and other wide
+** characters count two. */
+static double text_units(const char *s)
+{
+	double w = 0;
+	size_t left = strlen(s);
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = fisc_utf8_len(p, left);
+		if (n == 0)
+			n = 1;
+		w += n >= 3 ? 2 : 1;
+		p += n;
+		left -= n;
+	}
+	return w;
+}
+
+void fisc_table_widths(const fisc_table *t, double *w)
+{
+	for (size_t c = 0; c < t->ncols; c++) {
+		/* Header texts wrap ("二级指标" over two lines is fine), so they
+		** claim at most six characters; body cells claim their width. */
+		double m = 4;
+		for (size_t r = 0; r < t->nhead; r++) {
+			const fisc_cell *h = &t->head[r][c];
+			if (h->kind == FISC_CELL_COVERED || h->colspan > 1)
+				continue;
+			double u = text_units(fisc_cell_str(h));
+			if ((u > 12 ? 12 : u) > m)
+				m = u > 12 ? 12 : u;
+		}
+		for (size_t r = 0; r < t->nbody; r++) {
+			const fisc_cell *x = &t->body[r][c];
+			double u = text_units(fisc_cell_str(x)) + 2.0 * x->level;
+			if (u > m)
+				m = u;
+		}
+		w[c] = m + 2; /* a unit of padding on each side */
+	}
+}
+
+void fisc_table_fit(const fisc_table *t, double avail, double *w)
+{
+	double nat[FISC_DOC_MAXCOLS], sorted[FISC_DOC_MAXCOLS], sum = 0;
+	size_t n = t->ncols;
+	fisc_table_widths(t, nat);
+	for (size_t c = 0; c < n; c++) {
+		sum += nat[c];
+		sorted[c] = nat[c];
+	}
+	if (sum <= avail) { /* room to spare: every column grows alike */
+		for (size_t c = 0; c < n; c++)
+			w[c] = nat[c] * avail / sum;
+		return;
+	}
+	/* Too wide: short columns keep their width (so "二级指标" stays on one
+	** line) and the widest ones share what is left, all cut to one limit. */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && sorted[j] < sorted[j - 1]; j--) {
+			double x = sorted[j];
+			sorted[j] = sorted[j - 1];
+			sorted[j - 1] = x;
+		}
+	double rem = avail, limit = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (sorted[i] * (double)(n - i) > rem) {
+			limit = rem / (double)(n - i);
+			break;
+		}
+		rem -= sorted[i];
+	}
+	if (limit < 4) { /* even the short columns do not fit: shrink all */
+		for (size_t c = 0; c < n; c++)
+			w[c] = nat[c] * avail / sum;
+		return;
+	}
+	for (size_t c = 0; c < n; c++)
+		w[c] = nat[c] < limit ? nat[c] : limit;
 }

@@ -1,6 +1,7 @@
 /*
 ** render.h — the renderers of fisc_doc (one file each: render_md.c,
-** render_html.c, render_json.c, render_xlsx.c, render_csv.c) and the few
+** render_html.c, render_json.c, render_xlsx.c, render_csv.c, render_text.c,
+** render_docx.c, render_pdf.c; charts drawn by chart.c) and the few
 ** helpers they share to read a table's merged header and column kinds.
 ** doc.c dispatches to them by format name; reports never call them.
 */
@@ -19,6 +20,10 @@ int fisc_render_xlsx(const fisc_doc *d, const char *path, FILE *out);
 int fisc_render_csv(const fisc_doc *d, const char *path, FILE *out);
 /* Plain text for a terminal or a pipe; tables as tab-separated rows. */
 int fisc_render_text(const fisc_doc *d, FILE *out);
+/* A Word document (OOXML, render_docx.c), written whole to out. */
+int fisc_render_docx(const fisc_doc *d, FILE *out);
+/* A PDF typeset with pango and cairo (render_pdf.c), written to out. */
+int fisc_render_pdf(const fisc_doc *d, FILE *out);
 
 /* --- escaping (render_escape.c) ------------------------------------------ */
 
@@ -39,6 +44,10 @@ void fisc_put_text(const char *s, int flags, FILE *out);
 ** fisc_put_text. `line_start`: s begins a line, so list and setext markers
 ** there are escaped too. */
 void fisc_put_md(const char *s, int line_start, FILE *out);
+/* fisc_put_text(s, flags) into a new malloc'd string (NULL when out of
+** memory): the text as formats that cannot escape control characters (XML,
+** pango markup-free layout) may carry it. */
+char *fisc_text_clean(const char *s, int flags);
 /* Nonzero when s is a plain number as fisc prints one: an optional sign,
 ** digits with optional thousands commas, optional decimals, optional '%'. */
 int fisc_text_is_number(const char *s);
@@ -54,6 +63,16 @@ const fisc_cell *fisc_head_anchor(const fisc_table *t, size_t row, size_t col);
 ** merged cells: the texts of the header cells above it, top to bottom, joined
 ** with "/" and with repeats dropped ("财政拨款收入/一般公共预算"). */
 void fisc_head_flat(const fisc_table *t, size_t col, char *buf, size_t cap);
+
+/* The natural width of each of t->ncols columns in half-width character
+** units (CJK counts two), for formats that lay tables out themselves (DOCX,
+** PDF): the widest body cell, and header texts up to six characters. */
+void fisc_table_widths(const fisc_table *t, double *w);
+
+/* Column widths (in the same units) filling `avail`: proportional when the
+** natural widths fit; else short columns keep their natural width and the
+** widest share the rest, cut to one limit. */
+void fisc_table_fit(const fisc_table *t, double avail, double *w);
 
 /* Nonzero when the body of column `col` holds amounts or percentages. */
 int fisc_col_numeric(const fisc_table *t, size_t col);

@@ -10,6 +10,7 @@
 ** Markdown its metacharacters, CSV/TSV formula triggers, plain text the
 ** invisible characters. HTML has its own entity escaping (render_html.c).
 */
+#include <stdlib.h>
 #include <string.h>
 #include "model/util.h"
 #include "report/render.h"
@@ -165,4 +166,19 @@ int fisc_text_formula_risk(const char *s)
 void fisc_text_put(const char *s, FILE *out)
 {
 	fisc_put_text(s, 0, out);
+}
+
+char *fisc_text_clean(const char *s, int flags)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	if (!m)
+		return NULL;
+	fisc_put_text(s ? s : "", flags, m);
+	if (fclose(m) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
 }

@@ -9,7 +9,10 @@
 ** and rows are not split across pages. Nothing is loaded from outside.
 */
 #include <string.h>
+#include <glib.h>
 #include "fisc/error.h"
+#include "report/chart.h"
+#include "model/util.h"
 #include "report/render.h"
 
 /* Text as HTML character data: markup characters as entities (so a name
@@ -52,11 +55,44 @@ static const char css[] =
 	"thead { display: table-header-group; }\n"
 	"tr { break-inside: avoid; page-break-inside: avoid; }\n"
 	".tnote { font-size: 10pt; margin: .2em 0 0; text-indent: 0; }\n"
+	"figure.chart { margin: .8em auto 1.2em; text-align: center; break-inside: avoid;"
+	" page-break-inside: avoid; }\n"
+	"figure.chart img { width: 100%; max-width: 170mm; height: auto; }\n"
+	"th.nw, td.nw { white-space: nowrap; }\n"
+	"figure.wide { overflow-x: auto; }\n"
+	"@page wide { size: A4 landscape; margin: 20mm 20mm 20mm 25mm; }\n"
+	"figure.wide { page: wide; }\n"
 	"@media print { body { padding: 0; } th { background: none; } }\n";
+
+/* Short texts (up to six characters: "二级指标", "执行数") never wrap inside
+** their cell: a narrow column breaking "二级指/标" reads as a typo. */
+static int short_text(const char *s)
+{
+	size_t chars = 0, left = strlen(s);
+	for (const unsigned char *p = (const unsigned char *)s; *p && chars <= 6; chars++) {
+		size_t k = fisc_utf8_len(p, left);
+		if (!k)
+			return 0;
+		p += k;
+		left -= k;
+	}
+	return chars <= 6;
+}
+
+/* A table wider than a portrait page (in half-width units of its text:
+** about 95 fit) scrolls on screen and prints on a landscape page. */
+static int wide_table(const fisc_table *t)
+{
+	double w[FISC_DOC_MAXCOLS], sum = 0;
+	fisc_table_widths(t, w);
+	for (size_t c = 0; c < t->ncols; c++)
+		sum += w[c];
+	return t->ncols > 8 || sum > 110;
+}
 
 static void put_table(const fisc_table *t, FILE *out)
 {
-	fputs("<figure class=\"table\">\n", out);
+	fputs(wide_table(t) ? "<figure class=\"table wide\">\n" : "<figure class=\"table\">\n", out);
 	if (*t->title) {
 		fputs("<div class=\"caption\">", out);
 		esc(t->title, out);
@@ -79,7 +115,7 @@ static void put_table(const fisc_table *t, FILE *out)
 				const fisc_cell *h = &t->head[r][c];
 				if (h->kind == FISC_CELL_COVERED)
 					continue;
-				fputs("<th", out);
+				fputs(short_text(fisc_cell_str(h)) ? "<th class=\"nw\"" : "<th", out);
 				if (h->colspan > 1)
 					fprintf(out, " colspan=\"%d\"", h->colspan);
 				if (h->rowspan > 1)
@@ -105,7 +141,9 @@ static void put_table(const fisc_table *t, FILE *out)
 					n += (size_t)snprintf(cls + n, sizeof cls - n, "%sl%d", n ? " " : "",
 							      x->level);
 				if (x->strong)
-					snprintf(cls + n, sizeof cls - n, "%sstrong", n ? " " : "");
+					n += (size_t)snprintf(cls + n, sizeof cls - n, "%sstrong", n ? " " : "");
+				if (!num && *fisc_cell_str(x) && short_text(fisc_cell_str(x)))
+					snprintf(cls + n, sizeof cls - n, "%snw", n ? " " : "");
 				if (*cls)
 					fprintf(out, "<td class=\"%s\">", cls);
 				else
@@ -123,6 +161,27 @@ static void put_table(const fisc_table *t, FILE *out)
 		fputs("</p>\n", out);
 	}
 	fputs("</figure>\n", out);
+}
+
+/* A chart as an SVG image drawn by chart.c. It goes in as a data: URI, not
+** inline: cairo names the glyphs of every SVG alike, and two inline SVGs on
+** one page would share (and break) each other's ids. */
+static int put_chart(const fisc_chart *c, FILE *out)
+{
+	if (!fisc_chart_drawable(c))
+		return FISC_OK;
+	char *svg = NULL;
+	size_t len = 0;
+	int rc = fisc_chart_svg(c, 480, &svg, &len);
+	if (rc != FISC_OK)
+		return rc;
+	gchar *b64 = g_base64_encode((const guchar *)svg, len);
+	free(svg);
+	fputs("<figure class=\"chart\"><img alt=\"", out);
+	esc(c->title, out);
+	fprintf(out, "\" src=\"data:image/svg+xml;base64,%s\"></figure>\n", b64);
+	g_free(b64);
+	return FISC_OK;
 }
 
 int fisc_render_html(const fisc_doc *d, FILE *out)
@@ -163,6 +222,12 @@ int fisc_render_html(const fisc_doc *d, FILE *out)
 		case FISC_BLOCK_TABLE:
 			put_table(b->table, out);
 			break;
+		case FISC_BLOCK_CHART: {
+			int rc = put_chart(b->chart, out);
+			if (rc != FISC_OK)
+				return rc;
+			break;
+		}
 		}
 	}
 	fputs("</body>\n</html>\n", out);

@@ -17,6 +17,7 @@
 */
 #include <jansson.h>
 #include "fisc/error.h"
+#include "report/chart.h"
 #include "report/render.h"
 
 static const char *const kind_names[] = {"empty", "text", "amount", "percent", "covered", "number"};
@@ -83,6 +84,39 @@ static json_t *table_json(const fisc_table *t)
 	return o;
 }
 
+/* A chart's definition, for programs that draw their own (the server's
+** page): categories, and per series the exact fen and the printed text. */
+static json_t *chart_json(const fisc_chart *c)
+{
+	json_t *o = json_object(), *cats = json_array(), *ser = json_array();
+	json_object_set_new(o, "type", json_string("chart"));
+	json_object_set_new(o, "kind", json_string(c->kind == FISC_CHART_HBAR ? "bar" : "columns"));
+	json_object_set_new(o, "title", json_string(c->title));
+	json_object_set_new(o, "unit", json_string(fisc_unit_name((fisc_unit)c->unit)));
+	for (size_t i = 0; i < c->ncat; i++)
+		json_array_append_new(cats, json_string(c->cat[i]));
+	for (size_t s = 0; s < c->nser; s++) {
+		json_t *fen = json_array(), *text = json_array();
+		for (size_t i = 0; i < c->ncat; i++) {
+			char buf[64];
+			if (!c->has[s][i] ||
+			    fisc_fen_format(c->v[s][i], (fisc_unit)c->unit, c->decimals, FISC_FMT_GROUP,
+					    buf, sizeof buf) < 0) {
+				json_array_append_new(fen, json_null());
+				json_array_append_new(text, json_null());
+				continue;
+			}
+			json_array_append_new(fen, json_integer(c->v[s][i]));
+			json_array_append_new(text, json_string(buf));
+		}
+		json_array_append_new(ser, json_pack("{s:s, s:o, s:o}", "name", c->ser[s], "fen", fen,
+						     "text", text));
+	}
+	json_object_set_new(o, "categories", cats);
+	json_object_set_new(o, "series", ser);
+	return o;
+}
+
 int fisc_render_json(const fisc_doc *d, FILE *out)
 {
 	static const char *const block_names[] = {"", "heading", "paragraph", "table", "note"};
@@ -96,6 +130,8 @@ int fisc_render_json(const fisc_doc *d, FILE *out)
 		json_t *o;
 		if (b->kind == FISC_BLOCK_TABLE) {
 			o = table_json(b->table);
+		} else if (b->kind == FISC_BLOCK_CHART) {
+			o = chart_json(b->chart);
 		} else {
 			o = json_object();
 			json_object_set_new(o, "type", json_string(block_names[b->kind]));

@@ -11,6 +11,14 @@
 ** formula, whatever it begins with. Prose (headings, paragraphs) is not
 ** repeated here: the workbook is the tables of the report; a document with no
 ** table (a balance statement) puts its prose on one sheet.
+**
+** The sheets print as the published tables do: each named after its table
+** (Excel's 31 characters, made unique), A4 fitted to one page wide, landscape
+** when the table is wider than a portrait page, centred, the report's fonts
+** (仿宋_GB2312 body, 黑体 header and title, as in the DOCX and PDF), the
+** document's title (which names the region or department and the year) in
+** every page header, page numbers in the footer, the unit line above the
+** table, and the header rows repeated on every printed page.
 */
 #include <errno.h>
 #include <stdlib.h>
@@ -32,9 +40,20 @@ typedef struct formats {
 	lxw_format *percent[MAXDEC + 1][2];
 } formats;
 
-static lxw_format *bordered(lxw_workbook *wb, int strong)
+static const char BODY_FONT[] = "仿宋_GB2312", HEAD_FONT[] = "黑体";
+
+/* Every format carries the report's font and size (五号, 10.5 pt). */
+static lxw_format *new_format(lxw_workbook *wb, const char *font)
 {
 	lxw_format *f = workbook_add_format(wb);
+	format_set_font_name(f, font);
+	format_set_font_size(f, 10.5);
+	return f;
+}
+
+static lxw_format *bordered(lxw_workbook *wb, int strong)
+{
+	lxw_format *f = new_format(wb, BODY_FONT);
 	format_set_border(f, LXW_BORDER_THIN);
 	format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
 	if (strong)
@@ -46,18 +65,19 @@ static void formats_init(formats *F, lxw_workbook *wb)
 {
 	memset(F, 0, sizeof *F);
 	F->wb = wb;
-	F->title = workbook_add_format(wb);
+	F->title = new_format(wb, HEAD_FONT);
 	format_set_bold(F->title);
 	format_set_font_size(F->title, 14);
 	format_set_align(F->title, LXW_ALIGN_CENTER);
 	format_set_align(F->title, LXW_ALIGN_VERTICAL_CENTER);
-	F->unit = workbook_add_format(wb);
+	F->unit = new_format(wb, BODY_FONT);
 	format_set_align(F->unit, LXW_ALIGN_RIGHT);
 	F->head = bordered(wb, 1);
+	format_set_font_name(F->head, HEAD_FONT);
 	format_set_align(F->head, LXW_ALIGN_CENTER);
 	format_set_text_wrap(F->head);
 	format_set_bg_color(F->head, 0xF0F0F0);
-	F->note = workbook_add_format(wb);
+	F->note = new_format(wb, BODY_FONT);
 	format_set_text_wrap(F->note);
 	format_set_align(F->note, LXW_ALIGN_VERTICAL_TOP);
 	F->empty = bordered(wb, 0);
@@ -132,20 +152,16 @@ static double text_width(const char *s)
 	return w;
 }
 
-/* A valid, unique sheet name: "NN 标题" cut to Excel's 31 characters,
-** without the characters Excel forbids. The NN prefix makes it unique. */
-static void sheet_name(size_t idx, const char *title, char *buf, size_t cap)
+/* s cut to at most `max` characters (not bytes), without the characters
+** `bad` names, each replaced by '_', and without control characters. */
+static void cut_chars(const char *s, size_t max, const char *bad, char *buf, size_t cap)
 {
-	int n = snprintf(buf, cap, "%02zu ", idx);
-	size_t len = n > 0 ? (size_t)n : 0, chars = len;
-	size_t left = strlen(title);
-	for (const unsigned char *p = (const unsigned char *)title; *p && chars < 31;) {
+	size_t len = 0, chars = 0, left = strlen(s);
+	for (const unsigned char *p = (const unsigned char *)s; *p && chars < max;) {
 		size_t k = fisc_utf8_len(p, left);
-		if (k == 0)
+		if (k == 0 || len + k + 1 >= cap)
 			break;
-		if (len + k + 1 >= cap)
-			break;
-		if (k == 1 && (*p < 0x20 || *p == 0x7F || strchr("[]:*?/\\'", *p))) {
+		if (k == 1 && (*p < 0x20 || *p == 0x7F || strchr(bad, *p))) {
 			buf[len++] = '_';
 		} else {
 			memcpy(buf + len, p, k);
@@ -158,13 +174,72 @@ static void sheet_name(size_t idx, const char *title, char *buf, size_t cap)
 	buf[len] = 0;
 }
 
-static void put_sheet(formats *F, lxw_worksheet *ws, const fisc_table *t)
+/* A valid, unique sheet name: the table's title cut to Excel's 31
+** characters, without the characters Excel forbids; a name already taken
+** (Excel compares without case) gets " (2)", " (3)" … within the 31. */
+static void sheet_name(lxw_workbook *wb, const char *title, char *buf, size_t cap)
+{
+	cut_chars(title, 31, "[]:*?/\\'", buf, cap);
+	if (!*buf || *buf == ' ')
+		cut_chars("表", 31, "", buf, cap);
+	for (int n = 2; workbook_get_worksheet_by_name(wb, buf); n++) {
+		char tail[16], head[128];
+		snprintf(tail, sizeof tail, " (%d)", n);
+		cut_chars(title, 31 - strlen(tail), "[]:*?/\\'", head, sizeof head);
+		snprintf(buf, cap, "%s%s", head, tail);
+	}
+}
+
+/* The page header: the document's title, which names the region or
+** department and the year (the table's own title is the sheet's first row);
+** '&' doubled, as it starts a code. */
+static void page_header(lxw_worksheet *ws, const char *doc_title)
+{
+	static const char code[] = "&C&\"仿宋_GB2312\"&10";
+	char t[256], hdr[LXW_HEADER_FOOTER_MAX + 1];
+	/* 60 characters stay within libxlsxwriter's 255, counted in bytes by
+	** older versions. */
+	cut_chars(doc_title, 60, "", t, sizeof t);
+	size_t n = strlen(code);
+	memcpy(hdr, code, n);
+	for (const char *p = t; *p && n + 2 < sizeof hdr; p++) {
+		hdr[n++] = *p;
+		if (*p == '&')
+			hdr[n++] = '&';
+	}
+	hdr[n] = 0;
+	if (worksheet_set_header(ws, hdr) != LXW_NO_ERROR)
+		worksheet_set_header(ws, "&C&A");
+	worksheet_set_footer(ws, "&C&\"Times New Roman\"&9— &P —");
+}
+
+/* Printed like the published table: A4, one page wide (as many pages
+** down as the rows need), landscape when the columns are wider than a
+** portrait page, centred, with the header rows on every page. */
+static void page_setup(lxw_worksheet *ws, const fisc_table *t, const double *width,
+		       const char *doc_title)
+{
+	double total = 0;
+	for (size_t c = 0; c < t->ncols; c++)
+		total += width[c];
+	worksheet_set_paper(ws, 9); /* A4 */
+	/* A portrait A4 page holds about 90 characters of 10.5 pt text. */
+	if (total > 95 || t->ncols > 8)
+		worksheet_set_landscape(ws);
+	else
+		worksheet_set_portrait(ws);
+	worksheet_fit_to_pages(ws, 1, 0);
+	worksheet_center_horizontally(ws);
+	worksheet_set_margins(ws, 0.6, 0.6, 0.8, 0.8);
+	page_header(ws, doc_title);
+}
+
+static void put_sheet(formats *F, lxw_worksheet *ws, const fisc_table *t, const char *doc_title)
 {
 	lxw_col_t last = (lxw_col_t)(t->ncols - 1);
 	lxw_row_t row = 0;
 	double width[FISC_DOC_MAXCOLS] = {0};
 
-	worksheet_set_paper(ws, 9); /* A4 */
 	if (t->ncols > 1)
 		worksheet_merge_range(ws, row, 0, row, last, t->title, F->title);
 	else
@@ -253,8 +328,10 @@ static void put_sheet(formats *F, lxw_worksheet *ws, const fisc_table *t)
 	}
 	for (size_t c = 0; c < t->ncols; c++) {
 		double w = width[c] + 2;
-		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, w < 9 ? 9 : w > 60 ? 60 : w, NULL);
+		width[c] = w < 9 ? 9 : w > 60 ? 60 : w;
+		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, width[c], NULL);
 	}
+	page_setup(ws, t, width, doc_title);
 }
 
 /* A document without tables still makes a useful workbook: its title,
@@ -302,14 +379,15 @@ static int write_book(const fisc_doc *d, const char *path)
 		if (d->blocks[i].kind != FISC_BLOCK_TABLE)
 			continue;
 		const fisc_table *t = d->blocks[i].table;
-		sheet_name(++idx, *t->title ? t->title : "表", name, sizeof name);
+		++idx;
+		sheet_name(wb, *t->title ? t->title : "表", name, sizeof name);
 		lxw_worksheet *ws = workbook_add_worksheet(wb, name);
 		if (!ws) {
 			workbook_close(wb);
 			return fisc_error_set(FISC_EIO, "无法添加工作表「%s」/ cannot add sheet '%s'", name,
 					      name);
 		}
-		put_sheet(&F, ws, t);
+		put_sheet(&F, ws, t, d->title);
 	}
 	if (idx == 0) /* no tables (a statement): the prose, one block a row */
 		put_prose(&F, workbook_add_worksheet(wb, "正文"), d);

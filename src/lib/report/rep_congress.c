@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fisc/error.h"
+#include "report/chart.h"
 #include "report/rep.h"
 
 typedef struct cg {
@@ -360,6 +361,10 @@ static void main_items(cg *c, const fisc_balance *b, int exec)
 	memset(&listed, 0, sizeof listed);
 	int any_stated = 0;
 	int dec = fisc_rt_dec(c->fs, b->wulp);
+	/* the same figures as a chart, largest first */
+	const char *names[64];
+	fisc_fen fens[64];
+	size_t nbar = 0;
 	for (size_t j = 0; j < n; j++) {
 		fisc_fsel p = s;
 		p.prefix = classes[j];
@@ -399,7 +404,19 @@ static void main_items(cg *c, const fisc_balance *b, int exec)
 			fisc_cell_amount(c->d, &r[2], x.fen, c->fs->unit, xd > dec ? xd : dec);
 			if (own && own->has_amount)
 				fisc_cell_percent(c->d, &r[3], x.fen, own->fen, 2);
+			if (xd > dec)
+				dec = xd;
+			if (x.fen > 0) {
+				names[nbar] = name ? name : classes[j];
+				fens[nbar++] = x.fen;
+			}
 		}
+	}
+	if (nbar >= 2) {
+		fisc_chart *ch = fisc_doc_chart(c->d, FISC_CHART_HBAR, t->title, c->fs->unit, dec);
+		fisc_chart_series(c->d, ch, b->amount_label);
+		for (size_t j = 0; j < nbar; j++)
+			fisc_chart_value(ch, 0, fisc_chart_category(c->d, ch, names[j]), fens[j]);
 	}
 	if (!own || !own->has_amount)
 		return;
@@ -787,10 +804,71 @@ static void sangong(cg *c, int year, int exec)
 
 /* --- a part: one year, execution or budget ------------------------------- */
 
+/* Each book's own revenue and expenditure, 上年 execution beside 本年
+** (execution in the execution part, the draft budget in the draft part),
+** for the first scope (全区, else 区级) that has both years of some book. */
+static void year_chart(cg *c, int year, int exec)
+{
+	static const char *const lines[2] = {"own_rev", "own_exp"};
+	for (size_t si = 0; si < 2; si++) {
+		const fisc_balance *now[4] = {NULL}, *prev[4] = {NULL};
+		int any = 0, dec = 0;
+		for (size_t bi = 0; bi < sizeof books / sizeof *books; bi++) {
+			int p1 = exec ? exec_phase(c, year, books[bi], scopes[si])
+				 : has_sel(c, year, FISC_PHASE_BUDGET, books[bi], scopes[si])
+					 ? FISC_PHASE_BUDGET
+					 : 0;
+			int p0 = exec_phase(c, year - 1, books[bi], scopes[si]);
+			now[bi] = p1 ? balance(c, year, p1, books[bi], scopes[si]) : NULL;
+			prev[bi] = p0 ? balance(c, year - 1, p0, books[bi], scopes[si]) : NULL;
+			any |= now[bi] && prev[bi];
+		}
+		if (!any)
+			continue;
+		const char *label = NULL;
+		for (size_t bi = 0; bi < 4 && !label; bi++)
+			if (now[bi])
+				label = now[bi]->scope_label;
+		fisc_chart *ch = fisc_doc_chart(
+			c->d, FISC_CHART_COLUMNS,
+			fisc_arena_printf(c->a, "%s%d年%s与上年执行数比较", label, year,
+					  exec ? "收支执行" : "收支预算"),
+			c->fs->unit, 0);
+		fisc_chart_series(c->d, ch, fisc_arena_printf(c->a, "%d年执行数", year - 1));
+		fisc_chart_series(c->d, ch, fisc_arena_printf(c->a, "%d年%s", year,
+							      exec ? "执行数" : "预算数"));
+		for (size_t bi = 0; bi < 4; bi++) {
+			if (!now[bi] || !prev[bi])
+				continue;
+			for (int k = 0; k < 2; k++) {
+				const fisc_balance_row *r0 = fisc_rt_row(prev[bi], lines[k]);
+				const fisc_balance_row *r1 = fisc_rt_row(now[bi], lines[k]);
+				if (!r0 || !r1 || !r0->has_amount || !r1->has_amount)
+					continue;
+				int cat = fisc_chart_category(
+					c->d, ch,
+					fisc_arena_printf(c->a, "%s%s", fisc_book_name(books[bi]),
+							  k ? "支出" : "收入"));
+				fisc_chart_value(ch, 0, cat, r0->fen);
+				fisc_chart_value(ch, 1, cat, r1->fen);
+				int d0 = fisc_rt_dec(c->fs, r0->wulp), d1 = fisc_rt_dec(c->fs, r1->wulp);
+				if (d0 > dec)
+					dec = d0;
+				if (d1 > dec)
+					dec = d1;
+			}
+		}
+		if (ch)
+			ch->decimals = dec;
+		return;
+	}
+}
+
 static int part(cg *c, int n, int year, int exec)
 {
 	fisc_doc *d = c->d;
 	fisc_doc_heading(d, 1, "%s、%d年%s", fisc_rt_cn(n), year, exec ? "预算执行情况" : "预算草案");
+	year_chart(c, year, exec);
 	c->h2 = 0;
 	int any = 0;
 	for (size_t bi = 0; bi < sizeof books / sizeof *books; bi++) {

@@ -13,6 +13,7 @@
 */
 #include <string.h>
 #include "fisc/error.h"
+#include "report/chart.h"
 #include "report/rep.h"
 
 /* Columns: one per book a debt figure can carry, then the computed total. */
@@ -366,6 +367,30 @@ static void prose(debt *g)
 			      amt(g, c[base][NBOOKCOL].fen, c[base][NBOOKCOL].wulp));
 }
 
+/* 余额 against 限额 per kind of debt and in total: the figures of the
+** table's first two rows, side by side. */
+static void chart(debt *g, int dec, int show_all)
+{
+	const fisc_fsum *lim = g->cell[row_of("debt_limit", 1)], *bal = g->cell[row_of("debt_balance", 1)];
+	if (!lim[NBOOKCOL].has_amount || !bal[NBOOKCOL].has_amount)
+		return;
+	fisc_chart *c = fisc_doc_chart(g->d, FISC_CHART_COLUMNS,
+				       fisc_arena_printf(g->d->a, "%d年%s政府债务余额与限额", g->year,
+							 g->scope_label),
+				       g->unit, dec);
+	fisc_chart_series(g->d, c, "政府债务限额");
+	fisc_chart_series(g->d, c, "政府债务余额");
+	for (int j = 0; j <= NBOOKCOL; j++) {
+		if ((j == C_ALL && !show_all) || (!lim[j].has_amount && !bal[j].has_amount))
+			continue;
+		int k = fisc_chart_category(g->d, c, j == NBOOKCOL ? "合计" : col_name[j]);
+		if (lim[j].has_amount)
+			fisc_chart_value(c, 0, k, lim[j].fen);
+		if (bal[j].has_amount)
+			fisc_chart_value(c, 1, k, bal[j].fen);
+	}
+}
+
 static void table(debt *g)
 {
 	fisc_doc *d = g->d;
@@ -424,6 +449,7 @@ static void table(debt *g)
 		fisc_table_note(d, t, "“未区分类型”为资料未分一般债务和专项债务列示的数额；合计栏均按各栏计算。");
 	else
 		fisc_table_note(d, t, "合计栏按一般债务和专项债务计算。");
+	chart(g, dec, show_all);
 }
 
 int fisc_debt_section(fisc_doc *d, fisc_fset *fs, int year, int level, const char *number)

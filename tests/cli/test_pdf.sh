@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# PDF (issue 13, item 2): every report kind typeset with pango and cairo.
+# pdftotext of each PDF holds every figure of the report's Markdown form;
+# pdffonts lists the CJK fonts, all embedded; no page ends with a heading;
+# a table continued on a new page starts with its header rows again; page 1
+# of each is rendered with pdftoppm and saved next to $FISC (build/pdf-*.png)
+# for a look; no word lies outside the text block of its page (28 mm left,
+# 26 mm right margin: nothing clipped or running off the paper). Needs poppler-utils (scripts/deps.sh test) and fonts-noto-cjk.
+set -eu
+dir=$(mktemp -d); db=$dir/r.db
+trap 'rm -rf "$dir"' EXIT
+out=$(cd "$(dirname "$FISC")" && pwd)
+for t in pdftotext pdffonts pdftoppm python3; do
+  command -v $t >/dev/null || { echo "test_pdf: $t missing (scripts/deps.sh test)"; exit 1; }
+done
+"$FISC" --db "$db" import examples/regions.csv examples/[0-9]*.csv >/dev/null
+fail=0
+die() { echo "FAIL $*"; fail=1; }
+ccc=大连高新技术产业园区创新创业创投服务中心
+ylg=炎陵高新技术产业开发区管理委员会
+reports=("congress --region 北碚区 --year 2023" "congress --region 解放区 --year 2023"
+         "department --department $ccc --year 2025" "performance --department $ylg --year 2024"
+         "debt --region 北碚区 --year 2023" "statement --region 北碚区 --year 2023 --book gpb")
+names=(congress-beibei congress-jiefang department performance debt statement)
+for i in "${!reports[@]}"; do
+  # shellcheck disable=SC2206
+  args=(${reports[$i]})
+  f=$dir/${names[$i]}
+  "$FISC" --db "$db" report "${args[@]}" --format pdf -o "$f.pdf" 2>"$dir/err" ||
+    { die "pdf ${args[*]}: $(cat "$dir/err")"; continue; }
+  "$FISC" --db "$db" report "${args[@]}" --format md >"$f.md"
+  head -c 5 "$f.pdf" | grep -q '%PDF-' || { die "${args[*]}: not a PDF"; continue; }
+  pdftotext "$f.pdf" "$f.txt" 2>"$dir/err" || { die "${args[*]}: pdftotext: $(cat "$dir/err")"; continue; }
+  # fonts: CJK ones present, and every font embedded
+  pdffonts "$f.pdf" >"$f.fonts"
+  grep -qE 'CJK' "$f.fonts" || die "${args[*]}: no CJK font"
+  awk 'NR>2 && $(NF-4) != "yes" {print; bad=1} END {exit bad}' "$f.fonts" ||
+    die "${args[*]}: a font not embedded"
+  pdftoppm -r 60 -png -f 1 -l 1 -singlefile "$f.pdf" "$out/pdf-${names[$i]}" ||
+    die "${args[*]}: pdftoppm"
+  pdftotext -bbox "$f.pdf" "$f.bbox.html"
+  python3 - "$f.bbox.html" <<'PY' || die "${args[*]}: text outside the page's text block"
+import re, sys
+mm = 72 / 25.4
+bad = []
+for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', open(sys.argv[1], encoding="utf-8").read(), re.S):
+    w = float(page.group(1))
+    for m in re.finditer(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', page.group(3)):
+        x0, x1 = float(m.group(1)), float(m.group(2))
+        if x0 < 28 * mm - 1 or x1 > w - 26 * mm + 1:
+            bad.append((m.group(3), round(x0), round(x1)))
+if bad:
+    print("outside:", bad[:10]); sys.exit(1)
+PY
+  python3 - "$f.md" "$f.txt" <<'PY' || die "${args[*]}: see above"
+import re, sys
+md = open(sys.argv[1], encoding="utf-8").read()
+raw = open(sys.argv[2], encoding="utf-8").read()
+txt = re.sub(r"\s+", "", raw)
+ok = True
+figs = sorted(set(re.findall(r"\d[\d,]*(?:\.\d+)?%?", md)))
+miss = [f for f in figs if f not in txt]
+if miss:
+    print("figures missing:", miss[:20]); ok = False
+unmd = lambda s: re.sub(r"\\(.)", r"\1", s).strip()
+heads = {unmd(l.lstrip("#")) for l in md.splitlines() if l.startswith("##")}
+rows = [l for l in md.splitlines() if l.startswith("|") and not re.match(r"^\|[-:| ]+\|$", l)]
+cells = {unmd(c) for r in rows for c in r.strip("|").split(" | ")}
+head_cells = set()
+for block in md.split("\n\n"):
+    ls = [l for l in block.splitlines() if l.startswith("|")]
+    if ls:
+        head_cells |= {unmd(c) for c in ls[0].strip("|").split(" | ")}
+pages = raw.split("\f")
+for n, page in enumerate(pages, 1):
+    lines = [l.strip() for l in page.splitlines() if l.strip() and not re.fullmatch(r"—\s*\d+\s*—", l.strip())]
+    if not lines:
+        continue
+    if lines[-1] in heads and n < len(pages) - 1:
+        print(f"page {n} ends with the heading «{lines[-1]}»"); ok = False
+    if n > 1 and lines[0] in cells - head_cells:
+        print(f"page {n} continues a table without its header: «{lines[0]}»"); ok = False
+print(f"{sys.argv[1].rsplit('/',1)[1]}: {len(figs)} figures, {len(pages)-1} pages")
+sys.exit(0 if ok else 1)
+PY
+done
+exit $fail
