@@ -12,8 +12,10 @@ root=$tmp/root
 fail() { echo "test_install: $*" >&2; exit 1; }
 
 # The install is made from build/ with the default flags whatever the suite
-# runs under: a sanitizer build's MAKEFLAGS (BUILD=, SAN=) must not leak in.
-mk() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory "$@" >"$tmp/make.log" 2>&1 ||
+# runs under: a sanitizer build's MAKEFLAGS (BUILD=, SAN=) must not leak in,
+# nor the same variables, which make exports to the environment of a recipe
+# when they were given on its command line (`make asan` does that).
+mk() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD -u SAN -u CC -u OPT make -s --no-print-directory "$@" >"$tmp/make.log" 2>&1 ||
        { cat "$tmp/make.log" >&2; fail "make $*"; }; }
 mk install DESTDIR="$root" PREFIX=/usr
 
