@@ -260,7 +260,52 @@ int fisc_chart_png(const fisc_chart *c, double w, double scale, unsigned char **
 	return render(c, w, scale, 1, buf, len);
 }
 
+/* cairo numbers the SVG surfaces it creates ("surface41") with a counter
+** global to the process, so the same chart drawn twice in one process (a
+** server, a batch of reports) would differ in its bytes. The ids are renamed
+** surface1, surface2 … in the order the document first names them, so that
+** a chart's SVG depends only on the chart. In place: a renamed id is never
+** longer than the id it replaces. */
+static void svg_renumber(char *b, size_t *len)
+{
+	static const char pre[] = "surface";
+	enum { PRE = sizeof pre - 1, MAXIDS = 64 };
+	unsigned long seen[MAXIDS];
+	size_t nseen = 0, o = 0;
+	for (size_t i = 0; i < *len;) {
+		if (*len - i > PRE && !memcmp(b + i, pre, PRE) && b[i + PRE] >= '0' &&
+		    b[i + PRE] <= '9') {
+			size_t j = i + PRE;
+			unsigned long v = 0;
+			while (j < *len && b[j] >= '0' && b[j] <= '9' && v < 100000000UL)
+				v = v * 10 + (unsigned long)(b[j++] - '0');
+			size_t k = 0;
+			while (k < nseen && seen[k] != v)
+				k++;
+			if (k == nseen && nseen < MAXIDS)
+				seen[nseen++] = v;
+			char id[32];
+			int n = k < MAXIDS ? snprintf(id, sizeof id, "%s%zu", pre, k + 1) : 0;
+			if (n > 0 && (size_t)n <= j - i) {
+				memcpy(b + o, id, (size_t)n);
+				o += (size_t)n;
+			} else {
+				memmove(b + o, b + i, j - i);
+				o += j - i;
+			}
+			i = j;
+			continue;
+		}
+		b[o++] = b[i++];
+	}
+	*len = o;
+	b[o] = 0;
+}
+
 int fisc_chart_svg(const fisc_chart *c, double w, char **buf, size_t *len)
 {
-	return render(c, w, 1, 0, (unsigned char **)buf, len);
+	int rc = render(c, w, 1, 0, (unsigned char **)buf, len);
+	if (rc == FISC_OK)
+		svg_renumber(*buf, len);
+	return rc;
 }
