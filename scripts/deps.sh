@@ -4,9 +4,11 @@
 # everything is there. Usage: scripts/deps.sh [build|test|all]
 set -euo pipefail
 want=(gcc make pkg-config libsqlite3-dev libzip-dev libexpat1-dev libjansson-dev
-      libutf8proc-dev libxlsxwriter-dev libsodium-dev)
+      libutf8proc-dev libxlsxwriter-dev libsodium-dev libxml2-dev
+      libmupdf-dev libmujs-dev libgumbo-dev libopenjp2-7-dev libjbig2dec0-dev libjpeg-dev
+      libharfbuzz-dev)
 case "${1:-all}" in
-  test|all) want+=(libcmocka-dev clang libclang-rt-14-dev sqlite3 cmark-gfm) ;;
+  test|all) want+=(libcmocka-dev clang libclang-rt-14-dev sqlite3 cmark-gfm chromium) ;;
 esac
 missing=()
 # groff: tests/cli/test_manpage.sh reads docs/fisc.1 the way man(1) does.

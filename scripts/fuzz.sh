@@ -4,7 +4,7 @@
 # (fuzz/corpus/X/). A crash, leak or sanitizer report fails the run.
 set -euo pipefail
 secs=$1; shift
-pkgs="sqlite3 libzip expat jansson libutf8proc xlsxwriter libsodium"
+pkgs="sqlite3 libzip expat jansson libutf8proc xlsxwriter libsodium libxml-2.0 mupdf"
 out=build-fuzz
 mkdir -p "$out"
 flags="-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iinclude -Isrc/lib -DFISC_DATADIR=\"$PWD/data\""
@@ -12,7 +12,7 @@ libsrc=$(ls src/lib/*/*.c)
 export FISC_DATADIR="$PWD/data"
 for src in "$@"; do
   name=$(basename "$src" .c); short=${name#fuzz_}
-  clang $flags $(pkg-config --cflags $pkgs) "$src" $libsrc $(pkg-config --libs $pkgs) -lm -o "$out/$name"
+  clang $flags $(pkg-config --cflags $pkgs) "$src" $libsrc $(pkg-config --libs $pkgs) $(pkg-config --libs --static mupdf) -lharfbuzz -lm -o "$out/$name"
   work=$(mktemp -d); cp -r "fuzz/corpus/$short/." "$work/" 2>/dev/null || true
   echo "fuzz: $name for ${secs}s"
   if ! (cd "$out" && ./"$name" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$work" \
