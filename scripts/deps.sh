@@ -8,7 +8,7 @@ want=(gcc make pkg-config libsqlite3-dev libzip-dev libexpat1-dev libjansson-dev
       libmupdf-dev libmujs-dev libgumbo-dev libopenjp2-7-dev libjbig2dec0-dev libjpeg-dev
       libharfbuzz-dev)
 case "${1:-all}" in
-  test|all) want+=(libcmocka-dev clang libclang-rt-14-dev sqlite3 cmark-gfm chromium) ;;
+  test|all) want+=(libcmocka-dev clang libclang-rt-14-dev sqlite3 cmark-gfm chromium fonts-noto-cjk) ;;
 esac
 missing=()
 # groff: tests/cli/test_manpage.sh reads docs/fisc.1 the way man(1) does.

@@ -203,6 +203,13 @@ int au_is_html(const char *buf, size_t len)
 		if (len - i >= m && !strncasecmp(buf + i, starts[k], m))
 			return 1;
 	}
+	/* XHTML, or a page opening with a comment: its <html> tag comes soon */
+	if (len - i >= 5 && (!memcmp(buf + i, "<?xml", 5) || !memcmp(buf + i, "<!--", 4))) {
+		size_t end = len < i + 1024 ? len : i + 1024;
+		for (size_t j = i; j + 5 <= end; j++)
+			if (!strncasecmp(buf + j, "<html", 5))
+				return 1;
+	}
 	return 0;
 }
 

@@ -123,8 +123,9 @@ static int wide_gap(const glyph *p, const glyph *g)
 	if (em < 1)
 		em = 1;
 	float gap = g->x0 - p->x1;
+	/* "10.2 %" is one figure, "10.2%  11.5%" two */
 	return gap > 1.5f * em ||
-	       (gap > 0.15f * em && figure_char(p->c) && figure_char(g->c) &&
+	       (gap > 0.15f * em && figure_char(p->c) && figure_char(g->c) && g->c != '%' &&
 		(is_digit(p->c) || is_digit(g->c)));
 }
 
