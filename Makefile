@@ -10,7 +10,7 @@
 # Dependencies are installed by scripts/deps.sh when missing (Debian, as root).
 
 CC      ?= cc
-PKGS    := sqlite3 libzip expat jansson libutf8proc xlsxwriter libsodium libxml-2.0 pangocairo cairo-pdf cairo-svg
+PKGS    := sqlite3 libzip expat jansson libutf8proc xlsxwriter libsodium libxml-2.0 pangocairo cairo-pdf cairo-svg mupdf
 # Only the fisc binary serves HTTP (src/server/): libfisc and fisc.pc do not
 # depend on libmicrohttpd, so an embedder links no HTTP stack.
 TOOL_PKGS := libmicrohttpd
@@ -23,7 +23,10 @@ CFLAGS  := -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Wno-unused-parameter 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(TOOL_PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 TEST_LIBS  = $(shell pkg-config --libs cmocka xlsxwriter 2>/dev/null)
-LDLIBS     = $(PKG_LIBS) -lm
+# Debian ships MuPDF as a static library only: its own dependencies come from
+# its .pc file's private part, plus HarfBuzz, which that file leaves out.
+MUPDF_LIBS = $(shell pkg-config --libs --static mupdf 2>/dev/null) -lharfbuzz
+LDLIBS     = $(PKG_LIBS) $(MUPDF_LIBS) -lm
 
 LIB_SRC  := $(sort $(wildcard src/lib/*/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))

@@ -4,7 +4,7 @@
 # (fuzz/corpus/X/). A crash, leak or sanitizer report fails the run.
 set -euo pipefail
 secs=$1; shift
-pkgs="sqlite3 libzip expat jansson libutf8proc xlsxwriter libsodium libmicrohttpd libxml-2.0 pangocairo cairo-pdf cairo-svg"
+pkgs="sqlite3 libzip expat jansson libutf8proc xlsxwriter libsodium libmicrohttpd libxml-2.0 pangocairo cairo-pdf cairo-svg mupdf"
 out=build-fuzz
 mkdir -p "$out"
 flags="-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iinclude -Isrc/lib -Isrc -DFISC_DATADIR=\"$PWD/data\""
@@ -14,7 +14,7 @@ for src in "$@"; do
   name=$(basename "$src" .c); short=${name#fuzz_}
   # the server's parsing and routing, without its HTTP side (http.c)
   extra=; [ "$short" = http ] && extra=$(ls src/server/*.c | grep -v '/http\.c$')
-  clang $flags $(pkg-config --cflags $pkgs) "$src" $libsrc $extra $(pkg-config --libs $pkgs) -lm -o "$out/$name"
+  clang $flags $(pkg-config --cflags $pkgs) "$src" $libsrc $extra $(pkg-config --libs $pkgs) $(pkg-config --libs --static mupdf) -lharfbuzz -lm -o "$out/$name"
   work=$(mktemp -d); cp -r "fuzz/corpus/$short/." "$work/" 2>/dev/null || true
   echo "fuzz: $name for ${secs}s"
   if ! (cd "$out" && ./"$name" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$work" \

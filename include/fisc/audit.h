@@ -52,6 +52,9 @@ typedef struct fisc_audit_finding {
 	const char *message_en;
 	const int *lines;       /* lines of every figure the check involved */
 	size_t nlines;
+	int page;               /* 1-based page of `line` in a paged text (a PDF,
+				   or text with form feeds), else 0 */
+	int page_line;          /* 1-based line on that page, else 0 */
 } fisc_audit_finding;
 
 /* One claim the text makes and how it fared. */
@@ -103,7 +106,10 @@ FISC_API int fisc_audit_buffer(const char *path, const char *text, size_t len,
 		      const fisc_audit_opts *opts, fisc_arena *a,
 		      fisc_audit_report **out);
 
-/* Read and audit a file: FISC_EIO when it cannot be read. */
+/* Read and audit a file: text (UTF-8, GB18030/GBK, UTF-16), a Word document
+** (.docx), a web page (.html, in its meta charset) or a PDF with a text
+** layer; a finding in a PDF also names its page. FISC_EIO, with the reason,
+** when it cannot be read (a scanned or encrypted PDF, a workbook …). */
 FISC_API int fisc_audit_file(const char *path, const fisc_audit_opts *opts,
 		    fisc_arena *a, fisc_audit_report **out);
 

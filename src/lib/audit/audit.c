@@ -201,6 +201,19 @@ static int audit(const char *path, const char *text, size_t len, char *owned,
 	d.kind = "unknown";
 	d.title = "";
 	int rc = FISC_OK;
+	/* Pages: a form feed (pdf.c writes one before each page after the
+	** first, as pdftotext does) begins a page on its line. */
+	AU_VEC(int) pages = {0};
+	if (text && memchr(text, '\f', len)) {
+		int line = 1;
+		for (size_t i = 0; i < len; i++) {
+			if (text[i] == '\n') {
+				line++;
+			} else if (text[i] == '\f') {
+				*AU_PUSH_HEAP(pages) = line;
+			}
+		}
+	}
 	int readable = au_read(&d, text ? text : "", text ? len : 0) == 0;
 	free(owned);
 	if (readable) {
@@ -236,6 +249,19 @@ static int audit(const char *path, const char *text, size_t len, char *owned,
 		else
 			copy_out(&d, a, r);
 	}
+	const int *pagestart = pages.v;
+	size_t npages = pages.n;
+	if (r && npages && !au_oom) {
+		for (size_t i = 0; i < r->nfindings; i++) {
+			fisc_audit_finding *f = &r->findings[i];
+			size_t p = 0; /* page starts at or before the finding's line */
+			while (p < npages && pagestart[p] <= f->line)
+				p++;
+			f->page = (int)p + 1;
+			f->page_line = f->line - (p ? pagestart[p - 1] : 1) + 1;
+		}
+	}
+	free(pages.v);
 	au_doc_free(&d);
 	fisc_arena_free(w);
 	if (au_oom)
@@ -337,21 +363,25 @@ int au_decode(const char *path, char **textp, size_t *lenp)
 	size_t len = *lenp;
 	const char *why_zh = NULL, *why_en = NULL, *enc = NULL;
 	size_t skip = 0;
-	if (len >= 4 && !memcmp(text, "%PDF", 4)) {
-		why_zh = "这是PDF文件，不是文本";
-		why_en = "it is a PDF file, not text";
-	} else if (len >= 4 && !memcmp(text, "PK\x03\x04", 4)) {
-		/* a Word document is read; another container says why not */
-		char *t2;
-		size_t n2;
-		int rc = au_docx_text(path, text, len, &t2, &n2);
+	char *t2 = NULL;
+	size_t n2 = 0;
+	int rc = -1;
+	/* "%PDF" may follow a few bytes of junk (a mail header, a BOM) */
+	if (len >= 5 && memmem(text, len < 1024 ? len : 1024, "%PDF-", 5))
+		rc = au_pdf_text(path, text, len, &t2, &n2);
+	else if (au_is_html(text, len))
+		rc = au_html_text(path, text, len, &t2, &n2);
+	if (rc == -1 && len >= 4 && !memcmp(text, "PK\x03\x04", 4)) /* Word, or says why not */
+		rc = au_docx_text(path, text, len, &t2, &n2);
+	if (rc != -1) {
 		if (rc != FISC_OK)
 			return rc;
 		free(text);
 		*textp = t2;
 		*lenp = n2;
 		return FISC_OK;
-	} else if (len >= 4 && !memcmp(text, "\xD0\xCF\x11\xE0", 4)) {
+	}
+	if (len >= 4 && !memcmp(text, "\xD0\xCF\x11\xE0", 4)) {
 		why_zh = "这是旧版Office文件（XLS/DOC），不是文本";
 		why_en = "it is an old Office file (XLS, DOC), not text";
 	} else if (len >= 2 && !memcmp(text, "\xFF\xFE", 2)) {

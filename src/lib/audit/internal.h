@@ -245,14 +245,25 @@ typedef struct au_doc {
 
 /* audit.c: a file's bytes as UTF-8 text. *text (malloc'ed, NUL-terminated,
 ** *len bytes) is replaced when converted: from GB18030/GBK or UTF-16 with
-** iconv, from a Word document (docx.c). FISC_EIO with the reason for a PDF,
-** an XLSX or other container, an old Office file, or bytes of no known text
+** iconv, from a Word document (docx.c), a web page (html.c) or a PDF (pdf.c).
+** FISC_EIO with the reason for an unreadable PDF, an XLSX or other container, an old Office file, or bytes of no known text
 ** encoding. *text stays the caller's to free. */
 int au_decode(const char *path, char **text, size_t *len);
 /* docx.c: the text of a .docx held in buf (paragraphs as lines, table rows as
 ** tab-separated cells) into *text (malloc'ed). FISC_EIO with the reason for a
 ** damaged container, an XLSX workbook or a ZIP without a Word document. */
 int au_docx_text(const char *path, const char *buf, size_t len, char **text, size_t *outlen);
+/* html.c: does buf begin like a web page (<!DOCTYPE html>, <html> …)? */
+int au_is_html(const char *buf, size_t len);
+/* html.c: the text of a web page held in buf (blocks as lines, "#" marks for
+** headings, table rows as tab-separated cells), decoded from its meta
+** charset, into *text (malloc'ed). */
+int au_html_text(const char *path, const char *buf, size_t len, char **text, size_t *outlen);
+/* pdf.c: the text of a PDF held in buf (lines rebuilt by baseline, table
+** cells separated by tabs, a form feed before every page after the first)
+** into *text (malloc'ed). FISC_EIO with the reason for a damaged or
+** encrypted PDF or one without a text layer. */
+int au_pdf_text(const char *path, const char *buf, size_t len, char **text, size_t *outlen);
 
 /* reader.c */
 int au_read(au_doc *d, const char *text, size_t len);

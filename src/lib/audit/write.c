@@ -31,6 +31,9 @@ static void write_text(const fisc_audit_report *r, FILE *out)
 		const fisc_audit_finding *f = &r->findings[i];
 		fprintf(out, "%s:%d: %s %s [%s]\n", r->path, f->line, sev_zh(f->severity),
 			sev_code(f->severity), f->rule);
+		if (f->page)
+			fprintf(out, "  位置 where: 第%d页第%d行 / page %d line %d\n", f->page, f->page_line,
+				f->page, f->page_line);
 		if (f->text && *f->text)
 			fprintf(out, "  「%s」\n", f->text);
 		if (f->stated && f->computed)
@@ -239,6 +242,10 @@ static void report_json(jw *w, const fisc_audit_report *r)
 		jw_str_member(w, "rule", f->rule);
 		jw_str_member(w, "severity", sev_code(f->severity));
 		jw_int_member(w, "line", f->line);
+		if (f->page) {
+			jw_int_member(w, "page", f->page);
+			jw_int_member(w, "page_line", f->page_line);
+		}
 		jw_str_member(w, "text", f->text ? f->text : "");
 		jw_str_or_null(w, "stated", f->stated);
 		jw_str_or_null(w, "computed", f->computed);
