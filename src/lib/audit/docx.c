@@ -19,9 +19,7 @@
 #define DOCX_MAX_XML ((zip_uint64_t)256 << 20)
 
 typedef struct dx {
-	char *out;
-	size_t n, cap;
-	int oom;
+	au_text t;      /* the text built */
 	int in_t;       /* inside w:t: its characters are text */
 	int tbl;        /* table depth (nested tables are flattened) */
 	int cells;      /* cells begun in the current row of the outer table */
@@ -29,26 +27,7 @@ typedef struct dx {
 	int cell_text;  /* the current cell has written text */
 } dx;
 
-static void put(dx *x, const char *s, size_t n)
-{
-	if (x->oom)
-		return;
-	if (x->n + n + 1 > x->cap) {
-		size_t nc = x->cap ? x->cap * 2 : 4096;
-		while (nc < x->n + n + 1)
-			nc *= 2;
-		char *p = realloc(x->out, nc);
-		if (!p) {
-			x->oom = 1;
-			return;
-		}
-		x->out = p;
-		x->cap = nc;
-	}
-	memcpy(x->out + x->n, s, n);
-	x->n += n;
-	x->out[x->n] = 0;
-}
+static void put(dx *x, const char *s, size_t n) { au_text_put(&x->t, s, n); }
 
 /* "w:p" → "p": expat runs without namespace processing, and Word always
 ** writes the w: prefix, but a document from another writer may not. */
@@ -70,7 +49,7 @@ static void on_start(void *ud, const char *name, const char **attrs)
 		** make a paragraph look like a table row */
 		put(x, " ", 1);
 	} else if (!strcmp(l, "tbl")) {
-		if (!x->tbl && x->n && x->out[x->n - 1] != '\n')
+		if (!x->tbl && x->t.n && x->t.out[x->t.n - 1] != '\n')
 			put(x, "\n", 1);
 		x->tbl++;
 	} else if (!strcmp(l, "tr") && x->tbl == 1) {
@@ -162,7 +141,7 @@ int au_docx_text(const char *path, const char *buf, size_t len, char **text, siz
 		for (;;) {
 			void *b = XML_GetBuffer(p, 1 << 16);
 			if (!b) {
-				x.oom = 1;
+				x.t.oom = 1;
 				break;
 			}
 			zip_int64_t n = zip_fread(zf, b, 1 << 16);
@@ -177,7 +156,7 @@ int au_docx_text(const char *path, const char *buf, size_t len, char **text, siz
 						    (unsigned long)XML_GetCurrentLineNumber(p));
 				break;
 			}
-			if (n == 0 || x.oom)
+			if (n == 0 || x.t.oom)
 				break;
 		}
 	}
@@ -186,19 +165,19 @@ int au_docx_text(const char *path, const char *buf, size_t len, char **text, siz
 	if (zf)
 		zip_fclose(zf);
 	zip_close(za);
-	if (x.oom && rc == FISC_OK)
+	if (x.t.oom && rc == FISC_OK)
 		rc = fisc_error_set(FISC_ENOMEM, "内存不足 / out of memory");
 	if (rc != FISC_OK) {
-		free(x.out);
+		free(x.t.out);
 		return rc;
 	}
-	if (!x.out) {
-		x.out = malloc(1);
-		if (!x.out)
+	if (!x.t.out) {
+		x.t.out = malloc(1);
+		if (!x.t.out)
 			return fisc_error_set(FISC_ENOMEM, "内存不足 / out of memory");
-		x.out[0] = 0;
+		x.t.out[0] = 0;
 	}
-	*text = x.out;
-	*outlen = x.n;
+	*text = x.t.out;
+	*outlen = x.t.n;
 	return FISC_OK;
 }

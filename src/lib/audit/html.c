@@ -18,35 +18,14 @@
 #include "fisc/error.h"
 
 typedef struct hx {
-	char *out;
-	size_t n, cap;
-	int oom;
+	au_text t;      /* the text built */
 	int tbl;  /* table depth: nested tables are flattened into their cell */
 	int cells; /* cells begun in the current row of the outer table */
 } hx;
 
-static void put(hx *x, const char *s, size_t n)
-{
-	if (x->oom || !n)
-		return;
-	if (x->n + n + 1 > x->cap) {
-		size_t nc = x->cap ? x->cap * 2 : 4096;
-		while (nc < x->n + n + 1)
-			nc *= 2;
-		char *p = realloc(x->out, nc);
-		if (!p) {
-			x->oom = 1;
-			return;
-		}
-		x->out = p;
-		x->cap = nc;
-	}
-	memcpy(x->out + x->n, s, n);
-	x->n += n;
-	x->out[x->n] = 0;
-}
+static void put(hx *x, const char *s, size_t n) { au_text_put(&x->t, s, n); }
 
-static int at_line_start(const hx *x) { return !x->n || x->out[x->n - 1] == '\n'; }
+static int at_line_start(const hx *x) { return !x->t.n || x->t.out[x->t.n - 1] == '\n'; }
 
 /* End the current line, if anything is on it. */
 static void newline(hx *x)
@@ -75,7 +54,7 @@ static void text(hx *x, const char *s)
 		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f') {
 			while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f')
 				p++;
-			if (!at_line_start(x) && x->out[x->n - 1] != ' ' && x->out[x->n - 1] != '\t')
+			if (!at_line_start(x) && x->t.out[x->t.n - 1] != ' ' && x->t.out[x->t.n - 1] != '\t')
 				put(x, " ", 1);
 			continue;
 		}
@@ -92,7 +71,7 @@ static void text(hx *x, const char *s)
 static void walk(hx *x, xmlNode *root)
 {
 	xmlNode *n = root;
-	while (n && !x->oom) {
+	while (n && !x->t.oom) {
 		int descend = 1;
 		const char *name = (const char *)n->name;
 		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
@@ -238,18 +217,18 @@ int au_html_text(const char *path, const char *buf, size_t len, char **textp, si
 	memset(&x, 0, sizeof x);
 	walk(&x, (xmlNode *)doc);
 	xmlFreeDoc(doc);
-	if (x.oom) {
-		free(x.out);
+	if (x.t.oom) {
+		free(x.t.out);
 		return fisc_error_set(FISC_ENOMEM, "内存不足 / out of memory");
 	}
 	newline(&x);
-	if (!x.out) {
-		x.out = malloc(1);
-		if (!x.out)
+	if (!x.t.out) {
+		x.t.out = malloc(1);
+		if (!x.t.out)
 			return fisc_error_set(FISC_ENOMEM, "内存不足 / out of memory");
-		x.out[0] = 0;
+		x.t.out[0] = 0;
 	}
-	*textp = x.out;
-	*outlen = x.n;
+	*textp = x.t.out;
+	*outlen = x.t.n;
 	return FISC_OK;
 }

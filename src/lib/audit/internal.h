@@ -55,6 +55,17 @@ enum {
 
 enum { BK_TEXT = 1, BK_MDHEAD, BK_ROW };
 
+/* Text a document reader (docx.c, html.c, pdf.c) builds for the audit:
+** grown by doubling, always NUL-terminated; after a failed allocation every
+** later put is dropped and oom stays set, so a reader checks once at the end. */
+typedef struct au_text {
+	char *out;
+	size_t n, cap;
+	int oom;
+} au_text;
+
+void au_text_put(au_text *t, const char *s, size_t n);
+
 typedef struct au_block {
 	int kind;            /* BK_* */
 	size_t beg, end;     /* its text in d->s */

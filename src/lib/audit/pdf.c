@@ -28,34 +28,13 @@ typedef struct glyph {
 } glyph;
 
 typedef struct px {
-	char *out;
-	size_t n, cap;
-	int oom;
+	au_text t;      /* the text built */
 	glyph *g;
 	size_t ng, capg;
 	size_t chars; /* characters other than white space, over all pages */
 } px;
 
-static void put(px *x, const char *s, size_t n)
-{
-	if (x->oom)
-		return;
-	if (x->n + n + 1 > x->cap) {
-		size_t nc = x->cap ? x->cap * 2 : 4096;
-		while (nc < x->n + n + 1)
-			nc *= 2;
-		char *p = realloc(x->out, nc);
-		if (!p) {
-			x->oom = 1;
-			return;
-		}
-		x->out = p;
-		x->cap = nc;
-	}
-	memcpy(x->out + x->n, s, n);
-	x->n += n;
-	x->out[x->n] = 0;
-}
+static void put(px *x, const char *s, size_t n) { au_text_put(&x->t, s, n); }
 
 static void put_cp(px *x, int c)
 {
@@ -180,9 +159,9 @@ static void put_table(px *x, const pline *L, size_t r0, size_t r1, cell *C)
 			}
 		}
 	} else {
-		x->oom = 1;
+		x->t.oom = 1;
 	}
-	for (size_t r = r0; r < r1 && !x->oom; r++) {
+	for (size_t r = r0; r < r1 && !x->t.oom; r++) {
 		size_t col = 0;
 		for (size_t c = 0; c < L[r].nc; c++) {
 			const cell *cl = &C[L[r].c0 + c];
@@ -216,7 +195,7 @@ static void lay_out(px *x)
 	cell *C = NULL;
 	pline *L = NULL;
 	size_t nc = 0, capc = 0, nl = 0, capl = 0;
-	for (size_t b = 0; b < x->ng && !x->oom;) {
+	for (size_t b = 0; b < x->ng && !x->t.oom;) {
 		float y0 = x->g[b].y, sz = x->g[b].size > 1 ? x->g[b].size : 1;
 		size_t e = b + 1;
 		while (e < x->ng && x->g[e].y - y0 <= sz / 3)
@@ -226,7 +205,7 @@ static void lay_out(px *x)
 			capl = capl ? capl * 2 : 64;
 			pline *p = realloc(L, capl * sizeof *L);
 			if (!p) {
-				x->oom = 1;
+				x->t.oom = 1;
 				break;
 			}
 			L = p;
@@ -239,7 +218,7 @@ static void lay_out(px *x)
 					capc = capc ? capc * 2 : 256;
 					cell *p = realloc(C, capc * sizeof *C);
 					if (!p) {
-						x->oom = 1;
+						x->t.oom = 1;
 						break;
 					}
 					C = p;
@@ -271,7 +250,7 @@ static void lay_out(px *x)
 			}
 		}
 	}
-	for (size_t r = 0; r < nl && !x->oom;) {
+	for (size_t r = 0; r < nl && !x->t.oom;) {
 		if (L[r].nc < 2) {
 			const cell *c = &C[L[r].c0];
 			int larger = body > 0;
@@ -312,7 +291,7 @@ static void collect(px *x, fz_stext_page *st)
 					size_t nc = x->capg ? x->capg * 2 : 1024;
 					glyph *ng = realloc(x->g, nc * sizeof *ng);
 					if (!ng) {
-						x->oom = 1;
+						x->t.oom = 1;
 						return;
 					}
 					x->g = ng;
@@ -362,7 +341,7 @@ int au_pdf_text(const char *path, const char *buf, size_t len, char **textp, siz
 			if (npages > PDF_MAX_PAGES)
 				npages = PDF_MAX_PAGES;
 			fz_stext_options so = {0};
-			for (int p = 0; p < npages && !x.oom; p++) {
+			for (int p = 0; p < npages && !x.t.oom; p++) {
 				page = fz_load_page(ctx, (fz_document *)doc, p);
 				st = fz_new_stext_page_from_page(ctx, page, &so);
 				if (p)
@@ -389,7 +368,7 @@ int au_pdf_text(const char *path, const char *buf, size_t len, char **textp, siz
 	fz_drop_context(ctx);
 	free(x.g);
 	int rc = FISC_OK;
-	if (x.oom)
+	if (x.t.oom)
 		rc = fisc_error_set(FISC_ENOMEM, "内存不足 / out of memory");
 	else if (failed)
 		rc = fisc_error_set(FISC_EIO, "无法读取文件 %s：PDF文件已损坏（%s） / cannot read %s: a damaged PDF file (%s)",
@@ -404,10 +383,10 @@ int au_pdf_text(const char *path, const char *buf, size_t len, char **textp, siz
 		rc = fisc_error_set(FISC_EIO, "无法读取文件 %s：PDF没有文本层（可能是扫描件，需先做文字识别） / cannot read %s: the PDF has no text layer (a scan? it needs OCR first)",
 				    path, path);
 	if (rc != FISC_OK) {
-		free(x.out);
+		free(x.t.out);
 		return rc;
 	}
-	*textp = x.out;
-	*outlen = x.n;
+	*textp = x.t.out;
+	*outlen = x.t.n;
 	return FISC_OK;
 }

@@ -877,3 +877,24 @@ int au_read(au_doc *d, const char *text, size_t len)
 	free(L);
 	return au_oom ? -1 : 0;
 }
+
+void au_text_put(au_text *t, const char *s, size_t n)
+{
+	if (t->oom || !n)
+		return;
+	if (t->n + n + 1 > t->cap) {
+		size_t nc = t->cap ? t->cap * 2 : 4096;
+		while (nc < t->n + n + 1)
+			nc *= 2;
+		char *p = realloc(t->out, nc);
+		if (!p) {
+			t->oom = 1;
+			return;
+		}
+		t->out = p;
+		t->cap = nc;
+	}
+	memcpy(t->out + t->n, s, n);
+	t->n += n;
+	t->out[t->n] = 0;
+}
