@@ -17,6 +17,7 @@ enum {
 	LQ_PAY_PUT,
 	LQ_REFUND_PUT,
 	LQ_JOURNAL_PUT,
+	LQ_JOURNAL_EACH,
 	LQ_COUNT
 };
 
@@ -31,6 +32,9 @@ static const char *const lq_sql[LQ_COUNT] = {
 		       " state=excluded.state, refunded=excluded.refunded, paid_on=excluded.paid_on",
 	[LQ_REFUND_PUT] = "INSERT INTO ledger_refund(key,pay_key,fen,date) VALUES(?,?,?,?)",
 	[LQ_JOURNAL_PUT] = "INSERT INTO journal(seq,prev,hash,bytes) VALUES(?,?,?,?)",
+	/* Every batch of the engine starts with it (catching up with other
+	** processes), nearly always finding nothing: kept prepared. */
+	[LQ_JOURNAL_EACH] = "SELECT seq,prev,hash,bytes FROM journal WHERE seq>? ORDER BY seq",
 };
 
 struct sq_ledger {
@@ -263,9 +267,8 @@ int fisc_sqlite_journal_put(fisc_store *st, const fisc_journal_entry *e)
 int fisc_sqlite_journal_each(fisc_store *st, int64_t after, fisc_journal_cb cb, void *ud)
 {
 	sqlite3 *db = fisc_sqlite_db(st);
-	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(db, "SELECT seq,prev,hash,bytes FROM journal WHERE seq>? ORDER BY seq",
-			       -1, &q, NULL) != SQLITE_OK)
+	sqlite3_stmt *q = lstmt(st, LQ_JOURNAL_EACH);
+	if (!q)
 		return lerr(db, "journal");
 	sqlite3_bind_int64(q, 1, after);
 	int rc = FISC_OK, step;
@@ -294,7 +297,7 @@ int fisc_sqlite_journal_each(fisc_store *st, int64_t after, fisc_journal_cb cb, 
 	}
 	if (rc == FISC_OK && step != SQLITE_DONE)
 		rc = lerr(db, "journal");
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
 	return rc;
 }
 
