@@ -9,7 +9,8 @@
 #   bench/ledger.sh          (make bench-ledger; make bench runs it last)
 #
 # Environment: LEDGER_SECONDS (per configuration, default 3),
-# LEDGER_VERIFY (journal entries, default 1000000), BENCH_OUT, BENCH_MD.
+# LEDGER_VERIFY (journal entries, default 1000000), BENCH_OUT, BENCH_MD;
+# LEDGER_REPORT_ONLY=1 rewrites the section from the last run's raw results.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,6 +26,9 @@ mkdir -p "$W"
 export FISC_DATADIR=$ROOT/data LC_ALL=C.UTF-8
 log() { printf '\033[1mbench ledger:\033[0m %s\n' "$*" >&2; }
 
+RES=$W/results.tsv     # system submitters lines payments payments/s p50_us p99_us
+META=$W/run.txt        # date, loads, seconds, verify result of that run
+if [ "${LEDGER_REPORT_ONLY:-0}" != 1 ]; then
 make --no-print-directory all >"$OUT/ledger-build.log" 2>&1 || { tail -20 "$OUT/ledger-build.log"; exit 2; }
 PQ_CFLAGS="" PQ_LIBS=""
 if pkg-config --exists libpq && [ -x $PGBIN/initdb ]; then
@@ -66,7 +70,6 @@ else
 fi
 
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
-RES=$W/results.tsv
 : >"$RES"
 for lines in 10000 10; do
 	for subs in 1 8 64; do
@@ -85,16 +88,22 @@ log "journal verify over $NVERIFY entries (building the journal first)"
 VER=$("$BIN" verify "$W/verify.db" "$NVERIFY") || VER=""
 rm -f "$W"/verify.db*
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
+printf 'WHEN=%q\nLOAD0=%q\nLOAD1=%q\nSECS=%q\nVER=%q\n' "$(date -u '+%Y-%m-%d %H:%M')" "$LOAD0" "$LOAD1" \
+	"$SECS" "$VER" >"$META"
+fi
+# shellcheck disable=SC1090
+. "$META"
 
 get() { awk -F'\t' -v s="$1" -v n="$2" -v l="$3" -v c="$4" '$1==s&&$2==n&&$3==l{print $c}' "$RES"; }
 ratio() { [ -n "$1" ] && [ -n "$2" ] && [ "$2" != 0 ] && awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1f×", a/b}' || echo "—"; }
 ms() { [ -n "$1" ] && awk -v u="$1" 'BEGIN{printf "%.1f", u/1000}' || echo "—"; }
 
 section() {
+	local r1 r2 q1 q2 vr
 	echo "## Ledger: controlled payments, durable before acknowledgement"
 	echo
 	echo "Written by \`bench/ledger.sh\` (\`make bench-ledger\`; \`make bench\` runs it last) on"
-	echo "$(date -u '+%Y-%m-%d %H:%M') UTC; $(nproc) cores ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)),"
+	echo "$WHEN UTC; $(nproc) cores ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)),"
 	echo "load average $LOAD0 at the start, $LOAD1 at the end (the machine is shared: other sessions' builds"
 	echo "and tests run beside it, so treat single figures as ±30 %). ${SECS} s per configuration."
 	echo
@@ -132,6 +141,30 @@ section() {
 	else
 		echo "\`journal verify\`: the run failed (see the log)."
 	fi
+	echo
+	echo "**Targets of issue 11**, from this run:"
+	echo
+	local f64a p64a f64b p64b
+	f64a=$(get fisc 64 10000 5) p64a=$(get pg 64 10000 5) f64b=$(get fisc 64 10 5) p64b=$(get pg 64 10 5)
+	verdict() { awk -v x="$1" -v t="$2" -v dir="$3" 'BEGIN{ if (x=="") print "not measured"; else if ((dir=="ge" && x>=t) || (dir=="le" && x<=t)) print "**met**"; else print "**not met**" }'; }
+	r1=$(awk -v a="$f64a" -v b="$p64a" 'BEGIN{ if (a!="" && b>0) printf "%.1f", a/b }')
+	r2=$(awk -v a="$f64b" -v b="$p64b" 'BEGIN{ if (a!="" && b>0) printf "%.1f", a/b }')
+	echo "- ≥ 10× PostgreSQL at 64 submitters: 10,000 lines ${r1:-—}× — $(verdict "$r1" 10 ge); 10 hot lines ${r2:-—}× — $(verdict "$r2" 10 ge)."
+	q1=$(get fisc 64 10000 7) q2=$(get fisc 64 10 7)
+	q1=${q1:+$(awk -v u="$q1" 'BEGIN{printf "%.1f", u/1000}')} q2=${q2:+$(awk -v u="$q2" 'BEGIN{printf "%.1f", u/1000}')}
+	echo "- p99 acknowledgement ≤ 10 ms at 64 submitters: 10,000 lines ${q1:-—} ms — $(verdict "$q1" 10 le); 10 hot lines ${q2:-—} ms — $(verdict "$q2" 10 le)."
+	vr=""; [ -n "$VER" ] && vr=$(echo "$VER" | cut -f4)
+	echo "- \`journal verify\` ≥ 1 M entries/s (over 10⁷ entries; measured here over ${NVERIFY} to keep the run short): ${vr:-—} entries/s — $(verdict "$vr" 1000000 ge)."
+	echo
+	echo "Reading the table. fisc's cost per commit is its page size: the store's 64 KB pages (chosen"
+	echo "for voucher ingest; SQLite has one page size per file) make a payment's commit write four"
+	echo "64 KB WAL frames (journal, payment row, payment key index, line) where the 4 KB SQLite peer"
+	echo "writes four 4 KB ones; so with one submitter, where nothing is batched, fisc is slower than"
+	echo "both peers. Group commit wins as submitters are added (one commit and fsync for the batch),"
+	echo "and on hot lines PostgreSQL serialises on the rows' locks while fisc decides in memory."
+	echo "SQLite's latencies look low because its busy handler sleeps: a few submitters get the write"
+	echo "lock again and again while the others wait (its throughput is what it is; its percentiles"
+	echo "are over the acknowledged payments, which starving submitters rarely add to)."
 	echo
 	echo "Raw results: build/bench/ledger/results.tsv (system, submitters, lines, payments, payments/s,"
 	echo "p50 µs, p99 µs). Targets of issue 11 and where they stand: see docs/ledger.md (Measured)."
