@@ -30,6 +30,13 @@ RES=$W/results.tsv     # system submitters lines payments payments/s p50_us p99_
 META=$W/run.txt        # date, loads, seconds, verify result of that run
 if [ "${LEDGER_REPORT_ONLY:-0}" != 1 ]; then
 make --no-print-directory all >"$OUT/ledger-build.log" 2>&1 || { tail -20 "$OUT/ledger-build.log"; exit 2; }
+# The PostgreSQL peer needs the server and libpq's headers (Debian packages,
+# installed here when missing and we are root, as bench/run.sh does).
+if { ! pkg-config --exists libpq || [ ! -x $PGBIN/initdb ]; } && [ "$(id -u)" = 0 ]; then
+	log "installing postgresql-15 and libpq-dev"
+	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 libpq-dev; } \
+		>"$OUT/ledger-apt.log" 2>&1 || true
+fi
 PQ_CFLAGS="" PQ_LIBS=""
 if pkg-config --exists libpq && [ -x $PGBIN/initdb ]; then
 	PQ_CFLAGS="-DWITH_PQ $(pkg-config --cflags libpq)" PQ_LIBS=$(pkg-config --libs libpq)
