@@ -58,7 +58,7 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 FUZZ_SECONDS ?= 30
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 
-.PHONY: all deps test-deps demo test unit cli-tests fuzz asan clean bench torture
+.PHONY: all deps test-deps demo test unit cli-tests fuzz asan clean bench bench-ledger torture
 
 # deps runs first and alone: pkg-config can only answer once the packages exist,
 # so the build itself happens in a sub-make (safe under make -j).
@@ -162,6 +162,11 @@ torture: all $(BUILD)/tests/test_ledger
 # the same generated data; installs the peers, writes BENCHMARKS.md (bench/run.sh).
 bench:
 	@bench/run.sh
+
+# The ledger alone (payments/s beside SQLite and PostgreSQL, journal verify):
+# about two minutes; writes its section of BENCHMARKS.md (bench/ledger.sh).
+bench-ledger:
+	@bench/ledger.sh
 
 # The installed fisc is build/fisc, linked with libfisc.a: the binary the
 # suite tested is the binary installed, it runs from the build tree with no

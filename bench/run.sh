@@ -521,6 +521,8 @@ ver() { "$@" 2>/dev/null | head -1 | tr -d '\r' || true; }
 	echo "Raw results: build/bench/results.tsv; outputs compared: build/bench/work/n-*."
 } >"$MD"
 log "wrote $MD in ${ELAPSED} s"
+# The ledger's payments and journal (its own section of $MD, its own peers).
+BENCH_OUT=$OUT BENCH_MD=$MD bench/ledger.sh || log "the ledger benchmark failed"
 if [ $MISMATCH = 1 ]; then
 	log "results differ between fisc and a peer (see Notes in $MD)"
 	exit 1

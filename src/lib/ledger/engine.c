@@ -16,7 +16,9 @@
 ** FISC_ESTORE: nothing of it was applied and each may be retried.
 */
 #include <assert.h>
+#include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +38,11 @@ typedef struct req {
 	char msg[1024];
 	fisc_ledger_result res;
 	int done;
-	pthread_cond_t acked; /* its own: waking one submitter, not all of them */
+	/* Posted by the writer, with no lock held, once the request's batch is
+	** durable: a submitter wakes without taking the queue's mutex, so
+	** acknowledging a batch does not make its submitters queue on that
+	** mutex behind the writer and each other. */
+	sem_t acked;
 	struct req *next;
 } req;
 
@@ -44,7 +50,7 @@ struct fisc_ledger {
 	fisc_store *st;
 	lg_state s;
 	pthread_t writer;
-	pthread_mutex_t mu;     /* queue, done flags */
+	pthread_mutex_t mu;     /* queue */
 	pthread_cond_t work;
 	pthread_mutex_t state_mu; /* s, for readers outside the writer */
 	req *head, *tail;
@@ -418,12 +424,14 @@ static void run_batch(fisc_ledger *l, req *batch)
 static void *writer(void *arg)
 {
 	fisc_ledger *l = arg;
-	pthread_mutex_lock(&l->mu);
 	for (;;) {
+		pthread_mutex_lock(&l->mu);
 		while (!l->head && !l->stop)
 			pthread_cond_wait(&l->work, &l->mu);
-		if (!l->head && l->stop)
+		if (!l->head && l->stop) {
+			pthread_mutex_unlock(&l->mu);
 			break;
+		}
 		req *batch = l->head, *last = batch;
 		size_t n = 1;
 		while (last->next && n < MAX_BATCH) {
@@ -438,13 +446,14 @@ static void *writer(void *arg)
 
 		run_batch(l, batch);
 
-		pthread_mutex_lock(&l->mu);
-		for (req *r = batch; r; r = r->next) {
+		/* After its post a request may be gone (its submitter returned):
+		** read the link first. */
+		for (req *r = batch, *next; r; r = next) {
+			next = r->next;
 			r->done = 1;
-			pthread_cond_signal(&r->acked);
+			sem_post(&r->acked);
 		}
 	}
-	pthread_mutex_unlock(&l->mu);
 	return NULL;
 }
 
@@ -464,7 +473,7 @@ static int submit(fisc_ledger *l, req *r, fisc_ledger_result *res)
 {
 	r->done = 0;
 	r->next = NULL;
-	pthread_cond_init(&r->acked, NULL);
+	sem_init(&r->acked, 0, 0);
 	pthread_mutex_lock(&l->mu);
 	if (l->tail)
 		l->tail->next = r;
@@ -472,10 +481,11 @@ static int submit(fisc_ledger *l, req *r, fisc_ledger_result *res)
 		l->head = r;
 	l->tail = r;
 	pthread_cond_signal(&l->work);
-	while (!r->done)
-		pthread_cond_wait(&r->acked, &l->mu);
 	pthread_mutex_unlock(&l->mu);
-	pthread_cond_destroy(&r->acked);
+	while (sem_wait(&r->acked) != 0)
+		assert(errno == EINTR);
+	assert(r->done);
+	sem_destroy(&r->acked);
 	if (res)
 		*res = r->res;
 	if (r->rc != FISC_OK)
@@ -595,7 +605,7 @@ int fisc_ledger_submit(fisc_ledger *l, fisc_ledger_op *ops, size_t n)
 		if (rs[i].kind == 'R' && !rs[i].ref.date)
 			rs[i].ref.date = today();
 		rs[i].next = i + 1 < n ? &rs[i + 1] : NULL;
-		pthread_cond_init(&rs[i].acked, NULL);
+		sem_init(&rs[i].acked, 0, 0);
 	}
 	if (n) {
 		pthread_mutex_lock(&l->mu);
@@ -605,9 +615,9 @@ int fisc_ledger_submit(fisc_ledger *l, fisc_ledger_op *ops, size_t n)
 			l->head = &rs[0];
 		l->tail = &rs[n - 1];
 		pthread_cond_signal(&l->work);
-		while (!rs[n - 1].done)
-			pthread_cond_wait(&rs[n - 1].acked, &l->mu);
 		pthread_mutex_unlock(&l->mu);
+		while (sem_wait(&rs[n - 1].acked) != 0)
+			assert(errno == EINTR);
 	}
 	/* FIFO: the last one done means all are. */
 	for (size_t i = 0; i < n; i++) {
@@ -615,7 +625,7 @@ int fisc_ledger_submit(fisc_ledger *l, fisc_ledger_op *ops, size_t n)
 		ops[i].rc = rs[i].rc;
 		snprintf(ops[i].msg, sizeof ops[i].msg, "%s", rs[i].msg);
 		ops[i].res = rs[i].res;
-		pthread_cond_destroy(&rs[i].acked);
+		sem_destroy(&rs[i].acked);
 	}
 	free(rs);
 	return FISC_OK;

@@ -241,11 +241,42 @@ void lg_buf_free(lg_buf *b)
 
 /* ---- decoding ---------------------------------------------------------- */
 
+/* Field copies of one entry: a payment's few short fields fit in `small`
+** on the stack; only a long field or a document (many legs, line keys)
+** takes an arena, made on first need. Replay and verify run lg_apply once
+** per entry, and a fresh 64 KB arena block per entry cost more than the
+** SHA-256 and the decision together. */
 typedef struct dec {
 	const uint8_t *p, *end;
-	fisc_arena *a; /* per-apply scratch for field copies */
+	fisc_arena *a; /* per-apply scratch, NULL until needed */
 	int bad;
+	size_t used;
+	char small[1024];
 } dec;
+
+static char *dec_copy(dec *d, const uint8_t *p, size_t n)
+{
+	char *c;
+	if (n < sizeof d->small - d->used) {
+		c = d->small + d->used;
+		d->used += n + 1;
+	} else {
+		if (!d->a && !(d->a = fisc_arena_new()))
+			return NULL;
+		if (!(c = fisc_arena_alloc(d->a, n + 1)))
+			return NULL;
+	}
+	memcpy(c, p, n);
+	c[n] = 0;
+	return c;
+}
+
+static fisc_arena *dec_arena(dec *d)
+{
+	if (!d->a)
+		d->a = fisc_arena_new();
+	return d->a;
+}
 
 static const char *dec_str(dec *d, size_t *len)
 {
@@ -264,9 +295,12 @@ static const char *dec_str(dec *d, size_t *len)
 	if (p >= d->end || *p++ != ':' || (size_t)(d->end - p) < n + 1 || p[n] != ',')
 		goto bad;
 	d->p = p + n + 1;
+	char *c = dec_copy(d, p, n);
+	if (!c)
+		goto bad;
 	if (len)
 		*len = n;
-	return fisc_arena_strndup(d->a, (const char *)p, n);
+	return c;
 bad:
 	d->bad = 1;
 	if (len)
@@ -274,21 +308,27 @@ bad:
 	return "";
 }
 
+/* A decimal integer in its one canonical spelling: optional '-', no
+** leading zeros, no "-0", within int64. */
 static int64_t dec_int(dec *d)
 {
 	size_t n;
 	const char *s = dec_str(d, &n);
 	if (d->bad)
 		return 0;
-	char *end;
-	long long v = strtoll(s, &end, 10);
-	char canon[24];
-	snprintf(canon, sizeof canon, "%lld", v);
-	if (n == 0 || (size_t)(end - s) != n || strcmp(canon, s) != 0) {
-		d->bad = 1;
-		return 0;
+	size_t i = s[0] == '-';
+	if (n == i || (s[i] == '0' && (n > i + 1 || i)))
+		goto bad;
+	uint64_t v = 0, lim = i ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	for (; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9' || v > (lim - (uint64_t)(s[i] - '0')) / 10)
+			goto bad;
+		v = v * 10 + (uint64_t)(s[i] - '0');
 	}
-	return (int64_t)v;
+	return s[0] == '-' ? (int64_t)(0 - v) : (int64_t)v;
+bad:
+	d->bad = 1;
+	return 0;
 }
 
 /* A text field must be UTF-8 text without control characters: the line key
@@ -515,7 +555,7 @@ static int apply_doc(lg_state *s, dec *d, const uint8_t *bytes, size_t nbytes, i
 	size_t nfresh = 0;
 	int rc = FISC_OK;
 	int64_t sum = 0;
-	if (!ids || !fens || !lines || !keys || !fresh_delta) {
+	if (!ids || !fens || !lines || !keys || !fresh_delta || !dec_arena(d)) {
 		rc = fisc_error_set(FISC_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -690,7 +730,7 @@ void lg_undo_doc(lg_state *s, const uint8_t *bytes, size_t n)
 	fisc_arena *scratch = fisc_arena_new();
 	if (!scratch)
 		abort();
-	dec d = {bytes, bytes + n, scratch, 0};
+	dec d = {.p = bytes, .end = bytes + n, .a = scratch};
 	dec_str(&d, NULL);
 	dec_str(&d, NULL);
 	const char *no = dec_str(&d, NULL);
@@ -723,10 +763,7 @@ void lg_undo_doc(lg_state *s, const uint8_t *bytes, size_t n)
 
 int lg_apply(lg_state *s, const uint8_t *bytes, size_t n, int64_t *line)
 {
-	fisc_arena *scratch = fisc_arena_new();
-	if (!scratch)
-		return fisc_error_set(FISC_ENOMEM, "out of memory");
-	dec d = {bytes, bytes + n, scratch, 0};
+	dec d = {.p = bytes, .end = bytes + n};
 	int64_t dummy;
 	if (!line)
 		line = &dummy;
@@ -753,6 +790,6 @@ int lg_apply(lg_state *s, const uint8_t *bytes, size_t n, int64_t *line)
 	}
 	else
 		rc = refuse_bad();
-	fisc_arena_free(scratch);
+	fisc_arena_free(d.a);
 	return rc;
 }

@@ -3,7 +3,12 @@
 ** (tables of migration 4 in sqlite.c). The engine (src/lib/ledger/) decides
 ** every write in memory and calls these per request inside its batch
 ** transaction, so the statements are prepared once per handle.
+**
+** The engine's handle checkpoints the WAL from a thread of its own (see
+** fisc_sqlite_ledger_durable): SQLite's automatic checkpoint would run
+** inside a batch's COMMIT, while every submitter of the batch waits.
 */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include "fisc/error.h"
@@ -17,6 +22,7 @@ enum {
 	LQ_PAY_PUT,
 	LQ_REFUND_PUT,
 	LQ_JOURNAL_PUT,
+	LQ_JOURNAL_EACH,
 	LQ_COUNT
 };
 
@@ -31,11 +37,28 @@ static const char *const lq_sql[LQ_COUNT] = {
 		       " state=excluded.state, refunded=excluded.refunded, paid_on=excluded.paid_on",
 	[LQ_REFUND_PUT] = "INSERT INTO ledger_refund(key,pay_key,fen,date) VALUES(?,?,?,?)",
 	[LQ_JOURNAL_PUT] = "INSERT INTO journal(seq,prev,hash,bytes) VALUES(?,?,?,?)",
+	/* Every batch of the engine starts with it (catching up with other
+	** processes), nearly always finding nothing: kept prepared. */
+	[LQ_JOURNAL_EACH] = "SELECT seq,prev,hash,bytes FROM journal WHERE seq>? ORDER BY seq",
 };
 
 struct sq_ledger {
 	sqlite3_stmt *st[LQ_COUNT];
+	/* The checkpointer: a thread with its own connection to the same file,
+	** woken by the writer's WAL hook. */
+	int ckpt_running;
+	pthread_t ckpt;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int want, stop;
+	char *path, *vfs;
 };
+
+/* WAL frames (pages) after a commit that wake the checkpointer, and the
+** count at which the committing thread checkpoints itself, because the
+** checkpointer cannot keep up (or readers hold old frames). With the
+** store's 64 KB pages: 16 MB and 256 MB. */
+enum { CKPT_WAKE = 256, CKPT_SELF = 4096 };
 
 /* A full disk or an I/O error reads as what it is (sqlite.c maps it). */
 static int lerr(sqlite3 *db, const char *what) { return fisc_sqlite_error(db, what); }
@@ -67,11 +90,117 @@ static const char *col(sqlite3_stmt *q, int i)
 	return t ? t : "";
 }
 
+static sq_ledger *slot_of(fisc_store *st)
+{
+	sq_ledger **slot = fisc_sqlite_ledger_slot(st);
+	if (!*slot)
+		*slot = calloc(1, sizeof **slot);
+	return *slot;
+}
+
+static void *checkpointer(void *arg)
+{
+	sq_ledger *g = arg;
+	sqlite3 *db = NULL;
+	pthread_mutex_lock(&g->mu);
+	for (;;) {
+		while (!g->want && !g->stop)
+			pthread_cond_wait(&g->cv, &g->mu);
+		if (g->stop)
+			break;
+		g->want = 0;
+		pthread_mutex_unlock(&g->mu);
+		if (!db && sqlite3_open_v2(g->path, &db, SQLITE_OPEN_READWRITE, g->vfs) != SQLITE_OK) {
+			sqlite3_close(db);
+			db = NULL;
+		}
+		/* PASSIVE: copies what it can without waiting for the writer or
+		** readers; a failure only leaves the WAL longer (the writer's hook
+		** checkpoints itself past CKPT_SELF). */
+		if (db)
+			sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		pthread_mutex_lock(&g->mu);
+	}
+	pthread_mutex_unlock(&g->mu);
+	sqlite3_close(db);
+	return NULL;
+}
+
+/* Called by SQLite in the committing thread after each commit; replaces the
+** automatic checkpoint of this connection. */
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	sq_ledger *g = arg;
+	if (frames >= CKPT_SELF) {
+		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	} else if (frames >= CKPT_WAKE) {
+		pthread_mutex_lock(&g->mu);
+		g->want = 1;
+		pthread_cond_signal(&g->cv);
+		pthread_mutex_unlock(&g->mu);
+	}
+	return SQLITE_OK;
+}
+
+static void checkpointer_stop(fisc_store *st, sq_ledger *g)
+{
+	if (!g->ckpt_running)
+		return;
+	sqlite3_wal_hook(fisc_sqlite_db(st), NULL, NULL);
+	pthread_mutex_lock(&g->mu);
+	g->stop = 1;
+	pthread_cond_signal(&g->cv);
+	pthread_mutex_unlock(&g->mu);
+	pthread_join(g->ckpt, NULL);
+	pthread_mutex_destroy(&g->mu);
+	pthread_cond_destroy(&g->cv);
+	free(g->path);
+	free(g->vfs);
+	g->ckpt_running = 0;
+}
+
+/* Start the checkpointer for a store file in WAL mode (not for an
+** in-memory store, nor twice). */
+static void checkpointer_start(fisc_store *st, sq_ledger *g)
+{
+	sqlite3 *db = fisc_sqlite_db(st);
+	const char *path = sqlite3_db_filename(db, "main");
+	sqlite3_vfs *vfs = NULL;
+	sqlite3_stmt *q;
+	int wal = 0;
+	if (g->ckpt_running || !path || !*path)
+		return;
+	if (sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &q, NULL) == SQLITE_OK) {
+		if (sqlite3_step(q) == SQLITE_ROW)
+			wal = !sqlite3_stricmp((const char *)sqlite3_column_text(q, 0), "wal");
+		sqlite3_finalize(q);
+	}
+	if (!wal || sqlite3_file_control(db, "main", SQLITE_FCNTL_VFS_POINTER, &vfs) != SQLITE_OK ||
+	    !vfs)
+		return;
+	g->path = strdup(path);
+	g->vfs = strdup(vfs->zName);
+	g->want = g->stop = 0;
+	pthread_mutex_init(&g->mu, NULL);
+	pthread_cond_init(&g->cv, NULL);
+	if (!g->path || !g->vfs || pthread_create(&g->ckpt, NULL, checkpointer, g) != 0) {
+		/* Without the thread, SQLite's own automatic checkpoint stays. */
+		pthread_mutex_destroy(&g->mu);
+		pthread_cond_destroy(&g->cv);
+		free(g->path);
+		free(g->vfs);
+		return;
+	}
+	g->ckpt_running = 1;
+	sqlite3_wal_hook(db, wal_hook, g);
+}
+
 void fisc_sqlite_ledger_free(fisc_store *st)
 {
 	sq_ledger **slot = fisc_sqlite_ledger_slot(st);
 	if (!*slot)
 		return;
+	checkpointer_stop(st, *slot);
 	for (int i = 0; i < LQ_COUNT; i++)
 		sqlite3_finalize((*slot)->st[i]);
 	free(*slot);
@@ -85,6 +214,12 @@ int fisc_sqlite_ledger_durable(fisc_store *st)
 	sqlite3 *db = fisc_sqlite_db(st);
 	if (sqlite3_exec(db, "PRAGMA synchronous=FULL", NULL, NULL, NULL) != SQLITE_OK)
 		return lerr(db, "synchronous");
+	/* The engine's writer commits batch after batch: checkpoints go to a
+	** thread of their own, off the path of every acknowledgement. */
+	sq_ledger *g = slot_of(st);
+	if (!g)
+		return fisc_error_set(FISC_ENOMEM, "out of memory");
+	checkpointer_start(st, g);
 	return FISC_OK;
 }
 
@@ -263,9 +398,8 @@ int fisc_sqlite_journal_put(fisc_store *st, const fisc_journal_entry *e)
 int fisc_sqlite_journal_each(fisc_store *st, int64_t after, fisc_journal_cb cb, void *ud)
 {
 	sqlite3 *db = fisc_sqlite_db(st);
-	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(db, "SELECT seq,prev,hash,bytes FROM journal WHERE seq>? ORDER BY seq",
-			       -1, &q, NULL) != SQLITE_OK)
+	sqlite3_stmt *q = lstmt(st, LQ_JOURNAL_EACH);
+	if (!q)
 		return lerr(db, "journal");
 	sqlite3_bind_int64(q, 1, after);
 	int rc = FISC_OK, step;
@@ -294,7 +428,7 @@ int fisc_sqlite_journal_each(fisc_store *st, int64_t after, fisc_journal_cb cb, 
 	}
 	if (rc == FISC_OK && step != SQLITE_DONE)
 		rc = lerr(db, "journal");
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
 	return rc;
 }
 
