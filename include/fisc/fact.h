@@ -87,6 +87,12 @@ typedef struct fisc_query {
 	uint8_t scope, book_set, phase; /* 0: any; book_set: 1 = match `book` */
 	uint8_t book;
 	const char *dept; /* NULL: any */
+	/* The store as it stood (fisc/history.h): after document as_of_doc
+	** (documents 1..as_of_doc applied), or on date as_of_date (YYYYMMDD:
+	** the documents in effect that day). Both 0: the current facts. A
+	** backend without history refuses a query with either set. */
+	int64_t as_of_doc;
+	int32_t as_of_date;
 } fisc_query;
 
 #ifdef __cplusplus

@@ -36,6 +36,7 @@
 #include "suggest.h"
 #include "ledger.h"
 #include "journal.h"
+#include "history.h"
 
 #define FISC_VERSION "0.1.0"
 

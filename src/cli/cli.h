@@ -32,6 +32,8 @@ int cmd_pay(int argc, char **argv, const char *db);
 int cmd_journal(int argc, char **argv, const char *db);
 int cmd_serve(int argc, char **argv, const char *db);
 int cmd_user(int argc, char **argv, const char *db);
+int cmd_history(int argc, char **argv, const char *db);
+int cmd_diff(int argc, char **argv, const char *db);
 
 /* Open the existing store at db; prints the error ("store not found" for a
 ** missing one, which is not created) and returns NULL on failure. */
@@ -61,6 +63,9 @@ void cli_discard_output(FILE *f);
 /* Nonzero once a write to f failed: a library writer's error is then the
 ** write failure cli_close_output reports, not a second message. */
 int cli_write_failed(FILE *f);
+/* Render d as format to output (NULL: stdout; a path for xlsx and csv),
+** errors printed; a CLI_ code. */
+int cli_write_doc(const fisc_doc *d, const char *format, const char *output);
 /* Route stdout through the same error-keeping stream (main, at start). */
 void cli_stdout_init(void);
 
@@ -87,6 +92,11 @@ int cli_year_parse(const char *year, int *out);
 /* After "no data": the years and phases that q's facts have, on stderr,
 ** introduced by `whose` (a region or department name, or ""). */
 void cli_years_hint(fisc_store *st, const fisc_query *q, const char *whose);
+
+/* --as-of (cli_names.c): read st as of that date or document from now on
+** (fisc_store_view); an unknown document or a bad date is printed and
+** CLI_USAGE returned. */
+int cli_as_of(fisc_store *st, const char *text);
 
 /* Departments (cmd_departments.c): those the facts of a region and year name
 ** (0: any), and the one a --department argument means: the exact name, the

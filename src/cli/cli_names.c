@@ -248,3 +248,15 @@ int cli_option_error(int c, const char *arg, const struct option *longopts)
 	cli_suggest(name, opts, NULL, n);
 	return CLI_USAGE;
 }
+
+int cli_as_of(fisc_store *st, const char *text)
+{
+	fisc_query q = {0};
+	int rc = fisc_history_as_of(st, text, &q);
+	if (rc != FISC_OK) {
+		cli_error(rc);
+		return rc == FISC_ENOTFOUND || rc == FISC_EINVAL ? CLI_USAGE : CLI_FAIL;
+	}
+	fisc_store_view(st, &q);
+	return CLI_OK;
+}

@@ -241,3 +241,29 @@ void cli_progress_end(void)
 	}
 	prog.shown = 0;
 }
+
+int cli_write_doc(const fisc_doc *d, const char *format, const char *output)
+{
+	/* xlsx and csv are written by the renderer to the path itself. */
+	int files = !strcmp(format, "xlsx") || !strcmp(format, "csv");
+	FILE *out = stdout;
+	if (output && !files && !(out = cli_open_output(output)))
+		return CLI_USAGE;
+	int rc = fisc_doc_write(d, format, files ? output : NULL, out);
+	int failed = cli_write_failed(out);
+	if (out != stdout) {
+		if (rc != FISC_OK && !failed) {
+			cli_discard_output(out);
+		} else {
+			int wrc = cli_close_output(out, output);
+			if (rc == FISC_OK)
+				return wrc;
+		}
+	}
+	if (rc == FISC_OK)
+		return CLI_OK;
+	if (failed)
+		return CLI_FAIL;
+	cli_error(rc);
+	return rc == FISC_EINVAL || rc == FISC_EUNSUPPORTED ? CLI_USAGE : CLI_FAIL;
+}

@@ -13,13 +13,14 @@
 static int usage(FILE *f, int code)
 {
 	fprintf(f, "用法 / usage: fisc [--db PATH] check [--region R] [--year Y] [--format text|json]\n"
-		   "       [--all] [--rules ID,…] [--list-rules]\n\n"
+		   "       [--all] [--rules ID,…] [--list-rules] [--as-of DATE|DOCUMENT]\n\n"
 		   "  --region R     地区名称或代码 | region name or code (default: all)\n"
 		   "  --year Y       只报告涉及该年度的检查 | only checks involving year Y\n"
 		   "  --format F     text（默认）或 json | text (default) or json\n"
 		   "  --all          同时列出完全相符的检查 | also list checks that hold exactly\n"
 		   "  --rules IDS    只运行这些规则（前缀亦可：debt,years.carry）| run only these rules\n"
-		   "  --list-rules   列出全部规则 | list the rules\n\n"
+		   "  --list-rules   列出全部规则 | list the rules\n"
+		   "  --as-of A      按某日（YYYY-MM-DD）或某文件（#N、文号）时的数据检查 | the store as of a date or document\n\n"
 		   "退出码 / exit: 0 无错误 no errors, 1 有错误 errors, 2 无法读取输入 input unreadable\n");
 	return code;
 }
@@ -30,9 +31,10 @@ int cmd_check(int argc, char **argv, const char *db)
 		{"region", required_argument, 0, 'r'}, {"year", required_argument, 0, 'y'},
 		{"format", required_argument, 0, 'f'}, {"all", no_argument, 0, 'a'},
 		{"rules", required_argument, 0, 'R'},  {"list-rules", no_argument, 0, 'L'},
-		{"help", no_argument, 0, 'h'},	       {0, 0, 0, 0}};
+		{"help", no_argument, 0, 'h'},	       {"as-of", required_argument, 0, 'A'},
+		{0, 0, 0, 0}};
 	fisc_check_opts o = {0};
-	const char *format = "text";
+	const char *format = "text", *as_of = NULL;
 	int list = 0, c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
@@ -46,6 +48,7 @@ int cmd_check(int argc, char **argv, const char *db)
 		case 'a': o.all = 1; break;
 		case 'R': o.rules = optarg; break;
 		case 'L': list = 1; break;
+		case 'A': as_of = optarg; break;
 		case 'h': return usage(stdout, CLI_OK);
 		default: return cli_option_error(c, argv[optind - 1], longopts);
 		}
@@ -69,7 +72,8 @@ int cmd_check(int argc, char **argv, const char *db)
 	fisc_arena *a = fisc_arena_new();
 	fisc_findings *fs = NULL;
 	fisc_region r;
-	if (a && o.region && cli_region_check(st, o.region, &r, a) != CLI_OK) {
+	if (a && ((o.region && cli_region_check(st, o.region, &r, a) != CLI_OK) ||
+		  (as_of && cli_as_of(st, as_of) != CLI_OK))) {
 		fisc_arena_free(a);
 		fisc_store_close(st);
 		return CLI_USAGE;

@@ -14,6 +14,7 @@
 
 typedef struct report_opts {
 	const char *region, *year, *book, *scope, *phase, *format, *output, *department;
+	const char *as_of; /* --as-of: the store as of a date or document */
 	const char *unit_name; /* --unit as given (document reports: NULL = the data's) */
 	int unit, decimals, all;
 } report_opts;
@@ -229,6 +230,7 @@ static int usage(FILE *f, int code)
 		   "       fisc report congress|debt --region R --year Y [--format md|html|json|xlsx|csv|text|docx|pdf] [-o OUT]\n"
 		   "       fisc report department|performance --department D --year Y [--phase P] [--format …] [-o OUT]\n"
 		   "       (--unit 元|万元|亿元: every amount of a document report; default the unit of the data)\n"
+		   "       (--as-of YYYY-MM-DD|#N|文号: the store as it stood at that date or after that document)\n"
 		   "       (xlsx: -o FILE.xlsx; csv: -o DIR/ or PREFIX, one file per table; docx, pdf: -o FILE)\n\n");
 	for (size_t i = 0; i < sizeof reports / sizeof *reports; i++)
 		fprintf(f, "  %-10s %s\n", reports[i].name, reports[i].summary);
@@ -274,6 +276,8 @@ static int run_report(const char *db, report_fn fn, int doc, report_opts *o)
 	int rc = a ? CLI_OK : CLI_FAIL;
 	if (rc == CLI_OK && o->region && *o->region)
 		rc = cli_region_check(st, o->region, &r, a);
+	if (rc == CLI_OK && o->as_of)
+		rc = cli_as_of(st, o->as_of);
 	if (rc == CLI_OK && o->department && *o->department &&
 	    !cli_department_exists(st, r.id, o->department)) {
 		if (cli_departments_load(st, r.id, 0, a, &ds) != FISC_OK)
@@ -319,7 +323,7 @@ int cmd_report(int argc, char **argv, const char *db)
 		{"unit", required_argument, 0, 'u'},   {"decimals", required_argument, 0, 'd'},
 		{"output", required_argument, 0, 'o'}, {"help", no_argument, 0, 'h'},
 		{"all", no_argument, 0, 'a'},          {"department", required_argument, 0, 'D'},
-		{0, 0, 0, 0}};
+		{"as-of", required_argument, 0, 'A'},  {0, 0, 0, 0}};
 	if (argc < 2 || !strcmp(argv[1], "--help"))
 		return usage(argc < 2 ? stderr : stdout, argc < 2 ? CLI_USAGE : CLI_OK);
 	report_fn fn = NULL;
@@ -363,6 +367,7 @@ int cmd_report(int argc, char **argv, const char *db)
 			break;
 		case 'a': o.all = 1; break;
 		case 'D': o.department = optarg; break;
+		case 'A': o.as_of = optarg; break;
 		case 'h': return usage(stdout, CLI_OK);
 		default: return cli_option_error(c, argv[optind], longopts); /* argv + 1 */
 		}

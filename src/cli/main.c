@@ -11,10 +11,12 @@
 
 static const cli_cmd commands[] = {
 	{"init", cmd_init, "创建数据库并载入随附科目目录 | create a store with the bundled catalogue"},
-	{"import", cmd_import, "导入事实/地区 CSV 或 XLSX（全部成功或全部不写入） | import facts and regions"},
+	{"import", cmd_import, "导入事实/地区 CSV 或 XLSX（全部成功或全部不写入）；--amend 修正 | import facts and regions; --amend"},
 	{"report", cmd_report,
 	 "生成报表：balance（收支平衡表）、statement（平衡情况表述）、congress（人大报告）、\n"
 	 "                  department（部门预算公开）、performance（绩效自评）、debt（政府债务）| reports"},
+	{"history", cmd_history, "一个数的各个版本（文件、日期、作者、理由）| the versions of a figure"},
+	{"diff", cmd_diff, "逐行对比两个版本、阶段、年度或数据库 | compare versions, phases, years or stores"},
 	{"catalog", cmd_catalog, "科目目录：import、lookup、editions | the classification catalogue"},
 	{"regions", cmd_regions, "列出地区 | list regions"},
 	{"departments", cmd_departments, "列出部门（代码、名称、地区、年度）| list departments"},

@@ -18,6 +18,7 @@
 #include "fisc/progress.h"
 #include "import/filebuf.h"
 #include "fisc/journal.h"
+#include "store/history_ops.h"
 #include "import/importer.h"
 #include "import/textenc.h"
 #include "model/fold.h"
@@ -27,7 +28,7 @@
 enum field {
 	F_REGION, F_SCOPE, F_YEAR, F_BOOK, F_PHASE, F_ITEM, F_AMOUNT, F_UNIT,
 	F_KIND, F_DEPT, F_PROJECT, F_ECON, F_FUND, F_PRECISION, F_SOURCE, F_NOTE,
-	F_NFACT,
+	F_ACTION, F_NFACT,
 	R_CODE = 0, R_NAME, R_PARENT, R_LEVEL, R_LABEL_ALL, R_LABEL_SELF,
 	R_LABEL_LOWER, R_NREGION
 };
@@ -49,9 +50,12 @@ static const colname fact_cols[F_NFACT] = {
 	[F_PRECISION] = {"precision", {"精度"}, 0},
 	[F_SOURCE] = {"source", {"来源", "出处"}, 0},
 	[F_NOTE] = {"note", {"备注", "说明"}, 0},
+	/* Only in an amendment (fisc import --amend): amend or withdraw. */
+	[F_ACTION] = {"action", {"操作", "修正方式"}, 0},
 };
 
 static const int fact_ncols = F_NFACT;
+const int imp_item_field = F_ITEM;
 
 static const colname region_cols[R_NREGION] = {
 	[R_CODE] = {"code", {"区划代码", "代码"}, 1},
@@ -154,6 +158,13 @@ static void read_header(ctx *c, const fisc_row *row)
 			   "「section/章节」列（绩效文字表），也没有「code,name」列（地区表）",
 			   "unrecognised header: no 'amount' column (facts), 'indicator' (performance "
 			   "indicators), 'section' (performance texts) or 'code,name' (regions)");
+		return;
+	}
+	if (c->amend && c->table != TABLE_FACTS && c->table != TABLE_REGIONS) {
+		imp_report(c, row, 0, NULL, FISC_DIAG_MISSING_COLUMN,
+			   "修正文件只能包含事实表（和地区表）",
+			   "an amendment holds fact tables (and regions) only");
+		c->table = TABLE_BAD;
 		return;
 	}
 	for (int f = 0; f < n; f++)
@@ -523,6 +534,26 @@ static void report_stored_duplicate(ctx *c, const fisc_row *row, const fisc_fact
 	imp_report(c, row, c->col[F_AMOUNT], "amount", FISC_DIAG_DUPLICATE_FACT, zh, en);
 }
 
+/* The document of this import (fisc/history.h): recorded before its first
+** fact, so that every fact it puts is version 1 of its figure. -1 when the
+** store keeps no history; -2 after a store error (c->fatal). */
+static int64_t import_doc(ctx *c)
+{
+	if (!fisc_store_has_history(c->st))
+		return -1;
+	fisc_fact_doc d = {0};
+	d.kind = FISC_FACT_DOC_IMPORT;
+	d.number = "";
+	d.source = c->sources ? c->sources : "";
+	int64_t id;
+	int rc = fisc_store_doc_put(c->st, &d, &id);
+	if (rc != FISC_OK) {
+		c->fatal = rc;
+		return -2;
+	}
+	return id;
+}
+
 static void fact_row(ctx *c, const fisc_row *row)
 {
 	int errors_before = c->errors;
@@ -619,6 +650,22 @@ static void fact_row(ctx *c, const fisc_row *row)
 				"未知的经济分类代码「%s」", "unknown economic classification code '%s'",
 				econ);
 	}
+	const char *action = imp_get_trim(c, row, F_ACTION);
+	int withdraw = 0;
+	if (!strcmp(action, "withdraw") || !strcmp(action, "撤回") || !strcmp(action, "撤销"))
+		withdraw = 1;
+	else if (*action && strcmp(action, "amend") && strcmp(action, "修正"))
+		imp_reportf(c, row, c->col[F_ACTION], "action", FISC_DIAG_BAD_VALUE,
+			    "无法识别的操作「%s」（amend/修正 或 withdraw/撤回）",
+			    "unknown action '%s' (amend or withdraw)", action);
+	else if (*action && !c->amend)
+		imp_reportf(c, row, c->col[F_ACTION], "action", FISC_DIAG_BAD_VALUE,
+			    "操作「%s」只用于修正（fisc import --amend）",
+			    "action '%s' belongs in an amendment (fisc import --amend)", action);
+	if (withdraw && !c->amend)
+		imp_reportf(c, row, c->col[F_ACTION], "action", FISC_DIAG_BAD_VALUE,
+			    "操作「%s」只用于修正（fisc import --amend）",
+			    "action '%s' belongs in an amendment (fisc import --amend)", action);
 	if (c->errors != errors_before || c->fatal)
 		return;
 
@@ -645,6 +692,17 @@ static void fact_row(ctx *c, const fisc_row *row)
 			first);
 		return;
 	}
+	char ref[160];
+	const char *cell = cellref(c, row, c->col[F_ITEM], ref, sizeof ref);
+	char *where = cell ? fisc_arena_printf(c->arena, "%s:%s", row->file, cell)
+			   : fisc_arena_printf(c->arena, "%s:%ld", row->file, row->line);
+	if (c->amend) {
+		if (imp_amend_fact(c, row, &f, withdraw, where) == FISC_OK)
+			fisc_strmap_put(&c->seen, key, where);
+		return;
+	}
+	if (!c->doc && (c->doc = import_doc(c)) < 0 && c->doc != -1)
+		return;
 	int rc = fisc_store_fact_put(c->st, &f);
 	if (rc == FISC_EEXIST) {
 		report_stored_duplicate(c, row, &f);
@@ -654,11 +712,7 @@ static void fact_row(ctx *c, const fisc_row *row)
 		c->fatal = rc;
 		return;
 	}
-	char ref[160];
-	const char *cell = cellref(c, row, c->col[F_ITEM], ref, sizeof ref);
-	fisc_strmap_put(&c->seen, key,
-			cell ? fisc_arena_printf(c->arena, "%s:%s", row->file, cell)
-			     : fisc_arena_printf(c->arena, "%s:%ld", row->file, row->line));
+	fisc_strmap_put(&c->seen, key, where);
 	c->stats->facts++;
 }
 
@@ -862,9 +916,11 @@ static int on_row(void *ud, const fisc_row *row)
 	return c->fatal;
 }
 
-static int begin(ctx *c, fisc_store *st, fisc_diag *diag, fisc_import_stats *stats)
+static int begin(ctx *c, fisc_store *st, fisc_diag *diag, fisc_import_stats *stats,
+		 imp_amend *amend)
 {
 	memset(c, 0, sizeof *c);
+	c->amend = amend;
 	c->st = st;
 	c->diag = diag;
 	c->stats = stats;
@@ -898,6 +954,8 @@ static int journal_import(ctx *c)
 	const char *p = fisc_arena_printf(c->arena, "%sfacts %ld regions %ld indicators %ld texts %ld\n",
 					  c->journal ? c->journal : "", s->facts, s->regions,
 					  s->indicators, s->texts);
+	if (p && c->doc > 0)
+		p = fisc_arena_printf(c->arena, "%sdocument %lld\n", p, (long long)c->doc);
 	if (!p)
 		return fisc_error_set(FISC_ENOMEM, "out of memory");
 	return fisc_journal_append(c->st, "import", p, strlen(p), NULL);
@@ -913,11 +971,12 @@ static int finish(ctx *c, int rc)
 		rc = c->fatal;
 	if (rc == FISC_OK && (c->errors || fisc_diag_errors(c->diag)))
 		rc = FISC_EIMPORT;
+	int keep = 1;
 	if (rc == FISC_OK)
-		rc = journal_import(c);
-	if (rc == FISC_OK)
+		rc = c->amend ? imp_amend_apply(c, &keep) : journal_import(c);
+	if (rc == FISC_OK && keep)
 		rc = fisc_store_commit(c->st);
-	if (rc != FISC_OK) {
+	if (rc != FISC_OK || !keep) {
 		fisc_store_rollback(c->st);
 		c->stats->facts = c->stats->regions = 0;
 		c->stats->indicators = c->stats->texts = 0;
@@ -963,13 +1022,16 @@ static int read_csv(ctx *c, const char *name, const char *buf, size_t len)
 	return r;
 }
 
-int fisc_import_files(fisc_store *st, const char *const *paths, size_t n,
-		      fisc_diag *diag, fisc_import_stats *stats)
+int imp_run_files(fisc_store *st, const char *const *paths, size_t n, fisc_diag *diag,
+		  fisc_import_stats *stats, imp_amend *amend)
 {
 	ctx c;
-	int rc = begin(&c, st, diag, stats);
+	int rc = begin(&c, st, diag, stats, amend);
 	if (rc != FISC_OK)
 		return rc;
+	for (size_t i = 0; i < n; i++)
+		c.sources = fisc_arena_printf(c.arena, "%s%s%s", c.sources ? c.sources : "",
+					      i ? " " : "", paths[i]);
 	for (size_t i = 0; i < n && !c.fatal; i++) {
 		fisc_filebuf fb;
 		int r = fisc_filebuf_read(paths[i], &fb, diag);
@@ -991,17 +1053,30 @@ int fisc_import_files(fisc_store *st, const char *const *paths, size_t n,
 	return finish(&c, FISC_OK);
 }
 
-int fisc_import_csv_buffer(fisc_store *st, const char *name, const char *buf,
-			   size_t len, fisc_diag *diag, fisc_import_stats *stats)
+int imp_run_buffer(fisc_store *st, const char *name, const char *buf, size_t len,
+		   fisc_diag *diag, fisc_import_stats *stats, imp_amend *amend)
 {
 	ctx c;
-	int rc = begin(&c, st, diag, stats);
+	int rc = begin(&c, st, diag, stats, amend);
 	if (rc != FISC_OK)
 		return rc;
+	c.sources = name;
 	note_file(&c, name, buf, len);
 	int r = read_csv(&c, name, buf, len);
 	if (r != FISC_OK && r != FISC_EIMPORT && !c.fatal)
 		c.fatal = r;
 	stats->files = 1;
 	return finish(&c, FISC_OK);
+}
+
+int fisc_import_files(fisc_store *st, const char *const *paths, size_t n,
+		      fisc_diag *diag, fisc_import_stats *stats)
+{
+	return imp_run_files(st, paths, n, diag, stats, NULL);
+}
+
+int fisc_import_csv_buffer(fisc_store *st, const char *name, const char *buf,
+			   size_t len, fisc_diag *diag, fisc_import_stats *stats)
+{
+	return imp_run_buffer(st, name, buf, len, diag, stats, NULL);
 }

@@ -28,6 +28,7 @@ enum { TABLE_NONE, TABLE_FACTS, TABLE_REGIONS, TABLE_INDICATORS, TABLE_PERF_TEXT
 enum { IMP_MAXCOLS = 24 };
 
 struct deferred;
+typedef struct imp_amend imp_amend; /* amend_import.c */
 
 typedef struct ctx {
 	fisc_store *st;
@@ -53,7 +54,32 @@ typedef struct ctx {
 	int errors;
 	int fatal;            /* an error that must stop the walk (ENOMEM, store) */
 	const char *journal;  /* "file NAME sha256 HEX" lines for the journal entry */
+	imp_amend *amend;     /* an amendment's state (amend_import.c); NULL: an import */
+	int64_t doc;          /* this import's document (history); 0 before its first
+	                         fact, -1 when the store keeps no history */
+	const char *sources;  /* the files read, for the document */
 } ctx;
+
+/* Run an import (amend NULL) or collect an amendment's changes over files
+** or one CSV buffer: one transaction; finish commits, or for an amendment
+** calls imp_amend_apply. */
+int imp_run_files(fisc_store *st, const char *const *paths, size_t n, fisc_diag *diag,
+		  fisc_import_stats *stats, imp_amend *amend);
+int imp_run_buffer(fisc_store *st, const char *name, const char *buf, size_t len,
+		   fisc_diag *diag, fisc_import_stats *stats, imp_amend *amend);
+
+/* An amendment's row (amend_import.c): fact f (its texts in the import
+** arena) read at `where` is compared with the stored one and kept as a
+** change, or reported. FISC_OK when it was accepted. */
+/* The cell index of the fact table's item column, for messages. */
+#define F_ITEM_COL imp_item_field
+extern const int imp_item_field;
+int imp_amend_fact(ctx *c, const fisc_row *row, const fisc_fact *f, int withdraw,
+		   const char *where);
+/* After every row, with no problem: show the changes, then write them as
+** one document and journal entry; *keep 0 when nothing is to be committed
+** (a dry run, no change). */
+int imp_amend_apply(ctx *c, int *keep);
 
 /* Put the problems in the order of the files, then of lines, whatever order
 ** they were found in (rows read again later report late). Stable. */

@@ -13,6 +13,7 @@
 #include <string.h>
 #include "fisc/error.h"
 #include "ledger/state.h"
+#include "fisc/history.h"
 
 void fisc_journal_hash(const uint8_t prev[FISC_HASH_BYTES], const void *bytes, size_t n,
 		       uint8_t out[FISC_HASH_BYTES])
@@ -76,8 +77,17 @@ int lg_replay_entry(lg_state *s, const fisc_journal_entry *e, char *why, size_t 
 	return FISC_OK;
 }
 
+/* An amendment's journal entry: its document and the digest of what it
+** wrote, compared with the store after the walk. */
+typedef struct amend_rec {
+	int64_t seq, doc;
+	uint8_t digest[FISC_HASH_BYTES];
+} amend_rec;
+
 typedef struct verify {
 	lg_state s;
+	amend_rec *amends;
+	size_t namends, capamends;
 	fisc_journal_report *r;
 	int64_t *leg_sum; /* per line: sum of the stored legs */
 	size_t nlines_seen, npay_seen;
@@ -95,6 +105,72 @@ static int bad(verify *v, int64_t seq, const char *fmt, ...)
 	return 1; /* stops the walk */
 }
 
+/* One "<length>:<bytes>," field of canonical bytes; NULL when malformed. */
+static const uint8_t *field(const uint8_t *p, const uint8_t *end, const uint8_t **s, size_t *n)
+{
+	size_t len = 0;
+	while (p < end && *p >= '0' && *p <= '9' && len < ((size_t)1 << 40))
+		len = len * 10 + (size_t)(*p++ - '0');
+	if (p >= end || *p++ != ':' || (size_t)(end - p) < len + 1 || p[len] != ',')
+		return NULL;
+	*s = p;
+	*n = len;
+	return p + len + 1;
+}
+
+/* The value after "key " on a line of a text payload (NULL when absent). */
+static const char *payload_line(const char *pl, size_t n, const char *key, size_t *vn)
+{
+	size_t kn = strlen(key);
+	for (const char *p = pl, *end = pl + n; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		if ((size_t)(le - p) > kn && !memcmp(p, key, kn) && p[kn] == ' ') {
+			*vn = (size_t)(le - p) - kn - 1;
+			return p + kn + 1;
+		}
+		p = le + 1;
+	}
+	return NULL;
+}
+
+/* An entry that records an amendment ('F', tag "amend"): remember its
+** document and digest. A malformed one is a disagreement. */
+static int note_amend(verify *v, const fisc_journal_entry *e)
+{
+	const uint8_t *p = e->bytes, *end = e->bytes + e->n, *s;
+	size_t n;
+	if (!(p = field(p, end, &s, &n)) || !(p = field(p, end, &s, &n)) || n != 1 || *s != 'F' ||
+	    !(p = field(p, end, &s, &n)) || n != 5 || memcmp(s, "amend", 5) != 0 ||
+	    !(p = field(p, end, &s, &n)))
+		return 0;
+	size_t dn, hn;
+	const char *doc = payload_line((const char *)s, n, "document", &dn);
+	const char *hex = payload_line((const char *)s, n, "versions sha256", &hn);
+	amend_rec a = {e->seq, 0, {0}};
+	int ok = doc && hex && dn > 0 && dn < 19 && hn == 2 * FISC_HASH_BYTES;
+	for (size_t i = 0; ok && i < dn; i++)
+		ok = doc[i] >= '0' && doc[i] <= '9', a.doc = a.doc * 10 + (doc[i] - '0');
+	for (size_t i = 0; ok && i < hn; i++) {
+		int c = hex[i], d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+		ok = d >= 0;
+		a.digest[i / 2] = (uint8_t)(a.digest[i / 2] << 4 | (d & 15));
+	}
+	if (!ok)
+		return bad(v, e->seq, "日志条目 %" PRId64 "：修正记录格式错误 / journal entry %" PRId64 ": malformed amendment record",
+			   e->seq, e->seq);
+	if (v->namends == v->capamends) {
+		size_t cap = v->capamends ? 2 * v->capamends : 16;
+		amend_rec *q = realloc(v->amends, cap * sizeof *q);
+		if (!q)
+			return fisc_error_set(FISC_ENOMEM, "out of memory");
+		v->amends = q;
+		v->capamends = cap;
+	}
+	v->amends[v->namends++] = a;
+	return 0;
+}
+
 static int entry_cb(void *ud, const fisc_journal_entry *e)
 {
 	verify *v = ud;
@@ -103,7 +179,25 @@ static int entry_cb(void *ud, const fisc_journal_entry *e)
 	if (lg_replay_entry(&v->s, e, why, sizeof why) != FISC_OK)
 		return bad(v, e->seq, "日志条目 %" PRId64 " / journal entry %" PRId64 ": %s", e->seq,
 			   e->seq, why);
-	return 0;
+	return note_amend(v, e);
+}
+
+/* Every amendment's versions, document row included, as its entry says. */
+static int check_amends(fisc_store *st, verify *v)
+{
+	for (size_t i = 0; i < v->namends; i++) {
+		uint8_t h[FISC_HASH_BYTES];
+		int rc = fisc_history_digest(st, v->amends[i].doc, h);
+		if (rc == FISC_ENOTFOUND)
+			return bad(v, v->amends[i].seq, "修正文件 #%" PRId64 " 不在数据库中（日志条目 %" PRId64 "）/ amendment #%" PRId64 " of journal entry %" PRId64 " is missing from the store",
+				   v->amends[i].doc, v->amends[i].seq, v->amends[i].doc, v->amends[i].seq);
+		if (rc != FISC_OK)
+			return rc;
+		if (memcmp(h, v->amends[i].digest, FISC_HASH_BYTES) != 0)
+			return bad(v, v->amends[i].seq, "修正文件 #%" PRId64 " 的版本记录与日志条目 %" PRId64 " 不符（数据库被改动）/ amendment #%" PRId64 ": its stored versions differ from journal entry %" PRId64 " (the store was edited)",
+				   v->amends[i].doc, v->amends[i].seq, v->amends[i].doc, v->amends[i].seq);
+	}
+	return FISC_OK;
 }
 
 static int same(const char *a, const char *b) { return strcmp(a ? a : "", b ? b : "") == 0; }
@@ -191,6 +285,10 @@ int fisc_journal_verify(fisc_store *st, fisc_journal_report *r)
 			rc = fisc_store_payment_each(st, pay_cb, &v);
 		if (rc > 0)
 			rc = FISC_OK;
+		if (rc == FISC_OK && r->ok)
+			rc = check_amends(st, &v);
+		if (rc > 0)
+			rc = FISC_OK;
 		if (rc == FISC_OK && r->ok && v.nlines_seen != v.s.nlines)
 			bad(&v, 0, "数据库有 %zu 个指标行，日志有 %zu 个 / the store has %zu lines, the journal %zu",
 			    v.nlines_seen, v.s.nlines, v.nlines_seen, v.s.nlines);
@@ -199,6 +297,7 @@ int fisc_journal_verify(fisc_store *st, fisc_journal_report *r)
 			    v.npay_seen, v.s.pay_by_key.len, v.npay_seen, v.s.pay_by_key.len);
 		free(v.leg_sum);
 	}
+	free(v.amends);
 	lg_state_free(&v.s);
 	return rc;
 }

@@ -14,6 +14,7 @@
 #include "fisc/ledger.h"
 #include "fisc/journal.h"
 #include "fisc/user.h"
+#include "fisc/history.h"
 
 /* Users, tokens, publication marks and the event log (fisc/user.h): the
 ** backend stores them; src/lib/store/user.c hashes and validates. */
@@ -34,6 +35,30 @@ typedef struct fisc_user_vtab {
 	int (*event_put)(fisc_store *, const fisc_event *);
 	int (*event_each)(fisc_store *, int64_t, fisc_event_cb, void *);
 } fisc_user_vtab;
+
+/* Versions of facts (fisc/history.h, docs/history.md). A backend that has
+** history also honours fisc_query.as_of_doc / as_of_date in fact_each and
+** fact_scan; one without (history NULL) gets FISC_EUNSUPPORTED from store.c
+** for such a query and for every history call. */
+typedef struct fisc_history_vtab {
+	/* Record a document; *id its number. Until the end of the transaction
+	** every fact_put is established by it (otherwise by document 0). */
+	int (*doc_put)(fisc_store *, const fisc_fact_doc *, int64_t *id);
+	/* By id (number NULL) or by 文号; FISC_ENOTFOUND when none. */
+	int (*doc_get)(fisc_store *, int64_t id, const char *number, fisc_arena *,
+		       fisc_fact_doc *);
+	/* The current fact with the key of *key (region … fund), as a version
+	** (its doc), to cb; FISC_OK without a call when there is none. */
+	int (*fact_find)(fisc_store *, const fisc_fact *key, fisc_version_cb, void *);
+	/* End the current fact `id` by document `doc`: its version is kept,
+	** and it is replaced by *now (same key; amount, precision, source and
+	** note from now), or removed when now is NULL (withdrawn). */
+	int (*fact_supersede)(fisc_store *, int64_t id, const fisc_fact *now, int64_t doc);
+	/* Every version (current ones with ended_by 0) matching q's region,
+	** year, book, phase, scope and dept, and when doc > 0 only those that
+	** doc established or ended; ordered by fact id, then document. */
+	int (*version_each)(fisc_store *, const fisc_query *, int64_t doc, fisc_version_cb, void *);
+} fisc_history_vtab;
 
 typedef struct fisc_store_vtab {
 	const char *name;
@@ -88,6 +113,7 @@ typedef struct fisc_store_vtab {
 	int (*journal_last)(fisc_store *, int64_t *, uint8_t *);
 	int (*quota_rollup)(fisc_store *, int, fisc_quota_rollup_cb, void *);
 	const fisc_user_vtab *user; /* NULL: the backend has no users */
+	const fisc_history_vtab *history; /* NULL: the backend keeps no versions */
 } fisc_store_vtab;
 
 /* Every backend's handle starts with this. */
@@ -99,6 +125,9 @@ struct fisc_store {
 	** transaction the backend ended by itself is gone. */
 	int txn_rc;
 	char txn_msg[400];
+	/* fisc_store_view: the as-of that queries without their own get. */
+	int64_t view_doc;
+	int32_t view_date;
 };
 
 /* Numbering the distinct texts of a fact_scan (store.c): each new text gets

@@ -27,6 +27,7 @@
 #include "store/sqlite_perf.h"
 #include "store/sqlite_ledger.h"
 #include "store/sqlite_user.h"
+#include "store/sqlite_history.h"
 
 static const char *const migrations[] = {
 	/* 1: the initial schema */
@@ -224,6 +225,48 @@ static const char *const migrations[] = {
 	/* 6: users, their tokens (SHA-256 only), publication marks and the
 	** event log of `fisc serve` (sqlite_user.c). */
 	FISC_SQLITE_USER_SCHEMA,
+	/* 7: versions of facts (sqlite_history.c, docs/history.md). `fact`
+	** keeps exactly the current facts, so every current read is what it
+	** was; a superseded or withdrawn version moves to fact_version in the
+	** transaction of the amendment that ends it. Document 0 stands for
+	** facts stored before this migration, or not through an import. Both
+	** history tables refuse UPDATE and DELETE: a version, once ended, is
+	** never changed. */
+	"CREATE TABLE fact_doc("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind INTEGER NOT NULL CHECK(kind IN (1,2)),"
+	"  number TEXT NOT NULL DEFAULT '',"
+	"  date INTEGER NOT NULL DEFAULT 0,"
+	"  author TEXT NOT NULL DEFAULT '',"
+	"  reason TEXT NOT NULL DEFAULT '',"
+	"  source TEXT NOT NULL DEFAULT '',"
+	"  created TEXT NOT NULL DEFAULT (datetime('now')));"
+	"CREATE UNIQUE INDEX fact_doc_number ON fact_doc(number) WHERE number <> '';"
+	"INSERT INTO fact_doc(id,kind,reason) VALUES(0,1,"
+	"  '启用历史记录之前或未经导入写入的数据 / stored before history was kept, or not by an import');"
+	"ALTER TABLE fact ADD COLUMN doc INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE fact_version("
+	"  id INTEGER NOT NULL,"
+	"  doc INTEGER NOT NULL,"
+	"  ended_by INTEGER NOT NULL REFERENCES fact_doc(id),"
+	"  withdrawn INTEGER NOT NULL DEFAULT 0 CHECK(withdrawn IN (0,1)),"
+	"  region_id INTEGER NOT NULL, year INTEGER NOT NULL, book INTEGER NOT NULL,"
+	"  phase INTEGER NOT NULL, scope INTEGER NOT NULL, item TEXT NOT NULL,"
+	"  kind INTEGER NOT NULL, dept TEXT NOT NULL, project TEXT NOT NULL,"
+	"  econ TEXT NOT NULL, fund TEXT NOT NULL, fen INTEGER, ulp INTEGER NOT NULL,"
+	"  unit INTEGER NOT NULL, decimals INTEGER NOT NULL, source TEXT NOT NULL,"
+	"  note TEXT NOT NULL,"
+	"  PRIMARY KEY(id, doc)) WITHOUT ROWID;"
+	"CREATE INDEX fact_version_sel ON fact_version(region_id, year);"
+	"CREATE INDEX fact_version_ended ON fact_version(ended_by);"
+	"CREATE TRIGGER fact_version_keep_u BEFORE UPDATE ON fact_version"
+	"  BEGIN SELECT RAISE(ABORT, 'fact versions are never changed'); END;"
+	"CREATE TRIGGER fact_version_keep_d BEFORE DELETE ON fact_version"
+	"  BEGIN SELECT RAISE(ABORT, 'fact versions are never deleted'); END;"
+	"CREATE TRIGGER fact_doc_keep_u BEFORE UPDATE ON fact_doc"
+	"  BEGIN SELECT RAISE(ABORT, 'fact documents are never changed'); END;"
+	"CREATE TRIGGER fact_doc_keep_d BEFORE DELETE ON fact_doc"
+	"  BEGIN SELECT RAISE(ABORT, 'fact documents are never deleted'); END;",
 };
 
 enum { NMIGRATIONS = sizeof migrations / sizeof *migrations };
@@ -241,8 +284,8 @@ enum {
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_FACT_PUT] =
 		"INSERT INTO fact(region_id,year,book,phase,scope,item,kind,dept,"
-		"project,econ,fund,fen,ulp,unit,decimals,source,note)"
-		" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		"project,econ,fund,fen,ulp,unit,decimals,source,note,doc)"
+		" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[ST_REGION_BY_CODE] =
 		"SELECT r.id,r.code,r.name,coalesce(p.code,''),r.level,r.label_all,"
 		"r.label_self,r.label_lower FROM region r LEFT JOIN region p"
@@ -271,6 +314,7 @@ typedef struct sq_store {
 	int64_t busy_since;  /* when the current wait for the write lock began */
 	int busy_noted;      /* the waiting note has been printed */
 	sq_ledger *ledger;   /* sqlite_ledger.c's statements, NULL until used */
+	int64_t cur_doc;     /* the document this transaction's fact_puts belong to */
 } sq_store;
 
 static sq_store *SQ(fisc_store *s) { return (sq_store *)s; }
@@ -278,6 +322,7 @@ static sq_store *SQ(fisc_store *s) { return (sq_store *)s; }
 sqlite3 *fisc_sqlite_db(fisc_store *st) { return SQ(st)->db; }
 sq_voucher **fisc_sqlite_voucher_slot(fisc_store *st) { return &SQ(st)->voucher; }
 sq_ledger **fisc_sqlite_ledger_slot(fisc_store *st) { return &SQ(st)->ledger; }
+int64_t *fisc_sqlite_doc_slot(fisc_store *st) { return &SQ(st)->cur_doc; }
 
 /* An SQLite failure as a fisc code and a message that names it: a full disk
 ** or an I/O error must read as what it is, never as "not found". */
@@ -394,7 +439,11 @@ static void sq_close(fisc_store *st)
 	free(s);
 }
 
-static int sq_begin(fisc_store *st) { return exec(SQ(st)->db, "BEGIN IMMEDIATE"); }
+static int sq_begin(fisc_store *st)
+{
+	SQ(st)->cur_doc = 0;
+	return exec(SQ(st)->db, "BEGIN IMMEDIATE");
+}
 
 /* SQLite rolls a transaction back by itself on some errors (a full disk, an
 ** I/O error, out of memory). The store must then refuse further work in
@@ -405,12 +454,14 @@ static int sq_txn_alive(fisc_store *st) { return !sqlite3_get_autocommit(SQ(st)-
 static int sq_commit(fisc_store *st)
 {
 	int rc = fisc_sqlite_voucher_commit(st);
+	SQ(st)->cur_doc = 0;
 	return rc == FISC_OK ? exec(SQ(st)->db, "COMMIT") : rc;
 }
 
 static int sq_rollback(fisc_store *st)
 {
 	fisc_sqlite_voucher_discard(st);
+	SQ(st)->cur_doc = 0;
 	/* Already rolled back by SQLite after an error: nothing is left to undo. */
 	if (sqlite3_get_autocommit(SQ(st)->db))
 		return FISC_OK;
@@ -599,6 +650,7 @@ static int sq_fact_put(fisc_store *st, const fisc_fact *f)
 	sqlite3_bind_int(q, 15, f->amount.decimals);
 	sqlite3_bind_text(q, 16, f->source ? f->source : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 17, f->note ? f->note : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 18, s->cur_doc);
 	int rc = sqlite3_step(q);
 	if (rc == SQLITE_DONE)
 		rc = FISC_OK;
@@ -610,30 +662,59 @@ static int sq_fact_put(fisc_store *st, const fisc_fact *f)
 	return rc;
 }
 
+/* The WHERE conditions of qy's selection (region … dept), after "WHERE 1". */
+int fisc_sqlite_where(const fisc_query *qy, char *sql, size_t cap)
+{
+	int n = 0;
+	sql[0] = 0;
+	if (qy->region)
+		n += snprintf(sql + n, cap - n, " AND region_id=%lld", (long long)qy->region);
+	if (qy->year)
+		n += snprintf(sql + n, cap - n, " AND year=%d", qy->year);
+	if (qy->book_set)
+		n += snprintf(sql + n, cap - n, " AND book=%d", qy->book);
+	if (qy->phase)
+		n += snprintf(sql + n, cap - n, " AND phase=%d", qy->phase);
+	if (qy->scope)
+		n += snprintf(sql + n, cap - n, " AND scope=%d", qy->scope);
+	if (qy->dept)
+		n += snprintf(sql + n, cap - n, " AND dept=?1");
+	return n;
+}
+
 /* Prepare "SELECT cols FROM fact" for the facts matching qy, in id order
-** (also for sqlite_scan.c). */
+** (also for sqlite_scan.c). With an as-of, the versions in effect then: the
+** current facts established by a document of the view, and the superseded
+** versions established within the view and ended after it. A document is
+** in the view of as_of_doc when its id is not above it (documents are
+** numbered in the order applied), in the view of as_of_date when its date
+** is not after it (imports, and document 0, have date 0: always). */
 int fisc_sqlite_fact_select(fisc_store *st, const fisc_query *qy, const char *cols,
 			    sqlite3_stmt **out)
 {
 	sq_store *s = SQ(st);
-	char sql[512];
-	int n = snprintf(sql, sizeof sql, "SELECT %s FROM fact WHERE 1", cols);
+	char sql[2048], where[512], in_view[160];
 	fisc_query none = {0};
 	if (!qy)
 		qy = &none;
-	if (qy->region)
-		n += snprintf(sql + n, sizeof sql - n, " AND region_id=%lld", (long long)qy->region);
-	if (qy->year)
-		n += snprintf(sql + n, sizeof sql - n, " AND year=%d", qy->year);
-	if (qy->book_set)
-		n += snprintf(sql + n, sizeof sql - n, " AND book=%d", qy->book);
-	if (qy->phase)
-		n += snprintf(sql + n, sizeof sql - n, " AND phase=%d", qy->phase);
-	if (qy->scope)
-		n += snprintf(sql + n, sizeof sql - n, " AND scope=%d", qy->scope);
-	if (qy->dept)
-		n += snprintf(sql + n, sizeof sql - n, " AND dept=?1");
-	snprintf(sql + n, sizeof sql - n, " ORDER BY id");
+	fisc_sqlite_where(qy, where, sizeof where);
+	if (!qy->as_of_doc && !qy->as_of_date) {
+		snprintf(sql, sizeof sql, "SELECT %s FROM fact WHERE 1%s ORDER BY id", cols, where);
+	} else {
+		if (qy->as_of_doc)
+			snprintf(in_view, sizeof in_view, "<= %lld", (long long)qy->as_of_doc);
+		else
+			snprintf(in_view, sizeof in_view,
+				 "IN (SELECT id FROM fact_doc WHERE date <= %d)", (int)qy->as_of_date);
+		snprintf(sql, sizeof sql,
+			 "SELECT %s FROM (SELECT id,region_id,year,book,phase,scope,"
+			 "item,kind,dept,project,econ,fund,fen,ulp,unit,decimals,source,note"
+			 " FROM fact WHERE doc %s%s"
+			 " UNION ALL SELECT id,region_id,year,book,phase,scope,item,kind,dept,"
+			 "project,econ,fund,fen,ulp,unit,decimals,source,note FROM fact_version"
+			 " WHERE doc %s AND NOT ended_by %s%s) ORDER BY id",
+			 cols, in_view, where, in_view, in_view, where);
+	}
 	if (sqlite3_prepare_v2(s->db, sql, -1, out, NULL) != SQLITE_OK)
 		return sq_err(s->db, "fact query");
 	if (qy->dept)
@@ -936,6 +1017,7 @@ static const fisc_store_vtab sqlite_vtab = {
 	.journal_last = fisc_sqlite_journal_last,
 	.quota_rollup = fisc_sqlite_quota_rollup,
 	.user = &fisc_sqlite_user_vtab,
+	.history = &fisc_sqlite_history_vtab,
 };
 
 /* ---- waiting for other writers ---- */

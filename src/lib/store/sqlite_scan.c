@@ -90,7 +90,8 @@ static void scan_row(sqlite3_context *cx, int argc, sqlite3_value **argv)
 
 static int whole_table(const fisc_query *q)
 {
-	return !q || (!q->region && !q->year && !q->scope && !q->book_set && !q->phase && !q->dept);
+	return !q || (!q->region && !q->year && !q->scope && !q->book_set && !q->phase && !q->dept &&
+		      !q->as_of_doc && !q->as_of_date);
 }
 
 int fisc_sqlite_fact_scan(fisc_store *st, const fisc_query *q, fisc_string_cb str,

@@ -164,8 +164,40 @@ int fisc_store_fact_put(fisc_store *st, const fisc_fact *f)
 	assert(f->item && f->dept && f->project && f->econ && f->fund);
 	FORWARD(st, st->vt->fact_put(st, f));
 }
+/* The query a backend sees: q, or a copy with the handle's as-of view
+** (fisc_store_view) when q has none of its own. */
+static int viewed(fisc_store *st, const fisc_query **q, fisc_query *copy)
+{
+	const fisc_query *in = *q;
+	int own = in && (in->as_of_doc || in->as_of_date);
+	if (!own && (st->view_doc || st->view_date)) {
+		if (in)
+			*copy = *in;
+		else
+			memset(copy, 0, sizeof *copy);
+		copy->as_of_doc = st->view_doc;
+		copy->as_of_date = st->view_date;
+		*q = copy;
+		own = 1;
+	}
+	if (own && !st->vt->history)
+		return fisc_error_set(FISC_EUNSUPPORTED,
+				      "此存储不保存历史版本，无法按日期或文件查询 / this store keeps no history: no --as-of");
+	return FISC_OK;
+}
+
+void fisc_store_view(fisc_store *st, const fisc_query *view)
+{
+	st->view_doc = view ? view->as_of_doc : 0;
+	st->view_date = view ? view->as_of_date : 0;
+}
+
 int fisc_store_fact_each(fisc_store *st, const fisc_query *q, fisc_fact_cb cb, void *ud)
 {
+	fisc_query copy;
+	int rc = viewed(st, &q, &copy);
+	if (rc != FISC_OK)
+		return rc;
 	FORWARD(st, st->vt->fact_each(st, q, cb, ud));
 }
 int64_t fisc_store_fact_count(fisc_store *st) { return st->vt->fact_count(st); }
@@ -270,7 +302,10 @@ static int scan_one(void *ud, const fisc_fact *f)
 int fisc_store_fact_scan(fisc_store *st, const fisc_query *q, fisc_string_cb str,
 			 fisc_fact_ids_cb cb, void *ud)
 {
-	int rc = txn_check(st);
+	fisc_query copy;
+	int rc = viewed(st, &q, &copy);
+	if (rc == FISC_OK)
+		rc = txn_check(st);
 	if (rc != FISC_OK)
 		return rc;
 	if (st->vt->fact_scan)
@@ -363,4 +398,51 @@ int fisc_store_perf_text_each(fisc_store *st, const fisc_perf_query *q, fisc_per
 			      void *ud)
 {
 	FORWARD(st, st->vt->perf_text_each(st, q, cb, ud));
+}
+
+/* ---- history (fisc/history.h; the operations of store/history_ops.h) ---- */
+
+static int no_history(void)
+{
+	return fisc_error_set(FISC_EUNSUPPORTED,
+			      "此存储不保存历史版本 / this store keeps no history of facts");
+}
+
+int fisc_store_has_history(fisc_store *st) { return st->vt->history != NULL; }
+
+int fisc_store_doc_put(fisc_store *st, const fisc_fact_doc *d, int64_t *id)
+{
+	if (!st->vt->history)
+		return no_history();
+	FORWARD(st, st->vt->history->doc_put(st, d, id));
+}
+
+int fisc_store_doc_get(fisc_store *st, int64_t id, const char *number, fisc_arena *a,
+		       fisc_fact_doc *out)
+{
+	if (!st->vt->history)
+		return no_history();
+	FORWARD(st, st->vt->history->doc_get(st, id, number, a, out));
+}
+
+int fisc_store_fact_find(fisc_store *st, const fisc_fact *key, fisc_version_cb cb, void *ud)
+{
+	if (!st->vt->history)
+		return no_history();
+	FORWARD(st, st->vt->history->fact_find(st, key, cb, ud));
+}
+
+int fisc_store_fact_supersede(fisc_store *st, int64_t id, const fisc_fact *now, int64_t doc)
+{
+	if (!st->vt->history)
+		return no_history();
+	FORWARD(st, st->vt->history->fact_supersede(st, id, now, doc));
+}
+
+int fisc_store_version_each(fisc_store *st, const fisc_query *q, int64_t doc, fisc_version_cb cb,
+			    void *ud)
+{
+	if (!st->vt->history)
+		return no_history();
+	FORWARD(st, st->vt->history->version_each(st, q, doc, cb, ud));
 }

@@ -1,0 +1,241 @@
+/*
+** sqlite_history.c — the history operations of the SQLite backend
+** (backend.h fisc_history_vtab): documents in fact_doc, the current facts
+** in fact (each with the document that established it), every ended
+** version in fact_version. An amendment copies the current row into
+** fact_version before it changes or removes it, in its own transaction,
+** so a figure is never lost and the current table stays exactly what every
+** current read expects.
+*/
+#include <string.h>
+#include <sqlite3.h>
+#include "fisc/error.h"
+#include "store/sqlite_history.h"
+#include "store/sqlite_scan.h"
+
+#define FACT_COLS                                                                  \
+	"region_id,year,book,phase,scope,item,kind,dept,project,econ,fund,fen,ulp,unit," \
+	"decimals,source,note"
+
+static const char *col(sqlite3_stmt *q, int i)
+{
+	const char *t = (const char *)sqlite3_column_text(q, i);
+	return t ? t : "";
+}
+
+/* The columns "id, doc, ended_by, withdrawn, FACT_COLS" of a row. */
+static void read_version(sqlite3_stmt *q, fisc_fact_version *v)
+{
+	fisc_fact *f = &v->f;
+	f->id = sqlite3_column_int64(q, 0);
+	v->doc = sqlite3_column_int64(q, 1);
+	v->ended_by = sqlite3_column_int64(q, 2);
+	v->withdrawn = sqlite3_column_int(q, 3);
+	f->region = sqlite3_column_int64(q, 4);
+	f->year = sqlite3_column_int(q, 5);
+	f->book = (uint8_t)sqlite3_column_int(q, 6);
+	f->phase = (uint8_t)sqlite3_column_int(q, 7);
+	f->scope = (uint8_t)sqlite3_column_int(q, 8);
+	f->item = col(q, 9);
+	f->kind = (uint8_t)sqlite3_column_int(q, 10);
+	f->dept = col(q, 11);
+	f->project = col(q, 12);
+	f->econ = col(q, 13);
+	f->fund = col(q, 14);
+	f->has_amount = sqlite3_column_type(q, 15) != SQLITE_NULL;
+	f->amount.fen = sqlite3_column_int64(q, 15);
+	f->amount.ulp = sqlite3_column_int64(q, 16);
+	f->amount.unit = (int8_t)sqlite3_column_int(q, 17);
+	f->amount.decimals = (int8_t)sqlite3_column_int(q, 18);
+	f->source = col(q, 19);
+	f->note = col(q, 20);
+}
+
+static int doc_put(fisc_store *st, const fisc_fact_doc *d, int64_t *id)
+{
+	sqlite3 *db = fisc_sqlite_db(st);
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(db,
+			       "INSERT INTO fact_doc(kind,number,date,author,reason,source)"
+			       " VALUES(?,?,?,?,?,?)", -1, &q, NULL) != SQLITE_OK)
+		return fisc_sqlite_error(db, "fact_doc");
+	sqlite3_bind_int(q, 1, d->kind);
+	sqlite3_bind_text(q, 2, d->number ? d->number : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 3, d->date);
+	sqlite3_bind_text(q, 4, d->author ? d->author : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, d->reason ? d->reason : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 6, d->source ? d->source : "", -1, SQLITE_STATIC);
+	int rc = FISC_OK;
+	if (sqlite3_step(q) != SQLITE_DONE)
+		rc = sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_UNIQUE
+			     ? fisc_error_set(FISC_EEXIST, "文号「%s」已被另一修正使用 / document number '%s' is already used",
+					      d->number, d->number)
+			     : fisc_sqlite_error(db, "fact_doc");
+	sqlite3_finalize(q);
+	if (rc == FISC_OK) {
+		*id = sqlite3_last_insert_rowid(db);
+		*fisc_sqlite_doc_slot(st) = *id;
+	}
+	return rc;
+}
+
+static int doc_get(fisc_store *st, int64_t id, const char *number, fisc_arena *a,
+		   fisc_fact_doc *out)
+{
+	sqlite3 *db = fisc_sqlite_db(st);
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(db,
+			       number ? "SELECT id,kind,number,date,author,reason,source,created"
+					" FROM fact_doc WHERE number=?"
+				      : "SELECT id,kind,number,date,author,reason,source,created"
+					" FROM fact_doc WHERE id=?",
+			       -1, &q, NULL) != SQLITE_OK)
+		return fisc_sqlite_error(db, "fact_doc");
+	if (number)
+		sqlite3_bind_text(q, 1, number, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(q, 1, id);
+	int step = sqlite3_step(q), rc = FISC_ENOTFOUND;
+	if (step == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(q, 0);
+		out->kind = sqlite3_column_int(q, 1);
+		out->number = fisc_arena_strdup(a, col(q, 2));
+		out->date = sqlite3_column_int(q, 3);
+		out->author = fisc_arena_strdup(a, col(q, 4));
+		out->reason = fisc_arena_strdup(a, col(q, 5));
+		out->source = fisc_arena_strdup(a, col(q, 6));
+		out->created = fisc_arena_strdup(a, col(q, 7));
+		rc = out->number && out->author && out->reason && out->source && out->created
+			     ? FISC_OK
+			     : fisc_error_set(FISC_ENOMEM, "out of memory");
+	} else if (step != SQLITE_DONE) {
+		rc = fisc_sqlite_error(db, "fact_doc");
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static int fact_find(fisc_store *st, const fisc_fact *k, fisc_version_cb cb, void *ud)
+{
+	sqlite3 *db = fisc_sqlite_db(st);
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT id,doc,0,0," FACT_COLS " FROM fact WHERE region_id=? AND year=?"
+			       " AND book=? AND phase=? AND scope=? AND item=? AND kind=? AND dept=?"
+			       " AND project=? AND econ=? AND fund=?", -1, &q, NULL) != SQLITE_OK)
+		return fisc_sqlite_error(db, "fact");
+	sqlite3_bind_int64(q, 1, k->region);
+	sqlite3_bind_int(q, 2, k->year);
+	sqlite3_bind_int(q, 3, k->book);
+	sqlite3_bind_int(q, 4, k->phase);
+	sqlite3_bind_int(q, 5, k->scope);
+	sqlite3_bind_text(q, 6, k->item, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 7, k->kind);
+	sqlite3_bind_text(q, 8, k->dept, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 9, k->project, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 10, k->econ, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 11, k->fund, -1, SQLITE_STATIC);
+	int step = sqlite3_step(q), rc = FISC_OK;
+	if (step == SQLITE_ROW) {
+		fisc_fact_version v;
+		read_version(q, &v);
+		rc = cb(ud, &v);
+	} else if (step != SQLITE_DONE) {
+		rc = fisc_sqlite_error(db, "fact");
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static int run(sqlite3 *db, sqlite3_stmt *q, int want_changes)
+{
+	int rc = sqlite3_step(q) == SQLITE_DONE ? FISC_OK : fisc_sqlite_error(db, "fact version");
+	if (rc == FISC_OK && want_changes && sqlite3_changes(db) != 1)
+		rc = fisc_error_set(FISC_ESTORE, "要修正的事实不存在 / the fact to amend is not stored");
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static int fact_supersede(fisc_store *st, int64_t id, const fisc_fact *now, int64_t doc)
+{
+	sqlite3 *db = fisc_sqlite_db(st);
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(db,
+			       "INSERT INTO fact_version(id,doc,ended_by,withdrawn," FACT_COLS ")"
+			       " SELECT id,doc,?1,?2," FACT_COLS " FROM fact WHERE id=?3",
+			       -1, &q, NULL) != SQLITE_OK)
+		return fisc_sqlite_error(db, "fact version");
+	sqlite3_bind_int64(q, 1, doc);
+	sqlite3_bind_int(q, 2, now == NULL);
+	sqlite3_bind_int64(q, 3, id);
+	int rc = run(db, q, 1);
+	if (rc != FISC_OK)
+		return rc;
+	if (!now) {
+		if (sqlite3_prepare_v2(db, "DELETE FROM fact WHERE id=?", -1, &q, NULL) != SQLITE_OK)
+			return fisc_sqlite_error(db, "fact version");
+		sqlite3_bind_int64(q, 1, id);
+		return run(db, q, 1);
+	}
+	if (sqlite3_prepare_v2(db,
+			       "UPDATE fact SET fen=?,ulp=?,unit=?,decimals=?,source=?,note=?,doc=?"
+			       " WHERE id=?", -1, &q, NULL) != SQLITE_OK)
+		return fisc_sqlite_error(db, "fact version");
+	if (now->has_amount)
+		sqlite3_bind_int64(q, 1, now->amount.fen);
+	sqlite3_bind_int64(q, 2, now->amount.ulp > 0 ? now->amount.ulp : 1);
+	sqlite3_bind_int(q, 3, now->amount.unit);
+	sqlite3_bind_int(q, 4, now->amount.decimals);
+	sqlite3_bind_text(q, 5, now->source ? now->source : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 6, now->note ? now->note : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 7, doc);
+	sqlite3_bind_int64(q, 8, id);
+	return run(db, q, 1);
+}
+
+static int version_each(fisc_store *st, const fisc_query *qy, int64_t doc, fisc_version_cb cb,
+			void *ud)
+{
+	sqlite3 *db = fisc_sqlite_db(st);
+	char where[512], sql[4096];
+	fisc_query none = {0};
+	if (!qy)
+		qy = &none;
+	fisc_sqlite_where(qy, where, sizeof where);
+	if (doc > 0)
+		snprintf(sql, sizeof sql,
+			 "SELECT id,doc,0,0," FACT_COLS " FROM fact WHERE doc=%lld%s"
+			 " UNION ALL SELECT id,doc,ended_by,withdrawn," FACT_COLS " FROM fact_version"
+			 " WHERE doc=%lld%s UNION ALL SELECT id,doc,ended_by,withdrawn," FACT_COLS
+			 " FROM fact_version WHERE ended_by=%lld%s ORDER BY 1,2",
+			 (long long)doc, where, (long long)doc, where, (long long)doc, where);
+	else
+		snprintf(sql, sizeof sql,
+			 "SELECT id,doc,0,0," FACT_COLS " FROM fact WHERE 1%s"
+			 " UNION ALL SELECT id,doc,ended_by,withdrawn," FACT_COLS " FROM fact_version"
+			 " WHERE 1%s ORDER BY 1,2", where, where);
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
+		return fisc_sqlite_error(db, "fact versions");
+	if (qy->dept)
+		sqlite3_bind_text(q, 1, qy->dept, -1, SQLITE_STATIC);
+	int rc = FISC_OK, step;
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		fisc_fact_version v;
+		read_version(q, &v);
+		if ((rc = cb(ud, &v)) != 0)
+			break;
+	}
+	if (rc == FISC_OK && step != SQLITE_DONE)
+		rc = fisc_sqlite_error(db, "fact versions");
+	sqlite3_finalize(q);
+	return rc;
+}
+
+const fisc_history_vtab fisc_sqlite_history_vtab = {
+	.doc_put = doc_put,
+	.doc_get = doc_get,
+	.fact_find = fact_find,
+	.fact_supersede = fact_supersede,
+	.version_each = version_each,
+};
