@@ -19,6 +19,7 @@ typedef struct line {
 	int listed[2];   /* the side has the fact (perhaps blank) */
 	fisc_fen fen[2];
 	fisc_fen change;
+	int decimals;    /* the finest written precision of its figures */
 } line;
 
 typedef struct build {
@@ -28,7 +29,7 @@ typedef struct build {
 	size_t n, cap;
 	int side;
 	int phase_in_key;
-	int unit, decimals; /* decimals: the finest written precision met */
+	int unit;
 } build;
 
 static int add_fact(void *ud, const fisc_fact *f)
@@ -68,8 +69,8 @@ static int add_fact(void *ud, const fisc_fact *f)
 	line *l = &b->lines[i - 1];
 	if (f->has_amount) {
 		int dec = fisc_unit_decimals_for(f->amount.ulp, (fisc_unit)b->unit);
-		if (dec > b->decimals)
-			b->decimals = dec > 4 ? 4 : dec;
+		if (dec > l->decimals)
+			l->decimals = dec > 4 ? 4 : dec;
 	}
 	l->listed[b->side] = 1;
 	l->has[b->side] = f->has_amount;
@@ -139,8 +140,6 @@ int fisc_diff_build(const fisc_diff_side *sa, const fisc_diff_side *sb, int flag
 	for (size_t i = 0; rc == FISC_OK && i < b.n; i++)
 		if (fisc_fen_sub(b.lines[i].fen[1], b.lines[i].fen[0], &b.lines[i].change) != FISC_OK)
 			rc = fisc_error_set(FISC_ERANGE, "增减超出范围 / the change overflows");
-	if (decimals < 0)
-		decimals = b.decimals;
 	if (rc == FISC_OK)
 		rc = fisc_catalog_load(sa->st, sa->q.year ? sa->q.year : sb->q.year, &cat);
 	fisc_doc *d = NULL;
@@ -198,10 +197,11 @@ int fisc_diff_build(const fisc_diff_side *sa, const fisc_diff_side *sb, int flag
 				const char *name = fisc_catalog_item_name(cat, l->item);
 				fisc_cell_text(d, &c[k++], "%s", name ? name : "");
 				fisc_cell_text(d, &c[k++], "%s", detail(d, l));
+				int dec = decimals >= 0 ? decimals : l->decimals;
 				for (int s = 0; s < 2; s++, k++)
 					if (l->has[s])
-						fisc_cell_amount(d, &c[k], l->fen[s], unit, decimals);
-				fisc_cell_amount(d, &c[k++], change, unit, decimals);
+						fisc_cell_amount(d, &c[k], l->fen[s], unit, dec);
+				fisc_cell_amount(d, &c[k++], change, unit, dec);
 				if (l->fen[0] != 0)
 					fisc_cell_percent(d, &c[k++], change, l->fen[0], 2);
 				else
