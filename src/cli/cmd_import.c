@@ -47,6 +47,7 @@ typedef struct show_ctx {
 	fisc_catalog *cat;
 	int cat_year;
 	int rc;
+	int dry, shown;
 } show_ctx;
 
 static const char *amount(show_ctx *s, const fisc_fact *f)
@@ -68,6 +69,8 @@ static int show_change(void *ud, const fisc_change *c)
 	static const char *const op[] = {"", "新增", "修改", "撤回"};
 	show_ctx *s = ud;
 	const fisc_fact *f = c->now ? c->now : c->old;
+	if (!s->shown++)
+		printf("%s / changes:\n", s->dry ? "修正预览（试运行）" : "修正内容");
 	if (!s->cat || s->cat_year != f->year) {
 		fisc_catalog_free(s->cat);
 		s->cat = NULL;
@@ -112,8 +115,7 @@ static int amend(const char *db, char **files, int n, const fisc_amend_opts *o)
 		return CLI_USAGE;
 	fisc_diag *diag = fisc_diag_new();
 	fisc_amend_stats stats;
-	show_ctx s = {st, fisc_arena_new(), NULL, 0, FISC_OK};
-	printf("%s / changes:\n", o->dry_run ? "修正预览（试运行）" : "修正内容");
+	show_ctx s = {st, fisc_arena_new(), NULL, 0, FISC_OK, o->dry_run, 0};
 	int rc = s.a && diag ? fisc_amend_files(st, (const char *const *)files, (size_t)n, o, diag,
 						show_change, &s, &stats)
 			     : FISC_ENOMEM;
@@ -129,8 +131,6 @@ static int amend(const char *db, char **files, int n, const fisc_amend_opts *o)
 		return io || rc == FISC_EINVAL ? CLI_USAGE : CLI_FAIL;
 	}
 	long n_changes = stats.added + stats.amended + stats.withdrawn;
-	if (!n_changes)
-		printf("  （无变化 / none）\n");
 	if (o->dry_run)
 		printf("试运行：修改 %ld 处，新增 %ld 处，撤回 %ld 处，未变 %ld 处；未写入 | dry run: %ld amended, %ld added, %ld withdrawn, %ld unchanged; nothing written\n",
 		       stats.amended, stats.added, stats.withdrawn, stats.unchanged, stats.amended,

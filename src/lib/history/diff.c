@@ -68,7 +68,12 @@ static int add_fact(void *ud, const fisc_fact *f)
 	}
 	line *l = &b->lines[i - 1];
 	if (f->has_amount) {
-		int dec = fisc_unit_decimals_for(f->amount.ulp, (fisc_unit)b->unit);
+		/* The step of the figure as written (an exact figure has an ulp
+		** of 1 fen but was still written with so many decimals). */
+		fisc_fen step = fisc_unit_fen((fisc_unit)f->amount.unit);
+		for (int i = 0; i < f->amount.decimals && step > 1; i++)
+			step /= 10;
+		int dec = fisc_unit_decimals_for(step > 0 ? step : 1, (fisc_unit)b->unit);
 		if (dec > l->decimals)
 			l->decimals = dec > 4 ? 4 : dec;
 	}
