@@ -134,8 +134,9 @@ FISC_API int fisc_history_digest(fisc_store *st, int64_t doc, uint8_t out[32]);
 
 /* ---- comparing ---- */
 
-/* One side of a comparison: a store and the facts of a query (region
-** required; year, phase, book, scope, department and as-of as wanted). */
+/* One side of a comparison: a store and the facts of a query (region —
+** 0: every region, matched by code —, year, phase, book, scope,
+** department and as-of as wanted). */
 typedef struct fisc_diff_side {
 	fisc_store *st;
 	fisc_query q;

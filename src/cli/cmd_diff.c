@@ -13,12 +13,13 @@
 
 static int usage(FILE *f, int code)
 {
-	fprintf(f, "用法 / usage: fisc [--db PATH] diff --region R --year Y [--phase P] [--as-of A]\n"
+	fprintf(f, "用法 / usage: fisc [--db PATH] diff [--region R] --year Y [--phase P] [--as-of A]\n"
 		   "       [--vs-year Y2] [--vs-phase P2] [--vs-as-of B] [--vs-db PATH2]\n"
 		   "       [--book B] [--scope S] [--department D] [--all-lines]\n"
 		   "       [--format text|md|html|json|csv|xlsx|docx|pdf] [--unit 万元] [--decimals N] [-o OUT]\n\n"
 		   "  左边为 --year/--phase/--as-of/--db 所选，右边以 --vs-* 改变其中之一或几项\n"
 		   "  | the left side is the selection; each --vs-* option changes it for the right side\n"
+		   "  --region R      省略时对比全部地区（按地区代码对应）| without it: every region, by code\n"
 		   "  --as-of A       YYYY-MM-DD、#N 或文号：库在该日或该文件之后的状态 | a date or document\n"
 		   "  --all-lines     同时列出未变的行 | list unchanged lines too\n"
 		   "  增减%% 以左边为基数，整数运算四舍五入；基数为 0 时记为“—”\n");
@@ -39,11 +40,13 @@ static int open_side(const side_opts *o, const char *region, const char *book, c
 		return CLI_USAGE;
 	if (!(s->st = cli_open(o->db)))
 		return CLI_USAGE;
-	fisc_region r;
-	int rc = cli_region_check(s->st, region, &r, a);
-	if (rc != CLI_OK)
-		return rc;
-	s->q.region = r.id;
+	if (region) {
+		fisc_region r;
+		int rc = cli_region_check(s->st, region, &r, a);
+		if (rc != CLI_OK)
+			return rc;
+		s->q.region = r.id;
+	}
 	s->q.year = year;
 	if (o->phase)
 		s->q.phase = (uint8_t)fisc_phase_parse(o->phase, strlen(o->phase));
@@ -137,8 +140,8 @@ int cmd_diff(int argc, char **argv, const char *db)
 		fprintf(stderr, "fisc: 多余的参数 / unexpected argument '%s'\n", argv[optind]);
 		return usage(stderr, CLI_USAGE);
 	}
-	if (!region || !*region) {
-		fprintf(stderr, "fisc: 缺少 --region / --region is required\n");
+	if (region && !*region) {
+		fprintf(stderr, "fisc: --region 不能为空 / --region is empty\n");
 		return CLI_USAGE;
 	}
 	if (!r.year && !r.phase && !r.as_of && !r.db) {

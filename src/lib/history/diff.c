@@ -13,6 +13,7 @@
 #include "model/strmap.h"
 
 typedef struct line {
+	const char *region; /* code; NULL when one region is compared */
 	uint8_t book, scope, phase, kind;
 	const char *item, *dept, *project, *econ, *fund;
 	int has[2];      /* the side has the fact with an amount */
@@ -29,13 +30,23 @@ typedef struct build {
 	size_t n, cap;
 	int side;
 	int phase_in_key;
+	fisc_strmap codes[2]; /* every region: id (decimal) → code, when all are compared */
+	int all_regions;
 	int unit;
 } build;
 
 static int add_fact(void *ud, const fisc_fact *f)
 {
 	build *b = ud;
-	char *key = fisc_arena_printf(b->a, "%d|%d|%d|%d|%s|%s|%s|%s|%s", f->book, f->scope,
+	const char *region = NULL;
+	if (b->all_regions) {
+		char id[24];
+		snprintf(id, sizeof id, "%lld", (long long)f->region);
+		if (!(region = fisc_strmap_get(&b->codes[b->side], id)))
+			return fisc_error_set(FISC_ESTORE, "事实的地区不存在 / a fact's region is not stored");
+	}
+	char *key = fisc_arena_printf(b->a, "%s|%d|%d|%d|%d|%s|%s|%s|%s|%s", region ? region : "",
+				      f->book, f->scope,
 				      b->phase_in_key ? f->phase : 0, f->kind, f->item, f->dept,
 				      f->project, f->econ, f->fund);
 	if (!key)
@@ -52,6 +63,7 @@ static int add_fact(void *ud, const fisc_fact *f)
 		}
 		line *l = &b->lines[b->n];
 		memset(l, 0, sizeof *l);
+		l->region = region;
 		l->book = f->book;
 		l->scope = f->scope;
 		l->phase = b->phase_in_key ? f->phase : 0;
@@ -89,6 +101,8 @@ static int by_line(const void *pa, const void *pb)
 {
 	const line *x = pa, *y = pb;
 	int r;
+	if (x->region && (r = strcmp(x->region, y->region)))
+		return r;
 	if ((r = cmp_int(x->book, y->book)) || (r = cmp_int(x->scope, y->scope)) ||
 	    (r = cmp_int(x->phase, y->phase)) || (r = strcmp(x->item, y->item)) ||
 	    (r = cmp_int(x->kind, y->kind)) || (r = strcmp(x->dept, y->dept)) ||
@@ -125,6 +139,21 @@ static const char *side_label(fisc_arena *a, const fisc_diff_side *s)
 	return "现行";
 }
 
+typedef struct codes_ctx {
+	build *b;
+	int side;
+} codes_ctx;
+
+static int add_code(void *ud, const fisc_region *r)
+{
+	codes_ctx *c = ud;
+	char *id = fisc_arena_printf(c->b->a, "%lld", (long long)r->id);
+	char *code = fisc_arena_strdup(c->b->a, r->code);
+	if (!id || !code || fisc_strmap_put(&c->b->codes[c->side], id, code) != 0)
+		return fisc_error_set(FISC_ENOMEM, "out of memory");
+	return 0;
+}
+
 int fisc_diff_build(const fisc_diff_side *sa, const fisc_diff_side *sb, int flags, int unit,
 		    int decimals, fisc_arena *ar, fisc_doc **out)
 {
@@ -137,9 +166,20 @@ int fisc_diff_build(const fisc_diff_side *sa, const fisc_diff_side *sb, int flag
 	b.phase_in_key = sa->q.phase == sb->q.phase;
 	const fisc_diff_side *side[2] = {sa, sb};
 	int rc = FISC_OK;
+	/* Without a region every region is compared, matched by code (the
+	** stores' ids of one region may differ). */
+	b.all_regions = !sa->q.region || !sb->q.region;
 	for (int s = 0; s < 2 && rc == FISC_OK; s++) {
 		b.side = s;
-		rc = fisc_store_fact_each(side[s]->st, &side[s]->q, add_fact, &b);
+		if (b.all_regions) {
+			codes_ctx cc = {&b, s};
+			fisc_query q = side[s]->q;
+			q.region = 0;
+			if ((rc = fisc_store_region_each(side[s]->st, add_code, &cc)) == FISC_OK)
+				rc = fisc_store_fact_each(side[s]->st, &q, add_fact, &b);
+		} else {
+			rc = fisc_store_fact_each(side[s]->st, &side[s]->q, add_fact, &b);
+		}
 	}
 	fisc_catalog *cat = NULL;
 	for (size_t i = 0; rc == FISC_OK && i < b.n; i++)
@@ -150,18 +190,23 @@ int fisc_diff_build(const fisc_diff_side *sa, const fisc_diff_side *sb, int flag
 	fisc_doc *d = NULL;
 	if (rc == FISC_OK) {
 		qsort(b.lines, b.n, sizeof *b.lines, by_line);
-		fisc_region r;
-		rc = fisc_store_region_get(sa->st, sa->q.region, ar, &r);
+		fisc_region r = {0};
+		if (b.all_regions)
+			r.name = "全部地区", r.code = "all";
+		else
+			rc = fisc_store_region_get(sa->st, sa->q.region, ar, &r);
 		const char *la = side_label(ar, sa), *lb = side_label(ar, sb);
 		d = fisc_doc_new(ar, "diff", "对比");
 		if (rc == FISC_OK && d) {
 			fisc_doc_subtitle(d, "%s（%s）：%s 与 %s", r.name, r.code, la, lb);
-			int with_phase = b.phase_in_key;
-			size_t ncols = with_phase ? 10 : 9;
+			int with_phase = b.phase_in_key, with_region = b.all_regions;
+			size_t ncols = 9 + (size_t)with_phase + (size_t)with_region;
 			fisc_table *t = fisc_doc_table(d, "逐行对比", ncols);
 			fisc_table_unit(d, t, unit);
 			fisc_cell *h = fisc_table_head(d, t);
 			size_t k = 0;
+			if (with_region)
+				fisc_cell_text(d, &h[k++], "地区代码");
 			fisc_cell_text(d, &h[k++], "预算");
 			fisc_cell_text(d, &h[k++], "口径");
 			if (with_phase)
@@ -194,6 +239,8 @@ int fisc_diff_build(const fisc_diff_side *sa, const fisc_diff_side *sb, int flag
 				}
 				fisc_cell *c = fisc_table_row(d, t);
 				k = 0;
+				if (with_region)
+					fisc_cell_text(d, &c[k++], "%s", l->region);
 				fisc_cell_text(d, &c[k++], "%s", fisc_book_name((fisc_book)l->book));
 				fisc_cell_text(d, &c[k++], "%s", fisc_scope_name((fisc_scope)l->scope));
 				if (with_phase)
@@ -224,6 +271,8 @@ int fisc_diff_build(const fisc_diff_side *sa, const fisc_diff_side *sb, int flag
 	}
 	fisc_catalog_free(cat);
 	fisc_strmap_free(&b.keys);
+	fisc_strmap_free(&b.codes[0]);
+	fisc_strmap_free(&b.codes[1]);
 	free(b.lines);
 	if (rc == FISC_OK)
 		*out = d;
