@@ -58,7 +58,7 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 FUZZ_SECONDS ?= 30
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 
-.PHONY: all deps test-deps demo test unit cli-tests fuzz asan clean bench bench-ledger torture
+.PHONY: all deps test-deps demo test unit cli-tests fuzz asan clean bench bench-ledger bench-diff torture
 
 # deps runs first and alone: pkg-config can only answer once the packages exist,
 # so the build itself happens in a sub-make (safe under make -j).
@@ -167,6 +167,12 @@ bench:
 # about two minutes; writes its section of BENCHMARKS.md (bench/ledger.sh).
 bench-ledger:
 	@bench/ledger.sh
+
+# fisc diff of two national datasets, an amendment of ~12 k figures and
+# check before/after/as-of it (issue 11, item 7); writes its section of
+# BENCHMARKS.md (bench/diff.sh). A few minutes.
+bench-diff:
+	@bench/diff.sh
 
 # The installed fisc is build/fisc, linked with libfisc.a: the binary the
 # suite tested is the binary installed, it runs from the build tree with no
