@@ -174,6 +174,9 @@ static void amend_keeps_old_version(void **state)
 	assert_int_equal(fisc_history_as_of(f->st, "财预〔2024〕1号", &view), FISC_OK);
 	assert_int_equal(view.as_of_doc, 2);
 	assert_int_equal(fisc_history_as_of(f->st, "#7", &view), FISC_ENOTFOUND);
+	/* Document 0 holds nothing here: its view is empty, not current. */
+	assert_int_equal(fisc_history_as_of(f->st, "#0", &view), FISC_OK);
+	assert_int_equal(amount_of(f->st, &view, "tax", 3), -1);
 	assert_int_equal(fisc_history_as_of(f->st, "2024-02-30", &view), FISC_EINVAL);
 	assert_int_equal(fisc_history_as_of(f->st, "财预〔2099〕1号", &view), FISC_ENOTFOUND);
 

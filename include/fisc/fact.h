@@ -81,6 +81,8 @@ typedef struct fisc_fact {
 } fisc_fact;
 
 /* A selection of facts. Zero / NULL fields match everything. */
+enum { FISC_AS_OF_DOC0 = -1 };
+
 typedef struct fisc_query {
 	int64_t region;  /* 0: any */
 	int32_t year;    /* 0: any */
@@ -89,8 +91,10 @@ typedef struct fisc_query {
 	const char *dept; /* NULL: any */
 	/* The store as it stood (fisc/history.h): after document as_of_doc
 	** (documents 1..as_of_doc applied), or on date as_of_date (YYYYMMDD:
-	** the documents in effect that day). Both 0: the current facts. A
-	** backend without history refuses a query with either set. */
+	** the documents in effect that day). Both 0: the current facts;
+	** as_of_doc FISC_AS_OF_DOC0 (-1): document 0 alone (the facts stored
+	** before history was kept). A backend without history refuses a query
+	** with either set. */
 	int64_t as_of_doc;
 	int32_t as_of_date;
 } fisc_query;

@@ -133,7 +133,8 @@ static const char *side_label(fisc_arena *a, const fisc_diff_side *s)
 	if (s->label && *s->label)
 		return s->label;
 	if (s->q.as_of_doc)
-		return fisc_arena_printf(a, "文件 #%lld 时", (long long)s->q.as_of_doc);
+		return fisc_arena_printf(a, "文件 #%lld 时",
+					 (long long)(s->q.as_of_doc < 0 ? 0 : s->q.as_of_doc));
 	if (s->q.as_of_date)
 		return fisc_arena_printf(a, "%d 时", (int)s->q.as_of_date);
 	return "现行";

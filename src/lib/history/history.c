@@ -72,9 +72,9 @@ int fisc_history_as_of(fisc_store *st, const char *text, fisc_query *q)
 		if (rc == FISC_OK)
 			q->as_of_doc = d.id;
 	}
-	/* Document 0 (facts stored before history) is the view of "#0". */
+	/* Document 0 (facts stored before history): 0 would mean "current". */
 	if (rc == FISC_OK && !q->as_of_doc && !q->as_of_date)
-		q->as_of_date = 0, q->as_of_doc = 0;
+		q->as_of_doc = FISC_AS_OF_DOC0;
 	fisc_arena_free(a);
 	return rc;
 }

@@ -702,7 +702,8 @@ int fisc_sqlite_fact_select(fisc_store *st, const fisc_query *qy, const char *co
 		snprintf(sql, sizeof sql, "SELECT %s FROM fact WHERE 1%s ORDER BY id", cols, where);
 	} else {
 		if (qy->as_of_doc)
-			snprintf(in_view, sizeof in_view, "<= %lld", (long long)qy->as_of_doc);
+			snprintf(in_view, sizeof in_view, "<= %lld",
+				 (long long)(qy->as_of_doc < 0 ? 0 : qy->as_of_doc));
 		else
 			snprintf(in_view, sizeof in_view,
 				 "IN (SELECT id FROM fact_doc WHERE date <= %d)", (int)qy->as_of_date);
