@@ -151,7 +151,7 @@ enum { FISC_DIFF_ALL = 1 }; /* list unchanged lines too */
 ** the old one (integer arithmetic, half away from zero; "—" where the old
 ** figure is 0 or absent). Lines are sorted by book, scope, item, detail.
 ** Amounts are shown in `unit` (fisc_unit) with `decimals`; decimals < 0:
-** each line with as many as its finer written figure needs (at most 4). */
+** each line with as many as its finer written figure needs (at most 6). */
 FISC_API int fisc_diff_build(const fisc_diff_side *a, const fisc_diff_side *b, int flags,
 			     int unit, int decimals, fisc_arena *ar, fisc_doc **out);
 

@@ -69,8 +69,10 @@ static int open_side(const side_opts *o, const char *region, const char *book, c
 static const char *label(fisc_arena *a, const side_opts *me, const side_opts *other)
 {
 	const char *l = "";
-	if (strcmp(me->db, other->db))
-		l = fisc_arena_printf(a, "%s%s", l, me->db);
+	if (strcmp(me->db, other->db)) {
+		const char *base = strrchr(me->db, '/');
+		l = fisc_arena_printf(a, "%s%s", l, base && base[1] ? base + 1 : me->db);
+	}
 	if (strcmp(me->year, other->year))
 		l = fisc_arena_printf(a, "%s%s%s 年", l, *l ? " " : "", me->year);
 	if ((me->phase || other->phase) &&

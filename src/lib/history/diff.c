@@ -87,7 +87,7 @@ static int add_fact(void *ud, const fisc_fact *f)
 			step /= 10;
 		int dec = fisc_unit_decimals_for(step > 0 ? step : 1, (fisc_unit)b->unit);
 		if (dec > l->decimals)
-			l->decimals = dec > 4 ? 4 : dec;
+			l->decimals = dec > 6 ? 6 : dec;
 	}
 	l->listed[b->side] = 1;
 	l->has[b->side] = f->has_amount;
