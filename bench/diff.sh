@@ -102,11 +102,18 @@ T0=$(date +%s%N)
 	die "amendment failed"
 AMEND_MS=$(( ($(date +%s%N) - T0) / 1000000 ))
 grep -q "修改 $NCHANGED 处" "$W/amend.out" || die "amendment: $(tail -1 "$W/amend.out")"
-measure check-after "'$FISC' --db '$W/a.db' check"
-measure check-as-of "'$FISC' --db '$W/a.db' check --as-of '#1'"
-cmp -s "$W/check-before.out" "$W/check-as-of.out" || die "check --as-of #1 differs from the check before the amendment"
 measure diff-versions "'$FISC' --db '$W/a.db' diff --year 2024 --as-of '#1' --vs-as-of BENCH-1 --format csv >'$W/diff-v.csv'"
 [ $(( $(grep -c '' "$W/diff-v.csv") - 2 )) = "$NCHANGED" ] || die "diff of versions: wrong number of lines"
+# A second amendment puts the original figures back: the current facts equal
+# the first dataset's again (so check must say exactly what it said before,
+# while the store now keeps two ended versions of each of those figures).
+awk 'NR == 1 || (NR % 97 == 0 && NR % 1009 != 0)' "$D/facts.csv" >"$D/revert.csv"
+"$FISC" --db "$W/a.db" import --amend --reason 基准还原 --doc BENCH-2 "$D/revert.csv" >"$W/revert.out" ||
+	die "second amendment failed"
+measure check-after "'$FISC' --db '$W/a.db' check"
+cmp -s "$W/check-before.out" "$W/check-after.out" || die "check after the amendment and its reversal differs from before"
+measure check-as-of "'$FISC' --db '$W/a.db' check --as-of '#1'"
+cmp -s "$W/check-before.out" "$W/check-as-of.out" || die "check --as-of #1 differs from the check before the amendment"
 measure verify "'$FISC' --db '$W/a.db' journal verify"
 
 get() { awk -F'\t' -v n="$1" -v c="$2" '$1==n{print $c}' "$RES"; }
@@ -126,13 +133,13 @@ section() {
 	echo "| \`fisc import --amend --dry-run\` ($NCHANGED changes shown) | $(s "$(get amend-dry 2)") s | $(( $(get amend-dry 3) / 1024 )) MB |"
 	echo "| \`fisc import --amend\` (the same, committed; one run) | $(s $AMEND_MS) s | — |"
 	echo "| \`fisc check\` before the amendment | $(s "$(get check-before 2)") s | $(( $(get check-before 3) / 1024 )) MB |"
-	echo "| \`fisc check\` after it (current view) | $(s "$(get check-after 2)") s | $(( $(get check-after 3) / 1024 )) MB |"
+	echo "| \`fisc check\` after it and a second amendment that restores the figures (current view, $((2 * NCHANGED)) ended versions kept; same output as before) | $(s "$(get check-after 2)") s | $(( $(get check-after 3) / 1024 )) MB |"
 	echo "| \`fisc check --as-of '#1'\` (the import's view; same output as before) | $(s "$(get check-as-of 2)") s | $(( $(get check-as-of 3) / 1024 )) MB |"
 	echo "| \`fisc diff --as-of '#1' --vs-as-of BENCH-1\` (every region) | $(s "$(get diff-versions 2)") s | $(( $(get diff-versions 3) / 1024 )) MB |"
-	echo "| \`fisc journal verify\` (recomputes the amendment's digest) | $(s "$(get verify 2)") s | $(( $(get verify 3) / 1024 )) MB |"
+	echo "| \`fisc journal verify\` (recomputes both amendments' digests) | $(s "$(get verify 2)") s | $(( $(get verify 3) / 1024 )) MB |"
 	echo
 	echo "The current view reads \`fact\` as before (ended versions live in \`fact_version\`), so"
-	echo "\`check\` after an amendment costs what it cost before; an as-of view reads \`fact\` and"
+	echo "\`check\` on the amended store costs what it cost before; an as-of view reads \`fact\` and"
 	echo "\`fact_version\` as one ordered union and loses the whole-table fast path of \`sqlite_scan.c\`."
 	echo "\`fisc diff\` holds both sides' lines in memory (a key, two figures per line) and renders only"
 	echo "the changed ones. Raw results: build/bench/history/results.tsv."

@@ -15,6 +15,8 @@ fail=0
   examples/001_jiefang_2023_2024.csv >/dev/null
 bal() { "$FISC" --db "$db" report balance --region 500109 --year 2023 "$@"; }
 bal >"$dir/before.txt"
+chk() { "$FISC" --db "$db" check --region 500109 "$@" || [ $? = 1 ]; }
+chk >"$dir/check-before.txt"
 
 cat >"$dir/fix.csv" <<'CSV'
 region,scope,year,book,phase,item,amount,unit,kind,source,action
@@ -78,6 +80,10 @@ bal --as-of 2024-06-29 | cmp -s - "$dir/before.txt" || { echo "--as-of the day b
 bal --as-of '#1' | cmp -s - "$dir/before.txt" || { echo "--as-of #1 differs"; fail=1; }
 bal --as-of 2024-06-30 | cmp -s - "$dir/after.txt" || { echo "--as-of the day differs"; fail=1; }
 bal --as-of 北财预〔2024〕5号 | cmp -s - "$dir/after.txt" || { echo "--as-of 文号 differs"; fail=1; }
+# fisc check as of the import finds what it found before.
+chk >"$dir/check-after.txt"
+cmp -s "$dir/check-before.txt" "$dir/check-after.txt" && { echo "check did not see the amendment"; fail=1; }
+chk --as-of '#1' | cmp -s - "$dir/check-before.txt" || { echo "check --as-of #1 differs from before"; fail=1; }
 set +e
 bal --as-of '#9' >/dev/null 2>&1; rc=$?
 set -e

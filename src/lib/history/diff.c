@@ -30,27 +30,44 @@ typedef struct build {
 	size_t n, cap;
 	int side;
 	int phase_in_key;
-	fisc_strmap codes[2]; /* every region: id (decimal) → code, when all are compared */
+	/* Every region's code by store id, per side, when all are compared. */
+	const char **codes[2];
+	size_t ncodes[2];
 	int all_regions;
+	fisc_strmap texts; /* one copy of each item and detail text */
 	int unit;
 } build;
+
+/* One copy per distinct text: a national comparison has a million lines
+** but a few hundred items and details. */
+static const char *intern(build *b, const char *s)
+{
+	if (!*s)
+		return "";
+	const char *t = fisc_strmap_get(&b->texts, s);
+	if (t)
+		return t;
+	char *c = fisc_arena_strdup(b->a, s);
+	if (!c || fisc_strmap_put(&b->texts, c, c) != 0)
+		return NULL;
+	return c;
+}
 
 static int add_fact(void *ud, const fisc_fact *f)
 {
 	build *b = ud;
 	const char *region = NULL;
 	if (b->all_regions) {
-		char id[24];
-		snprintf(id, sizeof id, "%lld", (long long)f->region);
-		if (!(region = fisc_strmap_get(&b->codes[b->side], id)))
+		if (f->region < 0 || (size_t)f->region >= b->ncodes[b->side] ||
+		    !(region = b->codes[b->side][f->region]))
 			return fisc_error_set(FISC_ESTORE, "事实的地区不存在 / a fact's region is not stored");
 	}
-	char *key = fisc_arena_printf(b->a, "%s|%d|%d|%d|%d|%s|%s|%s|%s|%s", region ? region : "",
-				      f->book, f->scope,
-				      b->phase_in_key ? f->phase : 0, f->kind, f->item, f->dept,
-				      f->project, f->econ, f->fund);
-	if (!key)
-		return fisc_error_set(FISC_ENOMEM, "out of memory");
+	char key[1024];
+	int kn = snprintf(key, sizeof key, "%s|%d|%d|%d|%d|%s|%s|%s|%s|%s", region ? region : "",
+			  f->book, f->scope, b->phase_in_key ? f->phase : 0, f->kind, f->item,
+			  f->dept, f->project, f->econ, f->fund);
+	if (kn < 0 || (size_t)kn >= sizeof key)
+		return fisc_error_set(FISC_ERANGE, "事实的键过长 / a fact's key is too long");
 	size_t i = (size_t)(uintptr_t)fisc_strmap_get(&b->keys, key);
 	if (!i) {
 		if (b->n == b->cap) {
@@ -68,13 +85,14 @@ static int add_fact(void *ud, const fisc_fact *f)
 		l->scope = f->scope;
 		l->phase = b->phase_in_key ? f->phase : 0;
 		l->kind = f->kind;
-		l->item = fisc_arena_strdup(b->a, f->item);
-		l->dept = fisc_arena_strdup(b->a, f->dept);
-		l->project = fisc_arena_strdup(b->a, f->project);
-		l->econ = fisc_arena_strdup(b->a, f->econ);
-		l->fund = fisc_arena_strdup(b->a, f->fund);
-		if (!l->item || !l->dept || !l->project || !l->econ || !l->fund ||
-		    fisc_strmap_put(&b->keys, key, (void *)(uintptr_t)(b->n + 1)) != 0)
+		l->item = intern(b, f->item);
+		l->dept = intern(b, f->dept);
+		l->project = intern(b, f->project);
+		l->econ = intern(b, f->econ);
+		l->fund = intern(b, f->fund);
+		char *k = fisc_arena_strndup(b->a, key, (size_t)kn);
+		if (!l->item || !l->dept || !l->project || !l->econ || !l->fund || !k ||
+		    fisc_strmap_put(&b->keys, k, (void *)(uintptr_t)(b->n + 1)) != 0)
 			return fisc_error_set(FISC_ENOMEM, "out of memory");
 		i = ++b->n;
 	}
@@ -148,9 +166,22 @@ typedef struct codes_ctx {
 static int add_code(void *ud, const fisc_region *r)
 {
 	codes_ctx *c = ud;
-	char *id = fisc_arena_printf(c->b->a, "%lld", (long long)r->id);
-	char *code = fisc_arena_strdup(c->b->a, r->code);
-	if (!id || !code || fisc_strmap_put(&c->b->codes[c->side], id, code) != 0)
+	build *b = c->b;
+	size_t id = (size_t)r->id;
+	if (r->id < 0 || id > ((size_t)1 << 32))
+		return fisc_error_set(FISC_ESTORE, "地区编号异常 / a region id out of range");
+	if (id >= b->ncodes[c->side]) {
+		size_t n = b->ncodes[c->side] ? 2 * b->ncodes[c->side] : 1024;
+		while (n <= id)
+			n *= 2;
+		const char **p = realloc(b->codes[c->side], n * sizeof *p);
+		if (!p)
+			return fisc_error_set(FISC_ENOMEM, "out of memory");
+		memset(p + b->ncodes[c->side], 0, (n - b->ncodes[c->side]) * sizeof *p);
+		b->codes[c->side] = p;
+		b->ncodes[c->side] = n;
+	}
+	if (!(b->codes[c->side][id] = fisc_arena_strdup(b->a, r->code)))
 		return fisc_error_set(FISC_ENOMEM, "out of memory");
 	return 0;
 }
@@ -272,8 +303,9 @@ int fisc_diff_build(const fisc_diff_side *sa, const fisc_diff_side *sb, int flag
 	}
 	fisc_catalog_free(cat);
 	fisc_strmap_free(&b.keys);
-	fisc_strmap_free(&b.codes[0]);
-	fisc_strmap_free(&b.codes[1]);
+	free(b.codes[0]);
+	free(b.codes[1]);
+	fisc_strmap_free(&b.texts);
 	free(b.lines);
 	if (rc == FISC_OK)
 		*out = d;
