@@ -124,7 +124,7 @@ section() {
 	echo "Written by \`bench/diff.sh\` (\`make bench-diff\`) on $(date -u '+%Y-%m-%d %H:%M') UTC; $(nproc) cores,"
 	echo "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end (the machine is shared: compare rows of one run)."
 	echo "National dataset of \`bench/gen\` (seed $SEED, $COUNTIES counties × $TOWNSHIPS townships): $NFACTS facts"
-	echo "(loaded in $(s $LOAD_MS) s). Second dataset: every 97th figure changed, every 1009th dropped"
+	echo "(loaded $([ "$LOAD_MS" -gt 0 ] && echo "in $(s $LOAD_MS) s" || echo "by an earlier run")). Second dataset: every 97th figure changed, every 1009th dropped"
 	echo "($NCHANGED changed, $NDROPPED dropped). Median of $RUNS runs after a warm-up; RSS is the peak."
 	echo
 	echo "| workload | time | RSS |"

@@ -523,6 +523,9 @@ ver() { "$@" 2>/dev/null | head -1 | tr -d '\r' || true; }
 log "wrote $MD in ${ELAPSED} s"
 # The ledger's payments and journal (its own section of $MD, its own peers).
 BENCH_OUT=$OUT BENCH_MD=$MD bench/ledger.sh || log "the ledger benchmark failed"
+# History: fisc diff of two national datasets, amendments (its own section).
+BENCH_OUT=$OUT BENCH_MD=$MD BENCH_COUNTIES=$COUNTIES BENCH_TOWNSHIPS=$TOWNSHIPS BENCH_SEED=$SEED \
+	bench/diff.sh || log "the history benchmark failed"
 if [ $MISMATCH = 1 ]; then
 	log "results differ between fisc and a peer (see Notes in $MD)"
 	exit 1
