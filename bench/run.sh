@@ -334,6 +334,8 @@ if "$FISC" report --help 2>&1 | grep -qE '^ +congress ' && [ $NAT_OK = 0 ]; then
 	NC=$(wc -l <"$W/counties.txt")
 	measure report "fisc (all $NC counties)" "$NC" ":" \
 		"while read -r c; do '$FISC' --db '$W/nat.db' report congress --region \$c --year 2024 >/dev/null || exit 1; done <'$W/counties.txt'"
+	measure report "fisc --all-regions (every region, one process)" "$NC" ":" \
+		"rm -rf '$W/all-regions' && '$FISC' --db '$W/nat.db' report congress --all-regions --year 2024 -o '$W/all-regions' 2>/dev/null"
 else
 	printf 'report\tfisc\t\t\t1\t0\tnot available (no `fisc report congress` in this build)\n' >>"$RES"
 fi

@@ -1,7 +1,8 @@
 /*
 ** fuzz_http.c — libFuzzer target for the server's request parsing: the URI
 ** (path, percent escapes, query string), the route table, the role matrix
-** and the JSON bodies the API reads (the login object), called directly as
+** and the JSON bodies the API reads (the login object, a payment or refund),
+** called directly as
 ** http.c calls them, without a socket or a store.
 **
 ** Input: first byte picks the method and the caller's role, the rest up to
@@ -57,6 +58,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (j && json_unpack(j, "{s:s,s:s}", "name", &name, "password", &pw) == 0)
 			assert(name && pw);
 		json_decref(j);
+		/* as the payment and refund handlers read it */
+		srv_pay_body b;
+		char msg[256];
+		for (int need_line = 0; need_line < 2; need_line++) {
+			if (srv_parse_pay_body((const char *)nl + 1, size - ulen - 2, need_line, &b, msg,
+					       sizeof msg) == 0) {
+				assert(b.fen > 0 && (!need_line || b.line > 0));
+				assert(strlen(b.payee) < sizeof b.payee && strlen(b.purpose) < sizeof b.purpose);
+			} else {
+				assert(strstr(msg, "/ ")); /* "中文 / English" (srv_error splits at "/ ") */
+			}
+		}
 	}
 	free(uri);
 	free(buf);

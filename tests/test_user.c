@@ -2,7 +2,8 @@
 ** test_user.c — users, tokens, publication marks and the event log of
 ** fisc/user.h on a fresh SQLite store: what is stored is a hash, what is
 ** checked is the rule (wrong password, disabled user, expired or revoked
-** token, unknown region, short password), and a new password ends sessions.
+** token, unknown region, short password), and a new password ends sessions;
+** every event is a journal entry that `journal verify` checks the log against.
 */
 #include "testutil.h"
 #include <sodium.h>
@@ -189,6 +190,59 @@ static void publish_and_events(void **state)
 	assert_int_equal(n, 3);
 }
 
+static void sql(const char *db, const char *q)
+{
+	sqlite3 *h;
+	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, q, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+}
+
+static int verifies(fx *f, int64_t *bad_seq)
+{
+	fisc_journal_report r;
+	assert_int_equal(fisc_journal_verify(f->st, &r), FISC_OK);
+	*bad_seq = r.bad_seq;
+	return r.ok;
+}
+
+/* Every event is a journal entry (chained between the ledger's own entries):
+** the journal verifies, and a row of the event log edited, deleted or
+** inserted by hand is found at the entry it no longer matches. */
+static void events_are_journal_entries(void **state)
+{
+	fx *f = *state;
+	int64_t seq0, seq1, bad;
+	uint8_t h[FISC_HASH_BYTES];
+	assert_int_equal(fisc_journal_head(f->st, &seq0, h), FISC_OK);
+	fisc_event e = {0, NULL, "wang", "127.0.0.1", "denied", "GET /x", "forbidden"};
+	assert_int_equal(fisc_event_log(f->st, &e), FISC_OK);
+	assert_int_equal(fisc_store_begin(f->st), FISC_OK);
+	assert_int_equal(fisc_journal_append(f->st, "import", "x", 1, NULL), FISC_OK);
+	assert_int_equal(fisc_store_commit(f->st), FISC_OK);
+	e.action = "publish";
+	e.outcome = "ok";
+	assert_int_equal(fisc_event_log(f->st, &e), FISC_OK);
+	assert_int_equal(fisc_journal_head(f->st, &seq1, h), FISC_OK);
+	assert_int_equal(seq1, seq0 + 3);
+	assert_true(verifies(f, &bad));
+
+	sql(f->path, "UPDATE event_log SET outcome='ok' WHERE action='denied'");
+	assert_false(verifies(f, &bad));
+	assert_int_equal(bad, seq0 + 1);
+	sql(f->path, "UPDATE event_log SET outcome='forbidden' WHERE action='denied'");
+	assert_true(verifies(f, &bad));
+
+	sql(f->path, "DELETE FROM event_log WHERE action='publish'");
+	assert_false(verifies(f, &bad));
+	assert_int_equal(bad, seq0 + 3); /* the publish entry has no row */
+	sql(f->path, "INSERT INTO event_log(at,actor,address,action,target,outcome) SELECT at,actor,"
+		     "address,'publish',target,'ok' FROM event_log WHERE action='denied'");
+	assert_true(verifies(f, &bad));
+	sql(f->path, "INSERT INTO event_log(actor,address,action,target,outcome) VALUES('x','y','z','w','v')");
+	assert_false(verifies(f, &bad));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +250,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(bad_users_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(tokens_live_and_die, setup, teardown),
 		cmocka_unit_test_setup_teardown(publish_and_events, setup, teardown),
+		cmocka_unit_test_setup_teardown(events_are_journal_entries, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -28,6 +28,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "store.h"
 
 #ifdef __cplusplus
@@ -71,6 +72,9 @@ FISC_API const char *fisc_pay_state_name(int s);
 FISC_API int fisc_fund_parse(const char *s);
 FISC_API int fisc_exp_kind_parse(const char *s);
 FISC_API int fisc_doc_kind_parse(const char *s);
+/* "pending" / "paid" / "void", and back (also from 在途 / 已支付 / 已退回). */
+FISC_API const char *fisc_pay_state_code(int s);
+FISC_API int fisc_pay_state_parse(const char *s);
 
 /* A 指标 line: its identity and its figures (fen). Text fields are never
 ** NULL ("" when absent); fund_doc is the 文号 of a 上级转移支付. */
@@ -183,6 +187,10 @@ FISC_API int fisc_ledger_submit(fisc_ledger *l, fisc_ledger_op *ops, size_t n);
 
 /* Nonzero when a document of this 文号 is in the ledger. */
 FISC_API int fisc_ledger_doc_exists(fisc_ledger *l, const char *no);
+
+/* A payment as of the last committed batch (text fields live in the
+** engine until it is closed); FISC_ENOTFOUND for an unknown key. */
+FISC_API int fisc_ledger_payment_get(fisc_ledger *l, const char *key, fisc_payment *out);
 
 /* Figures of a line as of the last committed batch. */
 FISC_API int fisc_ledger_line_get(fisc_ledger *l, int64_t id, fisc_quota_line *out);
@@ -311,6 +319,36 @@ FISC_API int fisc_quota_exec_check(fisc_store *st, const char *region, int year,
 struct fisc_findings;
 FISC_API int fisc_quota_check_findings(fisc_store *st, const char *region, int year, fisc_arena *a,
 			      struct fisc_findings *fs);
+
+/* What `fisc quota status` and the server's ledger reads show: lines of
+** a region (code), a year, a department (NULL / 0: any). */
+typedef struct fisc_quota_filter {
+	const char *region;
+	int year;
+	const char *dept;
+} fisc_quota_filter;
+
+/* Every line's 指标 / 已支付 / 在途 / 可用 / 支出进度 % (已支付 ÷ 指标, two
+** decimals, half up) and the documents behind it, then the total, as
+** format "tsv" (a header row, one row a line, a 合计 row) or "json"
+** ({"lines": […], "total": {…}}; amounts as 元 with two decimals). */
+FISC_API int fisc_quota_status_write(fisc_store *st, const fisc_quota_filter *f,
+				     const char *format, FILE *out);
+/* The documents with their legs on the filter's lines, as JSON
+** ({"documents": [{no, date, kind, legs: [{line, …, amount}]}]}). */
+FISC_API int fisc_quota_docs_write(fisc_store *st, const fisc_quota_filter *f, FILE *out);
+/* The payments on the filter's lines (state: fisc_pay_state, 0 any; line:
+** 0 any) with their state, as JSON ({"payments": […], "total": {…}}). */
+FISC_API int fisc_payments_write(fisc_store *st, const fisc_quota_filter *f, int state,
+				 int64_t line, FILE *out);
+
+/* 指标 documents from a CSV body (the columns of fisc_quota_import_buffer)
+** for one region only: a row naming another region is a problem of field
+** "region" (and nothing is applied), so a region's finance bureau cannot
+** write another region's 指标. */
+FISC_API int fisc_quota_import_region(fisc_ledger *l, const char *region, const char *file,
+				      const char *buf, size_t len, struct fisc_diag *diag,
+				      size_t *ndocs);
 
 /* A file of payment operations (CSV or XLSX; columns action,key,line,
 ** amount,payee,purpose,payment — docs/ledger.md), never all or nothing: each

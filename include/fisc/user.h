@@ -7,7 +7,9 @@
 ** Session and API tokens are 256 random bits handed to the client once; the
 ** store keeps only their SHA-256, so a copy of the store opens no session.
 ** The event log is append-only: fisc_event_log is the one place where the
-** server records what happened (the ledger's journal takes it over).
+** server records what happened, and every event is a record of the ledger's
+** journal (fisc/journal.h, tag "event"), so `fisc journal verify` finds an
+** event removed, changed or inserted.
 */
 #ifndef FISC_USER_H
 #define FISC_USER_H
@@ -90,7 +92,7 @@ FISC_API int fisc_publish_get(fisc_store *st, int64_t region, int year);
 ** the outcome ("ok", "denied", "failed"). */
 typedef struct fisc_event {
 	int64_t id;
-	const char *at;      /* UTC, set by the store */
+	const char *at;      /* UTC "YYYY-MM-DDTHH:MM:SSZ", set by fisc_event_log */
 	const char *actor;
 	const char *address;
 	const char *action;

@@ -3,7 +3,6 @@
 ** department budget (年初批复), 指标 documents from a file (all or nothing),
 ** and the figures of every line with the documents behind them.
 */
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,102 +224,20 @@ static int exec_cmd(int argc, char **argv, const char *db, int which)
 
 /* ---- status ---------------------------------------------------------------- */
 
-typedef struct legs_of {
-	char **text; /* per line id: "批复 文号 +1,000.00; …" */
-	size_t n;
-} legs_of;
-
-static int leg_cb(void *ud, const fisc_quota_leg_row *r)
-{
-	legs_of *lo = ud;
-	if (r->line < 1 || (size_t)r->line > lo->n)
-		return 0;
-	char amt[64], *old = lo->text[r->line - 1], *nw;
-	fisc_fen_format(r->fen, FISC_UNIT_YUAN, 2, FISC_FMT_GROUP | FISC_FMT_PLUS, amt, sizeof amt);
-	if (asprintf(&nw, "%s%s%s %s %s", old ? old : "", old ? "；" : "",
-		     fisc_doc_kind_name(r->kind), r->doc_no, amt) < 0)
-		return FISC_ENOMEM;
-	free(old);
-	lo->text[r->line - 1] = nw;
-	return 0;
-}
-
-typedef struct status {
-	const char *dept, *region;
-	int year, json;
-	legs_of legs;
-	json_t *arr;
-	int64_t quota, paid, pending;
-	long rows;
-} status;
-
-static int count_cb(void *ud, const fisc_quota_line *l)
-{
-	size_t *n = ud;
-	if ((size_t)l->id > *n)
-		*n = (size_t)l->id;
-	return 0;
-}
-
-static void yuan(int64_t fen, char *buf)
-{
-	fisc_fen_format(fen, FISC_UNIT_YUAN, 2, 0, buf, 64);
-}
-
-static int line_cb(void *ud, const fisc_quota_line *l)
-{
-	status *s = ud;
-	if ((s->dept && strcmp(s->dept, l->dept)) || (s->region && strcmp(s->region, l->region)) ||
-	    (s->year && s->year != l->year))
-		return 0;
-	char q[64], p[64], w[64], a[64], pct[32] = "-";
-	yuan(l->quota, q);
-	yuan(l->paid, p);
-	yuan(l->pending, w);
-	yuan(l->quota - l->paid - l->pending, a);
-	if (l->quota > 0)
-		fisc_percent_format(l->paid, l->quota, 2, pct, sizeof pct);
-	const char *docs = s->legs.text[l->id - 1] ? s->legs.text[l->id - 1] : "";
-	s->quota += l->quota;
-	s->paid += l->paid;
-	s->pending += l->pending;
-	s->rows++;
-	if (s->json) {
-		json_t *j = json_pack("{s:I, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s,"
-				      " s:s, s:s, s:s, s:s, s:s}",
-				      "line", (json_int_t)l->id, "region", l->region, "year", l->year,
-				      "book", fisc_book_name(l->book), "department", l->dept, "project",
-				      l->project, "function", l->func, "economic", l->econ,
-				      "fund_source", fisc_fund_name(l->fund), "fund_doc", l->fund_doc,
-				      "expense_kind", fisc_exp_kind_name(l->kind), "quota", q, "paid", p,
-				      "pending", w, "available", a, "progress_pct", pct, "documents",
-				      docs);
-		json_array_append_new(s->arr, j);
-	} else {
-		printf("%lld\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s%s%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
-		       (long long)l->id, l->region, l->year, fisc_book_name(l->book), l->dept,
-		       l->project, l->func, l->econ, fisc_fund_name(l->fund), *l->fund_doc ? " " : "",
-		       l->fund_doc, fisc_exp_kind_name(l->kind), q, p, w, a, pct, docs);
-	}
-	return 0;
-}
-
 static int status_cmd(int argc, char **argv, const char *db)
 {
-	status s;
-	memset(&s, 0, sizeof s);
+	fisc_quota_filter f = {NULL, 0, NULL};
+	const char *format = "tsv";
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--department") && i + 1 < argc)
-			s.dept = argv[++i];
+			f.dept = argv[++i];
 		else if (!strcmp(argv[i], "--region") && i + 1 < argc)
-			s.region = argv[++i];
+			f.region = argv[++i];
 		else if (!strcmp(argv[i], "--year") && i + 1 < argc)
-			s.year = atoi(argv[++i]);
+			f.year = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
-			const char *f = argv[++i];
-			if (!strcmp(f, "json"))
-				s.json = 1;
-			else if (strcmp(f, "tsv"))
+			format = argv[++i];
+			if (strcmp(format, "json") && strcmp(format, "tsv"))
 				return usage(stderr, CLI_USAGE);
 		} else
 			return usage(stderr, CLI_USAGE);
@@ -328,40 +245,7 @@ static int status_cmd(int argc, char **argv, const char *db)
 	fisc_store *st = cli_open(db);
 	if (!st)
 		return CLI_USAGE;
-	size_t n = 0;
-	int rc = fisc_store_quota_line_each(st, count_cb, &n);
-	s.legs.n = n;
-	s.legs.text = calloc(n ? n : 1, sizeof *s.legs.text);
-	if (rc == FISC_OK)
-		rc = fisc_store_quota_leg_each(st, leg_cb, &s.legs);
-	if (s.json)
-		s.arr = json_array();
-	else
-		printf("指标行\t地区\t年度\t预算本\t部门\t项目\t功能分类\t经济分类\t资金来源\t支出类型\t指标\t已支付\t在途\t可用\t支出进度%%\t文件\n");
-	if (rc == FISC_OK)
-		rc = fisc_store_quota_line_each(st, line_cb, &s);
-	if (rc == FISC_OK) {
-		char q[64], p[64], w[64], a[64], pct[32] = "-";
-		yuan(s.quota, q);
-		yuan(s.paid, p);
-		yuan(s.pending, w);
-		yuan(s.quota - s.paid - s.pending, a);
-		if (s.quota > 0)
-			fisc_percent_format(s.paid, s.quota, 2, pct, sizeof pct);
-		if (s.json) {
-			json_t *root = json_pack("{s:o, s:{s:I, s:s, s:s, s:s, s:s, s:s}}", "lines", s.arr,
-						 "total", "lines", (json_int_t)s.rows, "quota", q, "paid",
-						 p, "pending", w, "available", a, "progress_pct", pct);
-			json_dumpf(root, stdout, JSON_INDENT(2));
-			printf("\n");
-			json_decref(root);
-		} else {
-			printf("合计\t\t\t\t\t\t\t\t\t\t%s\t%s\t%s\t%s\t%s\t\n", q, p, w, a, pct);
-		}
-	}
-	for (size_t i = 0; i < n; i++)
-		free(s.legs.text[i]);
-	free(s.legs.text);
+	int rc = fisc_quota_status_write(st, &f, format, stdout);
 	fisc_store_close(st);
 	return rc == FISC_OK ? CLI_OK : cli_error(CLI_FAIL);
 }

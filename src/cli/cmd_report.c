@@ -5,7 +5,9 @@
 ** reports (congress, department, performance, debt) are built by the library
 ** (fisc/reports.h) and rendered in any document format, to -o or stdout.
 */
+#include <errno.h>
 #include <getopt.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +18,7 @@ typedef struct report_opts {
 	const char *region, *year, *book, *scope, *phase, *format, *output, *department;
 	const char *as_of; /* --as-of: the store as of a date or document */
 	const char *unit_name; /* --unit as given (document reports: NULL = the data's) */
-	int unit, decimals, all;
+	int unit, decimals, all, all_regions;
 } report_opts;
 
 typedef int (*report_fn)(fisc_store *st, const report_opts *o, FILE *out);
@@ -228,6 +230,8 @@ static int usage(FILE *f, int code)
 		   "       [--scope S] [--phase P] [--format text|md|html|json|xlsx|csv|docx|pdf] [--unit 万元] [--decimals N] [-o OUT]\n"
 		   "       fisc report balance|statement --all [--region R]   每个可生成的选择 | every selection\n"
 		   "       fisc report congress|debt --region R --year Y [--format md|html|json|xlsx|csv|text|docx|pdf] [-o OUT]\n"
+		   "       fisc report congress|debt --all-regions --year Y [--format …] -o DIR\n"
+		   "           每个有数据的地区一份，文件名 代码_名称.扩展名 | one file per region, CODE_NAME.EXT\n"
 		   "       fisc report department|performance --department D --year Y [--phase P] [--format …] [-o OUT]\n"
 		   "       (--unit 元|万元|亿元: every amount of a document report; default the unit of the data)\n"
 		   "       (--as-of YYYY-MM-DD|#N|文号: the store as it stood at that date or after that document)\n"
@@ -250,6 +254,124 @@ static void no_data_hint(fisc_store *st, const report_opts *o, const fisc_region
 		q.region = r->id;
 		cli_years_hint(st, &q, r->name);
 	}
+}
+
+/* --all-regions: one report per region that has balance facts of the
+** year, in one process over one store handle, each written to
+** DIR/<code>_<name>.<ext> (csv: that prefix, one file per table). */
+typedef struct region_list {
+	fisc_arena *a;
+	int year;
+	const char **codes;
+	size_t n, cap;
+	const char *last;
+} region_list;
+
+static int collect_region(void *ud, const fisc_selection *sel)
+{
+	region_list *l = ud;
+	if (sel->year != l->year || (l->last && !strcmp(l->last, sel->region)))
+		return 0;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 256;
+		const char **c = realloc(l->codes, cap * sizeof *c);
+		if (!c)
+			return fisc_error_set(FISC_ENOMEM, "内存不足 / out of memory");
+		l->codes = c;
+		l->cap = cap;
+	}
+	l->last = l->codes[l->n++] = fisc_arena_strdup(l->a, sel->region);
+	return l->last ? 0 : fisc_error_set(FISC_ENOMEM, "内存不足 / out of memory");
+}
+
+static const char *format_ext(const char *fmt)
+{
+	return !strcmp(fmt, "text") ? "txt" : fmt;
+}
+
+static int all_regions(fisc_store *st, const char *kind, report_opts *o)
+{
+	const fisc_report_kind *k = fisc_report_find(kind);
+	const char *fmt = o->format ? o->format : "md";
+	int year = atoi(o->year);
+	if (!k || !(k->needs & FISC_REPORT_NEEDS_REGION) || (k->needs & FISC_REPORT_NEEDS_DEPARTMENT)) {
+		fprintf(stderr, "fisc: --all-regions 只用于地区报告（congress、debt）/ --all-regions is for "
+				"region reports (congress, debt)\n");
+		return CLI_USAGE;
+	}
+	if (!o->output || !*o->output) {
+		fprintf(stderr, "fisc: --all-regions 需要 -o 目录 / --all-regions needs -o DIR\n");
+		return CLI_USAGE;
+	}
+	if (mkdir(o->output, 0777) != 0 && errno != EEXIST) {
+		fprintf(stderr, "fisc: 无法创建目录「%s」/ cannot create directory '%s': %s\n", o->output,
+			o->output, strerror(errno));
+		return CLI_USAGE;
+	}
+	region_list l = {fisc_arena_new(), year, NULL, 0, 0, NULL};
+	int rc = l.a ? fisc_balance_each_selection(st, NULL, collect_region, &l) : FISC_ENOMEM;
+	long written = 0, skipped = 0;
+	cli_progress_start();
+	for (size_t i = 0; rc == FISC_OK && i < l.n; i++) {
+		fisc_arena *a = fisc_arena_new();
+		fisc_region r;
+		fisc_doc *d = NULL;
+		fisc_report_params p = {0};
+		p.year = year;
+		p.region = l.codes[i];
+		p.unit = o->unit_name;
+		if (o->phase)
+			p.phase = fisc_phase_parse(o->phase, strlen(o->phase));
+		rc = a ? fisc_store_region_find(st, l.codes[i], a, &r) : FISC_ENOMEM;
+		fisc_progress_report("报告 / reports", l.codes[i], (long)i + 1, (long)l.n);
+		if (rc == FISC_OK)
+			rc = k->build(st, &p, a, &d);
+		if (rc == FISC_ENOTFOUND) { /* nothing this report needs, for this region */
+			skipped++;
+			fisc_arena_free(a);
+			rc = FISC_OK;
+			continue;
+		}
+		char *name = rc == FISC_OK ? fisc_arena_strdup(a, r.name) : NULL;
+		for (char *c = name; c && *c; c++)
+			if (*c == '/')
+				*c = '_';
+		const char *path = name ? fisc_arena_printf(a, "%s/%s_%s%s%s", o->output, r.code, name,
+							     strcmp(fmt, "csv") ? "." : "_",
+							     strcmp(fmt, "csv") ? format_ext(fmt) : "")
+				       : NULL;
+		if (rc == FISC_OK && !path)
+			rc = fisc_error_set(FISC_ENOMEM, "内存不足 / out of memory");
+		if (rc == FISC_OK && (!strcmp(fmt, "xlsx") || !strcmp(fmt, "csv"))) {
+			rc = fisc_doc_write(d, fmt, path, NULL);
+		} else if (rc == FISC_OK) {
+			FILE *f = cli_open_output(path);
+			if (!f) {
+				fisc_arena_free(a);
+				rc = FISC_EIO;
+				break;
+			}
+			rc = fisc_doc_write(d, fmt, NULL, f);
+			if (rc != FISC_OK)
+				cli_discard_output(f);
+			else if (cli_close_output(f, path) != CLI_OK)
+				rc = FISC_EIO;
+		}
+		if (rc == FISC_OK)
+			written++;
+		fisc_arena_free(a);
+	}
+	cli_progress_end();
+	free(l.codes);
+	fisc_arena_free(l.a);
+	if (rc == FISC_EIO)
+		return CLI_FAIL; /* reported when the file was closed */
+	if (rc != FISC_OK)
+		return cli_error(rc == FISC_EINVAL ? CLI_USAGE : CLI_FAIL);
+	fprintf(stderr, "写出 %ld 份报告到 %s（%ld 个地区无所需数据）/ wrote %ld report(s) to %s (%ld "
+			"region(s) without the data)\n",
+		written, o->output, skipped, written, o->output, skipped);
+	return written ? CLI_OK : CLI_USAGE;
 }
 
 /* Check every name before building anything: an unknown region, book,
@@ -323,7 +445,8 @@ int cmd_report(int argc, char **argv, const char *db)
 		{"unit", required_argument, 0, 'u'},   {"decimals", required_argument, 0, 'd'},
 		{"output", required_argument, 0, 'o'}, {"help", no_argument, 0, 'h'},
 		{"all", no_argument, 0, 'a'},          {"department", required_argument, 0, 'D'},
-		{"as-of", required_argument, 0, 'A'},  {0, 0, 0, 0}};
+		{"as-of", required_argument, 0, 'A'},  {"all-regions", no_argument, 0, 1001},
+		{0, 0, 0, 0}};
 	if (argc < 2 || !strcmp(argv[1], "--help"))
 		return usage(argc < 2 ? stderr : stdout, argc < 2 ? CLI_USAGE : CLI_OK);
 	report_fn fn = NULL;
@@ -366,6 +489,7 @@ int cmd_report(int argc, char **argv, const char *db)
 			}
 			break;
 		case 'a': o.all = 1; break;
+		case 1001: o.all_regions = 1; break;
 		case 'D': o.department = optarg; break;
 		case 'A': o.as_of = optarg; break;
 		case 'h': return usage(stdout, CLI_OK);
@@ -375,6 +499,20 @@ int cmd_report(int argc, char **argv, const char *db)
 	if (optind + 1 < argc) {
 		fprintf(stderr, "fisc: 多余的参数 / unexpected argument '%s'\n", argv[optind + 1]);
 		return usage(stderr, CLI_USAGE);
+	}
+	if (o.all_regions) {
+		int year;
+		if (cli_year_parse(o.year, &year) != CLI_OK ||
+		    (o.phase && cli_phase_check(o.phase) != CLI_OK))
+			return CLI_USAGE;
+		fisc_store *st = cli_open(db);
+		if (!st)
+			return CLI_USAGE;
+		int rc = o.as_of ? cli_as_of(st, o.as_of) : CLI_OK;
+		if (rc == CLI_OK)
+			rc = all_regions(st, argv[1], &o);
+		fisc_store_close(st);
+		return rc;
 	}
 	return run_report(db, fn, doc, &o);
 }

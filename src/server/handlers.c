@@ -58,11 +58,17 @@ void srv_record(srv_ctx *c, const char *action, const char *target, const char *
 		fprintf(stderr, "fisc serve: %s\n", fisc_error_message());
 }
 
-/* The HTTP status a library error maps to. */
+/* The HTTP status a library error maps to: a refused ledger request (not
+** enough 可用, a key reused with other content) is a conflict with the
+** ledger's state, 409. */
 static int lib_error(srv_ctx *c, int rc)
 {
-	int status = rc == FISC_EINVAL || rc == FISC_EUNIT || rc == FISC_EUNSUPPORTED ? 400
-		   : rc == FISC_ENOTFOUND ? 404 : rc == FISC_EEXIST ? 409 : 500;
+	int status = rc == FISC_EINVAL || rc == FISC_EUNIT || rc == FISC_EUNSUPPORTED ||
+			     rc == FISC_EIMPORT
+			     ? 400
+		   : rc == FISC_ENOTFOUND		  ? 404
+		   : rc == FISC_EEXIST || rc == FISC_ERANGE ? 409
+							  : 500;
 	const char *m = fisc_error_message();
 	srv_error(c, status, fisc_error_name(rc), *m ? m : "内部错误 / internal error");
 	return FISC_OK;
@@ -79,10 +85,30 @@ static void json_body(srv_ctx *c)
 	c->content_type = "application/json; charset=utf-8";
 }
 
+void srv_json(srv_ctx *c, void *j)
+{
+	json_body(c);
+	put_json(c, j);
+}
+
+int srv_lib_error(srv_ctx *c, int rc) { return lib_error(c, rc); }
+int srv_bad(srv_ctx *c, const char *msg) { return bad(c, msg); }
+
+/* A refusal the handler decides (the line or payment is another region's
+** or another department's): 403, recorded like the router's. */
+int srv_deny(srv_ctx *c)
+{
+	const char *target = fisc_arena_printf(c->a, "%s %s", c->req->method, c->path);
+	srv_record(c, "denied", target, "forbidden");
+	srv_error(c, 403, "forbidden", "无权访问该地区或部门的数据 / no access to this region's or "
+				       "department's data");
+	return FISC_OK;
+}
+
 /* --- arguments ----------------------------------------------------------- */
 
 /* ?year=: required where the route needs it; the CLI's range. */
-static int arg_year(srv_ctx *c, int required, int *year)
+int srv_arg_year(srv_ctx *c, int required, int *year)
 {
 	const char *y = srv_arg(c->req, "year");
 	*year = 0;
@@ -331,7 +357,7 @@ static int dept_fact(void *ud, const fisc_fact_ids *f)
 int h_departments(srv_ctx *c)
 {
 	int year;
-	if (arg_year(c, 0, &year))
+	if (srv_arg_year(c, 0, &year))
 		return FISC_OK;
 	fisc_query q = {0};
 	q.region = c->region.id;
@@ -399,7 +425,7 @@ static int enum_arg(srv_ctx *c, const char *name, int (*parse)(const char *, siz
 int h_facts(srv_ctx *c)
 {
 	int year, book, scope, phase;
-	if (arg_year(c, 0, &year) || enum_arg(c, "book", fisc_book_parse, &book) ||
+	if (srv_arg_year(c, 0, &year) || enum_arg(c, "book", fisc_book_parse, &book) ||
 	    enum_arg(c, "scope", fisc_scope_parse, &scope) ||
 	    enum_arg(c, "phase", fisc_phase_parse, &phase))
 		return FISC_OK;
@@ -437,7 +463,7 @@ static int balance(srv_ctx *c, int flags)
 	const char *y = srv_arg(c->req, "year"), *b = srv_arg(c->req, "book"),
 		   *s = srv_arg(c->req, "scope"), *p = srv_arg(c->req, "phase");
 	int unit, year;
-	if (arg_year(c, 1, &year) || arg_unit(c, &unit))
+	if (srv_arg_year(c, 1, &year) || arg_unit(c, &unit))
 		return FISC_OK;
 	const char *fmt = arg_format(c, "json");
 	if (!fmt)
@@ -460,7 +486,7 @@ int h_check(srv_ctx *c)
 {
 	fisc_check_opts o = {0};
 	const char *all = srv_arg(c->req, "all");
-	if (arg_year(c, 0, &o.year))
+	if (srv_arg_year(c, 0, &o.year))
 		return FISC_OK;
 	o.region = c->region.code;
 	o.all = all && !strcmp(all, "1");
@@ -484,7 +510,7 @@ static int report(srv_ctx *c, const char *kind, const char *dept)
 	}
 	fisc_report_params p = {0};
 	int unit;
-	if (arg_year(c, 1, &p.year) || arg_unit(c, &unit) ||
+	if (srv_arg_year(c, 1, &p.year) || arg_unit(c, &unit) ||
 	    enum_arg(c, "phase", fisc_phase_parse, &p.phase))
 		return FISC_OK;
 	const char *fmt = arg_format(c, "json");
@@ -574,7 +600,7 @@ void srv_handle(srv_ctx *c)
 	int method_ok;
 	c->status = 200;
 	/* Routing cuts the path into its parameters; denials name it whole. */
-	const char *path = fisc_arena_strdup(c->a, c->req->path);
+	const char *path = c->path = fisc_arena_strdup(c->a, c->req->path);
 	c->route = srv_route_match(c->req, &method_ok);
 	if (!c->route) {
 		srv_error(c, method_ok ? 405 : 404, method_ok ? "method" : "ENOTFOUND",

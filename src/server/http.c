@@ -219,6 +219,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *mc, const cha
 	req.address = c->addr;
 	req.cookie_session = MHD_lookup_connection_value(mc, MHD_COOKIE_KIND, "fisc_session");
 	req.csrf = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "X-CSRF-Token");
+	req.idem_key = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Idempotency-Key");
 	const char *auth = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Authorization");
 	if (auth && !strncasecmp(auth, "Bearer ", 7))
 		req.bearer = auth + 7;
@@ -318,6 +319,11 @@ int srv_run(const srv_config *cfg)
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* One engine for the process (its writer thread inherits the mask). */
+	if (fisc_ledger_open(cfg->db, &srv_ledger) != FISC_OK) {
+		fprintf(stderr, "fisc serve: %s\n", fisc_error_message());
+		return 1;
+	}
 	struct MHD_Daemon *d = MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC, 0, NULL, NULL, access_cb, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
@@ -329,6 +335,7 @@ int srv_run(const srv_config *cfg)
 		MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
 		MHD_OPTION_END);
 	if (!d) {
+		fisc_ledger_close(srv_ledger);
 		fprintf(stderr, "fisc serve: 无法监听 %s / cannot listen on %s: %s\n", cfg->listen,
 			cfg->listen, strerror(errno));
 		return 1;
@@ -348,6 +355,9 @@ int srv_run(const srv_config *cfg)
 	for (int waited = 0; atomic_load(&inflight) > 0 && waited < cfg->timeout * 100; waited++)
 		usleep(10000);
 	MHD_stop_daemon(d);
+	/* After the last request: the batch in flight commits, then the writer stops. */
+	fisc_ledger_close(srv_ledger);
+	srv_ledger = NULL;
 	if (access_log != stderr)
 		fclose(access_log);
 	free((char *)srv_openapi);

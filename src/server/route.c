@@ -23,6 +23,15 @@ int h_report_dept(srv_ctx *c);
 int h_audit(srv_ctx *c);
 int h_publish(srv_ctx *c);
 int h_unpublish(srv_ctx *c);
+int h_quota(srv_ctx *c);
+int h_quota_docs(srv_ctx *c);
+int h_quota_post(srv_ctx *c);
+int h_payments(srv_ctx *c);
+int h_pay_request(srv_ctx *c);
+int h_pay_confirm(srv_ctx *c);
+int h_pay_void(srv_ctx *c);
+int h_pay_refund(srv_ctx *c);
+int h_journal_head(srv_ctx *c);
 
 /* docs/server.md lists the same table with the role matrix; the matrix test
 ** (tests/cli/test_serve_roles.sh) walks every row. */
@@ -44,6 +53,15 @@ const srv_route srv_routes[] = {
 	{"POST", "/api/audit", h_audit, PERM_LOGIN, 0},
 	{"PUT", "/api/regions/{region}/published/{year}", h_publish, PERM_REGION_WRITE, 1},
 	{"DELETE", "/api/regions/{region}/published/{year}", h_unpublish, PERM_REGION_WRITE, 1},
+	{"GET", "/api/regions/{region}/quota", h_quota, PERM_FACTS_READ, 0},
+	{"GET", "/api/regions/{region}/quota/documents", h_quota_docs, PERM_FACTS_READ, 0},
+	{"POST", "/api/regions/{region}/quota/documents", h_quota_post, PERM_REGION_WRITE, 1},
+	{"GET", "/api/regions/{region}/payments", h_payments, PERM_FACTS_READ, 0},
+	{"POST", "/api/regions/{region}/payments", h_pay_request, PERM_PAY_WRITE, 1},
+	{"POST", "/api/regions/{region}/payments/{key}/confirm", h_pay_confirm, PERM_REGION_WRITE, 1},
+	{"POST", "/api/regions/{region}/payments/{key}/void", h_pay_void, PERM_PAY_WRITE, 1},
+	{"POST", "/api/regions/{region}/payments/{key}/refunds", h_pay_refund, PERM_REGION_WRITE, 1},
+	{"GET", "/api/journal/head", h_journal_head, PERM_ANY, 0},
 };
 const size_t srv_nroutes = sizeof srv_routes / sizeof *srv_routes;
 
@@ -204,6 +222,9 @@ int srv_authorize(int perm, const srv_who *w, const srv_target *t)
 	case PERM_FACTS_READ: ok = gov || own_dept; break;
 	case PERM_REGION_LIST: ok = gov || (w->role == FISC_ROLE_DEPARTMENT && own_region); break;
 	case PERM_REGION_WRITE: ok = w->role == FISC_ROLE_FINANCE && own_region; break;
+	case PERM_PAY_WRITE:
+		ok = (w->role == FISC_ROLE_FINANCE || w->role == FISC_ROLE_DEPARTMENT) && own_region;
+		break;
 	default: ok = 0; /* a route without a known permission is nobody's */
 	}
 	return ok ? SRV_ALLOW : pub ? SRV_UNAUTH : SRV_FORBID;

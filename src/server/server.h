@@ -36,6 +36,7 @@ typedef struct srv_req {
 	const char *body;        /* POST body (NUL-terminated), or NULL */
 	size_t body_len;
 	const char *cookie_session, *bearer, *csrf, *address;
+	const char *idem_key;    /* Idempotency-Key header, or NULL */
 } srv_req;
 
 /* Permissions a route requires (docs/server.md, "Role matrix"). */
@@ -46,7 +47,9 @@ typedef enum srv_perm {
 	PERM_DEPT_READ,     /* a department's figures: + the department itself */
 	PERM_FACTS_READ,    /* facts: finance, reviewer; a department user only its own */
 	PERM_REGION_LIST,   /* departments of a region: finance, reviewer; a department sees itself */
-	PERM_REGION_WRITE   /* finance of the region */
+	PERM_REGION_WRITE,  /* finance of the region */
+	PERM_PAY_WRITE      /* finance of the region; a department user of the region (the
+			    ** handler then checks that the line is its own) */
 } srv_perm;
 
 typedef struct srv_ctx srv_ctx;
@@ -108,6 +111,7 @@ struct srv_ctx {
 	const char *filename;    /* Content-Disposition for downloads */
 	const char *set_cookie[2];
 	char *error_code;        /* for the access log */
+	const char *path;        /* the request's path whole (routing cuts req->path) */
 };
 
 /* Everything a request does, from authentication to the body; fills
@@ -119,6 +123,31 @@ void srv_handle(srv_ctx *c);
 void srv_error(srv_ctx *c, int status, const char *code, const char *msg);
 /* The one place where logins, denials and writes are recorded. */
 void srv_record(srv_ctx *c, const char *action, const char *target, const char *outcome);
+
+/* Helpers the handler files share (handlers.c). */
+void srv_json(srv_ctx *c, void *json_t_ptr);    /* writes and frees a json_t */
+int srv_lib_error(srv_ctx *c, int rc);           /* the library's error as JSON */
+int srv_bad(srv_ctx *c, const char *msg);        /* 400 EINVAL */
+int srv_deny(srv_ctx *c);                        /* 403 forbidden, recorded */
+int srv_arg_year(srv_ctx *c, int required, int *year);
+
+/* The ledger engine of this process (ledger.c): opened by srv_run before
+** the first request, closed after the last, so that the batch in flight at
+** SIGTERM commits. Every payment request goes through its group commit. */
+extern fisc_ledger *srv_ledger;
+
+/* A payment or refund body: {"line": N, "amount": "元", "payee", "purpose"}
+** or {"amount": "元", "date": YYYYMMDD}. Pure (the fuzzer calls it);
+** amounts as strings in 元 (a unit may be written), never JSON numbers,
+** so that no amount passes through a double. 0, or -1 with msg set. */
+typedef struct srv_pay_body {
+	int64_t line;
+	int64_t fen;
+	int32_t date;
+	char payee[256], purpose[512];
+} srv_pay_body;
+int srv_parse_pay_body(const char *body, size_t len, int need_line, srv_pay_body *out,
+		       char *msg, size_t cap);
 
 /* Login throttling (auth.c): nonzero when key (a user name or an address)
 ** has failed too often lately; failures are counted, successes clear. */

@@ -6,6 +6,16 @@
 set -u
 . tests/server/lib.sh
 build_store
+# The ledger rows: line 1 is D1's, line 2 D2's (both of A), each with a
+# pending payment, written by the CLI before the server starts.
+{
+  echo 'no,date,kind,author,region,year,book,department,project,function,economic,fund_source,fund_doc,expense_kind,amount'
+  echo "A-1,2025-01-01,批复,t,$A,2025,gpb,$D1,,,30101,本级财力,,基本支出,10000"
+  echo "A-2,2025-01-01,批复,t,$A,2025,gpb,$D2,,,30101,本级财力,,基本支出,10000"
+} > "$tmp/quota.csv"
+"$FISC" --db "$db" quota import "$tmp/quota.csv" > /dev/null || fail "quota import"
+"$FISC" --db "$db" pay request --key P1 --line 1 --amount 100 > /dev/null || fail "pay P1"
+"$FISC" --db "$db" pay request --key P2 --line 2 --amount 100 > /dev/null || fail "pay P2"
 start_server
 
 declare -A tok
@@ -13,6 +23,8 @@ for u in finA revA depA1; do tok[$u]=$(token $u) || fail "token $u"; done
 users=("" finA finA revA revA depA1 depA1 depA1)
 regions=("$A" "$A" "$B" "$A" "$B" "$A" "$A" "$B")
 depts=("$D1" "$D1" "$D1" "$D1" "$D1" "$D1" "$D2" "$D1")
+lines=(1 1 1 1 1 1 2 1)     # {L}: the column's department's line
+pays=(P1 P1 P1 P1 P1 P1 P2 P1) # {P}: a payment on it
 
 denied_count() { "$FISC" --db "$db" user log --last 0 | awk -F'\t' '$4 == "denied"' | wc -l; }
 before=$(denied_count)
@@ -27,6 +39,7 @@ while IFS= read -r line; do
     want=$(echo "${col[$i]}" | tr -d ' ')
     path=${template//\{R\}/$(enc "${regions[$i]}")}
     path=${path//\{D\}/$(enc "${depts[$i]}")}
+    path=${path//\{P\}/${pays[$i]}}
     user=${users[$i]}
     t=${user:+${tok[$user]}}
     # logout revokes the token it is sent with: give it one of its own
@@ -35,6 +48,15 @@ while IFS= read -r line; do
     [ -n "$t" ] && args+=(-H "Authorization: Bearer $t")
     [ "$template" = /api/audit ] && args+=(--data-binary @examples/001_jiefang_report.txt)
     [ "$template" = /api/audit ] && path="$path?rules=0"
+    case "$method $template" in
+      "POST /api/regions/{R}/quota/documents")
+        { head -1 "$tmp/quota.csv"; echo "A-9,2025-02-01,追加,t,${regions[$i]},2025,gpb,${depts[$i]},,,30101,本级财力,,基本支出,1"; } > "$tmp/q9.csv"
+        args+=(-H 'Content-Type: text/csv' --data-binary @"$tmp/q9.csv") ;;
+      "POST /api/regions/{R}/payments")
+        args+=(-H "Idempotency-Key: cell-$cells" -d "{\"line\":${lines[$i]},\"amount\":\"1\"}") ;;
+      "POST /api/regions/{R}/payments/{P}/refunds")
+        args+=(-H "Idempotency-Key: refund-$cells" -d '{"amount":"0.01"}') ;;
+    esac
     got=$(curl "${args[@]}" "$base$path")
     cells=$((cells + 1))
     case "$want" in
@@ -55,7 +77,7 @@ done < <(sed -n '/<!-- matrix -->/,/<!-- \/matrix -->/p' docs/server.md)
 matrix=$(sed -n '/<!-- matrix -->/,/<!-- \/matrix -->/p' docs/server.md)
 while read -r m p; do
   [ "$p" = /api/login ] && continue
-  re=$(printf '%s' "$p" | sed -e 's/{region}/{R}/; s/{dept}/{D}/; s/{kind}/[a-z]*/; s/{year}/[0-9]*/')
+  re=$(printf '%s' "$p" | sed -e 's/{region}/{R}/; s/{dept}/{D}/; s/{kind}/[a-z]*/; s/{year}/[0-9]*/; s/{key}/{P}/')
   printf '%s\n' "$matrix" | grep -q "^| \`$m $re[?\`]" || fail "route $m $p has no row in the role matrix"
 done < <(sed -n 's/^[[:space:]]*{"\([A-Z]*\)", "\([^"]*\)".*/\1 \2/p' src/server/route.c)
 after=$(denied_count)
@@ -64,5 +86,13 @@ after=$(denied_count)
 # A cross-region refusal names who, what and why.
 "$FISC" --db "$db" user log --last 0 | grep -P "\tfinA\t127\.0\.0\.1\tdenied\tGET /api/regions/$B/balance\tforbidden$" > /dev/null ||
   fail "finA's cross-region denial not in the event log"
+# A cross-department payment request is refused by the handler, and logged.
+"$FISC" --db "$db" user log --last 0 | grep -P "\tdepA1\t127\.0\.0\.1\tdenied\tPOST /api/regions/$A/payments\tforbidden$" > /dev/null ||
+  fail "depA1's cross-department payment request not in the event log"
+# Nothing the refusals asked for happened: P2 (D2's) is still pending, and
+# no payment was made from D2's line by a department user.
+"$FISC" --db "$db" quota status --format json > "$tmp/status.json"
+jtest "$tmp/status.json" 'j.lines.find(l=>l.line===2).pending==="100.00"' || fail "a refused request moved D2's line"
+"$FISC" --db "$db" journal verify > /dev/null || fail "journal does not verify after the matrix"
 stop_server
 echo "ok: role matrix, $rows rows × 8 = $cells cells, $denials refusals logged"

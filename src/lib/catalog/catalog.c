@@ -19,12 +19,14 @@
 #include <utf8proc.h>
 #include "fisc/catalog.h"
 #include "fisc/error.h"
+#include "store/backend.h"
 #include "import/rows.h"
 #include "model/strmap.h"
 #include "model/util.h"
 
 struct fisc_catalog {
 	fisc_arena *arena;
+	int refs;     /* the caller's, and the store handle's while it keeps it */
 	int edition;
 	fisc_catalog_entry *entries;
 	size_t nentries, capentries;
@@ -215,7 +217,7 @@ static int add_alias(void *ud, const fisc_alias *al)
 
 void fisc_catalog_free(fisc_catalog *c)
 {
-	if (!c)
+	if (!c || --c->refs > 0)
 		return;
 	fisc_strmap_free(&c->by_code);
 	fisc_strmap_free(&c->by_name);
@@ -231,17 +233,44 @@ void fisc_catalog_free(fisc_catalog *c)
 	free(c);
 }
 
+/* The catalogue kept by the handle, when it is this edition's and nobody
+** has written the store since it was read: a report builds a dozen
+** balances, each of which needs the catalogue, and `report --all-regions`
+** builds a report per region — read once, not once per balance. */
+static fisc_catalog *cached(fisc_store *st, int edition, int64_t *version)
+{
+	*version = -1;
+	if (!st->vt->data_version || st->vt->data_version(st, version) != FISC_OK)
+		return NULL;
+	fisc_catalog *c = st->cat_cache;
+	if (c && (c->edition != edition || st->cat_version != *version || st->in_txn)) {
+		fisc_catalog_free(c);
+		st->cat_cache = c = NULL;
+	}
+	return c;
+}
+
 int fisc_catalog_load(fisc_store *st, int year, fisc_catalog **out)
 {
-	fisc_catalog *c = calloc(1, sizeof *c);
-	int rc;
+	int rc, edition;
+	int64_t version;
 	*out = NULL;
+	if ((rc = fisc_store_edition_for(st, year, &edition)))
+		return rc;
+	fisc_catalog *c = cached(st, edition, &version);
+	if (c) {
+		c->refs++;
+		*out = c;
+		return FISC_OK;
+	}
+	c = calloc(1, sizeof *c);
 	if (!c || !(c->arena = fisc_arena_new())) {
 		free(c);
 		return fisc_error_set(FISC_ENOMEM, "out of memory");
 	}
-	if ((rc = fisc_store_edition_for(st, year, &c->edition)) ||
-	    (rc = fisc_store_catalog_each(st, c->edition, add_entry, c)) ||
+	c->refs = 1;
+	c->edition = edition;
+	if ((rc = fisc_store_catalog_each(st, c->edition, add_entry, c)) ||
 	    (rc = fisc_store_line_each(st, add_line, c)) ||
 	    (rc = fisc_store_alias_each(st, add_alias, c)))
 		goto fail;
@@ -273,6 +302,11 @@ int fisc_catalog_load(fisc_store *st, int year, fisc_catalog **out)
 				goto oom;
 			p = q;
 		}
+	}
+	if (version >= 0 && !st->in_txn) {
+		c->refs++; /* the handle's */
+		st->cat_cache = c;
+		st->cat_version = version;
 	}
 	*out = c;
 	return FISC_OK;

@@ -643,6 +643,17 @@ int fisc_ledger_line_get(fisc_ledger *l, int64_t id, fisc_quota_line *out)
 				   (long long)id, (long long)id);
 }
 
+int fisc_ledger_payment_get(fisc_ledger *l, const char *key, fisc_payment *out)
+{
+	pthread_mutex_lock(&l->state_mu);
+	const lg_pay *p = lg_pay_get(&l->s, key);
+	if (p)
+		*out = p->p; /* text fields live in the state's arena until close */
+	pthread_mutex_unlock(&l->state_mu);
+	return p ? FISC_OK
+		 : fisc_error_set(FISC_ENOTFOUND, "未知支付「%s」/ unknown payment '%s'", key, key);
+}
+
 int fisc_ledger_line_find(fisc_ledger *l, const fisc_quota_line *identity, int64_t *id)
 {
 	fisc_arena *a = fisc_arena_new();

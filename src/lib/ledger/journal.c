@@ -91,6 +91,9 @@ typedef struct verify {
 	fisc_journal_report *r;
 	int64_t *leg_sum; /* per line: sum of the stored legs */
 	size_t nlines_seen, npay_seen;
+	lg_buf *events;   /* the event records' bytes, in journal order */
+	size_t nevents, capevents, event_at;
+	int64_t *event_seq;
 } verify;
 
 static int bad(verify *v, int64_t seq, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -179,6 +182,26 @@ static int entry_cb(void *ud, const fisc_journal_entry *e)
 	if (lg_replay_entry(&v->s, e, why, sizeof why) != FISC_OK)
 		return bad(v, e->seq, "日志条目 %" PRId64 " / journal entry %" PRId64 ": %s", e->seq,
 			   e->seq, why);
+	size_t pn = sizeof LG_EVENT_PREFIX - 1;
+	if (e->n >= pn && !memcmp(e->bytes, LG_EVENT_PREFIX, pn)) {
+		if (v->nevents == v->capevents) {
+			size_t cap = v->capevents ? 2 * v->capevents : 64;
+			lg_buf *nb = realloc(v->events, cap * sizeof *nb);
+			int64_t *ns = nb ? realloc(v->event_seq, cap * sizeof *ns) : NULL;
+			if (nb)
+				v->events = nb;
+			if (!ns)
+				return fisc_error_set(FISC_ENOMEM, "out of memory");
+			v->event_seq = ns;
+			v->capevents = cap;
+		}
+		lg_buf *b = &v->events[v->nevents];
+		if (!(b->p = malloc(e->n)))
+			return fisc_error_set(FISC_ENOMEM, "out of memory");
+		memcpy(b->p, e->bytes, e->n);
+		b->n = b->cap = e->n;
+		v->event_seq[v->nevents++] = e->seq;
+	}
 	return note_amend(v, e);
 }
 
@@ -198,6 +221,33 @@ static int check_amends(fisc_store *st, verify *v)
 				   v->amends[i].doc, v->amends[i].seq, v->amends[i].doc, v->amends[i].seq);
 	}
 	return FISC_OK;
+}
+
+/* The event log's rows are an index of the journal's event records: its
+** last rows, one per record, must be those records in the same order
+** (older rows were written before events were journaled). */
+static int event_cb(void *ud, const fisc_event *ev)
+{
+	verify *v = ud;
+	lg_buf p = {0}, rec = {0};
+	int rc = lg_event_payload(&p, ev);
+	if (!rc)
+		rc = lg_encode_record(&rec, "event", p.p, p.n);
+	int same = !rc && v->event_at < v->nevents && rec.n == v->events[v->event_at].n &&
+		   !memcmp(rec.p, v->events[v->event_at].p, rec.n);
+	lg_buf_free(&p);
+	lg_buf_free(&rec);
+	if (rc)
+		return fisc_error_set(FISC_ENOMEM, "out of memory");
+	if (!same)
+		return bad(v, v->event_seq[v->event_at],
+			   "事件记录 %" PRId64 "（%s %s %s）与日志条目 %" PRId64 " 不符（记录被删除、修改或插入）/ "
+			   "event row %" PRId64 " (%s %s %s) differs from journal entry %" PRId64
+			   " (a row was deleted, changed or inserted)",
+			   ev->id, ev->actor, ev->action, ev->target, v->event_seq[v->event_at], ev->id,
+			   ev->actor, ev->action, ev->target, v->event_seq[v->event_at]);
+	v->event_at++;
+	return 0;
 }
 
 static int same(const char *a, const char *b) { return strcmp(a ? a : "", b ? b : "") == 0; }
@@ -295,9 +345,22 @@ int fisc_journal_verify(fisc_store *st, fisc_journal_report *r)
 		if (rc == FISC_OK && r->ok && v.npay_seen != v.s.pay_by_key.len)
 			bad(&v, 0, "数据库有 %zu 笔支付，日志有 %zu 笔 / the store has %zu payments, the journal %zu",
 			    v.npay_seen, v.s.pay_by_key.len, v.npay_seen, v.s.pay_by_key.len);
+		if (rc == FISC_OK && r->ok && v.nevents) {
+			rc = fisc_event_each(st, (int64_t)v.nevents, event_cb, &v);
+			if (rc > 0)
+				rc = FISC_OK;
+			if (rc == FISC_OK && r->ok && v.event_at != v.nevents)
+				bad(&v, v.event_seq[v.event_at],
+				    "事件记录少于日志中的 %zu 条事件 / fewer event rows than the journal's %zu events",
+				    v.nevents, v.nevents);
+		}
 		free(v.leg_sum);
 	}
 	free(v.amends);
+	for (size_t i = 0; i < v.nevents; i++)
+		lg_buf_free(&v.events[i]);
+	free(v.events);
+	free(v.event_seq);
 	lg_state_free(&v.s);
 	return rc;
 }

@@ -4,6 +4,7 @@
 ** XLSX file (columns in docs/ledger.md). Both end in one fisc_ledger_apply,
 ** so a file is applied all or nothing, like every import.
 */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +155,7 @@ typedef struct qimport {
 	qdoc *docs;
 	size_t ndocs, capdocs;
 	fisc_strmap by_no;
+	const char *only_region; /* every row must name this region (the server) */
 } qimport;
 
 static int err(qimport *q, long line, int col, int kind, const char *zh, const char *en)
@@ -270,6 +272,14 @@ static int row_cb(void *ud, const fisc_row *r)
 	else if ((fund == FISC_FUND_TRANSFER) != (*cell(q, r, C_FUND_DOC) != 0))
 		BAD(C_FUND_DOC, "上级转移支付须填来源文号，其他来源不填",
 		    "a 上级转移支付 needs fund_doc, other sources none");
+	if (q->only_region && strcmp(cell(q, r, C_REGION), q->only_region)) {
+		char zh[256], en[256];
+		snprintf(zh, sizeof zh, "地区「%.80s」不是本地区 %s，无权写入", cell(q, r, C_REGION),
+			 q->only_region);
+		snprintf(en, sizeof en, "region '%.80s' is not %s: not allowed", cell(q, r, C_REGION),
+			 q->only_region);
+		BAD(C_REGION, zh, en);
+	}
 	if (exp < 0)
 		BAD(C_EXP, "支出类型须为 基本支出/项目支出", "expense kind must be 基本支出/项目支出 (basic/project)");
 	const char *as = cell(q, r, C_AMOUNT);
@@ -401,11 +411,12 @@ static void qfree(qimport *q)
 	fisc_arena_free(q->a);
 }
 
-int fisc_quota_import_buffer(fisc_ledger *l, const char *file, const char *buf, size_t len,
-			     fisc_diag *diag, size_t *ndocs)
+static int import_buffer(fisc_ledger *l, const char *region, const char *file, const char *buf,
+			 size_t len, fisc_diag *diag, size_t *ndocs)
 {
 	qimport q;
 	memset(&q, 0, sizeof q);
+	q.only_region = region;
 	q.file = file;
 	q.diag = diag;
 	if (!(q.a = fisc_arena_new()))
@@ -417,6 +428,19 @@ int fisc_quota_import_buffer(fisc_ledger *l, const char *file, const char *buf, 
 	if (rc == FISC_EIMPORT)
 		fisc_error_set(rc, "指标文件导入失败，未写入任何内容 / quota import failed; nothing was written");
 	return rc;
+}
+
+int fisc_quota_import_buffer(fisc_ledger *l, const char *file, const char *buf, size_t len,
+			     fisc_diag *diag, size_t *ndocs)
+{
+	return import_buffer(l, NULL, file, buf, len, diag, ndocs);
+}
+
+int fisc_quota_import_region(fisc_ledger *l, const char *region, const char *file,
+			     const char *buf, size_t len, fisc_diag *diag, size_t *ndocs)
+{
+	assert(region);
+	return import_buffer(l, region, file, buf, len, diag, ndocs);
 }
 
 int fisc_quota_import_file(fisc_ledger *l, const char *file, fisc_diag *diag, size_t *ndocs)

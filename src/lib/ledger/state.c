@@ -233,6 +233,16 @@ int lg_encode_record(lg_buf *b, const char *tag, const void *payload, size_t n)
 	return rc;
 }
 
+int lg_event_payload(lg_buf *b, const fisc_event *e)
+{
+	b->n = 0;
+	const char *f[] = {e->at, e->actor, e->address, e->action, e->target, e->outcome};
+	int rc = 0;
+	for (size_t i = 0; !rc && i < sizeof f / sizeof *f; i++)
+		rc = enc_str(b, f[i]);
+	return rc;
+}
+
 void lg_buf_free(lg_buf *b)
 {
 	free(b->p);

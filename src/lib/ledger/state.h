@@ -17,6 +17,7 @@
 #include "fisc/ledger.h"
 #include "fisc/journal.h"
 #include "fisc/arena.h"
+#include "fisc/user.h"
 #include "model/strmap.h"
 
 typedef struct lg_line {
@@ -70,6 +71,11 @@ int lg_encode_refund(lg_buf *b, const fisc_refund *r);
 int lg_encode_doc(lg_buf *b, const fisc_quota_doc *d);
 int lg_encode_record(lg_buf *b, const char *tag, const void *payload, size_t n);
 void lg_buf_free(lg_buf *b);
+/* The payload of an event's journal record (tag "event"): its time, actor,
+** address, action, target and outcome as canonical fields. */
+int lg_event_payload(lg_buf *b, const fisc_event *e);
+/* The canonical bytes that begin every event record. */
+#define LG_EVENT_PREFIX "1:1,1:F,5:event,"
 
 /* Check the entry against the state and apply it; on refusal the state is
 ** unchanged and the code and message say why. *line gets the (first) line

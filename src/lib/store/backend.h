@@ -69,6 +69,10 @@ typedef struct fisc_store_vtab {
 	/* Nonzero while the transaction begun by begin is still open; NULL
 	** when the backend never ends one by itself. */
 	int (*txn_alive)(fisc_store *);
+	/* A number that changes when another connection has changed the store
+	** since this one last looked (SQLite's data_version); NULL: unknown, so
+	** nothing read may be kept between calls. */
+	int (*data_version)(fisc_store *, int64_t *);
 	int (*region_put)(fisc_store *, const fisc_region *, int64_t *);
 	int (*region_find)(fisc_store *, const char *, fisc_arena *, fisc_region *);
 	int (*region_get)(fisc_store *, int64_t, fisc_arena *, fisc_region *);
@@ -117,10 +121,17 @@ typedef struct fisc_store_vtab {
 } fisc_store_vtab;
 
 /* Every backend's handle starts with this. */
+struct fisc_catalog;
 struct fisc_store {
 	const fisc_store_vtab *vt;
 	int is_new;   /* created by this open */
 	int in_txn;
+	/* The catalogue last loaded through this handle (catalog.c), kept while
+	** nothing has written the store: a write through this handle begins a
+	** transaction (which drops it), another connection's write changes
+	** data_version. */
+	struct fisc_catalog *cat_cache;
+	int64_t cat_version;
 	/* The first failure inside the current transaction, to explain why a
 	** transaction the backend ended by itself is gone. */
 	int txn_rc;

@@ -445,6 +445,17 @@ static int sq_begin(fisc_store *st)
 	return exec(SQ(st)->db, "BEGIN IMMEDIATE");
 }
 
+static int sq_data_version(fisc_store *st, int64_t *v)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(SQ(st)->db, "PRAGMA data_version", -1, &q, NULL) != SQLITE_OK)
+		return sq_err(SQ(st)->db, "data_version");
+	int rc = sqlite3_step(q) == SQLITE_ROW ? FISC_OK : sq_err(SQ(st)->db, "data_version");
+	*v = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return rc;
+}
+
 /* SQLite rolls a transaction back by itself on some errors (a full disk, an
 ** I/O error, out of memory). The store must then refuse further work in
 ** what its caller believes is still the transaction: each statement would
@@ -975,6 +986,7 @@ static const fisc_store_vtab sqlite_vtab = {
 	.close = sq_close,
 	.begin = sq_begin,
 	.commit = sq_commit,
+	.data_version = sq_data_version,
 	.rollback = sq_rollback,
 	.txn_alive = sq_txn_alive,
 	.region_put = sq_region_put,

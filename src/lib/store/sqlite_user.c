@@ -224,12 +224,13 @@ static int publish_get(fisc_store *st, int64_t region, int year)
 
 static int event_put(fisc_store *st, const fisc_event *e)
 {
-	sqlite3_stmt *q = prep(st, "INSERT INTO event_log(actor,address,action,target,outcome)"
-				   " VALUES(?,?,?,?,?)");
+	sqlite3_stmt *q = prep(st, "INSERT INTO event_log(at,actor,address,action,target,outcome)"
+				   " VALUES(coalesce(?,strftime('%Y-%m-%dT%H:%M:%SZ','now')),?,?,?,?,?)");
 	if (!q)
 		return FISC_ESTORE;
-	const char *v[] = {e->actor, e->address, e->action, e->target, e->outcome};
-	for (int i = 0; i < 5; i++)
+	const char *v[] = {e->at, e->actor, e->address, e->action, e->target, e->outcome};
+	sqlite3_bind_text(q, 1, e->at, -1, SQLITE_STATIC);
+	for (int i = 1; i < 6; i++)
 		sqlite3_bind_text(q, i + 1, v[i] ? v[i] : "", -1, SQLITE_STATIC);
 	return done(st, q, "event_log");
 }

@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 #include "fisc/error.h"
 #include "store/backend.h"
+#include "fisc/catalog.h"
 
 /* "sqlite:PATH?vfs=NAME": the path, and the SQLite VFS to use (NULL for
 ** the default). Only the "sqlite:" form has parameters: a bare path may
@@ -72,8 +73,10 @@ int fisc_store_open(const char *uri, fisc_store **out)
 
 void fisc_store_close(fisc_store *st)
 {
-	if (st)
+	if (st) {
+		fisc_catalog_free(st->cat_cache);
 		st->vt->close(st);
+	}
 }
 
 int fisc_store_is_new(const fisc_store *st) { return st->is_new; }
@@ -115,6 +118,9 @@ static int noted(fisc_store *st, int rc)
 int fisc_store_begin(fisc_store *st)
 {
 	assert(!st->in_txn);
+	/* A write may change the catalogue: what was kept of it goes. */
+	fisc_catalog_free(st->cat_cache);
+	st->cat_cache = NULL;
 	int rc = st->vt->begin(st);
 	if (rc == FISC_OK) {
 		st->in_txn = 1;

@@ -14,6 +14,7 @@
 #include <sodium.h>
 #include "fisc/error.h"
 #include "store/backend.h"
+#include "ledger/state.h"
 
 static const struct {
 	const char *code, *name;
@@ -251,10 +252,36 @@ int fisc_publish_get(fisc_store *st, int64_t region, int year)
 	return rc == FISC_OK ? st->vt->user->publish_get(st, region, year) : rc;
 }
 
+/* An event is a record of the ledger's journal (tag "event"), chained and
+** verified like every entry, and a row of event_log, the index that
+** `fisc user log` lists; both in one transaction, with one timestamp. */
 int fisc_event_log(fisc_store *st, const fisc_event *e)
 {
 	int rc = users(st);
-	return rc == FISC_OK ? st->vt->user->event_put(st, e) : rc;
+	if (rc != FISC_OK)
+		return rc;
+	char at[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fisc_event ev = *e;
+	ev.at = at;
+	lg_buf b = {0};
+	if (lg_event_payload(&b, &ev))
+		return fisc_error_set(FISC_ENOMEM, "内存不足 / out of memory");
+	rc = fisc_store_begin(st);
+	if (rc == FISC_OK) {
+		rc = fisc_journal_append(st, "event", b.p, b.n, NULL);
+		if (rc == FISC_OK)
+			rc = st->vt->user->event_put(st, &ev);
+		if (rc == FISC_OK)
+			rc = fisc_store_commit(st);
+		if (rc != FISC_OK)
+			fisc_store_rollback(st);
+	}
+	lg_buf_free(&b);
+	return rc;
 }
 
 int fisc_event_each(fisc_store *st, int64_t limit, fisc_event_cb cb, void *ud)
