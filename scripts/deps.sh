@@ -7,9 +7,9 @@ want=(gcc make pkg-config libsqlite3-dev libzip-dev libexpat1-dev libjansson-dev
       libutf8proc-dev libxlsxwriter-dev libsodium-dev libmicrohttpd-dev libxml2-dev
       libpango1.0-dev libcairo2-dev fonts-noto-cjk
       libmupdf-dev libmujs-dev libgumbo-dev libopenjp2-7-dev libjbig2dec0-dev libjpeg-dev
-      libharfbuzz-dev)
+      libharfbuzz-dev nodejs npm)
 case "${1:-all}" in
-  test|all) want+=(libcmocka-dev clang libclang-rt-14-dev sqlite3 cmark-gfm curl iproute2 nodejs
+  test|all) want+=(libcmocka-dev clang libclang-rt-14-dev sqlite3 cmark-gfm curl iproute2
              libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils unzip libxml2-utils python3
              chromium) ;;
 esac

@@ -23,6 +23,9 @@ int h_report_dept(srv_ctx *c);
 int h_audit(srv_ctx *c);
 int h_publish(srv_ctx *c);
 int h_unpublish(srv_ctx *c);
+int h_page(srv_ctx *c);
+int h_web_file(srv_ctx *c);
+int h_web_quota(srv_ctx *c);
 
 /* docs/server.md lists the same table with the role matrix; the matrix test
 ** (tests/cli/test_serve_roles.sh) walks every row. */
@@ -44,6 +47,10 @@ const srv_route srv_routes[] = {
 	{"POST", "/api/audit", h_audit, PERM_LOGIN, 0},
 	{"PUT", "/api/regions/{region}/published/{year}", h_publish, PERM_REGION_WRITE, 1},
 	{"DELETE", "/api/regions/{region}/published/{year}", h_unpublish, PERM_REGION_WRITE, 1},
+	/* the web page (web.c): its files, and the one endpoint it added */
+	{"GET", "/", h_page, PERM_ANY, 0},
+	{"GET", "/web/{file}", h_web_file, PERM_ANY, 0},
+	{"GET", "/api/regions/{region}/departments/{dept}/quota", h_web_quota, PERM_FACTS_READ, 0},
 };
 const size_t srv_nroutes = sizeof srv_routes / sizeof *srv_routes;
 
