@@ -264,6 +264,25 @@ async function denied(s, hash, what) {
     ['L' + want[0].line, true], 'finance audit: the line highlighted, the figure marked');
   await checkPage(s, 'audit');
   await denied(s, `/r/${enc(A)}/2024`, 'another region by URL');
+  // the HTML report from the API: its inline script runs under the report's
+  // CSP (allowed by hash) and draws every chart with charts.js, labels as
+  // the definition prints them; chart.c's SVG <img> stays as the fallback
+  await s.page.goto(`${base}/api/regions/${B}/reports/congress?year=2023&format=html`);
+  const figs = s.page.locator('figure.chart[data-chart]');
+  const n = await figs.count();
+  if (!n) fail('HTML report: no chart figure');
+  for (let i = 0; i < n; i++) {
+    const fig = figs.nth(i);
+    const def = JSON.parse(await fig.getAttribute('data-chart'));
+    await fig.locator('.echart svg').waitFor({ timeout: 10000 }).catch(() => {});
+    const drawn = await fig.locator('.echart svg text').evaluateAll((els) => els.map((e) => e.textContent));
+    const want = def.series.flatMap((x) => x.text.filter((t) => t !== null));
+    const missing = want.filter((t) => !drawn.includes(t));
+    const hidden = await fig.locator('img').evaluate((e) => e.hidden);
+    if (missing.length || !hidden) fail(`HTML report chart ${def.title}: missing ${missing.join(', ')}, img hidden ${hidden}`);
+    else ok(`HTML report chart ${def.title}: drawn by ECharts, ${want.length} labels`);
+  }
+  await s.page.screenshot({ path: join(shots, 'web-report-congress-html.png'), fullPage: true });
   await s.context.close();
 }
 

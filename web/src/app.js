@@ -344,10 +344,12 @@ async function overview(r, y) {
   // the reports' charts: revenue and expenditure structure, year on year, debt
   sections.push(h('h2', {}, '收支结构与政府债务'));
   const grid = h('div', { class: 'grid2' });
+  const seen = new Set(); // the congress report repeats the debt report's chart
   for (const kind of ['congress', 'debt']) {
     try {
       const doc = await api(`/api/regions/${enc(r)}/reports/${kind}?year=${y}&unit=万元`);
-      grid.append(...docBlocks(doc, { only: ['chart'] }));
+      doc.blocks = doc.blocks.filter((b) => b.type === 'chart' && !seen.has(b.title) && seen.add(b.title));
+      grid.append(...docBlocks(doc));
     } catch (e) { /* a report with no data for the year */ }
   }
   sections.push(grid.childElementCount ? grid : h('p', { class: 'notice' }, '本年度报告中没有图表数据。'));
