@@ -55,6 +55,19 @@ want=$(node -e 'const h=require("fs").readFileSync(process.argv[1],"utf8");
   process.stdout.write(m ? require("crypto").createHash("sha256").update(m[1]).digest("base64") : "none")' "$tmp/c.html")
 grep -qF "sha256-$want" <<<"$hdr" || fail "the CSP hash is not the inlined script's"
 
+# the quota endpoint's answers (and its refusal) as data/openapi.json says
+qt=/api/regions/{region}/departments/{dept}/quota
+: > "$tmp/list"
+for who in finA depA1 depA2; do
+  code=$(curl -s -o "$tmp/q.$who" -w '%{http_code}' -H "Authorization: Bearer $(token $who)" \
+    "$base/api/regions/$A/departments/$(enc "$D1")/quota?year=2025")
+  echo "GET $qt $code $tmp/q.$who" >> "$tmp/list"
+done
+grep -q " 403 $tmp/q.depA2" "$tmp/list" || fail "depA2 read D1's 指标"
+node tests/server/validate.mjs data/openapi.json "$tmp/list" || fail "quota responses against openapi.json"
+jtest "$tmp/q.finA" 'j.lines.length>=3 && j.payments.length===2 && j.months[2].text==="12.00" && j.total.paid.text==="12.00" && j.total.pending.text==="0.30"' ||
+  fail "quota figures: $(head -c 400 "$tmp/q.finA")"
+
 mkdir -p "$root/build/screenshots"
 FISC_BASE=$base FISC_PW=$PW FISC_A=$A FISC_B=$B FISC_D1=$D1 FISC_D2=$D2 \
   SHOTS="$root/build/screenshots" node tests/web/page.mjs || fail "page.mjs"
