@@ -4,13 +4,15 @@
 ** strict Content-Security-Policy; the CSP of HTML reports, which allows the
 ** chart script render_html.c inlines by its hash and nothing else; and the
 ** one endpoint the page added, a department's 指标 lines (the figures
-** `fisc quota status` prints) with their documents, payments and monthly
-** 支出进度.
+** `fisc quota status` prints) with the documents and journal entries behind
+** them, its payments and its monthly 支出进度.
 */
 #include <stdlib.h>
 #include <string.h>
+#include <glib.h>
 #include <jansson.h>
 #include <sodium.h>
+#include "fisc/journal.h"
 #include "fisc/ledger.h"
 #include "server/server.h"
 
@@ -142,6 +144,9 @@ typedef struct quota_walk {
 	int year;
 	json_t *lines, *payments;
 	json_t **docs;      /* per line id: its documents' legs */
+	json_t **journal;   /* per line id: the journal entries that moved it */
+	GHashTable *by_doc; /* 文号 → json array of this department's line ids */
+	GHashTable *by_key; /* payment key → its line id */
 	size_t ndocs;
 	unsigned char *mine;/* per line id: a line of this department */
 	int64_t quota, paid, pending;
@@ -197,7 +202,77 @@ static int leg_cb(void *ud, const fisc_quota_leg_row *r)
 	json_object_set_new(d, "kind", json_string(fisc_doc_kind_name(r->kind)));
 	if (!w->docs[r->line - 1])
 		w->docs[r->line - 1] = json_array();
+	json_t *lines = g_hash_table_lookup(w->by_doc, r->doc_no);
+	if (!lines) {
+		lines = json_array();
+		g_hash_table_insert(w->by_doc, g_strdup(r->doc_no), lines);
+	}
+	json_array_append_new(lines, json_integer(r->line));
 	return json_array_append_new(w->docs[r->line - 1], d) ? FISC_ENOMEM : 0;
+}
+
+/* Field i of an entry's canonical bytes ("<len>:<bytes>," each; docs/ledger.md),
+** copied into buf; 0 when there is no such field. */
+static int field(const fisc_journal_entry *e, int i, char *buf, size_t cap)
+{
+	size_t at = 0;
+	for (int k = 0; at < e->n; k++) {
+		size_t len = 0;
+		while (at < e->n && e->bytes[at] >= '0' && e->bytes[at] <= '9' && len < e->n)
+			len = len * 10 + (size_t)(e->bytes[at++] - '0');
+		if (at >= e->n || e->bytes[at] != ':' || len > e->n - at - 1)
+			return 0;
+		at++;
+		if (k == i) {
+			size_t n = len < cap - 1 ? len : cap - 1;
+			memcpy(buf, e->bytes + at, n);
+			buf[n] = 0;
+			return 1;
+		}
+		at += len + 1; /* the bytes and the ',' */
+	}
+	return 0;
+}
+
+static void journal_to(quota_walk *w, int64_t line, const fisc_journal_entry *e, const char *kind,
+		       const char *ref)
+{
+	if (line < 1 || (size_t)line > w->ndocs)
+		return;
+	char hex[2 * FISC_HASH_BYTES + 1];
+	fisc_journal_hex(e->hash, hex);
+	if (!w->journal[line - 1])
+		w->journal[line - 1] = json_array();
+	json_array_append_new(w->journal[line - 1],
+			      json_pack("{s:I,s:s,s:s,s:s}", "seq", (json_int_t)e->seq, "hash", hex,
+					"kind", kind, "ref", ref));
+}
+
+/* The journal entries behind this department's lines: documents by 文号,
+** payment events by the payment's key. */
+static int journal_cb(void *ud, const fisc_journal_entry *e)
+{
+	quota_walk *w = ud;
+	char kind[4], ref[512];
+	if (!field(e, 1, kind, sizeof kind))
+		return 0;
+	int at = kind[0] == 'R' ? 3 : 2;
+	if (!strchr("DPCVR", kind[0]) || kind[1] || !field(e, at, ref, sizeof ref))
+		return 0;
+	if (kind[0] == 'D') {
+		json_t *lines = g_hash_table_lookup(w->by_doc, ref);
+		size_t i;
+		json_t *v;
+		json_array_foreach(lines, i, v)
+			journal_to(w, json_integer_value(v), e, "指标文件", ref);
+		return 0;
+	}
+	gpointer line = g_hash_table_lookup(w->by_key, ref);
+	static const char *const names[] = {"支付申请", "确认支付", "退回", "退款"};
+	if (line)
+		journal_to(w, (int64_t)GPOINTER_TO_SIZE(line), e, names[strchr("PCVR", kind[0]) - "PCVR"],
+			   ref);
+	return 0;
 }
 
 static int line_cb(void *ud, const fisc_quota_line *l)
@@ -206,15 +281,17 @@ static int line_cb(void *ud, const fisc_quota_line *l)
 	if (!is_mine(w, l))
 		return 0;
 	int64_t avail = l->quota - l->paid - l->pending;
-	json_t *docs = l->id >= 1 && (size_t)l->id <= w->ndocs ? w->docs[l->id - 1] : NULL;
-	json_t *j = json_pack("{s:I,s:i,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o}",
+	int in = l->id >= 1 && (size_t)l->id <= w->ndocs;
+	json_t *docs = in ? w->docs[l->id - 1] : NULL, *jn = in ? w->journal[l->id - 1] : NULL;
+	json_t *j = json_pack("{s:I,s:i,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
 			      "line", (json_int_t)l->id, "year", l->year, "book",
 			      fisc_book_name(l->book), "project", l->project, "function", l->func,
 			      "economic", l->econ, "fund_source", fisc_fund_name(l->fund), "fund_doc",
 			      l->fund_doc, "expense_kind", fisc_exp_kind_name(l->kind), "quota",
 			      money(l->quota), "paid", money(l->paid), "pending", money(l->pending),
 			      "available", money(avail), "progress_pct", pct(l->paid, l->quota),
-			      "documents", docs ? json_incref(docs) : json_array());
+			      "documents", docs ? json_incref(docs) : json_array(), "journal",
+			      jn ? json_incref(jn) : json_array());
 	w->quota += l->quota;
 	w->paid += l->paid;
 	w->pending += l->pending;
@@ -234,6 +311,7 @@ static int pay_cb(void *ud, const fisc_payment *p)
 	json_object_set_new(j, "state", json_string(fisc_pay_state_name(p->state)));
 	json_object_set_new(j, "refunded", money(p->refunded));
 	json_object_set_new(j, "paid_on", json_integer(p->paid_on));
+	g_hash_table_insert(w->by_key, g_strdup(p->key), GSIZE_TO_POINTER((gsize)p->line));
 	return json_array_append_new(w->payments, j) ? FISC_ENOMEM : 0;
 }
 
@@ -248,7 +326,8 @@ static int month_cb(void *ud, const fisc_quota_rollup_row *r)
 
 /* GET /api/regions/{region}/departments/{dept}/quota?year=: the 指标 lines
 ** of one department, as `fisc quota status --department D` reads them, in
-** 万元 (fen beside every text), each with its documents; the department's
+** 万元 (fen beside every text), each with its documents and the journal
+** entries (seq and hash) of those documents and of its payments; the department's
 ** payments with their states; what was paid per month, and the cumulative
 ** 支出进度 of each month against the lines' 指标. */
 int h_web_quota(srv_ctx *c)
@@ -265,24 +344,34 @@ int h_web_quota(srv_ctx *c)
 	}
 	int rc = fisc_store_quota_line_each(c->st, size_cb, &w.ndocs);
 	w.docs = calloc(w.ndocs ? w.ndocs : 1, sizeof *w.docs);
+	w.journal = calloc(w.ndocs ? w.ndocs : 1, sizeof *w.journal);
 	w.mine = calloc(w.ndocs ? w.ndocs : 1, 1);
+	w.by_doc = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)json_decref);
+	w.by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	w.lines = json_array();
 	w.payments = json_array();
-	if (!w.docs || !w.mine)
+	if (!w.docs || !w.journal || !w.mine)
 		rc = fisc_error_set(FISC_ENOMEM, "内存不足 / out of memory");
 	if (rc == FISC_OK)
 		rc = fisc_store_quota_line_each(c->st, mine_cb, &w);
 	if (rc == FISC_OK)
 		rc = fisc_store_quota_leg_each(c->st, leg_cb, &w);
 	if (rc == FISC_OK)
-		rc = fisc_store_quota_line_each(c->st, line_cb, &w);
-	if (rc == FISC_OK)
 		rc = fisc_store_payment_each(c->st, pay_cb, &w);
+	if (rc == FISC_OK)
+		rc = fisc_store_journal_each(c->st, 0, journal_cb, &w);
+	if (rc == FISC_OK)
+		rc = fisc_store_quota_line_each(c->st, line_cb, &w);
 	if (rc == FISC_OK && w.year)
 		rc = fisc_store_quota_rollup(c->st, w.year, month_cb, &w);
-	for (size_t i = 0; i < w.ndocs; i++)
+	for (size_t i = 0; i < w.ndocs; i++) {
 		json_decref(w.docs ? w.docs[i] : NULL);
+		json_decref(w.journal ? w.journal[i] : NULL);
+	}
 	free(w.docs);
+	free(w.journal);
+	g_hash_table_destroy(w.by_doc);
+	g_hash_table_destroy(w.by_key);
 	free(w.mine);
 	if (rc != FISC_OK) {
 		json_decref(w.lines);

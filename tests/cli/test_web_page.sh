@@ -65,7 +65,7 @@ for who in finA depA1 depA2; do
 done
 grep -q " 403 $tmp/q.depA2" "$tmp/list" || fail "depA2 read D1's 指标"
 node tests/server/validate.mjs data/openapi.json "$tmp/list" || fail "quota responses against openapi.json"
-jtest "$tmp/q.finA" 'j.lines.length>=3 && j.payments.length===2 && j.months[2].text==="12.00" && j.total.paid.text==="12.00" && j.total.pending.text==="0.30"' ||
+jtest "$tmp/q.finA" 'j.lines.length>=3 && j.payments.length===2 && j.months[2].text==="12.00" && j.total.paid.text==="12.00" && j.total.pending.text==="0.30" && JSON.stringify(j.lines.find(l=>l.line==='"$line"').journal.map(x=>x.kind))===JSON.stringify(["指标文件","支付申请","确认支付","支付申请"])' ||
   fail "quota figures: $(head -c 400 "$tmp/q.finA")"
 
 mkdir -p "$root/build/screenshots"

@@ -203,8 +203,11 @@ async function checkDept(s, r, y, d) {
   `${s.role} monthly 支出进度 of ${d}`);
   // a 指标 figure → its documents
   await s.page.locator('#quota button.fig').first().click();
-  eq(await s.page.locator('#line-docs tbody tr td:first-child').evaluateAll((els) => els.map((e) => e.textContent)),
+  eq(await s.page.locator('#line-documents tbody tr td:first-child').evaluateAll((els) => els.map((e) => e.textContent)),
     q.lines[0].documents.map((x) => x.no), `${s.role} documents behind line ${q.lines[0].line}`);
+  eq(await s.page.locator('#line-journal tbody tr').evaluateAll((els) => els.map((e) =>
+    [Number(e.children[0].textContent), e.children[1].textContent, e.children[2].textContent])),
+  q.lines[0].journal.map((x) => [x.seq, x.kind, x.ref]), `${s.role} journal entries behind line ${q.lines[0].line}`);
   // the department report's amounts, cell for cell
   const doc = (await s.api(`/api/regions/${enc(r)}/departments/${enc(d)}/reports/department?year=${y}`)).json;
   const want = doc.blocks.filter((b) => b.type === 'table').flatMap((t) => t.rows.flat())

@@ -555,12 +555,17 @@ async function deptView(r, y, d) {
       h('tbody', {}, q.lines.map((l) => h('tr', { 'data-line': l.line }, h('td', {}, l.line),
         h('td', {}, l.project), h('td', {}, l.function), h('td', {}, l.economic),
         h('td', {}, l.fund_source + (l.fund_doc ? ' ' + l.fund_doc : '')), h('td', {}, l.expense_kind),
-        h('td', { class: 'num' }, h('button', { class: 'fig', type: 'button', 'aria-label': `指标 ${l.quota.text}万元：查看文件`,
+        h('td', { class: 'num' }, h('button', { class: 'fig', type: 'button', 'aria-label': `指标 ${l.quota.text}万元：查看文件和日志`,
           onclick: () => {
-            docsBox.replaceChildren(h('h3', {}, `第 ${l.line} 行的指标文件`), h('table', {},
+            docsBox.replaceChildren(h('h3', {}, `第 ${l.line} 行的指标文件`), h('table', { id: 'line-documents' },
               h('thead', {}, h('tr', {}, ['文号', '日期', '类型', '金额'].map((t) => h('th', { scope: 'col' }, t)))),
               h('tbody', {}, l.documents.map((x) => h('tr', {}, h('td', {}, x.no), h('td', {}, String(x.date)),
-                h('td', {}, x.kind), h('td', { class: 'num' }, x.text))))));
+                h('td', {}, x.kind), h('td', { class: 'num' }, x.text))))),
+            h('h3', {}, `第 ${l.line} 行的日志记录`), l.journal.length ? h('table', { id: 'line-journal' },
+              h('thead', {}, h('tr', {}, ['序号', '类型', '文号或申请号', '哈希'].map((t) => h('th', { scope: 'col' }, t)))),
+              h('tbody', {}, l.journal.map((x) => h('tr', {}, h('td', {}, String(x.seq)), h('td', {}, x.kind),
+                h('td', {}, x.ref), h('td', {}, h('code', {}, x.hash.slice(0, 16) + '…'))))))
+              : h('p', { class: 'notice' }, '没有日志记录。'));
           } }, l.quota.text)),
         ['paid', 'pending', 'available'].map((k) => h('td', { class: 'num', 'data-k': k }, l[k].text)),
         h('td', { class: 'num' }, l.progress_pct === null ? '—' : l.progress_pct + '%')))),
