@@ -253,11 +253,11 @@ static void journal_to(quota_walk *w, int64_t line, const fisc_journal_entry *e,
 static int journal_cb(void *ud, const fisc_journal_entry *e)
 {
 	quota_walk *w = ud;
-	char kind[4], ref[512];
+	char kind[4] = "", ref[512];
 	if (!field(e, 1, kind, sizeof kind))
 		return 0;
 	int at = kind[0] == 'R' ? 3 : 2;
-	if (!strchr("DPCVR", kind[0]) || kind[1] || !field(e, at, ref, sizeof ref))
+	if (!kind[0] || !strchr("DPCVR", kind[0]) || kind[1] || !field(e, at, ref, sizeof ref))
 		return 0;
 	if (kind[0] == 'D') {
 		json_t *lines = g_hash_table_lookup(w->by_doc, ref);

@@ -298,6 +298,26 @@ async function denied(s, hash, what) {
   const row = s.page.locator('#progress tbody tr', { hasText: D1 });
   eq(await row.locator('td').allTextContents(), [q.total.quota.text, q.total.paid.text, q.total.pending.text,
     q.total.available.text, q.total.progress_pct + '%'], 'finance-A 支出进度 of D1');
+  // the region's months: every department's months summed, against their 指标
+  const deps = (await s.api(`/api/regions/${enc(A)}/departments?year=2025`)).json.departments;
+  const qs = [];
+  for (const d of deps) {
+    const x = (await s.api(`/api/regions/${enc(A)}/departments/${enc(d)}/quota?year=2025`)).json;
+    if (x.lines.length) qs.push(x);
+  }
+  const total = qs.reduce((a, x) => a + BigInt(x.total.quota.fen), 0n);
+  let cum = 0n;
+  const wantMonths = [];
+  for (let m = 0; m < 12; m++) {
+    const fen = qs.reduce((a, x) => a + BigInt(x.months[m].fen), 0n);
+    cum += fen;
+    const hp = (cum * 20000n + total) / (2n * total);
+    wantMonths.push([wan(fen), wan(cum), `${hp / 100n}.${String(hp % 100n).padStart(2, '0')}%`]);
+  }
+  eq(await s.page.locator('#region-months tbody tr').evaluateAll((els) => els.map((e) =>
+    [...e.querySelectorAll('td')].map((c) => c.textContent))), wantMonths, 'finance-A region 支出进度 by month');
+  if (qs.length === 1) // one department: its own months, as the API prints them
+    eq(wantMonths.map((r) => r[2]), qs[0].months.map((m) => m.progress_pct + '%'), 'finance-A months = the API\'s');
   await checkPage(s, 'overview');
   await click(s, row.getByRole('link'));
   await checkDept(s, A, 2025, D1);

@@ -361,7 +361,7 @@ async function overview(r, y) {
       const qs = await Promise.all(departments.map((d) =>
         api(`/api/regions/${enc(r)}/departments/${enc(d)}/quota?year=${y}`).then((q) => [d, q])));
       const withLines = qs.filter(([, q]) => q.lines.length);
-      sections.push(withLines.length ? progressTable(r, y, withLines)
+      sections.push(withLines.length ? [progressTable(r, y, withLines), monthTable(y, withLines)]
         : h('p', { class: 'notice' }, '本年度尚未下达指标。'));
     } catch (e) {
       sections.push(denial(e));
@@ -378,6 +378,32 @@ function progressTable(r, y, qs) {
       h('th', { scope: 'row' }, link(`/r/${enc(r)}/${y}/dept/${enc(d)}`, d)),
       ['quota', 'paid', 'pending', 'available'].map((k) => h('td', { class: 'num' }, q.total[k].text)),
       h('td', { class: 'num' }, q.total.progress_pct === null ? '—' : q.total.progress_pct + '%')))))];
+}
+
+// num / den as a percentage with two decimals, half away from zero (both
+// fen, den > 0), the way fisc_percent_format prints it.
+export function percent(num, den) {
+  const n = BigInt(num), d = BigInt(den);
+  const neg = n < 0n;
+  const q = ((neg ? -n : n) * 20000n + d) / (2n * d); // hundredths of a percent
+  return (neg && q ? '-' : '') + (q / 100n).toString() + '.' + (q % 100n).toString().padStart(2, '0');
+}
+
+// The region's 支出进度 by month: the departments' monthly payments summed
+// (exact, in fen) against the sum of their 指标.
+function monthTable(y, qs) {
+  const quota = qs.reduce((a, [, q]) => a + BigInt(q.total.quota.fen), 0n);
+  let cum = 0n;
+  const rows = Array.from({ length: 12 }, (_, i) => {
+    const fen = qs.reduce((a, [, q]) => a + BigInt(q.months[i]?.fen ?? 0), 0n);
+    cum += fen;
+    return [i + 1, wan(fen), wan(cum), quota > 0n ? percent(cum, quota) + '%' : '—'];
+  });
+  return [h('h3', {}, '按月支出进度（各部门合计）'), unitLine(), h('table', { id: 'region-months' },
+    h('caption', {}, `${y}年各月已支付及累计支出进度`),
+    h('thead', {}, h('tr', {}, ['月份', '当月已支付', '累计已支付', '累计支出进度'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', {}, rows.map(([m, ...cells]) => h('tr', {}, h('th', { scope: 'row' }, `${m}月`),
+      cells.map((c) => h('td', { class: 'num' }, c))))))];
 }
 
 // Balance table with each figure a button to the facts behind it.
