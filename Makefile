@@ -58,12 +58,27 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 FUZZ_SECONDS ?= 30
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 
-.PHONY: all deps test-deps demo test unit cli-tests fuzz asan clean bench bench-ledger bench-diff torture
+.PHONY: all deps test-deps demo test unit cli-tests fuzz asan clean bench bench-ledger bench-diff torture web
 
 # deps runs first and alone: pkg-config can only answer once the packages exist,
 # so the build itself happens in a sub-make (safe under make -j).
 all: deps
-	@$(MAKE) --no-print-directory $(BUILD)/fisc $(BUILD)/libfisc.so
+	@$(MAKE) --no-print-directory $(BUILD)/fisc $(BUILD)/libfisc.so web
+
+# The web page and the HTML reports' chart script (web/, vanilla JS modules
+# and Apache ECharts from npm) bundled by esbuild into data/web, where
+# fisc_datadir() finds them from the build tree and `make install` copies
+# them with the rest of data/. npm ci installs exactly web/package-lock.json.
+WEB_OUT := data/web
+WEB_SRC := $(wildcard web/src/*.js web/static/*) web/build.mjs
+web: $(WEB_OUT)/app.js
+
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(WEB_OUT)/app.js: $(WEB_SRC) web/node_modules/.package-lock.json
+	node web/build.mjs $(WEB_OUT)
 
 deps:
 	@scripts/deps.sh build
@@ -133,7 +148,7 @@ $(BUILD)/tests/%: tests/%.c tests/testutil.h $(BUILD)/libfisc.a $(BUILD)/cflags
 demo: all
 	@scripts/demo.sh $(BUILD)/fisc
 
-unit: $(TESTS) $(BUILD)/fisc $(BUILD)/libfisc.so
+unit: $(TESTS) $(BUILD)/fisc $(BUILD)/libfisc.so web
 	@tests/run.sh $(BUILD)
 
 test: deps test-deps
@@ -201,4 +216,4 @@ uninstall:
 # The crash-safety probe of the suite with 500 kills instead of 20 (~10 min).
 
 clean:
-	rm -rf build build-asan build-fuzz demo-out
+	rm -rf build build-asan build-fuzz demo-out $(WEB_OUT)

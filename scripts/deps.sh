@@ -7,9 +7,9 @@ want=(gcc make pkg-config libsqlite3-dev libzip-dev libexpat1-dev libjansson-dev
       libutf8proc-dev libxlsxwriter-dev libsodium-dev libmicrohttpd-dev libxml2-dev
       libpango1.0-dev libcairo2-dev fonts-noto-cjk
       libmupdf-dev libmujs-dev libgumbo-dev libopenjp2-7-dev libjbig2dec0-dev libjpeg-dev
-      libharfbuzz-dev)
+      libharfbuzz-dev nodejs)
 case "${1:-all}" in
-  test|all) want+=(libcmocka-dev clang libclang-rt-14-dev sqlite3 cmark-gfm curl iproute2 nodejs
+  test|all) want+=(libcmocka-dev clang libclang-rt-14-dev sqlite3 cmark-gfm curl iproute2
              libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils unzip libxml2-utils python3
              chromium) ;;
 esac
@@ -19,6 +19,10 @@ missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+# make web needs npm: Debian's nodejs ships it as its own package, NodeSource's
+# nodejs bundles it (and conflicts with Debian's npm), so ask for it only when
+# there is no npm command.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "deps: installing ${missing[*]}" >&2
 if [ "$(id -u)" != 0 ]; then

@@ -181,6 +181,9 @@ static const char *arg_format(srv_ctx *c, const char *def)
 		return NULL;
 	}
 	c->content_type = content_type_of(f);
+	/* An HTML report may run its own inlined chart script, nothing else. */
+	if (!strcmp(f, "html"))
+		c->csp = srv_report_csp;
 	if (!strcmp(f, "xlsx") || !strcmp(f, "csv"))
 		c->filename = fisc_arena_printf(c->a, "fisc.%s", f);
 	return f;
@@ -387,6 +390,7 @@ int h_departments(srv_ctx *c)
 typedef struct fact_walk {
 	json_t *arr;
 	int64_t offset, limit, total;
+	fisc_catalog *cat; /* the year's catalogue, for item_name (the page's labels) */
 } fact_walk;
 
 static int add_fact(void *ud, const fisc_fact *f)
@@ -400,6 +404,8 @@ static int add_fact(void *ud, const fisc_fact *f)
 			      "kind", fisc_kind_code(f->kind), "item", f->item, "department",
 			      f->dept, "project", f->project, "econ", f->econ, "fund", f->fund,
 			      "source", f->source, "note", f->note ? f->note : "");
+	const char *name = w->cat ? fisc_catalog_item_name(w->cat, f->item) : NULL;
+	json_object_set_new(j, "item_name", json_string(name ? name : ""));
 	if (f->has_amount) {
 		json_object_set_new(j, "fen", json_integer(f->amount.fen));
 		json_object_set_new(j, "unit", json_string(fisc_unit_name(f->amount.unit)));
@@ -430,7 +436,12 @@ int h_facts(srv_ctx *c)
 	    enum_arg(c, "phase", fisc_phase_parse, &phase))
 		return FISC_OK;
 	const char *lim = srv_arg(c->req, "limit"), *off = srv_arg(c->req, "offset");
-	fact_walk w = {json_array(), off ? atoll(off) : 0, lim ? atoll(lim) : 100, 0};
+	fact_walk w = {json_array(), off ? atoll(off) : 0, lim ? atoll(lim) : 100, 0, NULL};
+	/* Names come from the catalogue of the year asked for; without a year
+	** (several years) the latest edition names them. */
+	if (fisc_catalog_load(c->st, year ? year : 9999, &w.cat) != FISC_OK)
+		w.cat = NULL;
+	fisc_error_clear();
 	if (w.limit <= 0 || w.limit > 1000)
 		w.limit = 1000;
 	if (w.offset < 0)
@@ -446,6 +457,7 @@ int h_facts(srv_ctx *c)
 	if (c->who.role == FISC_ROLE_DEPARTMENT)
 		q.dept = c->who.dept; /* authorized only for its own */
 	int rc = fisc_store_fact_each(c->st, &q, add_fact, &w);
+	fisc_catalog_free(w.cat);
 	if (rc != FISC_OK) {
 		json_decref(w.arr);
 		return lib_error(c, rc);
@@ -608,8 +620,10 @@ void srv_handle(srv_ctx *c)
 				    : "没有这个接口 / no such endpoint");
 		return;
 	}
-	/* The OpenAPI document and the health check need no store. */
-	if (c->route->fn == h_openapi || c->route->fn == h_healthz) {
+	/* The OpenAPI document, the page's files and the health check need no
+	** store. */
+	if (c->route->fn == h_openapi || c->route->fn == h_healthz ||
+	    c->route->fn == h_page || c->route->fn == h_web_file) {
 		if (c->route->fn == h_healthz && fisc_store_open(c->cfg->db, &c->st) != FISC_OK) {
 			srv_error(c, 503, "ESTORE", fisc_error_message());
 			return;
@@ -657,7 +671,7 @@ void srv_handle(srv_ctx *c)
 			year = atoi(y);
 		t.published = year && fisc_publish_get(c->st, c->region.id, year) == 1;
 	}
-	if (c->route->perm == PERM_DEPT_READ)
+	if (c->route->perm == PERM_DEPT_READ || strstr(c->route->pattern, "{dept}"))
 		t.dept = c->req->params[1];
 	else if (c->route->perm == PERM_FACTS_READ)
 		t.dept = srv_arg(c->req, "department") ? srv_arg(c->req, "department") : c->who.dept;

@@ -101,10 +101,13 @@ static enum MHD_Result send_body(struct MHD_Connection *mc, conn *c, srv_ctx *x)
 	x->body = NULL; /* the response owns it now */
 	MHD_add_response_header(r, "Content-Type", x->content_type ? x->content_type
 								  : "application/json; charset=utf-8");
-	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "Cache-Control", x->cache ? x->cache : "no-store");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+	MHD_add_response_header(r, "Content-Security-Policy",
+				x->csp ? x->csp : "default-src 'none'; style-src 'unsafe-inline'");
+	if (x->etag)
+		MHD_add_response_header(r, "ETag", x->etag);
 	if (x->filename) {
 		char disp[128];
 		snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", x->filename);
@@ -220,6 +223,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *mc, const cha
 	req.cookie_session = MHD_lookup_connection_value(mc, MHD_COOKIE_KIND, "fisc_session");
 	req.csrf = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "X-CSRF-Token");
 	req.idem_key = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Idempotency-Key");
+	req.if_none_match = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "If-None-Match");
 	const char *auth = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Authorization");
 	if (auth && !strncasecmp(auth, "Bearer ", 7))
 		req.bearer = auth + 7;
@@ -301,7 +305,7 @@ int srv_run(const srv_config *cfg)
 				"IPV4:PORT, got '%s'\n", cfg->listen);
 		return 2;
 	}
-	if (load_openapi() != FISC_OK) {
+	if (load_openapi() != FISC_OK || srv_web_init() != FISC_OK) {
 		fprintf(stderr, "fisc serve: %s\n", fisc_error_message());
 		return 2;
 	}

@@ -32,6 +32,9 @@ int h_pay_confirm(srv_ctx *c);
 int h_pay_void(srv_ctx *c);
 int h_pay_refund(srv_ctx *c);
 int h_journal_head(srv_ctx *c);
+int h_page(srv_ctx *c);
+int h_web_file(srv_ctx *c);
+int h_web_quota(srv_ctx *c);
 
 /* docs/server.md lists the same table with the role matrix; the matrix test
 ** (tests/cli/test_serve_roles.sh) walks every row. */
@@ -62,6 +65,10 @@ const srv_route srv_routes[] = {
 	{"POST", "/api/regions/{region}/payments/{key}/void", h_pay_void, PERM_PAY_WRITE, 1},
 	{"POST", "/api/regions/{region}/payments/{key}/refunds", h_pay_refund, PERM_REGION_WRITE, 1},
 	{"GET", "/api/journal/head", h_journal_head, PERM_ANY, 0},
+	/* the web page (web.c): its files, and the one endpoint it added */
+	{"GET", "/", h_page, PERM_ANY, 0},
+	{"GET", "/web/{file}", h_web_file, PERM_ANY, 0},
+	{"GET", "/api/regions/{region}/departments/{dept}/quota", h_web_quota, PERM_FACTS_READ, 0},
 };
 const size_t srv_nroutes = sizeof srv_routes / sizeof *srv_routes;
 

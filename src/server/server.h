@@ -37,6 +37,7 @@ typedef struct srv_req {
 	size_t body_len;
 	const char *cookie_session, *bearer, *csrf, *address;
 	const char *idem_key;    /* Idempotency-Key header, or NULL */
+	const char *if_none_match; /* for the page's static files (ETag) */
 } srv_req;
 
 /* Permissions a route requires (docs/server.md, "Role matrix"). */
@@ -109,6 +110,9 @@ struct srv_ctx {
 	int status;
 	const char *content_type;
 	const char *filename;    /* Content-Disposition for downloads */
+	const char *csp;         /* Content-Security-Policy; NULL: the API's */
+	const char *cache;       /* Cache-Control; NULL: no-store */
+	const char *etag;        /* ETag, or NULL */
 	const char *set_cookie[2];
 	char *error_code;        /* for the access log */
 	const char *path;        /* the request's path whole (routing cuts req->path) */
@@ -158,6 +162,13 @@ void srv_succeeded(const char *key);
 /* The OpenAPI document, loaded once at startup (http.c). */
 extern const char *srv_openapi;
 extern size_t srv_openapi_len;
+/* The CSP of an HTML report: its inlined chart script allowed by hash
+** (web.c, srv_web_init at startup). */
+extern const char *srv_report_csp;
+int srv_web_init(void);
+/* The page's files (web.c); they need no store. */
+int h_page(srv_ctx *c);
+int h_web_file(srv_ctx *c);
 
 /* Run the server until SIGTERM or SIGINT; returns an exit code. */
 int srv_run(const srv_config *cfg);

@@ -22,7 +22,8 @@ mk install DESTDIR="$root" PREFIX=/usr
 usr=$root/usr
 for f in bin/fisc lib/libfisc.so.0.1.0 lib/libfisc.a include/fisc/fisc.h include/fisc/export.h \
          lib/pkgconfig/fisc.pc share/fisc/classification/EDITION share/fisc/lines.csv \
-         share/fisc/aliases.csv share/fisc/glossary.csv share/man/man1/fisc.1; do
+         share/fisc/aliases.csv share/fisc/glossary.csv share/man/man1/fisc.1 \
+         share/fisc/web/index.html share/fisc/web/app.js share/fisc/web/report-charts.js; do
   [ -f "$usr/$f" ] || fail "not installed: /usr/$f"
 done
 [ "$(readlink "$usr/lib/libfisc.so.0")" = libfisc.so.0.1.0 ] || fail "libfisc.so.0 is not a link to libfisc.so.0.1.0"

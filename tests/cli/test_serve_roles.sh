@@ -77,7 +77,7 @@ done < <(sed -n '/<!-- matrix -->/,/<!-- \/matrix -->/p' docs/server.md)
 matrix=$(sed -n '/<!-- matrix -->/,/<!-- \/matrix -->/p' docs/server.md)
 while read -r m p; do
   [ "$p" = /api/login ] && continue
-  re=$(printf '%s' "$p" | sed -e 's/{region}/{R}/; s/{dept}/{D}/; s/{kind}/[a-z]*/; s/{year}/[0-9]*/; s/{key}/{P}/')
+  re=$(printf '%s' "$p" | sed -e 's/{region}/{R}/; s/{dept}/{D}/; s/{kind}/[a-z]*/; s/{year}/[0-9]*/; s/{key}/{P}/; s/{file}/[A-Za-z0-9._-]*/')
   printf '%s\n' "$matrix" | grep -q "^| \`$m $re[?\`]" || fail "route $m $p has no row in the role matrix"
 done < <(sed -n 's/^[[:space:]]*{"\([A-Z]*\)", "\([^"]*\)".*/\1 \2/p' src/server/route.c)
 after=$(denied_count)

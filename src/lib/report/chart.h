@@ -53,4 +53,9 @@ void fisc_chart_draw(cairo_t *cr, const fisc_chart *c, double w);
 int fisc_chart_png(const fisc_chart *c, double w, double scale, unsigned char **buf, size_t *len);
 int fisc_chart_svg(const fisc_chart *c, double w, char **buf, size_t *len);
 
+/* The chart's definition as the JSON "chart" block of a report (a new
+** reference; render_json.c), which web/src/charts.js draws with ECharts. */
+struct json_t;
+struct json_t *fisc_chart_json(const fisc_chart *c);
+
 #endif

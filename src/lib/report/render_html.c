@@ -7,9 +7,18 @@
 ** and tables ruled in black like the published 收支平衡情况表, with the unit
 ** line above the table on the right. Header rows repeat on every printed page
 ** and rows are not split across pages. Nothing is loaded from outside.
+**
+** Charts: each figure holds chart.c's SVG as an <img> (what prints, and what
+** shows with scripts off) and its definition in data-chart; when the web
+** bundle is installed (DATADIR/web/report-charts.js, built by `make web` from
+** web/src/report.js and web/src/charts.js), it is inlined once at the end of
+** the page and draws every chart with ECharts, the way the web page does.
 */
+#include <stdlib.h>
 #include <string.h>
 #include <glib.h>
+#include <jansson.h>
+#include "fisc/catalog.h"
 #include "fisc/error.h"
 #include "report/chart.h"
 #include "model/util.h"
@@ -58,6 +67,7 @@ static const char css[] =
 	"figure.chart { margin: .8em auto 1.2em; text-align: center; break-inside: avoid;"
 	" page-break-inside: avoid; }\n"
 	"figure.chart img { width: 100%; max-width: 170mm; height: auto; }\n"
+	"figure.chart .echart { margin: 0 auto; max-width: 100%; }\n"
 	"th.nw, td.nw { white-space: nowrap; }\n"
 	"figure.wide { overflow-x: auto; }\n"
 	"@page wide { size: A4 landscape; margin: 20mm 20mm 20mm 25mm; }\n"
@@ -177,11 +187,51 @@ static int put_chart(const fisc_chart *c, FILE *out)
 		return rc;
 	gchar *b64 = g_base64_encode((const guchar *)svg, len);
 	free(svg);
-	fputs("<figure class=\"chart\"><img alt=\"", out);
+	json_t *def = fisc_chart_json(c);
+	char *js = def ? json_dumps(def, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(def);
+	fputs("<figure class=\"chart\"", out);
+	if (js) {
+		fputs(" data-chart=\"", out);
+		esc(js, out);
+		fputc('"', out);
+		free(js);
+	}
+	fputs("><img alt=\"", out);
 	esc(c->title, out);
 	fprintf(out, "\" src=\"data:image/svg+xml;base64,%s\"></figure>\n", b64);
 	g_free(b64);
 	return FISC_OK;
+}
+
+/* DATADIR/web/report-charts.js, or NULL when it is not installed (a
+** library without the web bundle draws the SVG only). malloc'd. */
+static char *chart_script(void)
+{
+	const char *dir = fisc_datadir();
+	if (!dir)
+		return NULL;
+	char *path = g_build_filename(dir, "web", "report-charts.js", NULL);
+	gchar *text = NULL;
+	gsize len = 0;
+	int ok = g_file_get_contents(path, &text, &len, NULL);
+	g_free(path);
+	/* The build refuses a script that could end its element early; a file
+	** that does anyway (edited by hand) is not inlined. */
+	gchar *low = ok ? g_ascii_strdown(text, (gssize)len) : NULL;
+	int safe = ok && strlen(text) == len && !strstr(low, "</script") && !strstr(low, "<!--");
+	g_free(low);
+	char *r = safe ? strdup(text) : NULL;
+	g_free(text);
+	return r;
+}
+
+static int has_chart(const fisc_doc *d)
+{
+	for (size_t i = 0; i < d->nblocks; i++)
+		if (d->blocks[i].kind == FISC_BLOCK_CHART && fisc_chart_drawable(d->blocks[i].chart))
+			return 1;
+	return 0;
 }
 
 int fisc_render_html(const fisc_doc *d, FILE *out)
@@ -229,6 +279,13 @@ int fisc_render_html(const fisc_doc *d, FILE *out)
 			break;
 		}
 		}
+	}
+	char *script = has_chart(d) ? chart_script() : NULL;
+	if (script) {
+		fputs("<script id=\"fisc-charts\">", out);
+		fputs(script, out);
+		fputs("</script>\n", out);
+		free(script);
 	}
 	fputs("</body>\n</html>\n", out);
 	return ferror(out) ? fisc_error_set(FISC_EIO, "写出失败 / write failed") : FISC_OK;

@@ -84,9 +84,10 @@ static json_t *table_json(const fisc_table *t)
 	return o;
 }
 
-/* A chart's definition, for programs that draw their own (the server's
-** page): categories, and per series the exact fen and the printed text. */
-static json_t *chart_json(const fisc_chart *c)
+/* A chart's definition, for programs that draw their own (the web page,
+** and the HTML report's data-chart attribute, both drawn by web/src/charts.js):
+** categories, and per series the exact fen and the printed text. */
+json_t *fisc_chart_json(const fisc_chart *c)
 {
 	json_t *o = json_object(), *cats = json_array(), *ser = json_array();
 	json_object_set_new(o, "type", json_string("chart"));
@@ -131,7 +132,7 @@ int fisc_render_json(const fisc_doc *d, FILE *out)
 		if (b->kind == FISC_BLOCK_TABLE) {
 			o = table_json(b->table);
 		} else if (b->kind == FISC_BLOCK_CHART) {
-			o = chart_json(b->chart);
+			o = fisc_chart_json(b->chart);
 		} else {
 			o = json_object();
 			json_object_set_new(o, "type", json_string(block_names[b->kind]));
