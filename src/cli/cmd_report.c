@@ -16,6 +16,7 @@ typedef struct report_opts {
 	const char *region, *year, *book, *scope, *phase, *format, *output, *department;
 	const char *unit_name; /* --unit as given (document reports: NULL = the data's) */
 	int unit, decimals, all;
+	int draft; /* --draft: document reports carry the 数据缺口 appendix */
 } report_opts;
 
 typedef int (*report_fn)(fisc_store *st, const report_opts *o, FILE *out);
@@ -177,6 +178,18 @@ static int report_doc(fisc_store *st, const report_opts *o, FILE *out, const cha
 	fisc_arena *a = fisc_arena_new();
 	fisc_doc *d = NULL;
 	int rc = a ? k->build(st, &p, a, &d) : FISC_ENOMEM;
+	if (rc == FISC_OK) {
+		/* The operator always learns what the data could not support;
+		** the document carries it only as a draft. */
+		for (size_t i = 0; i < d->ngaps; i++) {
+			fputs("fisc: 数据缺口 / data gap: ", stderr);
+			fisc_text_put(d->gaps[i], stderr);
+			fputc('\n', stderr);
+		}
+		if (o->draft)
+			fisc_doc_draft(d);
+		rc = fisc_doc_status(d);
+	}
 	if (rc == FISC_OK)
 		rc = fisc_doc_write(d, o->format ? o->format : "md", doc_writes_files(o) ? o->output : NULL,
 				    out);
@@ -229,6 +242,8 @@ static int usage(FILE *f, int code)
 		   "       fisc report congress|debt --region R --year Y [--format md|html|json|xlsx|csv|text|docx|pdf] [-o OUT]\n"
 		   "       fisc report department|performance --department D --year Y [--phase P] [--format …] [-o OUT]\n"
 		   "       (--unit 元|万元|亿元: every amount of a document report; default the unit of the data)\n"
+		   "       (--draft: a document report with the 数据缺口 appendix of what the data cannot\n"
+		   "        support; without it the gaps are only listed on stderr)\n"
 		   "       (xlsx: -o FILE.xlsx; csv: -o DIR/ or PREFIX, one file per table; docx, pdf: -o FILE)\n\n");
 	for (size_t i = 0; i < sizeof reports / sizeof *reports; i++)
 		fprintf(f, "  %-10s %s\n", reports[i].name, reports[i].summary);
@@ -319,7 +334,7 @@ int cmd_report(int argc, char **argv, const char *db)
 		{"unit", required_argument, 0, 'u'},   {"decimals", required_argument, 0, 'd'},
 		{"output", required_argument, 0, 'o'}, {"help", no_argument, 0, 'h'},
 		{"all", no_argument, 0, 'a'},          {"department", required_argument, 0, 'D'},
-		{0, 0, 0, 0}};
+		{"draft", no_argument, 0, 'R'},        {0, 0, 0, 0}};
 	if (argc < 2 || !strcmp(argv[1], "--help"))
 		return usage(argc < 2 ? stderr : stdout, argc < 2 ? CLI_USAGE : CLI_OK);
 	report_fn fn = NULL;
@@ -363,6 +378,7 @@ int cmd_report(int argc, char **argv, const char *db)
 			break;
 		case 'a': o.all = 1; break;
 		case 'D': o.department = optarg; break;
+		case 'R': o.draft = 1; break;
 		case 'h': return usage(stdout, CLI_OK);
 		default: return cli_option_error(c, argv[optind], longopts); /* argv + 1 */
 		}

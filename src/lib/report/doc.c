@@ -184,6 +184,36 @@ void fisc_doc_note(fisc_doc *d, const char *fmt, ...)
 	va_end(ap);
 }
 
+void fisc_doc_gap(fisc_doc *d, const char *fmt, ...)
+{
+	if (d->rc)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = vfmt(d, fmt, ap);
+	va_end(ap);
+	if (!s)
+		return;
+	for (size_t i = 0; i < d->ngaps; i++)
+		if (!strcmp(d->gaps[i], s))
+			return;
+	if (!grow(d, (void **)&d->gaps, d->ngaps, &d->cap_gaps, sizeof *d->gaps))
+		d->gaps[d->ngaps++] = s;
+}
+
+void fisc_doc_draft(fisc_doc *d)
+{
+	if (!d->ngaps)
+		return;
+	/* The gaps are listed after everything else, so the draft's outline
+	** above the appendix is the publishable one. */
+	size_t n = d->ngaps;
+	fisc_doc_heading(d, 1, "附：数据缺口");
+	fisc_doc_para(d, "以下内容因数据不足未予计算或列示（本附录仅见于草稿，不属于公开文本）：");
+	for (size_t i = 0; i < n; i++)
+		fisc_doc_note(d, "%s", d->gaps[i]);
+}
+
 /* Handed out after an error so callers can keep writing without checks.
 ** One per thread: documents built on different threads share nothing. */
 static _Thread_local fisc_table scratch_table;
