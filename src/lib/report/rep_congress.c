@@ -380,7 +380,7 @@ static void main_items(cg *c, const fisc_balance *b, int exec)
 			 fisc_book_name(b->book), exec ? "执行情况" : "预算安排");
 	fisc_table *t = fisc_doc_table(c->d,
 				       fisc_arena_printf(c->a, "%d年%s%s主要支出%s", b->year,
-							 b->scope_label, fisc_book_name(b->book),
+							 plain_label(b), fisc_book_name(b->book),
 							 exec ? "执行情况" : "预算安排"),
 				       4);
 	fisc_table_unit(c->d, t, c->fs->unit);
@@ -388,7 +388,7 @@ static void main_items(cg *c, const fisc_balance *b, int exec)
 	fisc_cell_text(c->d, &h[0], "科目编码");
 	fisc_cell_text(c->d, &h[1], "支出项目");
 	fisc_cell_text(c->d, &h[2], "%s", b->amount_label);
-	fisc_cell_text(c->d, &h[3], "占%s%s支出%%", b->scope_label, fisc_book_name(b->book));
+	fisc_cell_text(c->d, &h[3], "占%s%s支出%%", plain_label(b), fisc_book_name(b->book));
 	fisc_fsum listed;
 	memset(&listed, 0, sizeof listed);
 	int any_stated = 0;

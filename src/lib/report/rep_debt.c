@@ -500,7 +500,7 @@ int fisc_debt_section(fisc_doc *d, fisc_fset *fs, int year, int level, const cha
 			g.cell[r][NBOOKCOL] = fisc_fset_figure(fs, s);
 		}
 	}
-	fisc_doc_heading(d, level, "%s政府债务情况", number ? number : "");
+	fisc_doc_heading(d, level, "%s地方政府债务情况", number ? number : "");
 	if (g.phase != FISC_PHASE_EXECUTION)
 		fisc_doc_para(d, "以下为%d年%s数。", year, fisc_phase_name(g.phase));
 	prose(&g);
