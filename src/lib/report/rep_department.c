@@ -692,6 +692,7 @@ static void sangong_text(dep *g, const sg *now, const sg *before)
 	fisc_doc_heading(d, 2, "二、“三公”经费%s情况说明", g->amount_label);
 	const fisc_fsum *t = &now->v[0];
 	if (!t->n) {
+		fisc_doc_para(d, "本部门%d年“三公”经费%s未列示。", g->year, g->amount_label);
 		fisc_doc_gap(d, "数据中没有本部门%d年“三公”经费，“三公”经费情况说明无内容。", g->year);
 	} else if (t->has_amount && t->fen == 0) {
 		fisc_doc_para(d, "本部门%d年“三公”经费%s为0，没有安排“三公”经费支出。", g->year,
@@ -719,7 +720,10 @@ static void sangong_text(dep *g, const sg *now, const sg *before)
 	fisc_doc_heading(d, 2, "三、机关运行经费情况说明");
 	const fisc_fsum *r = &now->v[6];
 	if (!r->n)
+	{
+		fisc_doc_para(d, "本部门%d年机关运行经费%s未列示。", g->year, g->amount_label);
 		fisc_doc_gap(d, "数据中没有本部门%d年机关运行经费，机关运行经费情况说明无内容。", g->year);
+	}
 	else
 		fisc_doc_para(d, "本部门%d年机关运行经费%s%s%s。", g->year, g->amount_label, fig(g, r),
 			      before->v[6].has_amount
@@ -747,7 +751,10 @@ static void procurement(dep *g)
 		s.kind = FS_ANY;
 		tot = fisc_fset_figure(g->fs, s);
 		if (!tot.n)
+		{
+			fisc_doc_para(d, "本部门%d年政府采购%s未列示。", g->year, g->amount_label);
 			fisc_doc_gap(d, "数据中没有本部门%d年政府采购，政府采购情况说明无内容。", g->year);
+		}
 		else
 			fisc_doc_para(d, "本部门%d年政府采购%s（资料表述数，未列明细）。", g->year, fig(g, &tot));
 		return;
@@ -817,6 +824,7 @@ static void goals(dep *g, int n)
 	s.fund = FS_FUND_GOALS;
 	fisc_fsum cov = fisc_fset_sum(g->fs, &s);
 	if (!cov.has_amount) {
+		fisc_doc_para(d, "本部门%d年绩效目标信息未列示。", g->year);
 		fisc_doc_gap(d, "数据中没有本部门%d年绩效目标信息，预算绩效管理情况无内容。", g->year);
 	} else if (proj.has_amount && proj.fen) {
 		fisc_doc_para(d, "本部门%d年编制绩效目标的项目支出%s，占项目支出%s%s的%s。", g->year,

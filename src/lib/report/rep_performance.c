@@ -518,6 +518,7 @@ static void performance_sections(perf *g)
 		indicator_table(g, projs[k]);
 	}
 	if (!np && !has_results) {
+		fisc_doc_para(d, "本部分未填报内容。");
 		fisc_doc_gap(d, "数据中没有绩效指标（产出、效益、满意度）的目标值和完成值，“六、部门整体支出绩效情况”无内容。");
 		missing(g, "六、部门整体支出绩效情况");
 	} else if (!np) {
@@ -546,6 +547,7 @@ static void performance_sections(perf *g)
 		if (g->ps.nind && !pending) {
 			fisc_doc_para(d, "各项绩效指标均已达成，未发现偏离绩效目标的情况。");
 		} else {
+			fisc_doc_para(d, "本部分未填报内容。");
 			fisc_doc_gap(d, "%s，数据中也没有问题说明，“七、存在的问题及原因分析”无内容。",
 				      g->ps.nind ? "没有未达成的已填报指标，但有指标未填报完成值"
 						 : "本节需要将绩效指标完成值与目标值比较，数据中没有绩效指标");
@@ -555,6 +557,7 @@ static void performance_sections(perf *g)
 
 	fisc_doc_heading(d, 1, "八、下一步改进措施");
 	if (!text_section(g, "", "measures")) {
+		fisc_doc_para(d, "本部分未填报内容。");
 		fisc_doc_gap(d, "数据中没有改进措施，“八、下一步改进措施”无内容。");
 		missing(g, "八、下一步改进措施");
 	}
@@ -621,6 +624,7 @@ int fisc_report_performance(fisc_store *st, const fisc_report_params *p, fisc_ar
 	fisc_doc_heading(d, 1, "一、基本情况");
 	fisc_doc_heading(d, 2, "（一）部门（单位）基本情况");
 	if (!text_section(&g, "", "overview")) {
+		fisc_doc_para(d, "本部分未填报内容。");
 		fisc_doc_gap(d, "数据中没有部门职责、内设机构和人员编制等基本情况，“一、（一）部门（单位）基本情况”无内容。");
 		missing(&g, "一、（一）部门（单位）基本情况");
 	}
@@ -629,6 +633,7 @@ int fisc_report_performance(fisc_store *st, const fisc_report_params *p, fisc_ar
 	if (g.ps.nind)
 		goals_summary(&g);
 	else if (!has_goals) {
+		fisc_doc_para(d, "本部分未填报内容。");
 		fisc_doc_gap(d, "数据中没有年度整体支出及项目的绩效目标，“一、（二）年度整体支出绩效目标”无内容。");
 		missing(&g, "一、（二）年度整体支出绩效目标");
 	}
