@@ -5,7 +5,8 @@
 # "二级指/标" (short columns keep their natural width, long ones share the
 # rest); in the DOCX its grid column holds four characters; in HTML short
 # cells do not wrap and the table, wider than a portrait page, scrolls on
-# screen and prints on a landscape page. Needs poppler-utils, unzip, python3.
+# screen and prints on a landscape page. No PDF table is clipped or runs
+# into its neighbour cell. Needs poppler-utils, unzip, python3.
 set -eu
 dir=$(mktemp -d); db=$dir/r.db
 trap 'rm -rf "$dir"' EXIT
@@ -55,6 +56,45 @@ for tbl in re.findall(r"<w:tbl>.*?</w:tbl>", x, re.S):
     sys.exit(0)
 print("no table with 二级指标"); sys.exit(1)
 PY
+
+# No table is clipped (issue 13, acceptance): in the PDF of every example report,
+# every word lies inside the page's text area (left margin 28 mm, right 26 mm,
+# whatever the page's orientation), and no two words of a line overlap (a
+# cell's text running into the next cell). Word boxes from pdftotext -bbox.
+ccc=大连高新技术产业园区创新创业创投服务中心
+k=0
+for r in "congress --region 北碚区 --year 2023" "congress --region 解放区 --year 2023" \
+	"congress --region 大连高新技术产业园区 --year 2024" "debt --region 北碚区 --year 2023" \
+	"department --department $ccc --year 2025" "department --department $ylg --year 2024 --phase final" \
+	"performance --department $ylg --year 2024"; do
+	k=$((k + 1))
+	# shellcheck disable=SC2086
+	"$FISC" --db "$db" report $r --format pdf -o "$dir/w$k.pdf" 2>/dev/null
+	pdftotext -bbox "$dir/w$k.pdf" "$dir/w$k.html"
+	python3 - "$dir/w$k.html" "$r" <<'PY' || die "PDF $r: text outside the page's text area or overlapping"
+import re, sys
+mm = 72 / 25.4
+html = open(sys.argv[1], encoding="utf-8").read()
+bad = []
+for pw, body in re.findall(r'<page width="([\d.]+)" height="[\d.]+">(.*?)</page>', html, re.S):
+    lo, hi = 28 * mm - 1, float(pw) - 26 * mm + 1
+    words = [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in
+             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', body)]
+    for x0, y0, x1, y1, w in words:
+        if x0 < lo or x1 > hi:
+            bad.append("%s at x %.1f–%.1f (text area %.1f–%.1f)" % (w, x0, x1, lo, hi))
+    words.sort(key=lambda t: t[1])
+    for i, a in enumerate(words):
+        for b in words[i + 1:]:
+            if b[1] - a[1] >= 1:
+                break
+            if abs(a[3] - b[3]) < 1 and min(a[2], b[2]) - max(a[0], b[0]) > 0.5:
+                bad.append("«%s» overlaps «%s»" % (a[4], b[4]))
+if bad:
+    print(sys.argv[2], "; ".join(bad[:5]))
+    sys.exit(1)
+PY
+done
 
 "$FISC" --db "$db" report "${args[@]}" --format html -o "$dir/p.html"
 grep -qF '<th class="nw">二级指标</th>' "$dir/p.html" || die "HTML: 二级指标 may wrap"
