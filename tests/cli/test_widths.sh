@@ -6,7 +6,8 @@
 # rest); in the DOCX its grid column holds four characters; in HTML short
 # cells do not wrap and the table, wider than a portrait page, scrolls on
 # screen and prints on a landscape page. No PDF table is clipped or runs
-# into its neighbour cell. Needs poppler-utils, unzip, python3.
+# into its neighbour cell. The wide table is on a landscape page in the PDF and
+# in a landscape section of the DOCX. Needs poppler-utils, unzip, python3.
 set -eu
 dir=$(mktemp -d); db=$dir/r.db
 trap 'rm -rf "$dir"' EXIT
@@ -38,9 +39,24 @@ if broken:
     print("broken across lines:", broken); sys.exit(1)
 PY
 
+# the 9-column indicator table is on a landscape page of its own, the prose
+# around it on portrait pages
+python3 - "$dir/p.pdf" <<'PY' || die "PDF: the wide indicator table is not on a landscape page"
+import re, subprocess, sys
+pdf = sys.argv[1]
+info = subprocess.run(["pdfinfo", "-f", "1", "-l", "999", pdf], capture_output=True, text=True).stdout
+sizes = {int(n): (float(w), float(h)) for n, w, h in re.findall(r"Page\s+(\d+) size:\s+([\d.]+) x ([\d.]+)", info)}
+pages = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True).stdout.split("\f")
+at = [i + 1 for i, t in enumerate(pages) if "二级指标" in t]
+if not at or any(sizes[n][0] <= sizes[n][1] for n in at):
+    print("pages with the table:", at, [sizes.get(n) for n in at]); sys.exit(1)
+if sizes[1][0] >= sizes[1][1]:
+    print("the first page is not portrait"); sys.exit(1)
+PY
+
 "$FISC" --db "$db" report "${args[@]}" --format docx -o "$dir/p.docx"
 unzip -p "$dir/p.docx" word/document.xml >"$dir/doc.xml"
-python3 - "$dir/doc.xml" <<'PY' || die "DOCX: 二级指标 column too narrow"
+python3 - "$dir/doc.xml" <<'PY' || die "DOCX: 二级指标 column too narrow, or the table not in a landscape section"
 import re, sys
 x = open(sys.argv[1], encoding="utf-8").read()
 for tbl in re.findall(r"<w:tbl>.*?</w:tbl>", x, re.S):
@@ -50,6 +66,13 @@ for tbl in re.findall(r"<w:tbl>.*?</w:tbl>", x, re.S):
     first_row = re.search(r"<w:tr>.*?</w:tr>", tbl, re.S).group(0)
     cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<w:tc>.*?</w:tc>", first_row, re.S)]
     col = cells.index("二级指标")
+    # the section the table ends in (the next sectPr) is landscape, as wide as its text area
+    after = x[x.index(tbl) + len(tbl):]
+    sect = re.search(r"<w:sectPr>.*?</w:sectPr>", after, re.S).group(0)
+    if 'w:orient="landscape"' not in sect:
+        print("the indicator table is not in a landscape section"); sys.exit(1)
+    if int(re.search(r'<w:tblW w:w="(\d+)"', tbl).group(1)) != 16838 - 1587 - 1474:
+        print("tblW is not the landscape text width"); sys.exit(1)
     # four characters of 10.5 pt (210 twips each) and the cell margins (120)
     if grid[col] < 4 * 210 + 120:
         print("gridCol", grid[col]); sys.exit(1)

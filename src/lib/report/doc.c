@@ -529,6 +529,15 @@ void fisc_table_widths(const fisc_table *t, double *w)
 	}
 }
 
+int fisc_table_wide(const fisc_table *t)
+{
+	double w[FISC_DOC_MAXCOLS], sum = 0;
+	fisc_table_widths(t, w);
+	for (size_t c = 0; c < t->ncols; c++)
+		sum += w[c];
+	return t->ncols > 8 || sum > 110;
+}
+
 void fisc_table_fit(const fisc_table *t, double avail, double *w)
 {
 	double nat[FISC_DOC_MAXCOLS], sorted[FISC_DOC_MAXCOLS], sum = 0;
