@@ -800,6 +800,54 @@ static void json_output(void **state)
 	free(buf);
 }
 
+/* ---- dept.income_empty ---- */
+
+/* Facts of a department: `rows` under a header with its column. */
+static void dept_facts(env *e, const char *rows)
+{
+	static const char hdr[] = "region,scope,year,book,phase,item,amount,unit,kind,department,source\n";
+	size_t n = strlen(hdr) + strlen(rows) + 1;
+	char *buf = malloc(n);
+	snprintf(buf, n, "%s%s", hdr, rows);
+	fisc_diag *d = fisc_diag_new();
+	fisc_import_stats stats;
+	assert_int_equal(fisc_import_csv_buffer(e->st, "d.csv", buf, strlen(buf), d, &stats), FISC_OK);
+	fisc_diag_free(d);
+	free(buf);
+}
+
+/* 004's 决算: spending in two books, nothing on the income side. */
+static void dept_income_fail(void **state)
+{
+	env *e = *state;
+	dept_facts(e, "T01,self,2024,gpb,final,206,100,万元,base,甲单位,d:1\n"
+		      "T01,self,2024,gfb,final,212,50,万元,base,甲单位,d:2\n");
+	const fisc_finding *f = only(run(e, "dept.income_empty", 0), "dept.income_empty");
+	assert_int_equal(f->severity, FISC_SEV_ERROR);
+	assert_int_equal(f->verdict, FISC_VERDICT_FAILED);
+	assert_false(f->has_stated);
+	assert_true(f->has_computed);
+	assert_int_equal(f->computed, WAN(150));
+	assert_string_equal(f->dept, "甲单位");
+	assert_non_null(strstr(f->message_zh, "收入方为空"));
+	assert_non_null(strstr(f->message_zh, "支出总计 150万元"));
+	assert_int_equal(f->nfacts, 2);
+}
+
+/* Income in one book, spending in another: the department's tables have both
+** sides, whatever the books. */
+static void dept_income_pass(void **state)
+{
+	env *e = *state;
+	dept_facts(e, "T01,self,2024,gpb,final,dept_fiscal_gpb,150,万元,base,甲单位,d:1\n"
+		      "T01,self,2024,gpb,final,206,100,万元,base,甲单位,d:2\n"
+		      "T01,self,2024,gfb,final,212,50,万元,base,甲单位,d:3\n");
+	const fisc_finding *f = only(run(e, "dept.income_empty", 0), "dept.income_empty");
+	assert_int_equal(f->verdict, FISC_VERDICT_EXACT);
+	assert_int_equal(f->stated, WAN(150));
+	assert_int_equal(f->computed, WAN(150));
+}
+
 static void registry(void **state)
 {
 	(void)state;
@@ -827,6 +875,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(balance_totals_pass), T(balance_totals_fail), T(balance_totals_needs_table),
+		T(dept_income_fail), T(dept_income_pass),
 		T(balance_subtotal_pass), T(balance_subtotal_fail), T(balance_subtotal_rounding),
 		T(balance_subtotal_exact_data), T(balance_subtotal_composed),
 		T(balance_parts_pass), T(balance_parts_fail), T(balance_parts_complete),

@@ -96,6 +96,8 @@ typedef struct fisc_doc {
 	fisc_block *blocks;
 	size_t nblocks, cap;
 	int rc;               /* sticky error */
+	const char **gaps;    /* what the data could not support (fisc_doc_gap) */
+	size_t ngaps, cap_gaps;
 	fisc_cell scratch[FISC_DOC_MAXCOLS]; /* handed out after an error */
 } fisc_doc;
 
@@ -112,6 +114,17 @@ FISC_API void fisc_doc_para(fisc_doc *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 FISC_API void fisc_doc_note(fisc_doc *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* Something the report would say if the data supported it ("数据中没有2022年
+** 区级一般公共预算的执行数，未计算增长%"). A data gap is never part of the
+** publishable text: it is kept apart (duplicates once) and only a draft shows
+** it, in the 数据缺口 appendix (fisc_doc_draft); the command line also lists
+** it on stderr. */
+FISC_API void fisc_doc_gap(fisc_doc *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Make d a draft: append the 数据缺口 appendix listing every gap (nothing when
+** there is none). Call once, after the report is built. */
+FISC_API void fisc_doc_draft(fisc_doc *d);
 
 /* A table of ncols (1..FISC_DOC_MAXCOLS) columns; never NULL (after an error
 ** it is a table that is not part of the document). */

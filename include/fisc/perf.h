@@ -133,6 +133,22 @@ FISC_API const char *fisc_ind_grade_code(int grade); /* "met" "partly" "not_met"
 FISC_API const char *fisc_perf_section_key(const char *s);
 FISC_API const char *fisc_perf_section_name(const char *key);
 
+/* Texts of a region (department "", project "") are the narrative of the
+** report to the people's congress, imported like the 绩效 texts. Their
+** section is one of FISC_CONGRESS_SECTIONS, optionally followed by "/" and a
+** subsection title ("plan/2024年财政收支形势"), or "basis/BOOK/SCOPE" whose
+** text is the 口径 qualifier of that book's figures at that scope ("区金库",
+** "含两江水复片区"), carried into every sentence stating them. The text's
+** year is the congress report's execution year. */
+#define FISC_CONGRESS_SECTIONS "opening work plan measures closing basis"
+/* The canonical section ("plan", "plan/2024年财政收支形势", "basis/gpb/all") of
+** a section as written (work, 财政工作情况, 口径/一般公共预算/全区 …), in a
+** malloc'd string; NULL when it is not one. */
+FISC_API char *fisc_congress_section_key(const char *s);
+/* The heading of a top-level section key (本年/下年 are filled in by the
+** report): "财政工作情况" … ; "" for opening, closing and basis. */
+FISC_API const char *fisc_congress_section_name(const char *key);
+
 /* Parse "15", "-4.3", "1,200", "９５" (NFKC) into a decimal. 0 on success, -1
 ** when not a number or beyond int64 / six decimals. */
 FISC_API int fisc_decimal_parse(const char *s, size_t n, fisc_decimal *out);

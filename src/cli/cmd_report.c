@@ -19,6 +19,7 @@ typedef struct report_opts {
 	const char *as_of; /* --as-of: the store as of a date or document */
 	const char *unit_name; /* --unit as given (document reports: NULL = the data's) */
 	int unit, decimals, all, all_regions;
+	int draft; /* --draft: document reports carry the 数据缺口 appendix */
 } report_opts;
 
 typedef int (*report_fn)(fisc_store *st, const report_opts *o, FILE *out);
@@ -180,6 +181,18 @@ static int report_doc(fisc_store *st, const report_opts *o, FILE *out, const cha
 	fisc_arena *a = fisc_arena_new();
 	fisc_doc *d = NULL;
 	int rc = a ? k->build(st, &p, a, &d) : FISC_ENOMEM;
+	if (rc == FISC_OK) {
+		/* The operator always learns what the data could not support;
+		** the document carries it only as a draft. */
+		for (size_t i = 0; i < d->ngaps; i++) {
+			fputs("fisc: 数据缺口 / data gap: ", stderr);
+			fisc_text_put(d->gaps[i], stderr);
+			fputc('\n', stderr);
+		}
+		if (o->draft)
+			fisc_doc_draft(d);
+		rc = fisc_doc_status(d);
+	}
 	if (rc == FISC_OK)
 		rc = fisc_doc_write(d, o->format ? o->format : "md", doc_writes_files(o) ? o->output : NULL,
 				    out);
@@ -235,6 +248,8 @@ static int usage(FILE *f, int code)
 		   "       fisc report department|performance --department D --year Y [--phase P] [--format …] [-o OUT]\n"
 		   "       (--unit 元|万元|亿元: every amount of a document report; default the unit of the data)\n"
 		   "       (--as-of YYYY-MM-DD|#N|文号: the store as it stood at that date or after that document)\n"
+		   "       (--draft: a document report with the 数据缺口 appendix of what the data cannot\n"
+		   "        support; without it the gaps are only listed on stderr)\n"
 		   "       (xlsx: -o FILE.xlsx; csv: -o DIR/ or PREFIX, one file per table; docx, pdf: -o FILE)\n\n");
 	for (size_t i = 0; i < sizeof reports / sizeof *reports; i++)
 		fprintf(f, "  %-10s %s\n", reports[i].name, reports[i].summary);
@@ -326,6 +341,8 @@ static int all_regions(fisc_store *st, const char *kind, report_opts *o)
 		fisc_progress_report("报告 / reports", l.codes[i], (long)i + 1, (long)l.n);
 		if (rc == FISC_OK)
 			rc = k->build(st, &p, a, &d);
+		if (rc == FISC_OK && o->draft)
+			fisc_doc_draft(d);
 		if (rc == FISC_ENOTFOUND) { /* nothing this report needs, for this region */
 			skipped++;
 			fisc_arena_free(a);
@@ -446,7 +463,7 @@ int cmd_report(int argc, char **argv, const char *db)
 		{"output", required_argument, 0, 'o'}, {"help", no_argument, 0, 'h'},
 		{"all", no_argument, 0, 'a'},          {"department", required_argument, 0, 'D'},
 		{"as-of", required_argument, 0, 'A'},  {"all-regions", no_argument, 0, 1001},
-		{0, 0, 0, 0}};
+		{"draft", no_argument, 0, 'R'},        {0, 0, 0, 0}};
 	if (argc < 2 || !strcmp(argv[1], "--help"))
 		return usage(argc < 2 ? stderr : stdout, argc < 2 ? CLI_USAGE : CLI_OK);
 	report_fn fn = NULL;
@@ -492,6 +509,7 @@ int cmd_report(int argc, char **argv, const char *db)
 		case 1001: o.all_regions = 1; break;
 		case 'D': o.department = optarg; break;
 		case 'A': o.as_of = optarg; break;
+		case 'R': o.draft = 1; break;
 		case 'h': return usage(stdout, CLI_OK);
 		default: return cli_option_error(c, argv[optind], longopts); /* argv + 1 */
 		}

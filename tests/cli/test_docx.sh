@@ -2,7 +2,7 @@
 # DOCX (issue 13, item 1): every report kind written as a Word document.
 # The package is checked part by part (every XML part well-formed, the
 # heading styles with outline levels, the header rows marked to repeat, the
-# footer's page field), then LibreOffice converts a few documents to PDF
+# footer's page field), then LibreOffice converts every document to PDF
 # without error and pdftotext of the result holds every figure of the
 # report's Markdown form. Needs libreoffice-writer and poppler-utils
 # (scripts/deps.sh test).
@@ -19,7 +19,9 @@ ccc=大连高新技术产业园区创新创业创投服务中心
 ylg=炎陵高新技术产业开发区管理委员会
 reports=("congress --region 北碚区 --year 2023" "department --department $ccc --year 2025"
          "performance --department $ylg --year 2024" "debt --region 北碚区 --year 2023"
-         "balance --region 北碚区 --year 2023 --book gpb")
+         "balance --region 北碚区 --year 2023 --book gpb"
+         "congress --region 解放区 --year 2023" "congress --region 大连高新技术产业园区 --year 2024"
+         "department --department $ylg --year 2024 --phase final" "debt --region 解放区 --year 2023")
 for i in "${!reports[@]}"; do
   # shellcheck disable=SC2206
   args=(${reports[$i]})
@@ -55,11 +57,14 @@ done
 grep -qF '<w:gridSpan' "$dir/x1/word/document.xml" || die "department: no merged header cell"
 grep -qF '<w:vMerge w:val="restart"/>' "$dir/x1/word/document.xml" || die "department: no vertical merge"
 
-# LibreOffice opens and converts them (one run for all: it starts slowly);
-# a profile of our own, so parallel runs do not share one.
+# LibreOffice opens and converts every one of them (one run for all: it
+# starts slowly); a profile of our own, so parallel runs do not share one.
+all=()
+for i in "${!reports[@]}"; do all+=("$dir/r$i.docx"); done
 soffice -env:UserInstallation="file://$dir/lo" --headless --convert-to pdf --outdir "$dir/pdf" \
-  "$dir/r0.docx" "$dir/r1.docx" "$dir/r3.docx" >"$dir/lo.log" 2>&1 || die "soffice: $(cat "$dir/lo.log")"
-for i in 0 1 3; do
+  "${all[@]}" >"$dir/lo.log" 2>&1 || die "soffice: $(cat "$dir/lo.log")"
+grep -qi 'error' "$dir/lo.log" && die "soffice reports an error: $(grep -i error "$dir/lo.log" | head -3)"
+for i in "${!reports[@]}"; do
   [ -s "$dir/pdf/r$i.pdf" ] || { die "r$i.docx: LibreOffice wrote no PDF ($(cat "$dir/lo.log"))"; continue; }
   pdftotext "$dir/pdf/r$i.pdf" "$dir/r$i.txt"
   # every figure of the Markdown form, whitespace aside (justified CJK text

@@ -60,7 +60,7 @@ for order in forward reverse; do
   set +e
   out=$("$FISC" --db "$dir/ex.db" import "${files[@]}" 2>"$dir/err4"); rc=$?
   set -e
-  [ $rc = 0 ] && grep -q "imported 8 file(s): 12 region(s), 458 fact(s)" <<<"$out" \
+  [ $rc = 0 ] && grep -q "imported 9 file(s): 12 region(s), 458 fact(s), 7 performance indicator(s), 12 text section(s)" <<<"$out" \
     || { echo "examples in $order order: rc=$rc $out"; head -3 "$dir/err4"; fail=1; }
 done
 

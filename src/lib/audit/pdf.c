@@ -175,11 +175,48 @@ static void put_table(px *x, const pline *L, size_t r0, size_t r1, cell *C)
 			put_cell(x, cl);
 			col = want + 1;
 		}
+		/* a row of one label (table_end) is still a row of the table */
+		for (; L[r].nc == 1 && col < ncol; col++)
+			put(x, "\t", 1);
 		put(x, "\n", 1);
 	}
 	free(iv);
 	free(cb);
 	free(ce);
+}
+
+/* The end of the table whose first row is line r (of several cells). A
+** line of one cell inside or right under it is a row whose other cells are
+** empty ("四、事业收入" with no amount; read as text it would be a heading
+** with nothing under it): it is set in the table's size, starts in the
+** table's first column (indented at most a few characters) and follows the
+** row above at no more than the table's row pitch. Prose, headings and the
+** notes under a table are set in other sizes or further apart. */
+static size_t table_end(const px *x, const pline *L, const cell *C, size_t nl, size_t r)
+{
+	const cell *first = &C[L[r].c0];
+	float em = x->g[first->b].size > 1 ? x->g[first->b].size : 1;
+	float pitch = 2 * em; /* the smallest row pitch seen so far */
+	float left = first->x0;
+	size_t prev = r;
+	for (size_t k = r + 1; k < nl; k++) {
+		const cell *c = &C[L[k].c0], *p = &C[L[prev].c0];
+		float gap = x->g[c->b].y - x->g[p->b].y;
+		if (L[k].nc < 2) {
+			int same = 1;
+			for (size_t i = c->b; i < c->e && same; i++)
+				same = fabsf(x->g[i].size - em) < 0.25f;
+			if (!same || gap <= 0 || gap > 1.25f * pitch || c->x0 < left - em ||
+			    c->x0 > left + 4 * em)
+				break;
+		}
+		if (gap > 0 && gap < pitch)
+			pitch = gap;
+		if (c->x0 < left)
+			left = c->x0;
+		prev = k;
+	}
+	return prev + 1;
 }
 
 /* The page's glyphs as lines: sorted by baseline, a new line where the
@@ -234,21 +271,38 @@ static void lay_out(px *x)
 		nl++;
 		b = e;
 	}
-	/* the size most of the page is set in: a line set larger is a heading,
-	** marked as in Markdown, which is how the reader knows headings from
-	** the paragraphs whose scope they set */
+	/* the size most of the page's prose is set in: a line set larger is a
+	** heading, marked as in Markdown, which is how the reader knows headings
+	** from the paragraphs whose scope they set. Table rows do not count: a
+	** page that is mostly a table has its prose in the size of the prose. */
 	float body = 0;
 	{
-		size_t best = 0;
-		for (size_t i = 0; i < x->ng; i += 1 + x->ng / 512) {
-			size_t cnt = 0;
-			for (size_t j = 0; j < x->ng; j += 1 + x->ng / 512)
-				cnt += fabsf(x->g[j].size - x->g[i].size) < 0.5f;
-			if (cnt > best) {
-				best = cnt;
-				body = x->g[i].size;
+		size_t best = 0, total = 0;
+		for (size_t r = 0; r < nl; r++)
+			if (L[r].nc < 2)
+				total += C[L[r].c0].e - C[L[r].c0].b;
+		size_t step = 1 + total / 512;
+		for (int pass = 0; pass < 2 && !best; pass++)
+			for (size_t r = 0; r < nl; r++) {
+				if (!pass && L[r].nc >= 2)
+					continue; /* the second pass: a page of tables only */
+				const cell *c = &C[L[r].c0];
+				for (size_t i = c->b; i < c->e; i += step) {
+					size_t cnt = 0;
+					for (size_t q = 0; q < nl; q++) {
+						if (!pass && L[q].nc >= 2)
+							continue;
+						const cell *d = &C[L[q].c0];
+						size_t e = L[q].nc >= 2 ? C[L[q].c0 + L[q].nc - 1].e : d->e;
+						for (size_t j = d->b; j < e; j += step)
+							cnt += fabsf(x->g[j].size - x->g[i].size) < 0.5f;
+					}
+					if (cnt > best) {
+						best = cnt;
+						body = x->g[i].size;
+					}
+				}
 			}
-		}
 	}
 	for (size_t r = 0; r < nl && !x->t.oom;) {
 		if (L[r].nc < 2) {
@@ -263,9 +317,7 @@ static void lay_out(px *x)
 			r++;
 			continue;
 		}
-		size_t r1 = r;
-		while (r1 < nl && L[r1].nc >= 2)
-			r1++;
+		size_t r1 = table_end(x, L, C, nl, r);
 		put_table(x, L, r, r1, C);
 		r = r1;
 	}

@@ -42,7 +42,8 @@ const int imp_indicator_ncols = I_NCOLS;
 const colname imp_perf_text_cols[T_NCOLS] = {
 	[T_REGION] = {"region", {"地区", "区划", "行政区划"}, 1},
 	[T_YEAR] = {"year", {"年度", "年份"}, 1},
-	[T_DEPT] = {"department", {"部门", "单位名称", "预算单位", "dept"}, 1},
+	/* optional: a region's texts (no department) are the congress report's */
+	[T_DEPT] = {"department", {"部门", "单位名称", "预算单位", "dept"}, 0},
 	[T_PROJECT] = {"project", {"项目", "项目名称"}, 0},
 	[T_SECTION] = {"section", {"章节", "部分"}, 1},
 	[T_TEXT] = {"text", {"内容", "正文"}, 1},
@@ -306,16 +307,36 @@ void imp_perf_text_row(ctx *c, const fisc_row *row)
 	int errors_before = c->errors;
 	fisc_perf_text t;
 	memset(&t, 0, sizeof t);
-	read_owner(c, row, &t.region, &t.year, &t.dept, &t.project);
+	t.region = imp_region_field(c, row, T_REGION);
+	t.year = imp_year_field(c, row, T_YEAR);
+	t.dept = c->col[T_DEPT] >= 0 ? imp_get_trim(c, row, T_DEPT) : "";
+	t.project = c->col[T_PROJECT] >= 0 ? imp_get_trim(c, row, T_PROJECT) : "";
 	const char *sec = imp_get_trim(c, row, T_SECTION);
-	if (!*sec)
+	if (*t.project && !*t.dept)
+		imp_report(c, row, c->col[T_DEPT], "department", FISC_DIAG_MISSING_FIELD,
+			   "有项目的文字必须写明部门", "a project's text needs its department");
+	if (!*sec) {
 		imp_report(c, row, c->col[T_SECTION], "section", FISC_DIAG_MISSING_FIELD,
 			   "章节为空", "section is empty");
-	else if (!(t.section = fisc_perf_section_key(sec)))
-		imp_reportf(c, row, c->col[T_SECTION], "section", FISC_DIAG_BAD_VALUE,
-			    "无法识别的章节「%s」（基本情况、绩效目标、绩效情况、存在的问题、改进措施或其他）",
-			    "unknown section '%s' (overview, goals, results, problems, measures, other)",
-			    sec);
+	} else if (*t.dept) {
+		if (!(t.section = fisc_perf_section_key(sec)))
+			imp_reportf(c, row, c->col[T_SECTION], "section", FISC_DIAG_BAD_VALUE,
+				    "无法识别的章节「%s」（基本情况、绩效目标、绩效情况、存在的问题、改进措施或其他）",
+				    "unknown section '%s' (overview, goals, results, problems, measures, other)",
+				    sec);
+	} else {
+		/* no department: a section of the region's report to the congress */
+		char *k = fisc_congress_section_key(sec);
+		t.section = k ? fisc_arena_strdup(c->arena, k) : NULL;
+		free(k);
+		if (!t.section)
+			imp_reportf(c, row, c->col[T_SECTION], "section", FISC_DIAG_BAD_VALUE,
+				    "无法识别的人大报告章节「%s」（开头、财政工作情况、财政工作安排、完成预算的措施、结束语，"
+				    "可加“/小标题”；或 口径/预算/级次）",
+				    "unknown congress-report section '%s' (opening, work, plan, measures, closing, "
+				    "optionally /subtitle; or basis/BOOK/SCOPE)",
+				    sec);
+	}
 	t.text = imp_get_trim(c, row, T_TEXT);
 	if (!*t.text)
 		imp_report(c, row, c->col[T_TEXT], "text", FISC_DIAG_MISSING_FIELD, "内容为空",

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "model/util.h"
+#include "fisc/fact.h"
 #include "fisc/perf.h"
 
 typedef struct word {
@@ -154,6 +155,75 @@ const char *fisc_perf_section_name(const char *key)
 	for (size_t i = 0; i < sizeof sections / sizeof *sections; i++)
 		if (key && !strcmp(key, sections[i].key))
 			return sections[i].name;
+	return "";
+}
+
+static const struct {
+	const char *key, *name, *alt[3];
+} congress_sections[] = {
+	{"opening", "", {"开头", "开篇", "引言"}},
+	{"work", "财政工作情况", {"本年财政工作情况", "财政工作", NULL}},
+	{"plan", "财政工作安排", {"下年财政工作安排", "工作安排", NULL}},
+	{"measures", "完成预算的措施", {"措施", "主要措施", NULL}},
+	{"closing", "", {"结束语", "结语", NULL}},
+	{"basis", "", {"口径", NULL, NULL}},
+};
+
+static const char *congress_head(const char *s, size_t n)
+{
+	for (size_t i = 0; i < sizeof congress_sections / sizeof *congress_sections; i++) {
+		const char *k = congress_sections[i].key, *nm = congress_sections[i].name;
+		if ((strlen(k) == n && !strncmp(s, k, n)) || (*nm && strlen(nm) == n && !strncmp(s, nm, n)))
+			return k;
+		for (int j = 0; j < 3 && congress_sections[i].alt[j]; j++)
+			if (strlen(congress_sections[i].alt[j]) == n &&
+			    !strncmp(s, congress_sections[i].alt[j], n))
+				return k;
+	}
+	return NULL;
+}
+
+char *fisc_congress_section_key(const char *s)
+{
+	if (!s)
+		return NULL;
+	const char *slash = strchr(s, '/');
+	const char *key = congress_head(s, slash ? (size_t)(slash - s) : strlen(s));
+	if (!key)
+		return NULL;
+	if (strcmp(key, "basis")) {
+		if (slash && !slash[1])
+			return NULL; /* "plan/" names no subsection */
+		if (slash && (!strcmp(key, "opening") || !strcmp(key, "closing")))
+			return NULL; /* a paragraph, not a titled part */
+		char *r = malloc(strlen(key) + (slash ? strlen(slash) : 0) + 1);
+		if (r) {
+			strcpy(r, key);
+			if (slash)
+				strcat(r, slash);
+		}
+		return r;
+	}
+	/* basis/BOOK/SCOPE: both parts must name what facts are keyed by */
+	const char *b = slash ? slash + 1 : NULL, *sl2 = b ? strchr(b, '/') : NULL;
+	if (!sl2)
+		return NULL;
+	int book = fisc_book_parse(b, (size_t)(sl2 - b));
+	int scope = fisc_scope_parse(sl2 + 1, strlen(sl2 + 1));
+	if (book <= 0 || scope <= 0)
+		return NULL;
+	const char *bc = fisc_book_code((fisc_book)book), *sc = fisc_scope_code((fisc_scope)scope);
+	char *r = malloc(strlen(bc) + strlen(sc) + 8);
+	if (r)
+		sprintf(r, "basis/%s/%s", bc, sc);
+	return r;
+}
+
+const char *fisc_congress_section_name(const char *key)
+{
+	for (size_t i = 0; i < sizeof congress_sections / sizeof *congress_sections; i++)
+		if (key && !strcmp(key, congress_sections[i].key))
+			return congress_sections[i].name;
 	return "";
 }
 

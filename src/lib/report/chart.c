@@ -191,8 +191,12 @@ static void columns(cairo_t *cr, const fisc_chart *c, double w, double y)
 			cairo_fill(cr);
 			char v[64];
 			amount_text(c, c->v[s][i], v, sizeof v);
-			put(cr, v, SERIF, bw < 40 ? 7 : 8, 0, bx - 10, base - h - 11, bw + 20, 0,
-			    PANGO_ALIGN_CENTER);
+			/* the value over its own column only: set smaller until it
+			** fits there, so that neighbouring values never overlap */
+			double size = bw < 40 ? 7 : 8;
+			while (size > 4.5 && text_w(cr, v, size) > bw - 1)
+				size -= 0.5;
+			put(cr, v, SERIF, size, 0, bx, base - h - 11, bw, 0, PANGO_ALIGN_CENTER);
 		}
 		put(cr, c->cat[i], SERIF, 9, 0, x0 + gw * (double)i, base + 3, gw, 0, PANGO_ALIGN_CENTER);
 	}

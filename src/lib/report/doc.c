@@ -184,6 +184,36 @@ void fisc_doc_note(fisc_doc *d, const char *fmt, ...)
 	va_end(ap);
 }
 
+void fisc_doc_gap(fisc_doc *d, const char *fmt, ...)
+{
+	if (d->rc)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = vfmt(d, fmt, ap);
+	va_end(ap);
+	if (!s)
+		return;
+	for (size_t i = 0; i < d->ngaps; i++)
+		if (!strcmp(d->gaps[i], s))
+			return;
+	if (!grow(d, (void **)&d->gaps, d->ngaps, &d->cap_gaps, sizeof *d->gaps))
+		d->gaps[d->ngaps++] = s;
+}
+
+void fisc_doc_draft(fisc_doc *d)
+{
+	if (!d->ngaps)
+		return;
+	/* The gaps are listed after everything else, so the draft's outline
+	** above the appendix is the publishable one. */
+	size_t n = d->ngaps;
+	fisc_doc_heading(d, 1, "附：数据缺口");
+	fisc_doc_para(d, "以下内容因数据不足未予计算或列示（本附录仅见于草稿，不属于公开文本）：");
+	for (size_t i = 0; i < n; i++)
+		fisc_doc_note(d, "%s", d->gaps[i]);
+}
+
 /* Handed out after an error so callers can keep writing without checks.
 ** One per thread: documents built on different threads share nothing. */
 static _Thread_local fisc_table scratch_table;
@@ -497,6 +527,15 @@ void fisc_table_widths(const fisc_table *t, double *w)
 		}
 		w[c] = m + 2; /* a unit of padding on each side */
 	}
+}
+
+int fisc_table_wide(const fisc_table *t)
+{
+	double w[FISC_DOC_MAXCOLS], sum = 0;
+	fisc_table_widths(t, w);
+	for (size_t c = 0; c < t->ncols; c++)
+		sum += w[c];
+	return t->ncols > 8 || sum > 110;
 }
 
 void fisc_table_fit(const fisc_table *t, double avail, double *w)

@@ -74,6 +74,11 @@ void fisc_table_widths(const fisc_table *t, double *w);
 ** widest share the rest, cut to one limit. */
 void fisc_table_fit(const fisc_table *t, double avail, double *w);
 
+/* Nonzero when t is wider than a portrait A4 page holds (more than 8
+** columns, or about 110 half-width characters of natural width): DOCX and
+** PDF put it on a landscape page, HTML lets it scroll. */
+int fisc_table_wide(const fisc_table *t);
+
 /* Nonzero when the body of column `col` holds amounts or percentages. */
 int fisc_col_numeric(const fisc_table *t, size_t col);
 

@@ -47,7 +47,9 @@ enum { EMU_PER_PT = 12700 };
 enum {
 	PAGE_W = 11906, PAGE_H = 16838,
 	MARGIN_T = 2098, MARGIN_B = 1984, MARGIN_L = 1587, MARGIN_R = 1474,
-	TEXT_W = PAGE_W - MARGIN_L - MARGIN_R
+	TEXT_W = PAGE_W - MARGIN_L - MARGIN_R,
+	/* a landscape page keeps the margins: the binding edge is still left */
+	LAND_TEXT_W = PAGE_H - MARGIN_L - MARGIN_R
 };
 
 typedef struct xw {
@@ -415,16 +417,35 @@ static void tc(xw *x, long width, int span, const char *vmerge, const char *styl
 	end(x);
 }
 
+static void section(xw *x, int landscape);
+
+/* A paragraph that ends a section: the sectPr of a section sits in the pPr
+** of its last paragraph (the body's own sectPr is the last section's). */
+static void section_break(xw *x, int landscape)
+{
+	start(x, "w:p");
+	start(x, "w:pPr");
+	section(x, landscape);
+	end(x);
+	end(x);
+}
+
 static void put_table(xw *x, const fisc_table *t)
 {
+	/* A table wider than a portrait page gets a landscape section of its
+	** own, so that its columns are not squeezed into 156 mm. */
+	int wide = t->nbody && fisc_table_wide(t);
+	long text_w = wide ? LAND_TEXT_W : TEXT_W;
+	if (wide)
+		section_break(x, 0);
 	/* in half-width units of the 10.5 pt table text: 105 twips each */
 	double fit[FISC_DOC_MAXCOLS], sum = 0;
 	long w[FISC_DOC_MAXCOLS];
-	fisc_table_fit(t, TEXT_W / 105.0, fit);
+	fisc_table_fit(t, text_w / 105.0, fit);
 	for (size_t c = 0; c < t->ncols; c++)
 		sum += fit[c];
 	for (size_t c = 0; c < t->ncols; c++)
-		w[c] = (long)(TEXT_W * fit[c] / sum);
+		w[c] = (long)(text_w * fit[c] / sum);
 
 	if (*t->title)
 		para(x, "TableCaption", NULL, t->title);
@@ -443,7 +464,7 @@ static void put_table(xw *x, const fisc_table *t)
 		start(x, "w:tbl");
 		start(x, "w:tblPr");
 		start(x, "w:tblW");
-		attr_int(x, "w:w", TEXT_W);
+		attr_int(x, "w:w", text_w);
 		attr(x, "w:type", "dxa");
 		end(x);
 		val(x, "w:jc", "center");
@@ -506,6 +527,8 @@ static void put_table(xw *x, const fisc_table *t)
 	}
 	for (size_t i = 0; i < t->nnotes; i++)
 		para(x, "TableNote", "注：", t->notes[i]);
+	if (wide) /* the table and its notes end the landscape section */
+		section_break(x, 1);
 }
 
 /* A chart as an inline picture (word/media/chartN.png), centred in a
@@ -578,7 +601,7 @@ static void put_chart(xw *x, const fisc_chart *c, size_t n)
 	end(x), end(x), end(x), end(x); /* inline, drawing, r, p */
 }
 
-static void section(xw *x)
+static void section(xw *x, int landscape)
 {
 	start(x, "w:sectPr");
 	start(x, "w:footerReference");
@@ -586,8 +609,10 @@ static void section(xw *x)
 	attr(x, "r:id", "rIdFooter");
 	end(x);
 	start(x, "w:pgSz");
-	attr_int(x, "w:w", PAGE_W);
-	attr_int(x, "w:h", PAGE_H);
+	attr_int(x, "w:w", landscape ? PAGE_H : PAGE_W);
+	attr_int(x, "w:h", landscape ? PAGE_W : PAGE_H);
+	if (landscape)
+		attr(x, "w:orient", "landscape");
 	end(x);
 	start(x, "w:pgMar");
 	attr_int(x, "w:top", MARGIN_T);
@@ -640,7 +665,7 @@ static void document_part(xw *x, const fisc_doc *d)
 			break;
 		}
 	}
-	section(x);
+	section(x, 0);
 	end(x), end(x);
 }
 

@@ -32,8 +32,11 @@
 static const double PAGE_W = 210 * MM, PAGE_H = 297 * MM;
 static const double MARGIN_T = 37 * MM, MARGIN_B = 35 * MM, MARGIN_L = 28 * MM,
 		    MARGIN_R = 26 * MM;
-#define TEXT_W (PAGE_W - MARGIN_L - MARGIN_R)
-#define BOTTOM (PAGE_H - MARGIN_B)
+/* the page in use: portrait, or landscape for a wide table (pdf.land) */
+#define PW(p) ((p)->land ? PAGE_H : PAGE_W)
+#define PH(p) ((p)->land ? PAGE_W : PAGE_H)
+#define TEXT_W(p) (PW(p) - MARGIN_L - MARGIN_R)
+#define BOTTOM(p) (PH(p) - MARGIN_B)
 
 static const char SERIF[] = "FangSong_GB2312,FangSong,Noto Serif CJK SC,Source Han Serif SC,serif";
 static const char SANS[] = "SimHei,Noto Sans CJK SC,Source Han Sans SC,sans-serif";
@@ -77,6 +80,7 @@ typedef struct pdf {
 	double y;        /* top of the free space on the page */
 	int page;        /* 1-based; 0 before the first page */
 	int outline[5];  /* the outline item of the last heading of each level */
+	int land;        /* the page is landscape (a wide table's) */
 } pdf;
 
 static cairo_status_t write_out(void *closure, const unsigned char *data, unsigned int len)
@@ -100,7 +104,7 @@ static void footer(pdf *p)
 	pango_layout_set_text(l, num, -1);
 	int w, h;
 	pango_layout_get_size(l, &w, &h);
-	cairo_move_to(p->cr, (PAGE_W - w / (double)PANGO_SCALE) / 2, PAGE_H - 25 * MM);
+	cairo_move_to(p->cr, (PW(p) - w / (double)PANGO_SCALE) / 2, PH(p) - 25 * MM);
 	pango_cairo_show_layout(p->cr, l);
 	pango_font_description_free(fd);
 	g_object_unref(l);
@@ -118,7 +122,7 @@ static void new_page(pdf *p)
 
 static double room(const pdf *p)
 {
-	return BOTTOM - p->y;
+	return BOTTOM(p) - p->y;
 }
 
 static PangoLayout *layout(pdf *p, const char *family, double size, int bold, double width,
@@ -141,7 +145,7 @@ static PangoLayout *layout(pdf *p, const char *family, double size, int bold, do
 
 static PangoLayout *text_layout(pdf *p, const tstyle *st, const char *s)
 {
-	PangoLayout *l = layout(p, st->family, st->size, st->bold, TEXT_W, s);
+	PangoLayout *l = layout(p, st->family, st->size, st->bold, TEXT_W(p), s);
 	pango_layout_set_indent(l, (int)(st->indent * PANGO_SCALE));
 	pango_layout_set_alignment(l, st->align);
 	pango_layout_set_justify(l, st->justify);
@@ -313,17 +317,17 @@ static void draw_row(pdf *p, const tlay *L, fisc_cell *row, double h)
 	p->y += h;
 }
 
-static void table_geometry(tlay *L, const fisc_table *t)
+static void table_geometry(const pdf *p, tlay *L, const fisc_table *t)
 {
 	/* in half-width units of the table text (TABLE_SIZE / 2 points) */
 	double fit[FISC_DOC_MAXCOLS], sum = 0;
-	fisc_table_fit(t, TEXT_W / (TABLE_SIZE / 2), fit);
+	fisc_table_fit(t, TEXT_W(p) / (TABLE_SIZE / 2), fit);
 	for (size_t c = 0; c < t->ncols; c++)
 		sum += fit[c];
 	L->t = t;
 	L->x[0] = MARGIN_L;
 	for (size_t c = 0; c < t->ncols; c++)
-		L->x[c + 1] = L->x[c] + TEXT_W * fit[c] / sum;
+		L->x[c + 1] = L->x[c] + TEXT_W(p) * fit[c] / sum;
 }
 
 /* Space the start of a table needs: caption, unit, header, first row. */
@@ -338,19 +342,40 @@ static double table_start_height(pdf *p, const fisc_table *t)
 		return h + text_height(p, &S_BODY, t->empty_text ? t->empty_text : "（本表无数据。）", 0);
 	tlay L;
 	double hh[64];
-	table_geometry(&L, t);
+	int land = p->land;
+	p->land = t->nbody && fisc_table_wide(t); /* measured on its own page */
+	table_geometry(p, &L, t);
 	L.head_h = t->nhead <= 64 ? hh : malloc(t->nhead * sizeof *L.head_h);
-	if (!L.head_h)
+	if (!L.head_h) {
+		p->land = land;
 		return h;
+	}
 	measure_head(p, &L);
 	h += L.head_total + row_height(p, &L, t->body[0]);
 	if (L.head_h != hh)
 		free(L.head_h);
+	p->land = land;
 	return h;
+}
+
+/* Turn the page to `land`: a new page unless nothing is on this one yet
+** (cairo takes a page's size until the first drawing on it). */
+static void orient(pdf *p, int land)
+{
+	if (p->land == land)
+		return;
+	if (p->y > MARGIN_T)
+		new_page(p);
+	p->land = land;
+	cairo_pdf_surface_set_size(p->surf, PW(p), PH(p));
 }
 
 static int put_table(pdf *p, const fisc_table *t)
 {
+	/* a table wider than a portrait page is set on landscape pages of its
+	** own, so that its columns are not squeezed into 156 mm */
+	int wide = t->nbody && fisc_table_wide(t);
+	orient(p, wide);
 	double start = table_start_height(p, t);
 	if (start > room(p) && p->y > MARGIN_T)
 		new_page(p);
@@ -365,7 +390,7 @@ static int put_table(pdf *p, const fisc_table *t)
 		put_text(p, &st, t->empty_text ? t->empty_text : "（本表无数据。）");
 	} else {
 		tlay L;
-		table_geometry(&L, t);
+		table_geometry(p, &L, t);
 		L.head_h = calloc(t->nhead ? t->nhead : 1, sizeof *L.head_h);
 		if (!L.head_h)
 			return fisc_error_set(FISC_ENOMEM, "out of memory");
@@ -389,6 +414,7 @@ static int put_table(pdf *p, const fisc_table *t)
 		free(s);
 	}
 	p->y += 8;
+	orient(p, 0); /* what follows is portrait again */
 	return FISC_OK;
 }
 
@@ -397,12 +423,12 @@ static void put_chart(pdf *p, const fisc_chart *c)
 {
 	if (!fisc_chart_drawable(c))
 		return;
-	double h = fisc_chart_height(c, TEXT_W);
+	double h = fisc_chart_height(c, TEXT_W(p));
 	if (h > room(p) && p->y > MARGIN_T)
 		new_page(p);
 	cairo_save(p->cr);
 	cairo_translate(p->cr, MARGIN_L, p->y);
-	fisc_chart_draw(p->cr, c, TEXT_W);
+	fisc_chart_draw(p->cr, c, TEXT_W(p));
 	cairo_restore(p->cr);
 	p->y += h + 8;
 }
@@ -430,7 +456,7 @@ static double keep_with(pdf *p, const fisc_doc *d, size_t i)
 	case FISC_BLOCK_NOTE:
 		return text_height(p, &S_NOTE, b->text, 2);
 	case FISC_BLOCK_CHART:
-		return fisc_chart_drawable(b->chart) ? fisc_chart_height(b->chart, TEXT_W) : 0;
+		return fisc_chart_drawable(b->chart) ? fisc_chart_height(b->chart, TEXT_W(p)) : 0;
 	default:
 		return table_start_height(p, b->table);
 	}

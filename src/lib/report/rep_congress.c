@@ -11,14 +11,20 @@
 ** then the main expenditure items by function class, transfers to the level
 ** below (一般性 / 专项), the reserve fund and its use, the stabilisation fund's
 ** movement, 三公经费 with their change, the debt section and the glossary.
-** What the data cannot support is listed in 数据说明 instead of being left out
-** silently; a stated figure that disagrees with the computed one is a note.
+** The outline is seed 003's: 一、execution, 二、the year's fiscal work, 三、next
+** year's arrangements, 四、the draft, then the measures; the narrative parts
+** are the region's imported texts (fisc/perf.h, FISC_CONGRESS_SECTIONS) and
+** carry no figure of their own, and the 口径 qualifier of a book's figures
+** ("basis/gpb/all" → 区金库) goes into every sentence stating them. What the
+** data cannot support is a document gap (fisc_doc_gap), never publishable
+** text; a stated figure that disagrees with the computed one is a note.
 */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "fisc/error.h"
+#include "fisc/perf.h"
 #include "report/chart.h"
 #include "report/rep.h"
 
@@ -30,8 +36,7 @@ typedef struct cg {
 	int year;               /* the execution year Y */
 	fisc_selection *sels;   /* every balance selection of the region, Y-1 … Y+1 */
 	size_t nsel, cap;
-	const char *gaps[64];   /* what the data could not support */
-	size_t ngaps;
+	fisc_perf_set texts;    /* the region's narrative sections and 口径 */
 	int h2, h3;             /* running numbers of （一） and 1. headings */
 	fisc_slips slips;       /* facts check flags as written in the wrong unit */
 	int rc;
@@ -40,19 +45,31 @@ typedef struct cg {
 static const int books[] = {FISC_BOOK_GPB, FISC_BOOK_GFB, FISC_BOOK_SOE, FISC_BOOK_SSF};
 static const int scopes[] = {FISC_SCOPE_ALL, FISC_SCOPE_SELF, FISC_SCOPE_LOWER};
 
-static void gap(cg *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void gap(cg *c, const char *fmt, ...)
+/* What the data could not support: kept out of the publishable text
+** (fisc_doc_gap). */
+#define gap(c, ...) fisc_doc_gap((c)->d, __VA_ARGS__)
+
+/* The region's text of a section, NULL when there is none. */
+static const char *text_of(const cg *c, const char *section)
 {
-	char buf[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	for (size_t i = 0; i < c->ngaps; i++)
-		if (!strcmp(c->gaps[i], buf))
-			return;
-	if (c->ngaps < sizeof c->gaps / sizeof *c->gaps)
-		c->gaps[c->ngaps++] = fisc_arena_strdup(c->a, buf);
+	return fisc_perf_text_of(&c->texts, "", section);
+}
+
+/* The 口径 qualifier of a book's figures at a scope ("区金库"), or NULL. */
+static const char *basis_of(const cg *c, int book, int scope)
+{
+	char key[64];
+	snprintf(key, sizeof key, "basis/%s/%s", fisc_book_code((fisc_book)book),
+		 fisc_scope_code((fisc_scope)scope));
+	const char *q = text_of(c, key);
+	return q && *q ? q : NULL;
+}
+
+/* The scope as headings name it: the outline stays the published one, the
+** qualifier goes with the figures. */
+static const char *plain_label(const fisc_balance *b)
+{
+	return fisc_region_scope_label(&b->region, b->scope);
 }
 
 /* Every amount in the report's one unit and precision (fisc_fset_unit); the
@@ -111,7 +128,22 @@ static fisc_balance *balance(cg *c, int year, int phase, int book, int scope)
 	int rc = fisc_balance_build(c->st, &sel, c->a, &b);
 	if (rc != FISC_OK && rc != FISC_ENOTFOUND && !c->rc)
 		c->rc = rc;
-	return rc == FISC_OK ? b : NULL;
+	if (rc != FISC_OK)
+		return NULL;
+	/* A qualified scope (全区 as the 区金库 sees it) is said with every
+	** figure: the statement, rates and notes all name b->scope_label, so
+	** 全区收入300276 cannot be read against the official 401746. */
+	const char *q = basis_of(c, book, scope);
+	if (q) {
+		b->scope_label = fisc_arena_printf(c->a, "%s（%s）", b->scope_label, q);
+		b->title = fisc_arena_printf(c->a, "%s（%s）", b->title, q);
+		if (!b->scope_label || !b->title) {
+			if (!c->rc)
+				c->rc = fisc_error_set(FISC_ENOMEM, "out of memory");
+			return NULL;
+		}
+	}
+	return b;
 }
 
 /* Execution figures of a year: 执行数, else 决算数. */
@@ -344,11 +376,11 @@ static void main_items(cg *c, const fisc_balance *b, int exec)
 	if (!n)
 		return;
 	qsort(classes, n, sizeof *classes, (int (*)(const void *, const void *))strcmp);
-	fisc_doc_heading(c->d, 3, "%d.%s%s主要支出%s", ++c->h3, b->scope_label,
+	fisc_doc_heading(c->d, 3, "%d.%s%s主要支出%s", ++c->h3, plain_label(b),
 			 fisc_book_name(b->book), exec ? "执行情况" : "预算安排");
 	fisc_table *t = fisc_doc_table(c->d,
 				       fisc_arena_printf(c->a, "%d年%s%s主要支出%s", b->year,
-							 b->scope_label, fisc_book_name(b->book),
+							 plain_label(b), fisc_book_name(b->book),
 							 exec ? "执行情况" : "预算安排"),
 				       4);
 	fisc_table_unit(c->d, t, c->fs->unit);
@@ -356,7 +388,7 @@ static void main_items(cg *c, const fisc_balance *b, int exec)
 	fisc_cell_text(c->d, &h[0], "科目编码");
 	fisc_cell_text(c->d, &h[1], "支出项目");
 	fisc_cell_text(c->d, &h[2], "%s", b->amount_label);
-	fisc_cell_text(c->d, &h[3], "占%s%s支出%%", b->scope_label, fisc_book_name(b->book));
+	fisc_cell_text(c->d, &h[3], "占%s%s支出%%", plain_label(b), fisc_book_name(b->book));
 	fisc_fsum listed;
 	memset(&listed, 0, sizeof listed);
 	int any_stated = 0;
@@ -439,7 +471,7 @@ static void lower_transfers(cg *c, const fisc_balance *b, int exec)
 	if (!tot || !tot->has_amount)
 		return;
 	const char *lower = fisc_region_scope_label(&b->region, FISC_SCOPE_LOWER);
-	fisc_doc_heading(c->d, 3, "%d.%s对%s转移支付%s", ++c->h3, b->scope_label,
+	fisc_doc_heading(c->d, 3, "%d.%s对%s转移支付%s", ++c->h3, plain_label(b),
 			 lower && *lower ? lower : "下级", exec ? "执行情况" : "预算安排");
 	const char *text = fisc_arena_printf(c->a, "%s%s对%s转移支付%s", b->scope_label,
 					     fisc_book_name(b->book), lower && *lower ? lower : "下级",
@@ -496,7 +528,7 @@ static void reserve(cg *c, const fisc_balance *b, int exec)
 	if (!set.has_amount && !used.has_amount)
 		return;
 	const fisc_balance_row *own = fisc_rt_row(b, "own_exp");
-	fisc_doc_heading(c->d, 3, "%d.%s预备费%s", ++c->h3, b->scope_label,
+	fisc_doc_heading(c->d, 3, "%d.%s预备费%s", ++c->h3, plain_label(b),
 			 exec ? "安排和使用情况" : "安排情况");
 	const char *text = "";
 	if (set.has_amount)
@@ -603,7 +635,7 @@ static void stab_fund(cg *c, const fisc_balance *b)
 		}
 	}
 	fisc_doc *d = c->d;
-	fisc_doc_heading(d, 3, "%d.%s预算稳定调节基金", ++c->h3, b->scope_label);
+	fisc_doc_heading(d, 3, "%d.%s预算稳定调节基金", ++c->h3, plain_label(b));
 	int dec = fisc_rt_dec(c->fs, b->wulp);
 	fisc_table *t = fisc_doc_table(d, fisc_arena_printf(c->a, "%s预算稳定调节基金变动情况",
 							    b->scope_label),
@@ -903,7 +935,7 @@ static int part(cg *c, int n, int year, int exec)
 			fisc_balance *b = bs[si];
 			if (!b)
 				continue;
-			fisc_doc_heading(d, 3, "%d.%s%s%s", ++c->h3, b->scope_label, fisc_book_name(book),
+			fisc_doc_heading(d, 3, "%d.%s%s%s", ++c->h3, plain_label(b), fisc_book_name(book),
 					 exec ? "执行情况" : "草案");
 			if (fisc_rt_statement(d, c->fs, b) != FISC_OK && !c->rc)
 				c->rc = FISC_ENOMEM;
@@ -937,8 +969,66 @@ static int part(cg *c, int n, int year, int exec)
 		gap(c, "数据中没有%d年政府债务数据。", year);
 	}
 	if (!any)
-		fisc_doc_note(d, "数据中没有%d年%s数据。", year, exec ? "预算执行" : "预算");
+		gap(c, "数据中没有%d年%s数据。", year, exec ? "预算执行" : "预算");
 	return any;
+}
+
+/* --- narrative sections (imported texts) ---------------------------------- */
+
+/* A text as paragraphs: each line is one. */
+static void paras(cg *c, const char *text)
+{
+	const char *s = text;
+	while (*s) {
+		size_t n = strcspn(s, "\n");
+		size_t k = n;
+		while (k && (s[k - 1] == '\r' || s[k - 1] == ' '))
+			k--;
+		if (k)
+			fisc_doc_para(c->d, "%.*s", (int)k, s);
+		s += n;
+		if (*s)
+			s++;
+	}
+}
+
+/* Whether the region has a text of `key` or of one of its subsections. */
+static int has_texts(const cg *c, const char *key)
+{
+	size_t klen = strlen(key);
+	for (size_t i = 0; i < c->texts.ntxt; i++) {
+		const fisc_perf_text *t = &c->texts.txt[i];
+		if (!*t->dept && !*t->project && !strncmp(t->section, key, klen) &&
+		    (!t->section[klen] || t->section[klen] == '/'))
+			return 1;
+	}
+	return 0;
+}
+
+/* One numbered top-level part made of the texts of `key` ("work"): its lead
+** text and its titled subsections ("work/…", import order). 0 when the data
+** has none of them (a gap, and the part is left out). */
+static int narrative(cg *c, int n, const char *key, int year, const char *what)
+{
+	size_t klen = strlen(key);
+	const char *lead = text_of(c, key);
+	if (!has_texts(c, key)) {
+		gap(c, "数据中没有“%d年%s”的文字（人大报告章节 %s），本部分未列示。", year,
+		    fisc_congress_section_name(key), key);
+		return 0;
+	}
+	fisc_doc_heading(c->d, 1, "%s、%d年%s", fisc_rt_cn(n), year, what);
+	if (lead)
+		paras(c, lead);
+	int h = 0;
+	for (size_t i = 0; i < c->texts.ntxt; i++) {
+		const fisc_perf_text *t = &c->texts.txt[i];
+		if (*t->dept || *t->project || strncmp(t->section, key, klen) || t->section[klen] != '/')
+			continue;
+		fisc_doc_heading(c->d, 2, "（%s）%s", fisc_rt_cn(++h), t->section + klen + 1);
+		paras(c, t->text);
+	}
+	return 1;
 }
 
 int fisc_report_congress(fisc_store *st, const fisc_report_params *p, fisc_arena *a,
@@ -974,19 +1064,35 @@ int fisc_report_congress(fisc_store *st, const fisc_report_params *p, fisc_arena
 	}
 	fisc_doc_subtitle(c.d, "根据录入数据计算生成；金额单位除注明外为%s",
 			  fisc_unit_name((fisc_unit)fs.unit));
-	int any = part(&c, 1, p->year, 1);
-	any |= part(&c, 2, p->year + 1, 0);
+	fisc_perf_query tq = {fs.region.id, p->year, ""};
+	if ((rc = fisc_perf_load(st, &tq, a, &c.texts)) != FISC_OK) {
+		fisc_fset_free(&fs);
+		return rc;
+	}
+	/* The outline of the published reports (seed 003): execution, the
+	** year's fiscal work, next year's arrangements, the draft budget, the
+	** measures; the narrative parts are the imported texts, the others are
+	** computed, and a part the data has nothing for is left out. */
+	const char *opening = text_of(&c, "opening");
+	if (opening)
+		paras(&c, opening);
+	int n = 1;
+	int any = part(&c, n, p->year, 1);
+	n += narrative(&c, n + 1, "work", p->year, "财政工作情况");
+	n += narrative(&c, n + 1, "plan", p->year + 1, "财政工作安排");
+	any |= part(&c, ++n, p->year + 1, 0);
+	/* Most reports (003) fold the measures into the arrangements: a part of
+	** its own only when the data has it, and no gap otherwise. */
+	if (has_texts(&c, "measures"))
+		narrative(&c, n + 1, "measures", p->year + 1, "完成预算的措施");
+	const char *closing = text_of(&c, "closing");
+	if (closing)
+		paras(&c, closing);
 	if (!any) {
 		fisc_fset_free(&fs);
 		return fisc_error_set(FISC_ENOTFOUND,
 				      "没有数据：%s %d年执行或%d年预算 / no execution or budget facts for %s %d",
 				      fs.region.name, p->year, p->year + 1, fs.region.name, p->year);
-	}
-	if (c.ngaps) {
-		fisc_doc_heading(c.d, 1, "数据说明");
-		fisc_doc_para(c.d, "以下内容因数据不足未予计算或列示：");
-		for (size_t i = 0; i < c.ngaps; i++)
-			fisc_doc_note(c.d, "%s", c.gaps[i]);
 	}
 	rc = fisc_glossary_append(c.d, 1, "名词解释");
 	fisc_fset_free(&fs);

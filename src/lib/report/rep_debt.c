@@ -219,7 +219,7 @@ static void check_roll(debt *g)
 			fisc_fsum_add(&open, &x);
 		}
 	if (!open.has_amount) {
-		fisc_doc_note(g->d, "数据中没有%d年末政府债务余额，未核对“年末余额＝上年末余额＋本年发行－本年还本”。",
+		fisc_doc_gap(g->d, "数据中没有%d年末政府债务余额，未核对“年末余额＝上年末余额＋本年发行－本年还本”。",
 			      g->year - 1);
 		return;
 	}
@@ -500,7 +500,7 @@ int fisc_debt_section(fisc_doc *d, fisc_fset *fs, int year, int level, const cha
 			g.cell[r][NBOOKCOL] = fisc_fset_figure(fs, s);
 		}
 	}
-	fisc_doc_heading(d, level, "%s政府债务情况", number ? number : "");
+	fisc_doc_heading(d, level, "%s地方政府债务情况", number ? number : "");
 	if (g.phase != FISC_PHASE_EXECUTION)
 		fisc_doc_para(d, "以下为%d年%s数。", year, fisc_phase_name(g.phase));
 	prose(&g);
@@ -510,7 +510,7 @@ int fisc_debt_section(fisc_doc *d, fisc_fset *fs, int year, int level, const cha
 			check_stated(&g, r, c);
 	if (g.cell[row_of("debt_balance", 1)][NBOOKCOL].has_amount &&
 	    !g.cell[row_of("debt_ratio_base", 1)][NBOOKCOL].has_amount)
-		fisc_doc_note(d, "数据中没有%s，无法计算政府债务率。", drows[row_of("debt_ratio_base", 1)].label);
+		fisc_doc_gap(d, "数据中没有%s，无法计算政府债务率。", drows[row_of("debt_ratio_base", 1)].label);
 	check_limit(&g);
 	check_roll(&g);
 	check_balances(&g);

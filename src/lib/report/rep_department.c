@@ -352,6 +352,11 @@ static void t_summary(dep *g, const income *in)
 	if (in->total.has_amount && k.all.tot.has_amount && in->total.fen != k.all.tot.fen)
 		fisc_table_note(g->d, t, "收入总计%s与支出总计%s不相等。", fig(g, &in->total),
 				fig(g, &k.all.tot));
+	/* Spending with nothing on the income side: the tables cannot balance,
+	** and `fisc check` says so too (dept.income_empty). */
+	if (!in->total.has_amount && k.all.tot.has_amount && k.all.tot.fen)
+		fisc_doc_gap(g->d, "数据中没有本部门%d年收入%s：部门收支总表和财政拨款收支总表的收入方为空，"
+			     "支出总计为%s。", g->year, g->amount_label, fig(g, &k.all.tot));
 }
 
 static void t_income(dep *g, const income *in)
@@ -370,7 +375,9 @@ static void t_income(dep *g, const income *in)
 	for (size_t c = 6; c < 10; c++)
 		fisc_table_merge_head(t, 0, c, 2, 1);
 	if (!in->total.n) {
-		fisc_table_empty(g->d, t, "数据中没有本部门%d年收入%s，本表为空表。", g->year, g->amount_label);
+		fisc_table_empty(g->d, t, "本表无数据。");
+		fisc_doc_gap(g->d, "数据中没有本部门%d年收入%s，部门收入总表为空表。", g->year,
+			     g->amount_label);
 		return;
 	}
 	fisc_cell *c = fisc_table_row(g->d, t);
@@ -566,7 +573,8 @@ static void t_sangong(dep *g, const sg *now, const sg *before)
 		fisc_cell_text(g->d, &h[4], "增减%%");
 	}
 	if (!now->any) {
-		fisc_table_empty(g->d, t, "数据中没有本部门%d年“三公”经费和机关运行经费。", g->year);
+		fisc_table_empty(g->d, t, "本表无数据。");
+		fisc_doc_gap(g->d, "数据中没有本部门%d年“三公”经费和机关运行经费，该表为空表。", g->year);
 		return;
 	}
 	for (int i = 0; i < 7; i++) {
@@ -654,7 +662,7 @@ static void overview(dep *g, const income *in)
 	kset prev;
 	spending(g, g->year - 1, FS_ANY, BY_ECON, 0, &prev);
 	if (!prev.all.tot.has_amount) {
-		fisc_doc_para(d, "数据中没有本部门%d年%s，未与上年比较。", g->year - 1, g->amount_label);
+		fisc_doc_gap(d, "数据中没有本部门%d年%s，支出未与上年比较。", g->year - 1, g->amount_label);
 		return;
 	}
 	fisc_fen delta = econ.all.tot.fen - prev.all.tot.fen;
@@ -684,7 +692,8 @@ static void sangong_text(dep *g, const sg *now, const sg *before)
 	fisc_doc_heading(d, 2, "二、“三公”经费%s情况说明", g->amount_label);
 	const fisc_fsum *t = &now->v[0];
 	if (!t->n) {
-		fisc_doc_para(d, "数据中没有本部门%d年“三公”经费。", g->year);
+		fisc_doc_para(d, "本部门%d年“三公”经费%s未列示。", g->year, g->amount_label);
+		fisc_doc_gap(d, "数据中没有本部门%d年“三公”经费，“三公”经费情况说明无内容。", g->year);
 	} else if (t->has_amount && t->fen == 0) {
 		fisc_doc_para(d, "本部门%d年“三公”经费%s为0，没有安排“三公”经费支出。", g->year,
 			      g->amount_label);
@@ -707,11 +716,14 @@ static void sangong_text(dep *g, const sg *now, const sg *before)
 			      fisc_rt_money(g->fs, t->fen >= before->v[0].fen ? t->fen - before->v[0].fen
 									       : before->v[0].fen - t->fen, t->wulp));
 	else if (t->n)
-		fisc_doc_para(d, "数据中没有%d年“三公”经费，未与上年比较。", g->year - 1);
+		fisc_doc_gap(d, "数据中没有%d年“三公”经费，未与上年比较。", g->year - 1);
 	fisc_doc_heading(d, 2, "三、机关运行经费情况说明");
 	const fisc_fsum *r = &now->v[6];
 	if (!r->n)
-		fisc_doc_para(d, "数据中没有本部门%d年机关运行经费。", g->year);
+	{
+		fisc_doc_para(d, "本部门%d年机关运行经费%s未列示。", g->year, g->amount_label);
+		fisc_doc_gap(d, "数据中没有本部门%d年机关运行经费，机关运行经费情况说明无内容。", g->year);
+	}
 	else
 		fisc_doc_para(d, "本部门%d年机关运行经费%s%s%s。", g->year, g->amount_label, fig(g, r),
 			      before->v[6].has_amount
@@ -739,7 +751,10 @@ static void procurement(dep *g)
 		s.kind = FS_ANY;
 		tot = fisc_fset_figure(g->fs, s);
 		if (!tot.n)
-			fisc_doc_para(d, "数据中没有本部门%d年政府采购。", g->year);
+		{
+			fisc_doc_para(d, "本部门%d年政府采购%s未列示。", g->year, g->amount_label);
+			fisc_doc_gap(d, "数据中没有本部门%d年政府采购，政府采购情况说明无内容。", g->year);
+		}
 		else
 			fisc_doc_para(d, "本部门%d年政府采购%s（资料表述数，未列明细）。", g->year, fig(g, &tot));
 		return;
@@ -772,9 +787,11 @@ static void funds_text(dep *g, int n, int book, const char *what)
 	if (!k.all.tot.n && !inc.n)
 		fisc_doc_para(g->d, "本部门%d年没有%s拨款收入，也没有使用%s拨款安排的支出。", g->year, what,
 			      what);
-	else if (!inc.n)
-		fisc_doc_para(g->d, "本部门%d年使用%s拨款安排的支出%s（数据中没有对应的拨款收入）。", g->year,
-			      what, fig(g, &k.all.tot));
+	else if (!inc.n) {
+		fisc_doc_para(g->d, "本部门%d年使用%s拨款安排的支出%s。", g->year, what,
+			      fig(g, &k.all.tot));
+		fisc_doc_gap(g->d, "数据中没有本部门%d年与%s拨款支出对应的拨款收入。", g->year, what);
+	}
 	else
 		fisc_doc_para(g->d, "本部门%d年%s拨款收入%s，支出%s。", g->year, what, fig(g, &inc),
 			      fig(g, &k.all.tot));
@@ -807,7 +824,8 @@ static void goals(dep *g, int n)
 	s.fund = FS_FUND_GOALS;
 	fisc_fsum cov = fisc_fset_sum(g->fs, &s);
 	if (!cov.has_amount) {
-		fisc_doc_para(d, "数据中没有本部门%d年绩效目标信息。", g->year);
+		fisc_doc_para(d, "本部门%d年绩效目标信息未列示。", g->year);
+		fisc_doc_gap(d, "数据中没有本部门%d年绩效目标信息，预算绩效管理情况无内容。", g->year);
 	} else if (proj.has_amount && proj.fen) {
 		fisc_doc_para(d, "本部门%d年编制绩效目标的项目支出%s，占项目支出%s%s的%s。", g->year,
 			      fig(g, &cov), fig(g, &proj), proj_stated ? "（资料表述数）" : "",
@@ -816,8 +834,8 @@ static void goals(dep *g, int n)
 			fisc_doc_note(d, "绩效目标覆盖的项目支出%s与项目支出%s不相等，覆盖比例不是100%%。",
 				      fig(g, &cov), fig(g, &proj));
 	} else {
-		fisc_doc_para(d, "本部门%d年编制绩效目标的项目支出%s；数据中没有项目支出总额，未计算覆盖比例。",
-			      g->year, fig(g, &cov));
+		fisc_doc_para(d, "本部门%d年编制绩效目标的项目支出%s。", g->year, fig(g, &cov));
+		fisc_doc_gap(d, "数据中没有本部门%d年项目支出总额，未计算绩效目标覆盖比例。", g->year);
 	}
 	/* Named projects. */
 	const char *names[32];

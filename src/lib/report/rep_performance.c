@@ -240,7 +240,7 @@ static void sangong_text(perf *g)
 			any |= v[p][i].n > 0;
 		}
 	if (!any) {
-		fisc_doc_para(g->d, "数据中没有%d年“三公”经费。", g->year);
+		fisc_doc_gap(g->d, "数据中没有%d年“三公”经费。", g->year);
 		return;
 	}
 	const char *s = fisc_arena_printf(g->a, "%d年", g->year);
@@ -420,7 +420,7 @@ static void score_table(perf *g, const char *project)
 			      points(g, rate_pts));
 	} else {
 		fisc_cell_text(g->d, &r[2], "无预算数");
-		fisc_doc_note(g->d, "数据中没有%s%d年的预算数，无法计算预算执行率及其得分（10分）。",
+		fisc_doc_gap(g->d, "数据中没有%s%d年的预算数，无法计算预算执行率及其得分（10分）。",
 			      project_label(g, project), g->year);
 		missing(g, *project ? "九、项目预算执行率得分" : "九、预算执行率得分");
 	}
@@ -480,7 +480,7 @@ static void score_table(perf *g, const char *project)
 					T.unscored);
 	if (!has_rate)
 		why = fisc_arena_printf(g->a, "%s%s缺少预算数", why, *why ? "；" : "");
-	fisc_doc_note(g->d, "%s的自评总分无法得出：%s。", project_label(g, project), why);
+	fisc_doc_gap(g->d, "%s的自评总分无法得出：%s。", project_label(g, project), why);
 	missing(g, *project ? "九、项目自评总分" : "九、自评总分");
 }
 
@@ -518,10 +518,11 @@ static void performance_sections(perf *g)
 		indicator_table(g, projs[k]);
 	}
 	if (!np && !has_results) {
-		fisc_doc_note(d, "数据中没有绩效指标（产出、效益、满意度）的目标值和完成值，本节无内容。");
+		fisc_doc_para(d, "本部分未填报内容。");
+		fisc_doc_gap(d, "数据中没有绩效指标（产出、效益、满意度）的目标值和完成值，“六、部门整体支出绩效情况”无内容。");
 		missing(g, "六、部门整体支出绩效情况");
 	} else if (!np) {
-		fisc_doc_note(d, "数据中没有绩效指标，以上为文字说明。");
+		fisc_doc_gap(d, "数据中没有绩效指标，“六、部门整体支出绩效情况”只有文字说明。");
 	}
 
 	/* 七: the narrative, then every indicator that fell short. */
@@ -546,7 +547,8 @@ static void performance_sections(perf *g)
 		if (g->ps.nind && !pending) {
 			fisc_doc_para(d, "各项绩效指标均已达成，未发现偏离绩效目标的情况。");
 		} else {
-			fisc_doc_note(d, "%s，数据中也没有问题说明，本节无内容。",
+			fisc_doc_para(d, "本部分未填报内容。");
+			fisc_doc_gap(d, "%s，数据中也没有问题说明，“七、存在的问题及原因分析”无内容。",
 				      g->ps.nind ? "没有未达成的已填报指标，但有指标未填报完成值"
 						 : "本节需要将绩效指标完成值与目标值比较，数据中没有绩效指标");
 			missing(g, "七、存在的问题及原因分析");
@@ -555,7 +557,8 @@ static void performance_sections(perf *g)
 
 	fisc_doc_heading(d, 1, "八、下一步改进措施");
 	if (!text_section(g, "", "measures")) {
-		fisc_doc_note(d, "数据中没有改进措施，本节无内容。");
+		fisc_doc_para(d, "本部分未填报内容。");
+		fisc_doc_gap(d, "数据中没有改进措施，“八、下一步改进措施”无内容。");
 		missing(g, "八、下一步改进措施");
 	}
 
@@ -621,7 +624,8 @@ int fisc_report_performance(fisc_store *st, const fisc_report_params *p, fisc_ar
 	fisc_doc_heading(d, 1, "一、基本情况");
 	fisc_doc_heading(d, 2, "（一）部门（单位）基本情况");
 	if (!text_section(&g, "", "overview")) {
-		fisc_doc_note(d, "数据中没有部门职责、内设机构和人员编制等基本情况，本节无内容。");
+		fisc_doc_para(d, "本部分未填报内容。");
+		fisc_doc_gap(d, "数据中没有部门职责、内设机构和人员编制等基本情况，“一、（一）部门（单位）基本情况”无内容。");
 		missing(&g, "一、（一）部门（单位）基本情况");
 	}
 	fisc_doc_heading(d, 2, "（二）年度整体支出绩效目标");
@@ -629,7 +633,8 @@ int fisc_report_performance(fisc_store *st, const fisc_report_params *p, fisc_ar
 	if (g.ps.nind)
 		goals_summary(&g);
 	else if (!has_goals) {
-		fisc_doc_note(d, "数据中没有年度整体支出及项目的绩效目标，本节无内容。");
+		fisc_doc_para(d, "本部分未填报内容。");
+		fisc_doc_gap(d, "数据中没有年度整体支出及项目的绩效目标，“一、（二）年度整体支出绩效目标”无内容。");
 		missing(&g, "一、（二）年度整体支出绩效目标");
 	}
 
@@ -734,11 +739,12 @@ int fisc_report_performance(fisc_store *st, const fisc_report_params *p, fisc_ar
 	/* 六 … 九: from the indicators and the narrative. */
 	performance_sections(&g);
 
-	fisc_doc_heading(d, 1, "本报告内容说明");
-	const char *list = "";
-	for (size_t i = 0; i < g.nmissing; i++)
-		list = fisc_arena_printf(a, "%s%s%s", list, i ? "；" : "", g.missing[i]);
-	fisc_doc_para(d, "以下部分因数据中没有相应内容而为空：%s。", list);
+	if (g.nmissing) {
+		const char *list = "";
+		for (size_t i = 0; i < g.nmissing; i++)
+			list = fisc_arena_printf(a, "%s%s%s", list, i ? "；" : "", g.missing[i]);
+		fisc_doc_gap(d, "以下部分因数据中没有相应内容而为空：%s。", list);
+	}
 
 	rc = fisc_glossary_append(d, 1, "名词解释");
 	fisc_fset_free(&fs);

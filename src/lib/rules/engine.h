@@ -380,6 +380,7 @@ const char *ck_tail(fisc_check_ctx *c, const fisc_finding *f, int en);
 /* ---- rule functions (registered in registry.c) ------------------------- */
 
 int fisc_rule_balance_totals(fisc_check_ctx *c, const fisc_rule *r);
+int fisc_rule_dept_income(fisc_check_ctx *c, const fisc_rule *r);
 int fisc_rule_balance_subtotal(fisc_check_ctx *c, const fisc_rule *r);
 int fisc_rule_balance_parts(fisc_check_ctx *c, const fisc_rule *r);
 int fisc_rule_ssf_surplus(fisc_check_ctx *c, const fisc_rule *r);

@@ -325,3 +325,70 @@ int fisc_rule_ssf_surplus(fisc_check_ctx *c, const fisc_rule *r)
 	}
 	return FISC_OK;
 }
+
+/* A department's tables of one year and phase with spending and nothing on
+** the income side: 部门收支总表 and 财政拨款收支总表 then show 支出总计 against
+** an empty column (004's 决算: 8701.35万元 and no income at all). One finding
+** per (department, year, phase), across its books; it passes when both
+** sides have figures. */
+int fisc_rule_dept_income(fisc_check_ctx *c, const fisc_rule *r)
+{
+	for (size_t g = 0; g < c->ngroups; g++) {
+		const rgroup *G = &c->groups[g];
+		if (!G->dept)
+			continue;
+		/* the first group of its (family, phase) speaks for all of them */
+		int first = 1;
+		for (size_t h = 0; h < g && first; h++)
+			if (c->groups[h].family == G->family && c->groups[h].phase == G->phase)
+				first = 0;
+		if (!first)
+			continue;
+		fig inc = fig_zero(), exp = fig_zero();
+		int stated_inc = 0;
+		for (size_t h = g; h < c->ngroups; h++) {
+			const rgroup *H = &c->groups[h];
+			if (H->family != G->family || H->phase != G->phase)
+				continue;
+			fig i = ck_base(c, (long)h, c->L[L_DEPT_INCOME_TOTAL], 0);
+			fig e = ck_base(c, (long)h, c->L[L_DEPT_EXP_TOTAL], 0);
+			fig_add(&inc, &i);
+			fig_add(&exp, &e);
+			stated_inc |= ck_stated(c, (long)h, c->L[L_DEPT_INCOME_TOTAL], 0) >= 0;
+		}
+		if (!FIG_HAS(exp) || !exp.fen)
+			continue;
+		int empty = !FIG_HAS(inc) && !stated_inc;
+		fisc_finding *f = ck_emit(c, (long)g, 0,
+					  empty ? FISC_VERDICT_FAILED : FISC_VERDICT_EXACT, r->severity);
+		if (!f)
+			continue;
+		f->book = -1; /* the department's tables, across its books */
+		ck_amounts(c, f, empty ? NULL : &inc, &exp, 0);
+		const char *dept = ck_str(c, G->dept);
+		const char *ph = fisc_phase_name(G->phase);
+		if (empty)
+			ck_message(c, f,
+				   fisc_arena_printf(c->w, "%d年部门“%s”（%s）：收入方为空（没有本年收入和上年结转结余），"
+							   "支出总计 %s；部门收支总表和财政拨款收支总表无法平衡%s",
+						     G->year, dept, ph, ck_fig(c, &exp), ck_tail(c, f, 0)),
+				   fisc_arena_printf(c->w, "%d department %s (%s): the income side is empty (no "
+							   "income, no carry-in) against total expenditure %s; "
+							   "its summary tables cannot balance%s",
+						     G->year, dept, fisc_phase_code(G->phase), ck_fig(c, &exp),
+						     ck_tail(c, f, 1)));
+		else
+			ck_message(c, f,
+				   fisc_arena_printf(c->w, "%d年部门“%s”（%s）：收入 %s，支出 %s，收入方不为空%s",
+						     G->year, dept, ph, ck_fig(c, &inc), ck_fig(c, &exp),
+						     ck_tail(c, f, 0)),
+				   fisc_arena_printf(c->w, "%d department %s (%s): income %s, expenditure %s: "
+							   "the income side is not empty%s",
+						     G->year, dept, fisc_phase_code(G->phase), ck_fig(c, &inc),
+						     ck_fig(c, &exp), ck_tail(c, f, 1)));
+		for (size_t h = g; h < c->ngroups; h++)
+			if (c->groups[h].family == G->family && c->groups[h].phase == G->phase)
+				ck_add_base(c, f, (long)h, c->L[L_DEPT_EXP_TOTAL], 0, "expense");
+	}
+	return FISC_OK;
+}
