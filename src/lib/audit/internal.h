@@ -250,6 +250,7 @@ typedef struct au_doc {
 	int years[4], nyears;
 	au_ctx title_ctx;
 	size_t nfacts;
+	int paged;           /* read from a paged form (a PDF, form feeds) */
 	int rules_run;
 	size_t rule_verdicts[3]; /* the rule engine's checks, by verdict */
 } au_doc;
@@ -371,6 +372,14 @@ void au_check_shares(au_doc *d);
 void au_check_budget_gap(au_doc *d);
 au_find *au_find_new(au_doc *d, const char *rule, int sev, int line, int sent, int block);
 const char *au_sent_text(au_doc *d, int sent, int block);
+
+/* disclosure.c: the standard tables of a 部门预算 / 单位预算 / 部门决算
+** read from a paged document and their checks; au_disclosure_kind is 0 for
+** any other document (whose outline au_check_sections checks). */
+int au_disclosure_kind(const au_doc *d);
+void au_disclosure(au_doc *d);
+/* FISC_AUDIT_DEBUG_TABLES=1: the tables as read, on stderr. */
+void au_disclosure_dump(au_doc *d);
 
 /* bridge.c: run the rule engine on the extracted facts. */
 int au_bridge(au_doc *d, const char *datadir);
