@@ -268,12 +268,19 @@ static int title_def(dctx *x, int b)
 static int unit_line(const au_doc *d, int b)
 {
 	const au_block *bl = &d->blocks.v[b];
-	size_t at = au_find_word(d->s, bl->beg, bl->end, "单位:");
-	if (at == (size_t)-1)
-		return 0;
-	size_t e;
-	int u = text_unit(d->s, at + 7, bl->end, &e);
-	return u ? u : -1;
+	/* "编制单位:上海市…  单位:元": the unit is the one a unit follows */
+	int seen = 0;
+	for (size_t p = bl->beg;;) {
+		size_t at = au_find_word(d->s, p, bl->end, "单位:");
+		if (at == (size_t)-1)
+			return seen ? -1 : 0;
+		seen = 1;
+		size_t e;
+		int u = text_unit(d->s, at + 7, bl->end, &e);
+		if (u)
+			return u;
+		p = at + 7;
+	}
 }
 
 /* The cells of a block: a row's cells, or the whole text as one. */
@@ -637,7 +644,15 @@ static drow *total_row(dtab *t, num *in, num *out, int *has_out)
 		drow *r = &t->rows.v[i];
 		int seen = 0;
 		for (int c = 0; c + 1 < r->nc; c++) {
-			if (!r->cell[c].text || strcmp(r->cell[c].text, "总计") || !r->cell[c + 1].ok)
+			const char *w = r->cell[c].text;
+			if (!w || !r->cell[c + 1].ok)
+				continue;
+			if (!strcmp(w, "支出总计") && seen) {
+				*out = r->cell[c + 1].v;
+				*has_out = 1;
+				continue;
+			}
+			if (strcmp(w, "总计") && strcmp(w, "收入总计"))
 				continue;
 			if (!seen++) {
 				*in = r->cell[c + 1].v;
@@ -728,10 +743,13 @@ static void check_cross(dctx *x)
 static int figure_after(au_doc *d, size_t from, size_t end, num *v, int *unit, size_t *at)
 {
 	size_t p = from;
-	/* "为", "是", ":" and spaces may come between */
+	/* "为", "是", ":", a closing quote and spaces may come between */
 	for (int k = 0; k < 3 && p < end; k++) {
-		if (end - p >= 3 && (!memcmp(d->s + p, "为", 3) || !memcmp(d->s + p, "是", 3)))
+		if (end - p >= 3 && (!memcmp(d->s + p, "为", 3) || !memcmp(d->s + p, "是", 3) ||
+				     !memcmp(d->s + p, "”", 3)))
 			p += 3;
+		else if (d->s[p] == '"')
+			p++;
 		else if (d->s[p] == ':' || d->s[p] == ' ')
 			p++;
 	}
@@ -991,13 +1009,19 @@ static void check_placeholders(dctx *x, int b)
 {
 	au_doc *d = x->d;
 	au_block *bl = &d->blocks.v[b];
-	static const char *const marks[] = {"XX", "××", "xx", "…年", "...年", "X年", "X月", "**"};
+	/* alone: the mark is a placeholder wherever it stands; else only next
+	** to words ("XX局", "20XX年"), not in "XX" as an abbreviation */
+	static const struct {
+		const char *w;
+		int alone;
+	} marks[] = {{"XX", 0}, {"××", 0}, {"xx", 0}, {"X年", 0}, {"X月", 0}, {"**", 0},
+		     {"…年", 1}, {"...年", 1}, {"增加(减少)", 1}, {"增加(下降)", 1}, {"增长(下降)", 1}};
 	for (size_t k = 0; k < sizeof marks / sizeof *marks; k++) {
-		size_t at = au_find_word(d->s, bl->beg, bl->end, marks[k]);
+		size_t at = au_find_word(d->s, bl->beg, bl->end, marks[k].w);
 		if (at == (size_t)-1)
 			continue;
 		/* a placeholder stands next to words: "XX局", "20XX年" */
-		size_t e = at + strlen(marks[k]);
+		size_t e = at + strlen(marks[k].w);
 		uint32_t cp = 0;
 		if (e < bl->end)
 			au_utf8_dec(d->s + e, bl->end - e, &cp);
@@ -1010,12 +1034,12 @@ static void check_placeholders(dctx *x, int b)
 			au_utf8_dec(d->s + q, at - q, &pc);
 			before_han = au_is_han(pc) || (pc >= '0' && pc <= '9');
 		}
-		if (!au_is_han(cp) && !before_han && !strchr(marks[k], 0xE5))
+		if (!au_is_han(cp) && !before_han && !marks[k].alone)
 			continue;
 		au_find *f = finding(d, "disclosure.placeholder", FISC_AUDIT_ERROR, b, au_line_at(d, at));
-		f->stated = marks[k];
-		f->zh = fmt(d, "模板占位符“%s”未替换。", marks[k]);
-		f->en = fmt(d, "template placeholder '%s' left in the publication.", marks[k]);
+		f->stated = marks[k].w;
+		f->zh = fmt(d, "模板占位符“%s”未替换。", marks[k].w);
+		f->en = fmt(d, "template placeholder '%s' left in the publication.", marks[k].w);
 		return;
 	}
 }
