@@ -211,6 +211,15 @@ static int audit(const char *path, const char *text, size_t len, char *owned,
 				line++;
 			} else if (text[i] == '\f') {
 				*AU_PUSH_HEAP(pages) = line;
+				/* a page with nothing written on it */
+				size_t j = i + 1;
+				while (j < len && (text[j] == '\n' || text[j] == ' '))
+					j++;
+				if (j == len || text[j] == '\f')
+					*AU_PUSH(w, d.blank_lines) = line;
+			} else if (text[i] == '\v') {
+				/* pdf.c: the page's text runs past its edge */
+				*AU_PUSH(w, d.clipped_lines) = line;
 			}
 		}
 	}

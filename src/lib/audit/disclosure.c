@@ -1113,6 +1113,108 @@ static void check_words(dctx *x, int b)
 	}
 }
 
+/* The block a finding about line `line` quotes: the first on or after it. */
+static int block_from(const au_doc *d, int line)
+{
+	for (size_t b = 0; b < d->blocks.n; b++)
+		if (d->blocks.v[b].last_line >= line)
+			return (int)b;
+	return d->blocks.n ? (int)d->blocks.n - 1 : -1;
+}
+
+/* Pages left blank and pages whose text runs past the edge (pdf.c marks
+** both; audit.c notes their lines). */
+static void check_pages(dctx *x)
+{
+	au_doc *d = x->d;
+	if (!d->blocks.n)
+		return;
+	for (size_t i = 0; i < d->blank_lines.n; i++) {
+		int line = d->blank_lines.v[i];
+		au_find *f = au_find_new(d, "disclosure.blank_page", FISC_AUDIT_WARNING, line, -1, block_from(d, line));
+		f->text = "（空白页）";
+		f->zh = fmt(d, "空白页：这一页没有任何文字，可能是多余的空表页。");
+		f->en = fmt(d, "a blank page: nothing is written on it.");
+		*AU_PUSH(d->w, f->lines) = line;
+	}
+	for (size_t i = 0; i < d->clipped_lines.n; i++) {
+		int line = d->clipped_lines.v[i];
+		int b = block_from(d, line);
+		au_find *f = finding(d, "disclosure.clipped", FISC_AUDIT_WARNING, b, line);
+		f->zh = fmt(d, "这一页有文字超出页面边界，读者看不到（行尾被截去）。");
+		f->en = fmt(d, "text on this page runs past its edge and cannot be seen.");
+	}
+}
+
+/* Quotation marks that do not pair within a paragraph; a reason given
+** without the full stop that ends it. */
+static void check_marks(dctx *x, int b)
+{
+	au_doc *d = x->d;
+	au_block *bl = &d->blocks.v[b];
+	int open = 0, close = 0;
+	for (size_t p = bl->beg; p + 3 <= bl->end; p++) {
+		if (!memcmp(d->s + p, "“", 3))
+			open++;
+		else if (!memcmp(d->s + p, "”", 3))
+			close++;
+	}
+	if (open != close) {
+		size_t at = au_find_word(d->s, bl->beg, bl->end, open < close ? "”" : "“");
+		au_find *f = finding(d, "disclosure.quotes", FISC_AUDIT_WARNING, b, au_line_at(d, at));
+		f->zh = fmt(d, "引号不成对：左引号%d个，右引号%d个。", open, close);
+		f->en = fmt(d, "quotation marks do not pair: %d opening, %d closing.", open, close);
+	}
+	/* "……的主要原因是工作量增加" closing a paragraph of its own */
+	if (bl->kind == BK_TEXT && !bl->marker && !bl->heading_only && bl->end > bl->beg + 12 &&
+	    au_has(d->s, bl->beg, bl->end, "原因是") && (size_t)b + 1 < d->blocks.n) {
+		size_t e = bl->end;
+		while (e > bl->beg && d->s[e - 1] == ' ')
+			e--;
+		static const char *const ends[] = {"。", ";", ":", "!", "?", ")", "”", "."};
+		int ended = 0;
+		for (size_t k = 0; k < sizeof ends / sizeof *ends && !ended; k++) {
+			size_t n = strlen(ends[k]);
+			ended = e - bl->beg >= n && !memcmp(d->s + e - n, ends[k], n);
+		}
+		if (!ended) {
+			au_find *f = finding(d, "disclosure.punctuation", FISC_AUDIT_WARNING, b, bl->last_line);
+			f->zh = fmt(d, "句末缺少句号。");
+			f->en = fmt(d, "the sentence ends without a full stop.");
+		}
+	}
+}
+
+/* A budget compared with itself: "比2026年预算增加" in the 2026 budget. */
+static void check_self_compare(dctx *x, int b)
+{
+	au_doc *d = x->d;
+	au_block *bl = &d->blocks.v[b];
+	if (x->kind == DK_FINAL || !d->nyears)
+		return;
+	char w1[32], w2[32];
+	snprintf(w1, sizeof w1, "比%d年预算", d->years[0]);
+	snprintf(w2, sizeof w2, "与%d年预算", d->years[0]);
+	size_t p = bl->beg;
+	for (;;) {
+		size_t a1 = au_find_word(d->s, p, bl->end, w1), a2 = au_find_word(d->s, p, bl->end, w2);
+		size_t at = a1 < a2 ? a1 : a2;
+		const char *w = a1 < a2 ? w1 : w2;
+		if (at == (size_t)-1)
+			return;
+		p = at + strlen(w);
+		/* "比2026年预算执行数" is another figure, not the budget itself */
+		if (au_has(d->s, p, p + 9 <= bl->end ? p + 9 : bl->end, "执行"))
+			continue;
+		au_find *f = finding(d, "disclosure.year", FISC_AUDIT_ERROR, b, au_line_at(d, at));
+		f->stated = fmt(d, "%d年预算", d->years[0]);
+		f->computed = fmt(d, "%d年预算", d->years[0] - 1);
+		f->zh = fmt(d, "%d年预算与“%d年预算”相比：与自身比较，应为与上年（%d年）预算相比。",
+			    d->years[0], d->years[0], d->years[0] - 1);
+		f->en = fmt(d, "the %d budget compared with the %d budget, itself.", d->years[0], d->years[0]);
+	}
+}
+
 /* Tables the contents list but the body lacks; tables without a figure
 ** and without a note saying why. */
 static void check_outline(dctx *x)
@@ -1187,12 +1289,15 @@ void au_disclosure(au_doc *d)
 			continue;
 		check_placeholders(&x, (int)b);
 		check_words(&x, (int)b);
+		check_marks(&x, (int)b);
+		check_self_compare(&x, (int)b);
 		if (d->blocks.v[b].kind == BK_TEXT) {
 			check_direction(&x, (int)b);
 			check_growth(&x, (int)b);
 		}
 	}
 	check_outline(&x);
+	check_pages(&x);
 }
 void au_disclosure_dump(au_doc *d)
 {
@@ -1203,6 +1308,12 @@ void au_disclosure_dump(au_doc *d)
 	if (!x.kind)
 		return;
 	find_tables(&x);
+	if (getenv("FISC_AUDIT_DEBUG_BLOCKS"))
+		for (size_t b = 0; b < d->blocks.n; b++)
+			fprintf(stderr, "B%zu k=%d L%d-%d m=%d lvl=%d ho=%d [%s]\n", b, d->blocks.v[b].kind,
+				d->blocks.v[b].line, d->blocks.v[b].last_line, d->blocks.v[b].marker,
+				d->blocks.v[b].level, d->blocks.v[b].heading_only,
+				au_span(d, d->blocks.v[b].beg, d->blocks.v[b].end));
 	for (size_t i = 0; i < x.tabs.n; i++) {
 		dtab *t = &x.tabs.v[i];
 		fprintf(stderr, "TABLE %s unit=%d basic=%d extra=%d expl=%d\n", tdefs[t->def].id, t->unit, t->head_basic, t->head_extra, t->explained);

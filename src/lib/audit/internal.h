@@ -251,6 +251,8 @@ typedef struct au_doc {
 	au_ctx title_ctx;
 	size_t nfacts;
 	int paged;           /* read from a paged form (a PDF, form feeds) */
+	AU_VEC(int) blank_lines;   /* pages with nothing written: the line each begins on */
+	AU_VEC(int) clipped_lines; /* pages whose text runs past the edge (pdf.c) */
 	int rules_run;
 	size_t rule_verdicts[3]; /* the rule engine's checks, by verdict */
 } au_doc;
@@ -272,7 +274,9 @@ int au_is_html(const char *buf, size_t len);
 ** charset, into *text (malloc'ed). */
 int au_html_text(const char *path, const char *buf, size_t len, char **text, size_t *outlen);
 /* pdf.c: the text of a PDF held in buf (lines rebuilt by baseline, table
-** cells separated by tabs, a form feed before every page after the first)
+** cells separated by tabs, a form feed before every page after the first, a
+** vertical tab at the start of a page whose text runs past its edge, an
+** empty line for a page with no text)
 ** into *text (malloc'ed). FISC_EIO with the reason for a damaged or
 ** encrypted PDF or one without a text layer. */
 int au_pdf_text(const char *path, const char *buf, size_t len, char **text, size_t *outlen);
