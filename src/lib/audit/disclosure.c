@@ -413,9 +413,14 @@ static void find_tables(dctx *x)
 		int k = title_def(x, (int)b);
 		if (k < 0)
 			continue;
+		/* the next title before a unit line: a list of titles (the
+		** contents), not a table */
 		int unit = 0;
-		for (size_t q = b + 1; q < d->blocks.n && q <= b + 3 && !unit; q++)
+		for (size_t q = b + 1; q < d->blocks.n && q <= b + 3 && !unit; q++) {
+			if (title_def(x, (int)q) >= 0)
+				break;
 			unit = unit_line(d, (int)q);
+		}
 		if (!unit) {
 			if (!x->listed[k])
 				x->listed[k] = d->blocks.v[b].line;
