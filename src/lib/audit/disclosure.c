@@ -67,10 +67,13 @@ typedef struct num {
 	int ok;
 } num;
 
-/* Amounts are compared in units of 1/20000 元 doubled... simply: in
-** 10^-4 元, twice over, so that half a unit of the last digit is whole. */
+typedef __int128 i128;
+
+/* Amounts are compared in 10^-4 元, doubled, so that half a unit of the
+** last digit is a whole number; 128 bits hold any figure parse_num takes
+** (at most 17 digits) times that scale, and sums and products of them. */
 typedef struct ival {
-	int64_t v2, h2; /* twice the value and twice the half-unit, in 10^-4 元 */
+	i128 v2, h2; /* twice the value and twice the half-unit, in 10^-4 元 */
 } ival;
 
 static int64_t pow10i(int e)
@@ -86,8 +89,8 @@ static ival to_ival(num n, int unit)
 {
 	int64_t scale = (int64_t)unit * 10000; /* 10^-4 元 per unit */
 	ival r;
-	int64_t den = pow10i(n.dec);
-	r.v2 = 2 * n.m * scale / den;
+	i128 den = pow10i(n.dec);
+	r.v2 = 2 * (i128)n.m * scale / den;
 	r.h2 = scale / den; /* half a unit, doubled */
 	if (r.h2 < 1)
 		r.h2 = 1;
@@ -496,14 +499,14 @@ static au_find *finding(au_doc *d, const char *rule, int sev, int block, int lin
 }
 
 /* a = Σ parts within the parts' rounding? 0 exact, 1 within, 2 fails. */
-static int sum_verdict(ival a, const ival *p, int n, int64_t *diff2, int64_t *tol2)
+static int sum_verdict(ival a, const ival *p, int n, i128 *diff2, i128 *tol2)
 {
-	int64_t s = 0, tol = a.h2;
+	i128 s = 0, tol = a.h2;
 	for (int i = 0; i < n; i++) {
 		s += p[i].v2;
 		tol += p[i].h2;
 	}
-	int64_t df = a.v2 - s;
+	i128 df = a.v2 - s;
 	*diff2 = df;
 	*tol2 = tol;
 	if (!df)
@@ -511,12 +514,15 @@ static int sum_verdict(ival a, const ival *p, int n, int64_t *diff2, int64_t *to
 	return (df < 0 ? -df : df) <= tol ? 1 : 2;
 }
 
-static const char *ival_str(au_doc *d, int64_t v2, int unit, int dec)
+static const char *ival_str(au_doc *d, i128 v2, int unit, int dec)
 {
-	/* v2: twice the amount in 10^-4 元; shown in the table's unit */
-	int64_t scale = (int64_t)unit * 10000 * 2;
+	/* v2: twice the amount in 10^-4 元; shown in the table's unit, with
+	** the decimals of the figure it is set against (six at most) */
+	if (dec > 6)
+		dec = 6;
+	i128 scale = (i128)unit * 10000 * 2;
 	int64_t p = pow10i(dec);
-	int64_t q = v2 * p;
+	i128 q = v2 * p;
 	int neg = q < 0;
 	if (neg)
 		q = -q;
@@ -541,7 +547,7 @@ static void check_basic_project(dctx *x, dtab *t)
 			continue;
 		ival a = to_ival(r->v[0], t->unit);
 		ival p[2] = {to_ival(r->v[1], t->unit), to_ival(r->v[2], t->unit)};
-		int64_t df, tol;
+		i128 df, tol;
 		if (sum_verdict(a, p, 2, &df, &tol) < 2)
 			continue;
 		au_find *f = finding(d, "disclosure.row_sum", FISC_AUDIT_ERROR, r->block, r->line);
@@ -603,10 +609,10 @@ static void check_codes(dctx *x, dtab *t)
 		if (!np || !complete)
 			continue;
 		ival a = to_ival(r->v[0], t->unit);
-		int64_t df, tol;
+		i128 df, tol;
 		if (sum_verdict(a, parts, np, &df, &tol) < 2)
 			continue;
-		int64_t s = a.v2 - df;
+		i128 s = a.v2 - df;
 		au_find *f = finding(d, "disclosure.code_sum", FISC_AUDIT_ERROR, r->block, r->line);
 		f->stated = num_str(d, r->v[0]);
 		f->computed = ival_str(d, s, t->unit, r->v[0].dec);
@@ -627,7 +633,7 @@ static void check_codes(dctx *x, dtab *t)
 			if (strlen(t->rows.v[j].code) == 3 && t->rows.v[j].nv)
 				parts[np++] = to_ival(t->rows.v[j].v[0], t->unit);
 		ival a = to_ival(tv, t->unit);
-		int64_t df, tol;
+		i128 df, tol;
 		if (!np || sum_verdict(a, parts, np, &df, &tol) < 2)
 			break;
 		au_find *f = finding(d, "disclosure.code_sum", FISC_AUDIT_ERROR, r->block, r->line);
@@ -702,7 +708,7 @@ static void check_balance(dctx *x, dtab *t)
 	if (!r || !has_out)
 		return;
 	ival a = to_ival(in, t->unit), b = to_ival(out, t->unit);
-	int64_t df, tol;
+	i128 df, tol;
 	if (sum_verdict(a, &b, 1, &df, &tol) < 2)
 		return;
 	au_find *f = finding(d, "disclosure.balance", FISC_AUDIT_ERROR, r->block, r->line);
@@ -727,7 +733,7 @@ static void check_cross(dctx *x)
 	if (!a || !b)
 		return;
 	ival va = to_ival(na, ie->unit), vb = to_ival(nb, fi->unit);
-	int64_t df, tol;
+	i128 df, tol;
 	if (sum_verdict(va, &vb, 1, &df, &tol) < 2)
 		return;
 	au_find *f = finding(d, "disclosure.cross_table", FISC_AUDIT_ERROR, a->block, a->line);
@@ -799,7 +805,7 @@ static void text_vs_total(dctx *x, const char *tid, const char *word, int not_fi
 			if (!figure_after(d, at + wl, bl->end, &v, &unit, &fat))
 				continue;
 			ival a = to_ival(v, unit), b2 = to_ival(tot, t->unit);
-			int64_t df, tol;
+			i128 df, tol;
 			if (sum_verdict(a, &b2, 1, &df, &tol) < 2)
 				continue;
 			int line = au_line_at(d, fat);
@@ -854,7 +860,7 @@ static void text_vs_sangong(dctx *x)
 				continue;
 			}
 			ival c = to_ival(r->v[0], t->unit);
-			int64_t df, tol;
+			i128 df, tol;
 			if (sum_verdict(a, &c, 1, &df, &tol) < 2)
 				continue;
 			au_find *f = finding(d, "disclosure.text_table", FISC_AUDIT_ERROR, (int)b, line);
@@ -898,6 +904,8 @@ static void check_direction(dctx *x, int b)
 			continue;
 		const char *said = NULL;
 		int rel = 0;
+		if (w + 15 > bl->end)
+			continue;
 		if (!memcmp(d->s + w + 9, "大于", 6))
 			said = "大于", rel = 1;
 		else if (!memcmp(d->s + w + 9, "小于", 6))
@@ -907,7 +915,7 @@ static void check_direction(dctx *x, int b)
 		if (!said)
 			continue;
 		ival va = to_ival(a, ua), vc = to_ival(c, uc);
-		int64_t lo = vc.v2 - vc.h2 - (va.v2 + va.h2), hi = vc.v2 + vc.h2 - (va.v2 - va.h2);
+		i128 lo = vc.v2 - vc.h2 - (va.v2 + va.h2), hi = vc.v2 + vc.h2 - (va.v2 - va.h2);
 		int ok = rel > 0 ? hi > 0 : rel < 0 ? lo < 0 : (lo <= 0 && hi >= 0);
 		if (ok)
 			continue;
@@ -951,7 +959,7 @@ static void check_growth(dctx *x, int b)
 			size_t fh;
 			if (figure_after(d, xi + 4, at, &h, &uh, &fh)) {
 				ival vh = to_ival(h, uh), vc = to_ival(c, uc);
-				int64_t df, tol;
+				i128 df, tol;
 				if (sum_verdict(vh, &vc, 1, &df, &tol) == 2) {
 					au_find *f = finding(d, "disclosure.restated", FISC_AUDIT_ERROR, b, au_line_at(d, fc));
 					f->stated = fmt(d, "%s万元", num_str(d, c));
@@ -979,7 +987,9 @@ static void check_growth(dctx *x, int b)
 			continue;
 		size_t pe;
 		num pc = text_num(d->s, w + 6, plim, &pe);
-		if (!pc.ok || pe >= bl->end || d->s[pe] != '%')
+		/* a rate of up to nine digits and six decimals: the products
+		** below stay within 128 bits */
+		if (!pc.ok || pe >= bl->end || d->s[pe] != '%' || pc.m > 999999999 || pc.dec > 6)
 			continue;
 		/* growth g = c/a - 1 over the intervals; stated s = sign·pc % ± half */
 		ival va = to_ival(a, ua), vc = to_ival(c, uc);
