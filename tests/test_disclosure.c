@@ -154,6 +154,37 @@ static void outline_and_words(void **state)
 	one_change("主要原因是：人员增加。", "主要原因是。", "disclosure.reason_missing", 6);
 }
 
+/* A 部门预算 whose tables are in 元 and text in 万元: the totals agree as
+** intervals; a total the text states otherwise is reported. */
+static const char budget[] =
+	"上海市普陀区测试局2026年部门预算\n"
+	"\f部门预算编制说明\n"
+	"2026年,上海市普陀区测试局收入预算9628.22万元,其中:财政拨款收入9628.22万元。\n"
+	"支出预算9628.22万元,其中:财政拨款支出预算9628.22万元。\n"
+	"\f2026年部门财务收支预算总表\n"
+	"编制部门:上海市普陀区测试局\t单位:元\n"
+	"项目\t预算数\t项目\t预算数\n"
+	"一、财政拨款收入\t96,282,213.44\t一、公共安全支出\t96,282,213.44\n"
+	"收入总计\t96,282,213.44\t支出总计\t96,282,213.44\n";
+
+static void budget_totals(void **state)
+{
+	(void)state;
+	fisc_arena *a = fisc_arena_new();
+	fisc_audit_report *r = run(a, budget);
+	assert_string_equal(r->kind, "department_budget");
+	if (r->errors)
+		show(r);
+	assert_int_equal(r->errors, 0);
+	const char *at = strstr(budget, "支出预算9628.22");
+	char *t = strdup(budget);
+	memcpy(t + (at - budget), "支出预算9682.22", strlen("支出预算9682.22"));
+	r = run(a, t);
+	assert_true(reported(r, "disclosure.text_table", 2));
+	free(t);
+	fisc_arena_free(a);
+}
+
 /* An empty table with a note saying why is no finding; without one it is. */
 static void empty_tables(void **state)
 {
@@ -199,6 +230,7 @@ int main(void)
 		cmocka_unit_test(within_tables),
 		cmocka_unit_test(tables_and_text),
 		cmocka_unit_test(outline_and_words),
+		cmocka_unit_test(budget_totals),
 		cmocka_unit_test(empty_tables),
 		cmocka_unit_test(unpaged_is_not_a_disclosure),
 	};

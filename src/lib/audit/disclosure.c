@@ -822,6 +822,54 @@ static void text_vs_total(dctx *x, const char *tid, const char *word, int not_fi
 	}
 }
 
+/* A budget's overview paragraphs: "2026年,…收入预算9628.22万元,其中:…" and
+** "支出预算9628.22万元,其中:…" against 收入总计 and 支出总计 of the
+** 收支总表 (in 元 or 万元: compared as intervals). */
+static void text_vs_budget_totals(dctx *x)
+{
+	au_doc *d = x->d;
+	dtab *t = table(x, "income_expense");
+	if (!t || !t->unit)
+		return;
+	num in, out;
+	int has_out;
+	drow *r = total_row(t, &in, &out, &has_out);
+	if (!r)
+		return;
+	for (size_t b = 0; b < d->blocks.n; b++) {
+		au_block *bl = &d->blocks.v[b];
+		if (bl->kind != BK_TEXT || (int)b >= t->title_block)
+			continue;
+		for (int side = 0; side < 2; side++) {
+			const char *w = side ? "支出预算" : "收入预算";
+			size_t at = au_find_word(d->s, bl->beg, bl->end, w);
+			size_t of = au_find_word(d->s, bl->beg, bl->end, "其中");
+			if (at == (size_t)-1 || of == (size_t)-1 || at > of)
+				continue;
+			/* the paragraph opens with the year, or with the words */
+			if (side ? at != bl->beg : !au_has(d->s, bl->beg, at, "年,"))
+				continue;
+			num v;
+			int unit;
+			size_t fat;
+			if (!figure_after(d, at + strlen(w), bl->end, &v, &unit, &fat))
+				continue;
+			num tv = side && has_out ? out : in;
+			ival a = to_ival(v, unit), c = to_ival(tv, t->unit);
+			i128 df, tol;
+			if (sum_verdict(a, &c, 1, &df, &tol) < 2)
+				continue;
+			au_find *f = finding(d, "disclosure.text_table", FISC_AUDIT_ERROR, (int)b, au_line_at(d, fat));
+			*AU_PUSH(d->w, f->lines) = r->line;
+			f->stated = fmt(d, "%s%s", num_str(d, v), unit == 1 ? "元" : "万元");
+			f->computed = fmt(d, "%s%s", num_str(d, tv), t->unit == 1 ? "元" : "万元");
+			f->zh = fmt(d, "正文所述%s%s与《收支总表》%s%s不一致。", w, f->stated,
+				    side ? "支出总计" : "收入总计", f->computed);
+			f->en = fmt(d, "the text's %s differs from the table's total %s.", f->stated, f->computed);
+		}
+	}
+}
+
 /* The 三公 budget the text states and the table's first figure (合计 预算数). */
 static void text_vs_sangong(dctx *x)
 {
@@ -1297,6 +1345,8 @@ void au_disclosure(au_doc *d)
 	if (x.kind == DK_FINAL) {
 		text_vs_total(&x, "income_expense", "收入支出总计", 1);
 		text_vs_total(&x, "fiscal", "财政拨款收入支出总计", 0);
+	} else {
+		text_vs_budget_totals(&x);
 	}
 	text_vs_sangong(&x);
 	for (size_t b = 0; b < d->blocks.n; b++) {
