@@ -1018,9 +1018,6 @@ static void check_growth(dctx *x, int b)
 				}
 			}
 		}
-		size_t q = fc;
-		while (q < bl->end && !(d->s[q] >= '0' && d->s[q] <= '9') && q < fc + 12)
-			q++;
 		(void)text_num(d->s, fc, bl->end, &e);
 		text_unit(d->s, e, bl->end, &e);
 		size_t plim = e + 60 < bl->end ? e + 60 : bl->end;
@@ -1031,7 +1028,8 @@ static void check_growth(dctx *x, int b)
 			sign = 1;
 		else if (w2 != (size_t)-1)
 			sign = -1, w = w2;
-		if (!sign)
+		/* the rate must be over the execution just stated, not another base */
+		if (!sign || !au_has(d->s, e, w, "执行"))
 			continue;
 		size_t pe;
 		num pc = text_num(d->s, w + 6, plim, &pe);
@@ -1115,7 +1113,9 @@ static void check_words(dctx *x, int b)
 	au_block *bl = &d->blocks.v[b];
 	int year = d->nyears ? d->years[0] : 0;
 	static const char *const tails[] = {"年度部门决算", "年部门预算", "年单位预算", "年度单位决算"};
-	if (year)
+	/* in a title or heading: a paragraph may well name last year's budget */
+	if (year && bl->end - bl->beg < 160 && !au_has(d->s, bl->beg, bl->end, "比") &&
+	    !au_has(d->s, bl->beg, bl->end, "与"))
 		for (size_t k = 0; k < 4; k++) {
 			size_t p = bl->beg;
 			for (;;) {
