@@ -429,8 +429,8 @@ static void find_tables(dctx *x)
 				x->listed[k] = d->blocks.v[b].line;
 			continue;
 		}
-		if (x->tabs.n && x->tabs.v[x->tabs.n - 1].def == k &&
-		    (int)b - x->tabs.v[x->tabs.n - 1].end_block <= 0)
+		/* the title repeated over the table's next page: the same table */
+		if (x->tabs.n && x->tabs.v[x->tabs.n - 1].def == k)
 			continue;
 		dtab *t = AU_PUSH(d->w, x->tabs);
 		t->def = k;
