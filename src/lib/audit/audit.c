@@ -211,9 +211,19 @@ static int audit(const char *path, const char *text, size_t len, char *owned,
 				line++;
 			} else if (text[i] == '\f') {
 				*AU_PUSH_HEAP(pages) = line;
+				/* a page with nothing written on it */
+				size_t j = i + 1;
+				while (j < len && (text[j] == '\n' || text[j] == ' '))
+					j++;
+				if (j == len || text[j] == '\f')
+					*AU_PUSH(w, d.blank_lines) = line;
+			} else if (text[i] == '\v') {
+				/* pdf.c: the page's text runs past its edge */
+				*AU_PUSH(w, d.clipped_lines) = line;
 			}
 		}
 	}
+	d.paged = pages.n > 0;
 	int readable = au_read(&d, text ? text : "", text ? len : 0) == 0;
 	free(owned);
 	if (readable) {
@@ -230,11 +240,19 @@ static int audit(const char *path, const char *text, size_t len, char *owned,
 		au_check_shares(&d);
 		au_check_restated(&d);
 		au_check_years(&d);
-		au_check_sections(&d);
+		/* a disclosure's outline is its standard tables (disclosure.c):
+		** the generic section check would read every empty table row
+		** ("十、节能环保支出") as an empty section */
+		if (au_disclosure_kind(&d))
+			au_disclosure(&d);
+		else
+			au_check_sections(&d);
 		au_check_terms(&d);
 		au_check_budget_gap(&d);
 		if (getenv("FISC_AUDIT_DEBUG"))
 			au_dump(&d, stderr);
+		if (getenv("FISC_AUDIT_DEBUG_TABLES"))
+			au_disclosure_dump(&d);
 		if (opts && opts->rules && !au_oom) {
 			rc = au_bridge(&d, opts->datadir);
 			if (rc != FISC_OK && rc != FISC_ENOMEM)

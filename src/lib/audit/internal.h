@@ -250,6 +250,9 @@ typedef struct au_doc {
 	int years[4], nyears;
 	au_ctx title_ctx;
 	size_t nfacts;
+	int paged;           /* read from a paged form (a PDF, form feeds) */
+	AU_VEC(int) blank_lines;   /* pages with nothing written: the line each begins on */
+	AU_VEC(int) clipped_lines; /* pages whose text runs past the edge (pdf.c) */
 	int rules_run;
 	size_t rule_verdicts[3]; /* the rule engine's checks, by verdict */
 } au_doc;
@@ -271,7 +274,9 @@ int au_is_html(const char *buf, size_t len);
 ** charset, into *text (malloc'ed). */
 int au_html_text(const char *path, const char *buf, size_t len, char **text, size_t *outlen);
 /* pdf.c: the text of a PDF held in buf (lines rebuilt by baseline, table
-** cells separated by tabs, a form feed before every page after the first)
+** cells separated by tabs, a form feed before every page after the first, a
+** vertical tab at the start of a page whose text runs past its edge, an
+** empty line for a page with no text)
 ** into *text (malloc'ed). FISC_EIO with the reason for a damaged or
 ** encrypted PDF or one without a text layer. */
 int au_pdf_text(const char *path, const char *buf, size_t len, char **text, size_t *outlen);
@@ -371,6 +376,14 @@ void au_check_shares(au_doc *d);
 void au_check_budget_gap(au_doc *d);
 au_find *au_find_new(au_doc *d, const char *rule, int sev, int line, int sent, int block);
 const char *au_sent_text(au_doc *d, int sent, int block);
+
+/* disclosure.c: the standard tables of a 部门预算 / 单位预算 / 部门决算
+** read from a paged document and their checks; au_disclosure_kind is 0 for
+** any other document (whose outline au_check_sections checks). */
+int au_disclosure_kind(const au_doc *d);
+void au_disclosure(au_doc *d);
+/* FISC_AUDIT_DEBUG_TABLES=1: the tables as read, on stderr. */
+void au_disclosure_dump(au_doc *d);
 
 /* bridge.c: run the rule engine on the extracted facts. */
 int au_bridge(au_doc *d, const char *datadir);

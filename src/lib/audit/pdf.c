@@ -32,6 +32,7 @@ typedef struct px {
 	glyph *g;
 	size_t ng, capg;
 	size_t chars; /* characters other than white space, over all pages */
+	size_t clipped; /* glyphs of the page outside its box */
 } px;
 
 static void put(px *x, const char *s, size_t n) { au_text_put(&x->t, s, n); }
@@ -325,9 +326,13 @@ static void lay_out(px *x)
 	free(L);
 }
 
-static void collect(px *x, fz_stext_page *st)
+/* The page's glyphs; a glyph wholly outside the page's box is not seen by
+** a reader (a line set wider than its page is cut off at the edge): it is
+** left out of the text and counted in x->clipped. */
+static void collect(px *x, fz_stext_page *st, fz_rect box)
 {
 	x->ng = 0;
+	x->clipped = 0;
 	for (fz_stext_block *bl = st->first_block; bl; bl = bl->next) {
 		if (bl->type != FZ_STEXT_BLOCK_TEXT)
 			continue;
@@ -339,6 +344,10 @@ static void collect(px *x, fz_stext_page *st)
 				float x1 = fmaxf(ch->quad.lr.x, ch->quad.ur.x);
 				if (!isfinite(x0) || !isfinite(x1) || !isfinite(ch->origin.y))
 					continue;
+				if (x0 >= box.x1 || x1 <= box.x0 || ch->origin.y <= box.y0 || ch->origin.y > box.y1 + ch->size) {
+					x->clipped++;
+					continue;
+				}
 				if (x->ng == x->capg) {
 					size_t nc = x->capg ? x->capg * 2 : 1024;
 					glyph *ng = realloc(x->g, nc * sizeof *ng);
@@ -398,7 +407,15 @@ int au_pdf_text(const char *path, const char *buf, size_t len, char **textp, siz
 				st = fz_new_stext_page_from_page(ctx, page, &so);
 				if (p)
 					put(&x, "\f", 1);
-				collect(&x, st);
+				collect(&x, st, fz_bound_page(ctx, page));
+				/* a vertical tab says the page's text runs past its
+				** edge (audit.c notes it; the reader drops control
+				** characters); a page without text keeps a line of its
+				** own, so that it can be named */
+				if (x.clipped)
+					put(&x, "\v", 1);
+				if (!x.ng)
+					put(&x, "\n", 1);
 				lay_out(&x);
 				fz_drop_stext_page(ctx, st);
 				st = NULL;
