@@ -57,6 +57,17 @@ typedef struct fisc_audit_finding {
 	int page_line;          /* 1-based line on that page, else 0 */
 } fisc_audit_finding;
 
+/* A figure a claim involves, as written. */
+typedef struct fisc_audit_figure {
+	int line;               /* 1-based line where it begins */
+	const char *digits;     /* its digits as written, separators removed:
+				   "883868", "41.5593", "53.40" */
+	int nth;                /* 1-based: which figure with these digits on
+				   its line (a table row may repeat a value) */
+	int stated;             /* 1: the claim's stated figure (a total, a
+				   percentage), 0: an input */
+} fisc_audit_figure;
+
 /* One claim the text makes and how it fared. */
 typedef struct fisc_audit_claim {
 	const char *kind;       /* "sum", "partial", "balance", "percent", "table",
@@ -67,6 +78,9 @@ typedef struct fisc_audit_claim {
 	const char *computed;   /* NULL when unverifiable */
 	const char *expr;       /* "20776 + 153900", the inputs used */
 	size_t nparts;
+	const fisc_audit_figure *figures; /* the stated figure first, then the
+					     inputs: where a reader marks the claim */
+	size_t nfigures;
 } fisc_audit_claim;
 
 typedef struct fisc_audit_checks {

@@ -138,6 +138,7 @@ typedef struct au_tok {
 	int ishead;          /* the total of a breakdown */
 	int brhead;          /* the total of a bracketed breakdown */
 	int ispart;          /* a part of some claim */
+	int pin;             /* an input of a percentage that holds */
 } au_tok;
 
 typedef struct au_sent {
@@ -315,6 +316,8 @@ void au_context(au_doc *d);
 /* Fill ctx fields that are unknown from the words in s[beg, end). */
 void au_ctx_words(const char *s, size_t beg, size_t end, au_ctx *c, int headings);
 int au_scope_word(const char *s, size_t beg, size_t end);
+/* Length of the scope word s[0, n) begins with (全区, 省本级, 市县级 …), 0 if none. */
+size_t au_scope_prefix(const char *s, size_t n);
 int au_book_word(const char *s, size_t beg, size_t end);
 
 /* lexicon.c */
