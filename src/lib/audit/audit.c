@@ -292,6 +292,13 @@ static int audit(const char *path, const char *text, size_t len, char *owned,
 		}
 	}
 	int readable = au_read(&d, text ? text : "", text ? len : 0) == 0;
+	/* the text as read, for the forms that show it (html, a PDF's notes) */
+	char *source = fisc_arena_alloc(a, (text ? len : 0) + 1);
+	if (source) {
+		if (text)
+			memcpy(source, text, len);
+		source[text ? len : 0] = 0;
+	}
 	free(owned);
 	if (readable) {
 		au_lex(&d);
@@ -325,6 +332,12 @@ static int audit(const char *path, const char *text, size_t len, char *owned,
 			au_oom = 1;
 		else
 			copy_out(&d, a, r);
+		if (r && source) {
+			r->source = source;
+			r->source_len = text ? len : 0;
+		} else if (r) {
+			au_oom = 1;
+		}
 	}
 	const int *pagestart = pages.v;
 	size_t npages = pages.n;

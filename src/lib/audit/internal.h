@@ -14,6 +14,7 @@
 #define FISC_AUDIT_INTERNAL_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include "fisc/arena.h"
 #include "fisc/audit.h"
@@ -374,6 +375,9 @@ void au_check_shares(au_doc *d);
 void au_check_budget_gap(au_doc *d);
 au_find *au_find_new(au_doc *d, const char *rule, int sev, int line, int sent, int block);
 const char *au_sent_text(au_doc *d, int sent, int block);
+
+/* annotate.c: the "html" form of fisc_audit_write. */
+int au_write_html(fisc_audit_report *const *reps, size_t n, FILE *out);
 
 /* bridge.c: run the rule engine on the extracted facts. */
 int au_bridge(au_doc *d, const char *datadir);
