@@ -312,9 +312,17 @@ int au_write_html(fisc_audit_report *const *reps, size_t n, FILE *out)
 
 typedef struct pglyph {
 	fz_quad q;
-	float x, y;
+	float x, x1, y, size;
 	int c;
 } pglyph;
+
+/* Two glyphs of one figure: no visible gap between them (the digits of
+** adjacent table cells share a baseline, as pdf.c knows). */
+static int joined(const pglyph *p, const pglyph *g)
+{
+	float em = p->size > g->size ? p->size : g->size;
+	return g->y == p->y && g->x - p->x1 <= 0.15f * (em < 1 ? 1 : em);
+}
 
 static int pg_by_y(const void *a, const void *b)
 {
@@ -461,7 +469,9 @@ int fisc_audit_annotate_pdf(const fisc_audit_report *r, const char *pdf_in, cons
 						}
 						gl[ng].q = ch->quad;
 						gl[ng].x = ch->quad.ll.x;
+						gl[ng].x1 = ch->quad.lr.x;
 						gl[ng].y = ch->origin.y;
+						gl[ng].size = ch->size;
 						gl[ng].c = ch->c;
 						ng++;
 					}
@@ -476,29 +486,34 @@ int fisc_audit_annotate_pdf(const fisc_audit_report *r, const char *pdf_in, cons
 				}
 				size_t j = i, k = 0;
 				char dig[48];
-				while (j < ng && gl[j].y == gl[i].y &&
+				while (j < ng && (j == i || joined(&gl[j - 1], &gl[j])) &&
 				       ((gl[j].c >= '0' && gl[j].c <= '9') ||
-					((gl[j].c == ',' || gl[j].c == '.') && j + 1 < ng && gl[j + 1].y == gl[i].y &&
+					((gl[j].c == ',' || gl[j].c == '.') && j + 1 < ng && joined(&gl[j], &gl[j + 1]) &&
 					 gl[j + 1].c >= '0' && gl[j + 1].c <= '9'))) {
 					if (gl[j].c != ',' && k + 1 < sizeof dig)
 						dig[k++] = (char)gl[j].c;
 					j++;
 				}
 				dig[k] = 0;
-				/* the next figure of the text with these digits */
+				/* the next figure of the text with these digits, close
+				** ahead: a run the text does not have (a page number, a
+				** figure split otherwise) must not skip the rest */
 				size_t q = next;
-				while (q < fi && strcmp(figs[q].digits, dig))
+				while (q < fi && q < next + 16 && strcmp(figs[q].digits, dig))
 					q++;
+				if (q == next + 16)
+					q = fi;
 				if (q < fi) {
 					next = q + 1;
 					const mark *mk = figs[q].mk;
 					if (mk && mk->st) {
 						pdf_annot *an = pdf_create_annot(ctx, page, PDF_ANNOT_HIGHLIGHT);
-						fz_quad qv[48];
-						int nq = 0;
-						for (size_t g = i; g < j && nq < 48; g++)
-							qv[nq++] = gl[g].q;
-						pdf_set_annot_quad_points(ctx, an, nq, qv);
+						/* one quad over the figure's glyphs */
+						fz_rect box = fz_empty_rect;
+						for (size_t g = i; g < j; g++)
+							box = fz_union_rect(box, fz_rect_from_quad(gl[g].q));
+						fz_quad qv = fz_quad_from_rect(box);
+						pdf_set_annot_quad_points(ctx, an, 1, &qv);
 						pdf_set_annot_color(ctx, an, 3, rgb[mk->st]);
 						char note[2048];
 						snprintf(note, sizeof note, "%s\n%s\n%s", head[mk->st], mk->zh ? mk->zh : "",
