@@ -373,6 +373,14 @@ static void audit_report(const char *name, const char *text, size_t len, tally *
 	assert_int_equal(fisc_audit_buffer(name, text, len, &o, a, &r), FISC_OK);
 	t->reports++;
 	t->claims += r->nclaims;
+	/* issue 15 item 6 at volume: the summary counts what --claims lists,
+	** and every finding speaks both languages */
+	assert_int_equal(r->checks.total, r->nclaims);
+	assert_int_equal(r->checks.total, r->checks.exact + r->checks.within_rounding + r->checks.failed +
+						  r->checks.unverifiable);
+	for (size_t k = 0; k < r->nfindings; k++)
+		assert_true(r->findings[k].message_zh && *r->findings[k].message_zh &&
+			    r->findings[k].message_en && *r->findings[k].message_en);
 	for (size_t k = 0; k < r->nfindings; k++) {
 		const fisc_audit_finding *f = &r->findings[k];
 		if (f->severity < FISC_AUDIT_WARNING)
