@@ -166,10 +166,14 @@ asan: test-deps
 	@$(MAKE) --no-print-directory BUILD=build-asan CC=clang OPT=-O1 \
 	  SAN='-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' unit
 
-# The long runs: the ledger's model-based test with 10^6 operations and the
-# crash-safety probe of the suite with 500 kills instead of 20.
-torture: all $(BUILD)/tests/test_ledger
+# The long runs: the ledger's model-based test with 10^6 operations, the
+# crash-safety probe of the suite with 500 kills instead of 20, and the audit
+# round trip on every region of the benchmark's national dataset (1,300
+# counties, 12 townships each: every report written, audited, 5 mutations each).
+torture: all $(BUILD)/tests/test_ledger $(BUILD)/tests/test_audit_roundtrip
 	FISC_TORTURE=1 FISC_DATADIR=$(DATADIR) $(BUILD)/tests/test_ledger
+	FISC_ROUNDTRIP_COUNTIES=1300 FISC_ROUNDTRIP_REGIONS=0 FISC_ROUNDTRIP_MUTATIONS=5 \
+	  FISC_DATADIR=$(DATADIR) $(BUILD)/tests/test_audit_roundtrip
 	@FISC=$(CURDIR)/$(BUILD)/fisc FISC_DATADIR=$(DATADIR) CRASH_N=500 CRASH_VERBOSE=1 \
 	  bash tests/cli/test_crash_import.sh
 

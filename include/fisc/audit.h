@@ -57,6 +57,17 @@ typedef struct fisc_audit_finding {
 	int page_line;          /* 1-based line on that page, else 0 */
 } fisc_audit_finding;
 
+/* A figure a claim involves, as written. */
+typedef struct fisc_audit_figure {
+	int line;               /* 1-based line where it begins */
+	const char *digits;     /* its digits as written, separators removed:
+				   "883868", "41.5593", "53.40" */
+	int nth;                /* 1-based: which figure with these digits on
+				   its line (a table row may repeat a value) */
+	int stated;             /* 1: the claim's stated figure (a total, a
+				   percentage), 0: an input */
+} fisc_audit_figure;
+
 /* One claim the text makes and how it fared. */
 typedef struct fisc_audit_claim {
 	const char *kind;       /* "sum", "partial", "balance", "percent", "table",
@@ -67,6 +78,9 @@ typedef struct fisc_audit_claim {
 	const char *computed;   /* NULL when unverifiable */
 	const char *expr;       /* "20776 + 153900", the inputs used */
 	size_t nparts;
+	const fisc_audit_figure *figures; /* the stated figure first, then the
+					     inputs: where a reader marks the claim */
+	size_t nfigures;
 } fisc_audit_claim;
 
 typedef struct fisc_audit_checks {
@@ -93,6 +107,10 @@ typedef struct fisc_audit_report {
 	size_t errors, warnings, infos;
 	int rules_run;          /* the rule engine ran on the extracted facts */
 	size_t facts;           /* facts extracted */
+	const char *source;     /* the text audited, as read (UTF-8; a PDF's
+				   pages separated by form feeds): the lines
+				   findings name */
+	size_t source_len;
 } fisc_audit_report;
 
 typedef struct fisc_audit_opts {
@@ -114,13 +132,23 @@ FISC_API int fisc_audit_file(const char *path, const fisc_audit_opts *opts,
 		    fisc_arena *a, fisc_audit_report **out);
 
 /* Write reports as "text" (one block per finding, Chinese with an English
-** line) or "json" (docs/formats.md §8). FISC_EINVAL for another format. */
+** line), "json" (docs/formats.md §8) or "html": the text audited, escaped,
+** with every figure a claim involves marked by its verdict (green ✓ holds,
+** amber ≈ within rounding or ambiguous, red ✗ error) and the findings beside
+** their lines; one self-contained page. FISC_EINVAL for another format. */
 FISC_API int fisc_audit_write(fisc_audit_report *const *reps, size_t n,
 		     const char *format, FILE *out);
 
 /* Every claim recognised and its verdict, one line each ("text" only): for
 ** reviewers who want to see what was checked, not only what failed. */
 FISC_API int fisc_audit_write_claims(const fisc_audit_report *r, FILE *out);
+
+/* Write `pdf_in` (the PDF r was read from) to `pdf_out` with a highlight
+** annotation over every figure a claim involves, in the colours of the
+** "html" form, the finding or the claim as its note. FISC_EIO when either
+** file cannot be read or written (pdf_in is not a PDF). */
+FISC_API int fisc_audit_annotate_pdf(const fisc_audit_report *r, const char *pdf_in,
+				     const char *pdf_out);
 
 FISC_API const char *fisc_audit_verdict_code(int v); /* "exact" "within_rounding" "failed" "unverifiable" */
 

@@ -113,6 +113,27 @@ for f in 003.html 003-gbk.html; do
 	"$FISC" audit "$dir/$f" | grep " checks: " | cmp -s - "$dir/want.sum" || die "$f: checks differ"
 done
 
+# --format html (issue 15 item 7): the document, every checked figure marked
+# by verdict with an icon, the findings beside their lines, self-contained
+"$FISC" audit --format html "$dir/003.txt" >"$dir/003.audit.html"; rc=$?
+[ "$rc" = 1 ] || die "html: exit $rc, want 1"
+python3 - "$dir/003.audit.html" <<'PY' || die "html: marks wrong"
+import re, sys
+h = open(sys.argv[1], encoding='utf-8').read()
+marks = re.findall(r'<mark class="(\w+)" title="([^"]*)">([0-9,.]+)<span class="icon" aria-label="([^"]+)">(.)</span></mark>', h)
+assert len(marks) > 200, len(marks)
+by = {}
+for cls, title, fig, word, icon in marks:
+    by.setdefault(fig, set()).add(cls)
+    assert (cls, icon) in {('ok', '✓'), ('amber', '≈'), ('red', '✗')}, (cls, icon)
+assert len(marks) == h.count('<mark class=') - 3, 'a mark without its icon'  # 3 in the legend
+# the planted error: 44179 (was 44169) and its total are red; a sound breakdown is green
+assert by['44179'] == {'red'} and 'red' in by['883868'], (by.get('44179'), by.get('883868'))
+assert by['23591'] == {'ok'} and by['18357'] == {'ok'}, (by.get('23591'), by.get('18357'))
+assert '<aside class="red"><span class="icon">✗</span> <b>错误 error</b> [audit.balance]' in h
+assert not re.search(r'<script|\bsrc=|<link', h), 'not self-contained'
+PY
+
 chrome=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
 if [ -z "$chrome" ]; then
 	echo "test_audit_forms: no chromium (scripts/deps.sh test installs it): PDF skipped" >&2
@@ -135,4 +156,22 @@ assert t["page"] == 1 and t["page_line"] == t["line"], t
 PY
 "$FISC" audit "$dir/003.pdf" | grep -q "位置 where: 第1页第[0-9]*行 / page 1 line [0-9]*" ||
 	die "003.pdf: the text output names no page"
+
+# --annotate: the PDF with a highlight over each checked figure, coloured by
+# verdict, the finding as its note (read back from the file MuPDF wrote)
+"$FISC" audit "$dir/003.pdf" --annotate "$dir/003-annotated.pdf" >/dev/null; rc=$?
+[ "$rc" = 1 ] || die "--annotate: exit $rc, want 1"
+python3 - "$dir/003-annotated.pdf" <<'PY' || die "--annotate: annotations wrong"
+import re, sys
+d = open(sys.argv[1], 'rb').read()
+ann = re.findall(rb'<</Type/Annot/Subtype/Highlight/C\[([^\]]*)\][^>]*?/Contents<([0-9A-F]+)>', d)
+assert len(ann) > 100, len(ann)
+def note(hexs):
+    return bytes.fromhex(hexs.decode()).decode('utf-16-be').lstrip('\ufeff')
+red = [note(c) for col, c in ann if col.split()[0] == b'1' and col.split()[1] == b'.2']
+green = [note(c) for col, c in ann if col.split()[:2] == [b'.2', b'.8']]
+assert any('883878' in n and n.startswith('✗ 错误') for n in red), red[:3]
+assert any('300376' in n for n in red), red[:3]          # the table total changed
+assert len(green) > 50 and all(n.startswith('✓ 成立') for n in green), green[:3]
+PY
 exit $fail

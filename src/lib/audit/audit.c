@@ -36,6 +36,82 @@ static const char *dup_s(fisc_arena *a, const char *s)
 	return p;
 }
 
+/* The digits of token k as written, separators dropped ("883,868万元" →
+** "883868"), into buf (cut at cap − 1). */
+static void tok_digits_in(const au_doc *d, int k, char *buf, size_t cap)
+{
+	const au_tok *t = &d->toks.v[k];
+	size_t m = 0, i = t->beg;
+	while (i < t->end && !(d->s[i] >= '0' && d->s[i] <= '9'))
+		i++;
+	for (; i < t->end && m + 1 < cap; i++) {
+		char ch = d->s[i];
+		if ((ch >= '0' && ch <= '9') || ch == '.')
+			buf[m++] = ch;
+		else if (ch != ',')
+			break;
+	}
+	while (m && buf[m - 1] == '.')
+		m--;
+	buf[m] = 0;
+}
+
+static const char *tok_digits(au_doc *d, fisc_arena *a, int k)
+{
+	char buf[128];
+	tok_digits_in(d, k, buf, sizeof buf);
+	return dup_s(a, buf);
+}
+
+/* Which figure with the digits of token k its line holds (1-based): the
+** tokens of a line are contiguous and in text order. */
+static int tok_nth(const au_doc *d, int k, const char *digits)
+{
+	int nth = 1;
+	char buf[128];
+	const au_tok *t = &d->toks.v[k];
+	for (int j = k - 1, seen = 0; j >= 0 && seen < 4096; j--, seen++) {
+		const au_tok *u = &d->toks.v[j];
+		if (u->line != t->line)
+			break;
+		if (u->beg >= t->beg)
+			continue;
+		tok_digits_in(d, j, buf, sizeof buf);
+		nth += !strcmp(buf, digits);
+	}
+	return nth;
+}
+
+static fisc_audit_figure claim_figure(au_doc *d, fisc_arena *a, int k, int stated)
+{
+	const char *digits = tok_digits(d, a, k);
+	return (fisc_audit_figure){d->toks.v[k].line, digits, tok_nth(d, k, digits), stated};
+}
+
+/* The figures a claim involves: its stated one, then its inputs. */
+static void claim_figures(au_doc *d, fisc_arena *a, const au_claim *c, fisc_audit_claim *o)
+{
+	size_t nk = 0, np = c->nparts > 0 ? (size_t)c->nparts : 0;
+	fisc_audit_figure *f = fisc_arena_alloc(a, (np + 3) * sizeof *f);
+	if (!f) {
+		au_oom = 1;
+		return;
+	}
+	if (c->total >= 0 && (size_t)c->total < d->toks.n)
+		f[nk++] = claim_figure(d, a, c->total, 1);
+	for (size_t i = 0; i < np; i++)
+		if (c->parts[i] >= 0 && (size_t)c->parts[i] < d->toks.n)
+			f[nk++] = claim_figure(d, a, c->parts[i], 0);
+	if (c->kind == CK_PERCENT)
+		for (int k = 0; k < 2; k++) {
+			int t = k ? c->b : c->a;
+			if (t >= 0 && (size_t)t < d->toks.n && t != c->total)
+				f[nk++] = claim_figure(d, a, t, 0);
+		}
+	o->figures = f;
+	o->nfigures = nk;
+}
+
 /* A copy that is valid UTF-8 (anything else becomes U+FFFD) and at most
 ** about `max` bytes: a longer string is cut on a character boundary and
 ** ends in "…". Quotes and messages go to people and to JSON, which takes
@@ -149,6 +225,7 @@ static void copy_out(au_doc *d, fisc_arena *a, fisc_audit_report *r)
 		o->computed = dup_s(a, c->verdict == FISC_AUDIT_UNVERIFIABLE ? NULL : c->computed);
 		o->expr = dup_s(a, c->expr);
 		o->nparts = (size_t)c->nparts;
+		claim_figures(d, a, c, o);
 		r->checks.total++;
 		switch (c->verdict) {
 		case FISC_AUDIT_EXACT: r->checks.exact++; break;
@@ -225,6 +302,13 @@ static int audit(const char *path, const char *text, size_t len, char *owned,
 	}
 	d.paged = pages.n > 0;
 	int readable = au_read(&d, text ? text : "", text ? len : 0) == 0;
+	/* the text as read, for the forms that show it (html, a PDF's notes) */
+	char *source = fisc_arena_alloc(a, (text ? len : 0) + 1);
+	if (source) {
+		if (text)
+			memcpy(source, text, len);
+		source[text ? len : 0] = 0;
+	}
 	free(owned);
 	if (readable) {
 		au_lex(&d);
@@ -266,6 +350,12 @@ static int audit(const char *path, const char *text, size_t len, char *owned,
 			au_oom = 1;
 		else
 			copy_out(&d, a, r);
+		if (r && source) {
+			r->source = source;
+			r->source_len = text ? len : 0;
+		} else if (r) {
+			au_oom = 1;
+		}
 	}
 	const int *pagestart = pages.v;
 	size_t npages = pages.n;

@@ -1003,6 +1003,15 @@ void au_evaluate(au_doc *d)
 			eval_percent(d, c);
 		else
 			eval_sum(d, c);
+		/* a percentage that holds confirms the reading of its inputs: they
+		** are facts of the report, compared with their other statements */
+		if (c->kind == CK_PERCENT && !c->guessed &&
+		    (c->verdict == FISC_AUDIT_EXACT || c->verdict == FISC_AUDIT_WITHIN)) {
+			if (c->a >= 0)
+				T(d, c->a)->pin = 1;
+			if (c->b >= 0)
+				T(d, c->b)->pin = 1;
+		}
 		if (c->total >= 0)
 			c->line = T(d, c->total)->line;
 		else if (c->sent >= 0)
@@ -1092,9 +1101,15 @@ static int not_same_quantity(au_doc *d, const au_tok *a, const au_tok *b, int bt
 					return 1;
 		if (c->total != btok || c->verdict == FISC_AUDIT_FAILED)
 			continue;
-		for (int i = 0; i < c->nparts; i++)
-			if (T(d, c->parts[i])->eff.fen == a->eff.fen)
+		/* b totals a part worth a: a may name that part — unless b's claim
+		** is a 其中 breakdown whose part is another known item and a names
+		** b's own ("上级补助收入X，其中：一般性转移支付收入X" restates X) */
+		for (int i = 0; i < c->nparts; i++) {
+			const au_tok *p = T(d, c->parts[i]);
+			if (p->eff.fen == a->eff.fen &&
+			    (c->kind != CK_PARTIAL || p->item < 0 || p->item == a->item || b->item != a->item))
 				return 1;
+		}
 	}
 	return 0;
 }

@@ -78,7 +78,7 @@ int au_fact_ok(const au_tok *t)
 	/* a figure is a fact of the report when a recognised claim uses it, or
 	** when it names a balance carried from year to year (年末滚存结余), which
 	** no sentence adds up but the years do */
-	return t->used || !strcmp(au_item_id(t->item), "ssf_balance") ||
+	return t->used || t->pin || !strcmp(au_item_id(t->item), "ssf_balance") ||
 	       !strcmp(au_item_id(t->item), "ssf_surplus");
 }
 

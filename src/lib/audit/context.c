@@ -22,14 +22,21 @@ typedef struct word {
 } word;
 #define W(s, v) {s, sizeof s - 1, v}
 
+/* The scope words of every level fisc writes reports for (the labels of
+** fisc_region_default_labels) and those real reports use. 市县级 and 区县级
+** name the levels below a province or a city: listed before 县级, which
+** would read them as the level itself. */
 static const word scope_words[] = {
 	W("全区", FISC_SCOPE_ALL), W("全市", FISC_SCOPE_ALL), W("全县", FISC_SCOPE_ALL),
 	W("全州", FISC_SCOPE_ALL), W("全省", FISC_SCOPE_ALL), W("全辖", FISC_SCOPE_ALL),
-	W("全旗", FISC_SCOPE_ALL), W("区本级", FISC_SCOPE_SELF), W("市本级", FISC_SCOPE_SELF),
-	W("县本级", FISC_SCOPE_SELF), W("州本级", FISC_SCOPE_SELF), W("省本级", FISC_SCOPE_SELF),
+	W("全旗", FISC_SCOPE_ALL), W("全镇", FISC_SCOPE_ALL), W("市县级", FISC_SCOPE_LOWER),
+	W("区县级", FISC_SCOPE_LOWER), W("县区级", FISC_SCOPE_LOWER), W("苏木乡镇级", FISC_SCOPE_LOWER),
+	W("区本级", FISC_SCOPE_SELF), W("市本级", FISC_SCOPE_SELF), W("县本级", FISC_SCOPE_SELF),
+	W("州本级", FISC_SCOPE_SELF), W("省本级", FISC_SCOPE_SELF), W("旗本级", FISC_SCOPE_SELF),
 	W("区级", FISC_SCOPE_SELF), W("市级", FISC_SCOPE_SELF), W("县级", FISC_SCOPE_SELF),
-	W("州级", FISC_SCOPE_SELF), W("本级", FISC_SCOPE_SELF), W("镇级", FISC_SCOPE_LOWER),
-	W("乡镇级", FISC_SCOPE_LOWER), W("乡级", FISC_SCOPE_LOWER),
+	W("州级", FISC_SCOPE_SELF), W("省级", FISC_SCOPE_SELF), W("旗级", FISC_SCOPE_SELF),
+	W("本级", FISC_SCOPE_SELF), W("镇级", FISC_SCOPE_LOWER), W("乡镇级", FISC_SCOPE_LOWER),
+	W("乡级", FISC_SCOPE_LOWER), W("村级", FISC_SCOPE_LOWER),
 };
 
 static const word book_words[] = {
@@ -81,6 +88,14 @@ static int next_word(const char *s, size_t from, size_t end, const word *ws, siz
 
 /* The scope named first in s[beg, end) (at one position the longer word
 ** listed first wins: 区本级 before 本级), 0 if none. */
+size_t au_scope_prefix(const char *s, size_t n)
+{
+	for (size_t k = 0; k < sizeof scope_words / sizeof *scope_words; k++)
+		if (scope_words[k].len <= n && !memcmp(s, scope_words[k].w, scope_words[k].len))
+			return scope_words[k].len;
+	return 0;
+}
+
 int au_scope_word(const char *s, size_t beg, size_t end)
 {
 	/* every scope word has 全 or 级 in it: most spans have neither */
@@ -398,6 +413,31 @@ static int page_numbered(const au_doc *d, const au_block *bl)
 	return c >= 0x80 || c == ')' || c == '.';
 }
 
+/* Does sentence si speak of transfers paid to the levels below ("对镇级转移
+** 支付41948万元。其中一般性转移支付23591万元")? Its 一般性 / 专项转移支付 are
+** then parts of 补助下级支出, not the transfers this level received. A
+** sentence opening with 其中 continues the one before it in its block. */
+static int pays_lower(const au_doc *d, int si)
+{
+	static const char *const lower[] = {"对下", "对镇", "对乡", "对街道", "对市县", "对区县",
+					    "对县区", "对苏木", "对村"};
+	for (int k = 0; k < 2 && si >= 0; k++, si--) {
+		const au_sent *se = &d->sents.v[si];
+		if (au_has(d->s, se->beg, se->end, "补助下级"))
+			return 1;
+		for (size_t w = 0; w < sizeof lower / sizeof *lower; w++) {
+			size_t at = au_find_word(d->s, se->beg, se->end, lower[w]);
+			if (at != (size_t)-1 && au_has(d->s, at, se->end, "转移支付"))
+				return 1;
+		}
+		size_t head = se->end - se->beg < 12 ? se->end - se->beg : 12;
+		if (!au_has(d->s, se->beg, se->beg + head, "其中") || si == 0 ||
+		    d->sents.v[si - 1].block != se->block)
+			return 0;
+	}
+	return 0;
+}
+
 void au_context(au_doc *d)
 {
 	title_of(d);
@@ -543,6 +583,9 @@ void au_context(au_doc *d)
 		t->ctx = se->ctx;
 		/* "上级补助收入、动用…、上年结转等512747万元": a group, no one item */
 		t->item = strstr(t->label, "、") || au_endswith(t->label, "等") ? -1 : au_lex_item(t->label);
+		if (t->item >= 0 && (!strcmp(au_item_id(t->item), "11002") || !strcmp(au_item_id(t->item), "11003")) &&
+		    pays_lower(d, t->sent))
+			t->item = -1;
 		const char *raw = t->glabel ? t->glabel : "";
 		size_t n = strlen(raw);
 		au_ctx lc = {0, -1, 0, 0, 0};

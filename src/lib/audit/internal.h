@@ -14,6 +14,7 @@
 #define FISC_AUDIT_INTERNAL_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include "fisc/arena.h"
 #include "fisc/audit.h"
@@ -138,6 +139,7 @@ typedef struct au_tok {
 	int ishead;          /* the total of a breakdown */
 	int brhead;          /* the total of a bracketed breakdown */
 	int ispart;          /* a part of some claim */
+	int pin;             /* an input of a percentage that holds */
 } au_tok;
 
 typedef struct au_sent {
@@ -320,6 +322,8 @@ void au_context(au_doc *d);
 /* Fill ctx fields that are unknown from the words in s[beg, end). */
 void au_ctx_words(const char *s, size_t beg, size_t end, au_ctx *c, int headings);
 int au_scope_word(const char *s, size_t beg, size_t end);
+/* Length of the scope word s[0, n) begins with (全区, 省本级, 市县级 …), 0 if none. */
+size_t au_scope_prefix(const char *s, size_t n);
 int au_book_word(const char *s, size_t beg, size_t end);
 
 /* lexicon.c */
@@ -384,6 +388,8 @@ int au_disclosure_kind(const au_doc *d);
 void au_disclosure(au_doc *d);
 /* FISC_AUDIT_DEBUG_TABLES=1: the tables as read, on stderr. */
 void au_disclosure_dump(au_doc *d);
+/* annotate.c: the "html" form of fisc_audit_write. */
+int au_write_html(fisc_audit_report *const *reps, size_t n, FILE *out);
 
 /* bridge.c: run the rule engine on the extracted facts. */
 int au_bridge(au_doc *d, const char *datadir);

@@ -52,6 +52,10 @@ static const struct {
 	{"对镇", "subsidy_lower", "补助下级支出", SIDE_OUT},
 	{"对街道", "subsidy_lower", "补助下级支出", SIDE_OUT},
 	{"对乡", "subsidy_lower", "补助下级支出", SIDE_OUT},
+	{"对市县", "subsidy_lower", "补助下级支出", SIDE_OUT},
+	{"对区县", "subsidy_lower", "补助下级支出", SIDE_OUT},
+	{"对县区", "subsidy_lower", "补助下级支出", SIDE_OUT},
+	{"对苏木乡镇", "subsidy_lower", "补助下级支出", SIDE_OUT},
 	{"返还性收入", "11001", "返还性收入", SIDE_IN},
 	{"税收返还", "11001", "返还性收入", SIDE_IN},
 	{"一般性转移支付", "11002", "一般性转移支付收入", SIDE_IN},
@@ -191,18 +195,9 @@ static int lex_item(const char *label, int anywhere)
 	}
 	/* own revenue / expenditure: a level's 收入 / 支出 ("区级收入", "全区支出"),
 	** a fund's ("基金收入") */
-	static const char *const scopes[] = {"全区", "全市", "全县", "全州", "全省", "区本级",
-					     "市本级", "县本级", "州本级", "区级", "市级", "县级",
-					     "州级", "镇级", "乡镇级", "本级"};
 	const char *r = label;
-	for (int again = 1; again;) {
-		again = 0;
-		for (size_t k = 0; k < sizeof scopes / sizeof *scopes; k++)
-			if (au_startswith(r, scopes[k])) {
-				r += strlen(scopes[k]);
-				again = 1;
-			}
-	}
+	for (size_t k; (k = au_scope_prefix(r, strlen(r))) > 0;)
+		r += k;
 	if (!strcmp(r, "收入") || !strcmp(r, "基金收入"))
 		return IT_OWN_REV;
 	if (!strcmp(r, "支出") || !strcmp(r, "基金支出"))
@@ -377,18 +372,9 @@ const char *au_label_clean(au_doc *d, const char *raw, int strip_scope)
 			}
 	}
 	if (strip_scope) {
-		static const lword scopes[] = {LW("全区"), LW("全市"), LW("全县"), LW("全州"),
-					       LW("全省"), LW("区本级"), LW("市本级"), LW("县本级"),
-					       LW("州本级"), LW("区级"), LW("市级"), LW("县级"),
-					       LW("州级"), LW("本级")};
-		for (int again = 1; again;) {
-			again = 0;
-			for (size_t k = 0; k < sizeof scopes / sizeof *scopes; k++)
-				if (starts(s, n, &scopes[k])) {
-					s += scopes[k].len;
-					n -= scopes[k].len;
-					again = 1;
-				}
+		for (size_t k; (k = au_scope_prefix(s, n)) > 0;) {
+			s += k;
+			n -= k;
 		}
 		if (n > 6 && !memcmp(s + n - 6, "预算", 6))
 			n -= 6;

@@ -1,7 +1,7 @@
 /*
 ** write.c — audit reports as text (one block per finding: where, the quoted
 ** sentence, what is stated and what it should be, why — in Chinese with an
-** English line) or as JSON (docs/formats.md §8).
+** English line) or as JSON (docs/formats.md §8); HTML is annotate.c's.
 */
 #include <stdint.h>
 #include <stdio.h>
@@ -9,6 +9,7 @@
 #include <string.h>
 #include "fisc/audit.h"
 #include "fisc/error.h"
+#include "audit/internal.h"
 
 static const char *sev_code(int s)
 {
@@ -279,8 +280,10 @@ int fisc_audit_write(fisc_audit_report *const *reps, size_t n, const char *forma
 			write_text(reps[i], out);
 		return ferror(out) ? fisc_error_set(FISC_EIO, "写入失败 / write failed") : FISC_OK;
 	}
+	if (!strcmp(format, "html"))
+		return au_write_html(reps, n, out);
 	if (strcmp(format, "json"))
-		return fisc_error_set(FISC_EINVAL, "未知格式 %s（text 或 json）/ unknown format %s (text or json)",
+		return fisc_error_set(FISC_EINVAL, "未知格式 %s（text、json 或 html）/ unknown format %s (text, json or html)",
 				      format, format);
 	jw *w = malloc(sizeof *w);
 	if (!w)

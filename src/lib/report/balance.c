@@ -548,7 +548,8 @@ int fisc_balance_each_selection(fisc_store *st, const char *region, fisc_selecti
 		rc = fisc_store_fact_each(st, &q, collect_key, &w);
 	fisc_catalog_free(w.cat);
 	if (rc == FISC_OK) {
-		qsort(w.keys, w.n, sizeof *w.keys, cmp_key);
+		if (w.n) /* qsort takes no NULL, even for none */
+			qsort(w.keys, w.n, sizeof *w.keys, cmp_key);
 		for (size_t i = 0; rc == FISC_OK && i < w.n; i++) {
 			fisc_region rr;
 			if ((rc = fisc_store_region_get(st, w.keys[i].region, a, &rr)) != FISC_OK)

@@ -242,7 +242,21 @@ static void sentence(const fisc_balance *b, const fisc_balance_row *v, size_t n,
 	fprintf(out, "%s，%s总计%s。", listed ? "后" : "", what, amt);
 }
 
-/* 社会保险基金: "收入X，支出Y，当年收支结余Z，年末滚存结余W。" */
+/* Does the side have a transfer section with an amount? */
+static int has_transfers(const fisc_balance_row *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((!strcmp(v[i].line, "transfer_in_total") || !strcmp(v[i].line, "transfer_out_total")) &&
+		    v[i].has_amount)
+			return 1;
+	return 0;
+}
+
+/* 社会保险基金: "收入X，支出Y，当年收支结余Z，年末滚存结余W。" The surplus is
+** 收入总计 less 支出合计, so when the book has transfers the sentence names
+** them and the totals ("收入X，加上级补助收入A后，收入总计T。支出Y，加结转下年B
+** 后，支出合计E，当年收支结余Z"): own revenue less own expenditure is not the
+** surplus then, and a reader who subtracts the two figures stated must get it. */
 static int ssf_sentence(const fisc_balance *b, int unit, int maxdec, FILE *out)
 {
 	char amt[96];
@@ -253,10 +267,38 @@ static int ssf_sentence(const fisc_balance *b, int unit, int maxdec, FILE *out)
 		if (!strcmp(b->expense[i].line, "ssf_balance"))
 			closing = &b->expense[i];
 	}
+	int transfers = has_transfers(b->income, b->nincome) || has_transfers(b->expense, b->nexpense);
+	if (transfers) {
+		sentence(b, b->income, b->nincome, 1, unit, maxdec, out);
+		fputc('\n', out);
+	}
 	stmt_amount(&b->income[1], unit, maxdec, amt, sizeof amt);
-	fprintf(out, "%s%s收入%s", b->scope_label, fisc_book_name(b->book), amt);
+	if (!transfers)
+		fprintf(out, "%s%s收入%s，", b->scope_label, fisc_book_name(b->book), amt);
+	else
+		fprintf(out, "%s%s", b->scope_label, fisc_book_name(b->book));
 	stmt_amount(&b->expense[1], unit, maxdec, amt, sizeof amt);
-	fprintf(out, "，支出%s", amt);
+	fprintf(out, "支出%s", amt);
+	if (transfers) {
+		/* own parts (level 2) first, then the transfer header and its items */
+		size_t i = 2;
+		while (i < b->nexpense && b->expense[i].level == 2)
+			i++;
+		int listed = 0;
+		for (i++; i < b->nexpense; i++) {
+			const fisc_balance_row *r = &b->expense[i];
+			if (r == surplus || r == closing || !r->has_amount)
+				continue;
+			stmt_amount(r, unit, maxdec, amt, sizeof amt);
+			fprintf(out, "%s%s%s", listed ? "、" : "，加", r->label, amt);
+			listed++;
+		}
+		fisc_balance_row spent = b->expense[0];
+		if (surplus && surplus->has_amount)
+			spent.fen -= surplus->fen;
+		stmt_amount(&spent, unit, maxdec, amt, sizeof amt);
+		fprintf(out, "%s，支出合计%s", listed ? "后" : "", amt);
+	}
 	if (surplus && surplus->has_amount) {
 		stmt_amount(surplus, unit, maxdec, amt, sizeof amt);
 		fprintf(out, "，当年收支结余%s", amt);

@@ -627,9 +627,15 @@ static void overview(dep *g, const income *in)
 				      fig(g, &in->total), inc);
 	if (econ.all.tot.has_amount) {
 		s = fisc_arena_printf(g->a, "%s支出%s%s", s, g->amount_label, fig(g, &econ.all.tot));
-		if (econ.all.basic.n || econ.all.project.n)
+		if (econ.all.basic.n || econ.all.project.n) {
 			s = fisc_arena_printf(g->a, "%s，其中基本支出%s，项目支出%s", s,
 					      fig(g, &econ.all.basic), fig(g, &econ.all.project));
+			/* what the data leaves unsplit is named too: the parts a
+			** sentence lists add up to the total it states */
+			if (econ.all.unknown.has_amount && econ.all.unknown.fen)
+				s = fisc_arena_printf(g->a, "%s，未区分基本支出和项目支出的支出%s", s,
+						      fig(g, &econ.all.unknown));
+		}
 		if (econ.n)
 			s = fisc_arena_printf(g->a, "%s；按经济分类，%s", s, econ_list(g, &econ));
 		s = fisc_arena_printf(g->a, "%s。", s);
