@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # test_pg_unit.sh — the store, import, rules, report, performance, voucher,
-# user and ledger unit tests again, each store a fresh schema of a throw-away
+# user, catalogue and ledger unit tests again, each store a fresh schema of a throw-away
 # PostgreSQL cluster (tests/pglib.sh; FISC_TEST_PG, see tests/testutil.h):
 # one suite, two backends (issue 14 item 2). Tests of what only an SQLite
 # file has (its creation beside the path, the "sqlite:" scheme) skip
-# themselves there, saying so; test_ioerr (SQLite VFS fault injection),
-# test_catalog's file cases and the pure parsers (money, csv, xlsx, audit,
-# doc) touch no store worth a second run and are not repeated.
+# themselves there, saying so. Not repeated: test_ioerr (SQLite VFS fault
+# injection: PostgreSQL's errors are mapped by fisc_pg_error and tested in
+# test_pg_store.sh) and the tests of parsers and writers that touch no store
+# (money, xlsx, audit, doc, suggest).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -22,7 +23,7 @@ pg_newdb fisc_test >/dev/null || { echo "FAIL: createdb"; exit 1; }
 export FISC_TEST_PG="host=$PGD user=postgres dbname=fisc_test"
 fail=0
 cd "$root"
-for t in test_store test_vouchers test_user test_perf test_reports test_ledger test_import test_rules; do
+for t in test_store test_catalog test_vouchers test_user test_perf test_reports test_ledger test_import test_rules; do
 	if [ ! -x "$tests/$t" ]; then
 		echo "FAIL: $tests/$t not built"; fail=1; continue
 	fi

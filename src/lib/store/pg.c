@@ -425,6 +425,46 @@ int fisc_pg_cmd(pg_store *s, const char *sql, const pg_args *a, const char *what
 	return rc;
 }
 
+int fisc_pg_copy(pg_store *s, const char *copy, const char *buf, size_t len, const char *what)
+{
+	PGresult *r = PQexec(s->c, copy);
+	int rc;
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		rc = fisc_pg_error(s->c, r, what);
+		PQclear(r);
+		return rc;
+	}
+	PQclear(r);
+	int ok = 1;
+	for (size_t off = 0; ok && off < len;) {
+		size_t n = len - off < (1u << 20) ? len - off : (1u << 20);
+		ok = PQputCopyData(s->c, buf + off, (int)n) == 1;
+		off += n;
+	}
+	if (PQputCopyEnd(s->c, NULL) != 1)
+		return fisc_pg_error(s->c, NULL, what);
+	rc = ok ? FISC_OK : fisc_pg_error(s->c, NULL, what);
+	while ((r = PQgetResult(s->c)) != NULL) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == FISC_OK)
+			rc = fisc_pg_error(s->c, r, what);
+		PQclear(r);
+	}
+	return rc;
+}
+
+char *fisc_pg_copy_field(char *b, const char *t)
+{
+	for (; t && *t; t++) {
+		if (*t == '\\' || *t == '\t' || *t == '\n' || *t == '\r') {
+			*b++ = '\\';
+			*b++ = *t == '\t' ? 't' : *t == '\n' ? 'n' : *t == '\r' ? 'r' : '\\';
+		} else {
+			*b++ = *t;
+		}
+	}
+	return b;
+}
+
 static int exec(pg_store *s, const char *sql, const char *what)
 {
 	return fisc_pg_cmd(s, sql, NULL, what, NULL);
@@ -553,8 +593,12 @@ static int migrate(pg_store *s, int create)
 
 /* ---- transactions ---- */
 
+static int catalog_flush(pg_store *s);
+static void catalog_discard(pg_store *s);
+
 static void pg_close(fisc_store *st)
 {
+	free(PG(st)->cat);
 	PQfinish(PG(st)->c);
 	free(st);
 }
@@ -562,6 +606,7 @@ static void pg_close(fisc_store *st)
 static int pg_begin(fisc_store *st)
 {
 	pg_store *s = PG(st);
+	catalog_discard(s);
 	fisc_pg_voucher_reset(st);
 	int rc = exec(s, "BEGIN", "begin");
 	/* The ledger's writers queue here for their whole batch: each then
@@ -583,7 +628,9 @@ static int pg_txn_alive(fisc_store *st)
 static int pg_commit(fisc_store *st)
 {
 	pg_store *s = PG(st);
-	int rc = fisc_pg_voucher_commit(st);
+	int rc = catalog_flush(s);
+	if (rc == FISC_OK)
+		rc = fisc_pg_voucher_commit(st);
 	if (rc != FISC_OK)
 		return rc;
 	PGresult *r = fisc_pg_exec(s, "COMMIT", NULL, "commit", &rc);
@@ -600,6 +647,7 @@ static int pg_commit(fisc_store *st)
 
 static int pg_rollback(fisc_store *st)
 {
+	catalog_discard(PG(st));
 	fisc_pg_voucher_reset(st);
 	if (PQtransactionStatus(PG(st)->c) == PQTRANS_IDLE)
 		return FISC_OK;
@@ -966,6 +1014,9 @@ static int pg_edition_for(fisc_store *st, int year, int *edition)
 
 static int pg_edition_delete(fisc_store *st, int year)
 {
+	int frc = catalog_flush(PG(st));
+	if (frc != FISC_OK)
+		return frc;
 	pg_args p = {0};
 	fisc_pg_int(&p, year);
 	int rc = fisc_pg_cmd(PG(st), "DELETE FROM catalog WHERE year=$1", &p, "catalog", NULL);
@@ -984,6 +1035,9 @@ static int edition_row(void *ud, const PGresult *r, int i)
 
 static int pg_edition_each(fisc_store *st, fisc_edition_cb cb, void *ud)
 {
+	int rc = catalog_flush(PG(st));
+	if (rc != FISC_OK)
+		return rc;
 	cb_walk w = {(void *)cb, ud};
 	return fisc_pg_walk(PG(st),
 			    "SELECT e.year, e.source, e.loaded_at,"
@@ -992,19 +1046,73 @@ static int pg_edition_each(fisc_store *st, fisc_edition_cb cb, void *ud)
 			    NULL, "edition", edition_row, &w);
 }
 
+/*
+** A catalogue edition is a few thousand entries loaded in one transaction:
+** sent one statement each they cost a round trip apiece (most of the time
+** of creating a store). Inside a transaction they are kept as COPY text and
+** sent at once — before anything reads the catalogue, and at commit — into
+** a staging table, from which one statement upserts them (the last put of
+** a code wins, as INSERT OR REPLACE does in SQLite).
+*/
+static int catalog_flush(pg_store *s)
+{
+	if (!s->cat_n)
+		return FISC_OK;
+	int rc = exec(s, "CREATE TEMP TABLE IF NOT EXISTS catalog_in(seq integer, year integer,"
+			 " code text, name text, parent text, level integer, kind integer)"
+			 " ON COMMIT DELETE ROWS; TRUNCATE catalog_in", "catalog");
+	if (rc == FISC_OK)
+		rc = fisc_pg_copy(s, "COPY catalog_in FROM STDIN", s->cat, s->cat_len, "catalog");
+	if (rc == FISC_OK)
+		rc = exec(s, "INSERT INTO catalog(year,code,name,parent,level,kind)"
+			     " SELECT DISTINCT ON (year, code) year,code,name,parent,level,kind"
+			     " FROM catalog_in ORDER BY year, code, seq DESC"
+			     " ON CONFLICT(year,code) DO UPDATE SET name=excluded.name,"
+			     " parent=excluded.parent, level=excluded.level, kind=excluded.kind",
+			  "catalog");
+	s->cat_len = s->cat_n = 0;
+	return rc;
+}
+
+static void catalog_discard(pg_store *s) { s->cat_len = s->cat_n = 0; }
+
 static int pg_catalog_put(fisc_store *st, int year, const fisc_catalog_entry *e)
 {
-	pg_args p = {0};
-	fisc_pg_int(&p, year);
-	fisc_pg_text(&p, e->code);
-	fisc_pg_text(&p, e->name);
-	fisc_pg_text(&p, e->parent);
-	fisc_pg_int(&p, e->level);
-	fisc_pg_int(&p, e->kind);
-	int rc;
-	PGresult *r = fisc_pg_prep(PG(st), PQ_CATALOG_PUT, NULL, &p, "catalog", &rc);
-	PQclear(r);
-	return rc;
+	pg_store *s = PG(st);
+	if (PQtransactionStatus(s->c) != PQTRANS_INTRANS) {
+		pg_args p = {0};
+		fisc_pg_int(&p, year);
+		fisc_pg_text(&p, e->code);
+		fisc_pg_text(&p, e->name);
+		fisc_pg_text(&p, e->parent);
+		fisc_pg_int(&p, e->level);
+		fisc_pg_int(&p, e->kind);
+		int rc;
+		PGresult *r = fisc_pg_prep(s, PQ_CATALOG_PUT, NULL, &p, "catalog", &rc);
+		PQclear(r);
+		return rc;
+	}
+	size_t need = 2 * (strlen(e->code) + strlen(e->name) + strlen(e->parent ? e->parent : "")) + 96;
+	if (s->cat_len + need > s->cat_cap) {
+		size_t cap = s->cat_cap ? s->cat_cap : 1 << 16;
+		while (s->cat_len + need > cap)
+			cap *= 2;
+		char *n = realloc(s->cat, cap);
+		if (!n)
+			return fisc_error_set(FISC_ENOMEM, "out of memory");
+		s->cat = n;
+		s->cat_cap = cap;
+	}
+	char *b = s->cat + s->cat_len;
+	b += sprintf(b, "%zu\t%d\t", s->cat_n++, year);
+	b = fisc_pg_copy_field(b, e->code);
+	*b++ = '\t';
+	b = fisc_pg_copy_field(b, e->name);
+	*b++ = '\t';
+	b = fisc_pg_copy_field(b, e->parent);
+	b += sprintf(b, "\t%d\t%d\n", e->level, e->kind);
+	s->cat_len = (size_t)(b - s->cat);
+	return FISC_OK;
 }
 
 static int catalog_row(void *ud, const PGresult *r, int i)
@@ -1017,6 +1125,9 @@ static int catalog_row(void *ud, const PGresult *r, int i)
 
 static int pg_catalog_each(fisc_store *st, int year, fisc_catalog_cb cb, void *ud)
 {
+	int rc = catalog_flush(PG(st));
+	if (rc != FISC_OK)
+		return rc;
 	cb_walk w = {(void *)cb, ud};
 	pg_args p = {0};
 	fisc_pg_int(&p, year);

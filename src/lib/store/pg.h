@@ -34,6 +34,10 @@ typedef struct pg_store {
 	char v_path[512];
 	int v_staging;     /* the temporary staging table exists in this session */
 	int64_t v_inserted, v_skipped, v_skipped_fen;
+	/* Catalogue entries put in the current transaction, as COPY text,
+	** not yet sent (pg.c, catalog_flush). */
+	char *cat;
+	size_t cat_len, cat_cap, cat_n;
 } pg_store;
 
 static inline pg_store *PG(fisc_store *s) { return (pg_store *)s; }
@@ -74,6 +78,11 @@ int fisc_pg_cmd(pg_store *s, const char *sql, const pg_args *a, const char *what
 typedef int (*pg_row_fn)(void *ud, const PGresult *r, int row);
 int fisc_pg_walk(pg_store *s, const char *sql, const pg_args *a, const char *what, pg_row_fn row,
 		 void *ud);
+
+/* Send len bytes of COPY text through `copy` (a COPY … FROM STDIN). */
+int fisc_pg_copy(pg_store *s, const char *copy, const char *buf, size_t len, const char *what);
+/* Append t to b as a field of COPY's text format (\, tab, newlines escaped). */
+char *fisc_pg_copy_field(char *b, const char *t);
 
 /* Column readers: "" and 0 for NULL. */
 static inline const char *fisc_pg_s(const PGresult *r, int row, int col)
