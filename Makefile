@@ -116,12 +116,16 @@ $(BUILD)/libfisc.so: $(BUILD)/$(SONAME)
 	ln -sf $(SONAME) $@
 
 # Requires.private is PKGS, the one list of library dependencies: a new one
-# is added there only.
+# is added there only. Except libpq, which is in Libs.private as -lpq
+# (fisc.pc.in): Debian's libpq.pc lists -lpgcommon -lpgport for static links,
+# libraries Debian ships only inside the server's development package, off
+# the linker's path, so "Requires.private: libpq" would break every
+# `pkg-config --static --libs fisc` link; -lpq alone links.
 $(BUILD)/fisc.pc: fisc.pc.in FORCE
 	@mkdir -p $(dir $@)
 	@sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
 	  -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@PKGDATADIR@|$(PKGDATADIR)|g' \
-	  -e 's|@VERSION@|$(VERSION)|g' -e 's|@REQUIRES_PRIVATE@|$(PKGS)|g' fisc.pc.in > $@
+	  -e 's|@VERSION@|$(VERSION)|g' -e 's|@REQUIRES_PRIVATE@|$(filter-out libpq,$(PKGS))|g' fisc.pc.in > $@
 
 $(BUILD)/fisc: $(CLI_OBJ) $(BUILD)/libfisc.a
 	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libfisc.a $(LDLIBS) $(shell pkg-config --libs $(TOOL_PKGS) 2>/dev/null)

@@ -760,14 +760,22 @@ static int pg_region_put(fisc_store *st, const fisc_region *r, int64_t *id)
 	fisc_pg_text(&p, r->label_all);
 	fisc_pg_text(&p, r->label_self);
 	fisc_pg_text(&p, r->label_lower);
+	/* Another import may insert the same code between the lookup and
+	** here: it waits for that one's commit, and then compares, as above. */
 	PGresult *res = fisc_pg_exec(s,
 				     "INSERT INTO region(code,name,parent_id,level,label_all,label_self,"
-				     "label_lower) VALUES($1,$2,$3,$4,$5,$6,$7) RETURNING id",
+				     "label_lower) VALUES($1,$2,$3,$4,$5,$6,$7)"
+				     " ON CONFLICT(code) DO NOTHING RETURNING id",
 				     &p, "region insert", &rc);
 	if (res) {
-		if (id)
+		int inserted = PQntuples(res) > 0;
+		if (inserted && id)
 			*id = fisc_pg_i64(res, 0, 0);
 		PQclear(res);
+		if (!inserted) {
+			fisc_arena_free(a);
+			return pg_region_put(st, r, id);
+		}
 	}
 out:
 	fisc_arena_free(a);
