@@ -62,6 +62,18 @@ grep -q "重复的事实" "$dir/err" || die "duplicates not reported"
 [ "$(grep -c '重复的事实' "$dir/err")" -gt 10 ] || die "the import stopped at the first duplicate"
 [ "$(SQL s "SELECT count(*) FROM fact")" = "$n" ] || die "a duplicate import changed the facts"
 
+# 3b. Two imports adding the same regions at the same time both succeed (the
+#     second waits for the first's rows and finds them the same).
+db2=$(pg_newdb two)
+"$FISC" --db "$db2" init >/dev/null 2>&1 || die "init two"
+"$FISC" --db "$db2" import regions.csv 003_beibei_2023_2024.csv >"$dir/i1" 2>&1 &
+p1=$!
+"$FISC" --db "$db2" import regions.csv 001_jiefang_2023_2024.csv >"$dir/i2" 2>&1 &
+p2=$!
+wait $p1 || { die "first concurrent import failed"; cat "$dir/i1"; }
+wait $p2 || { die "second concurrent import failed"; cat "$dir/i2"; }
+[ "$(SQL two "SELECT count(*) FROM region")" = 12 ] || die "concurrent imports: regions not 12"
+
 # 4. A server error reads as what it is: a read-only database.
 SQL postgres "ALTER DATABASE s SET default_transaction_read_only = on"
 "$FISC" --db "$db" import-vouchers vouchers/beibei_2024q1.csv >/dev/null 2>"$dir/err" &&
