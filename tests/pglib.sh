@@ -24,6 +24,9 @@ pg_start() {
 	chmod 755 "$PGD"
 	[ "$(id -u)" = 0 ] && chown postgres "$PGD"
 	trap pg_stop EXIT
+	# A signal (^C, a closed pipe) ends the script through its EXIT trap,
+	# so that no cluster is left running.
+	trap 'exit 1' INT TERM HUP PIPE
 	# fsync off and a small cluster: a test's data is thrown away.
 	pg_as "$PGBIN/initdb" -D "$PGD/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 \
 		--no-sync >"$PGD/initdb.log" 2>&1 || { cat "$PGD/initdb.log" >&2; return 2; }
