@@ -1,7 +1,9 @@
 # fisc — build, test, demo. See README.md.
 #
 #   make demo    build, create a fresh SQLite store from examples/, print every table
-#   make test    unit + CLI tests, fuzzers (FUZZ_SECONDS each), then all tests under ASan+UBSan
+#   make test    unit + CLI tests (on SQLite, and on a throw-away PostgreSQL), fuzzers
+#                (FUZZ_SECONDS each), then all tests under ASan+UBSan
+#   make test-pg the PostgreSQL tests alone (tests/cli/test_pg_*.sh)
 #   make         build build/fisc, build/libfisc.a and build/libfisc.so
 #   make install install the tool, the library (shared and static), headers, fisc.pc,
 #                data and man page under PREFIX (default /usr/local); DESTDIR honoured
@@ -58,7 +60,7 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 FUZZ_SECONDS ?= 30
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 
-.PHONY: all deps test-deps demo test unit cli-tests fuzz asan clean bench bench-ledger torture
+.PHONY: all deps test-deps demo test unit cli-tests fuzz asan clean bench bench-ledger torture test-pg
 
 # deps runs first and alone: pkg-config can only answer once the packages exist,
 # so the build itself happens in a sub-make (safe under make -j).
@@ -145,6 +147,14 @@ test: deps test-deps
 	@$(MAKE) --no-print-directory fuzz
 	@$(MAKE) --no-print-directory asan
 	@echo "make test: all stages passed"
+
+# The PostgreSQL side alone (also part of unit, through tests/run.sh): the
+# unit tests on a throw-away cluster, the byte-identical comparison with
+# SQLite, and the backend's own behaviour (docs/postgresql.md).
+test-pg: test-deps $(TESTS) $(BUILD)/fisc
+	@FISC=$(CURDIR)/$(BUILD)/fisc FISC_DATADIR=$(DATADIR) bash tests/cli/test_pg_unit.sh
+	@FISC=$(CURDIR)/$(BUILD)/fisc FISC_DATADIR=$(DATADIR) bash tests/cli/test_pg_same.sh
+	@FISC=$(CURDIR)/$(BUILD)/fisc FISC_DATADIR=$(DATADIR) bash tests/cli/test_pg_store.sh
 
 # libFuzzer targets (clang), each run for FUZZ_SECONDS on its seed corpus.
 fuzz: test-deps
