@@ -1,7 +1,9 @@
 # fisc — build, test, demo. See README.md.
 #
 #   make demo    build, create a fresh SQLite store from examples/, print every table
-#   make test    unit + CLI tests, fuzzers (FUZZ_SECONDS each), then all tests under ASan+UBSan
+#   make test    unit + CLI tests (on SQLite, and on a throw-away PostgreSQL), fuzzers
+#                (FUZZ_SECONDS each), then all tests under ASan+UBSan
+#   make test-pg the PostgreSQL tests alone (tests/cli/test_pg_*.sh)
 #   make         build build/fisc, build/libfisc.a and build/libfisc.so
 #   make install install the tool, the library (shared and static), headers, fisc.pc,
 #                data and man page under PREFIX (default /usr/local); DESTDIR honoured
@@ -10,7 +12,7 @@
 # Dependencies are installed by scripts/deps.sh when missing (Debian, as root).
 
 CC      ?= cc
-PKGS    := sqlite3 libzip expat jansson libutf8proc xlsxwriter libsodium libxml-2.0 pangocairo cairo-pdf cairo-svg mupdf
+PKGS    := sqlite3 libpq libzip expat jansson libutf8proc xlsxwriter libsodium libxml-2.0 pangocairo cairo-pdf cairo-svg mupdf
 # Only the fisc binary serves HTTP (src/server/): libfisc and fisc.pc do not
 # depend on libmicrohttpd, so an embedder links no HTTP stack.
 TOOL_PKGS := libmicrohttpd
@@ -58,7 +60,7 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 FUZZ_SECONDS ?= 30
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 
-.PHONY: all deps test-deps demo test unit cli-tests fuzz asan clean bench bench-ledger bench-diff torture web
+.PHONY: all deps test-deps demo test unit cli-tests fuzz asan clean bench bench-ledger bench-diff torture web test-pg
 
 # deps runs first and alone: pkg-config can only answer once the packages exist,
 # so the build itself happens in a sub-make (safe under make -j).
@@ -131,12 +133,16 @@ $(BUILD)/libfisc.so: $(BUILD)/$(SONAME)
 	ln -sf $(SONAME) $@
 
 # Requires.private is PKGS, the one list of library dependencies: a new one
-# is added there only.
+# is added there only. Except libpq, which is in Libs.private as -lpq
+# (fisc.pc.in): Debian's libpq.pc lists -lpgcommon -lpgport for static links,
+# libraries Debian ships only inside the server's development package, off
+# the linker's path, so "Requires.private: libpq" would break every
+# `pkg-config --static --libs fisc` link; -lpq alone links.
 $(BUILD)/fisc.pc: fisc.pc.in FORCE
 	@mkdir -p $(dir $@)
 	@sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
 	  -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@PKGDATADIR@|$(PKGDATADIR)|g' \
-	  -e 's|@VERSION@|$(VERSION)|g' -e 's|@REQUIRES_PRIVATE@|$(PKGS)|g' fisc.pc.in > $@
+	  -e 's|@VERSION@|$(VERSION)|g' -e 's|@REQUIRES_PRIVATE@|$(filter-out libpq,$(PKGS))|g' fisc.pc.in > $@
 
 $(BUILD)/fisc: $(CLI_OBJ) $(BUILD)/libfisc.a
 	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libfisc.a $(LDLIBS) $(shell pkg-config --libs $(TOOL_PKGS) 2>/dev/null)
@@ -156,6 +162,14 @@ test: deps test-deps
 	@$(MAKE) --no-print-directory fuzz
 	@$(MAKE) --no-print-directory asan
 	@echo "make test: all stages passed"
+
+# The PostgreSQL side alone (also part of unit, through tests/run.sh): the
+# unit tests on a throw-away cluster, the byte-identical comparison with
+# SQLite, and the backend's own behaviour (docs/postgresql.md).
+test-pg: test-deps $(TESTS) $(BUILD)/fisc
+	@FISC=$(CURDIR)/$(BUILD)/fisc FISC_DATADIR=$(DATADIR) bash tests/cli/test_pg_unit.sh
+	@FISC=$(CURDIR)/$(BUILD)/fisc FISC_DATADIR=$(DATADIR) bash tests/cli/test_pg_same.sh
+	@FISC=$(CURDIR)/$(BUILD)/fisc FISC_DATADIR=$(DATADIR) bash tests/cli/test_pg_store.sh
 
 # libFuzzer targets (clang), each run for FUZZ_SECONDS on its seed corpus.
 fuzz: test-deps

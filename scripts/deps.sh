@@ -3,7 +3,7 @@
 # that are missing. Run as root on Debian 12 (the CI machine); a no-op when
 # everything is there. Usage: scripts/deps.sh [build|test|all]
 set -euo pipefail
-want=(gcc make pkg-config libsqlite3-dev libzip-dev libexpat1-dev libjansson-dev
+want=(gcc make pkg-config libsqlite3-dev libpq-dev libzip-dev libexpat1-dev libjansson-dev
       libutf8proc-dev libxlsxwriter-dev libsodium-dev libmicrohttpd-dev libxml2-dev
       libpango1.0-dev libcairo2-dev fonts-noto-cjk
       libmupdf-dev libmujs-dev libgumbo-dev libopenjp2-7-dev libjbig2dec0-dev libjpeg-dev
@@ -11,7 +11,7 @@ want=(gcc make pkg-config libsqlite3-dev libzip-dev libexpat1-dev libjansson-dev
 case "${1:-all}" in
   test|all) want+=(libcmocka-dev clang libclang-rt-14-dev sqlite3 cmark-gfm curl iproute2
              libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils unzip libxml2-utils python3
-             chromium) ;;
+             chromium postgresql) ;;
 esac
 missing=()
 # groff: tests/cli/test_manpage.sh reads docs/fisc.1 the way man(1) does.

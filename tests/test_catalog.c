@@ -16,6 +16,7 @@
 typedef struct fx {
 	char *dir;
 	fisc_store *st;
+	char *uri; /* the store: a file, or a PostgreSQL schema (testutil.h) */
 } fx;
 
 static const char *datadir(void)
@@ -51,7 +52,8 @@ static int setup(void **state)
 	assert_non_null(f->dir);
 	char path[512];
 	snprintf(path, sizeof path, "%s/fisc.db", f->dir);
-	assert_int_equal(fisc_store_open(path, &f->st), FISC_OK);
+	f->uri = tu_store_uri(path);
+	assert_int_equal(fisc_store_open(f->uri, &f->st), FISC_OK);
 	assert_true(fisc_store_is_new(f->st));
 	int rc = fisc_catalog_seed(f->st, datadir());
 	if (rc != FISC_OK)
@@ -68,6 +70,7 @@ static int teardown(void **state)
 	fisc_store_close(f->st);
 	tu_rmrf(f->dir);
 	free(f->dir);
+	free(f->uri);
 	free(f);
 	return 0;
 }
@@ -494,10 +497,8 @@ static void edition_with_aliases(void **state)
 static void reopen_keeps_catalogue(void **state)
 {
 	fx *f = *state;
-	char path[512];
-	snprintf(path, sizeof path, "%s/fisc.db", f->dir);
 	fisc_store_close(f->st);
-	assert_int_equal(fisc_store_open(path, &f->st), FISC_OK);
+	assert_int_equal(fisc_store_open(f->uri, &f->st), FISC_OK);
 	assert_false(fisc_store_is_new(f->st));
 	fisc_catalog *c = load(f->st, 2024);
 	assert_string_equal(fisc_catalog_resolve(c, "上年结余收入", FISC_BOOK_GPB), "carry_in");

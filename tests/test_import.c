@@ -100,7 +100,11 @@ static int setup(void **state)
 	assert_non_null(f->dir);
 	char path[512];
 	snprintf(path, sizeof path, "%s/fisc.db", f->dir);
-	assert_int_equal(fisc_store_open(path, &f->st), FISC_OK);
+	{
+		char *uri = tu_store_uri(path);
+		assert_int_equal(fisc_store_open(uri, &f->st), FISC_OK);
+		free(uri);
+	}
 	assert_int_equal(fisc_catalog_seed(f->st, datadir()), FISC_OK);
 	import_ok(f->st, "regions.csv", "code,name,level\n500109,北碚区,区\n");
 	import_ok(f->st, "prev.csv", HDR "北碚区,全区,2023,一般公共预算,执行,税收收入,160198,万元\n");

@@ -22,7 +22,9 @@ static char *tmp_db(char **dir)
 	*dir = tu_tmpdir();
 	char *p = malloc(strlen(*dir) + 16);
 	sprintf(p, "%s/l.db", *dir);
-	return p;
+	char *uri = tu_store_uri(p);
+	free(p);
+	return uri;
 }
 
 static fisc_quota_line line_id(const char *dept, const char *econ)
@@ -38,8 +40,45 @@ static int doc1(fisc_ledger *l, const char *no, int kind, int n, const fisc_quot
 	return fisc_ledger_apply(l, &d, 1, NULL, res);
 }
 
+/* The SQLite statements of these tests in PostgreSQL's dialect. */
+static char *pg_dialect(const char *q)
+{
+	static const char *const from_to[][2] = {
+		{"zeroblob(32)", "decode(repeat('00',32),'hex')"},
+		{"x'00'", "'\\x00'::bytea"},
+		{"CAST(replace(CAST(bytes AS TEXT),'4:1002,','4:9002,') AS BLOB)",
+		 "convert_to(replace(convert_from(bytes,'UTF8'),'4:1002,','4:9002,'),'UTF8')"},
+	};
+	char *out = strdup(q);
+	for (size_t i = 0; i < sizeof from_to / sizeof *from_to; i++) {
+		char *at;
+		while ((at = strstr(out, from_to[i][0])) != NULL) {
+			size_t n = strlen(out) - strlen(from_to[i][0]) + strlen(from_to[i][1]) + 1;
+			char *next = malloc(n);
+			snprintf(next, n, "%.*s%s%s", (int)(at - out), out, from_to[i][1],
+				 at + strlen(from_to[i][0]));
+			free(out);
+			out = next;
+		}
+	}
+	return out;
+}
+
 static void sql(const char *db, const char *q, int expect_ok)
 {
+	if (tu_pg()) {
+		char *pq = pg_dialect(q);
+		PGconn *c = PQconnectdb(db);
+		PGresult *r = PQexec(c, pq);
+		int ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+		if (expect_ok && !ok)
+			fprintf(stderr, "sql failed: %s: %s\n", pq, PQerrorMessage(c));
+		PQclear(r);
+		PQfinish(c);
+		free(pq);
+		assert_int_equal(ok, expect_ok);
+		return;
+	}
 	sqlite3 *h;
 	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
 	int rc = sqlite3_exec(h, q, NULL, NULL, NULL);
@@ -312,6 +351,11 @@ static char *tamper_fixture(char **dir)
 
 static void unlock_journal(const char *db)
 {
+	if (tu_pg()) {
+		sql(db, "DROP TRIGGER journal_append_only ON journal; DROP TRIGGER journal_chained ON journal;"
+			" DROP TRIGGER ledger_payment_forward ON ledger_payment;", 1);
+		return;
+	}
 	sql(db, "DROP TRIGGER journal_append_only_u; DROP TRIGGER journal_append_only_d;"
 		"DROP TRIGGER journal_chained; DROP TRIGGER ledger_payment_forward;", 1);
 }

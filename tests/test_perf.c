@@ -256,7 +256,11 @@ static int setup(void **state)
 	f->dir = tu_tmpdir();
 	char path[512];
 	snprintf(path, sizeof path, "%s/fisc.db", f->dir);
-	assert_int_equal(fisc_store_open(path, &f->st), FISC_OK);
+	{
+		char *uri = tu_store_uri(path);
+		assert_int_equal(fisc_store_open(uri, &f->st), FISC_OK);
+		free(uri);
+	}
 	assert_int_equal(fisc_catalog_seed(f->st, datadir()), FISC_OK);
 	import_ok(f->st, "code,name,level\n500109,北碚区,区\n");
 	*state = f;

@@ -42,7 +42,11 @@ static int setup(void **state)
 	f->dir = tu_tmpdir();
 	char path[512];
 	snprintf(path, sizeof path, "%s/r.db", f->dir);
-	assert_int_equal(fisc_store_open(path, &f->st), FISC_OK);
+	{
+		char *uri = tu_store_uri(path);
+		assert_int_equal(fisc_store_open(uri, &f->st), FISC_OK);
+		free(uri);
+	}
 	assert_int_equal(fisc_catalog_seed(f->st, datadir()), FISC_OK);
 	const char *files[] = {"examples/regions.csv",
 			       "examples/000_dalian_gxq_2024.csv",

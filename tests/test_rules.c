@@ -34,7 +34,11 @@ static int setup(void **state)
 	e->dir = tu_tmpdir();
 	char path[512];
 	snprintf(path, sizeof path, "%s/t.db", e->dir);
-	assert_int_equal(fisc_store_open(path, &e->st), FISC_OK);
+	{
+		char *uri = tu_store_uri(path);
+		assert_int_equal(fisc_store_open(uri, &e->st), FISC_OK);
+		free(uri);
+	}
 	assert_int_equal(fisc_catalog_seed(e->st, getenv("FISC_DATADIR")), FISC_OK);
 	fisc_diag *d = fisc_diag_new();
 	fisc_import_stats stats;

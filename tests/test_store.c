@@ -28,6 +28,9 @@ static int setup(void **state)
 	size_t n = strlen(f->dir) + 16;
 	f->path = malloc(n);
 	snprintf(f->path, n, "%s/fisc.db", f->dir);
+	char *uri = tu_store_uri(f->path);
+	free(f->path);
+	f->path = uri;
 	assert_int_equal(fisc_store_open(f->path, &f->st), FISC_OK);
 	*state = f;
 	return 0;
@@ -726,6 +729,9 @@ static void reopen_keeps_data(void **state)
 	fisc_store_close(f->st);
 
 	/* A third open, through the "sqlite:" scheme. */
+	f->st = NULL;
+	if (tu_pg())
+		return;
 	char uri[600];
 	snprintf(uri, sizeof uri, "sqlite:%s", f->path);
 	assert_int_equal(fisc_store_open(uri, &f->st), FISC_OK);
@@ -737,11 +743,17 @@ static void open_errors(void **state)
 {
 	fisc_store *st = (fisc_store *)1;
 	fisc_error_clear();
-	assert_int_equal(fisc_store_open("postgres://x", &st), FISC_EUNSUPPORTED);
+	/* PostgreSQL addresses reach the libpq backend, in all three forms:
+	** with no server on that socket, the error says so. */
+	assert_int_equal(fisc_store_open("postgres:///db?host=/nonexistent-fisc-dir", &st), FISC_EIO);
 	assert_null(st);
-	assert_true(fisc_error_message()[0] != 0);
+	assert_non_null(strstr(fisc_error_message(), "PostgreSQL"));
 	st = (fisc_store *)1;
-	assert_int_equal(fisc_store_open("postgresql://u@h/db", &st), FISC_EUNSUPPORTED);
+	assert_int_equal(fisc_store_open("postgresql://u@/db?host=/nonexistent-fisc-dir", &st),
+			 FISC_EIO);
+	assert_null(st);
+	st = (fisc_store *)1;
+	assert_int_equal(fisc_store_open("host=/nonexistent-fisc-dir dbname=x", &st), FISC_EIO);
 	assert_null(st);
 	assert_int_equal(fisc_store_open("pg:x", &st), FISC_EUNSUPPORTED);
 	assert_int_equal(fisc_store_open("", &st), FISC_EINVAL);

@@ -24,6 +24,9 @@ static int setup(void **state)
 	size_t n = strlen(f->dir) + 16;
 	f->path = malloc(n);
 	snprintf(f->path, n, "%s/fisc.db", f->dir);
+	char *uri = tu_store_uri(f->path);
+	free(f->path);
+	f->path = uri;
 	assert_int_equal(fisc_store_open(f->path, &f->st), FISC_OK);
 	fisc_region r = {0, "500109", "北碚区", "", "区", "全区", "区级", "镇级"};
 	int64_t id;
@@ -62,17 +65,29 @@ static void password_is_argon2id(void **state)
 {
 	fx *f = *state;
 	add(f, "wang", FISC_ROLE_FINANCE, "北碚区", NULL); /* by name, stored as the code */
-	sqlite3 *db;
-	sqlite3_stmt *q;
-	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT pwhash, region_code FROM app_user", -1, &q, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-	const char *h = (const char *)sqlite3_column_text(q, 0);
-	assert_true(!strncmp(h, "$argon2id$", 10));
-	assert_null(strstr(h, PW));
-	assert_string_equal((const char *)sqlite3_column_text(q, 1), "500109");
-	sqlite3_finalize(q);
-	sqlite3_close(db);
+	if (tu_pg()) {
+		PGconn *c = PQconnectdb(f->path);
+		PGresult *r = PQexec(c, "SELECT pwhash, region_code FROM app_user");
+		assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+		assert_int_equal(PQntuples(r), 1);
+		assert_true(!strncmp(PQgetvalue(r, 0, 0), "$argon2id$", 10));
+		assert_null(strstr(PQgetvalue(r, 0, 0), PW));
+		assert_string_equal(PQgetvalue(r, 0, 1), "500109");
+		PQclear(r);
+		PQfinish(c);
+	} else {
+		sqlite3 *db;
+		sqlite3_stmt *q;
+		assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(db, "SELECT pwhash, region_code FROM app_user", -1, &q, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+		const char *h = (const char *)sqlite3_column_text(q, 0);
+		assert_true(!strncmp(h, "$argon2id$", 10));
+		assert_null(strstr(h, PW));
+		assert_string_equal((const char *)sqlite3_column_text(q, 1), "500109");
+		sqlite3_finalize(q);
+		sqlite3_close(db);
+	}
 
 	fisc_user u;
 	assert_int_equal(fisc_user_verify(f->st, "wang", PW, f->a, &u), FISC_OK);

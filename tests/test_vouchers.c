@@ -29,6 +29,9 @@ static int setup(void **state)
 	size_t n = strlen(f->dir) + 16;
 	f->path = malloc(n);
 	snprintf(f->path, n, "%s/fisc.db", f->dir);
+	char *uri = tu_store_uri(f->path);
+	free(f->path);
+	f->path = uri;
 	assert_int_equal(fisc_store_open(f->path, &f->st), FISC_OK);
 	const char *dd = getenv("FISC_DATADIR");
 	assert_int_equal(fisc_catalog_seed(f->st, dd && *dd ? dd : FISC_DATADIR), FISC_OK);

@@ -2,9 +2,9 @@
 ** fisc/store.h — where facts live. A narrow interface in front of every backend.
 **
 ** Rules, reports and importers see only these functions. The SQLite backend
-** (the embedded default) implements them in src/lib/store/sqlite.c; a
-** PostgreSQL backend implements the same table of operations and nothing
-** above this line changes. Writes happen inside fisc_store_begin/commit; an
+** (the embedded default) implements them in src/lib/store/sqlite.c, the
+** PostgreSQL backend in src/lib/store/pg.c, the same table of operations:
+** nothing above this line changes. Writes happen inside fisc_store_begin/commit; an
 ** import that fails calls fisc_store_rollback and leaves nothing behind.
 */
 #ifndef FISC_STORE_H
@@ -60,19 +60,23 @@ typedef struct fisc_alias {
 /*
 ** Opening. `uri` is a file path, "sqlite:PATH", or "sqlite:PATH?vfs=NAME"
 ** to run the store on a registered SQLite VFS (tests inject I/O errors that
-** way); other schemes are FISC_EUNSUPPORTED until a backend for them is
-** linked in. A store is created whole or not at all (built beside PATH and
-** linked into place), so a failed creation leaves no file; two processes
-** creating one store concurrently both succeed. Writers queue for the write
-** lock for up to 10 minutes, printing "waiting for another writer" once to
-** stderr when it is a terminal and the wait passes a second.
+** way); or a PostgreSQL database: "postgresql://…", "postgres://…" or a
+** libpq "host=… dbname=…" string (docs/postgresql.md); other schemes
+** ("pg:…") are FISC_EUNSUPPORTED. An SQLite store is created whole or not
+** at all (built beside PATH and linked into place), so a failed creation
+** leaves no file; a PostgreSQL store is created by applying the schema to
+** an empty database in one transaction. Two processes creating one store
+** concurrently both succeed. SQLite writers queue for the write lock for up
+** to 10 minutes, printing "waiting for another writer" once to stderr when
+** it is a terminal and the wait passes a second.
 */
 enum { FISC_OPEN_CREATE = 1 };
 
 /* Open the store, creating it (with the bundled catalogue seeded from
 ** fisc_datadir(): nothing else to call) when missing. */
 FISC_API int fisc_store_open(const char *uri, fisc_store **out);
-/* flags FISC_OPEN_CREATE: as fisc_store_open; without it a missing store is
+/* flags FISC_OPEN_CREATE: as fisc_store_open; without it a missing store (no
+** file; a PostgreSQL database without fisc's schema, or none) is
 ** FISC_ENOTFOUND. ":memory:" is always new, and seeded only with the flag. */
 FISC_API int fisc_store_open_v2(const char *uri, int flags, fisc_store **out);
 FISC_API void fisc_store_close(fisc_store *st);

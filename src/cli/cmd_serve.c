@@ -76,13 +76,11 @@ int cmd_serve(int argc, char **argv, const char *db)
 		fprintf(stderr, "fisc: 多余的参数 / unexpected argument '%s'\n", argv[optind]);
 		return usage(stderr, CLI_USAGE);
 	}
-	/* The server serves a store; it never creates an empty one by a typo. */
-	struct stat sb;
-	if (stat(db, &sb) != 0) {
-		fprintf(stderr, "fisc: 数据库「%s」不存在 / store '%s' does not exist\n", db, db);
-		return CLI_USAGE;
-	}
-	fisc_store *st = cli_open(db); /* migrates it once, before the threads */
+	/* The server serves a store; it never creates an empty one by a typo:
+	** opened without FISC_OPEN_CREATE, a missing store (a file, or a
+	** PostgreSQL database without fisc's schema) is "store not found".
+	** The open also migrates it once, before the threads. */
+	fisc_store *st = cli_open(db);
 	if (!st)
 		return CLI_USAGE;
 	fisc_store_close(st);

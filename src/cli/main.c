@@ -37,6 +37,7 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
 		fprintf(f, "  %-15s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n--db PATH   SQLite 数据库文件（默认 $FISC_DB 或 fisc.db）| store file\n"
+		   "--db postgresql://…  或 / or \"host=… dbname=…\"  PostgreSQL 数据库 | a PostgreSQL store\n"
 		   "fisc COMMAND --help 查看子命令帮助 | for a command's options\n"
 		   "退出码 / exit: 0 成功 ok, 1 有发现、导入错误或写入失败 findings, import errors or a\n"
 		   "  failed write, 2 用法错误或输入缺失 usage error or missing input\n");

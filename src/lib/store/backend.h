@@ -2,7 +2,7 @@
 ** backend.h — the table of operations a storage backend implements.
 **
 ** This is fisc's VFS: store.c forwards every public fisc_store_* call
-** through it, so a backend (sqlite.c today, a PostgreSQL one later) is one
+** through it, so a backend (sqlite.c, pg.c for PostgreSQL) is one
 ** file that fills this table. Nothing above the store sees SQL.
 */
 #ifndef FISC_STORE_BACKEND_H

@@ -14,6 +14,7 @@
 #include "fisc/error.h"
 #include "store/backend.h"
 #include "fisc/catalog.h"
+#include "store/pg.h"
 
 /* "sqlite:PATH?vfs=NAME": the path, and the SQLite VFS to use (NULL for
 ** the default). Only the "sqlite:" form has parameters: a bare path may
@@ -40,16 +41,33 @@ static int sqlite_uri(const char *rest, char **path, char **vfs)
 	return FISC_OK;
 }
 
+/* A PostgreSQL connection string: a postgresql:// or postgres:// URI, or
+** libpq's key=value form, recognised by its first word being a keyword
+** followed by '=' and by naming a host or a database (a file path of
+** SQLite never starts like "host=…"). */
+static int is_postgres(const char *uri)
+{
+	if (!strncmp(uri, "postgres://", 11) || !strncmp(uri, "postgresql://", 13))
+		return 1;
+	const char *p = uri;
+	while ((*p >= 'a' && *p <= 'z') || *p == '_')
+		p++;
+	if (p == uri || *p != '=')
+		return 0;
+	return strstr(uri, "host=") || strstr(uri, "dbname=") || strstr(uri, "service=");
+}
+
 int fisc_store_open_v2(const char *uri, int flags, fisc_store **out)
 {
 	*out = NULL;
 	if (!uri || !*uri)
 		return fisc_error_set(FISC_EINVAL, "未指定数据库 / no database given");
-	if (strncmp(uri, "postgres://", 11) == 0 ||
-	    strncmp(uri, "postgresql://", 13) == 0 ||
-	    strncmp(uri, "pg:", 3) == 0)
+	if (is_postgres(uri))
+		return fisc_pg_open(uri, flags, out);
+	if (strncmp(uri, "pg:", 3) == 0)
 		return fisc_error_set(FISC_EUNSUPPORTED,
-				      "此版本未编入 PostgreSQL 存储 / this build has no PostgreSQL backend");
+				      "不支持的数据库地址「%s」（PostgreSQL 请用 postgresql://…）/ unsupported store address '%s' (use postgresql://… for PostgreSQL)",
+				      uri, uri);
 	if (strncmp(uri, "sqlite:", 7) != 0)
 		return fisc_sqlite_open(uri, NULL, flags, out);
 	char *path = NULL, *vfs = NULL;
