@@ -32,6 +32,9 @@ int cmd_pay(int argc, char **argv, const char *db);
 int cmd_journal(int argc, char **argv, const char *db);
 int cmd_serve(int argc, char **argv, const char *db);
 int cmd_user(int argc, char **argv, const char *db);
+int cmd_migrate(int argc, char **argv, const char *db);
+int cmd_backup(int argc, char **argv, const char *db);
+int cmd_copy(int argc, char **argv, const char *db);
 
 /* Open the existing store at db; prints the error ("store not found" for a
 ** missing one, which is not created) and returns NULL on failure. */
