@@ -185,7 +185,7 @@ for NV in $SIZES; do
 			got=$(PSQL -At -F $'\t' -c 'SELECT count(*), sum(fen) FROM voucher')
 			[ "$got" = "$EXPECT" ] || bad "$NV: $name total '$got'"
 			[ $part = 1 ] && PSQL -At -c "SELECT pg_total_relation_size(inhrelid) FROM pg_inherits WHERE inhparent='voucher'::regclass" |
-				awk -v n="$NV" '{s+=$1} END{print n "\tpg_part_bytes\t" s}' >>"$OUT/sizes.tsv"
+				awk -v n="$NV" '{s+=$1} END{printf "%s\tpg_part_bytes\t%.0f\n", n, s}' >>"$OUT/sizes.tsv"
 		done
 		PSQL -c "DROP TABLE voucher" >/dev/null
 		rm -f "$PGD/v.tsv"
@@ -280,6 +280,8 @@ section() {
 	echo "on the machine of § Machine: $(nproc) cores shared with other work, load $LOAD0 at the start,"
 	echo "$LOAD1 at the end. Sizes run: $SIZES. PostgreSQL 15 with shared_buffers=512MB,"
 	echo "max_wal_size=8GB, fsync on; SQLite as fisc configures it (WAL, synchronous=NORMAL, 64 KB pages)."
+	echo "Other sessions ran on the machine throughout: compare the tools within this table (same run, same"
+	echo "load), not with the figures of § Results, measured on a quieter machine."
 	echo
 	echo "| vouchers | workload | tool | time | peak RSS | rows/s | ÷ fisc → SQLite | notes |"
 	echo "|---:|---|---|---:|---:|---:|---:|---|"
