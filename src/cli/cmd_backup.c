@@ -19,10 +19,18 @@ static int usage(FILE *f, int rc)
 	return rc;
 }
 
-static int is_pg(const char *db)
+/* The store.c rule: a postgresql:// URI or libpq key=value words. */
+static int is_pg(const char *uri)
 {
-	return !strncmp(db, "postgres://", 11) || !strncmp(db, "postgresql://", 13) ||
-	       !strncmp(db, "pg:", 3) || strstr(db, "dbname=") || strstr(db, "host=");
+	if (!strncmp(uri, "postgres://", 11) || !strncmp(uri, "postgresql://", 13) ||
+	    !strncmp(uri, "pg:", 3))
+		return 1;
+	const char *p = uri;
+	while ((*p >= 'a' && *p <= 'z') || *p == '_')
+		p++;
+	if (p == uri || *p != '=')
+		return 0;
+	return strstr(uri, "host=") || strstr(uri, "dbname=") || strstr(uri, "service=");
 }
 
 int cmd_backup(int argc, char **argv, const char *db)

@@ -32,13 +32,20 @@ int fisc_store_migrate(fisc_store *st, int apply, int *from, int *to)
 	return st->vt->migrate(st, apply, from, to);
 }
 
-/* A database server is addressed by a URI or libpq key=value words; every
-** other address is a file (store.c's rule). */
+/* A database server is addressed by a URI or by libpq key=value words (a
+** first word "keyword=" and a host, database or service named): store.c's
+** rule. Every other address is a file. */
 static int is_server(const char *uri)
 {
-	return !strncmp(uri, "postgres://", 11) || !strncmp(uri, "postgresql://", 13) ||
-	       !strncmp(uri, "pg:", 3) || strstr(uri, "dbname=") || strstr(uri, "host=") ||
-	       strstr(uri, "service=");
+	if (!strncmp(uri, "postgres://", 11) || !strncmp(uri, "postgresql://", 13) ||
+	    !strncmp(uri, "pg:", 3))
+		return 1;
+	const char *p = uri;
+	while ((*p >= 'a' && *p <= 'z') || *p == '_')
+		p++;
+	if (p == uri || *p != '=')
+		return 0;
+	return strstr(uri, "host=") || strstr(uri, "dbname=") || strstr(uri, "service=");
 }
 
 static const char *file_path(const char *uri)
