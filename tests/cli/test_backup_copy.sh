@@ -4,7 +4,8 @@
 #   integrity_check and journal verify, and holds a whole number of imports;
 # - a copy SQLite → SQLite answers every report, check, rollup, status, user
 #   list and journal head byte for byte like its source, and verifies;
-# - a source whose journal was tampered with is refused and leaves nothing;
+# - a source whose journal was tampered with is refused and leaves nothing, as
+#   does a copy that fails half way; vouchers without a number (old stores) copy;
 # - migrate takes an older schema (version N−1) to N, --check only reports,
 #   and a newer schema is refused by migrate and by every other command.
 set -eu
@@ -92,6 +93,24 @@ sqlite3 "$dir/bad.db" "DROP TRIGGER journal_append_only_u;
 if "$FISC" copy --from "$dir/bad.db" --to "$dir/bad-copy.db" 2>"$dir/err"; then echo "tampered source copied"; fail=1; fi
 grep -qF "the source's journal does not verify" "$dir/err" || { echo "tamper: $(cat "$dir/err")"; fail=1; }
 ls "$dir" | grep -q "bad-copy" && { echo "a refused copy left files: $(ls "$dir")"; fail=1; }
+
+# A failure half way (a voucher naming a region the source does not hold,
+# met after every fact is written): the destination is not left behind.
+cp "$src" "$dir/orphan.db"
+sqlite3 "$dir/orphan.db" "INSERT INTO voucher(date,region_id,unit,book,func,econ,fen,number)
+	VALUES(20240105, 9999, 1, 1, 2050201, 30101, 100, 'X-1')"
+if "$FISC" copy --from "$dir/orphan.db" --to "$dir/orphan-copy.db" 2>"$dir/err"; then echo "orphan voucher copied"; fail=1; fi
+grep -qF "region 9999" "$dir/err" || { echo "orphan: $(cat "$dir/err")"; fail=1; }
+ls "$dir" | grep -q "orphan-copy" && { echo "a failed copy left files: $(ls "$dir")"; fail=1; }
+# Vouchers of a store made before vouchers had numbers (NULL) are copied as
+# they are, not refused as repeats of one another.
+cp "$src" "$dir/old-v.db"
+sqlite3 "$dir/old-v.db" "INSERT INTO voucher(date,region_id,unit,book,func,econ,fen)
+	SELECT 20240105, id, 1, 1, 2050201, 30101, 100 FROM region WHERE code='500109';
+	INSERT INTO voucher(date,region_id,unit,book,func,econ,fen)
+	SELECT 20240105, id, 1, 1, 2050201, 30101, 100 FROM region WHERE code='500109'"
+"$FISC" copy --from "$dir/old-v.db" --to "$dir/old-v-copy.db" >/dev/null 2>"$dir/err" || { echo "NULL numbers: $(cat "$dir/err")"; fail=1; }
+[ "$(sqlite3 "$dir/old-v-copy.db" 'SELECT count(*) FROM voucher WHERE number IS NULL')" = 2 ] || { echo "NULL-number vouchers not copied"; fail=1; }
 
 # ---- backup while imports run -------------------------------------------
 # 15 imports of 12 vouchers each (a new number series per file) and payments;
