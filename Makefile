@@ -60,7 +60,7 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 FUZZ_SECONDS ?= 30
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 
-.PHONY: all deps test-deps demo test unit cli-tests fuzz asan clean bench bench-ledger bench-diff torture web test-pg
+.PHONY: all deps test-deps demo test unit cli-tests fuzz asan clean bench bench-ledger bench-diff torture web test-pg bench-scale
 
 # deps runs first and alone: pkg-config can only answer once the packages exist,
 # so the build itself happens in a sub-make (safe under make -j).
@@ -206,6 +206,14 @@ bench-ledger:
 # BENCHMARKS.md (bench/diff.sh). A few minutes.
 bench-diff:
 	@bench/diff.sh
+
+# Issue 14's scale run: 1M and 10M vouchers into fisc on SQLite, PostgreSQL
+# COPY (one table and 16 hash partitions), DuckDB and fisc on PostgreSQL when
+# built; check over the national dataset from each backend. One run of each;
+# writes its section of BENCHMARKS.md (bench/scale.sh). SCALE_SIZES=1000000
+# for the 1M size alone.
+bench-scale:
+	@bench/scale.sh
 
 # The installed fisc is build/fisc, linked with libfisc.a: the binary the
 # suite tested is the binary installed, it runs from the build tree with no

@@ -70,16 +70,53 @@ typedef struct fisc_alias {
 ** to 10 minutes, printing "waiting for another writer" once to stderr when
 ** it is a terminal and the wait passes a second.
 */
-enum { FISC_OPEN_CREATE = 1 };
+enum { FISC_OPEN_CREATE = 1, FISC_OPEN_NO_MIGRATE = 2, FISC_OPEN_BARE = 4 };
 
 /* Open the store, creating it (with the bundled catalogue seeded from
 ** fisc_datadir(): nothing else to call) when missing. */
 FISC_API int fisc_store_open(const char *uri, fisc_store **out);
 /* flags FISC_OPEN_CREATE: as fisc_store_open; without it a missing store (no
 ** file; a PostgreSQL database without fisc's schema, or none) is
-** FISC_ENOTFOUND. ":memory:" is always new, and seeded only with the flag. */
+** FISC_ENOTFOUND. ":memory:" is always new, and seeded only with the flag.
+** FISC_OPEN_NO_MIGRATE: leave pending schema migrations unapplied (every
+** other open applies them); such a handle is only for fisc_store_migrate.
+** FISC_OPEN_BARE, with CREATE: a missing store is created without the
+** bundled catalogue (the destination of fisc_store_copy).
+** Every open refuses a store whose schema is newer than this program's. */
 FISC_API int fisc_store_open_v2(const char *uri, int flags, fisc_store **out);
 FISC_API void fisc_store_close(fisc_store *st);
+
+/* Schema migrations (`fisc migrate`): *from is the store's schema version,
+** *to this program's. apply != 0 applies the pending migrations, in order,
+** in one transaction. FISC_ESTORE, nothing changed, when the store's schema
+** is newer than the program's. */
+FISC_API int fisc_store_migrate(fisc_store *st, int apply, int *from, int *to);
+
+/* A consistent copy of the store, taken while other processes write, into
+** a new file at path (SQLite online backup API; the file appears whole or
+** not at all, FISC_EEXIST when path exists). The copy is checked before it
+** is put in place: SQLite's integrity_check, and fisc_journal_verify.
+** FISC_EUNSUPPORTED for a backend whose backups are made by the database
+** server's tools (PostgreSQL: pg_dump, base backups; docs/operations.md). */
+FISC_API int fisc_store_backup(fisc_store *st, const char *path);
+
+/* What fisc_store_copy moved. */
+typedef struct fisc_copy_stats {
+	int64_t regions, editions, catalog, lines, aliases, facts, vouchers, indicators, texts;
+	int64_t quota_lines, quota_docs, payments, refunds, journal;
+	int64_t users, tokens, published, events;
+} fisc_copy_stats;
+/* The whole store `from` into the store at `to`, through the backends'
+** operations (so between any two backends): regions, catalogue editions,
+** lines, aliases, facts, vouchers, indicators, texts, the 指标 ledger, the
+** journal, users, tokens, publication marks and the event log. The source's
+** journal is verified first (a store that does not verify is not copied,
+** FISC_ESTORE) and the destination's after the copy, inside its one
+** transaction: the destination gets everything or nothing. A file
+** destination must not exist (it is built beside its path and linked into
+** place); a database server destination must be empty. The source is read
+** in one transaction (writers wait for the copy). */
+FISC_API int fisc_store_copy(fisc_store *from, const char *to, fisc_copy_stats *stats);
 
 /* Nonzero when the store was created by this open. */
 FISC_API int fisc_store_is_new(const fisc_store *st);

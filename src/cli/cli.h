@@ -34,6 +34,9 @@ int cmd_serve(int argc, char **argv, const char *db);
 int cmd_user(int argc, char **argv, const char *db);
 int cmd_history(int argc, char **argv, const char *db);
 int cmd_diff(int argc, char **argv, const char *db);
+int cmd_migrate(int argc, char **argv, const char *db);
+int cmd_backup(int argc, char **argv, const char *db);
+int cmd_copy(int argc, char **argv, const char *db);
 
 /* Open the existing store at db; prints the error ("store not found" for a
 ** missing one, which is not created) and returns NULL on failure. */

@@ -29,6 +29,9 @@ static const cli_cmd commands[] = {
 	{"journal", cmd_journal, "账本日志：verify（校验）、head（头哈希）| the tamper-evident journal"},
 	{"serve", cmd_serve, "HTTP 接口（角色、登录、报表下载）| the HTTP API with roles"},
 	{"user", cmd_user, "服务用户：add、list、disable、passwd、token、log | users of fisc serve"},
+	{"migrate", cmd_migrate, "应用数据库结构迁移（--check 只报告）| apply schema migrations"},
+	{"backup", cmd_backup, "在写入进行时做一致的备份并校验 | a consistent, checked backup"},
+	{"copy", cmd_copy, "复制整个数据库到新位置或另一种存储 | copy a whole store between backends"},
 };
 
 static void usage(FILE *f)

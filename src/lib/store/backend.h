@@ -16,6 +16,17 @@
 #include "fisc/user.h"
 #include "fisc/history.h"
 
+/* Enumerations that only a whole-store copy needs (copy.c). */
+typedef int (*fisc_token_cb)(void *ud, const unsigned char hash[32], int64_t user, int kind,
+			     int64_t expires);
+typedef int (*fisc_publish_cb)(void *ud, int64_t region, int year);
+/* A stored voucher and the path of the file it came from ("" when none). */
+typedef int (*fisc_voucher_row_cb)(void *ud, const fisc_voucher *v, const char *source);
+/* A stored 指标 document: its legs in the order they were written, with
+** only fen set (the identity is line_ids[i], a stored line's id). */
+typedef int (*fisc_quota_doc_cb)(void *ud, const fisc_quota_doc *d, const int64_t *line_ids);
+typedef int (*fisc_refund_cb)(void *ud, const fisc_refund *r);
+
 /* Users, tokens, publication marks and the event log (fisc/user.h): the
 ** backend stores them; src/lib/store/user.c hashes and validates. */
 typedef struct fisc_user_vtab {
@@ -34,6 +45,11 @@ typedef struct fisc_user_vtab {
 	int (*publish_get)(fisc_store *, int64_t region, int year);
 	int (*event_put)(fisc_store *, const fisc_event *);
 	int (*event_each)(fisc_store *, int64_t, fisc_event_cb, void *);
+	/* For `fisc copy` (copy.c): every token and every publication mark.
+	** user_put keeps u->created_at and event_put keeps e->at when they are
+	** given (non-empty), so that a copied store keeps its history. */
+	int (*token_each)(fisc_store *, fisc_token_cb, void *);
+	int (*publish_each)(fisc_store *, fisc_publish_cb, void *);
 } fisc_user_vtab;
 
 /* Versions of facts (fisc/history.h, docs/history.md). A backend that has
@@ -118,6 +134,21 @@ typedef struct fisc_store_vtab {
 	int (*quota_rollup)(fisc_store *, int, fisc_quota_rollup_cb, void *);
 	const fisc_user_vtab *user; /* NULL: the backend has no users */
 	const fisc_history_vtab *history; /* NULL: the backend keeps no versions */
+	/* Schema migrations (`fisc migrate`, fisc_store_migrate): *from the
+	** store's schema version, *to this program's; apply != 0 applies the
+	** pending ones in one transaction. A store opened with
+	** FISC_OPEN_NO_MIGRATE has not been migrated yet; a newer schema than
+	** the program's is refused (FISC_ESTORE) by this and by every open. */
+	int (*migrate)(fisc_store *, int apply, int *from, int *to);
+	/* Whole-store enumerations for `fisc copy` (copy.c), each in the order
+	** the rows were written. */
+	int (*voucher_each)(fisc_store *, fisc_voucher_row_cb, void *);
+	int (*quota_doc_each)(fisc_store *, fisc_quota_doc_cb, void *);
+	int (*refund_each)(fisc_store *, fisc_refund_cb, void *);
+	/* A consistent copy of the open store into a new file at path (the
+	** SQLite online backup API), checked with integrity_check; NULL for a
+	** backend whose backups are the database server's own tools. */
+	int (*backup)(fisc_store *, const char *path);
 } fisc_store_vtab;
 
 /* Every backend's handle starts with this. */

@@ -398,6 +398,13 @@ static int user_version(sqlite3 *db, int *version)
 ** lock is only a hint, so it is read again under BEGIN IMMEDIATE, and the
 ** second process finds the work done instead of failing on "table meta
 ** already exists". */
+static int newer(int version)
+{
+	return fisc_error_set(FISC_ESTORE,
+			      "数据库版本 %d 高于本程序支持的 %d，请使用更新的 fisc / store schema %d is newer than this fisc (%d): use a newer fisc",
+			      version, NMIGRATIONS, version, NMIGRATIONS);
+}
+
 static int migrate(sq_store *s)
 {
 	int version, rc = user_version(s->db, &version);
@@ -408,9 +415,7 @@ static int migrate(sq_store *s)
 	if (rc == FISC_OK)
 		rc = user_version(s->db, &version);
 	if (rc == FISC_OK && version > NMIGRATIONS)
-		rc = fisc_error_set(FISC_ESTORE,
-				    "数据库版本 %d 高于本程序支持的 %d / store schema %d is newer than this fisc (%d)",
-				    version, NMIGRATIONS, version, NMIGRATIONS);
+		rc = newer(version);
 	if (rc == FISC_OK && version == 0)
 		s->base.is_new = 1;
 	for (int v = version; rc == FISC_OK && v < NMIGRATIONS; v++) {
@@ -425,6 +430,20 @@ static int migrate(sq_store *s)
 		rc = exec(s->db, "COMMIT");
 	if (rc != FISC_OK && !sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+/* `fisc migrate`: the version found, and the migrations applied when
+** asked. A newer schema is refused before anything is written. */
+static int sq_migrate(fisc_store *st, int apply, int *from, int *to)
+{
+	sq_store *s = SQ(st);
+	int rc = user_version(s->db, from);
+	*to = NMIGRATIONS;
+	if (rc == FISC_OK && *from > NMIGRATIONS)
+		return newer(*from);
+	if (rc == FISC_OK && apply && *from < NMIGRATIONS)
+		rc = migrate(s);
 	return rc;
 }
 
@@ -981,6 +1000,54 @@ static int sq_alias_each(fisc_store *st, fisc_alias_cb cb, void *ud)
 	return rc;
 }
 
+/* The online backup API copies the pages of one read transaction: with WAL,
+** writers go on while it runs and the copy is the store as of its start.
+** The file at path is new (the caller's temporary name). */
+static int sq_backup(fisc_store *st, const char *path)
+{
+	sq_store *s = SQ(st);
+	sqlite3 *dst = NULL;
+	int rc = FISC_OK;
+	if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
+		rc = fisc_error_set(FISC_EIO, "无法创建备份「%s」/ cannot create the backup '%s': %s",
+				    path, path, dst ? sqlite3_errmsg(dst) : "?");
+		sqlite3_close(dst);
+		return rc;
+	}
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", s->db, "main");
+	if (!b) {
+		rc = sq_err(dst, "backup");
+		sqlite3_close(dst);
+		return rc;
+	}
+	int step;
+	/* -1: every page in one step, so one read transaction (one snapshot);
+	** BUSY or LOCKED only while another connection holds a lock that a
+	** snapshot cannot bypass (a checkpoint truncating the WAL): wait. */
+	while ((step = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || step == SQLITE_LOCKED)
+		sqlite3_sleep(20);
+	sqlite3_backup_finish(b);
+	if (step != SQLITE_DONE)
+		rc = sq_err(dst, "backup");
+	sqlite3_stmt *q = NULL;
+	if (rc == FISC_OK &&
+	    sqlite3_prepare_v2(dst, "PRAGMA integrity_check", -1, &q, NULL) != SQLITE_OK)
+		rc = sq_err(dst, "integrity_check");
+	if (rc == FISC_OK) {
+		int r = sqlite3_step(q);
+		const char *t = r == SQLITE_ROW ? (const char *)sqlite3_column_text(q, 0) : NULL;
+		if (!t || strcmp(t, "ok") != 0)
+			rc = fisc_error_set(FISC_ESTORE,
+					    "备份未通过完整性检查 / the backup fails integrity_check: %s",
+					    t ? t : sqlite3_errmsg(dst));
+	}
+	sqlite3_finalize(q);
+	if (sqlite3_close(dst) != SQLITE_OK && rc == FISC_OK)
+		rc = fisc_error_set(FISC_EIO, "无法关闭备份 / cannot close the backup: %s", path);
+	return rc;
+}
+
 static const fisc_store_vtab sqlite_vtab = {
 	.name = "sqlite",
 	.close = sq_close,
@@ -1031,6 +1098,11 @@ static const fisc_store_vtab sqlite_vtab = {
 	.quota_rollup = fisc_sqlite_quota_rollup,
 	.user = &fisc_sqlite_user_vtab,
 	.history = &fisc_sqlite_history_vtab,
+	.migrate = sq_migrate,
+	.voucher_each = fisc_sqlite_voucher_each,
+	.quota_doc_each = fisc_sqlite_quota_doc_each,
+	.refund_each = fisc_sqlite_refund_each,
+	.backup = sq_backup,
 };
 
 /* ---- waiting for other writers ---- */
@@ -1070,7 +1142,9 @@ static int busy_wait(void *ud, int count)
 
 /* ---- opening and creating ---- */
 
-static int open_db(const char *path, const char *vfs, int create, sq_store **out)
+/* no_migrate: leave pending migrations for fisc_store_migrate (only a
+** newer schema is refused here). */
+static int open_db(const char *path, const char *vfs, int create, int no_migrate, sq_store **out)
 {
 	*out = NULL;
 	sq_store *s = calloc(1, sizeof *s);
@@ -1103,8 +1177,14 @@ static int open_db(const char *path, const char *vfs, int create, sq_store **out
 	int rc = exec(s->db, "PRAGMA page_size=65536; PRAGMA journal_mode=WAL;"
 			     " PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
 			     " PRAGMA cache_size=-65536;");
-	if (rc == FISC_OK)
+	if (rc == FISC_OK && !no_migrate)
 		rc = migrate(s);
+	if (rc == FISC_OK && no_migrate) {
+		int version;
+		rc = user_version(s->db, &version);
+		if (rc == FISC_OK && version > NMIGRATIONS)
+			rc = newer(version);
+	}
 	if (rc != FISC_OK) {
 		sq_close(&s->base);
 		return rc;
@@ -1144,7 +1224,7 @@ static void unlink_db(const char *path)
 ** processes create the same store, the second finds the first's in place
 ** and uses it. *created is 1 when this call's file is the one in place.
 */
-static int create_file(const char *path, const char *vfs, int *created)
+static int create_file(const char *path, const char *vfs, int bare, int *created)
 {
 	static unsigned serial;
 	char tmp[PATH_MAX];
@@ -1163,9 +1243,10 @@ static int create_file(const char *path, const char *vfs, int *created)
 				      path, path, strerror(errno));
 	close(fd);
 	sq_store *s;
-	int rc = open_db(tmp, vfs, 0, &s);
+	int rc = open_db(tmp, vfs, 0, 0, &s);
 	if (rc == FISC_OK) {
-		rc = seed_if_empty(s);
+		if (!bare)
+			rc = seed_if_empty(s);
 		for (int i = 0; i < ST_COUNT; i++)
 			sqlite3_finalize(s->st[i]);
 		fisc_sqlite_voucher_free(&s->base);
@@ -1214,12 +1295,13 @@ static int create_file(const char *path, const char *vfs, int *created)
 int fisc_sqlite_open(const char *path, const char *vfs, int flags, fisc_store **out)
 {
 	int create = (flags & FISC_OPEN_CREATE) != 0, created = 0, rc;
+	int bare = (flags & FISC_OPEN_BARE) != 0, no_migrate = (flags & FISC_OPEN_NO_MIGRATE) != 0;
 	sq_store *s;
 	*out = NULL;
 	if (!*path || !strcmp(path, ":memory:")) {
 		/* Nothing on disk to find or to leave half made. */
-		rc = open_db(path, vfs, 1, &s);
-		if (rc == FISC_OK && create)
+		rc = open_db(path, vfs, 1, 0, &s);
+		if (rc == FISC_OK && create && !bare)
 			rc = seed_if_empty(s);
 		if (rc != FISC_OK && s)
 			sq_close(&s->base);
@@ -1235,15 +1317,15 @@ int fisc_sqlite_open(const char *path, const char *vfs, int flags, fisc_store **
 			return fisc_error_set(FISC_ENOTFOUND,
 					      "数据库不存在 / store not found: %s (create it with `fisc init` or `fisc import`)",
 					      path);
-		if ((rc = create_file(path, vfs, &created)) != FISC_OK)
+		if ((rc = create_file(path, vfs, bare, &created)) != FISC_OK)
 			return rc;
 	}
-	rc = open_db(path, vfs, 0, &s);
+	rc = open_db(path, vfs, 0, no_migrate, &s);
 	if (rc != FISC_OK)
 		return rc;
 	/* A store whose catalogue never arrived (made by an older fisc that
 	** stopped half way) is completed by the next command that may create. */
-	if (create && (rc = seed_if_empty(s)) != FISC_OK) {
+	if (create && !bare && !no_migrate && (rc = seed_if_empty(s)) != FISC_OK) {
 		sq_close(&s->base);
 		return rc;
 	}

@@ -483,3 +483,96 @@ int fisc_sqlite_journal_last(fisc_store *st, int64_t *seq, uint8_t *hash)
 	sqlite3_finalize(q);
 	return step == SQLITE_ROW || step == SQLITE_DONE ? FISC_OK : lerr(db, "journal");
 }
+
+/* Documents in the order they were written, each with its legs in theirs. */
+int fisc_sqlite_quota_doc_each(fisc_store *st, fisc_quota_doc_cb cb, void *ud)
+{
+	sqlite3 *db = fisc_sqlite_db(st);
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT d.id,d.no,d.date,d.kind,d.author,g.line_id,g.fen FROM ledger_doc d"
+			       " JOIN ledger_leg g ON g.doc_id=d.id ORDER BY d.id,g.rowid",
+			       -1, &q, NULL) != SQLITE_OK)
+		return lerr(db, "ledger documents");
+	int rc = FISC_OK, step;
+	size_t n = 0, cap = 0;
+	fisc_quota_leg *legs = NULL;
+	int64_t *ids = NULL, doc = 0;
+	char *no = NULL, *author = NULL;
+	fisc_quota_doc d;
+	memset(&d, 0, sizeof d);
+	for (;;) {
+		step = sqlite3_step(q);
+		int64_t id = step == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+		if (n && (step != SQLITE_ROW || id != doc)) {
+			d.no = no;
+			d.author = author;
+			d.nlegs = n;
+			d.legs = legs;
+			if ((rc = cb(ud, &d, ids)) != 0)
+				break;
+			n = 0;
+		}
+		if (step != SQLITE_ROW)
+			break;
+		if (n == 0) {
+			doc = id;
+			free(no);
+			free(author);
+			no = strdup(col(q, 1));
+			author = strdup(col(q, 4));
+			d.date = sqlite3_column_int(q, 2);
+			d.kind = (uint8_t)sqlite3_column_int(q, 3);
+		}
+		if (n == cap) {
+			size_t c = cap ? 2 * cap : 16;
+			fisc_quota_leg *nl = realloc(legs, c * sizeof *nl);
+			int64_t *ni = nl ? realloc(ids, c * sizeof *ni) : NULL;
+			if (nl)
+				legs = nl;
+			if (ni)
+				ids = ni;
+			if (!nl || !ni) {
+				rc = fisc_error_set(FISC_ENOMEM, "out of memory");
+				break;
+			}
+			cap = c;
+		}
+		if (!no || !author) {
+			rc = fisc_error_set(FISC_ENOMEM, "out of memory");
+			break;
+		}
+		memset(&legs[n], 0, sizeof legs[n]);
+		ids[n] = sqlite3_column_int64(q, 5);
+		legs[n].fen = sqlite3_column_int64(q, 6);
+		n++;
+	}
+	if (rc == FISC_OK && step != SQLITE_DONE)
+		rc = lerr(db, "ledger documents");
+	sqlite3_finalize(q);
+	free(legs);
+	free(ids);
+	free(no);
+	free(author);
+	return rc;
+}
+
+int fisc_sqlite_refund_each(fisc_store *st, fisc_refund_cb cb, void *ud)
+{
+	sqlite3 *db = fisc_sqlite_db(st);
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(db, "SELECT key,pay_key,fen,date FROM ledger_refund ORDER BY id", -1,
+			       &q, NULL) != SQLITE_OK)
+		return lerr(db, "ledger refunds");
+	int rc = FISC_OK, step;
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		fisc_refund r = {col(q, 0), col(q, 1), sqlite3_column_int64(q, 2),
+				 sqlite3_column_int(q, 3)};
+		if ((rc = cb(ud, &r)) != 0)
+			break;
+	}
+	if (rc == FISC_OK && step != SQLITE_DONE)
+		rc = lerr(db, "ledger refunds");
+	sqlite3_finalize(q);
+	return rc;
+}

@@ -26,6 +26,8 @@ int fisc_sqlite_quota_leg_each(fisc_store *st, fisc_quota_leg_cb cb, void *ud);
 int fisc_sqlite_payment_put(fisc_store *st, const fisc_payment *p);
 int fisc_sqlite_payment_each(fisc_store *st, fisc_payment_cb cb, void *ud);
 int fisc_sqlite_refund_put(fisc_store *st, const fisc_refund *r);
+int fisc_sqlite_refund_each(fisc_store *st, fisc_refund_cb cb, void *ud);
+int fisc_sqlite_quota_doc_each(fisc_store *st, fisc_quota_doc_cb cb, void *ud);
 int fisc_sqlite_journal_put(fisc_store *st, const fisc_journal_entry *e);
 int fisc_sqlite_journal_each(fisc_store *st, int64_t after, fisc_journal_cb cb, void *ud);
 int fisc_sqlite_journal_last(fisc_store *st, int64_t *seq, uint8_t *hash);

@@ -47,10 +47,13 @@ static int done(fisc_store *st, sqlite3_stmt *q, const char *what)
 
 static int user_put(fisc_store *st, const fisc_user *u, const char *pwhash)
 {
-	sqlite3_stmt *q = prep(st, "INSERT INTO app_user(name,role,region_code,dept,pwhash)"
-				   " VALUES(?,?,?,?,?)");
+	/* created_at given: a user moved by `fisc copy` keeps its date. */
+	sqlite3_stmt *q = prep(st, "INSERT INTO app_user(name,role,region_code,dept,pwhash,created_at)"
+				   " VALUES(?,?,?,?,?,coalesce(?,datetime('now')))");
 	if (!q)
 		return FISC_ESTORE;
+	if (u->created_at && *u->created_at)
+		sqlite3_bind_text(q, 6, u->created_at, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 1, u->name, -1, SQLITE_STATIC);
 	sqlite3_bind_int(q, 2, u->role);
 	sqlite3_bind_text(q, 3, u->region, -1, SQLITE_STATIC);
@@ -224,13 +227,15 @@ static int publish_get(fisc_store *st, int64_t region, int year)
 
 static int event_put(fisc_store *st, const fisc_event *e)
 {
-	sqlite3_stmt *q = prep(st, "INSERT INTO event_log(at,actor,address,action,target,outcome)"
-				   " VALUES(coalesce(?,strftime('%Y-%m-%dT%H:%M:%SZ','now')),?,?,?,?,?)");
+	/* at given: an event moved by `fisc copy` keeps its time. */
+	sqlite3_stmt *q = prep(st, "INSERT INTO event_log(actor,address,action,target,outcome,at)"
+				   " VALUES(?,?,?,?,?,coalesce(?,strftime('%Y-%m-%dT%H:%M:%SZ','now')))");
 	if (!q)
 		return FISC_ESTORE;
-	const char *v[] = {e->at, e->actor, e->address, e->action, e->target, e->outcome};
-	sqlite3_bind_text(q, 1, e->at, -1, SQLITE_STATIC);
-	for (int i = 1; i < 6; i++)
+	if (e->at && *e->at)
+		sqlite3_bind_text(q, 6, e->at, -1, SQLITE_STATIC);
+	const char *v[] = {e->actor, e->address, e->action, e->target, e->outcome};
+	for (int i = 0; i < 5; i++)
 		sqlite3_bind_text(q, i + 1, v[i] ? v[i] : "", -1, SQLITE_STATIC);
 	return done(st, q, "event_log");
 }
@@ -260,6 +265,40 @@ static int event_each(fisc_store *st, int64_t limit, fisc_event_cb cb, void *ud)
 	return rc;
 }
 
+static int token_each(fisc_store *st, fisc_token_cb cb, void *ud)
+{
+	sqlite3_stmt *q = prep(st, "SELECT hash,user_id,kind,expires FROM app_token ORDER BY hash");
+	if (!q)
+		return FISC_ESTORE;
+	int rc = FISC_OK, s;
+	while (rc == FISC_OK && (s = sqlite3_step(q)) == SQLITE_ROW) {
+		unsigned char h[32] = {0};
+		const void *b = sqlite3_column_blob(q, 0);
+		int n = sqlite3_column_bytes(q, 0);
+		memcpy(h, b ? b : "", n < 32 ? (size_t)n : 32);
+		rc = cb(ud, h, sqlite3_column_int64(q, 1), sqlite3_column_int(q, 2),
+			sqlite3_column_int64(q, 3));
+	}
+	if (rc == FISC_OK && s != SQLITE_DONE)
+		rc = fail(fisc_sqlite_db(st), "app_token");
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static int publish_each(fisc_store *st, fisc_publish_cb cb, void *ud)
+{
+	sqlite3_stmt *q = prep(st, "SELECT region_id,year FROM published ORDER BY region_id,year");
+	if (!q)
+		return FISC_ESTORE;
+	int rc = FISC_OK, s;
+	while (rc == FISC_OK && (s = sqlite3_step(q)) == SQLITE_ROW)
+		rc = cb(ud, sqlite3_column_int64(q, 0), sqlite3_column_int(q, 1));
+	if (rc == FISC_OK && s != SQLITE_DONE)
+		rc = fail(fisc_sqlite_db(st), "published");
+	sqlite3_finalize(q);
+	return rc;
+}
+
 const fisc_user_vtab fisc_sqlite_user_vtab = {
 	.user_put = user_put,
 	.user_find = user_find,
@@ -272,4 +311,6 @@ const fisc_user_vtab fisc_sqlite_user_vtab = {
 	.publish_get = publish_get,
 	.event_put = event_put,
 	.event_each = event_each,
+	.token_each = token_each,
+	.publish_each = publish_each,
 };

@@ -254,7 +254,12 @@ static void bind_row(sq_voucher *v, sqlite3_stmt *q, int j, const fisc_voucher *
 	sqlite3_bind_int(q, b + 5, x->func);
 	sqlite3_bind_int(q, b + 6, x->econ);
 	sqlite3_bind_int64(q, b + 7, x->fen);
-	sqlite3_bind_text(q, b + 8, x->number, -1, SQLITE_STATIC);
+	/* No number: a voucher of a store made before numbers were kept
+	** (migration 4), moved by `fisc copy`; NULL, as it was there. */
+	if (x->number[0])
+		sqlite3_bind_text(q, b + 8, x->number, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(q, b + 8);
 	sqlite3_bind_int64(q, b + 9, v->source);
 	sqlite3_bind_int64(q, b + 10, x->line);
 }
@@ -526,4 +531,37 @@ int64_t fisc_sqlite_voucher_count(fisc_store *st)
 		n = sqlite3_column_int64(q, 0);
 	sqlite3_finalize(q);
 	return n;
+}
+
+int fisc_sqlite_voucher_each(fisc_store *st, fisc_voucher_row_cb cb, void *ud)
+{
+	sqlite3 *db = fisc_sqlite_db(st);
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT v.date,v.region_id,v.unit,v.book,v.func,v.econ,v.fen,"
+			       "coalesce(v.number,''),coalesce(v.line,0),coalesce(s.path,'')"
+			       " FROM voucher v LEFT JOIN voucher_source s ON s.id=v.source_id"
+			       " ORDER BY v.id",
+			       -1, &q, NULL) != SQLITE_OK)
+		return verr(db, "vouchers");
+	int rc = FISC_OK, step;
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		fisc_voucher v;
+		memset(&v, 0, sizeof v);
+		v.date = sqlite3_column_int(q, 0);
+		v.region = sqlite3_column_int64(q, 1);
+		v.unit = sqlite3_column_int64(q, 2);
+		v.book = (uint8_t)sqlite3_column_int(q, 3);
+		v.func = sqlite3_column_int(q, 4);
+		v.econ = sqlite3_column_int(q, 5);
+		v.fen = sqlite3_column_int64(q, 6);
+		snprintf(v.number, sizeof v.number, "%s", (const char *)sqlite3_column_text(q, 7));
+		v.line = sqlite3_column_int64(q, 8);
+		if ((rc = cb(ud, &v, (const char *)sqlite3_column_text(q, 9))) != 0)
+			break;
+	}
+	if (rc == FISC_OK && step != SQLITE_DONE)
+		rc = verr(db, "vouchers");
+	sqlite3_finalize(q);
+	return rc;
 }

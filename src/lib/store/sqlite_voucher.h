@@ -28,6 +28,7 @@ void fisc_sqlite_voucher_skipped(fisc_store *st, int64_t *count, int64_t *fen);
 int fisc_sqlite_voucher_rollup(fisc_store *st, int by, int scan,
 			       fisc_rollup_cb cb, void *ud);
 int64_t fisc_sqlite_voucher_count(fisc_store *st);
+int fisc_sqlite_voucher_each(fisc_store *st, fisc_voucher_row_cb cb, void *ud);
 
 /* Hooks: write the pending aggregates (before COMMIT), forget them (on
 ** ROLLBACK), release everything (on close, before sqlite3_close). */
