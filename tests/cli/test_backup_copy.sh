@@ -148,12 +148,13 @@ grep -qF "pg_dump" "$dir/err" || { echo "pg backup: $(cat "$dir/err")"; fail=1; 
 
 # ---- migrate -------------------------------------------------------------
 # Schema N−1: the store as the previous migration set left it (the last
-# migration only creates the users' tables).
+# migration, 7, creates the history tables and fact.doc).
 old=$dir/old.db
 F backup -o "$old" >/dev/null
 N=$(sqlite3 "$old" 'PRAGMA user_version')
-sqlite3 "$old" "DROP TABLE app_token; DROP TABLE published; DROP TABLE event_log; DROP TABLE app_user;
-	PRAGMA user_version=$((N - 1))"
+sqlite3 "$old" "DROP TRIGGER fact_version_keep_u; DROP TRIGGER fact_version_keep_d;
+	DROP TRIGGER fact_doc_keep_u; DROP TRIGGER fact_doc_keep_d; DROP TABLE fact_version;
+	DROP TABLE fact_doc; ALTER TABLE fact DROP COLUMN doc; PRAGMA user_version=$((N - 1))"
 if out=$("$FISC" --db "$old" migrate --check); then echo "--check with pending migrations exited 0"; fail=1; fi
 echo "$out" | grep -qF "pending: version $((N - 1)) → $N" || { echo "check: $out"; fail=1; }
 [ "$(sqlite3 "$old" 'PRAGMA user_version')" = $((N - 1)) ] || { echo "--check migrated"; fail=1; }

@@ -968,8 +968,12 @@ static int part(cg *c, int n, int year, int exec)
 	} else if (exec) {
 		gap(c, "数据中没有%d年政府债务数据。", year);
 	}
-	if (!any)
+	if (!any) {
+		/* The heading stays so the outline keeps its numbers; a
+		** publishable section is never left bare. */
 		gap(c, "数据中没有%d年%s数据。", year, exec ? "预算执行" : "预算");
+		fisc_doc_para(d, "本部分未填报内容。");
+	}
 	return any;
 }
 
