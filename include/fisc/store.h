@@ -84,6 +84,9 @@ FISC_API int fisc_store_open(const char *uri, fisc_store **out);
 ** bundled catalogue (the destination of fisc_store_copy).
 ** Every open refuses a store whose schema is newer than this program's. */
 FISC_API int fisc_store_open_v2(const char *uri, int flags, fisc_store **out);
+/* Nonzero when uri addresses a database server (postgresql://, postgres://,
+** "pg:", or libpq key=value words) rather than an SQLite file. */
+FISC_API int fisc_store_uri_is_server(const char *uri);
 FISC_API void fisc_store_close(fisc_store *st);
 
 /* Schema migrations (`fisc migrate`): *from is the store's schema version,

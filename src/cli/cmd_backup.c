@@ -19,20 +19,6 @@ static int usage(FILE *f, int rc)
 	return rc;
 }
 
-/* The store.c rule: a postgresql:// URI or libpq key=value words. */
-static int is_pg(const char *uri)
-{
-	if (!strncmp(uri, "postgres://", 11) || !strncmp(uri, "postgresql://", 13) ||
-	    !strncmp(uri, "pg:", 3))
-		return 1;
-	const char *p = uri;
-	while ((*p >= 'a' && *p <= 'z') || *p == '_')
-		p++;
-	if (p == uri || *p != '=')
-		return 0;
-	return strstr(uri, "host=") || strstr(uri, "dbname=") || strstr(uri, "service=");
-}
-
 int cmd_backup(int argc, char **argv, const char *db)
 {
 	static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
@@ -51,7 +37,7 @@ int cmd_backup(int argc, char **argv, const char *db)
 	}
 	if (!out || optind != argc)
 		return usage(stderr, CLI_USAGE);
-	if (is_pg(db)) {
+	if (fisc_store_uri_is_server(db)) {
 		fprintf(stderr,
 			"fisc: PostgreSQL 存储由数据库服务器备份：逻辑备份用 pg_dump -Fc，连续归档用 pg_basebackup 与 WAL 归档；步骤见 docs/operations.md\n"
 			"      a PostgreSQL store is backed up by the server: pg_dump -Fc for a logical backup,\n"

@@ -41,13 +41,14 @@ static int sqlite_uri(const char *rest, char **path, char **vfs)
 	return FISC_OK;
 }
 
-/* A PostgreSQL connection string: a postgresql:// or postgres:// URI, or
-** libpq's key=value form, recognised by its first word being a keyword
-** followed by '=' and by naming a host or a database (a file path of
-** SQLite never starts like "host=…"). */
-static int is_postgres(const char *uri)
+/* A database server's address: a postgresql:// or postgres:// URI, the
+** unsupported "pg:" form, or libpq's key=value form, recognised by its first
+** word being a keyword followed by '=' and by naming a host, database or
+** service (a file path of SQLite never starts like "host=…"). */
+int fisc_store_uri_is_server(const char *uri)
 {
-	if (!strncmp(uri, "postgres://", 11) || !strncmp(uri, "postgresql://", 13))
+	if (!strncmp(uri, "postgres://", 11) || !strncmp(uri, "postgresql://", 13) ||
+	    !strncmp(uri, "pg:", 3))
 		return 1;
 	const char *p = uri;
 	while ((*p >= 'a' && *p <= 'z') || *p == '_')
@@ -62,7 +63,7 @@ int fisc_store_open_v2(const char *uri, int flags, fisc_store **out)
 	*out = NULL;
 	if (!uri || !*uri)
 		return fisc_error_set(FISC_EINVAL, "未指定数据库 / no database given");
-	if (is_postgres(uri))
+	if (strncmp(uri, "pg:", 3) != 0 && fisc_store_uri_is_server(uri))
 		return fisc_pg_open(uri, flags, out);
 	if (strncmp(uri, "pg:", 3) == 0)
 		return fisc_error_set(FISC_EUNSUPPORTED,

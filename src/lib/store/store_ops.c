@@ -32,22 +32,6 @@ int fisc_store_migrate(fisc_store *st, int apply, int *from, int *to)
 	return st->vt->migrate(st, apply, from, to);
 }
 
-/* A database server is addressed by a URI or by libpq key=value words (a
-** first word "keyword=" and a host, database or service named): store.c's
-** rule. Every other address is a file. */
-static int is_server(const char *uri)
-{
-	if (!strncmp(uri, "postgres://", 11) || !strncmp(uri, "postgresql://", 13) ||
-	    !strncmp(uri, "pg:", 3))
-		return 1;
-	const char *p = uri;
-	while ((*p >= 'a' && *p <= 'z') || *p == '_')
-		p++;
-	if (p == uri || *p != '=')
-		return 0;
-	return strstr(uri, "host=") || strstr(uri, "dbname=") || strstr(uri, "service=");
-}
-
 static const char *file_path(const char *uri)
 {
 	return strncmp(uri, "sqlite:", 7) == 0 ? uri + 7 : uri;
@@ -596,7 +580,7 @@ int fisc_store_copy(fisc_store *src, const char *to, fisc_copy_stats *stats)
 		stats = &unused;
 	memset(stats, 0, sizeof *stats);
 	assert(!src->in_txn);
-	int server = is_server(to);
+	int server = fisc_store_uri_is_server(to);
 	const char *path = server ? NULL : file_path(to);
 	char tmp[PATH_MAX];
 	if (path && exists(path))
