@@ -1,12 +1,15 @@
 /*
 ** util.c — small helpers every stage needs: reading a whole file, growing an
-** array, validating and normalising UTF-8.
+** array, validating and normalising UTF-8, syncing a directory.
 */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <unistd.h>
 #include <utf8proc.h>
 #include "model/util.h"
 
@@ -111,4 +114,18 @@ char *fisc_nfkc(const char *s, size_t n)
 	char *r = (char *)utf8proc_NFKC((const utf8proc_uint8_t *)tmp);
 	free(tmp);
 	return r;
+}
+
+void fisc_sync_parent_dir(const char *path)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		slash[slash == dir] = 0; /* "/x" keeps "/" */
+	int dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
 }

@@ -26,4 +26,9 @@ int fisc_utf8_valid(const char *s, size_t n);
 ** memory runs out. */
 char *fisc_nfkc(const char *s, size_t n);
 
+/* fsync the directory that holds path, so that a name just linked or renamed
+** there survives a crash; best effort (a directory that cannot be opened is
+** left as it is). */
+void fisc_sync_parent_dir(const char *path);
+
 #endif

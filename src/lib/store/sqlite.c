@@ -22,6 +22,7 @@
 #include "fisc/catalog.h"
 #include "fisc/error.h"
 #include "store/backend.h"
+#include "model/util.h"
 #include "store/sqlite_voucher.h"
 #include "store/sqlite_scan.h"
 #include "store/sqlite_perf.h"
@@ -1277,17 +1278,7 @@ static int create_file(const char *path, const char *vfs, int bare, int *created
 	}
 	unlink_db(tmp);
 	if (*created) {
-		/* The new name must survive a crash too. */
-		char dir[PATH_MAX];
-		snprintf(dir, sizeof dir, "%s", path);
-		char *slash = strrchr(dir, '/');
-		if (slash)
-			slash[slash == dir] = 0;
-		int dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd >= 0) {
-			fsync(dfd);
-			close(dfd);
-		}
+		fisc_sync_parent_dir(path); /* the new name must survive a crash too */
 	}
 	return rc;
 }

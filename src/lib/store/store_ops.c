@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include "fisc/error.h"
 #include "store/backend.h"
+#include "model/util.h"
 
 int fisc_store_migrate(fisc_store *st, int apply, int *from, int *to)
 {
@@ -70,16 +71,7 @@ static int link_into_place(const char *tmp, const char *path)
 			return fisc_error_set(FISC_EIO, "无法写入「%s」/ cannot write '%s': %s", path,
 					      path, strerror(errno));
 	}
-	char dir[PATH_MAX];
-	snprintf(dir, sizeof dir, "%s", path);
-	char *slash = strrchr(dir, '/');
-	if (slash)
-		slash[slash == dir] = 0;
-	int dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
+	fisc_sync_parent_dir(path);
 	return FISC_OK;
 }
 
