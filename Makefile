@@ -173,7 +173,7 @@ test-pg: test-deps $(TESTS) $(BUILD)/fisc
 
 # libFuzzer targets (clang), each run for FUZZ_SECONDS on its seed corpus.
 fuzz: test-deps
-	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_SRC)
+	@FISC_PKGS="$(PKGS) $(TOOL_PKGS)" scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_SRC)
 
 # The whole suite again, built with AddressSanitizer + UndefinedBehaviorSanitizer.
 asan: test-deps
