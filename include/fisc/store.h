@@ -108,6 +108,7 @@ typedef struct fisc_copy_stats {
 	int64_t regions, editions, catalog, lines, aliases, facts, vouchers, indicators, texts;
 	int64_t quota_lines, quota_docs, payments, refunds, journal;
 	int64_t users, tokens, published, events;
+	int64_t documents, versions; /* history: documents but 0, ended versions */
 } fisc_copy_stats;
 /* The whole store `from` into the store at `to`, through the backends'
 ** operations (so between any two backends): regions, catalogue editions,

@@ -26,6 +26,7 @@ typedef int (*fisc_voucher_row_cb)(void *ud, const fisc_voucher *v, const char *
 ** only fen set (the identity is line_ids[i], a stored line's id). */
 typedef int (*fisc_quota_doc_cb)(void *ud, const fisc_quota_doc *d, const int64_t *line_ids);
 typedef int (*fisc_refund_cb)(void *ud, const fisc_refund *r);
+typedef int (*fisc_fact_doc_cb)(void *ud, const fisc_fact_doc *d);
 
 /* Users, tokens, publication marks and the event log (fisc/user.h): the
 ** backend stores them; src/lib/store/user.c hashes and validates. */
@@ -74,6 +75,13 @@ typedef struct fisc_history_vtab {
 	** year, book, phase, scope and dept, and when doc > 0 only those that
 	** doc established or ended; ordered by fact id, then document. */
 	int (*version_each)(fisc_store *, const fisc_query *, int64_t doc, fisc_version_cb, void *);
+	/* For `fisc copy` (store_ops.c), which must keep every number the
+	** journal's amendment digests hold: every document but 0, by id; and
+	** n versions written as they are (ids, documents and ends kept; a
+	** version with ended_by 0 is a current fact). doc_put keeps d->id and
+	** d->created when they are given (non-zero, non-empty). */
+	int (*doc_each)(fisc_store *, fisc_fact_doc_cb, void *);
+	int (*version_put)(fisc_store *, const fisc_fact_version *, size_t n);
 } fisc_history_vtab;
 
 typedef struct fisc_store_vtab {

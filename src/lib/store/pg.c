@@ -252,6 +252,69 @@ static const char *const migrations[] = {
 	"  at text NOT NULL DEFAULT to_char(now() AT TIME ZONE 'UTC','YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
 	"  actor text NOT NULL, address text NOT NULL, action text NOT NULL,"
 	"  target text NOT NULL, outcome text NOT NULL);",
+	/* 7: versions of facts (pg_history.c, docs/history.md), as SQLite's
+	** migration 7: `fact` keeps exactly the current facts, each with the
+	** document that established it; an ended version moves to
+	** fact_version; both history tables refuse UPDATE and DELETE.
+	**
+	** Numbers are assigned as SQLite assigns them (max + 1, a rolled-back
+	** transaction leaves no gap), because they are part of what the
+	** journal hashes (an amendment's digest holds fact, region and
+	** document ids): every writer of facts and regions holds the advisory
+	** lock FISC_PG_FACT_LOCK to its commit (a statement trigger on fact;
+	** the region trigger), a document takes max(id) + 1 under it, and the
+	** fact sequence is set to max(id) + 1 by each document (pg_history.c).
+	** The document of the transaction reaches fact.doc through the
+	** transaction-local setting fisc.doc, so that every insert path
+	** (one statement per fact, COPY) gets it without naming it. */
+	"CREATE TABLE fact_doc("
+	"  id bigint PRIMARY KEY,"
+	"  kind smallint NOT NULL CHECK(kind IN (1,2)),"
+	"  number text NOT NULL DEFAULT '',"
+	"  date integer NOT NULL DEFAULT 0,"
+	"  author text NOT NULL DEFAULT '',"
+	"  reason text NOT NULL DEFAULT '',"
+	"  source text NOT NULL DEFAULT '',"
+	"  created text NOT NULL DEFAULT " PG_NOW ");"
+	"CREATE UNIQUE INDEX fact_doc_number ON fact_doc(number) WHERE number <> '';"
+	"INSERT INTO fact_doc(id,kind,reason) VALUES(0,1,"
+	"  '启用历史记录之前或未经导入写入的数据 / stored before history was kept, or not by an import');"
+	"ALTER TABLE fact ADD COLUMN doc bigint NOT NULL"
+	"  DEFAULT coalesce(nullif(current_setting('fisc.doc', true), ''), '0')::bigint;"
+	"CREATE TABLE fact_version("
+	"  region_id bigint NOT NULL,"
+	"  id bigint NOT NULL,"
+	"  doc bigint NOT NULL,"
+	"  ended_by bigint NOT NULL REFERENCES fact_doc(id),"
+	"  withdrawn smallint NOT NULL DEFAULT 0 CHECK(withdrawn IN (0,1)),"
+	"  year integer NOT NULL, book smallint NOT NULL, phase smallint NOT NULL,"
+	"  scope smallint NOT NULL, item text NOT NULL, kind smallint NOT NULL,"
+	"  dept text NOT NULL, project text NOT NULL, econ text NOT NULL, fund text NOT NULL,"
+	"  fen bigint, ulp bigint NOT NULL, unit smallint NOT NULL, decimals smallint NOT NULL,"
+	"  source text NOT NULL, note text NOT NULL,"
+	"  PRIMARY KEY(region_id, id, doc));"
+	"CREATE INDEX fact_version_sel ON fact_version(region_id, year);"
+	"CREATE INDEX fact_version_id ON fact_version(id);"
+	"CREATE INDEX fact_version_ended ON fact_version(ended_by);"
+	"CREATE TRIGGER fact_version_keep BEFORE UPDATE OR DELETE ON fact_version FOR EACH ROW"
+	"  EXECUTE FUNCTION fisc_refuse('fact versions are never changed or deleted');"
+	"CREATE TRIGGER fact_doc_keep BEFORE UPDATE OR DELETE ON fact_doc FOR EACH ROW"
+	"  EXECUTE FUNCTION fisc_refuse('fact documents are never changed or deleted');"
+	"CREATE FUNCTION fisc_fact_lock() RETURNS trigger LANGUAGE plpgsql AS"
+	"  $$BEGIN PERFORM pg_advisory_xact_lock(" FISC_PG_FACT_LOCK "); RETURN NULL; END$$;"
+	"CREATE TRIGGER fact_lock BEFORE INSERT ON fact FOR EACH STATEMENT"
+	"  EXECUTE FUNCTION fisc_fact_lock();"
+	"CREATE FUNCTION fisc_region_id() RETURNS trigger LANGUAGE plpgsql AS $$"
+	"BEGIN"
+	"  PERFORM pg_advisory_xact_lock(" FISC_PG_FACT_LOCK ");"
+	"  NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM region);"
+	"  RETURN NEW;"
+	"END$$;"
+	"CREATE TRIGGER region_id BEFORE INSERT ON region FOR EACH ROW"
+	"  EXECUTE FUNCTION fisc_region_id();"
+	/* The legs of a 指标 document in the order written (SQLite's rowid),
+	** for `fisc copy`. */
+	"ALTER TABLE ledger_leg ADD COLUMN seq bigserial;",
 };
 
 enum { NMIGRATIONS = sizeof migrations / sizeof *migrations };
@@ -548,6 +611,8 @@ static int schema_version(pg_store *s, int *version)
 	return FISC_OK;
 }
 
+static int newer(int version);
+
 /* Bring the schema up to date in one transaction. The version read before
 ** the lock is a hint; it is read again under the lock, so that of two
 ** processes creating the store the second finds the work done. */
@@ -569,9 +634,7 @@ static int migrate(pg_store *s, int create)
 	if (rc == FISC_OK)
 		rc = schema_version(s, &version);
 	if (rc == FISC_OK && version > NMIGRATIONS)
-		rc = fisc_error_set(FISC_ESTORE,
-				    "数据库版本 %d 高于本程序支持的 %d / store schema %d is newer than this fisc (%d)",
-				    version, NMIGRATIONS, version, NMIGRATIONS);
+		rc = newer(version);
 	if (rc == FISC_OK && version == 0) {
 		s->base.is_new = 1;
 		rc = exec(s, "CREATE TABLE schema_version(version integer NOT NULL);"
@@ -588,6 +651,28 @@ static int migrate(pg_store *s, int create)
 		rc = exec(s, "COMMIT", "migrate");
 	if (rc != FISC_OK && PQtransactionStatus(s->c) != PQTRANS_IDLE)
 		PQclear(PQexec(s->c, "ROLLBACK"));
+	return rc;
+}
+
+static int newer(int version)
+{
+	return fisc_error_set(FISC_ESTORE,
+			      "数据库版本 %d 高于本程序支持的 %d，请使用更新的 fisc / store schema %d is newer than this fisc (%d): use a newer fisc",
+			      version, NMIGRATIONS, version, NMIGRATIONS);
+}
+
+/* `fisc migrate`: the version found, and the pending migrations applied in
+** one transaction when asked. A newer schema is refused before anything
+** is written. */
+static int pg_migrate(fisc_store *st, int apply, int *from, int *to)
+{
+	pg_store *s = PG(st);
+	int rc = schema_version(s, from);
+	*to = NMIGRATIONS;
+	if (rc == FISC_OK && *from > NMIGRATIONS)
+		return newer(*from);
+	if (rc == FISC_OK && apply && *from < NMIGRATIONS)
+		rc = migrate(s, 0);
 	return rc;
 }
 
@@ -843,18 +928,21 @@ static int pg_fact_put(fisc_store *st, const fisc_fact *f)
 }
 
 /* "SELECT cols FROM fact WHERE …" for q, in id order, its parameters in p
-** (also for the scan below). */
+** (also for the scan below). With an as-of, the rows come from the view
+** of pg_history.c instead: the same columns, the same order. */
 static void fact_select(const fisc_query *qy, const char *cols, char *sql, size_t size,
 			pg_args *p)
 {
 	fisc_query none = {0};
 	if (!qy)
 		qy = &none;
-	size_t n = (size_t)snprintf(sql, size, "SELECT %s FROM fact WHERE true", cols);
+	char where[512];
+	size_t n = 0;
+	where[0] = 0;
 #define COND(fmt, v)                                                                  \
 	do {                                                                          \
 		fisc_pg_int(p, v);                                                    \
-		n += (size_t)snprintf(sql + n, size - n, fmt, p->n);                  \
+		n += (size_t)snprintf(where + n, sizeof where - n, fmt, p->n);        \
 	} while (0)
 	if (qy->region)
 		COND(" AND region_id=$%d", qy->region);
@@ -869,9 +957,15 @@ static void fact_select(const fisc_query *qy, const char *cols, char *sql, size_
 #undef COND
 	if (qy->dept) {
 		fisc_pg_text(p, qy->dept);
-		n += (size_t)snprintf(sql + n, size - n, " AND dept=$%d", p->n);
+		n += (size_t)snprintf(where + n, sizeof where - n, " AND dept=$%d", p->n);
 	}
-	snprintf(sql + n, size - n, " ORDER BY id");
+	if (qy->as_of_doc || qy->as_of_date) {
+		char from[2048];
+		fisc_pg_as_of_source(qy, where, from, sizeof from);
+		snprintf(sql, size, "SELECT %s FROM %s v ORDER BY id", cols, from);
+	} else {
+		snprintf(sql, size, "SELECT %s FROM fact WHERE true%s ORDER BY id", cols, where);
+	}
 }
 
 #define FACT_COLS                                                                         \
@@ -906,7 +1000,7 @@ static int fact_row(void *ud, const PGresult *r, int i)
 
 static int pg_fact_each(fisc_store *st, const fisc_query *qy, fisc_fact_cb cb, void *ud)
 {
-	char sql[512];
+	char sql[3072];
 	pg_args p = {0};
 	cb_walk w = {(void *)cb, ud};
 	fact_select(qy, FACT_COLS, sql, sizeof sql, &p);
@@ -951,7 +1045,7 @@ static int scan_row(void *ud, const PGresult *r, int i)
 static int pg_fact_scan(fisc_store *st, const fisc_query *q, fisc_string_cb str,
 			fisc_fact_ids_cb cb, void *ud)
 {
-	char sql[512];
+	char sql[3072];
 	pg_args p = {0};
 	scan s;
 	if (fisc_scan_strings_init(&s.strs, str, ud) != FISC_OK)
@@ -1253,6 +1347,13 @@ static const fisc_store_vtab pg_vtab = {
 	.journal_last = fisc_pg_journal_last,
 	.quota_rollup = fisc_pg_quota_rollup,
 	.user = &fisc_pg_user_vtab,
+	.history = &fisc_pg_history_vtab,
+	.migrate = pg_migrate,
+	.voucher_each = fisc_pg_voucher_each,
+	.quota_doc_each = fisc_pg_quota_doc_each,
+	.refund_each = fisc_pg_refund_each,
+	/* backup NULL: a PostgreSQL store is backed up with pg_dump or base
+	** backups (docs/operations.md); fisc_store_backup says so. */
 };
 
 /* ---- opening ---- */
@@ -1285,11 +1386,24 @@ int fisc_pg_open(const char *conninfo, int flags, fisc_store **out)
 	** NOTICE lines (CREATE … IF NOT EXISTS) on the user's terminal. */
 	int rc = exec(s, "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC';"
 			 " SET client_min_messages = warning", "session");
-	if (rc == FISC_OK)
+	if (rc == FISC_OK && (flags & FISC_OPEN_NO_MIGRATE)) {
+		/* `fisc migrate`: the store must exist and not be newer; the
+		** pending migrations are fisc_store_migrate's to apply. */
+		int version;
+		rc = schema_version(s, &version);
+		if (rc == FISC_OK && version == 0)
+			rc = fisc_error_set(FISC_ENOTFOUND,
+					    "数据库不存在 / store not found: the PostgreSQL database %s has no fisc store",
+					    PQdb(s->c));
+		if (rc == FISC_OK && version > NMIGRATIONS)
+			rc = newer(version);
+	} else if (rc == FISC_OK) {
 		rc = migrate(s, (flags & FISC_OPEN_CREATE) != 0);
+	}
 	/* A store whose catalogue never arrived (its creation stopped half
-	** way) is completed by the next command that may create. */
-	if (rc == FISC_OK && (flags & FISC_OPEN_CREATE)) {
+	** way) is completed by the next command that may create; a bare one
+	** (the destination of `fisc copy`) receives its source's. */
+	if (rc == FISC_OK && (flags & FISC_OPEN_CREATE) && !(flags & (FISC_OPEN_BARE | FISC_OPEN_NO_MIGRATE))) {
 		int64_t n;
 		int found;
 		rc = scalar(s, "SELECT count(*) FROM edition", NULL, &n, &found);

@@ -133,6 +133,21 @@ extern const fisc_user_vtab fisc_pg_user_vtab;
 ** for its whole transaction ("fisc" ‖ "ledg"). */
 #define FISC_PG_LEDGER_LOCK "7378086880405137767"
 
+/* The advisory lock key every writer of facts and regions holds for its
+** whole transaction ("fisc" ‖ "fact"): ids are assigned as max + 1 under
+** it (pg.c, migration 7). Taken before the ledger lock, never after. */
+#define FISC_PG_FACT_LOCK "7379556335179883380"
+
+/* pg_history.c: versions of facts and the enumerations of `fisc copy`. */
+extern const fisc_history_vtab fisc_pg_history_vtab;
+int fisc_pg_voucher_each(fisc_store *st, fisc_voucher_row_cb cb, void *ud);
+int fisc_pg_quota_doc_each(fisc_store *st, fisc_quota_doc_cb cb, void *ud);
+int fisc_pg_refund_each(fisc_store *st, fisc_refund_cb cb, void *ud);
+/* The as-of part of a fact query (pg.c fact_select): the rows of fact and
+** fact_version in the view of q, as "(SELECT … UNION ALL …)" with where
+** (conditions with $n of the caller's parameters) applied to both. */
+void fisc_pg_as_of_source(const fisc_query *q, const char *where, char *out, size_t size);
+
 /* conninfo: a postgresql:// or postgres:// URI or a libpq key=value string. */
 int fisc_pg_open(const char *conninfo, int flags, fisc_store **out);
 

@@ -478,9 +478,13 @@ static int user_put(fisc_store *st, const fisc_user *u, const char *pwhash)
 	fisc_pg_text(&p, u->region);
 	fisc_pg_text(&p, u->dept);
 	fisc_pg_text(&p, pwhash);
+	/* created_at given: a user moved by `fisc copy` keeps its date. */
+	fisc_pg_text(&p, u->created_at);
 	int rc = put_unique(PG(st),
-			    "INSERT INTO app_user(name,role,region_code,dept,pwhash)"
-			    " VALUES($1,$2,$3,$4,$5) ON CONFLICT DO NOTHING",
+			    "INSERT INTO app_user(name,role,region_code,dept,pwhash,created_at)"
+			    " VALUES($1,$2,$3,$4,$5,coalesce(nullif($6,''),"
+			    "to_char(now() AT TIME ZONE 'UTC','YYYY-MM-DD HH24:MI:SS')))"
+			    " ON CONFLICT DO NOTHING",
 			    &p, "app_user");
 	return rc == FISC_EEXIST
 		       ? fisc_error_set(FISC_EEXIST, "记录已存在 / the record exists (app_user)")
@@ -644,9 +648,11 @@ static int event_put(fisc_store *st, const fisc_event *e)
 	fisc_pg_text(&p, e->action);
 	fisc_pg_text(&p, e->target);
 	fisc_pg_text(&p, e->outcome);
+	fisc_pg_text(&p, e->at); /* given: an event moved by `fisc copy` keeps its time */
 	return fisc_pg_cmd(PG(st),
-			   "INSERT INTO event_log(actor,address,action,target,outcome)"
-			   " VALUES($1,$2,$3,$4,$5)",
+			   "INSERT INTO event_log(actor,address,action,target,outcome,at)"
+			   " VALUES($1,$2,$3,$4,$5,coalesce(nullif($6,''),"
+			   "to_char(now() AT TIME ZONE 'UTC','YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')))",
 			   &p, "event_log", NULL);
 }
 
@@ -673,6 +679,36 @@ static int event_each(fisc_store *st, int64_t limit, fisc_event_cb cb, void *ud)
 			    &p, "event_log", event_row, &w);
 }
 
+/* For `fisc copy`: every token (hashes only) and every publication mark. */
+static int token_row(void *ud, const PGresult *r, int i)
+{
+	cb_walk *w = ud;
+	uint8_t h[32];
+	fisc_pg_bytea(r, i, 0, h, sizeof h);
+	return ((fisc_token_cb)w->cb)(w->ud, h, fisc_pg_i64(r, i, 1), (int)fisc_pg_i64(r, i, 2),
+				      fisc_pg_i64(r, i, 3));
+}
+
+static int token_each(fisc_store *st, fisc_token_cb cb, void *ud)
+{
+	cb_walk w = {(void *)cb, ud, NULL};
+	return fisc_pg_walk(PG(st), "SELECT hash,user_id,kind,expires FROM app_token ORDER BY hash",
+			    NULL, "app_token", token_row, &w);
+}
+
+static int publish_row(void *ud, const PGresult *r, int i)
+{
+	cb_walk *w = ud;
+	return ((fisc_publish_cb)w->cb)(w->ud, fisc_pg_i64(r, i, 0), (int)fisc_pg_i64(r, i, 1));
+}
+
+static int publish_each(fisc_store *st, fisc_publish_cb cb, void *ud)
+{
+	cb_walk w = {(void *)cb, ud, NULL};
+	return fisc_pg_walk(PG(st), "SELECT region_id,year FROM published ORDER BY region_id,year",
+			    NULL, "published", publish_row, &w);
+}
+
 const fisc_user_vtab fisc_pg_user_vtab = {
 	.user_put = user_put,
 	.user_find = user_find,
@@ -685,4 +721,6 @@ const fisc_user_vtab fisc_pg_user_vtab = {
 	.publish_get = publish_get,
 	.event_put = event_put,
 	.event_each = event_each,
+	.token_each = token_each,
+	.publish_each = publish_each,
 };

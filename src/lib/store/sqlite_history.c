@@ -55,10 +55,16 @@ static int doc_put(fisc_store *st, const fisc_fact_doc *d, int64_t *id)
 {
 	sqlite3 *db = fisc_sqlite_db(st);
 	sqlite3_stmt *q;
+	/* An id and a creation time given (`fisc copy`) are kept. */
 	if (sqlite3_prepare_v2(db,
-			       "INSERT INTO fact_doc(kind,number,date,author,reason,source)"
-			       " VALUES(?,?,?,?,?,?)", -1, &q, NULL) != SQLITE_OK)
+			       "INSERT INTO fact_doc(kind,number,date,author,reason,source,id,created)"
+			       " VALUES(?,?,?,?,?,?,?,coalesce(?,datetime('now')))", -1, &q,
+			       NULL) != SQLITE_OK)
 		return fisc_sqlite_error(db, "fact_doc");
+	if (d->id > 0)
+		sqlite3_bind_int64(q, 7, d->id);
+	if (d->created && *d->created)
+		sqlite3_bind_text(q, 8, d->created, -1, SQLITE_STATIC);
 	sqlite3_bind_int(q, 1, d->kind);
 	sqlite3_bind_text(q, 2, d->number ? d->number : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int(q, 3, d->date);
@@ -232,10 +238,89 @@ static int version_each(fisc_store *st, const fisc_query *qy, int64_t doc, fisc_
 	return rc;
 }
 
+static int doc_each(fisc_store *st, fisc_fact_doc_cb cb, void *ud)
+{
+	sqlite3 *db = fisc_sqlite_db(st);
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT id,kind,number,date,author,reason,source,created"
+			       " FROM fact_doc WHERE id<>0 ORDER BY id", -1, &q, NULL) != SQLITE_OK)
+		return fisc_sqlite_error(db, "fact_doc");
+	int rc = FISC_OK, step;
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		fisc_fact_doc d = {sqlite3_column_int64(q, 0), sqlite3_column_int(q, 1), col(q, 2),
+				   sqlite3_column_int(q, 3),   col(q, 4), col(q, 5), col(q, 6), col(q, 7)};
+		if ((rc = cb(ud, &d)) != 0)
+			break;
+	}
+	if (rc == FISC_OK && step != SQLITE_DONE)
+		rc = fisc_sqlite_error(db, "fact_doc");
+	sqlite3_finalize(q);
+	return rc;
+}
+
+/* `fisc copy`: versions as they are (ids, documents, ends kept). */
+static int version_put(fisc_store *st, const fisc_fact_version *vs, size_t n)
+{
+	sqlite3 *db = fisc_sqlite_db(st);
+	sqlite3_stmt *cur, *old;
+	if (sqlite3_prepare_v2(db,
+			       "INSERT INTO fact(id,doc," FACT_COLS ")"
+			       " VALUES(?1,?2,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)",
+			       -1, &cur, NULL) != SQLITE_OK)
+		return fisc_sqlite_error(db, "fact copy");
+	if (sqlite3_prepare_v2(db,
+			       "INSERT INTO fact_version(id,doc,ended_by,withdrawn," FACT_COLS ")"
+			       " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)",
+			       -1, &old, NULL) != SQLITE_OK) {
+		sqlite3_finalize(cur);
+		return fisc_sqlite_error(db, "fact copy");
+	}
+	int rc = FISC_OK;
+	for (size_t i = 0; rc == FISC_OK && i < n; i++) {
+		const fisc_fact_version *v = &vs[i];
+		const fisc_fact *f = &v->f;
+		sqlite3_stmt *q = v->ended_by ? old : cur;
+		sqlite3_reset(q);
+		sqlite3_clear_bindings(q);
+		sqlite3_bind_int64(q, 1, f->id);
+		sqlite3_bind_int64(q, 2, v->doc);
+		if (v->ended_by) {
+			sqlite3_bind_int64(q, 3, v->ended_by);
+			sqlite3_bind_int(q, 4, v->withdrawn);
+		}
+		sqlite3_bind_int64(q, 5, f->region);
+		sqlite3_bind_int(q, 6, f->year);
+		sqlite3_bind_int(q, 7, f->book);
+		sqlite3_bind_int(q, 8, f->phase);
+		sqlite3_bind_int(q, 9, f->scope);
+		sqlite3_bind_text(q, 10, f->item, -1, SQLITE_STATIC);
+		sqlite3_bind_int(q, 11, f->kind);
+		sqlite3_bind_text(q, 12, f->dept, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 13, f->project, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 14, f->econ, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 15, f->fund, -1, SQLITE_STATIC);
+		if (f->has_amount)
+			sqlite3_bind_int64(q, 16, f->amount.fen);
+		sqlite3_bind_int64(q, 17, f->amount.ulp > 0 ? f->amount.ulp : 1);
+		sqlite3_bind_int(q, 18, f->amount.unit);
+		sqlite3_bind_int(q, 19, f->amount.decimals);
+		sqlite3_bind_text(q, 20, f->source ? f->source : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 21, f->note ? f->note : "", -1, SQLITE_STATIC);
+		if (sqlite3_step(q) != SQLITE_DONE)
+			rc = fisc_sqlite_error(db, "fact copy");
+	}
+	sqlite3_finalize(cur);
+	sqlite3_finalize(old);
+	return rc;
+}
+
 const fisc_history_vtab fisc_sqlite_history_vtab = {
 	.doc_put = doc_put,
 	.doc_get = doc_get,
 	.fact_find = fact_find,
 	.fact_supersede = fact_supersede,
 	.version_each = version_each,
+	.doc_each = doc_each,
+	.version_put = version_put,
 };

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
+#include <time.h>
 #include <sqlite3.h>
 #include "fisc/error.h"
 #include "store/backend.h"
@@ -435,11 +436,35 @@ static int no_history(void)
 
 int fisc_store_has_history(fisc_store *st) { return st->vt->history != NULL; }
 
+/* The time a document is recorded: now, or SOURCE_DATE_EPOCH when it is
+** set (the reproducible-builds convention), so that two stores built by the
+** same commands — on two backends, in a test — hold the same documents
+** and so the same journal hashes (an amendment's digest holds the time). */
+static const char *recorded_at(char *buf, size_t n)
+{
+	const char *e = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	if (!e || !*e)
+		return NULL;
+	long long t = strtoll(e, &end, 10);
+	if (*end || t < 0)
+		return NULL;
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (!gmtime_r(&tt, &tm) || !strftime(buf, n, "%Y-%m-%d %H:%M:%S", &tm))
+		return NULL;
+	return buf;
+}
+
 int fisc_store_doc_put(fisc_store *st, const fisc_fact_doc *d, int64_t *id)
 {
 	if (!st->vt->history)
 		return no_history();
-	FORWARD(st, st->vt->history->doc_put(st, d, id));
+	fisc_fact_doc dd = *d;
+	char at[32];
+	if (!dd.created || !*dd.created)
+		dd.created = recorded_at(at, sizeof at);
+	FORWARD(st, st->vt->history->doc_put(st, &dd, id));
 }
 
 int fisc_store_doc_get(fisc_store *st, int64_t id, const char *number, fisc_arena *a,

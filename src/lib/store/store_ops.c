@@ -170,6 +170,10 @@ typedef struct copy_ctx {
 	int *years;
 	size_t nnames, capnames;
 	int64_t sorted_check; /* last id seen, to assert the walk order */
+	/* Versions of facts are put in batches too, their texts in varena. */
+	fisc_fact_version *versions;
+	size_t nversions;
+	fisc_arena *varena;
 } copy_ctx;
 
 enum { VBATCH = 4096 };
@@ -261,6 +265,70 @@ static int cp_fact(void *ud, const fisc_fact *f)
 		return missing_region(f->region, "事实 / fact");
 	c->n->facts++;
 	return fisc_store_fact_put(c->dst, &g);
+}
+
+/* With history on both sides, facts move as their versions, with every
+** number kept: the journal's amendment entries hash fact, region and
+** document ids (docs/history.md), so that a copy that renumbered any of
+** them would not verify. */
+static int cp_doc(void *ud, const fisc_fact_doc *d)
+{
+	copy_ctx *c = ud;
+	int64_t id;
+	int rc = c->dst->vt->history->doc_put(c->dst, d, &id);
+	if (rc == FISC_OK && id != d->id)
+		rc = fisc_error_set(FISC_ESTORE, "修正文件 #%lld 复制后编号变为 #%lld / document #%lld was renumbered #%lld",
+				    (long long)d->id, (long long)id, (long long)d->id, (long long)id);
+	c->n->documents++;
+	return rc;
+}
+
+static int flush_versions(copy_ctx *c)
+{
+	if (!c->nversions)
+		return FISC_OK;
+	int rc = c->dst->vt->history->version_put(c->dst, c->versions, c->nversions);
+	c->nversions = 0;
+	fisc_arena_free(c->varena);
+	c->varena = NULL;
+	return rc;
+}
+
+static int cp_version(void *ud, const fisc_fact_version *v)
+{
+	copy_ctx *c = ud;
+	if (!c->varena && !(c->varena = fisc_arena_new()))
+		return fisc_error_set(FISC_ENOMEM, "out of memory");
+	fisc_fact_version *w = &c->versions[c->nversions++];
+	*w = *v;
+	fisc_fact *f = &w->f;
+	if (!(f->region = idmap_get(&c->regions, v->f.region)))
+		return missing_region(v->f.region, "事实 / fact");
+	/* The texts live as long as the source's row: keep copies. */
+	const char **t[] = {&f->item, &f->dept, &f->project, &f->econ, &f->fund, &f->source, &f->note};
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++)
+		if (!(*t[i] = fisc_arena_strdup(c->varena, *t[i] ? *t[i] : "")))
+			return fisc_error_set(FISC_ENOMEM, "out of memory");
+	if (!v->ended_by)
+		c->n->facts++;
+	else
+		c->n->versions++;
+	return c->nversions == VBATCH ? flush_versions(c) : FISC_OK;
+}
+
+static int copy_facts(copy_ctx *c)
+{
+	fisc_store *src = c->src;
+	if (!src->vt->history || !c->dst->vt->history)
+		return fisc_store_fact_each(src, NULL, cp_fact, c);
+	if (!(c->versions = malloc(VBATCH * sizeof *c->versions)))
+		return fisc_error_set(FISC_ENOMEM, "out of memory");
+	int rc = src->vt->history->doc_each(src, cp_doc, c);
+	if (rc == FISC_OK)
+		rc = src->vt->history->version_each(src, NULL, 0, cp_version, c);
+	if (rc == FISC_OK)
+		rc = flush_versions(c);
+	return rc;
 }
 
 static int flush_vouchers(copy_ctx *c)
@@ -458,6 +526,13 @@ static int able(fisc_store *src, fisc_store *dst)
 		if (both[i]->vt->user && (!both[i]->vt->user->token_each ||
 					   !both[i]->vt->user->publish_each))
 			return lacks(both[i], "令牌与公开标记 / tokens and publication marks");
+	for (int i = 0; i < 2; i++)
+		if (both[i]->vt->history &&
+		    (!both[i]->vt->history->doc_each || !both[i]->vt->history->version_put))
+			return lacks(both[i], "事实的历史版本 / versions of facts");
+	if (src->vt->history && !dst->vt->history)
+		return fisc_error_set(FISC_EUNSUPPORTED,
+				      "目标存储不保存历史版本 / the destination backend keeps no versions of facts");
 	if (src->vt->user && !dst->vt->user)
 		return fisc_error_set(FISC_EUNSUPPORTED,
 				      "目标存储不支持用户 / the destination backend has no users");
@@ -506,7 +581,7 @@ static int copy_all(copy_ctx *c)
 	if (rc == FISC_OK)
 		rc = fisc_store_alias_each(src, cp_alias, c);
 	if (rc == FISC_OK)
-		rc = fisc_store_fact_each(src, NULL, cp_fact, c);
+		rc = copy_facts(c);
 	if (rc == FISC_OK)
 		rc = src->vt->voucher_each(src, cp_voucher, c);
 	if (rc == FISC_OK)
@@ -633,6 +708,8 @@ int fisc_store_copy(fisc_store *src, const char *to, fisc_copy_stats *stats)
 	free(c.names);
 	free(c.years);
 	free(c.batch);
+	free(c.versions);
+	fisc_arena_free(c.varena);
 	free(c.regions.from);
 	free(c.regions.to);
 	free(c.users.from);
