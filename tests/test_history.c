@@ -36,7 +36,10 @@ static int setup(void **state)
 {
 	fx *f = calloc(1, sizeof *f);
 	fisc_import_stats s;
-	assert_int_equal(fisc_store_open_v2(":memory:", FISC_OPEN_CREATE, &f->st), FISC_OK);
+	/* A fresh schema of the test cluster with FISC_TEST_PG (test_pg_unit.sh). */
+	char *uri = tu_store_uri(":memory:");
+	assert_int_equal(fisc_store_open_v2(uri, FISC_OPEN_CREATE, &f->st), FISC_OK);
+	free(uri);
 	f->diag = fisc_diag_new();
 	assert_int_equal(fisc_import_csv_buffer(f->st, "regions.csv", regions_csv,
 						sizeof regions_csv - 1, f->diag, &s), FISC_OK);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test_pg_unit.sh — the store, import, rules, report, performance, voucher,
-# user, catalogue and ledger unit tests again, each store a fresh schema of a throw-away
+# user, catalogue, ledger and history unit tests again, each store a fresh schema of a throw-away
 # PostgreSQL cluster (tests/pglib.sh; FISC_TEST_PG, see tests/testutil.h):
 # one suite, two backends (issue 14 item 2). Tests of what only an SQLite
 # file has (its creation beside the path, the "sqlite:" scheme) skip
@@ -23,7 +23,7 @@ pg_newdb fisc_test >/dev/null || { echo "FAIL: createdb"; exit 1; }
 export FISC_TEST_PG="host=$PGD user=postgres dbname=fisc_test"
 fail=0
 cd "$root"
-for t in test_store test_catalog test_vouchers test_user test_perf test_reports test_ledger test_import test_rules; do
+for t in test_store test_catalog test_vouchers test_user test_perf test_reports test_ledger test_import test_rules test_history; do
 	if [ ! -x "$tests/$t" ]; then
 		echo "FAIL: $tests/$t not built"; fail=1; continue
 	fi
