@@ -89,21 +89,20 @@ run pay-2 pay request --key p2 --line 2 --amount 2000.50 --payee 乙
 run pay-confirm pay confirm p1 --date 20250315
 run pay-refund pay refund --key r1 --payment p1 --amount 100 --date 20250320
 
-for f in text json csv; do
-	run history-tax-$f history --region 北碚区 --year 2023 --item 税收收入 --format $f
-	run history-all-$f history --region 500109 --year 2023 --format $f
-done
-expect history-tax-text "#2 修正 北财预〔2024〕5号"
-expect history-all-text "被撤回 #3"
+run history-tax history --region 北碚区 --year 2023 --item 税收收入
+run history-all history --region 500109 --year 2023
+run history-all-json history --region 500109 --year 2023 --format json
+expect history-tax "#2 修正 北财预〔2024〕5号"
+expect history-all "被撤回 #3"
 run history-dept history --region 210200-GX --year 2025 --department 大连高新技术产业园区创新创业创投服务中心
-for a in '#0' '#1' '#2' '#3' 2024-06-29 2024-06-30 2024-07-31 北财预〔2024〕5号 北财预〔2024〕9号; do
+for a in '#0' '#1' '#3' 2024-06-29 2024-07-31 北财预〔2024〕5号; do
 	run "balance-asof-$a" report balance --region 北碚区 --year 2023 --book gpb --scope all --phase execution --as-of "$a"
-	run "check-asof-$a" check --region 北碚区 --as-of "$a" --format json
 done
+run check-asof-doc check --region 北碚区 --as-of '#1' --format json
+run check-asof-date check --region 北碚区 --as-of 2024-07-31
 run balance-asof-none report balance --region 北碚区 --year 2023 --as-of '#99'
 run congress-asof report congress --region 北碚区 --year 2023 --as-of 2024-06-29 --format md
-run check-now check --format json
-run check-all check --all
+run check-all check --all --format json
 run diff-versions diff --region 500109 --year 2023 --as-of '#1' --vs-as-of '#5' --format csv
 expect diff-versions "160198,160298,100,0.06%"
 run diff-versions-all diff --region 500109 --year 2023 --as-of 2024-06-29 --vs-as-of 北财预〔2024〕9号 --all-lines

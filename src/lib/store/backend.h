@@ -175,6 +175,10 @@ struct fisc_store {
 	** transaction the backend ended by itself is gone. */
 	int txn_rc;
 	char txn_msg[400];
+	/* Set by fisc_store_copy on its source before begin: the transaction
+	** must read one instant (PostgreSQL: REPEATABLE READ; SQLite's write
+	** transaction already does). */
+	int snapshot;
 	/* fisc_store_view: the as-of that queries without their own get. */
 	int64_t view_doc;
 	int32_t view_date;

@@ -693,7 +693,7 @@ static int pg_begin(fisc_store *st)
 	pg_store *s = PG(st);
 	catalog_discard(s);
 	fisc_pg_voucher_reset(st);
-	int rc = exec(s, "BEGIN", "begin");
+	int rc = exec(s, st->snapshot ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN", "begin");
 	/* The ledger's writers queue here for their whole batch: each then
 	** catches up with the journal and appends to it with nobody between
 	** (docs/postgresql.md, "one chain"). */

@@ -655,7 +655,9 @@ int fisc_store_copy(fisc_store *src, const char *to, fisc_copy_stats *stats)
 				      path);
 	/* One transaction on the source: the copy is of one instant, and the
 	** source's journal must verify before anything is written. */
+	src->snapshot = 1;
 	int rc = fisc_store_begin(src);
+	src->snapshot = 0;
 	if (rc != FISC_OK)
 		return rc;
 	fisc_journal_report r;
