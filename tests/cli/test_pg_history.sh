@@ -209,8 +209,16 @@ done
 [ "$(cat "$dir"/hist.* | md5sum)" = "$(for i in 1 2 3; do cat "$(ls "$dir"/hist.* | head -1)"; done | md5sum)" ] \
 	|| { echo "FAIL: histories differ after later writes"; fail=1; }
 
+# ---- the history tables keep what they hold; verify finds an edit -------
+psql() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PGD" -U postgres -d "${PSQLDB:-hist_migrate}" -c "$1" >/dev/null 2>&1; }
+PSQLDB=hist psql "DELETE FROM fact_version" && { echo "FAIL: a kept version could be deleted"; fail=1; }
+PSQLDB=hist psql "UPDATE fact_doc SET reason='x' WHERE id=2" && { echo "FAIL: a document could be changed"; fail=1; }
+PSQLDB=hist psql "ALTER TABLE fact_version DISABLE TRIGGER fact_version_keep;
+	UPDATE fact_version SET fen = fen + 100 WHERE item = 'tax' AND ended_by = 2" || { echo "FAIL: psql tamper"; fail=1; }
+"$FISC" --db "$pg" journal verify >"$dir/v" 2>&1; rc=$?
+[ $rc = 1 ] && grep -qF "修正文件 #2 的版本记录与日志条目" "$dir/v" || { echo "FAIL: edited version not found on PostgreSQL: rc=$rc $(cat "$dir/v")"; fail=1; }
+
 # ---- migration 7 on PostgreSQL, a newer schema, backup ------------------
-psql() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PGD" -U postgres -d hist_migrate -c "$1" >/dev/null; }
 "$FISC" --db "$pgm" import regions.csv 003_beibei_2023_2024.csv >/dev/null || { echo "FAIL: import for migrate"; fail=1; }
 # Back to version 6: what migration 7 added, removed.
 psql "DROP TABLE fact_version; DROP TABLE fact_doc; ALTER TABLE fact DROP COLUMN doc;
