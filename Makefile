@@ -154,8 +154,17 @@ $(BUILD)/tests/%: tests/%.c tests/testutil.h $(BUILD)/libfisc.a $(BUILD)/cflags
 demo: all
 	@scripts/demo.sh $(BUILD)/fisc
 
+# The CLI scripts run again on PostgreSQL (tests/run.sh --pg) in the plain
+# build only: under the sanitizers the PostgreSQL side is test_pg_*.sh.
 unit: $(TESTS) $(BUILD)/fisc $(BUILD)/libfisc.so web
 	@tests/run.sh $(BUILD)
+ifeq ($(SAN),)
+	@tests/run.sh --pg $(BUILD)
+endif
+
+# The CLI scripts on PostgreSQL alone.
+unit-pg: $(TESTS) $(BUILD)/fisc $(BUILD)/libfisc.so web
+	@tests/run.sh --pg $(BUILD)
 
 test: deps test-deps
 	@$(MAKE) --no-print-directory unit
