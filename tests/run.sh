@@ -43,8 +43,11 @@ for t in tests/cli/*.sh; do
     case " $pg_pending " in *" $(basename "$t") "*) why="pending (branch pg-history)" ;; esac
     if [ -n "$why" ]; then skip=$((skip+1)); echo "skip $t on PostgreSQL: $why"; continue; fi
   fi
-  if bash "$t"; then pass=$((pass+1)); echo "ok   $t$on"; else fail=$((fail+1)); failed+=("$t$on"); echo "FAIL $t$on"; fi
+  t0=${EPOCHREALTIME/./}
+  if bash "$t"; then r="ok  "; pass=$((pass+1)); else r=FAIL; fail=$((fail+1)); failed+=("$t$on"); fi
+  t1=${EPOCHREALTIME/./}
+  printf '%s %s%s (%d.%d s)\n' "$r" "$t" "$on" $(((t1 - t0) / 1000000)) $(((t1 - t0) / 100000 % 10))
 done
 [ ${#failed[@]} -gt 0 ] && printf 'failed: %s\n' "${failed[@]}"
-echo "tests$on: $pass passed, $fail failed${skip:+, $skip skipped}"
+echo "tests$on: $pass passed, $fail failed, $skip skipped ($SECONDS s)"
 [ "$fail" -eq 0 ]
