@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# run.sh [--pg] BUILD — run every unit test binary in BUILD/tests and every CLI
-# test script in tests/cli/, then print one summary line "N passed, N failed".
+# run.sh [--pg] BUILD [SCRIPT…] — run every unit test binary in BUILD/tests and
+# every CLI test script in tests/cli/ (or only the SCRIPTs named), then print
+# one summary line "N passed, N failed".
 #
 # --pg: the PostgreSQL pass. The CLI scripts again, each store a fresh schema
 # of one throw-away cluster started here and stopped at the end
@@ -12,6 +13,9 @@ set -u
 pg=0
 [ "${1:-}" = --pg ] && { pg=1; shift; }
 build=${1:-build}
+shift
+scripts=("$@")
+[ ${#scripts[@]} = 0 ] && scripts=(tests/cli/*.sh)
 export FISC="$PWD/$build/fisc"
 export FISC_DATADIR="$PWD/data"
 # Pending on PostgreSQL until the backend keeps fact versions and copies
@@ -29,13 +33,15 @@ if [ $pg = 1 ]; then
   export PATH="$PGBIN:$PATH"
 else
   unset FISC_TEST_PG
+fi
+if [ $pg = 0 ] && [ $# = 0 ]; then
   for t in "$build"/tests/test_*; do
     [ -x "$t" ] || continue
     if "$t"; then pass=$((pass+1)); else fail=$((fail+1)); failed+=("$t"); fi
   done
 fi
 on=""; [ $pg = 1 ] && on=" on PostgreSQL"
-for t in tests/cli/*.sh; do
+for t in "${scripts[@]}"; do
   [ -f "$t" ] || continue
   if [ $pg = 1 ]; then
     why=$(sed -n 's/^# sqlite-only: //p' "$t" | head -1)
