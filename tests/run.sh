@@ -21,9 +21,10 @@ export FISC_DATADIR="$PWD/data"
 # Pending on PostgreSQL until the backend keeps fact versions and copies
 # whole stores (migration 7 and `fisc copy` enumerations, branch pg-history).
 pg_pending="test_amend.sh test_backup_copy.sh"
-# Not yet seen passing on PostgreSQL: in the last run its server stopped
-# answering (the binary was rebuilt under it; unconfirmed). Enable after one
-# clean run of `tests/run.sh --pg build tests/cli/test_serve_roles.sh`.
+# Fails on PostgreSQL: fisc serve stops answering one request of the role
+# matrix (curl gets no reply; a session is seen "idle in transaction"),
+# a backend defect not fixed yet. Enable once
+# `tests/run.sh --pg build tests/cli/test_serve_roles.sh` passes.
 pg_unverified="test_serve_roles.sh"
 pass=0; fail=0; skip=0; failed=()
 if [ $pg = 1 ]; then
@@ -51,7 +52,7 @@ for t in "${scripts[@]}"; do
     why=$(sed -n 's/^# sqlite-only: //p' "$t" | head -1)
     case $(basename "$t") in test_pg_*) continue ;; esac
     case " $pg_pending " in *" $(basename "$t") "*) why="pending (branch pg-history)" ;; esac
-    case " $pg_unverified " in *" $(basename "$t") "*) why="not yet verified on PostgreSQL (see tests/run.sh)" ;; esac
+    case " $pg_unverified " in *" $(basename "$t") "*) why="known PostgreSQL defect: fisc serve hangs on one request (see tests/run.sh)" ;; esac
     if [ -n "$why" ]; then skip=$((skip+1)); echo "skip $t on PostgreSQL: $why"; continue; fi
   fi
   t0=${EPOCHREALTIME/./}
