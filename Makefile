@@ -154,8 +154,17 @@ $(BUILD)/tests/%: tests/%.c tests/testutil.h $(BUILD)/libfisc.a $(BUILD)/cflags
 demo: all
 	@scripts/demo.sh $(BUILD)/fisc
 
+# The CLI scripts run again on PostgreSQL (tests/run.sh --pg) in the plain
+# build only: under the sanitizers the PostgreSQL side is test_pg_*.sh.
 unit: $(TESTS) $(BUILD)/fisc $(BUILD)/libfisc.so web
 	@tests/run.sh $(BUILD)
+ifeq ($(SAN),)
+	@tests/run.sh --pg $(BUILD)
+endif
+
+# The CLI scripts on PostgreSQL alone.
+unit-pg: $(TESTS) $(BUILD)/fisc $(BUILD)/libfisc.so web
+	@tests/run.sh --pg $(BUILD)
 
 test: deps test-deps
 	@$(MAKE) --no-print-directory unit
@@ -170,6 +179,9 @@ test-pg: test-deps $(TESTS) $(BUILD)/fisc
 	@FISC=$(CURDIR)/$(BUILD)/fisc FISC_DATADIR=$(DATADIR) bash tests/cli/test_pg_unit.sh
 	@FISC=$(CURDIR)/$(BUILD)/fisc FISC_DATADIR=$(DATADIR) bash tests/cli/test_pg_same.sh
 	@FISC=$(CURDIR)/$(BUILD)/fisc FISC_DATADIR=$(DATADIR) bash tests/cli/test_pg_store.sh
+	@FISC=$(CURDIR)/$(BUILD)/fisc FISC_DATADIR=$(DATADIR) bash tests/cli/test_pg_restart.sh
+	@FISC=$(CURDIR)/$(BUILD)/fisc FISC_DATADIR=$(DATADIR) bash tests/cli/test_pg_national.sh
+	@tests/run.sh --pg $(BUILD)
 
 # libFuzzer targets (clang), each run for FUZZ_SECONDS on its seed corpus.
 fuzz: test-deps
@@ -183,13 +195,17 @@ asan: test-deps
 # The long runs: the ledger's model-based test with 10^6 operations, the
 # crash-safety probe of the suite with 500 kills instead of 20, and the audit
 # round trip on every region of the benchmark's national dataset (1,300
-# counties, 12 townships each: every report written, audited, 5 mutations each).
+# counties, 12 townships each: every report written, audited, 5 mutations each),
+# and that national dataset imported into SQLite and PostgreSQL, check and a
+# sample of reports compared byte for byte.
 torture: all $(BUILD)/tests/test_ledger $(BUILD)/tests/test_audit_roundtrip
 	FISC_TORTURE=1 FISC_DATADIR=$(DATADIR) $(BUILD)/tests/test_ledger
 	FISC_ROUNDTRIP_COUNTIES=1300 FISC_ROUNDTRIP_REGIONS=0 FISC_ROUNDTRIP_MUTATIONS=5 \
 	  FISC_DATADIR=$(DATADIR) $(BUILD)/tests/test_audit_roundtrip
 	@FISC=$(CURDIR)/$(BUILD)/fisc FISC_DATADIR=$(DATADIR) CRASH_N=500 CRASH_VERBOSE=1 \
 	  bash tests/cli/test_crash_import.sh
+	@FISC=$(CURDIR)/$(BUILD)/fisc FISC_DATADIR=$(DATADIR) NAT_COUNTIES=1300 NAT_TOWNSHIPS=12 \
+	  NAT_PROVINCES=0 bash tests/cli/test_pg_national.sh
 
 # fisc beside sqlite3, PostgreSQL 15, DuckDB, ledger, hledger and bean-check on
 # the same generated data; installs the peers, writes BENCHMARKS.md (bench/run.sh).

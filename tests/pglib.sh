@@ -2,12 +2,19 @@
 # cluster on a Unix socket in a temporary directory (initdb/pg_ctl, as
 # bench/ does), stopped and removed when the sourcing shell exits.
 #
-#   pg_start            start it; sets PGD (socket directory) and returns 1
-#                       when PostgreSQL is not installed (scripts/deps.sh test)
+#   pg_start [durable]  start it; sets PGD (socket directory) and returns 1
+#                       when PostgreSQL is not installed (scripts/deps.sh test).
+#                       fsync is off (a test's data is thrown away) unless
+#                       "durable": a test that crashes the server itself
+#                       needs what a real one has, fsync and full pages.
 #   pg_newdb NAME       create database NAME; prints its libpq conninfo
+#   pg_crash            stop it as a power cut would (pg_ctl stop -m
+#                       immediate: no checkpoint, recovery at the next start)
+#   pg_restart          start it again after pg_crash
 #   pg_stop             stop it (also run on EXIT)
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
 PGD=""
+PGOPTS=""
 pg_as() { # run as the cluster's owner: postgres when we are root
 	if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
@@ -27,12 +34,24 @@ pg_start() {
 	# A signal (^C, a closed pipe) ends the script through its EXIT trap,
 	# so that no cluster is left running.
 	trap 'exit 1' INT TERM HUP PIPE
-	# fsync off and a small cluster: a test's data is thrown away.
+	local sync=--no-sync
+	PGOPTS="-k $PGD -c listen_addresses='' -c shared_buffers=64MB"
+	if [ "${1:-}" = durable ]; then
+		sync=""
+		PGOPTS="$PGOPTS -c fsync=on -c full_page_writes=on -c synchronous_commit=on"
+	else
+		PGOPTS="$PGOPTS -c fsync=off -c full_page_writes=off"
+	fi
 	pg_as "$PGBIN/initdb" -D "$PGD/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 \
-		--no-sync >"$PGD/initdb.log" 2>&1 || { cat "$PGD/initdb.log" >&2; return 2; }
-	pg_as "$PGBIN/pg_ctl" -D "$PGD/data" -l "$PGD/log" -w \
-		-o "-k $PGD -c listen_addresses='' -c fsync=off -c full_page_writes=off -c shared_buffers=64MB" \
+		$sync >"$PGD/initdb.log" 2>&1 || { cat "$PGD/initdb.log" >&2; return 2; }
+	pg_restart
+}
+pg_restart() {
+	pg_as "$PGBIN/pg_ctl" -D "$PGD/data" -l "$PGD/log" -w -o "$PGOPTS" \
 		start >"$PGD/pg_ctl.log" 2>&1 || { cat "$PGD/log" >&2; return 2; }
+}
+pg_crash() {
+	pg_as "$PGBIN/pg_ctl" -D "$PGD/data" -m immediate stop >/dev/null 2>&1
 }
 pg_newdb() {
 	"$PGBIN/createdb" -h "$PGD" -U postgres "$1" || return 1

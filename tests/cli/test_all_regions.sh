@@ -4,12 +4,13 @@
 # CODE_NAME.EXT, each byte for byte what `fisc report KIND --region CODE`
 # writes, in every format the report supports; a region without the data is
 # skipped and counted; a department report or a missing -o is a usage error.
+. "$(dirname "$0")/../storelib.sh"
 set -u
 : "${FISC:?FISC must name the fisc binary}"
 export FISC_DATADIR=${FISC_DATADIR:-$PWD/data}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
-db=$tmp/fisc.db
+db=$(tdb "$tmp/fisc.db")
 "$FISC" --db "$db" import examples/*.csv > /dev/null || fail import
 
 for kind in congress debt; do

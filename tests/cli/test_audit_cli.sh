@@ -4,6 +4,7 @@
 # file cannot be read (the others are still audited) or the usage is wrong;
 # --format json is valid JSON with the fields of docs/formats.md §8. When the
 # corpus is present, seed 003 audits clean and seed 001 reports its debt sum.
+. "$(dirname "$0")/../storelib.sh"
 set -u
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
@@ -69,7 +70,7 @@ done
 # round trip: the reports fisc writes from examples/ audit clean (issue 15 item 2);
 # the one error left is the imbalance of 解放区's 2024 budget data, which the
 # report itself notes under its table
-db="$dir/rt.db"
+db=$(tdb "$dir/rt.db")
 "$FISC" --db "$db" import examples/regions.csv examples/001_jiefang_2023_2024.csv \
 	examples/002_dalian_gxq_ccc_2025.csv examples/003_beibei_2023_2024.csv >/dev/null 2>&1 ||
 	die "round trip: import failed"

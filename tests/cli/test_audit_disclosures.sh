@@ -7,6 +7,7 @@
 # checkable problem is found on its page; every error on a published PDF (and on the planted
 # version) is one the truth lists, so the correct twin has no other; the template is recognised
 # as one (its placeholders reported).
+# sqlite-only: audits report files; opens no store
 set -u
 corpus=${FISC_CORPUS:-../shared/corpus}
 disc="$corpus/disclosures"

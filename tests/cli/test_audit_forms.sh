@@ -6,6 +6,7 @@
 # built here from seed 003 with two figures changed (a sum that no longer
 # holds, a table whose total no longer does); the PDF is printed by headless
 # Chromium. A PDF without a text layer is refused with the reason.
+# sqlite-only: audits report files; opens no store
 set -u
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT

@@ -5,12 +5,13 @@
 # wrong, which the audit must then find as `fisc check` does: 解放区's 2024
 # 一般公共预算 (seed 001) does not balance, 收入总计 140578 against 支出总计
 # 139542, and the printed table says so.
+. "$(dirname "$0")/../storelib.sh"
 set -u
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 fail=0
 die() { echo "test_audit_roundtrip: $*" >&2; fail=1; }
-db=$dir/a.db
+db=$(tdb "$dir/a.db")
 "$FISC" --db "$db" import examples/regions.csv examples/[0-9]*.csv >/dev/null || die "import"
 ccc=大连高新技术产业园区创新创业创投服务中心
 ylg=炎陵高新技术产业开发区管理委员会

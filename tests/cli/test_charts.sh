@@ -6,8 +6,9 @@
 # balance vs limit); the PDF draws them with the largest 主要支出 bar first;
 # the HTML page holds each as a well-formed SVG image; the DOCX holds each as
 # a PNG picture. Needs poppler-utils, xmllint, unzip, python3.
+. "$(dirname "$0")/../storelib.sh"
 set -eu
-dir=$(mktemp -d); db=$dir/r.db
+dir=$(mktemp -d); db=$(tdb "$dir/r.db")
 trap 'rm -rf "$dir"' EXIT
 "$FISC" --db "$db" import examples/regions.csv examples/[0-9]*.csv >/dev/null
 fail=0

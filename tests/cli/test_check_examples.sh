@@ -5,9 +5,10 @@
 # is no error and the exit status is 0; 解放区 (seed 001) states a debt balance
 # of 174666万元 whose parts add up to 20776 + 153900 = 174676万元, an error
 # (exit 1). An unknown region cannot be read (exit 2).
+. "$(dirname "$0")/../storelib.sh"
 set -u
 dir=$(mktemp -d)
-db=$dir/c.db
+db=$(tdb "$dir/c.db")
 trap 'rm -rf "$dir"' EXIT
 fail=0
 die() { echo "test_check_examples: $*" >&2; fail=1; }

@@ -10,15 +10,17 @@
 # 一般公共预算收入300276万元", never a bare "全区…收入300276" (which the
 # official 全区 figure 401746 contradicts). Without the texts the narrative
 # parts are left out and the draft is numbered 二, and the gap is reported.
+. "$(dirname "$0")/../storelib.sh"
 set -u
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 fail=0
+dba=$(tdb "$dir/a.db") dbb=$(tdb "$dir/b.db")
 die() { echo "test_congress_outline: $*" >&2; fail=1; }
 seed=tests/golden/003/outline.txt # the seed's heading lines
 
-"$FISC" --db "$dir/a.db" import examples/regions.csv examples/[0-9]*.csv >/dev/null || die "import"
-"$FISC" --db "$dir/a.db" report congress --region 北碚区 --year 2023 --format md >"$dir/bb.md" 2>"$dir/err" ||
+"$FISC" --db "$dba" import examples/regions.csv examples/[0-9]*.csv >/dev/null || die "import"
+"$FISC" --db "$dba" report congress --region 北碚区 --year 2023 --format md >"$dir/bb.md" 2>"$dir/err" ||
 	die "report: $(cat "$dir/err")"
 
 # outline LEVELS FILE: the headings of a Markdown or seed text, one per line
@@ -92,8 +94,8 @@ awk '/^## 二、/{p=1} /^## 四、/{p=0} p' "$dir/bb.md" | grep -P '[0-9]+(\.[0-
 	die "a figure in the narrative parts"
 
 # without the texts: no narrative parts, the draft is 二, and the gap is said on stderr
-"$FISC" --db "$dir/b.db" import examples/regions.csv examples/003_beibei_2023_2024.csv >/dev/null || die "import b"
-"$FISC" --db "$dir/b.db" report congress --region 北碚区 --year 2023 --format md >"$dir/b.md" 2>"$dir/b.err" || die "report b"
+"$FISC" --db "$dbb" import examples/regions.csv examples/003_beibei_2023_2024.csv >/dev/null || die "import b"
+"$FISC" --db "$dbb" report congress --region 北碚区 --year 2023 --format md >"$dir/b.md" 2>"$dir/b.err" || die "report b"
 grep -qF "## 二、2024年预算草案" "$dir/b.md" || die "without texts the draft is not 二"
 grep -qF "财政工作情况" "$dir/b.md" && die "a narrative heading without its text"
 grep -qF "数据中没有“2023年财政工作情况”的文字" "$dir/b.err" || die "missing narrative not reported on stderr"
@@ -101,11 +103,11 @@ grep -qF "全区一般公共预算收入300276万元" "$dir/b.md" || die "withou
 
 # a region text with a bad section is an import error naming the line
 printf 'region,year,section,text\n500109,2023,工作总结,某某\n' >"$dir/bad.csv"
-"$FISC" --db "$dir/b.db" import "$dir/bad.csv" >/dev/null 2>"$dir/bad.err"; rc=$?
+"$FISC" --db "$dbb" import "$dir/bad.csv" >/dev/null 2>"$dir/bad.err"; rc=$?
 [ $rc = 1 ] || die "bad section: exit $rc, want 1"
 grep -qF 'bad.csv:2:' "$dir/bad.err" && grep -qF "无法识别的人大报告章节「工作总结」" "$dir/bad.err" ||
 	die "bad section message: $(cat "$dir/bad.err")"
 printf 'region,year,section,text\n500109,2023,口径/一般公共预算/火星,x\n' >"$dir/bad2.csv"
-"$FISC" --db "$dir/b.db" import "$dir/bad2.csv" >/dev/null 2>&1 && die "basis with an unknown scope imported"
+"$FISC" --db "$dbb" import "$dir/bad2.csv" >/dev/null 2>&1 && die "basis with an unknown scope imported"
 
 exit $fail

@@ -5,6 +5,7 @@
 # a facts import into an existing store, a voucher import, and every fourth
 # time a facts import that is creating its store (which must then be absent
 # or complete, catalogue included).
+. "$(dirname "$0")/../storelib.sh"
 set -eu
 N=${CRASH_N:-20}
 dir=$(mktemp -d)
@@ -29,28 +30,39 @@ awk 'BEGIN { print "number,date,region,unit,book,function,economic,fen"
   >"$dir/vouchers.csv"
 NV=200000
 
-"$FISC" --db "$dir/template.db" import "$regions" >/dev/null
-count() { sqlite3 "$1" "SELECT (SELECT count(*) FROM fact), (SELECT count(*) FROM voucher),
+tpg || "$FISC" --db "$dir/template.db" import "$regions" >/dev/null
+count() { tsql "$1" "SELECT (SELECT count(*) FROM fact), (SELECT count(*) FROM voucher),
   (SELECT coalesce(sum(n), 0) FROM voucher_month), (SELECT count(*) FROM region), (SELECT count(*) FROM edition)"; }
-fresh() { rm -f "$dir"/s.db*; cp "$dir/template.db" "$dir/s.db"; }
+# fresh: the store with the regions only; new: no store. On PostgreSQL a
+# store is a schema (tests/storelib.sh), made again and given the regions.
+fresh() {
+  if tpg; then s=$(tdb "$dir/s.db"); "$FISC" --db "$s" import "$regions" >/dev/null
+  else rm -f "$dir"/s.db*; cp "$dir/template.db" "$dir/s.db"; s=$dir/s.db; fi
+}
+new() { rm -f "$dir"/s.db*; s=$(tdb "$dir/s.db"); }
+# exists: the store is there (a file; on PostgreSQL, fisc's tables).
+exists() {
+  if tpg; then [ "$(tsql "$s" "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()")" != 0 ]
+  else [ -e "$s" ]; fi
+}
 now() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
 
 # How long each import runs whole, to aim the kills inside it.
-t0=$(now); fresh; "$FISC" --db "$dir/s.db" import "$dir/facts.csv" >/dev/null; t1=$(now)
-[ "$(count "$dir/s.db")" = "$NF|0|0|12|1" ] || { echo "facts import: $(count "$dir/s.db")"; exit 1; }
-fresh; "$FISC" --db "$dir/s.db" import-vouchers "$dir/vouchers.csv" >/dev/null; t2=$(now)
-[ "$(count "$dir/s.db")" = "0|$NV|$NV|12|1" ] || { echo "voucher import: $(count "$dir/s.db")"; exit 1; }
-rm -f "$dir"/s.db*; "$FISC" --db "$dir/s.db" import "$regions" "$dir/facts.csv" >/dev/null; t3=$(now)
-span=($((t1 - t0)) $((t2 - t1)) $((t3 - t2)))
+fresh; t0=$(now); "$FISC" --db "$s" import "$dir/facts.csv" >/dev/null; t1=$(now)
+[ "$(count "$s")" = "$NF|0|0|12|1" ] || { echo "facts import: $(count "$s")"; exit 1; }
+fresh; t2=$(now); "$FISC" --db "$s" import-vouchers "$dir/vouchers.csv" >/dev/null; t3=$(now)
+[ "$(count "$s")" = "0|$NV|$NV|12|1" ] || { echo "voucher import: $(count "$s")"; exit 1; }
+new; t4=$(now); "$FISC" --db "$s" import "$regions" "$dir/facts.csv" >/dev/null; t5=$(now)
+span=($((t1 - t0)) $((t3 - t2)) $((t5 - t4)))
 
 kills=0
 for i in $(seq 1 "$N"); do
   kind=$((i % 4 == 0 ? 2 : i % 2))
-  if [ $kind = 2 ]; then rm -f "$dir"/s.db*; else fresh; fi
+  if [ $kind = 2 ]; then new; else fresh; fi
   case $kind in
-    0) "$FISC" --db "$dir/s.db" import "$dir/facts.csv" >/dev/null 2>&1 & ;;
-    1) "$FISC" --db "$dir/s.db" import-vouchers "$dir/vouchers.csv" >/dev/null 2>&1 & ;;
-    2) "$FISC" --db "$dir/s.db" import "$regions" "$dir/facts.csv" >/dev/null 2>&1 & ;;
+    0) "$FISC" --db "$s" import "$dir/facts.csv" >/dev/null 2>&1 & ;;
+    1) "$FISC" --db "$s" import-vouchers "$dir/vouchers.csv" >/dev/null 2>&1 & ;;
+    2) "$FISC" --db "$s" import "$regions" "$dir/facts.csv" >/dev/null 2>&1 & ;;
   esac
   victim=$!
   ms=$((RANDOM * (span[kind] + 20) / 32768))
@@ -58,13 +70,15 @@ for i in $(seq 1 "$N"); do
   kill -9 "$victim" 2>/dev/null && kills=$((kills + 1))
   wait "$victim" 2>/dev/null || true
   victim=
-  if [ ! -e "$dir/s.db" ]; then
+  if ! exists; then
     [ $kind = 2 ] || { echo "kill $i: the store vanished"; fail=1; }
     continue
   fi
-  ok=$(sqlite3 "$dir/s.db" 'PRAGMA integrity_check' 2>&1)
-  [ "$ok" = ok ] || { echo "kill $i (kind $kind, ${ms} ms): integrity_check: $ok"; fail=1; continue; }
-  got=$(count "$dir/s.db")
+  if ! tpg; then
+    ok=$(sqlite3 "$s" 'PRAGMA integrity_check' 2>&1)
+    [ "$ok" = ok ] || { echo "kill $i (kind $kind, ${ms} ms): integrity_check: $ok"; fail=1; continue; }
+  fi
+  got=$(count "$s")
   case $kind in
     0) want="0|0|0|12|1 $NF|0|0|12|1" ;;
     1) want="0|0|0|12|1 0|$NV|$NV|12|1" ;;

@@ -5,12 +5,13 @@
 # "数据中没有" line and no 数据缺口 appendix; the gaps are listed on stderr,
 # and with --draft the document ends with the 附：数据缺口 appendix listing them.
 # A department 决算 whose income side is empty (炎陵 2024) is one of them.
+. "$(dirname "$0")/../storelib.sh"
 set -u
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 fail=0
 die() { echo "test_data_gaps: $*" >&2; fail=1; }
-db=$dir/g.db
+db=$(tdb "$dir/g.db")
 "$FISC" --db "$db" import examples/regions.csv examples/[0-9]*.csv >/dev/null || die "import"
 ccc=大连高新技术产业园区创新创业创投服务中心
 ylg=炎陵高新技术产业开发区管理委员会

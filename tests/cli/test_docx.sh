@@ -6,8 +6,9 @@
 # without error and pdftotext of the result holds every figure of the
 # report's Markdown form. Needs libreoffice-writer and poppler-utils
 # (scripts/deps.sh test).
+. "$(dirname "$0")/../storelib.sh"
 set -eu
-dir=$(mktemp -d); db=$dir/r.db
+dir=$(mktemp -d); db=$(tdb "$dir/r.db")
 trap 'rm -rf "$dir"' EXIT
 for t in soffice pdftotext unzip xmllint python3; do
   command -v $t >/dev/null || { echo "test_docx: $t missing (scripts/deps.sh test)"; exit 1; }

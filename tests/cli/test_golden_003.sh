@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The twelve balance tables of seed 003, computed from examples/ and compared
 # with the published tables cell for cell.
+. "$(dirname "$0")/../storelib.sh"
 set -eu
-db=$(mktemp -d)/g.db
-trap 'rm -rf "$(dirname "$db")"' EXIT
+gdir=$(mktemp -d); db=$(tdb "$gdir/g.db")
+trap 'rm -rf "$gdir"' EXIT
 "$FISC" --db "$db" import examples/regions.csv examples/003_beibei_2023_2024.csv >/dev/null
 fail=0
 for g in tests/golden/003/*.tsv; do

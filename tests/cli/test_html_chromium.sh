@@ -4,6 +4,7 @@
 # screenshots are saved next to the binary ($FISC's directory, e.g. build/).
 # Installs what it needs when missing (as root): Debian chromium and
 # fonts-noto-cjk, node/npm, and playwright-core into tests/web (npm ci).
+. "$(dirname "$0")/../storelib.sh"
 set -eu
 root=$PWD
 out=$(cd "$(dirname "$FISC")" && pwd)
@@ -29,9 +30,10 @@ fc-list :lang=zh family | grep -qiE 'Noto (Serif|Sans) CJK' || { echo "no Noto C
 
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-"$FISC" --db "$dir/h.db" import examples/regions.csv examples/[0-9]*.csv >/dev/null
-"$FISC" --db "$dir/h.db" report congress --region 北碚区 --year 2023 --format html -o "$dir/congress.html"
-"$FISC" --db "$dir/h.db" report department --department 大连高新技术产业园区创新创业创投服务中心 \
+db=$(tdb "$dir/h.db")
+"$FISC" --db "$db" import examples/regions.csv examples/[0-9]*.csv >/dev/null
+"$FISC" --db "$db" report congress --region 北碚区 --year 2023 --format html -o "$dir/congress.html"
+"$FISC" --db "$db" report department --department 大连高新技术产业园区创新创业创投服务中心 \
   --year 2025 --format html -o "$dir/department.html"
 fail=0
 # 883,868: 2023 全区 GPB 总计; 882,607: 区级; 3,426: 稳定调节基金 after the 2024 draw

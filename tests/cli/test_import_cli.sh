@@ -5,8 +5,9 @@
 # one import may come in any order (regions.csv sorts last in a glob); a
 # duplicate shows the stored and the new value; a GB18030 file is converted
 # with one note.
+. "$(dirname "$0")/../storelib.sh"
 set -eu
-dir=$(mktemp -d); db=$dir/i.db
+dir=$(mktemp -d); db=$(tdb "$dir/i.db")
 trap 'rm -rf "$dir"' EXIT
 "$FISC" --db "$db" import examples/regions.csv >/dev/null
 cat >"$dir/bad.csv" <<'CSV'
@@ -25,7 +26,7 @@ grep -qF "bad.csv:3: 字段「amount」：无法解析金额「14x078」 | field
 grep -qF "bad.csv:4: 字段「scope」：无法识别的口径「全世界」 | field 'scope': unknown scope '全世界' [bad-value]" "$dir/err" \
   || { echo "missing scope error:"; cat "$dir/err"; fail=1; }
 # All or nothing: the good row 2 was not written either.
-n=$(sqlite3 "$db" 'select count(*) from fact')
+n=$(tsql "$db" 'select count(*) from fact')
 [ "$n" = 0 ] || { echo "store changed by a failed import: $n facts"; fail=1; }
 set +e
 "$FISC" --db "$db" import "$dir/nope.csv" 2>/dev/null; rc=$?
@@ -34,12 +35,12 @@ set -e
 out=$("$FISC" --db "$db" import examples/003_beibei_2023_2024.csv)
 grep -q "imported 1 file(s): 0 region(s), [0-9]* fact(s)" <<<"$out" || { echo "good import: $out"; fail=1; }
 # Importing the same facts again is a duplicate, and changes nothing.
-before=$(sqlite3 "$db" 'select count(*) from fact')
+before=$(tsql "$db" 'select count(*) from fact')
 set +e
 "$FISC" --db "$db" import examples/003_beibei_2023_2024.csv 2>"$dir/err2"; rc=$?
 set -e
 [ $rc = 1 ] && grep -q "duplicate-fact" "$dir/err2" || { echo "re-import: rc=$rc"; fail=1; }
-[ "$(sqlite3 "$db" 'select count(*) from fact')" = "$before" ] || { echo "re-import changed the store"; fail=1; }
+[ "$(tsql "$db" 'select count(*) from fact')" = "$before" ] || { echo "re-import changed the store"; fail=1; }
 grep -qF "已存在：库中为 883868万元，文件中为 883868万元（与库中相同）" "$dir/err2" \
   && grep -qF "already stored: 883868万元, file: 883868万元 (identical to the stored value)" "$dir/err2" \
   || { echo "re-import does not say the values are identical:"; head -3 "$dir/err2"; fail=1; }
@@ -55,10 +56,10 @@ set -e
 # examples/*.csv: regions.csv comes last, yet its regions are known to the
 # files before it; the reverse order works as well.
 for order in forward reverse; do
-  rm -f "$dir/ex.db"
+  rm -f "$dir/ex.db"; ex=$(tdb "$dir/ex.db")
   if [ $order = forward ]; then files=(examples/*.csv); else mapfile -t files < <(ls examples/*.csv | sort -r); fi
   set +e
-  out=$("$FISC" --db "$dir/ex.db" import "${files[@]}" 2>"$dir/err4"); rc=$?
+  out=$("$FISC" --db "$ex" import "${files[@]}" 2>"$dir/err4"); rc=$?
   set -e
   [ $rc = 0 ] && grep -q "imported 9 file(s): 12 region(s), 458 fact(s), 7 performance indicator(s), 12 text section(s)" <<<"$out" \
     || { echo "examples in $order order: rc=$rc $out"; head -3 "$dir/err4"; fail=1; }
@@ -66,13 +67,13 @@ done
 
 # A CSV saved by Excel on Chinese Windows (GB18030): converted, noted once.
 iconv -f UTF-8 -t GB18030 examples/003_beibei_2023_2024.csv >"$dir/gbk.csv"
-rm -f "$dir/gbk.db"
-"$FISC" --db "$dir/gbk.db" import examples/regions.csv >/dev/null
+rm -f "$dir/gbk.db"; gbk=$(tdb "$dir/gbk.db")
+"$FISC" --db "$gbk" import examples/regions.csv >/dev/null
 set +e
-"$FISC" --db "$dir/gbk.db" import "$dir/gbk.csv" >"$dir/out5" 2>"$dir/err5"; rc=$?
+"$FISC" --db "$gbk" import "$dir/gbk.csv" >"$dir/out5" 2>"$dir/err5"; rc=$?
 set -e
 [ $rc = 0 ] || { echo "GB18030 file: exit $rc"; head -3 "$dir/err5"; fail=1; }
 [ "$(cat "$dir/err5")" = "$dir/gbk.csv: 注意：文件不是 UTF-8 编码，已按 GB18030 转换后读取 | note: the file is not UTF-8; converted from GB18030" ] \
   || { echo "GB18030 note:"; cat "$dir/err5"; fail=1; }
-[ "$(sqlite3 "$dir/gbk.db" 'select count(*) from fact')" = "$before" ] || { echo "GB18030 file: wrong fact count"; fail=1; }
+[ "$(tsql "$gbk" 'select count(*) from fact')" = "$before" ] || { echo "GB18030 file: wrong fact count"; fail=1; }
 exit $fail

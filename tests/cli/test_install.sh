@@ -5,6 +5,7 @@
 # (shared) and `pkg-config --static` (libfisc.a plus every private dependency),
 # and both builds print seed 003's published balance table and write the
 # congress report; make uninstall removes every file again.
+# sqlite-only: installs the program and its SQLite stores in a temporary prefix
 set -eu
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -5,8 +5,9 @@
 # one and as a batch (a result row each, never all or nothing), status in
 # TSV and JSON with 支出进度 half-up, the year-end close, and journal verify
 # catching a hand edit.
+. "$(dirname "$0")/../storelib.sh"
 set -eu
-dir=$(mktemp -d); db=$dir/l.db
+dir=$(mktemp -d); db=$(tdb "$dir/l.db")
 trap 'rm -rf "$dir"' EXIT
 fail=0
 F() { "$FISC" --db "$db" "$@"; }
@@ -14,7 +15,8 @@ F import examples/regions.csv examples/002_dalian_gxq_ccc_2025.csv >/dev/null
 # The import is the journal's first entry: the files' SHA-256 and the counts.
 [ "$(F journal head | cut -f1)" = 1 ] || { echo "import not journaled"; fail=1; }
 sum=$(sha256sum examples/002_dalian_gxq_ccc_2025.csv | cut -d' ' -f1)
-got=$(sqlite3 "$db" "SELECT CAST(bytes AS TEXT) FROM journal WHERE seq=1")
+text="CAST(bytes AS TEXT)"; tpg && text="convert_from(bytes, 'UTF8')"
+got=$(tsql "$db" "SELECT $text FROM journal WHERE seq=1")
 echo "$got" | grep -qF "examples/002_dalian_gxq_ccc_2025.csv sha256 $sum" || { echo "journal: $got"; fail=1; }
 echo "$got" | grep -qF "facts 21 regions 12" || { echo "journal counts: $got"; fail=1; }
 
@@ -108,7 +110,7 @@ want=$(printf '%s\n' '校舍维修 上年结转 129000.50' ' 上年结转 300000
 # The journal verifies; its head is printed; a hand edit of a balance is found.
 out=$(F journal verify) || { echo "verify: $out"; fail=1; }
 F journal head | grep -qE '^[0-9]+	[0-9a-f]{64}$' || { echo "head"; fail=1; }
-sqlite3 "$db" "UPDATE ledger_line SET paid=paid-100 WHERE id=4"
+tsql "$db" "UPDATE ledger_line SET paid=paid-100 WHERE id=4"
 if out=$(F journal verify); then echo "tampered store verifies"; fail=1; fi
 echo "$out" | grep -qF "指标行 4" || { echo "verify tampered: $out"; fail=1; }
 exit $fail

@@ -5,8 +5,9 @@
 # execution facts written from the ledger, the department's execution report
 # from them, and `fisc quota check` and `fisc check` finding them equal —
 # then both finding a stored fact changed by hand.
+. "$(dirname "$0")/../storelib.sh"
 set -eu
-dir=$(mktemp -d); db=$dir/e.db
+dir=$(mktemp -d); db=$(tdb "$dir/e.db")
 trap 'rm -rf "$dir"' EXIT
 fail=0
 F() { "$FISC" --db "$db" "$@"; }
@@ -37,7 +38,7 @@ got=$(F quota status | awk -F'\t' '$1=="1" || $1=="合计"{print $1, $12, $15}')
 
 out=$(F quota facts --region 210200-GX --year 2025)
 echo "$out" | grep -qF "wrote 3 execution fact(s)" || { echo "facts: $out"; fail=1; }
-got=$(sqlite3 "$db" "SELECT item, econ, fen FROM fact WHERE phase=3 ORDER BY econ" | tr '\n' ' ')
+got=$(tsql "$db" "SELECT item, econ, fen FROM fact WHERE phase=3 ORDER BY econ" | tr '\n' ' ')
 [ "$got" = "own_exp|301|36263550 own_exp|302|36723600 own_exp|312|37083600 " ] || { echo "facts: $got"; fail=1; }
 if F quota facts --region 210200-GX --year 2025 >/dev/null 2>&1; then echo "facts written twice"; fail=1; fi
 out=$(F quota check --region 210200-GX --year 2025) || { echo "check: $out"; fail=1; }
@@ -48,7 +49,7 @@ if echo "$out" | grep -qF '"rule": "ledger.execution"'; then echo "fisc check: l
 out=$(F report department --department 大连高新技术产业园区创新创业创投服务中心 --year 2025 --phase 执行 --format md)
 echo "$out" | grep -qF "支出执行数110.07万元" || { echo "report: $(echo "$out" | head -12)"; fail=1; }
 echo "$out" | grep -qF "工资福利支出36.26万元" || { echo "report 301: $(echo "$out" | head -12)"; fail=1; }
-sqlite3 "$db" "UPDATE fact SET fen=fen+1 WHERE phase=3 AND econ='302'"
+tsql "$db" "UPDATE fact SET fen=fen+1 WHERE phase=3 AND econ='302'"
 if out=$(F quota check --region 210200-GX --year 2025); then echo "changed fact passes"; fail=1; fi
 echo "$out" | grep -qF "账本 ledger 367,236.00	事实 facts 367,236.01" || { echo "check changed: $out"; fail=1; }
 # fisc check reports it too, as an error of rule ledger.execution.

@@ -3,6 +3,7 @@
 # without a warning, its version is FISC_VERSION, and it describes every
 # subcommand of the dispatch table in src/cli/main.c (a new command without
 # a .SS section in the manual fails here).
+# sqlite-only: the manual page; opens no store
 set -eu
 page=docs/fisc.1
 fail=0

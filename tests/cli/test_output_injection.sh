@@ -6,8 +6,9 @@
 # text: Markdown parsed by the reference GFM parser (cmark-gfm) has no link,
 # no raw HTML and intact tables; HTML has no live tag; text, TSV, CSV and
 # Markdown carry no raw control character; CSV/TSV neutralise formulas.
+. "$(dirname "$0")/../storelib.sh"
 set -eu
-dir=$(mktemp -d); db=$dir/h.db
+dir=$(mktemp -d); db=$(tdb "$dir/h.db")
 trap 'rm -rf "$dir"' EXIT
 fail=0
 die() { echo "FAIL $*"; fail=1; }

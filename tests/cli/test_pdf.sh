@@ -6,8 +6,9 @@
 # of each is rendered with pdftoppm and saved next to $FISC (build/pdf-*.png)
 # for a look; no word lies outside the text block of its page (28 mm left,
 # 26 mm right margin: nothing clipped or running off the paper). Needs poppler-utils (scripts/deps.sh test) and fonts-noto-cjk.
+. "$(dirname "$0")/../storelib.sh"
 set -eu
-dir=$(mktemp -d); db=$dir/r.db
+dir=$(mktemp -d); db=$(tdb "$dir/r.db")
 trap 'rm -rf "$dir"' EXIT
 out=$(cd "$(dirname "$FISC")" && pwd)
 for t in pdftotext pdffonts pdftoppm python3; do

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_pg_store.sh — what is the PostgreSQL backend's own (issue 14 items 1
 # and 3), on a throw-away cluster (tests/pglib.sh): a database without fisc's
-# schema is "store not found" and stays untouched; the schema version is
+# schema is "store not found" and stays untouched; a failed creation leaves
+# nothing; the schema version is
 # kept and a newer one refused; a server error reads as what it is
 # (SQLSTATE mapped, "中文 / English"); an import is all or nothing; a
 # kill -9 in the middle of a voucher import leaves nothing; two processes
@@ -34,6 +35,16 @@ grep -q "store not found" "$dir/err" || { die "no 'store not found'"; cat "$dir/
 "$FISC" --db "host=$PGD user=postgres dbname=nosuchdb" regions >/dev/null 2>"$dir/err" &&
 	die "a missing database opened"
 grep -q "store not found" "$dir/err" || { die "missing database: no 'store not found'"; cat "$dir/err"; }
+
+# 1b. A creation that fails half way (here: no bundled catalogue to seed)
+#     leaves no store behind, not tables without a catalogue: the
+#     migrations and the catalogue are one transaction.
+db=$(pg_newdb half)
+FISC_DATADIR=$dir/no-such-datadir "$FISC" --db "$db" init >/dev/null 2>"$dir/err" && die "init without a catalogue succeeded"
+[ "$(SQL half "SELECT count(*) FROM pg_tables WHERE schemaname='public'")" = 0 ] ||
+	die "a failed creation left tables behind"
+"$FISC" --db "$db" init >/dev/null 2>&1 || die "init after a failed creation"
+[ "$(SQL half "SELECT count(*) FROM edition")" = 1 ] || die "no catalogue after init"
 
 # 2. Creation applies every migration in one transaction; a newer schema is refused.
 db=$(pg_newdb s)

@@ -5,6 +5,7 @@
 # binary is already built). A command exits 0 unless its comment says
 # "exit N". The commands are read from the README itself, so the README
 # cannot drift from what works.
+# sqlite-only: the README's examples against the SQLite files they name
 set -u
 here=$PWD
 readme=$here/README.md

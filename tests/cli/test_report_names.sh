@@ -5,8 +5,9 @@
 # values are named; `fisc departments` lists departments and --department
 # takes the name, a unique prefix or the code; `catalog editions` works; the
 # top-level help lists every report and command.
+. "$(dirname "$0")/../storelib.sh"
 set -u
-dir=$(mktemp -d); db=$dir/n.db
+dir=$(mktemp -d); db=$(tdb "$dir/n.db")
 trap 'rm -rf "$dir"' EXIT
 "$FISC" --db "$db" import examples/regions.csv examples/[0-9]*.csv >/dev/null || { echo "FAIL import"; exit 1; }
 fail=0

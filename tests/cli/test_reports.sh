@@ -2,8 +2,9 @@
 # The document reports from the command line (issue 5): every report in every
 # format, -o handling (a file; for xlsx a workbook; for csv a directory or a
 # prefix), the seeds' figures in the output, and usage errors.
+. "$(dirname "$0")/../storelib.sh"
 set -eu
-dir=$(mktemp -d); db=$dir/r.db
+dir=$(mktemp -d); db=$(tdb "$dir/r.db")
 trap 'rm -rf "$dir"' EXIT
 "$FISC" --db "$db" import examples/regions.csv examples/[0-9]*.csv >/dev/null
 fail=0

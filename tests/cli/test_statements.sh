@@ -2,8 +2,9 @@
 # Balance statements computed from the examples state the totals the seeds
 # state (issue 2 acceptance): 解放区 2023 GPB/GFB/SOE, 大连高新区 2024 GPB/GFB,
 # and the social-insurance roll-forward of 解放区 2024.
+. "$(dirname "$0")/../storelib.sh"
 set -eu
-dir=$(mktemp -d); db=$dir/s.db
+dir=$(mktemp -d); db=$(tdb "$dir/s.db")
 trap 'rm -rf "$dir"' EXIT
 "$FISC" --db "$db" import examples/regions.csv examples/[0-9]*.csv >/dev/null
 fail=0

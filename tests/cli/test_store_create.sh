@@ -4,6 +4,7 @@
 # no file (a mistyped --db must not become an empty store that "has no
 # findings"); --help opens nothing. A creation that fails (the data
 # directory missing) leaves no file either, and the next one succeeds.
+# sqlite-only: when a store file is created on disk (a mistyped path, fisc.db in the working directory, a half-made file)
 set -eu
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT

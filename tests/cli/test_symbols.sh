@@ -4,6 +4,7 @@
 # for a program to bind to), and every function and object declared in
 # include/fisc/*.h is exported (a declaration without FISC_API is caught
 # here, not by an embedder's link error). Each header also compiles alone.
+# sqlite-only: the library's exported symbols; opens no store
 set -eu
 lib=$(dirname "$FISC")/libfisc.so
 [ -e "$lib" ] || { echo "test_symbols: $lib not built (make $lib)" >&2; exit 1; }

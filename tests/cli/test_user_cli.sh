@@ -2,10 +2,11 @@
 # test_user_cli.sh — `fisc user`: passwords only from stdin or a file (an
 # argument is refused), roles and regions checked, list, disable/enable,
 # passwd, API tokens, and every change in the event log.
+. "$(dirname "$0")/../storelib.sh"
 set -u
 : "${FISC:?}"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-db=$tmp/fisc.db
+db=$(tdb "$tmp/fisc.db")
 fail() { echo "FAIL: $*" >&2; exit 1; }
 "$FISC" --db "$db" import examples/regions.csv > /dev/null || fail import
 

@@ -3,8 +3,9 @@
 # imported and rolled up to exact fen at every level, in TSV and JSON, from
 # the aggregates and from a scan alike; a bad row is reported with
 # file:line:field in Chinese and English, exits 1 and writes nothing.
+. "$(dirname "$0")/../storelib.sh"
 set -eu
-dir=$(mktemp -d); db=$dir/v.db
+dir=$(mktemp -d); db=$(tdb "$dir/v.db")
 trap 'rm -rf "$dir"' EXIT
 fail=0
 "$FISC" --db "$db" import examples/regions.csv >/dev/null

@@ -8,8 +8,9 @@
 # screen and prints on a landscape page. No PDF table is clipped or runs
 # into its neighbour cell. The wide table is on a landscape page in the PDF and
 # in a landscape section of the DOCX. Needs poppler-utils, unzip, python3.
+. "$(dirname "$0")/../storelib.sh"
 set -eu
-dir=$(mktemp -d); db=$dir/r.db
+dir=$(mktemp -d); db=$(tdb "$dir/r.db")
 trap 'rm -rf "$dir"' EXIT
 "$FISC" --db "$db" import examples/regions.csv examples/[0-9]*.csv >/dev/null
 fail=0

@@ -2,8 +2,9 @@
 # Issue 10, item 6: a write that fails (a full disk: /dev/full) is an error
 # for every output, to -o and to stdout: "写入失败 / write failed: PATH:
 # reason" and a non-zero exit, never exit 0 with the output lost.
+. "$(dirname "$0")/../storelib.sh"
 set -u
-dir=$(mktemp -d); db=$dir/w.db
+dir=$(mktemp -d); db=$(tdb "$dir/w.db")
 trap 'rm -rf "$dir"' EXIT
 [ -w /dev/full ] || { echo "SKIP: no /dev/full"; exit 0; }
 "$FISC" --db "$db" import examples/regions.csv examples/[0-9]*.csv >/dev/null || { echo "FAIL import"; exit 1; }

@@ -5,8 +5,9 @@
 # page), and every page carries the department and the year in its header
 # and the table's header rows. Needs libreoffice-calc (scripts/deps.sh test)
 # and poppler-utils.
+. "$(dirname "$0")/../storelib.sh"
 set -eu
-dir=$(mktemp -d); db=$dir/r.db
+dir=$(mktemp -d); db=$(tdb "$dir/r.db")
 trap 'rm -rf "$dir"' EXIT
 for t in soffice pdftotext pdfinfo; do
   command -v $t >/dev/null || { echo "test_xlsx_print: $t missing (scripts/deps.sh test)"; exit 1; }

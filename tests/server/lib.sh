@@ -12,7 +12,8 @@ stop_server() {
   if [ -n "$pid" ]; then kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=; fi
 }
 trap 'stop_server; [ -n "${KEEP:-}" ] && echo "kept $tmp" || rm -rf "$tmp"' EXIT
-db=$tmp/fisc.db
+. tests/storelib.sh
+db=$(tdb "$tmp/fisc.db")
 A=210200-GX
 B=500109
 D1=大连高新技术产业园区创新创业创投服务中心

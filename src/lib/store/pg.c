@@ -647,7 +647,11 @@ static int migrate(pg_store *s, int create)
 		if (rc == FISC_OK)
 			rc = exec(s, sql, "schema_version");
 	}
-	if (rc == FISC_OK)
+	/* A new store stays in this transaction until its catalogue is in
+	** (fisc_pg_open). */
+	if (rc == FISC_OK && version == 0)
+		s->creating = 1;
+	else if (rc == FISC_OK)
 		rc = exec(s, "COMMIT", "migrate");
 	if (rc != FISC_OK && PQtransactionStatus(s->c) != PQTRANS_IDLE)
 		PQclear(PQexec(s->c, "ROLLBACK"));
@@ -693,6 +697,8 @@ static int pg_begin(fisc_store *st)
 	pg_store *s = PG(st);
 	catalog_discard(s);
 	fisc_pg_voucher_reset(st);
+	if (s->creating)
+		return FISC_OK;
 	int rc = exec(s, st->snapshot ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN", "begin");
 	/* The ledger's writers queue here for their whole batch: each then
 	** catches up with the journal and appends to it with nobody between
@@ -716,7 +722,7 @@ static int pg_commit(fisc_store *st)
 	int rc = catalog_flush(s);
 	if (rc == FISC_OK)
 		rc = fisc_pg_voucher_commit(st);
-	if (rc != FISC_OK)
+	if (rc != FISC_OK || s->creating)
 		return rc;
 	PGresult *r = fisc_pg_exec(s, "COMMIT", NULL, "commit", &rc);
 	if (!r)
@@ -734,6 +740,7 @@ static int pg_rollback(fisc_store *st)
 {
 	catalog_discard(PG(st));
 	fisc_pg_voucher_reset(st);
+	PG(st)->creating = 0;
 	if (PQtransactionStatus(PG(st)->c) == PQTRANS_IDLE)
 		return FISC_OK;
 	return exec(PG(st), "ROLLBACK", "rollback");
@@ -1409,6 +1416,10 @@ int fisc_pg_open(const char *conninfo, int flags, fisc_store **out)
 		rc = scalar(s, "SELECT count(*) FROM edition", NULL, &n, &found);
 		if (rc == FISC_OK && n == 0)
 			rc = fisc_catalog_seed(&s->base, fisc_datadir());
+	}
+	if (rc == FISC_OK && s->creating) {
+		s->creating = 0;
+		rc = pg_commit(&s->base);
 	}
 	if (rc != FISC_OK) {
 		pg_close(&s->base);

@@ -27,6 +27,12 @@ typedef struct pg_store {
 	fisc_store base;
 	PGconn *c;
 	int ledger;        /* the ledger engine's handle: begin takes the ledger lock */
+	/* The store is being created by this open: its migrations and the
+	** bundled catalogue are one transaction, committed by fisc_pg_open, so
+	** that a creation stopped half way leaves no store (as SQLite's
+	** creation under a temporary name does); begin and commit inside it
+	** only delimit the catalogue's batches. */
+	int creating;
 	unsigned cursors;  /* names of cursors opened so far */
 	unsigned char prepared[PQ_COUNT];
 	/* Vouchers of the current transaction (pg_voucher.c). */

@@ -648,11 +648,17 @@ static int event_put(fisc_store *st, const fisc_event *e)
 	fisc_pg_text(&p, e->action);
 	fisc_pg_text(&p, e->target);
 	fisc_pg_text(&p, e->outcome);
-	fisc_pg_text(&p, e->at); /* given: an event moved by `fisc copy` keeps its time */
+	/* The time the caller gives (user.c writes the same one into the
+	** journal's event record, which journal verify compares with this
+	** row; `fisc copy` keeps an event's time), the server's otherwise. */
+	if (e->at && *e->at)
+		fisc_pg_text(&p, e->at);
+	else
+		fisc_pg_null(&p);
 	return fisc_pg_cmd(PG(st),
 			   "INSERT INTO event_log(actor,address,action,target,outcome,at)"
-			   " VALUES($1,$2,$3,$4,$5,coalesce(nullif($6,''),"
-			   "to_char(now() AT TIME ZONE 'UTC','YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')))",
+			   " VALUES($1,$2,$3,$4,$5,coalesce($6,to_char(now() AT TIME ZONE 'UTC',"
+			   "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')))",
 			   &p, "event_log", NULL);
 }
 
