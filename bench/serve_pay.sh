@@ -72,6 +72,7 @@ A=210200-GX
 EA=210200-GX   # its path segment (nothing to encode)
 FAILED=0
 : >"$RES"
+rm -f "$W/notes.md"
 
 # store DB: the examples, a finance user of A and its API token, A's 2025
 # department budget issued as 指标; prints the token.
@@ -180,7 +181,7 @@ fi
 col() { awk -F'\t' -v s="$1" -v c="$2" '$1==s{print $c}' "$RES"; }
 ms() { [ -n "$1" ] && awk -v u="$1" 'BEGIN{printf "%.1f", u/1000}' || echo "—"; }
 int() { [ -n "$1" ] && awk -v x="$1" 'BEGIN{printf "%\047d", x}' || echo "—"; }
-ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.1f×", a/b; else print "—" }' || echo "—"; }
+ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f×", a/b; else print "—" }' || echo "—"; }
 section() {
 	echo "## Payments over HTTP: one server on SQLite, two servers on one PostgreSQL (issues 12, 14)"
 	echo
@@ -212,6 +213,9 @@ section() {
 	echo "not read); a stored count below the acknowledged one, any answer other than 201, a line with"
 	echo "已支付 + 在途 > 指标 or a failing \`fisc journal verify\` fails the run. The two PostgreSQL servers' p50"
 	echo "and p99 are the larger of the two wrk processes' (wrk does not merge histograms)."
+	# The run's reading, written by hand after looking at it (kept across
+	# PAY_REPORT_ONLY rewrites; a new run clears it).
+	if [ -s "$W/notes.md" ]; then echo; cat "$W/notes.md"; fi
 	echo
 }
 TMP=$(mktemp)
