@@ -60,7 +60,7 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 FUZZ_SECONDS ?= 30
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 
-.PHONY: all deps test-deps demo test unit cli-tests fuzz asan clean bench bench-ledger bench-diff torture web test-pg bench-scale
+.PHONY: all deps test-deps demo test unit cli-tests fuzz asan clean bench bench-ledger bench-diff torture web test-pg bench-scale bench-serve-pay
 
 # deps runs first and alone: pkg-config can only answer once the packages exist,
 # so the build itself happens in a sub-make (safe under make -j).
@@ -230,6 +230,13 @@ bench-diff:
 # for the 1M size alone.
 bench-scale:
 	@bench/scale.sh
+
+# Controlled payments over HTTP: wrk with 64 connections against one fisc
+# serve on SQLite and two sharing one PostgreSQL, beside PostgreSQL alone;
+# nothing lost checked after each run; writes its section of BENCHMARKS.md
+# (bench/serve_pay.sh, about a minute; installs wrk via scripts/deps.sh bench).
+bench-serve-pay:
+	@bench/serve_pay.sh
 
 # The installed fisc is build/fisc, linked with libfisc.a: the binary the
 # suite tested is the binary installed, it runs from the build tree with no

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # deps.sh — install the Debian packages fisc builds and tests with, only those
 # that are missing. Run as root on Debian 12 (the CI machine); a no-op when
-# everything is there. Usage: scripts/deps.sh [build|test|all]
+# everything is there. Usage: scripts/deps.sh [build|test|all|bench]
+# (bench: only what the benchmarks need beyond the tests, for
+# bench/serve_pay.sh; `make bench-serve-pay` runs it).
 set -euo pipefail
 want=(gcc make pkg-config libsqlite3-dev libpq-dev libzip-dev libexpat1-dev libjansson-dev
       libutf8proc-dev libxlsxwriter-dev libsodium-dev libmicrohttpd-dev libxml2-dev
@@ -12,6 +14,9 @@ case "${1:-all}" in
   test|all) want+=(libcmocka-dev clang libclang-rt-14-dev sqlite3 cmark-gfm curl iproute2
              libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils unzip libxml2-utils python3
              chromium postgresql) ;;
+  # wrk: the HTTP load of bench/serve_pay.sh (payments over HTTP); the
+  # PostgreSQL peer there needs the server and libpq.
+  bench) want+=(wrk postgresql sqlite3) ;;
 esac
 missing=()
 # groff: tests/cli/test_manpage.sh reads docs/fisc.1 the way man(1) does.

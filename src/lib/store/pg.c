@@ -688,6 +688,7 @@ static void catalog_discard(pg_store *s);
 static void pg_close(fisc_store *st)
 {
 	free(PG(st)->cat);
+	fisc_pg_voucher_reset(st);
 	PQfinish(PG(st)->c);
 	free(st);
 }

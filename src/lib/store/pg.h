@@ -40,6 +40,7 @@ typedef struct pg_store {
 	char v_path[512];
 	int v_staging;     /* the temporary staging table exists in this session */
 	int64_t v_inserted, v_skipped, v_skipped_fen;
+	struct pg_vagg *v_agg; /* sums of the COPYed vouchers, written at commit */
 	/* Catalogue entries put in the current transaction, as COPY text,
 	** not yet sent (pg.c, catalog_flush). */
 	char *cat;
