@@ -624,14 +624,16 @@ void srv_handle(srv_ctx *c)
 	** store. */
 	if (c->route->fn == h_openapi || c->route->fn == h_healthz ||
 	    c->route->fn == h_page || c->route->fn == h_web_file) {
-		if (c->route->fn == h_healthz && fisc_store_open(c->cfg->db, &c->st) != FISC_OK) {
+		fisc_store *st = NULL;
+		if (c->route->fn == h_healthz && fisc_store_open(c->cfg->db, &st) != FISC_OK) {
 			srv_error(c, 503, "ESTORE", fisc_error_message());
 			return;
 		}
+		fisc_store_close(st);
 		c->route->fn(c);
 		return;
 	}
-	if (fisc_store_open(c->cfg->db, &c->st) != FISC_OK) {
+	if (srv_store(c->cfg, &c->st) != FISC_OK) {
 		lib_error(c, FISC_ESTORE);
 		return;
 	}
@@ -686,6 +688,21 @@ void srv_handle(srv_ctx *c)
 						       "region's or department's data");
 		return;
 	}
+	/* A kept response for this URI at the store's present data version;
+	** the verdict above was made for this request, as always. */
+	int64_t version;
+	const char *key = c->route->cache && c->req->uri && srv_data_version(&version) == FISC_OK
+				  ? c->req->uri
+				  : NULL;
+	if (key && srv_cache_get(key, version, c)) {
+		c->cache_state = "hit";
+		return;
+	}
 	fisc_error_clear();
 	c->route->fn(c);
+	if (key) {
+		c->cache_state = "miss";
+		if (c->status == 200 && fflush(c->out) == 0)
+			srv_cache_put(key, version, c, c->body, c->len);
+	}
 }

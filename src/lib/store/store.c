@@ -348,6 +348,14 @@ int fisc_store_fact_each(fisc_store *st, const fisc_query *q, fisc_fact_cb cb, v
 	m->busy--;
 	return rc;
 }
+int fisc_store_data_version(fisc_store *st, int64_t *version)
+{
+	*version = 0;
+	if (!st->vt->data_version)
+		return fisc_error_set(FISC_EUNSUPPORTED,
+				      "此存储无法报告数据版本 / this store cannot tell its data version");
+	return st->vt->data_version(st, version);
+}
 int64_t fisc_store_fact_count(fisc_store *st) { return st->vt->fact_count(st); }
 
 /* ---- fact_scan: facts with string ids ---------------------------------- */
