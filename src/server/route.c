@@ -19,6 +19,7 @@ int h_balance(srv_ctx *c);
 int h_statement(srv_ctx *c);
 int h_check(srv_ctx *c);
 int h_report_region(srv_ctx *c);
+int h_overview(srv_ctx *c);
 int h_report_dept(srv_ctx *c);
 int h_audit(srv_ctx *c);
 int h_publish(srv_ctx *c);
@@ -51,6 +52,7 @@ const srv_route srv_routes[] = {
 	{"GET", "/api/regions/{region}/statement", h_statement, PERM_GOV_READ, 0, 1},
 	{"GET", "/api/regions/{region}/check", h_check, PERM_GOV_READ, 0, 1},
 	{"GET", "/api/regions/{region}/reports/{kind}", h_report_region, PERM_GOV_READ, 0, 1},
+	{"GET", "/api/regions/{region}/overview", h_overview, PERM_GOV_READ, 0, 1},
 	{"GET", "/api/regions/{region}/departments/{dept}/reports/{kind}", h_report_dept,
 	 PERM_DEPT_READ, 0, 1},
 	{"POST", "/api/audit", h_audit, PERM_LOGIN, 0, 0},
