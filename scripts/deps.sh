@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # deps.sh — install the Debian packages fisc builds and tests with, only those
 # that are missing. Run as root on Debian 12 (the CI machine); a no-op when
-# everything is there. Usage: scripts/deps.sh [build|test|all]
+# everything is there. Usage: scripts/deps.sh [build|test|all|bench]
 set -euo pipefail
 want=(gcc make pkg-config libsqlite3-dev libpq-dev libzip-dev libexpat1-dev libjansson-dev
       libutf8proc-dev libxlsxwriter-dev libsodium-dev libmicrohttpd-dev libxml2-dev
@@ -9,20 +9,22 @@ want=(gcc make pkg-config libsqlite3-dev libpq-dev libzip-dev libexpat1-dev libj
       libmupdf-dev libmujs-dev libgumbo-dev libopenjp2-7-dev libjbig2dec0-dev libjpeg-dev
       libharfbuzz-dev nodejs)
 case "${1:-all}" in
+  # bench/serve.sh only: wrk drives the load, nginx is the static-file peer.
+  bench) want=(wrk nginx curl) ;;
   test|all) want+=(libcmocka-dev clang libclang-rt-14-dev sqlite3 cmark-gfm curl iproute2
              libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils unzip libxml2-utils python3
              chromium postgresql) ;;
 esac
 missing=()
 # groff: tests/cli/test_manpage.sh reads docs/fisc.1 the way man(1) does.
-[ "${1:-all}" = build ] || want+=(groff-base)
+case "${1:-all}" in build|bench) ;; *) want+=(groff-base) ;; esac
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 # make web needs npm: Debian's nodejs ships it as its own package, NodeSource's
 # nodejs bundles it (and conflicts with Debian's npm), so ask for it only when
 # there is no npm command.
-command -v npm >/dev/null 2>&1 || missing+=(npm)
+[ "${1:-all}" = bench ] || command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "deps: installing ${missing[*]}" >&2
 if [ "$(id -u)" != 0 ]; then
