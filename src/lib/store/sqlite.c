@@ -322,6 +322,10 @@ typedef struct sq_store {
 	int busy_noted;      /* the waiting note has been printed */
 	sq_ledger *ledger;   /* sqlite_ledger.c's statements, NULL until used */
 	int64_t cur_doc;     /* the document this transaction's fact_puts belong to */
+	/* Statements of other files kept prepared (fisc_sqlite_kept): the few
+	** a server request runs every time, by their SQL text's address. */
+	const char *kept_sql[8];
+	sqlite3_stmt *kept[8];
 } sq_store;
 
 static sq_store *SQ(fisc_store *s) { return (sq_store *)s; }
@@ -454,9 +458,38 @@ static int sq_migrate(fisc_store *st, int apply, int *from, int *to)
 	return rc;
 }
 
+static void kept_free(sq_store *s)
+{
+	for (int i = 0; i < 8; i++) {
+		sqlite3_finalize(s->kept[i]);
+		s->kept[i] = NULL;
+		s->kept_sql[i] = NULL;
+	}
+}
+
+sqlite3_stmt *fisc_sqlite_kept(fisc_store *st, const char *sql)
+{
+	sq_store *s = SQ(st);
+	int i;
+	for (i = 0; i < 8 && s->kept_sql[i]; i++)
+		if (s->kept_sql[i] == sql) {
+			sqlite3_reset(s->kept[i]);
+			sqlite3_clear_bindings(s->kept[i]);
+			return s->kept[i];
+		}
+	if (i == 8)
+		return NULL;
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->kept[i], NULL) !=
+	    SQLITE_OK)
+		return NULL;
+	s->kept_sql[i] = sql;
+	return s->kept[i];
+}
+
 static void sq_close(fisc_store *st)
 {
 	sq_store *s = SQ(st);
+	kept_free(s);
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->st[i]);
 	fisc_sqlite_voucher_free(st);
@@ -1258,6 +1291,7 @@ static int create_file(const char *path, const char *vfs, int bare, int *created
 	if (rc == FISC_OK) {
 		if (!bare)
 			rc = seed_if_empty(s);
+		kept_free(s);
 		for (int i = 0; i < ST_COUNT; i++)
 			sqlite3_finalize(s->st[i]);
 		fisc_sqlite_voucher_free(&s->base);
