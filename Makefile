@@ -60,7 +60,7 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 FUZZ_SECONDS ?= 30
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 
-.PHONY: all deps test-deps demo test unit cli-tests fuzz asan clean bench bench-ledger bench-diff torture web test-pg bench-scale bench-serve-pay
+.PHONY: all deps test-deps demo test unit cli-tests fuzz asan clean bench bench-ledger bench-diff torture web test-pg bench-scale bench-serve-pay bench-serve
 
 # deps runs first and alone: pkg-config can only answer once the packages exist,
 # so the build itself happens in a sub-make (safe under make -j).
@@ -237,6 +237,13 @@ bench-scale:
 # (bench/serve_pay.sh, about a minute; installs wrk via scripts/deps.sh bench).
 bench-serve-pay:
 	@bench/serve_pay.sh
+
+# Issue 12's HTTP benchmark: cached reads of a balance table and of the
+# overview from fisc serve beside nginx serving the same bytes, wrk at 64
+# connections on loopback; installs wrk and nginx (scripts/deps.sh bench);
+# about a minute; writes its section of BENCHMARKS.md (bench/serve.sh).
+bench-serve:
+	@bench/serve.sh
 
 # The installed fisc is build/fisc, linked with libfisc.a: the binary the
 # suite tested is the binary installed, it runs from the build tree with no

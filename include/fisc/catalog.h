@@ -32,6 +32,10 @@ FISC_API const fisc_catalog_entry *fisc_catalog_by_name(const fisc_catalog *c,
 FISC_API const fisc_line *fisc_catalog_line(const fisc_catalog *c, const char *id);
 FISC_API size_t fisc_catalog_line_count(const fisc_catalog *c);
 FISC_API const fisc_line *fisc_catalog_line_at(const fisc_catalog *c, size_t i);
+/* The edition's entries, in the store's order (what fisc_store_catalog_each
+** gives for the edition), from memory. */
+FISC_API size_t fisc_catalog_entry_count(const fisc_catalog *c);
+FISC_API const fisc_catalog_entry *fisc_catalog_entry_at(const fisc_catalog *c, size_t i);
 
 /*
 ** What a person wrote → the canonical item id (a catalogue code or a line id),

@@ -37,6 +37,7 @@
 #include "ledger.h"
 #include "journal.h"
 #include "history.h"
+#include "overview.h"
 
 #define FISC_VERSION "0.1.0"
 

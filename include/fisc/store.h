@@ -148,6 +148,11 @@ FISC_API int fisc_store_region_each(fisc_store *st, fisc_region_cb cb, void *ud)
 ** only during the call; a nonzero return stops the walk and is returned. */
 FISC_API int fisc_store_fact_put(fisc_store *st, const fisc_fact *f);
 typedef int (*fisc_fact_cb)(void *ud, const fisc_fact *f);
+/* A number that changes whenever another connection (another handle, the
+** ledger engine, another process) has committed a change to the store since
+** this handle last asked; what callers key kept reads by (fisc serve's
+** response cache). FISC_EUNSUPPORTED for a backend that cannot tell. */
+FISC_API int fisc_store_data_version(fisc_store *st, int64_t *version);
 FISC_API int fisc_store_fact_each(fisc_store *st, const fisc_query *q, fisc_fact_cb cb,
 			 void *ud);
 FISC_API int64_t fisc_store_fact_count(fisc_store *st); /* -1 on a store error */

@@ -538,6 +538,19 @@ static int report(srv_ctx *c, const char *kind, const char *dept)
 	return rc == FISC_OK ? FISC_OK : lib_error(c, rc);
 }
 
+/* The page's overview in one read (fisc_overview_write); the ledger's
+** 支出进度 only for those who may read the ledger (finance, reviewers). */
+int h_overview(srv_ctx *c)
+{
+	int year;
+	if (srv_arg_year(c, 1, &year))
+		return FISC_OK;
+	int ledger = c->who.role == FISC_ROLE_FINANCE || c->who.role == FISC_ROLE_REVIEWER;
+	json_body(c);
+	int rc = fisc_overview_write(c->st, c->region.code, year, ledger, c->out);
+	return rc == FISC_OK ? FISC_OK : lib_error(c, rc);
+}
+
 int h_report_region(srv_ctx *c) { return report(c, c->req->params[1], NULL); }
 int h_report_dept(srv_ctx *c) { return report(c, c->req->params[2], c->req->params[1]); }
 
@@ -624,14 +637,16 @@ void srv_handle(srv_ctx *c)
 	** store. */
 	if (c->route->fn == h_openapi || c->route->fn == h_healthz ||
 	    c->route->fn == h_page || c->route->fn == h_web_file) {
-		if (c->route->fn == h_healthz && fisc_store_open(c->cfg->db, &c->st) != FISC_OK) {
+		fisc_store *st = NULL;
+		if (c->route->fn == h_healthz && fisc_store_open(c->cfg->db, &st) != FISC_OK) {
 			srv_error(c, 503, "ESTORE", fisc_error_message());
 			return;
 		}
+		fisc_store_close(st);
 		c->route->fn(c);
 		return;
 	}
-	if (fisc_store_open(c->cfg->db, &c->st) != FISC_OK) {
+	if (srv_store(c->cfg, &c->st) != FISC_OK) {
 		lib_error(c, FISC_ESTORE);
 		return;
 	}
@@ -686,6 +701,25 @@ void srv_handle(srv_ctx *c)
 						       "region's or department's data");
 		return;
 	}
+	/* A kept response for this URI at the store's present data version;
+	** the verdict above was made for this request, as always. */
+	/* The key names the role too: a body may show a role more (the
+	** overview's ledger part), never another region or department, which
+	** the URI names. */
+	int64_t version;
+	const char *key = c->route->cache && c->req->uri && srv_data_version(&version) == FISC_OK
+				  ? fisc_arena_printf(c->a, "%s %s", fisc_role_code(c->who.role),
+						      c->req->uri)
+				  : NULL;
+	if (key && srv_cache_get(key, version, c)) {
+		c->cache_state = "hit";
+		return;
+	}
 	fisc_error_clear();
 	c->route->fn(c);
+	if (key) {
+		c->cache_state = "miss";
+		if (c->status == 200 && fflush(c->out) == 0)
+			srv_cache_put(key, version, c, c->body, c->len);
+	}
 }

@@ -4,8 +4,9 @@
 ** line per request), and a graceful shutdown on SIGTERM / SIGINT: stop
 ** accepting, let the requests in flight finish, then stop.
 **
-** Every request opens its own store handle (SQLite in WAL mode lets readers
-** run side by side), so no libfisc state is shared between threads.
+** Each pool thread keeps its own store handle (cache.c; SQLite in WAL mode
+** lets readers run side by side), so no libfisc state is shared between
+** threads.
 */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -108,6 +109,8 @@ static enum MHD_Result send_body(struct MHD_Connection *mc, conn *c, srv_ctx *x)
 				x->csp ? x->csp : "default-src 'none'; style-src 'unsafe-inline'");
 	if (x->etag)
 		MHD_add_response_header(r, "ETag", x->etag);
+	if (x->cache_state)
+		MHD_add_response_header(r, "X-Fisc-Cache", x->cache_state);
 	if (x->filename) {
 		char disp[128];
 		snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", x->filename);
@@ -213,6 +216,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *mc, const cha
 	if (!buf)
 		return MHD_NO;
 	req.method = method;
+	req.uri = c->uri;
 	if (srv_parse_uri(c->uri, buf, 2 * n + 2, &req) != 0) {
 		free(buf);
 		return send_error(mc, c, 400, "EINVAL", "请求地址无效 / malformed request URI");
@@ -241,12 +245,14 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *mc, const cha
 		return MHD_NO;
 	}
 	srv_handle(&x);
-	if (fflush(x.out) != 0)
-		srv_error(&x, 500, "ENOMEM", "内存不足 / out of memory");
-	fclose(x.out);
+	if (x.out) { /* NULL when the body came from the cache */
+		if (fflush(x.out) != 0)
+			srv_error(&x, 500, "ENOMEM", "内存不足 / out of memory");
+		fclose(x.out);
+	}
 	snprintf(c->user, sizeof c->user, "%s", x.who.name ? x.who.name : "");
 	if (x.st)
-		fisc_store_close(x.st);
+		srv_store_done(x.st);
 	enum MHD_Result r = send_body(mc, c, &x);
 	free(x.body);
 	fisc_arena_free(x.a);
@@ -328,6 +334,11 @@ int srv_run(const srv_config *cfg)
 		fprintf(stderr, "fisc serve: %s\n", fisc_error_message());
 		return 1;
 	}
+	if (srv_cache_open(cfg) != FISC_OK) {
+		fisc_ledger_close(srv_ledger);
+		fprintf(stderr, "fisc serve: %s\n", fisc_error_message());
+		return 1;
+	}
 	struct MHD_Daemon *d = MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC, 0, NULL, NULL, access_cb, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
@@ -339,6 +350,7 @@ int srv_run(const srv_config *cfg)
 		MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
 		MHD_OPTION_END);
 	if (!d) {
+		srv_cache_close();
 		fisc_ledger_close(srv_ledger);
 		fprintf(stderr, "fisc serve: 无法监听 %s / cannot listen on %s: %s\n", cfg->listen,
 			cfg->listen, strerror(errno));
@@ -358,7 +370,8 @@ int srv_run(const srv_config *cfg)
 	/* Requests in flight finish (each at most the connection timeout). */
 	for (int waited = 0; atomic_load(&inflight) > 0 && waited < cfg->timeout * 100; waited++)
 		usleep(10000);
-	MHD_stop_daemon(d);
+	MHD_stop_daemon(d); /* the pool threads end, closing their store handles */
+	srv_cache_close();
 	/* After the last request: the batch in flight commits, then the writer stops. */
 	fisc_ledger_close(srv_ledger);
 	srv_ledger = NULL;

@@ -19,6 +19,7 @@ int h_balance(srv_ctx *c);
 int h_statement(srv_ctx *c);
 int h_check(srv_ctx *c);
 int h_report_region(srv_ctx *c);
+int h_overview(srv_ctx *c);
 int h_report_dept(srv_ctx *c);
 int h_audit(srv_ctx *c);
 int h_publish(srv_ctx *c);
@@ -39,36 +40,37 @@ int h_web_quota(srv_ctx *c);
 /* docs/server.md lists the same table with the role matrix; the matrix test
 ** (tests/cli/test_serve_roles.sh) walks every row. */
 const srv_route srv_routes[] = {
-	{"GET", "/healthz", h_healthz, PERM_ANY, 0},
-	{"GET", "/api/openapi.json", h_openapi, PERM_ANY, 0},
-	{"POST", "/api/login", h_login, PERM_ANY, 0},
-	{"POST", "/api/logout", h_logout, PERM_LOGIN, 0},
-	{"GET", "/api/me", h_me, PERM_ANY, 0},
-	{"GET", "/api/regions", h_regions, PERM_ANY, 0},
-	{"GET", "/api/regions/{region}/departments", h_departments, PERM_REGION_LIST, 0},
-	{"GET", "/api/regions/{region}/facts", h_facts, PERM_FACTS_READ, 0},
-	{"GET", "/api/regions/{region}/balance", h_balance, PERM_GOV_READ, 0},
-	{"GET", "/api/regions/{region}/statement", h_statement, PERM_GOV_READ, 0},
-	{"GET", "/api/regions/{region}/check", h_check, PERM_GOV_READ, 0},
-	{"GET", "/api/regions/{region}/reports/{kind}", h_report_region, PERM_GOV_READ, 0},
+	{"GET", "/healthz", h_healthz, PERM_ANY, 0, 0},
+	{"GET", "/api/openapi.json", h_openapi, PERM_ANY, 0, 0},
+	{"POST", "/api/login", h_login, PERM_ANY, 0, 0},
+	{"POST", "/api/logout", h_logout, PERM_LOGIN, 0, 0},
+	{"GET", "/api/me", h_me, PERM_ANY, 0, 0},
+	{"GET", "/api/regions", h_regions, PERM_ANY, 0, 0},
+	{"GET", "/api/regions/{region}/departments", h_departments, PERM_REGION_LIST, 0, 0},
+	{"GET", "/api/regions/{region}/facts", h_facts, PERM_FACTS_READ, 0, 0},
+	{"GET", "/api/regions/{region}/balance", h_balance, PERM_GOV_READ, 0, 1},
+	{"GET", "/api/regions/{region}/statement", h_statement, PERM_GOV_READ, 0, 1},
+	{"GET", "/api/regions/{region}/check", h_check, PERM_GOV_READ, 0, 1},
+	{"GET", "/api/regions/{region}/reports/{kind}", h_report_region, PERM_GOV_READ, 0, 1},
+	{"GET", "/api/regions/{region}/overview", h_overview, PERM_GOV_READ, 0, 1},
 	{"GET", "/api/regions/{region}/departments/{dept}/reports/{kind}", h_report_dept,
-	 PERM_DEPT_READ, 0},
-	{"POST", "/api/audit", h_audit, PERM_LOGIN, 0},
-	{"PUT", "/api/regions/{region}/published/{year}", h_publish, PERM_REGION_WRITE, 1},
-	{"DELETE", "/api/regions/{region}/published/{year}", h_unpublish, PERM_REGION_WRITE, 1},
-	{"GET", "/api/regions/{region}/quota", h_quota, PERM_FACTS_READ, 0},
-	{"GET", "/api/regions/{region}/quota/documents", h_quota_docs, PERM_FACTS_READ, 0},
-	{"POST", "/api/regions/{region}/quota/documents", h_quota_post, PERM_REGION_WRITE, 1},
-	{"GET", "/api/regions/{region}/payments", h_payments, PERM_FACTS_READ, 0},
-	{"POST", "/api/regions/{region}/payments", h_pay_request, PERM_PAY_WRITE, 1},
-	{"POST", "/api/regions/{region}/payments/{key}/confirm", h_pay_confirm, PERM_REGION_WRITE, 1},
-	{"POST", "/api/regions/{region}/payments/{key}/void", h_pay_void, PERM_PAY_WRITE, 1},
-	{"POST", "/api/regions/{region}/payments/{key}/refunds", h_pay_refund, PERM_REGION_WRITE, 1},
-	{"GET", "/api/journal/head", h_journal_head, PERM_ANY, 0},
+	 PERM_DEPT_READ, 0, 1},
+	{"POST", "/api/audit", h_audit, PERM_LOGIN, 0, 0},
+	{"PUT", "/api/regions/{region}/published/{year}", h_publish, PERM_REGION_WRITE, 1, 0},
+	{"DELETE", "/api/regions/{region}/published/{year}", h_unpublish, PERM_REGION_WRITE, 1, 0},
+	{"GET", "/api/regions/{region}/quota", h_quota, PERM_FACTS_READ, 0, 0},
+	{"GET", "/api/regions/{region}/quota/documents", h_quota_docs, PERM_FACTS_READ, 0, 0},
+	{"POST", "/api/regions/{region}/quota/documents", h_quota_post, PERM_REGION_WRITE, 1, 0},
+	{"GET", "/api/regions/{region}/payments", h_payments, PERM_FACTS_READ, 0, 0},
+	{"POST", "/api/regions/{region}/payments", h_pay_request, PERM_PAY_WRITE, 1, 0},
+	{"POST", "/api/regions/{region}/payments/{key}/confirm", h_pay_confirm, PERM_REGION_WRITE, 1, 0},
+	{"POST", "/api/regions/{region}/payments/{key}/void", h_pay_void, PERM_PAY_WRITE, 1, 0},
+	{"POST", "/api/regions/{region}/payments/{key}/refunds", h_pay_refund, PERM_REGION_WRITE, 1, 0},
+	{"GET", "/api/journal/head", h_journal_head, PERM_ANY, 0, 0},
 	/* the web page (web.c): its files, and the one endpoint it added */
-	{"GET", "/", h_page, PERM_ANY, 0},
-	{"GET", "/web/{file}", h_web_file, PERM_ANY, 0},
-	{"GET", "/api/regions/{region}/departments/{dept}/quota", h_web_quota, PERM_FACTS_READ, 0},
+	{"GET", "/", h_page, PERM_ANY, 0, 0},
+	{"GET", "/web/{file}", h_web_file, PERM_ANY, 0, 0},
+	{"GET", "/api/regions/{region}/departments/{dept}/quota", h_web_quota, PERM_FACTS_READ, 0, 0},
 };
 const size_t srv_nroutes = sizeof srv_routes / sizeof *srv_routes;
 

@@ -28,6 +28,7 @@ typedef struct srv_config {
 /* What a request asks for, after parsing. Strings point into `buf`. */
 typedef struct srv_req {
 	const char *method;
+	const char *uri;         /* as received, the response cache's key; NULL: no caching */
 	char *path;              /* percent-decoded, no query */
 	struct { char *k, *v; } args[SRV_MAXARGS];
 	int nargs;
@@ -62,6 +63,8 @@ typedef struct srv_route {
 	srv_handler fn;
 	int perm;            /* srv_perm */
 	int write;           /* changes the store: CSRF and the event log */
+	int cache;           /* a GET whose body depends on the URI and the data only,
+			     ** not on who asks: kept by data version (cache.c) */
 } srv_route;
 
 extern const srv_route srv_routes[];
@@ -116,6 +119,7 @@ struct srv_ctx {
 	const char *set_cookie[2];
 	char *error_code;        /* for the access log */
 	const char *path;        /* the request's path whole (routing cuts req->path) */
+	const char *cache_state; /* "hit" or "miss" for a cached route (X-Fisc-Cache) */
 };
 
 /* Everything a request does, from authentication to the body; fills
@@ -169,6 +173,20 @@ int srv_web_init(void);
 /* The page's files (web.c); they need no store. */
 int h_page(srv_ctx *c);
 int h_web_file(srv_ctx *c);
+
+/* cache.c: the pool thread's store handle, opened on its first request and
+** kept (srv_store_done after each request); the data version from the
+** watcher handle; the response cache. srv_cache_get replaces c's body,
+** status and content type with the kept response and returns 1 on a hit. */
+int srv_store(const srv_config *cfg, fisc_store **out);
+void srv_store_done(fisc_store *st);
+int srv_cache_open(const srv_config *cfg);
+void srv_cache_close(void);
+int srv_data_version(int64_t *v);
+int srv_cache_get(const char *key, int64_t version, srv_ctx *c);
+void srv_cache_put(const char *key, int64_t version, const srv_ctx *c, const char *body,
+		   size_t len);
+void srv_cache_clear(void);
 
 /* Run the server until SIGTERM or SIGINT; returns an exit code. */
 int srv_run(const srv_config *cfg);

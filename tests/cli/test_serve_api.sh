@@ -86,6 +86,21 @@ expect 200 "congress xlsx"; [ "$(head -c 2 "$body_file")" = PK ] || fail "congre
 # check findings as the CLI's JSON
 call GET /api/regions/{region}/check "/api/regions/$B/check?year=2023" -H "Authorization: Bearer $B_FIN"; expect 200 check
 same_as_cli check "$body_file" check --region $B --year 2023 --format json
+# the overview: the figures of the balance tables and the debt report, in one read
+call GET /api/regions/{region}/overview "/api/regions/$B/overview?year=2023" -H "Authorization: Bearer $B_FIN"; expect 200 overview
+ov=$body_file
+call GET /api/regions/{region}/balance "/api/regions/$B/balance?year=2023&book=gfb" -H "Authorization: Bearer $B_FIN"; expect 200 "gfb balance"
+[ "$(jget "$ov" 'j.books[1].phases.execution.income_total.text')" = "$(jget "$body_file" 'j.income.find(r => r.line === "income_total").text')" ] ||
+  fail "overview's 政府性基金 收入总计 is not the balance table's"
+[ "$(jget "$ov" 'j.books[1].structure.expense.find(r => r.line === "transfer_out").amount.fen')" = \
+  "$(jget "$body_file" 'j.expense.find(r => r.line === "transfer_out").fen')" ] || fail "overview's 调出资金 is not the table's"
+jtest "$ov" 'j.books[0].phases.budget === null && j.books[0].statement.phase === "execution" && j.books[0].statement.balanced' ||
+  fail "overview's 一般公共预算 phases: $(jget "$ov" 'JSON.stringify(j.books[0].phases)')"
+jtest "$ov" 'j.debt.total.limit.fen === 1613600000000 && j.debt.general.balance.fen === 590400000000' ||
+  fail "overview's debt: $(jget "$ov" 'JSON.stringify(j.debt)')"
+jtest "$ov" 'j.progress === null' || fail "overview's progress without ledger lines"
+call GET /api/regions/{region}/overview "/api/regions/$B/overview" -H "Authorization: Bearer $B_FIN"; expect 400 "overview without a year"
+
 # audit of an uploaded text, as `fisc audit --format json` of the same text
 cp examples/001_jiefang_report.txt "$tmp/upload.txt"
 call POST /api/audit "/api/audit?name=upload.txt" "${auth[@]}" --data-binary @"$tmp/upload.txt"; expect 200 audit
@@ -111,9 +126,12 @@ call POST /api/audit /api/audit "${auth[@]}" --data-binary @"$tmp/big.txt"; expe
 
 # publication opens a year to the public, and only that
 call GET /api/regions/{region}/balance "/api/regions/$eA/balance?year=2024" ; expect 401 "unpublished, public"
+call GET /api/regions/{region}/overview "/api/regions/$eA/overview?year=2024" ; expect 401 "unpublished overview, public"
 call PUT /api/regions/{region}/published/{year} "/api/regions/$eA/published/2024" "${auth[@]}"; expect 200 publish
 call GET /api/regions/{region}/balance "/api/regions/$eA/balance?year=2024" ; expect 200 "published, public"
 call GET /api/regions/{region}/reports/{kind} "/api/regions/$eA/reports/congress?year=2024" ; expect 200 "published congress, public"
+call GET /api/regions/{region}/overview "/api/regions/$eA/overview?year=2024" ; expect 200 "published overview, public"
+jtest "$body_file" 'j.progress === null && j.books[0].phases.execution.income_total.fen > 0' || fail "public overview"
 call GET /api/regions/{region}/facts "/api/regions/$eA/facts?year=2024" ; expect 401 "published facts stay closed"
 call GET /api/regions/{region}/balance "/api/regions/$B/balance?year=2023" ; expect 401 "another region's year"
 call DELETE /api/regions/{region}/published/{year} "/api/regions/$eA/published/2024" "${auth[@]}"; expect 200 unpublish

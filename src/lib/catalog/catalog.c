@@ -597,3 +597,10 @@ int fisc_catalog_seed(fisc_store *st, const char *datadir)
 		rc = load_dir(st, year, datadir, 0, 1);
 	return rc;
 }
+
+size_t fisc_catalog_entry_count(const fisc_catalog *c) { return c->nentries; }
+
+const fisc_catalog_entry *fisc_catalog_entry_at(const fisc_catalog *c, size_t i)
+{
+	return i < c->nentries ? &c->entries[i] : NULL;
+}

@@ -469,24 +469,46 @@ typedef struct sel_walk {
 	int cat_year;
 	sel_key *keys;
 	size_t n, cap;
+	/* keys by hash (index + 1, 0 empty; open addressing): a national store
+	** has tens of thousands of selections, so a scan of the keys per fact
+	** would be quadratic. */
+	uint32_t *slot;
+	size_t nslot;
 	int rc;
 } sel_walk;
 
-static int has_key(const sel_walk *w, const sel_key *k)
+static size_t key_hash(const sel_key *k)
 {
-	for (size_t i = w->n; i-- > 0;)
-		if (!memcmp(&w->keys[i], k, sizeof *k))
-			return 1;
-	return 0;
+	uint64_t h = (uint64_t)k->region * 0x9E3779B97F4A7C15ULL;
+	h ^= (uint64_t)(k->year * 131 + k->phase * 31 + k->book * 7 + k->scope) * 0xC2B2AE3D27D4EB4FULL;
+	return (size_t)(h ^ (h >> 29));
 }
 
 static int push_key(sel_walk *w, const sel_key *k)
 {
-	if (has_key(w, k))
-		return 0;
+	if (2 * (w->n + 1) > w->nslot) { /* keep the table at most half full */
+		size_t ns = w->nslot ? 2 * w->nslot : 256;
+		uint32_t *t = calloc(ns, sizeof *t);
+		if (!t)
+			return FISC_ENOMEM;
+		for (size_t i = 0; i < w->n; i++) {
+			size_t j = key_hash(&w->keys[i]) & (ns - 1);
+			while (t[j])
+				j = (j + 1) & (ns - 1);
+			t[j] = (uint32_t)(i + 1);
+		}
+		free(w->slot);
+		w->slot = t;
+		w->nslot = ns;
+	}
+	size_t j = key_hash(k) & (w->nslot - 1);
+	for (; w->slot[j]; j = (j + 1) & (w->nslot - 1))
+		if (!memcmp(&w->keys[w->slot[j] - 1], k, sizeof *k))
+			return 0;
 	if (fisc_grow(&w->keys, &w->cap, w->n + 1, sizeof *w->keys))
 		return FISC_ENOMEM;
 	w->keys[w->n++] = *k;
+	w->slot[j] = (uint32_t)w->n;
 	return 0;
 }
 
@@ -537,7 +559,7 @@ static int cmp_key(const void *x, const void *y)
 int fisc_balance_each_selection(fisc_store *st, const char *region, fisc_selection_cb cb,
 				void *ud)
 {
-	sel_walk w = {st, NULL, 0, NULL, 0, 0, FISC_OK};
+	sel_walk w = {st, NULL, 0, NULL, 0, 0, NULL, 0, FISC_OK};
 	fisc_query q = {0};
 	fisc_arena *a = fisc_arena_new();
 	fisc_region r;
@@ -550,9 +572,11 @@ int fisc_balance_each_selection(fisc_store *st, const char *region, fisc_selecti
 	if (rc == FISC_OK) {
 		if (w.n) /* qsort takes no NULL, even for none */
 			qsort(w.keys, w.n, sizeof *w.keys, cmp_key);
+		fisc_region rr = {0};
 		for (size_t i = 0; rc == FISC_OK && i < w.n; i++) {
-			fisc_region rr;
-			if ((rc = fisc_store_region_get(st, w.keys[i].region, a, &rr)) != FISC_OK)
+			/* keys are sorted by region: one read per region */
+			if (rr.id != w.keys[i].region &&
+			    (rc = fisc_store_region_get(st, w.keys[i].region, a, &rr)) != FISC_OK)
 				break;
 			fisc_selection sel = {rr.code, w.keys[i].year, w.keys[i].book,
 					      w.keys[i].scope, w.keys[i].phase};
@@ -561,6 +585,7 @@ int fisc_balance_each_selection(fisc_store *st, const char *region, fisc_selecti
 		}
 	}
 	free(w.keys);
+	free(w.slot);
 	fisc_arena_free(a);
 	return rc;
 }

@@ -116,6 +116,11 @@ int fisc_dept_exp_kind(const fisc_fset *fs, const fisc_fact *f);
 fisc_fsum fisc_fsum_of_fact(const fisc_fact *f);
 /* The sum of two figures (for columns and totals built from figures). */
 void fisc_fsum_add(fisc_fsum *into, const fisc_fsum *x);
+/* rep_debt.c: 限额 and 余额 of `year` as the debt section reads them (its
+** phase and scope, *phase): [0] 一般债务, [1] 专项债务, [2] not told apart,
+** [3] the total. 0 when the year has no debt figures. */
+int fisc_rt_debt_limits(fisc_fset *fs, int year, fisc_fsum limit[4], fisc_fsum balance[4],
+			int *phase);
 
 /* Decimals to print `wulp` (a written digit, fen) in `unit`; 0 when unknown. */
 int fisc_rt_decimals(fisc_fen wulp, int unit);

@@ -523,6 +523,38 @@ int fisc_debt_section(fisc_doc *d, fisc_fset *fs, int year, int level, const cha
 	return 1;
 }
 
+/* One row's cells as the section computes them: per book column, then the
+** total (the columns' sum, or a figure stated for both books together). */
+static void row_cells(debt *g, int r, fisc_fsum *cells)
+{
+	memset(cells, 0, (NBOOKCOL + 1) * sizeof *cells);
+	for (int c = 0; c < NBOOKCOL; c++) {
+		cells[c] = cell_of(g, &drows[r], col_book[c]);
+		fisc_fsum_add(&cells[NBOOKCOL], &cells[c]);
+	}
+	if (!cells[NBOOKCOL].n && drows[r].subtree) {
+		fisc_fsel s = base_sel(g);
+		s.book = FISC_BOOK_ALL;
+		s.item = drows[r].line;
+		cells[NBOOKCOL] = fisc_fset_figure(g->fs, s);
+	}
+}
+
+int fisc_rt_debt_limits(fisc_fset *fs, int year, fisc_fsum limit[4], fisc_fsum balance[4],
+			int *phase)
+{
+	debt g;
+	memset(&g, 0, sizeof g);
+	g.fs = fs;
+	g.year = year;
+	if (!choose(&g))
+		return 0;
+	*phase = g.phase;
+	row_cells(&g, row_of("debt_limit", 1), limit);
+	row_cells(&g, row_of("debt_balance", 1), balance);
+	return 1;
+}
+
 int fisc_report_debt(fisc_store *st, const fisc_report_params *p, fisc_arena *a,
 		     fisc_doc **out)
 {

@@ -127,6 +127,43 @@ static int add_region(void *ud, const fisc_region *r)
 	return FISC_OK;
 }
 
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The regions a one-region check names (that region, perhaps a neighbour),
+** each read by id and in id order, as region_each would give them: reading
+** every region of a national store (17,000) for each of 1,300 reports was
+** a third of `report --all-regions`. */
+static int named_regions(fisc_check_ctx *c)
+{
+	int64_t *ids = malloc((c->ngroups + 1) * sizeof *ids);
+	size_t n = 0;
+	int rc = FISC_OK;
+	if (!ids)
+		return FISC_ENOMEM;
+	for (size_t g = 0; g < c->ngroups; g++)
+		ids[n++] = c->groups[g].region;
+	qsort(ids, n, sizeof *ids, cmp_id);
+	for (size_t i = 0; i < n && rc == FISC_OK; i++) {
+		fisc_region r;
+		if (i && ids[i] == ids[i - 1])
+			continue;
+		rc = fisc_store_region_get(c->st, ids[i], c->a, &r);
+		if (rc == FISC_ENOTFOUND) { /* as region_each: a region not stored is not read */
+			fisc_error_clear();
+			rc = FISC_OK;
+			continue;
+		}
+		if (rc == FISC_OK)
+			rc = add_region(c, &r);
+	}
+	free(ids);
+	return rc;
+}
+
 /* A text of the store's numbering: remember which of ours it is. */
 static int add_string(void *ud, uint32_t id, const char *s, size_t n)
 {
@@ -288,8 +325,11 @@ static int load_catalog(fisc_check_ctx *c, int year, uint32_t *out)
 	r->edition = ed;
 	r->cat = cat;
 	c->ncats++;
-	if ((rc = fisc_store_catalog_each(c->st, ed, count_child, r)) != FISC_OK)
-		return rc;
+	/* From the loaded catalogue, not the store: a report's check runs once
+	** per region of `report --all-regions`. */
+	for (size_t i = 0; i < fisc_catalog_entry_count(cat); i++)
+		if ((rc = count_child(r, fisc_catalog_entry_at(cat, i))) != FISC_OK)
+			return rc;
 	/* 预备费 is found by name, so an edition that renumbers it still works. */
 	const char *res = fisc_catalog_resolve(cat, "预备费", FISC_BOOK_GPB);
 	r->reserve = ck_intern(c, res ? res : "227");
@@ -999,7 +1039,8 @@ int ck_index_build(fisc_check_ctx *c)
 		if (!k3_upsert(&c->region_ix, (uint32_t)c->groups[g].region,
 			       (uint32_t)((uint64_t)c->groups[g].region >> 32), 0, 0, NULL))
 			return FISC_ENOMEM;
-	if ((rc = fisc_store_region_each(c->st, add_region, c)) != FISC_OK)
+	if ((rc = c->region ? named_regions(c) : fisc_store_region_each(c->st, add_region, c)) !=
+	    FISC_OK)
 		return rc;
 	return build_index(c);
 }

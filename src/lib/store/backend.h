@@ -171,6 +171,10 @@ struct fisc_store {
 	** data_version. */
 	struct fisc_catalog *cat_cache;
 	int64_t cat_version;
+	/* The facts of the region last asked for (store.c, fact_memo): a report
+	** asks a dozen queries of one region, each served from memory. Kept
+	** under the same rule as the catalogue. */
+	struct fisc_fact_memo *memo;
 	/* The first failure inside the current transaction, to explain why a
 	** transaction the backend ended by itself is gone. */
 	int txn_rc;

@@ -279,6 +279,8 @@ enum {
 	ST_REGION_BY_ID,
 	ST_REGION_PUT,
 	ST_CATALOG_PUT,
+	ST_DATA_VERSION,
+	ST_EDITION_FOR,
 	ST_COUNT
 };
 
@@ -305,6 +307,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_CATALOG_PUT] =
 		"INSERT OR REPLACE INTO catalog(year,code,name,parent,level,kind)"
 		" VALUES(?,?,?,?,?,?)",
+	/* Asked before every use of a kept catalogue or fact memo: prepared once. */
+	[ST_DATA_VERSION] = "PRAGMA data_version",
+	[ST_EDITION_FOR] = "SELECT coalesce((SELECT max(year) FROM edition WHERE year<=?1),"
+			   " (SELECT min(year) FROM edition))",
 };
 
 typedef struct sq_store {
@@ -316,6 +322,10 @@ typedef struct sq_store {
 	int busy_noted;      /* the waiting note has been printed */
 	sq_ledger *ledger;   /* sqlite_ledger.c's statements, NULL until used */
 	int64_t cur_doc;     /* the document this transaction's fact_puts belong to */
+	/* Statements of other files kept prepared (fisc_sqlite_kept): the few
+	** a server request runs every time, by their SQL text's address. */
+	const char *kept_sql[8];
+	sqlite3_stmt *kept[8];
 } sq_store;
 
 static sq_store *SQ(fisc_store *s) { return (sq_store *)s; }
@@ -448,9 +458,38 @@ static int sq_migrate(fisc_store *st, int apply, int *from, int *to)
 	return rc;
 }
 
+static void kept_free(sq_store *s)
+{
+	for (int i = 0; i < 8; i++) {
+		sqlite3_finalize(s->kept[i]);
+		s->kept[i] = NULL;
+		s->kept_sql[i] = NULL;
+	}
+}
+
+sqlite3_stmt *fisc_sqlite_kept(fisc_store *st, const char *sql)
+{
+	sq_store *s = SQ(st);
+	int i;
+	for (i = 0; i < 8 && s->kept_sql[i]; i++)
+		if (s->kept_sql[i] == sql) {
+			sqlite3_reset(s->kept[i]);
+			sqlite3_clear_bindings(s->kept[i]);
+			return s->kept[i];
+		}
+	if (i == 8)
+		return NULL;
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->kept[i], NULL) !=
+	    SQLITE_OK)
+		return NULL;
+	s->kept_sql[i] = sql;
+	return s->kept[i];
+}
+
 static void sq_close(fisc_store *st)
 {
 	sq_store *s = SQ(st);
+	kept_free(s);
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->st[i]);
 	fisc_sqlite_voucher_free(st);
@@ -467,12 +506,12 @@ static int sq_begin(fisc_store *st)
 
 static int sq_data_version(fisc_store *st, int64_t *v)
 {
-	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(SQ(st)->db, "PRAGMA data_version", -1, &q, NULL) != SQLITE_OK)
+	sqlite3_stmt *q = stmt(SQ(st), ST_DATA_VERSION);
+	if (!q)
 		return sq_err(SQ(st)->db, "data_version");
 	int rc = sqlite3_step(q) == SQLITE_ROW ? FISC_OK : sq_err(SQ(st)->db, "data_version");
 	*v = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
 	return rc;
 }
 
@@ -842,11 +881,15 @@ static int sq_edition_put(fisc_store *st, int year, const char *source)
 static int sq_edition_for(fisc_store *st, int year, int *edition)
 {
 	sq_store *s = SQ(st);
-	int found;
-	int64_t y;
-	int rc = scalar(s, "SELECT max(year) FROM edition WHERE year<=?", year, &y, &found);
-	if (rc == FISC_OK && !found)
-		rc = scalar(s, "SELECT min(year) FROM edition", -1, &y, &found);
+	sqlite3_stmt *q = stmt(s, ST_EDITION_FOR);
+	if (!q)
+		return sq_err(s->db, "edition");
+	sqlite3_bind_int(q, 1, year);
+	int step = sqlite3_step(q);
+	int found = step == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL;
+	int64_t y = found ? sqlite3_column_int64(q, 0) : 0;
+	int rc = step == SQLITE_ROW || step == SQLITE_DONE ? FISC_OK : sq_err(s->db, "edition");
+	sqlite3_reset(q);
 	if (rc != FISC_OK)
 		return rc;
 	if (!found)
@@ -1248,6 +1291,7 @@ static int create_file(const char *path, const char *vfs, int bare, int *created
 	if (rc == FISC_OK) {
 		if (!bare)
 			rc = seed_if_empty(s);
+		kept_free(s);
 		for (int i = 0; i < ST_COUNT; i++)
 			sqlite3_finalize(s->st[i]);
 		fisc_sqlite_voucher_free(&s->base);

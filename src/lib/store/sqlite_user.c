@@ -4,7 +4,8 @@
 ** hashing and the rules are src/lib/store/user.c's.
 **
 ** These statements run a few times per HTTP request, not per fact, so they
-** are prepared per call and need no state in the handle.
+** are prepared per call, except the two every request of `fisc serve` runs
+** (the token and the publication mark), kept prepared by the handle.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -170,11 +171,11 @@ static int token_put(fisc_store *st, const unsigned char hash[32], int64_t user,
 static int token_find(fisc_store *st, const unsigned char hash[32], int64_t now, fisc_arena *a,
 		      fisc_user *out, int *kind)
 {
-	sqlite3_stmt *q = prep(st, "SELECT " USER_COLS ",t.kind FROM app_token t JOIN app_user u"
-				   " ON u.id=t.user_id WHERE t.hash=? AND t.expires>?"
-				   " AND u.disabled=0");
+	static const char sql[] = "SELECT " USER_COLS ",t.kind FROM app_token t JOIN app_user u"
+				  " ON u.id=t.user_id WHERE t.hash=? AND t.expires>? AND u.disabled=0";
+	sqlite3_stmt *q = fisc_sqlite_kept(st, sql);
 	if (!q)
-		return FISC_ESTORE;
+		return fail(fisc_sqlite_db(st), "prepare");
 	sqlite3_bind_blob(q, 1, hash, 32, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, now);
 	int rc = sqlite3_step(q);
@@ -188,7 +189,7 @@ static int token_find(fisc_store *st, const unsigned char hash[32], int64_t now,
 	} else {
 		rc = fail(fisc_sqlite_db(st), "app_token");
 	}
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
 	return rc;
 }
 
@@ -214,14 +215,15 @@ static int publish_set(fisc_store *st, int64_t region, int year, int on)
 
 static int publish_get(fisc_store *st, int64_t region, int year)
 {
-	sqlite3_stmt *q = prep(st, "SELECT 1 FROM published WHERE region_id=? AND year=?");
+	static const char sql[] = "SELECT 1 FROM published WHERE region_id=? AND year=?";
+	sqlite3_stmt *q = fisc_sqlite_kept(st, sql);
 	if (!q)
-		return FISC_ESTORE;
+		return fail(fisc_sqlite_db(st), "prepare");
 	sqlite3_bind_int64(q, 1, region);
 	sqlite3_bind_int(q, 2, year);
 	int rc = sqlite3_step(q);
 	rc = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : fail(fisc_sqlite_db(st), "published");
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
 	return rc;
 }
 

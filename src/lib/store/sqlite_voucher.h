@@ -16,6 +16,10 @@ typedef struct sq_voucher sq_voucher;
 
 /* Defined in sqlite.c. */
 sqlite3 *fisc_sqlite_db(fisc_store *st);
+/* sql (a string literal: kept by its address) prepared once per handle and
+** reset for another run; NULL when it cannot be (the caller prepares its
+** own). Never finalized by the caller: sqlite3_reset when done. */
+sqlite3_stmt *fisc_sqlite_kept(fisc_store *st, const char *sql);
 /* The last SQLite error on db as a fisc code and message (FISC_EIO for a
 ** full disk or an I/O error, FISC_ENOMEM, else FISC_ESTORE). */
 int fisc_sqlite_error(sqlite3 *db, const char *what);

@@ -7,6 +7,7 @@
 ** an error (txn_check).
 */
 #include <assert.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
@@ -91,9 +92,12 @@ int fisc_store_open(const char *uri, fisc_store **out)
 	return fisc_store_open_v2(uri, FISC_OPEN_CREATE, out);
 }
 
+static void memo_drop(fisc_store *st);
+
 void fisc_store_close(fisc_store *st)
 {
 	if (st) {
+		memo_drop(st);
 		fisc_catalog_free(st->cat_cache);
 		st->vt->close(st);
 	}
@@ -141,6 +145,7 @@ int fisc_store_begin(fisc_store *st)
 	/* A write may change the catalogue: what was kept of it goes. */
 	fisc_catalog_free(st->cat_cache);
 	st->cat_cache = NULL;
+	memo_drop(st);
 	int rc = st->vt->begin(st);
 	if (rc == FISC_OK) {
 		st->in_txn = 1;
@@ -188,6 +193,7 @@ int fisc_store_region_each(fisc_store *st, fisc_region_cb cb, void *ud)
 int fisc_store_fact_put(fisc_store *st, const fisc_fact *f)
 {
 	assert(f->item && f->dept && f->project && f->econ && f->fund);
+	memo_drop(st);
 	FORWARD(st, st->vt->fact_put(st, f));
 }
 /* The query a backend sees: q, or a copy with the handle's as-of view
@@ -218,13 +224,138 @@ void fisc_store_view(fisc_store *st, const fisc_query *view)
 	st->view_date = view ? view->as_of_date : 0;
 }
 
+/*
+** The fact memo: the current facts of one region, read with one query and
+** kept by the handle. A report (and every balance it builds) asks a dozen
+** queries of the same region — by year, book, phase, scope — and
+** `report --all-regions` does so for every region in turn; each is then a
+** walk over a few hundred facts in memory instead of a statement. It is
+** kept only while nothing has written the store: a transaction or a fact
+** written through this handle drops it, and another connection's commit
+** changes the backend's data_version, compared on every use. A backend
+** without data_version, an as-of view and a query without a region go to
+** the backend as before. Facts are kept in id order, the backends' order.
+*/
+typedef struct fisc_fact_memo {
+	int64_t region, version;
+	fisc_arena *a;
+	fisc_fact *v;
+	size_t n, cap;
+	int busy; /* walks in progress: a nested query must not replace it */
+	int rc;
+} fisc_fact_memo;
+
+static void memo_drop(fisc_store *st)
+{
+	fisc_fact_memo *m = st->memo;
+	if (m && m->busy) {
+		m->version = INT64_MIN; /* stale: never matches, replaced after the walk */
+		return;
+	}
+	if (!m)
+		return;
+	fisc_arena_free(m->a);
+	free(m->v);
+	free(m);
+	st->memo = NULL;
+}
+
+static const char *memo_str(fisc_fact_memo *m, const char *s)
+{
+	return s ? fisc_arena_strdup(m->a, s) : NULL;
+}
+
+static int memo_keep(void *ud, const fisc_fact *f)
+{
+	fisc_fact_memo *m = ud;
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 256;
+		fisc_fact *v = realloc(m->v, cap * sizeof *v);
+		if (!v)
+			return m->rc = FISC_ENOMEM;
+		m->v = v;
+		m->cap = cap;
+	}
+	fisc_fact *c = &m->v[m->n];
+	*c = *f;
+	c->item = memo_str(m, f->item);
+	c->dept = memo_str(m, f->dept);
+	c->project = memo_str(m, f->project);
+	c->econ = memo_str(m, f->econ);
+	c->fund = memo_str(m, f->fund);
+	c->source = memo_str(m, f->source);
+	c->note = memo_str(m, f->note);
+	if (!c->item || !c->dept || !c->project || !c->econ || !c->fund ||
+	    (f->source && !c->source) || (f->note && !c->note))
+		return m->rc = FISC_ENOMEM;
+	m->n++;
+	return 0;
+}
+
+/* The memo of region, current and filled; NULL when the query must go to
+** the backend (no data_version, in a transaction, a walk of another
+** region in progress, or the fill failed: the backend then answers). */
+static fisc_fact_memo *memo_for(fisc_store *st, int64_t region)
+{
+	int64_t version;
+	if (!st->vt->data_version || st->in_txn || st->vt->data_version(st, &version) != FISC_OK)
+		return NULL;
+	fisc_fact_memo *m = st->memo;
+	if (m && m->region == region && m->version == version)
+		return m;
+	if (m && m->busy)
+		return NULL;
+	memo_drop(st);
+	m = calloc(1, sizeof *m);
+	if (!m || !(m->a = fisc_arena_new())) {
+		free(m);
+		return NULL;
+	}
+	m->region = region;
+	m->version = version;
+	fisc_query q = {0};
+	q.region = region;
+	st->memo = m;
+	if (st->vt->fact_each(st, &q, memo_keep, m) != FISC_OK || m->rc) {
+		memo_drop(st);
+		fisc_error_clear();
+		return NULL;
+	}
+	return m;
+}
+
+static int memo_match(const fisc_query *q, const fisc_fact *f)
+{
+	return (!q->year || f->year == q->year) && (!q->book_set || f->book == q->book) &&
+	       (!q->phase || f->phase == q->phase) && (!q->scope || f->scope == q->scope) &&
+	       (!q->dept || !strcmp(f->dept, q->dept));
+}
+
 int fisc_store_fact_each(fisc_store *st, const fisc_query *q, fisc_fact_cb cb, void *ud)
 {
 	fisc_query copy;
 	int rc = viewed(st, &q, &copy);
 	if (rc != FISC_OK)
 		return rc;
-	FORWARD(st, st->vt->fact_each(st, q, cb, ud));
+	fisc_fact_memo *m = q && q->region && !q->as_of_doc && !q->as_of_date
+				    ? memo_for(st, q->region)
+				    : NULL;
+	if (!m)
+		FORWARD(st, st->vt->fact_each(st, q, cb, ud));
+	m->busy++;
+	for (size_t i = 0; rc == 0 && i < m->n; i++)
+		if (memo_match(q, &m->v[i]))
+			rc = cb(ud, &m->v[i]);
+	m->busy--;
+	return rc;
+}
+int fisc_store_data_version(fisc_store *st, int64_t *version)
+{
+	*version = 0;
+	if (!st->vt->data_version)
+		return fisc_error_set(FISC_EUNSUPPORTED,
+				      "此存储无法报告数据版本 / this store cannot tell its data version");
+	return st->vt->data_version(st, version);
 }
 int64_t fisc_store_fact_count(fisc_store *st) { return st->vt->fact_count(st); }
 
