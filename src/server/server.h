@@ -134,6 +134,13 @@ int srv_lib_error(srv_ctx *c, int rc);           /* the library's error as JSON 
 int srv_bad(srv_ctx *c, const char *msg);        /* 400 EINVAL */
 int srv_deny(srv_ctx *c);                        /* 403 forbidden, recorded */
 int srv_arg_year(srv_ctx *c, int required, int *year);
+/* ?unit= (-1 when absent), ?decimals= (-1 when absent), ?format= (a
+** renderer's; sets the content type; NULL after a 400), and an enum such as
+** book, scope or phase (0 when absent): -1 after answering 400. */
+int srv_arg_unit(srv_ctx *c, int *unit);
+int srv_arg_decimals(srv_ctx *c);
+const char *srv_arg_format(srv_ctx *c, const char *def);
+int srv_arg_enum(srv_ctx *c, const char *name, int (*parse)(const char *, size_t), int *out);
 
 /* The ledger engine of this process (ledger.c): opened by srv_run before
 ** the first request, closed after the last, so that the batch in flight at
@@ -169,6 +176,11 @@ int srv_web_init(void);
 /* The page's files (web.c); they need no store. */
 int h_page(srv_ctx *c);
 int h_web_file(srv_ctx *c);
+
+/* History, diff and what is behind a fact (history.c). */
+int h_history(srv_ctx *c);
+int h_diff(srv_ctx *c);
+int h_fact_versions(srv_ctx *c);
 
 /* Run the server until SIGTERM or SIGINT; returns an exit code. */
 int srv_run(const srv_config *cfg);
