@@ -107,7 +107,7 @@ int cmd_diff(int argc, char **argv, const char *db)
 			}
 			break;
 		case 'u':
-			if ((unit = fisc_unit_parse(optarg, strlen(optarg))) <= 0) {
+			if ((unit = fisc_unit_parse(optarg, strlen(optarg))) < 0) {
 				fprintf(stderr, "fisc: 无法识别的单位 / unknown unit '%s'\n", optarg);
 				return CLI_USAGE;
 			}

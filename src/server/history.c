@@ -134,7 +134,7 @@ int h_diff(srv_ctx *c)
 	sa.label = fisc_diff_label(c->a, &ls, &rs);
 	sb.label = fisc_diff_label(c->a, &rs, &ls);
 	fisc_doc *d;
-	int rc = fisc_diff_build(&sa, &sb, all ? FISC_DIFF_ALL : 0, unit > 0 ? unit : FISC_UNIT_WAN,
+	int rc = fisc_diff_build(&sa, &sb, all ? FISC_DIFF_ALL : 0, unit >= 0 ? unit : FISC_UNIT_WAN,
 				 srv_arg_decimals(c), c->a, &d);
 	if (rc == FISC_OK)
 		rc = fisc_doc_write(d, fmt, NULL, c->out);
