@@ -112,6 +112,9 @@ int h_diff(srv_ctx *c)
 	if (!rs.year && !rs.phase && !rs.as_of)
 		return srv_bad(c, "须用 vs_year、vs_phase 或 vs_as_of 指明对比的另一边 / say what to "
 				  "compare with: vs_year, vs_phase or vs_as_of");
+	/* vs_as_of= (empty): the store as it is now, against the left's as-of. */
+	if (rs.as_of && !*rs.as_of)
+		rs.as_of = NULL;
 	if (ls.phase && !*ls.phase)
 		ls.phase = NULL;
 	if (ls.as_of && !*ls.as_of)
