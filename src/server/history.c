@@ -19,83 +19,118 @@
 #include <jansson.h>
 #include "server/server.h"
 
-/* The selection both endpoints share: year (required), book, scope, phase,
-** department. -1 after answering 400. */
-static int selection(srv_ctx *c, fisc_query *q)
+/* An integer argument in [lo, hi]; 0 absent, 1 read, -1 bad. */
+static int int_arg(const srv_req *r, const char *k, long lo, long hi, int *out)
 {
-	int year, book, scope, phase;
-	memset(q, 0, sizeof *q);
-	if (srv_arg_year(c, 1, &year) || srv_arg_enum(c, "book", fisc_book_parse, &book) ||
-	    srv_arg_enum(c, "scope", fisc_scope_parse, &scope) ||
-	    srv_arg_enum(c, "phase", fisc_phase_parse, &phase))
+	const char *v = srv_arg(r, k);
+	if (!v)
+		return 0;
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (!*v || *end || n < lo || n > hi)
 		return -1;
-	q->region = c->region.id;
-	q->year = year;
-	q->book_set = srv_arg(c->req, "book") != NULL;
-	q->book = (uint8_t)book;
-	q->scope = (uint8_t)scope;
-	q->phase = (uint8_t)phase;
-	const char *d = srv_arg(c->req, "department");
-	q->dept = d && *d ? d : NULL;
-	/* The router let a department user through for its own department
-	** only: never wider than that. */
-	if (c->who.role == FISC_ROLE_DEPARTMENT)
-		q->dept = c->who.dept;
+	*out = (int)n;
+	return 1;
+}
+
+static int enum_of(const srv_req *r, const char *k, int (*parse)(const char *, size_t), int *out,
+		   char *msg, size_t cap)
+{
+	const char *v = srv_arg(r, k);
+	*out = 0;
+	if (v && (*out = parse(v, strlen(v))) <= 0) {
+		snprintf(msg, cap, "无法识别的 %s「%.64s」/ unknown %s '%.64s'", k, v, k, v);
+		return -1;
+	}
 	return 0;
+}
+
+int srv_parse_hist_args(const srv_req *r, int diff, srv_hist_args *a, char *msg, size_t cap)
+{
+	memset(a, 0, sizeof *a);
+	a->unit = -1;
+	a->decimals = -1;
+	int rc = int_arg(r, "year", 1949, 2200, &a->year);
+	if (rc <= 0) {
+		snprintf(msg, cap, rc ? "年度无效（1949–2200）/ bad year (1949-2200)"
+				      : "缺少 year 参数 / the year argument is required");
+		return -1;
+	}
+	if (enum_of(r, "book", fisc_book_parse, &a->book, msg, cap) ||
+	    enum_of(r, "scope", fisc_scope_parse, &a->scope, msg, cap) ||
+	    enum_of(r, "phase", fisc_phase_parse, &a->phase, msg, cap))
+		return -1;
+	a->book_set = srv_arg(r, "book") != NULL;
+	a->item = srv_arg(r, "item");
+	a->department = srv_arg(r, "department");
+	if (a->department && !*a->department)
+		a->department = NULL;
+	if (!diff)
+		return 0;
+	a->as_of = srv_arg(r, "as_of");
+	if (a->as_of && !*a->as_of)
+		a->as_of = NULL;
+	a->vs_as_of = srv_arg(r, "vs_as_of");
+	if ((rc = int_arg(r, "vs_year", 1949, 2200, &a->vs_year)) < 0) {
+		snprintf(msg, cap, "vs_year 无效（1949–2200）/ bad vs_year (1949-2200)");
+		return -1;
+	}
+	if (enum_of(r, "vs_phase", fisc_phase_parse, &a->vs_phase, msg, cap))
+		return -1;
+	if (!a->vs_year && !a->vs_phase && !a->vs_as_of) {
+		snprintf(msg, cap, "须用 vs_year、vs_phase 或 vs_as_of 指明对比的另一边 / say what to "
+				   "compare with: vs_year, vs_phase or vs_as_of");
+		return -1;
+	}
+	/* vs_as_of= (empty): the store as it is now, against the left's as-of. */
+	if (a->vs_as_of && !*a->vs_as_of)
+		a->vs_as_of = NULL;
+	const char *all = srv_arg(r, "all");
+	a->all = all && !strcmp(all, "1");
+	const char *u = srv_arg(r, "unit");
+	if (u && (a->unit = fisc_unit_parse(u, strlen(u))) < 0) {
+		snprintf(msg, cap, "无法识别的单位「%.64s」/ unknown unit '%.64s'", u, u);
+		return -1;
+	}
+	if (int_arg(r, "decimals", 0, 4, &a->decimals) < 0) {
+		snprintf(msg, cap, "decimals 应为 0–4 / decimals must be 0-4");
+		return -1;
+	}
+	return 0;
+}
+
+/* The selection of a request's arguments: the path's region, and for a
+** department user its own department, whatever was asked (the router let
+** it through for that one only). */
+static fisc_query selection(srv_ctx *c, const srv_hist_args *a)
+{
+	fisc_query q = {0};
+	q.region = c->region.id;
+	q.year = a->year;
+	q.book_set = (uint8_t)a->book_set;
+	q.book = (uint8_t)a->book;
+	q.scope = (uint8_t)a->scope;
+	q.phase = (uint8_t)a->phase;
+	q.dept = c->who.role == FISC_ROLE_DEPARTMENT ? c->who.dept : a->department;
+	return q;
 }
 
 /* GET …/history?year&book&scope&phase&item&department&format */
 int h_history(srv_ctx *c)
 {
-	fisc_query q;
-	if (selection(c, &q))
-		return FISC_OK;
+	srv_hist_args a;
+	char msg[256];
+	if (srv_parse_hist_args(c->req, 0, &a, msg, sizeof msg))
+		return srv_bad(c, msg);
 	const char *fmt = srv_arg_format(c, "json");
 	if (!fmt)
 		return FISC_OK;
+	fisc_query q = selection(c, &a);
 	fisc_doc *d;
-	int rc = fisc_history_build(c->st, &c->region, &q, srv_arg(c->req, "item"), c->a, &d);
+	int rc = fisc_history_build(c->st, &c->region, &q, a.item, c->a, &d);
 	if (rc == FISC_OK)
 		rc = fisc_doc_write(d, fmt, NULL, c->out);
 	return rc == FISC_OK ? FISC_OK : srv_lib_error(c, rc);
-}
-
-/* One side of a diff: the selection, then what `vs` changes of it. */
-static int diff_side(srv_ctx *c, const fisc_query *sel, const char *year, const char *phase,
-		     const char *as_of, fisc_diff_side *s)
-{
-	s->st = c->st;
-	s->q = *sel;
-	if (year) {
-		char *end;
-		long y = strtol(year, &end, 10);
-		if (!*year || *end || y < 1949 || y > 2200) {
-			srv_error(c, 400, "EINVAL", fisc_arena_printf(c->a, "年度「%s」无效（1949–2200）/ "
-									       "bad year '%s' (1949-2200)",
-								       year, year));
-			return -1;
-		}
-		s->q.year = (int32_t)y;
-	}
-	if (phase) {
-		int p = fisc_phase_parse(phase, strlen(phase));
-		if (p <= 0) {
-			srv_error(c, 400, "EINVAL", fisc_arena_printf(c->a, "无法识别的阶段「%s」/ unknown "
-									       "phase '%s'", phase, phase));
-			return -1;
-		}
-		s->q.phase = (uint8_t)p;
-	}
-	s->q.as_of_doc = 0;
-	s->q.as_of_date = 0;
-	if (as_of) {
-		int rc = fisc_history_as_of(c->st, as_of, &s->q);
-		if (rc != FISC_OK) {
-			srv_lib_error(c, rc);
-			return -1;
-		}
-	}
-	return 0;
 }
 
 /* GET …/diff?year&phase&as_of&vs_year&vs_phase&vs_as_of&book&scope&department
@@ -103,42 +138,35 @@ static int diff_side(srv_ctx *c, const fisc_query *sel, const char *year, const 
 ** changes one part of it for the right side — `fisc diff`'s options. */
 int h_diff(srv_ctx *c)
 {
-	fisc_query q;
-	if (selection(c, &q))
-		return FISC_OK;
-	const srv_req *r = c->req;
-	fisc_diff_spec ls = {NULL, srv_arg(r, "year"), srv_arg(r, "phase"), srv_arg(r, "as_of")};
-	fisc_diff_spec rs = {NULL, srv_arg(r, "vs_year"), srv_arg(r, "vs_phase"), srv_arg(r, "vs_as_of")};
-	if (!rs.year && !rs.phase && !rs.as_of)
-		return srv_bad(c, "须用 vs_year、vs_phase 或 vs_as_of 指明对比的另一边 / say what to "
-				  "compare with: vs_year, vs_phase or vs_as_of");
-	/* vs_as_of= (empty): the store as it is now, against the left's as-of. */
-	if (rs.as_of && !*rs.as_of)
-		rs.as_of = NULL;
-	if (ls.phase && !*ls.phase)
-		ls.phase = NULL;
-	if (ls.as_of && !*ls.as_of)
-		ls.as_of = NULL;
-	/* What the right side does not change, it has from the left. */
-	if (!rs.year)
-		rs.year = ls.year;
-	if (!rs.phase)
-		rs.phase = ls.phase;
-	int unit, all = srv_arg(r, "all") && !strcmp(srv_arg(r, "all"), "1");
-	if (srv_arg_unit(c, &unit))
-		return FISC_OK;
+	srv_hist_args a;
+	char msg[256];
+	if (srv_parse_hist_args(c->req, 1, &a, msg, sizeof msg))
+		return srv_bad(c, msg);
 	const char *fmt = srv_arg_format(c, "json");
 	if (!fmt)
 		return FISC_OK;
 	fisc_diff_side sa = {0}, sb = {0};
-	if (diff_side(c, &q, NULL, NULL, ls.as_of, &sa) ||
-	    diff_side(c, &q, rs.year, rs.phase, rs.as_of, &sb))
-		return FISC_OK;
+	sa.st = sb.st = c->st;
+	sa.q = sb.q = selection(c, &a);
+	/* What the right side does not change, it has from the left. */
+	if (a.vs_year)
+		sb.q.year = a.vs_year;
+	if (a.vs_phase)
+		sb.q.phase = (uint8_t)a.vs_phase;
+	int rc = a.as_of ? fisc_history_as_of(c->st, a.as_of, &sa.q) : FISC_OK;
+	if (rc == FISC_OK && a.vs_as_of)
+		rc = fisc_history_as_of(c->st, a.vs_as_of, &sb.q);
+	if (rc != FISC_OK)
+		return srv_lib_error(c, rc);
+	const srv_req *r = c->req;
+	fisc_diff_spec ls = {NULL, srv_arg(r, "year"), a.phase ? srv_arg(r, "phase") : NULL, a.as_of};
+	fisc_diff_spec rs = {NULL, a.vs_year ? srv_arg(r, "vs_year") : ls.year,
+			     a.vs_phase ? srv_arg(r, "vs_phase") : ls.phase, a.vs_as_of};
 	sa.label = fisc_diff_label(c->a, &ls, &rs);
 	sb.label = fisc_diff_label(c->a, &rs, &ls);
 	fisc_doc *d;
-	int rc = fisc_diff_build(&sa, &sb, all ? FISC_DIFF_ALL : 0, unit >= 0 ? unit : FISC_UNIT_WAN,
-				 srv_arg_decimals(c), c->a, &d);
+	rc = fisc_diff_build(&sa, &sb, a.all ? FISC_DIFF_ALL : 0, a.unit >= 0 ? a.unit : FISC_UNIT_WAN,
+			     a.decimals, c->a, &d);
 	if (rc == FISC_OK)
 		rc = fisc_doc_write(d, fmt, NULL, c->out);
 	return rc == FISC_OK ? FISC_OK : srv_lib_error(c, rc);
@@ -211,15 +239,23 @@ static int one_version(void *ud, const fisc_fact_version *v)
 	return json_array_append_new(w->arr, j) ? FISC_ENOMEM : 0;
 }
 
+int64_t srv_parse_fact_id(const char *s)
+{
+	if (!*s || strlen(s) > 18)
+		return -1;
+	for (const char *p = s; *p; p++)
+		if (*p < '0' || *p > '9')
+			return -1;
+	return strtoll(s, NULL, 10);
+}
+
 /* GET …/facts/{id}: every version of the fact (the one a figure on the page
 ** adds up), each with the document that established it and the journal
 ** entry that recorded that document. */
 int h_fact_versions(srv_ctx *c)
 {
-	char *end;
-	const char *s = c->req->params[1];
-	long long id = strtoll(s, &end, 10);
-	if (*end || id <= 0)
+	int64_t id = srv_parse_fact_id(c->req->params[1]);
+	if (id <= 0)
 		return srv_bad(c, "数据编号应为正整数 / the fact id must be a positive integer");
 	versions w = {c, json_array(), 0};
 	int rc = fisc_history_fact_each(c->st, c->region.id, id, one_version, &w);

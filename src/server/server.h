@@ -177,7 +177,19 @@ int srv_web_init(void);
 int h_page(srv_ctx *c);
 int h_web_file(srv_ctx *c);
 
-/* History, diff and what is behind a fact (history.c). */
+/* History, diff and what is behind a fact (history.c). The arguments of
+** …/history (diff 0) and …/diff (diff 1), parsed without a store (the
+** fuzzer calls it): 0, or -1 with a "中文 / English" msg. */
+typedef struct srv_hist_args {
+	int year, book, book_set, scope, phase;
+	const char *item, *department; /* NULL: all */
+	const char *as_of, *vs_as_of;  /* NULL: current */
+	int vs_year, vs_phase, all;    /* 0: as the left side; all: unchanged lines too */
+	int unit, decimals;            /* -1: the default */
+} srv_hist_args;
+int srv_parse_hist_args(const srv_req *r, int diff, srv_hist_args *a, char *msg, size_t cap);
+/* A fact id of a path: a positive integer, else -1. */
+int64_t srv_parse_fact_id(const char *s);
 int h_history(srv_ctx *c);
 int h_diff(srv_ctx *c);
 int h_fact_versions(srv_ctx *c);

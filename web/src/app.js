@@ -875,7 +875,7 @@ function diffForm(r, y, d, mode = 'versions', a = '', b = '') {
     e.preventDefault();
     const v = (x) => enc(x.value.trim() || '-');
     location.hash = `#/r/${enc(r)}/${y}/diff/${enc(d)}/${sel.value}/${v(left)}/${v(right)}`;
-  } }, h('label', { for: 'diff-mode' }, '对比'), sel,
+  } }, h('label', { for: 'diff-mode' }, '对比方式'), sel,
   h('label', { for: 'diff-a' }, '左边（版本、阶段或年度）'), left,
   h('label', { for: 'diff-b' }, '右边'), right, h('button', { type: 'submit' }, '对比'));
 }
