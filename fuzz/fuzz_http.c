@@ -1,6 +1,7 @@
 /*
 ** fuzz_http.c — libFuzzer target for the server's request parsing: the URI
 ** (path, percent escapes, query string), the route table, the role matrix
+** the history and diff endpoints' query strings and a fact id of a path,
 ** and the JSON bodies the API reads (the login object, a payment or refund),
 ** called directly as
 ** http.c calls them, without a socket or a store.
@@ -50,6 +51,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			assert(v == SRV_ALLOW || v == SRV_UNAUTH || v == SRV_FORBID);
 			assert(!(role == FISC_ROLE_PUBLIC && v == SRV_FORBID));
 		}
+		/* the query of …/history and …/diff, as history.c reads it */
+		for (int diff = 0; diff < 2; diff++) {
+			srv_hist_args a;
+			char msg[256];
+			if (srv_parse_hist_args(&r, diff, &a, msg, sizeof msg) == 0) {
+				assert(a.year >= 1949 && a.year <= 2200);
+				assert(!diff || a.vs_year || a.vs_phase > 0 || srv_arg(&r, "vs_as_of"));
+				assert(a.unit >= -1 && a.decimals >= -1 && a.decimals <= 4);
+			} else {
+				assert(strstr(msg, "/ "));
+			}
+		}
+		if (rt && r.nparams > 1 && strstr(rt->pattern, "/facts/{id}"))
+			assert(srv_parse_fact_id(r.params[1]) >= -1);
 	}
 	if (nl) { /* the body, as h_login reads it */
 		json_error_t err;

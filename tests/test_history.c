@@ -341,6 +341,93 @@ static const char *cell_of(const fisc_doc *d, const char *item, size_t k)
 	return NULL;
 }
 
+/* One fact's versions, the journal entries of their documents, and the
+** history document the CLI and the server share. */
+typedef struct vlist {
+	int64_t doc[4], ended[4];
+	int64_t fen[4];
+	int n;
+} vlist;
+
+static int vlist_cb(void *ud, const fisc_fact_version *v)
+{
+	vlist *l = ud;
+	assert_true(l->n < 4);
+	l->doc[l->n] = v->doc;
+	l->ended[l->n] = v->ended_by;
+	l->fen[l->n++] = v->f.amount.fen;
+	return 0;
+}
+
+static int tax_id_cb(void *ud, const fisc_fact *f)
+{
+	if (!strcmp(f->item, "tax") && f->phase == FISC_PHASE_EXECUTION)
+		*(int64_t *)ud = f->id;
+	return 0;
+}
+
+static void fact_versions_documents_and_entries(void **state)
+{
+	fx *f = *state;
+	fisc_amend_stats s;
+	assert_int_equal(amend(f,
+			       "region,scope,year,book,phase,item,amount,unit\n"
+			       "500109,all,2023,gpb,execution,tax,160298,万元\n",
+			       20240630, 0, &s),
+			 FISC_OK);
+	fisc_query q = {.region = f->region, .year = 2023};
+	int64_t id = 0;
+	assert_int_equal(fisc_store_fact_each(f->st, &q, tax_id_cb, &id), FISC_OK);
+	assert_true(id > 0);
+	vlist l = {0};
+	assert_int_equal(fisc_history_fact_each(f->st, f->region, id, vlist_cb, &l), FISC_OK);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.doc[0], 1);
+	assert_int_equal(l.ended[0], 2);
+	assert_int_equal(l.fen[0], 160198 * WAN);
+	assert_int_equal(l.doc[1], 2);
+	assert_int_equal(l.ended[1], 0);
+	assert_int_equal(l.fen[1], 160298 * WAN);
+	vlist none = {0};
+	assert_int_equal(fisc_history_fact_each(f->st, f->region, 999999, vlist_cb, &none),
+			 FISC_ENOTFOUND);
+	assert_int_equal(fisc_history_fact_each(f->st, f->region + 1, id, vlist_cb, &none),
+			 FISC_ENOTFOUND);
+	/* the import's and the amendment's journal entries, in that order */
+	int64_t s1, s2, s3;
+	uint8_t h1[32], h2[32], head[32];
+	assert_int_equal(fisc_history_doc_entry(f->st, 1, &s1, h1), FISC_OK);
+	assert_int_equal(fisc_history_doc_entry(f->st, 2, &s2, h2), FISC_OK);
+	assert_true(s1 > 0 && s2 > s1);
+	assert_int_equal(fisc_journal_head(f->st, &s3, head), FISC_OK);
+	assert_int_equal(s2, s3); /* the amendment was the last write */
+	assert_memory_equal(h2, head, 32);
+	assert_int_equal(fisc_history_doc_entry(f->st, 3, &s3, head), FISC_ENOTFOUND);
+	assert_int_equal(fisc_history_doc_entry(f->st, 0, &s3, head), FISC_ENOTFOUND);
+	/* the history document: one row per version, the amendment's 文号 */
+	fisc_arena *a = fisc_arena_new();
+	fisc_region r;
+	assert_int_equal(fisc_store_region_find(f->st, "500109", a, &r), FISC_OK);
+	fisc_doc *d;
+	assert_int_equal(fisc_history_build(f->st, &r, &q, "tax", a, &d), FISC_OK);
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *out = open_memstream(&buf, &n);
+	assert_int_equal(fisc_doc_write(d, "text", NULL, out), FISC_OK);
+	fclose(out);
+	assert_non_null(strstr(buf, "#2 修正 财预〔2024〕1号"));
+	assert_non_null(strstr(buf, "被取代 #2"));
+	assert_non_null(strstr(buf, "160,298万元"));
+	free(buf);
+	/* column headings: what differs between the sides */
+	fisc_diff_spec y1 = {NULL, "2023", "budget", NULL}, y2 = {NULL, "2024", "budget", NULL};
+	assert_string_equal(fisc_diff_label(a, &y1, &y2), "2023 年");
+	fisc_diff_spec v1 = {NULL, "2023", NULL, "#1"}, v2 = {NULL, "2023", NULL, NULL};
+	assert_string_equal(fisc_diff_label(a, &v1, &v2), "#1 时");
+	assert_string_equal(fisc_diff_label(a, &v2, &v1), "现行");
+	fisc_arena_free(a);
+}
+
 static void diff_phases_half_up(void **state)
 {
 	fx *f = *state;
@@ -385,6 +472,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(history_lists_versions, setup, teardown),
 		cmocka_unit_test_setup_teardown(dry_run_and_refusal_change_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(diff_phases_half_up, setup, teardown),
+		cmocka_unit_test_setup_teardown(fact_versions_documents_and_entries, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

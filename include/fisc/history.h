@@ -79,6 +79,30 @@ FISC_API int fisc_history_doc_get(fisc_store *st, int64_t id, fisc_arena *a, fis
 FISC_API int fisc_history_each(fisc_store *st, const fisc_query *q, const char *item,
 			       fisc_version_cb cb, void *ud);
 
+/* The versions of the selected figures as one document ("数据版本", a table
+** of 13 columns: figure, version, amount as written, document, date,
+** author, reason, source, state) — what `fisc history` prints and
+** GET /api/regions/{region}/history sends. r heads it; q selects (q->year
+** names the catalogue); item is a code or a name of that catalogue, or
+** NULL for every item. The document lives in `a`. */
+FISC_API int fisc_history_build(fisc_store *st, const fisc_region *r, const fisc_query *q,
+				const char *item, fisc_arena *a, fisc_doc **out);
+
+/* "#2 修正 北财预〔2024〕5号", "#1 导入", "#0 历史记录之前" (in `a`). */
+FISC_API const char *fisc_history_doc_label(fisc_arena *a, const fisc_fact_doc *d);
+
+/* Every version (current and ended) of the one fact with this id among
+** region's facts, in the order its documents were applied. FISC_ENOTFOUND
+** when the region has no such fact. */
+FISC_API int fisc_history_fact_each(fisc_store *st, int64_t region, int64_t fact_id,
+				    fisc_version_cb cb, void *ud);
+
+/* The journal entry that recorded document `doc` (the 'F' entry of its
+** import or amendment, whose payload names it): its seq and hash.
+** FISC_ENOTFOUND when none does (document 0, or a store older than the
+** journal). */
+FISC_API int fisc_history_doc_entry(fisc_store *st, int64_t doc, int64_t *seq, uint8_t hash[32]);
+
 /* ---- amendments ---- */
 
 typedef struct fisc_amend_opts {
@@ -144,6 +168,18 @@ typedef struct fisc_diff_side {
 } fisc_diff_side;
 
 enum { FISC_DIFF_ALL = 1 }; /* list unchanged lines too */
+
+/* What one side of a comparison was asked as (strings as given; NULL:
+** not given), for its column heading. */
+typedef struct fisc_diff_spec {
+	const char *db, *year, *phase, *as_of;
+} fisc_diff_spec;
+
+/* The heading of side `me` against `other`: what differs between them
+** ("2024 年", "预算", "#3 时", a store's file name), "" when nothing does.
+** `fisc diff` and GET /api/regions/{region}/diff label their columns so. */
+FISC_API const char *fisc_diff_label(fisc_arena *a, const fisc_diff_spec *me,
+				     const fisc_diff_spec *other);
 
 /* Compare the two sides line by line: facts are matched on book, scope,
 ** kind, item and detail (department, project, economic code, fund); each

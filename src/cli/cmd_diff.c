@@ -66,28 +66,6 @@ static int open_side(const side_opts *o, const char *region, const char *book, c
 	return CLI_OK;
 }
 
-static const char *label(fisc_arena *a, const side_opts *me, const side_opts *other)
-{
-	const char *l = "";
-	if (strcmp(me->db, other->db)) {
-		const char *base = strrchr(me->db, '/');
-		l = fisc_arena_printf(a, "%s%s", l, base && base[1] ? base + 1 : me->db);
-	}
-	if (strcmp(me->year, other->year))
-		l = fisc_arena_printf(a, "%s%s%s 年", l, *l ? " " : "", me->year);
-	if ((me->phase || other->phase) &&
-	    (!me->phase || !other->phase || strcmp(me->phase, other->phase)))
-		l = fisc_arena_printf(a, "%s%s%s", l, *l ? " " : "",
-				      me->phase ? fisc_phase_name((fisc_phase)fisc_phase_parse(
-							  me->phase, strlen(me->phase)))
-						: "各阶段");
-	if ((me->as_of || other->as_of) &&
-	    (!me->as_of || !other->as_of || strcmp(me->as_of, other->as_of)))
-		l = fisc_arena_printf(a, "%s%s%s", l, *l ? " " : "",
-				      me->as_of ? fisc_arena_printf(a, "%s 时", me->as_of) : "现行");
-	return l;
-}
-
 int cmd_diff(int argc, char **argv, const char *db)
 {
 	static const struct option longopts[] = {
@@ -129,7 +107,7 @@ int cmd_diff(int argc, char **argv, const char *db)
 			}
 			break;
 		case 'u':
-			if ((unit = fisc_unit_parse(optarg, strlen(optarg))) <= 0) {
+			if ((unit = fisc_unit_parse(optarg, strlen(optarg))) < 0) {
 				fprintf(stderr, "fisc: 无法识别的单位 / unknown unit '%s'\n", optarg);
 				return CLI_USAGE;
 			}
@@ -168,8 +146,9 @@ int cmd_diff(int argc, char **argv, const char *db)
 		rc = open_side(&r, region, book, scope, dept, a, &sb);
 	fisc_doc *d = NULL;
 	if (rc == CLI_OK) {
-		sa.label = label(a, &l, &r);
-		sb.label = label(a, &r, &l);
+		fisc_diff_spec ls = {l.db, l.year, l.phase, l.as_of}, rs = {r.db, r.year, r.phase, r.as_of};
+		sa.label = fisc_diff_label(a, &ls, &rs);
+		sb.label = fisc_diff_label(a, &rs, &ls);
 		int frc = fisc_diff_build(&sa, &sb, flags, unit, decimals, a, &d);
 		if (frc != FISC_OK)
 			rc = cli_error(frc == FISC_EUNSUPPORTED ? CLI_USAGE : CLI_FAIL);

@@ -22,97 +22,6 @@ static int usage(FILE *f, int code)
 	return code;
 }
 
-typedef struct hist_ctx {
-	fisc_store *st;
-	fisc_doc *d;
-	fisc_table *t;
-	fisc_catalog *cat;
-	fisc_arena *a;
-	fisc_fact_doc docs[64]; /* documents met so far (a small cache) */
-	size_t ndocs;
-	fisc_fact_version last;
-	int version, rows;
-} hist_ctx;
-
-static const fisc_fact_doc *doc_of(hist_ctx *h, int64_t id)
-{
-	for (size_t i = 0; i < h->ndocs; i++)
-		if (h->docs[i].id == id)
-			return &h->docs[i];
-	fisc_fact_doc d;
-	if (fisc_history_doc_get(h->st, id, h->a, &d) != FISC_OK)
-		return NULL;
-	if (h->ndocs == sizeof h->docs / sizeof *h->docs)
-		h->ndocs = 0;
-	h->docs[h->ndocs] = d;
-	return &h->docs[h->ndocs++];
-}
-
-static int same_key(const fisc_fact *a, const fisc_fact *b)
-{
-	return a->region == b->region && a->year == b->year && a->book == b->book &&
-	       a->scope == b->scope && a->phase == b->phase && a->kind == b->kind &&
-	       !strcmp(a->item, b->item) && !strcmp(a->dept, b->dept) &&
-	       !strcmp(a->project, b->project) && !strcmp(a->econ, b->econ) &&
-	       !strcmp(a->fund, b->fund);
-}
-
-static const char *doc_label(hist_ctx *h, const fisc_fact_doc *d)
-{
-	if (!d)
-		return "?";
-	if (d->kind == FISC_FACT_DOC_AMEND)
-		return fisc_arena_printf(h->a, "#%" PRId64 " 修正%s%s", d->id, *d->number ? " " : "",
-					 d->number);
-	if (!d->id)
-		return "#0 历史记录之前";
-	return fisc_arena_printf(h->a, "#%" PRId64 " 导入", d->id);
-}
-
-static int one_version(void *ud, const fisc_fact_version *v)
-{
-	hist_ctx *h = ud;
-	const fisc_fact *f = &v->f;
-	h->version = h->rows && same_key(&h->last.f, f) ? h->version + 1 : 1;
-	/* The strings of v last until the walk ends (fisc_history_each copies
-	** them), so the previous version's key can be kept by value. */
-	h->last = *v;
-	h->rows++;
-	fisc_doc *d = h->d;
-	fisc_cell *c = fisc_table_row(d, h->t);
-	size_t k = 0;
-	fisc_cell_text(d, &c[k++], "%s", fisc_book_name((fisc_book)f->book));
-	fisc_cell_text(d, &c[k++], "%s", fisc_scope_name((fisc_scope)f->scope));
-	fisc_cell_text(d, &c[k++], "%s", fisc_phase_name((fisc_phase)f->phase));
-	const char *name = fisc_catalog_item_name(h->cat, f->item);
-	fisc_cell_text(d, &c[k++], "%s%s%s%s", f->item, name && strcmp(name, f->item) ? " " : "",
-		       name && strcmp(name, f->item) ? name : "",
-		       f->kind == FISC_FACT_STATED ? "（表述数）" : "");
-	fisc_cell_text(d, &c[k++], "%s%s%s%s%s%s%s", f->dept, *f->project ? " / " : "", f->project,
-		       *f->econ ? " / " : "", f->econ, *f->fund ? " / " : "", f->fund);
-	fisc_cell_number(d, &c[k++], h->version, 0);
-	char buf[96] = "空白";
-	if (f->has_amount)
-		fisc_amount_format(&f->amount, FISC_FMT_GROUP | FISC_FMT_UNIT, buf, sizeof buf);
-	fisc_cell_text(d, &c[k++], "%s", buf);
-	const fisc_fact_doc *doc = doc_of(h, v->doc);
-	fisc_cell_text(d, &c[k++], "%s", doc_label(h, doc));
-	if (doc && doc->date)
-		fisc_cell_text(d, &c[k++], "%04d-%02d-%02d", doc->date / 10000, doc->date / 100 % 100,
-			       doc->date % 100);
-	else
-		fisc_cell_text(d, &c[k++], "%s", doc ? doc->created : "");
-	fisc_cell_text(d, &c[k++], "%s", doc ? doc->author : "");
-	fisc_cell_text(d, &c[k++], "%s", doc ? doc->reason : "");
-	fisc_cell_text(d, &c[k++], "%s", f->source);
-	if (!v->ended_by)
-		fisc_cell_text(d, &c[k++], "现行");
-	else
-		fisc_cell_text(d, &c[k++], "%s #%" PRId64, v->withdrawn ? "被撤回" : "被取代",
-			       v->ended_by);
-	return fisc_doc_status(d);
-}
-
 int cmd_history(int argc, char **argv, const char *db)
 {
 	static const struct option longopts[] = {
@@ -155,13 +64,11 @@ int cmd_history(int argc, char **argv, const char *db)
 	fisc_store *st = cli_open(db);
 	if (!st)
 		return CLI_USAGE;
-	hist_ctx h;
-	memset(&h, 0, sizeof h);
-	h.st = st;
-	h.a = fisc_arena_new();
+	fisc_arena *a = fisc_arena_new();
 	fisc_region r;
-	int rc = h.a ? cli_region_check(st, region, &r, h.a) : CLI_FAIL;
+	int rc = a ? cli_region_check(st, region, &r, a) : CLI_FAIL;
 	fisc_query q = {0};
+	fisc_doc *d = NULL;
 	if (rc == CLI_OK) {
 		q.region = r.id;
 		q.year = year;
@@ -174,38 +81,13 @@ int cmd_history(int argc, char **argv, const char *db)
 		if (phase)
 			q.phase = (uint8_t)fisc_phase_parse(phase, strlen(phase));
 		q.dept = dept;
-		if (fisc_catalog_load(st, year, &h.cat) != FISC_OK)
-			rc = cli_error(CLI_FAIL);
-	}
-	if (rc == CLI_OK && item) {
-		const char *code = fisc_catalog_resolve(h.cat, item, book ? q.book : -1);
-		if (code)
-			item = code;
-	}
-	if (rc == CLI_OK) {
-		h.d = fisc_doc_new(h.a, "history", "数据版本");
-		if (!h.d)
-			rc = CLI_FAIL;
-	}
-	if (rc == CLI_OK) {
-		fisc_doc_subtitle(h.d, "%s（%s）%d 年%s%s", r.name, r.code, year, item ? " 科目 " : "",
-				  item ? item : "");
-		h.t = fisc_doc_table(h.d, "各版本", 13);
-		static const char *const head[] = {"预算", "口径", "阶段", "科目", "明细",
-						   "版本", "金额", "依据文件", "日期", "作者",
-						   "理由", "出处", "状态"};
-		fisc_cell *hc = fisc_table_head(h.d, h.t);
-		for (size_t i = 0; i < 13; i++)
-			fisc_cell_text(h.d, &hc[i], "%s", head[i]);
-		fisc_table_empty(h.d, h.t, "没有符合条件的数");
-		int frc = fisc_history_each(st, &q, item, one_version, &h);
+		int frc = fisc_history_build(st, &r, &q, item, a, &d);
 		if (frc != FISC_OK)
 			rc = cli_error(frc == FISC_EUNSUPPORTED ? CLI_USAGE : CLI_FAIL);
 	}
 	if (rc == CLI_OK)
-		rc = cli_write_doc(h.d, format, output);
-	fisc_catalog_free(h.cat);
-	fisc_arena_free(h.a);
+		rc = cli_write_doc(d, format, output);
+	fisc_arena_free(a);
 	fisc_store_close(st);
 	return rc;
 }

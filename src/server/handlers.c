@@ -93,6 +93,17 @@ void srv_json(srv_ctx *c, void *j)
 
 int srv_lib_error(srv_ctx *c, int rc) { return lib_error(c, rc); }
 int srv_bad(srv_ctx *c, const char *msg) { return bad(c, msg); }
+static int arg_unit(srv_ctx *c, int *unit);
+static int arg_decimals(srv_ctx *c);
+static const char *arg_format(srv_ctx *c, const char *def);
+static int enum_arg(srv_ctx *c, const char *name, int (*parse)(const char *, size_t), int *out);
+int srv_arg_unit(srv_ctx *c, int *unit) { return arg_unit(c, unit); }
+int srv_arg_decimals(srv_ctx *c) { return arg_decimals(c); }
+const char *srv_arg_format(srv_ctx *c, const char *def) { return arg_format(c, def); }
+int srv_arg_enum(srv_ctx *c, const char *name, int (*parse)(const char *, size_t), int *out)
+{
+	return enum_arg(c, name, parse, out);
+}
 
 /* A refusal the handler decides (the line or payment is another region's
 ** or another department's): 403, recorded like the router's. */
@@ -561,12 +572,23 @@ int h_audit(srv_ctx *c)
 	fisc_audit_opts o = {!(rules && !strcmp(rules, "0")), NULL};
 	if (!c->req->body || !c->req->body_len)
 		return bad(c, "请求体应为报告文本 / the body must be the report's text");
+	/* format=html: `fisc audit --format html`, the text with every checked
+	** figure marked by its verdict and each finding beside its line (the
+	** page shows it in a sandboxed frame); it has styles, never a script. */
+	const char *fmt = srv_arg(c->req, "format");
+	int html = fmt && !strcmp(fmt, "html");
+	if (fmt && !html && strcmp(fmt, "json"))
+		return bad(c, "审核结果的格式应为 json 或 html / the audit's format must be json or html");
 	fisc_audit_report *r;
 	int rc = fisc_audit_buffer(name ? name : "upload.txt", c->req->body, c->req->body_len, &o,
 				   c->a, &r);
 	if (rc == FISC_OK)
-		rc = fisc_audit_write(&r, 1, "json", c->out);
+		rc = fisc_audit_write(&r, 1, html ? "html" : "json", c->out);
 	json_body(c);
+	if (html) {
+		c->content_type = "text/html; charset=utf-8";
+		c->csp = "default-src 'none'; style-src 'unsafe-inline'";
+	}
 	return rc == FISC_OK ? FISC_OK : lib_error(c, rc);
 }
 

@@ -36,6 +36,9 @@ int h_journal_head(srv_ctx *c);
 int h_page(srv_ctx *c);
 int h_web_file(srv_ctx *c);
 int h_web_quota(srv_ctx *c);
+int h_history(srv_ctx *c);
+int h_diff(srv_ctx *c);
+int h_fact_versions(srv_ctx *c);
 
 /* docs/server.md lists the same table with the role matrix; the matrix test
 ** (tests/cli/test_serve_roles.sh) walks every row. */
@@ -71,6 +74,10 @@ const srv_route srv_routes[] = {
 	{"GET", "/", h_page, PERM_ANY, 0, 0},
 	{"GET", "/web/{file}", h_web_file, PERM_ANY, 0, 0},
 	{"GET", "/api/regions/{region}/departments/{dept}/quota", h_web_quota, PERM_FACTS_READ, 0, 0},
+	/* history and diff (history.c): raw facts, so as the facts */
+	{"GET", "/api/regions/{region}/history", h_history, PERM_FACTS_READ, 0, 0},
+	{"GET", "/api/regions/{region}/diff", h_diff, PERM_FACTS_READ, 0, 0},
+	{"GET", "/api/regions/{region}/facts/{id}", h_fact_versions, PERM_FACTS_READ, 0, 0},
 };
 const size_t srv_nroutes = sizeof srv_routes / sizeof *srv_routes;
 

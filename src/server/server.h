@@ -138,6 +138,13 @@ int srv_lib_error(srv_ctx *c, int rc);           /* the library's error as JSON 
 int srv_bad(srv_ctx *c, const char *msg);        /* 400 EINVAL */
 int srv_deny(srv_ctx *c);                        /* 403 forbidden, recorded */
 int srv_arg_year(srv_ctx *c, int required, int *year);
+/* ?unit= (-1 when absent), ?decimals= (-1 when absent), ?format= (a
+** renderer's; sets the content type; NULL after a 400), and an enum such as
+** book, scope or phase (0 when absent): -1 after answering 400. */
+int srv_arg_unit(srv_ctx *c, int *unit);
+int srv_arg_decimals(srv_ctx *c);
+const char *srv_arg_format(srv_ctx *c, const char *def);
+int srv_arg_enum(srv_ctx *c, const char *name, int (*parse)(const char *, size_t), int *out);
 
 /* The ledger engine of this process (ledger.c): opened by srv_run before
 ** the first request, closed after the last, so that the batch in flight at
@@ -187,6 +194,23 @@ int srv_cache_get(const char *key, int64_t version, srv_ctx *c);
 void srv_cache_put(const char *key, int64_t version, const srv_ctx *c, const char *body,
 		   size_t len);
 void srv_cache_clear(void);
+
+/* History, diff and what is behind a fact (history.c). The arguments of
+** …/history (diff 0) and …/diff (diff 1), parsed without a store (the
+** fuzzer calls it): 0, or -1 with a "中文 / English" msg. */
+typedef struct srv_hist_args {
+	int year, book, book_set, scope, phase;
+	const char *item, *department; /* NULL: all */
+	const char *as_of, *vs_as_of;  /* NULL: current */
+	int vs_year, vs_phase, all;    /* 0: as the left side; all: unchanged lines too */
+	int unit, decimals;            /* -1: the default */
+} srv_hist_args;
+int srv_parse_hist_args(const srv_req *r, int diff, srv_hist_args *a, char *msg, size_t cap);
+/* A fact id of a path: a positive integer, else -1. */
+int64_t srv_parse_fact_id(const char *s);
+int h_history(srv_ctx *c);
+int h_diff(srv_ctx *c);
+int h_fact_versions(srv_ctx *c);
 
 /* Run the server until SIGTERM or SIGINT; returns an exit code. */
 int srv_run(const srv_config *cfg);

@@ -25,6 +25,14 @@ regions=("$A" "$A" "$B" "$A" "$B" "$A" "$A" "$B")
 depts=("$D1" "$D1" "$D1" "$D1" "$D1" "$D1" "$D2" "$D1")
 lines=(1 1 1 1 1 1 2 1)     # {L}: the column's department's line
 pays=(P1 P1 P1 P1 P1 P1 P2 P1) # {P}: a payment on it
+# {F}: a fact of the column's department (of A), asked through finance
+fact_of() {
+  curl -s -H "Authorization: Bearer ${tok[finA]}" "$base/api/regions/$A/facts?year=2025&limit=1&department=$(enc "$1")" |
+    jget /dev/stdin 'j.facts[0].id'
+}
+F1=$(fact_of "$D1"); F2=$(fact_of "$D2")
+[ -n "$F1" ] && [ -n "$F2" ] && [ "$F1" != "$F2" ] || fail "facts of D1 and D2: '$F1' '$F2'"
+facts=("$F1" "$F1" "$F1" "$F1" "$F1" "$F1" "$F2" "$F1")
 
 denied_count() { "$FISC" --db "$db" user log --last 0 | awk -F'\t' '$4 == "denied"' | wc -l; }
 before=$(denied_count)
@@ -40,6 +48,7 @@ while IFS= read -r line; do
     path=${template//\{R\}/$(enc "${regions[$i]}")}
     path=${path//\{D\}/$(enc "${depts[$i]}")}
     path=${path//\{P\}/${pays[$i]}}
+    path=${path//\{F\}/${facts[$i]}}
     user=${users[$i]}
     t=${user:+${tok[$user]}}
     # logout revokes the token it is sent with: give it one of its own
@@ -77,7 +86,7 @@ done < <(sed -n '/<!-- matrix -->/,/<!-- \/matrix -->/p' docs/server.md)
 matrix=$(sed -n '/<!-- matrix -->/,/<!-- \/matrix -->/p' docs/server.md)
 while read -r m p; do
   [ "$p" = /api/login ] && continue
-  re=$(printf '%s' "$p" | sed -e 's/{region}/{R}/; s/{dept}/{D}/; s/{kind}/[a-z]*/; s/{year}/[0-9]*/; s/{key}/{P}/; s/{file}/[A-Za-z0-9._-]*/')
+  re=$(printf '%s' "$p" | sed -e 's/{region}/{R}/; s/{dept}/{D}/; s/{kind}/[a-z]*/; s/{year}/[0-9]*/; s/{key}/{P}/; s/{id}/{F}/; s/{file}/[A-Za-z0-9._-]*/')
   printf '%s\n' "$matrix" | grep -q "^| \`$m $re[?\`]" || fail "route $m $p has no row in the role matrix"
 done < <(sed -n 's/^[[:space:]]*{"\([A-Z]*\)", "\([^"]*\)".*/\1 \2/p' src/server/route.c)
 after=$(denied_count)

@@ -11,6 +11,10 @@
 //   #/r/R/Y/check                      check findings
 //   #/r/R/Y/dept/D                     a department: 指标, payments, report
 //   #/r/R/Y/downloads                  every report and table in every format
+//   #/r/R/Y/history/D                  versions of the figures (D: a department, - all)
+//   #/r/R/Y/diff/D/MODE/A/B            a budget compared between versions
+//                                      (MODE versions: as of A, B), phases (A, B)
+//                                      or years (Y against A)
 //   #/audit                            audit a report's text
 import { drawChart, drawable } from './charts.js';
 
@@ -196,9 +200,13 @@ function drawNav(parts) {
       items.push([`/r/${enc(r)}/${y}/check`, '检查结果']);
     }
     items.push([`/r/${enc(r)}/${y}/downloads`, '下载']);
+    if (me.role === 'finance' || me.role === 'reviewer')
+      items.push([`/r/${enc(r)}/${y}/history/-`, '历史与对比']);
   }
-  if (me.role === 'department' && me.region && parts[0] === 'r' && y)
+  if (me.role === 'department' && me.region && parts[0] === 'r' && y) {
     items.push([`/r/${enc(me.region)}/${y}/dept/${enc(me.department)}`, '本部门']);
+    items.push([`/r/${enc(me.region)}/${y}/history/${enc(me.department)}`, '历史与对比']);
+  }
   if (me.role !== 'public')
     items.push(['/audit', '报告审核']);
   const cur = location.hash.slice(1) || '/';
@@ -464,7 +472,7 @@ async function showFacts(box, r, y, q) {
   box.replaceChildren(h('h2', { tabindex: -1 }, `依据：${q.label}`));
   try {
     const fs = (await allFacts(r, y, q)).filter((f) => f.item === q.item);
-    box.append(fs.length ? factsTable(fs)
+    box.append(fs.length ? factsTable(fs, r)
       : h('p', { class: 'notice' }, '该数字由平衡表从其他数据推算得出，没有直接对应的原始数据。'));
   } catch (e) {
     box.append(denial(e));
@@ -472,16 +480,42 @@ async function showFacts(box, r, y, q) {
   box.querySelector('h2').focus();
 }
 
-function factsTable(fs) {
+function factsTable(fs, r) {
+  const versions = h('section', { class: 'fact-versions', 'aria-live': 'polite' });
   return h('div', { class: 'facts' }, unitLine(), h('table', { class: 'facts-table' },
     h('caption', {}, '原始数据（事实）及其来源文件'),
-    h('thead', {}, h('tr', {}, ['编号', '科目', '名称', '部门', '金额', '来源（文件:行）', '说明']
+    h('thead', {}, h('tr', {}, ['编号', '科目', '名称', '部门', '金额', '来源（文件:行）', '说明', '版本与文件']
       .map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', {}, fs.map((f) => h('tr', { 'data-fact': f.id }, h('td', {}, f.id), h('td', {}, f.item),
       h('td', {}, f.item_name || ''), h('td', {}, f.department),
       h('td', { class: 'num', 'data-fen': f.fen }, f.fen === null ? '—' : wan(f.fen)),
-      h('td', {}, f.source), h('td', {}, f.note))))));
+      h('td', {}, f.source), h('td', {}, f.note),
+      h('td', {}, h('button', { class: 'plain ver', type: 'button', 'aria-label': `第 ${f.id} 条数据的版本、文件和日志`,
+        onclick: () => showVersions(versions, r, f) }, '查看')))))), versions);
 }
+
+// A fact's versions (GET …/facts/{id}): each with the document that
+// established it and the journal entry that recorded that document.
+async function showVersions(box, r, f) {
+  box.replaceChildren(h('h3', { tabindex: -1 }, `第 ${f.id} 条数据（${f.item} ${f.item_name || ''}）的版本`));
+  try {
+    const v = await api(`/api/regions/${enc(r)}/facts/${f.id}`);
+    box.append(h('table', { class: 'versions-table' }, h('caption', {}, '各版本及其依据文件、日志条目'),
+      h('thead', {}, h('tr', {}, ['版本', '金额', '状态', '依据文件', '日期', '作者', '理由', '出处', '日志条目']
+        .map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, v.versions.map((x) => h('tr', { 'data-version': x.version },
+        h('td', {}, String(x.version)), h('td', { class: 'num' }, x.text || '空白'), h('td', {}, x.state_zh),
+        h('td', {}, x.document.label), h('td', {}, x.document.date ? dateText(x.document.date) : (x.document.created || '')),
+        h('td', {}, x.document.author || ''), h('td', {}, x.document.reason || ''), h('td', {}, x.source),
+        h('td', { class: 'journal' }, x.document.journal ? [`#${x.document.journal.seq} `,
+          h('code', { title: x.document.journal.hash }, x.document.journal.hash.slice(0, 16) + '…')] : '—'))))));
+  } catch (e) {
+    box.append(denial(e));
+  }
+  box.querySelector('h3').focus();
+}
+
+const dateText = (d) => `${String(d).slice(0, 4)}-${String(d).slice(4, 6)}-${String(d).slice(6, 8)}`;
 
 // 类 → 款 → 项: the facts with a 功能分类 code, summed per code (exact, BigInt).
 async function drill(box, r, y, book, scope, phase, factsBox) {
@@ -525,7 +559,7 @@ async function drill(box, r, y, book, scope, phase, factsBox) {
           h('td', {}, s.name || ''),
           h('td', { class: 'num' }, h('button', { class: 'fig', type: 'button',
             onclick: () => { factsBox.replaceChildren(h('h2', {}, `依据：${code} ${s.name || ''}`),
-              factsTable(fs.filter((f) => f.item === code))); } }, wan(s.fen))),
+              factsTable(fs.filter((f) => f.item === code), r)); } }, wan(s.fen))),
           h('td', {}, len < 7 && level(code).length
             ? h('button', { class: 'plain', type: 'button', onclick: () => render(code) }, `展开${names[len + 2]}`)
             : '')))))
@@ -598,14 +632,18 @@ async function deptView(r, y, d) {
       h('tfoot', {}, h('tr', { class: 'strong' }, h('td', { colspan: 6 }, '合计'),
         ['quota', 'paid', 'pending', 'available'].map((k) => h('td', { class: 'num', 'data-total': k }, q.total[k].text)),
         h('td', { class: 'num' }, q.total.progress_pct === null ? '—' : q.total.progress_pct + '%')))), docsBox);
-    content.push(h('h2', {}, '支付申请'), q.payments.length ? h('table', { id: 'payments' },
+    const canPay = me.region === r && (me.role === 'finance' || (me.role === 'department' && me.department === d));
+    content.push(h('h2', {}, '支付申请'), flashBox(), q.payments.length ? h('table', { id: 'payments' },
       h('caption', {}, '本部门的支付申请及其状态'),
-      h('thead', {}, h('tr', {}, ['申请号', '指标行', '收款人', '用途', '金额', '状态', '支付日期', '已退款']
-        .map((t) => h('th', { scope: 'col' }, t)))),
-      h('tbody', {}, q.payments.map((p) => h('tr', {}, h('td', {}, p.key), h('td', {}, p.line),
+      h('thead', {}, h('tr', {}, ['申请号', '指标行', '收款人', '用途', '金额', '状态', '支付日期', '已退款',
+        ...(canPay ? ['操作'] : [])].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, q.payments.map((p) => h('tr', { 'data-key': p.key }, h('td', {}, p.key), h('td', {}, p.line),
         h('td', {}, p.payee), h('td', {}, p.purpose), h('td', { class: 'num' }, p.text), h('td', {}, p.state),
-        h('td', {}, p.paid_on ? String(p.paid_on) : '—'), h('td', { class: 'num' }, p.refunded.text)))))
+        h('td', {}, p.paid_on ? String(p.paid_on) : '—'), h('td', { class: 'num' }, p.refunded.text),
+        canPay ? h('td', {}, paymentActions(r, p)) : null))))
       : h('p', { class: 'notice' }, '暂无支付申请。'));
+    if (canPay)
+      content.push(h('h3', {}, '提交支付申请'), paymentForm(r, q));
     content.push(h('h2', {}, '支出进度（按月）'), unitLine(q.unit), h('table', { id: 'months' },
       h('caption', {}, `${y}年各月已支付及累计支出进度`),
       h('thead', {}, h('tr', {}, ['月份', '当月已支付', '累计已支付', '累计支出进度'].map((t) => h('th', { scope: 'col' }, t)))),
@@ -625,6 +663,120 @@ async function deptView(r, y, d) {
       `?year=${y}&format=${f}`, download: f === 'xlsx' || f === 'csv' ? '' : null },
     `${k === 'department' ? '部门预算' : '绩效自评'}（${t}）`))))));
   show(`部门：${d}`, ...content);
+}
+
+// --- payments --------------------------------------------------------------------
+
+// What the last payment action said, shown once above the payments when the
+// department view is drawn again with their new states.
+let flash = null;
+
+function flashBox() {
+  const f = flash;
+  flash = null;
+  if (!f)
+    return null;
+  return f.ok ? h('p', { class: 'notice', id: 'pay-flash', role: 'status' }, f.text)
+    : h('div', { class: 'alert', id: 'pay-flash', role: 'alert' }, f.text);
+}
+
+// An Idempotency-Key: 128 random bits as hex.
+function newKey() {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  return 'web-' + [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+// One key per submission: the same content sent again (a retry after a
+// lost answer, or a second click) reuses it, so the server pays once and
+// answers the repeat as a replay; new content gets a new key.
+const submissions = new Map(); // form id → { body, key }
+function keyFor(form, body) {
+  const s = submissions.get(form);
+  if (s && s.body === body)
+    return s.key;
+  const key = newKey();
+  submissions.set(form, { body, key });
+  return key;
+}
+
+// Send a ledger request; on a definitive answer draw the view again with
+// the message, on a refusal keep the form as it is with the message under it.
+async function ledgerSend(form, path, body, done, msg, headers = {}) {
+  const btns = form ? form.querySelectorAll('button') : [];
+  if (form?.dataset.busy)
+    return; // a second click while the first is under way
+  if (form)
+    form.dataset.busy = '1';
+  for (const b of btns)
+    b.disabled = true;
+  try {
+    const res = await api(path, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body });
+    submissions.delete(form?.id);
+    flash = { ok: true, text: done(res) };
+    await route();
+  } catch (err) {
+    const text = err instanceof ApiError ? `拒绝：${err.message}` : `未能送达（可再次提交，不会重复支付）：${err.message}`;
+    if (msg)
+      msg.replaceChildren(alertBox(text));
+    else {
+      flash = { ok: false, text };
+      await route();
+    }
+  } finally {
+    if (form)
+      delete form.dataset.busy;
+    for (const b of btns)
+      b.disabled = false;
+  }
+}
+
+function paymentForm(r, q) {
+  const line = h('select', { id: 'pay-line', name: 'line', required: true }, q.lines.map((l) =>
+    h('option', { value: l.line }, `第 ${l.line} 行 ${l.project || l.function || l.economic}（可用 ${l.available.text} 万元）`)));
+  const amount = h('input', { id: 'pay-amount', name: 'amount', required: true, inputmode: 'decimal',
+    placeholder: '如 1000.50 或 12 万元' });
+  const payee = h('input', { id: 'pay-payee', name: 'payee', required: true });
+  const purpose = h('input', { id: 'pay-purpose', name: 'purpose' });
+  const msg = h('div', { id: 'pay-msg', 'aria-live': 'assertive' });
+  const form = h('form', { id: 'pay-form', onsubmit: (e) => {
+    e.preventDefault();
+    msg.replaceChildren();
+    const body = JSON.stringify({ line: Number(line.value), amount: amount.value.trim(), payee: payee.value.trim(),
+      purpose: purpose.value.trim() });
+    ledgerSend(form, `/api/regions/${enc(r)}/payments`, body, (res) => (res.replay ? '该申请已提交过，未重复支付。' : '') +
+      `支付申请 ${res.key}：${res.state_zh}。第 ${res.line} 行指标 ${res.line_figures.quota} 元，已支付 ` +
+      `${res.line_figures.paid} 元，在途 ${res.line_figures.pending} 元，可用 ${res.line_figures.available} 元。`,
+    msg, { 'Idempotency-Key': keyFor('pay-form', body) });
+  } }, h('p', {}, h('label', { for: 'pay-line' }, '指标行'), line),
+  h('p', {}, h('label', { for: 'pay-amount' }, '金额（元）'), amount, h('label', { for: 'pay-payee' }, '收款人'), payee,
+    h('label', { for: 'pay-purpose' }, '用途'), purpose),
+  h('p', {}, h('button', { type: 'submit' }, '提交支付申请')), msg);
+  return form;
+}
+
+// Finance confirms, voids and refunds; a department may void its own
+// request while it is pending (what the API allows each).
+function paymentActions(r, p) {
+  const base = `/api/regions/${enc(r)}/payments/${enc(p.key)}`;
+  const out = [];
+  const act = (label, path, done) => h('button', { class: 'plain', type: 'button', 'aria-label': `${label} ${p.key}`,
+    onclick: () => ledgerSend(null, base + path, '{}', done) }, label);
+  if (p.state === '在途' && me.role === 'finance')
+    out.push(act('确认支付', '/confirm', () => `${p.key} 已确认支付。`));
+  if (p.state === '在途')
+    out.push(' ', act('退回', '/void', () => `${p.key} 已退回，额度恢复可用。`));
+  if (p.state === '已支付' && me.role === 'finance') {
+    const id = 'refund-' + p.key.replace(/[^A-Za-z0-9_-]/g, '_');
+    const amt = h('input', { id: id + '-amount', size: 10, required: true, 'aria-label': `${p.key} 的退款金额（元）` });
+    const form = h('form', { class: 'inline', id, onsubmit: (e) => {
+      e.preventDefault();
+      const body = JSON.stringify({ amount: amt.value.trim() });
+      ledgerSend(form, base + '/refunds', body, () => `${p.key} 已退款 ${amt.value.trim()} 元。`, null,
+        { 'Idempotency-Key': keyFor(id, body) });
+    } }, amt, h('button', { class: 'plain', type: 'submit' }, '退款'));
+    out.push(form);
+  }
+  return out.length ? out : '—';
 }
 
 async function downloadsView(r, y) {
@@ -667,9 +819,10 @@ function auditView() {
     e.preventDefault();
     out.replaceChildren(h('p', {}, '正在审核……'));
     try {
-      const res = await api('/api/audit?name=' + enc(file.files[0]?.name || '报告.txt'),
+      const send = (format) => api(`/api/audit?format=${format}&name=` + enc(file.files[0]?.name || '报告.txt'),
         { method: 'POST', headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: text.value });
-      auditResult(out, res.files[0], text.value);
+      const [res, html] = await Promise.all([send('json'), send('html')]);
+      auditResult(out, res.files[0], html);
     } catch (err) {
       out.replaceChildren(denial(err));
     }
@@ -679,30 +832,25 @@ function auditView() {
   show('报告审核', h('p', {}, '核对报告中陈述的每个数字（合计、平衡关系、百分比、表格），指出有问题的行。'), form, out);
 }
 
-// Findings, each linked to its line of the document; the document below with
-// that line highlighted and the stated figure marked.
-function auditResult(box, file, text) {
-  const lines = text.split(/\r?\n/);
-  const doc = h('ol', { class: 'doc', id: 'audit-doc', 'aria-label': '报告原文' });
-  const items = lines.map((l, i) => h('li', { id: 'L' + (i + 1) }, l));
-  doc.append(...items);
+// Findings, each linked to its line of the document; the document below as
+// `fisc audit --format html` writes it (every checked figure marked by its
+// verdict, each finding beside its line), in a frame that runs no script;
+// a finding's link brings its line into view, outlined.
+function auditResult(box, file, html) {
+  const frame = h('iframe', { id: 'audit-frame', class: 'doc', title: '报告原文：核对过的数字按结论着色',
+    sandbox: 'allow-same-origin', srcdoc: html });
   const highlight = (f) => {
-    for (const li of doc.querySelectorAll('li.hit'))
-      li.classList.remove('hit');
-    const li = items[f.line - 1];
-    if (!li)
+    const doc = frame.contentDocument;
+    const line = doc?.getElementById('L' + f.line);
+    if (!line)
       return;
-    const t = lines[f.line - 1];
-    // the stated figure, or its number alone when the line breaks before the unit
-    let fig = f.stated || '';
-    if (fig && !t.includes(fig))
-      fig = (/^[-\d.,]+%?/.exec(fig) || [''])[0];
-    const at = fig ? t.indexOf(fig) : -1;
-    li.replaceChildren(...(at < 0 ? [t] : [t.slice(0, at), h('mark', {}, fig), t.slice(at + fig.length)]));
-    li.classList.add('hit');
-    li.setAttribute('tabindex', '-1');
-    li.scrollIntoView({ block: 'center' });
-    li.focus({ preventScroll: true });
+    for (const x of doc.querySelectorAll('.hit')) {
+      x.classList.remove('hit');
+      x.style.outline = '';
+    }
+    line.classList.add('hit');
+    line.style.outline = '3px solid #e09f00';
+    line.scrollIntoView({ block: 'center' });
   };
   const shown = file.findings.filter((f) => f.severity !== 'pass');
   box.replaceChildren(h('h2', {}, `审核结果：${shown.length} 处`),
@@ -710,7 +858,74 @@ function auditResult(box, file, text) {
       h('span', { class: 'sev-' + f.severity }, `［${SEVERITY[f.severity] || f.severity}］`), ' ',
       h('a', { href: '#L' + f.line, onclick: (e) => { e.preventDefault(); highlight(f); } }, `第 ${f.line} 行`),
       '：', f.message_zh))) : h('p', { class: 'notice' }, '没有发现问题。'),
-    h('h2', {}, '报告原文'), doc);
+    h('h2', {}, '报告原文（绿色：核对成立；黄色：舍入范围内或存疑；红色：错误）'), frame);
+}
+
+// --- history and diff -------------------------------------------------------------
+
+const DIFF_MODES = [['versions', '两个版本（文件或日期）'], ['phases', '两个阶段'], ['years', '两个年度']];
+
+// The form that opens a diff; d is the department ('-': all of them).
+function diffForm(r, y, d, mode = 'versions', a = '', b = '') {
+  const sel = h('select', { id: 'diff-mode', name: 'mode' },
+    DIFF_MODES.map(([v, t]) => h('option', { value: v, selected: v === mode || null }, t)));
+  const left = h('input', { id: 'diff-a', name: 'a', value: a === '-' ? '' : a, placeholder: '如 #1、2024-03-01、预算、2023' });
+  const right = h('input', { id: 'diff-b', name: 'b', value: b === '-' ? '' : b, placeholder: '留空为现行' });
+  return h('form', { class: 'inline', id: 'diff-form', 'aria-label': '对比', onsubmit: (e) => {
+    e.preventDefault();
+    const v = (x) => enc(x.value.trim() || '-');
+    location.hash = `#/r/${enc(r)}/${y}/diff/${enc(d)}/${sel.value}/${v(left)}/${v(right)}`;
+  } }, h('label', { for: 'diff-mode' }, '对比方式'), sel,
+  h('label', { for: 'diff-a' }, '左边（版本、阶段或年度）'), left,
+  h('label', { for: 'diff-b' }, '右边'), right, h('button', { type: 'submit' }, '对比'));
+}
+
+function deptArg(d) {
+  return d && d !== '-' ? `&department=${enc(d)}` : '';
+}
+
+async function historyView(r, y, d) {
+  const name = regionName(r);
+  const who = d === '-' ? '全部部门' : d;
+  const content = [h('p', { class: 'crumbs' }, link('/', '首页'), ' › ', `${name} ${y}年`, ' › 历史与对比 › ', who)];
+  let doc;
+  try {
+    doc = await api(`/api/regions/${enc(r)}/history?year=${y}${deptArg(d)}`);
+  } catch (e) {
+    show(`${name} ${y}年数据的历史`, ...content, denial(e));
+    return;
+  }
+  content.push(h('p', {}, '每个数都保留全部版本：导入或修正文件（文号、日期、作者、理由）确立新版本，旧版本不被覆盖。'),
+    h('h2', {}, '对比'), diffForm(r, y, d),
+    h('p', {}, '常用：', link(`/r/${enc(r)}/${y}/diff/${enc(d)}/phases/budget/execution`, '预算与执行'), '、',
+      link(`/r/${enc(r)}/${y}/diff/${enc(d)}/years/${Number(y) - 1}/-`, `${Number(y) - 1}年与${y}年`), '、',
+      link(`/r/${enc(r)}/${y}/diff/${enc(d)}/versions/%231/-`, '首次导入与现行')),
+    h('h2', {}, '各数的版本'), h('div', { id: 'history' }, docBlocks(doc)));
+  show(`${name} ${y}年数据的历史（${who}）`, ...content);
+}
+
+// mode versions: as of a against as of b ('-': current); phases: phase a
+// against phase b; years: year a against year y.
+async function diffView(r, y, d, mode, a = '-', b = '-') {
+  const name = regionName(r);
+  const q = mode === 'years' ? `year=${enc(a)}&vs_year=${y}`
+    : mode === 'phases' ? `year=${y}&phase=${enc(a)}&vs_phase=${enc(b)}`
+      : `year=${y}` + (a !== '-' ? `&as_of=${enc(a)}` : '') + `&vs_as_of=${b !== '-' ? enc(b) : ''}`;
+  const content = [h('p', { class: 'crumbs' }, link('/', '首页'), ' › ', `${name} ${y}年`, ' › ',
+    link(`/r/${enc(r)}/${y}/history/${enc(d)}`, '历史与对比'), ' › 对比'), diffForm(r, y, d, mode, a, b)];
+  if (mode === 'versions' && b === '-' && a === '-') {
+    show(`${name} ${y}年对比`, ...content, alertBox('请至少指定一边的版本（文件编号 #N、文号或日期）。'));
+    return;
+  }
+  let doc;
+  try {
+    // vs_as_of= (empty) is the store as it is now
+    doc = await api(`/api/regions/${enc(r)}/diff?${q}${deptArg(d)}`);
+  } catch (e) {
+    show(`${name} ${y}年对比`, ...content, denial(e));
+    return;
+  }
+  show(doc.subtitle || `${name} ${y}年对比`, ...content, h('div', { id: 'diff' }, docBlocks(doc)));
 }
 
 // --- the router ---------------------------------------------------------------
@@ -749,6 +964,10 @@ async function view(parts) {
         return await deptView(r, y, rest[0]);
       if (view === 'downloads')
         return await downloadsView(r, y);
+      if (view === 'history')
+        return await historyView(r, y, rest[0] || '-');
+      if (view === 'diff' && rest.length >= 3)
+        return await diffView(r, y, rest[0], rest[1], rest[2], rest[3]);
     }
     return await home();
   } catch (e) {
