@@ -783,7 +783,14 @@ void lg_undo_doc(lg_state *s, const uint8_t *bytes, size_t n)
 
 int lg_apply(lg_state *s, const uint8_t *bytes, size_t n, int64_t *line)
 {
-	dec d = {.p = bytes, .end = bytes + n};
+	/* Not `dec d = {...}`: that zeroes the 1 KB scratch, once per entry of
+	** every replay; dec_copy writes what it hands out. */
+	dec d;
+	d.p = bytes;
+	d.end = bytes + n;
+	d.a = NULL;
+	d.bad = 0;
+	d.used = 0;
 	int64_t dummy;
 	if (!line)
 		line = &dummy;
