@@ -118,9 +118,9 @@ section() {
 	echo "for its acknowledgement and sends the next. Acknowledged means committed and fsynced:"
 	echo
 	echo "- **fisc**: \`fisc_ledger_request\` — the engine's one writer decides a batch of queued"
-	echo "  requests in memory, appends their journal entries (SHA-256 chain) and table rows, and commits"
-	echo "  once with synchronous=FULL (group commit) before waking the batch's submitters; the store's"
-	echo "  64 KB pages."
+	echo "  requests in memory, appends their journal entries (SHA-256 chain) and payment rows, writes"
+	echo "  each line the batch changed once, and commits once with synchronous=FULL (group commit)"
+	echo "  before waking the batch's submitters; the store's 64 KB pages."
 	echo "- **SQLite**: one connection per submitter, WAL, synchronous=FULL, default 4 KB pages;"
 	echo "  per payment \`BEGIN IMMEDIATE\`, \`UPDATE line SET pending = pending + ? WHERE id = ? AND"
 	echo "  quota - paid - pending >= ?\`, \`INSERT INTO payment\` (unique key), \`COMMIT\`."
@@ -143,8 +143,10 @@ section() {
 	if [ -n "$VER" ]; then
 		read -r ve vb vs vr <<<"$VER"
 		echo "\`journal verify\` (\`fisc_journal_verify\`: chain, replay of every entry, then every table"
-		echo "compared with the replay) over $ve entries (1 document of 1,000 lines, then payment"
-		echo "requests; built through the engine in ${vb} s): **${vs} s, $vr entries/s**."
+		echo "compared with the replay; the chain checked on a reader thread while the calling thread"
+		echo "replays) over $ve entries (1 document of 1,000 lines, then payment requests; built through"
+		echo "the engine in ${vb} s): **${vs} s, $vr entries/s** (wall clock: with the load above, the"
+		echo "process gets a fraction of the 2 cores)."
 	else
 		echo "\`journal verify\`: the run failed (see the log)."
 	fi
@@ -169,6 +171,9 @@ section() {
 	echo "writes four 4 KB ones; so with one submitter, where nothing is batched, fisc is slower than"
 	echo "both peers. Group commit wins as submitters are added (one commit and fsync for the batch),"
 	echo "and on hot lines PostgreSQL serialises on the rows' locks while fisc decides in memory."
+	echo "Latencies include waiting for a core: with a load average of several times the 2 cores, a"
+	echo "woken submitter often waits milliseconds before it runs, so p99 tracks the load more than"
+	echo "the engine (compare the systems of one run, not runs of different loads)."
 	echo "SQLite's latencies look low because its busy handler sleeps: a few submitters get the write"
 	echo "lock again and again while the others wait (its throughput is what it is; its percentiles"
 	echo "are over the acknowledged payments, which starving submitters rarely add to)."

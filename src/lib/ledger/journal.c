@@ -6,6 +6,7 @@
 ** reported with the entry (or line, or payment) where it is.
 */
 #include <inttypes.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -45,27 +46,35 @@ int fisc_journal_head(fisc_store *st, int64_t *seq, uint8_t hash[FISC_HASH_BYTES
 	return fisc_store_journal_last(st, seq, hash);
 }
 
-/* One step of a replay: the entry must follow the state's head, hash to
-** what it says, and be accepted. Shared with the engine's catch-up. */
-int lg_replay_entry(lg_state *s, const fisc_journal_entry *e, char *why, size_t cap)
+/* The chain half of a replay step: the entry must follow the entry numbered
+** seq whose hash is head, and hash to what it says. */
+static int chain_check(int64_t seq, const uint8_t head[FISC_HASH_BYTES],
+		       const fisc_journal_entry *e, char *why, size_t cap)
 {
 	uint8_t h[FISC_HASH_BYTES];
-	if (e->seq != s->seq + 1) {
+	if (e->seq != seq + 1) {
 		snprintf(why, cap,
 			 "条目序号 %" PRId64 "，应为 %" PRId64 "（条目被删除、插入或移动）/ entry numbered %" PRId64 ", expected %" PRId64 " (an entry was deleted, inserted or moved)",
-			 e->seq, s->seq + 1, e->seq, s->seq + 1);
+			 e->seq, seq + 1, e->seq, seq + 1);
 		return FISC_EINVAL;
 	}
-	if (memcmp(e->prev, s->head, FISC_HASH_BYTES) != 0) {
+	if (memcmp(e->prev, head, FISC_HASH_BYTES) != 0) {
 		snprintf(why, cap,
 			 "前一条目哈希不符（条目被删除、插入或重排）/ previous-entry hash does not match (an entry was deleted, inserted or reordered)");
 		return FISC_EINVAL;
 	}
-	fisc_journal_hash(s->head, e->bytes, e->n, h);
+	fisc_journal_hash(head, e->bytes, e->n, h);
 	if (memcmp(h, e->hash, FISC_HASH_BYTES) != 0) {
 		snprintf(why, cap, "条目哈希不符（内容被修改）/ entry hash does not match (its content was changed)");
 		return FISC_EINVAL;
 	}
+	return FISC_OK;
+}
+
+/* The ledger half: the entry, whose chain holds, is accepted; the state
+** then stands at it. */
+static int apply_entry(lg_state *s, const fisc_journal_entry *e, char *why, size_t cap)
+{
 	int64_t line;
 	int rc = lg_apply(s, e->bytes, e->n, &line);
 	if (rc != FISC_OK) {
@@ -75,6 +84,14 @@ int lg_replay_entry(lg_state *s, const fisc_journal_entry *e, char *why, size_t 
 	s->seq = e->seq;
 	memcpy(s->head, e->hash, FISC_HASH_BYTES);
 	return FISC_OK;
+}
+
+/* One step of a replay: the entry must follow the state's head, hash to
+** what it says, and be accepted. Shared with the engine's catch-up. */
+int lg_replay_entry(lg_state *s, const fisc_journal_entry *e, char *why, size_t cap)
+{
+	int rc = chain_check(s->seq, s->head, e, why, cap);
+	return rc == FISC_OK ? apply_entry(s, e, why, cap) : rc;
 }
 
 /* An amendment's journal entry: its document and the digest of what it
@@ -174,12 +191,13 @@ static int note_amend(verify *v, const fisc_journal_entry *e)
 	return 0;
 }
 
-static int entry_cb(void *ud, const fisc_journal_entry *e)
+/* After an entry's chain holds: apply it and note what the checks after
+** the walk need (event records, amendments). */
+static int entry_step(verify *v, const fisc_journal_entry *e)
 {
-	verify *v = ud;
 	char why[900];
 	v->r->entries++;
-	if (lg_replay_entry(&v->s, e, why, sizeof why) != FISC_OK)
+	if (apply_entry(&v->s, e, why, sizeof why) != FISC_OK)
 		return bad(v, e->seq, "日志条目 %" PRId64 " / journal entry %" PRId64 ": %s", e->seq,
 			   e->seq, why);
 	size_t pn = sizeof LG_EVENT_PREFIX - 1;
@@ -203,6 +221,184 @@ static int entry_cb(void *ud, const fisc_journal_entry *e)
 		v->event_seq[v->nevents++] = e->seq;
 	}
 	return note_amend(v, e);
+}
+
+/* ---- the walk on two threads ----------------------------------------------
+** The chain is sequential but cheap to check apart from the replay: a reader
+** thread steps through the stored entries, checks each one's number, prev
+** and SHA-256, and hands them over in blocks; this thread replays them. The
+** first disagreement is the same as a one-thread walk would find: an entry
+** whose chain breaks ends its block, and the replay reaches it only after
+** every earlier entry was applied. */
+
+enum { BLOCK = 4096, NBLOCKS = 4 };
+
+typedef struct vent {
+	int64_t seq;
+	uint8_t prev[FISC_HASH_BYTES], hash[FISC_HASH_BYTES];
+	size_t off, n;
+} vent;
+
+typedef struct vblock {
+	vent e[BLOCK];
+	size_t n;
+	uint8_t *bytes;
+	size_t nbytes, capbytes;
+	int last;         /* the walk ends after this block */
+	int broken;       /* e[n-1]'s chain does not hold: why says how */
+	int rc;           /* a store error ended the walk (rc < 0), why says it */
+	char why[1024];
+} vblock;
+
+typedef struct walk {
+	fisc_store *st;
+	pthread_mutex_t mu;
+	pthread_cond_t filled, emptied;
+	vblock *b;        /* NBLOCKS */
+	size_t head, tail;  /* blocks produced, consumed */
+	int stop;         /* the replay needs no more */
+	vblock *cur;
+	int64_t seq;
+	uint8_t h[FISC_HASH_BYTES];
+} walk;
+
+static void publish(walk *w, int last)
+{
+	w->cur->last = last;
+	pthread_mutex_lock(&w->mu);
+	w->head++;
+	pthread_cond_signal(&w->filled);
+	pthread_mutex_unlock(&w->mu);
+	w->cur = NULL;
+}
+
+/* The next empty block, or NULL when the replay stopped. */
+static vblock *take_empty(walk *w)
+{
+	pthread_mutex_lock(&w->mu);
+	while (w->head - w->tail == NBLOCKS && !w->stop)
+		pthread_cond_wait(&w->emptied, &w->mu);
+	vblock *b = w->stop ? NULL : &w->b[w->head % NBLOCKS];
+	pthread_mutex_unlock(&w->mu);
+	if (b) {
+		b->n = b->nbytes = 0;
+		b->last = b->broken = b->rc = 0;
+	}
+	return b;
+}
+
+static int read_cb(void *ud, const fisc_journal_entry *e)
+{
+	walk *w = ud;
+	if (!w->cur && !(w->cur = take_empty(w)))
+		return 1;
+	vblock *b = w->cur;
+	if (b->nbytes + e->n > b->capbytes) {
+		size_t cap = b->capbytes ? b->capbytes : 1 << 20;
+		while (cap < b->nbytes + e->n)
+			cap *= 2;
+		uint8_t *p = realloc(b->bytes, cap);
+		if (!p) {
+			b->rc = FISC_ENOMEM;
+			snprintf(b->why, sizeof b->why, "out of memory");
+			return 1;
+		}
+		b->bytes = p;
+		b->capbytes = cap;
+	}
+	vent *v = &b->e[b->n++];
+	v->seq = e->seq;
+	memcpy(v->prev, e->prev, FISC_HASH_BYTES);
+	memcpy(v->hash, e->hash, FISC_HASH_BYTES);
+	v->off = b->nbytes;
+	v->n = e->n;
+	memcpy(b->bytes + b->nbytes, e->bytes, e->n);
+	b->nbytes += e->n;
+	if (chain_check(w->seq, w->h, e, b->why, sizeof b->why) != FISC_OK) {
+		b->broken = 1;
+		return 1;
+	}
+	w->seq = e->seq;
+	memcpy(w->h, e->hash, FISC_HASH_BYTES);
+	if (b->n == BLOCK)
+		publish(w, 0);
+	return 0;
+}
+
+static void *reader(void *arg)
+{
+	walk *w = arg;
+	int rc = fisc_store_journal_each(w->st, 0, read_cb, w);
+	if (!w->cur)
+		w->cur = take_empty(w);
+	if (w->cur) {
+		/* The message is this thread's: carried over in the block. */
+		if (rc < 0 && !w->cur->rc) {
+			w->cur->rc = rc;
+			snprintf(w->cur->why, sizeof w->cur->why, "%s", fisc_error_message());
+		}
+		publish(w, 1);
+	}
+	return NULL;
+}
+
+/* Replay the journal, block by block, as the reader hands it over. */
+static int replay_all(fisc_store *st, verify *v)
+{
+	walk w;
+	memset(&w, 0, sizeof w);
+	w.st = st;
+	w.b = calloc(NBLOCKS, sizeof *w.b);
+	if (!w.b)
+		return fisc_error_set(FISC_ENOMEM, "out of memory");
+	pthread_mutex_init(&w.mu, NULL);
+	pthread_cond_init(&w.filled, NULL);
+	pthread_cond_init(&w.emptied, NULL);
+	pthread_t th;
+	int rc = FISC_OK;
+	if (pthread_create(&th, NULL, reader, &w) != 0) {
+		rc = fisc_error_set(FISC_ENOMEM, "无法启动线程 / cannot start a thread");
+		goto out;
+	}
+	for (int done = 0; !done;) {
+		pthread_mutex_lock(&w.mu);
+		while (w.head == w.tail)
+			pthread_cond_wait(&w.filled, &w.mu);
+		pthread_mutex_unlock(&w.mu);
+		vblock *b = &w.b[w.tail % NBLOCKS];
+		size_t ok = b->n - (b->broken ? 1 : 0);
+		for (size_t i = 0; i < ok && rc == FISC_OK && v->r->ok; i++) {
+			fisc_journal_entry e = {b->e[i].seq, {0}, {0}, b->bytes + b->e[i].off, b->e[i].n};
+			memcpy(e.prev, b->e[i].prev, FISC_HASH_BYTES);
+			memcpy(e.hash, b->e[i].hash, FISC_HASH_BYTES);
+			rc = entry_step(v, &e);
+			if (rc > 0)
+				rc = FISC_OK; /* a disagreement: reported, the walk ends */
+		}
+		if (rc == FISC_OK && v->r->ok && b->broken) {
+			int64_t seq = b->e[b->n - 1].seq;
+			v->r->entries++;
+			bad(v, seq, "日志条目 %" PRId64 " / journal entry %" PRId64 ": %s", seq, seq, b->why);
+		}
+		if (rc == FISC_OK && b->rc < 0)
+			rc = fisc_error_set(b->rc, "%s", b->why);
+		done = b->last || b->broken || b->rc || rc != FISC_OK || !v->r->ok;
+		pthread_mutex_lock(&w.mu);
+		w.tail++;
+		if (done)
+			w.stop = 1;
+		pthread_cond_signal(&w.emptied);
+		pthread_mutex_unlock(&w.mu);
+	}
+	pthread_join(th, NULL);
+out:
+	for (size_t i = 0; i < NBLOCKS; i++)
+		free(w.b[i].bytes);
+	free(w.b);
+	pthread_mutex_destroy(&w.mu);
+	pthread_cond_destroy(&w.filled);
+	pthread_cond_destroy(&w.emptied);
+	return rc;
 }
 
 /* Every amendment's versions, document row included, as its entry says. */
@@ -296,7 +492,13 @@ static int leg_cb(void *ud, const fisc_quota_leg_row *r)
 static int pay_cb(void *ud, const fisc_payment *p)
 {
 	verify *v = ud;
-	lg_pay *m = lg_pay_get(&v->s, p->key);
+	/* Rows come in the order the journal created them (ORDER BY id): the
+	** replay's payment at the same place is the one to compare, found
+	** without a lookup among millions of keys. A row out of place (an
+	** edited key, a deleted or inserted row) is looked up by its key. */
+	lg_pay *m = v->npay_seen < v->s.npays ? v->s.pays[v->npay_seen] : NULL;
+	if (!m || !same(m->p.key, p->key))
+		m = lg_pay_get(&v->s, p->key);
 	v->npay_seen++;
 	if (!m)
 		return bad(v, 0, "支付「%s」不在日志中 / payment '%s' is not in the journal", p->key,
@@ -319,9 +521,17 @@ int fisc_journal_verify(fisc_store *st, fisc_journal_report *r)
 	v.r = r;
 	if (lg_state_init(&v.s) != FISC_OK)
 		return FISC_ENOMEM;
-	int rc = fisc_store_journal_each(st, 0, entry_cb, &v);
-	if (rc > 0)
-		rc = FISC_OK;
+	/* The head's number bounds the number of payments: size their map once
+	** instead of growing it through the walk. Only a hint (a hand-edited
+	** number may be absurd): capped, and without the room the map grows. */
+	int64_t last;
+	uint8_t head[FISC_HASH_BYTES];
+	int rc = fisc_journal_head(st, &last, head);
+	if (rc == FISC_OK && last > 0)
+		(void)fisc_strmap_reserve(&v.s.pay_by_key,
+					  last < ((int64_t)1 << 25) ? (size_t)last : (size_t)1 << 25);
+	if (rc == FISC_OK)
+		rc = replay_all(st, &v);
 	memcpy(r->head, v.s.head, FISC_HASH_BYTES);
 	if (rc == FISC_OK && r->ok) {
 		v.leg_sum = calloc(v.s.nlines + 1, sizeof *v.leg_sum);

@@ -79,6 +79,7 @@ void lg_state_free(lg_state *s)
 	fisc_strmap_free(&s->pay_by_key);
 	fisc_strmap_free(&s->refund_by_key);
 	fisc_strmap_free(&s->doc_by_no);
+	free(s->pays);
 	free(s->lines);
 	fisc_arena_free(s->a);
 	memset(s, 0, sizeof *s);
@@ -394,6 +395,14 @@ static int pay_request(lg_state *s, dec *d, int64_t *out_line)
 				      "可用指标不足：申请 %s 元，指标行 %" PRId64 "：%s / insufficient quota: requested %s on line %" PRId64 ": %s",
 				      amt, line, zh, amt, line, en);
 	}
+	if (s->npays == s->cappays) {
+		size_t cap = s->cappays ? 2 * s->cappays : 1024;
+		lg_pay **np = realloc(s->pays, cap * sizeof *np);
+		if (!np)
+			return fisc_error_set(FISC_ENOMEM, "out of memory");
+		s->pays = np;
+		s->cappays = cap;
+	}
 	lg_pay *p = fisc_arena_alloc(s->a, sizeof *p);
 	char *k = fisc_arena_strdup(s->a, key);
 	if (!p || !k)
@@ -402,6 +411,7 @@ static int pay_request(lg_state *s, dec *d, int64_t *out_line)
 			      fisc_arena_strdup(s->a, purpose), FISC_PAY_PENDING, 0, 0};
 	if (!p->p.payee || !p->p.purpose || fisc_strmap_put(&s->pay_by_key, k, p))
 		return fisc_error_set(FISC_ENOMEM, "out of memory");
+	s->pays[s->npays++] = p;
 	l->l.pending += fen;
 	return FISC_OK;
 }
@@ -773,7 +783,14 @@ void lg_undo_doc(lg_state *s, const uint8_t *bytes, size_t n)
 
 int lg_apply(lg_state *s, const uint8_t *bytes, size_t n, int64_t *line)
 {
-	dec d = {.p = bytes, .end = bytes + n};
+	/* Not `dec d = {...}`: that zeroes the 1 KB scratch, once per entry of
+	** every replay; dec_copy writes what it hands out. */
+	dec d;
+	d.p = bytes;
+	d.end = bytes + n;
+	d.a = NULL;
+	d.bad = 0;
+	d.used = 0;
 	int64_t dummy;
 	if (!line)
 		line = &dummy;

@@ -47,6 +47,8 @@ typedef struct lg_state {
 	size_t nlines, cap;
 	fisc_strmap line_by_key;
 	fisc_strmap pay_by_key;
+	lg_pay **pays;         /* every payment, in the order the journal created them */
+	size_t npays, cappays;
 	fisc_strmap refund_by_key;
 	fisc_strmap doc_by_no;
 	int64_t seq;           /* last journal entry applied */

@@ -1,9 +1,13 @@
 /*
 ** strmap.c — string-keyed open-addressing hash map (FNV-1a, linear probing).
+** Each slot holds key, value and the key's hash together, so a lookup costs
+** one cache line per probe and a key's bytes are compared only when the
+** hashes are equal.
 */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "model/strmap.h"
 
 static uint64_t hash(const char *s, size_t n)
@@ -13,50 +17,93 @@ static uint64_t hash(const char *s, size_t n)
 		h ^= (unsigned char)s[i];
 		h *= 1099511628211ULL;
 	}
-	return h;
+	/* FNV's low bits mix poorly for keys that differ only at the end
+	** (numbered keys): fold the high bits in before masking. */
+	return h ^ (h >> 29);
 }
 
-static int grow(fisc_strmap *m)
+/* Tables of this size and more (a map of a million payment keys is 48 MB)
+** are mapped on their own, in 2 MB pages where the kernel allows: every
+** lookup lands on a random slot, and with 4 KB pages nearly each one also
+** missed the TLB. */
+enum { BIG = 4 << 20, HUGE_PAGE = 2 << 20 };
+
+static fisc_strmap_slot *slots_new(size_t cap)
 {
-	size_t cap = m->cap ? m->cap * 2 : 64;
-	const char **keys = calloc(cap, sizeof *keys);
-	void **vals = calloc(cap, sizeof *vals);
-	if (!keys || !vals) {
-		free(keys);
-		free(vals);
+	size_t bytes = cap * sizeof(fisc_strmap_slot);
+	if (bytes < BIG)
+		return calloc(cap, sizeof(fisc_strmap_slot));
+	/* Over-map by one huge page and trim, so the table starts on a 2 MB
+	** boundary (anonymous memory arrives zeroed). */
+	uint8_t *p = mmap(NULL, bytes + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			  -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	size_t lead = (HUGE_PAGE - (uintptr_t)p % HUGE_PAGE) % HUGE_PAGE;
+	if (lead)
+		munmap(p, lead);
+	if (HUGE_PAGE - lead)
+		munmap(p + lead + bytes, HUGE_PAGE - lead);
+	p += lead;
+#ifdef MADV_HUGEPAGE
+	madvise(p, bytes, MADV_HUGEPAGE); /* a hint: without it, 4 KB pages */
+#endif
+	return (fisc_strmap_slot *)p;
+}
+
+static void slots_free(fisc_strmap_slot *slots, size_t cap)
+{
+	if (cap * sizeof *slots < BIG)
+		free(slots);
+	else
+		munmap(slots, cap * sizeof *slots);
+}
+
+/* Rehash into a table of cap slots (a power of two, more than len). */
+static int resize(fisc_strmap *m, size_t cap)
+{
+	fisc_strmap_slot *slots = slots_new(cap);
+	if (!slots)
 		return -1;
-	}
 	for (size_t i = 0; i < m->cap; i++) {
-		if (!m->keys[i])
+		if (!m->slots[i].key)
 			continue;
-		size_t j = hash(m->keys[i], strlen(m->keys[i])) & (cap - 1);
-		while (keys[j])
+		size_t j = m->slots[i].hash & (cap - 1);
+		while (slots[j].key)
 			j = (j + 1) & (cap - 1);
-		keys[j] = m->keys[i];
-		vals[j] = m->vals[i];
+		slots[j] = m->slots[i];
 	}
-	free(m->keys);
-	free(m->vals);
-	m->keys = keys;
-	m->vals = vals;
+	if (m->slots)
+		slots_free(m->slots, m->cap);
+	m->slots = slots;
 	m->cap = cap;
 	return 0;
+}
+
+static int grow(fisc_strmap *m) { return resize(m, m->cap ? m->cap * 2 : 64); }
+
+int fisc_strmap_reserve(fisc_strmap *m, size_t n)
+{
+	size_t cap = m->cap ? m->cap : 64;
+	while (n * 2 > cap)
+		cap *= 2;
+	return cap == m->cap ? 0 : resize(m, cap);
 }
 
 int fisc_strmap_put(fisc_strmap *m, const char *key, void *val)
 {
 	if ((m->len + 1) * 2 > m->cap && grow(m) != 0)
 		return -1;
-	size_t j = hash(key, strlen(key)) & (m->cap - 1);
-	while (m->keys[j]) {
-		if (strcmp(m->keys[j], key) == 0) {
-			m->vals[j] = val;
+	uint64_t h = hash(key, strlen(key));
+	size_t j = h & (m->cap - 1);
+	while (m->slots[j].key) {
+		if (m->slots[j].hash == h && strcmp(m->slots[j].key, key) == 0) {
+			m->slots[j].val = val;
 			return 0;
 		}
 		j = (j + 1) & (m->cap - 1);
 	}
-	m->keys[j] = key;
-	m->vals[j] = val;
+	m->slots[j] = (fisc_strmap_slot){key, val, h};
 	m->len++;
 	return 0;
 }
@@ -65,10 +112,12 @@ void *fisc_strmap_getn(const fisc_strmap *m, const char *key, size_t n)
 {
 	if (!m->cap)
 		return NULL;
-	size_t j = hash(key, n) & (m->cap - 1);
-	while (m->keys[j]) {
-		if (strncmp(m->keys[j], key, n) == 0 && m->keys[j][n] == 0)
-			return m->vals[j];
+	uint64_t h = hash(key, n);
+	size_t j = h & (m->cap - 1);
+	while (m->slots[j].key) {
+		const fisc_strmap_slot *s = &m->slots[j];
+		if (s->hash == h && strncmp(s->key, key, n) == 0 && s->key[n] == 0)
+			return s->val;
 		j = (j + 1) & (m->cap - 1);
 	}
 	return NULL;
@@ -81,7 +130,7 @@ void *fisc_strmap_get(const fisc_strmap *m, const char *key)
 
 void fisc_strmap_free(fisc_strmap *m)
 {
-	free(m->keys);
-	free(m->vals);
+	if (m->slots)
+		slots_free(m->slots, m->cap);
 	memset(m, 0, sizeof *m);
 }
