@@ -5,7 +5,7 @@
 # pdffonts lists the CJK fonts, all embedded; no page ends with a heading;
 # a table continued on a new page starts with its header rows again; page 1
 # of each is rendered with pdftoppm and saved next to $FISC (build/pdf-*.png)
-# for a look; no word lies outside the text block of its page (28 mm left,
+# for a look; every page carries its number "— n —"; no word lies outside the text block of its page (28 mm left,
 # 26 mm right margin: nothing clipped or running off the paper). Needs poppler-utils (scripts/deps.sh test) and fonts-noto-cjk.
 set -eu
 dir=$(mktemp -d); db=$dir/r.db
@@ -81,6 +81,8 @@ for n, page in enumerate(pages, 1):
     lines = [l.strip() for l in page.splitlines() if l.strip() and not re.fullmatch(r"—\s*\d+\s*—", l.strip())]
     if not lines:
         continue
+    if not re.search(r"—\s*%d\s*—" % n, page):
+        print(f"page {n}: no page number «— {n} —»"); ok = False
     if lines[-1] in heads and n < len(pages) - 1:
         print(f"page {n} ends with the heading «{lines[-1]}»"); ok = False
     if n > 1 and lines[0] in cells - head_cells:

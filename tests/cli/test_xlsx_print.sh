@@ -43,7 +43,8 @@ unzip -p "$dir/d.xlsx" xl/workbook.xml | grep -qF '<sheet name="表1 部门收�
 # run): each table's pages, counted from its title to the next table's,
 # show the full header (its first and last cells: a table split across the
 # page width would lose one) and the document's title in the page header;
-# a sheet set to landscape prints on landscape pages; no Calibri (Carlito)
+# a sheet set to landscape prints on landscape pages; each sheet with rows has
+# print titles; no Calibri (Carlito)
 # anywhere: the report's fonts, not the spreadsheet default.
 ylg=炎陵高新技术产业开发区管理委员会
 kinds=("congress --region 北碚区 --year 2023" "debt --region 北碚区 --year 2023"
@@ -107,6 +108,12 @@ for j, (k, t) in enumerate(starts):
         want = "L" if land[j] else "P"
         if any(orient[n] != want for n in range(k, end)):
             bad(f"«{t['title']}»: sheet is {'landscape' if land[j] else 'portrait'}, pages {orient[k:end]}")
+# print titles: every sheet of a table with rows repeats its header rows
+wb = open(f + ".x/xl/workbook.xml", encoding="utf-8").read()
+titled = set(int(x) for x in re.findall(r'<definedName name="_xlnm.Print_Titles" localSheetId="(\d+)"', wb))
+for j, t in enumerate(tables):
+    if t["rows"] and j not in titled:
+        bad(f"«{t['title']}»: no print titles (header rows not repeated)")
 if len(sheets) != len(tables):
     bad(f"{len(sheets)} sheets for {len(tables)} tables")
 if not any(land) and doc["kind"] == "performance":
