@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The congress report's HTML rendered in headless Chromium: tables hold the
-# expected cells, Chinese headings lay out and are drawn with a CJK font, and
-# screenshots are saved next to the binary ($FISC's directory, e.g. build/).
+# expected cells, Chinese headings lay out and are drawn with a CJK font, its
+# four charts are drawn (issue 13: charts in HTML), and screenshots of the
+# page, a table and a chart are saved next to the binary ($FISC's directory,
+# e.g. build/).
 # Installs what it needs when missing (as root): Debian chromium and
 # fonts-noto-cjk, node/npm, and playwright-core into tests/web (npm ci).
 . "$(dirname "$0")/../storelib.sh"
@@ -37,7 +39,7 @@ db=$(tdb "$dir/h.db")
   --year 2025 --format html -o "$dir/department.html"
 fail=0
 # 883,868: 2023 全区 GPB 总计; 882,607: 区级; 3,426: 稳定调节基金 after the 2024 draw
-node "$root/tests/web/check_html.mjs" "$dir/congress.html" "$out/congress-html" \
+node "$root/tests/web/check_html.mjs" "$dir/congress.html" "$out/congress-html" --charts=4 \
   "883,868" "882,607" "3,426" "2,021.6" || fail=1
 # 3,658.95 and its parts in the disclosure's 部门收支总表
 node "$root/tests/web/check_html.mjs" "$dir/department.html" "$out/department-html" \

@@ -49,6 +49,38 @@ if echo "$out" | grep -qF '"rule": "ledger.execution"'; then echo "fisc check: l
 out=$(F report department --department 大连高新技术产业园区创新创业创投服务中心 --year 2025 --phase 执行 --format md)
 echo "$out" | grep -qF "支出执行数110.07万元" || { echo "report: $(echo "$out" | head -12)"; fail=1; }
 echo "$out" | grep -qF "工资福利支出36.26万元" || { echo "report 301: $(echo "$out" | head -12)"; fail=1; }
+# 支出进度 by month (issue 13, item 3), from the ledger that holds the year:
+# a sentence and a chart of each month's payments (net of the April refund)
+# and the running total, in every graphic form; the budget disclosure has none.
+echo "$out" | grep -qF "根据指标账，截至2025年12月末，本部门2025年指标3658.95万元，累计支出110.07万元，支出进度3.01%。" ||
+  { echo "report: no 支出进度 sentence: $(echo "$out" | grep 指标账)"; fail=1; }
+ccc=大连高新技术产业园区创新创业创投服务中心
+F report department --department $ccc --year 2025 --phase 执行 --format json >"$dir/e.json"
+python3 - "$dir/e.json" <<'PY' || fail=1
+import json, sys
+c = [b for b in json.load(open(sys.argv[1], encoding="utf-8"))["blocks"]
+     if b["type"] == "chart" and b["title"] == "2025年支出进度（按月）"]
+if len(c) != 1:
+    print("no 支出进度 chart"); sys.exit(1)
+c = c[0]
+month = [9180900] * 12
+month[3] -= 100050  # the refund of 2025-04-02
+cum = [sum(month[:m + 1]) for m in range(12)]
+want = ([f"{m}月" for m in range(1, 13)], month, cum)
+got = (c["categories"], c["series"][0]["fen"], c["series"][1]["fen"])
+if c["kind"] != "columns" or got != want or [s["name"] for s in c["series"]] != ["当月支出", "累计支出"]:
+    print("支出进度 chart:", c); sys.exit(1)
+PY
+F report department --department $ccc --year 2025 --phase 执行 --format pdf -o "$dir/e.pdf"
+pdftotext "$dir/e.pdf" - | grep -qF "2025年支出进度（按月）" || { echo "PDF: no 支出进度 chart"; fail=1; }
+F report department --department $ccc --year 2025 --phase 执行 --format html -o "$dir/e.html"
+grep -qF 'alt="2025年支出进度（按月）"' "$dir/e.html" || { echo "HTML: no 支出进度 chart"; fail=1; }
+F report department --department $ccc --year 2025 --phase 执行 --format docx -o "$dir/e.docx"
+unzip -l "$dir/e.docx" | grep -q 'word/media/chart.*\.png' || { echo "DOCX: no 支出进度 chart"; fail=1; }
+python3 tests/ooxml/check_docx.py "$dir/e.docx" || { echo "DOCX with the chart not valid"; fail=1; }
+if F report department --department $ccc --year 2025 --format md | grep -qF "指标账"; then
+  echo "the budget disclosure shows 支出进度"; fail=1
+fi
 tsql "$db" "UPDATE fact SET fen=fen+1 WHERE phase=3 AND econ='302'"
 if out=$(F quota check --region 210200-GX --year 2025); then echo "changed fact passes"; fail=1; fi
 echo "$out" | grep -qF "账本 ledger 367,236.00	事实 facts 367,236.01" || { echo "check changed: $out"; fail=1; }

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# PDF (issue 13, item 2): every report kind typeset with pango and cairo.
+# PDF (issue 13, item 2): every report kind typeset with pango and cairo, for
+# every example region and department.
 # pdftotext of each PDF holds every figure of the report's Markdown form;
 # pdffonts lists the CJK fonts, all embedded; no page ends with a heading;
 # a table continued on a new page starts with its header rows again; page 1
 # of each is rendered with pdftoppm and saved next to $FISC (build/pdf-*.png)
-# for a look; no word lies outside the text block of its page (28 mm left,
+# for a look; every page carries its number "— n —"; no word lies outside the text block of its page (28 mm left,
 # 26 mm right margin: nothing clipped or running off the paper). Needs poppler-utils (scripts/deps.sh test) and fonts-noto-cjk.
 . "$(dirname "$0")/../storelib.sh"
 set -eu
@@ -21,8 +22,12 @@ ccc=大连高新技术产业园区创新创业创投服务中心
 ylg=炎陵高新技术产业开发区管理委员会
 reports=("congress --region 北碚区 --year 2023" "congress --region 解放区 --year 2023"
          "department --department $ccc --year 2025" "performance --department $ylg --year 2024"
-         "debt --region 北碚区 --year 2023" "statement --region 北碚区 --year 2023 --book gpb")
-names=(congress-beibei congress-jiefang department performance debt statement)
+         "debt --region 北碚区 --year 2023" "statement --region 北碚区 --year 2023 --book gpb"
+         "congress --region 大连高新技术产业园区 --year 2024" "debt --region 解放区 --year 2023"
+         "debt --region 大连高新技术产业园区 --year 2024" "department --department $ylg --year 2024"
+         "department --department $ylg --year 2024 --phase final")
+names=(congress-beibei congress-jiefang department performance debt statement
+       congress-dalian debt-jiefang debt-dalian department-yanling final-yanling)
 for i in "${!reports[@]}"; do
   # shellcheck disable=SC2206
   args=(${reports[$i]})
@@ -77,6 +82,8 @@ for n, page in enumerate(pages, 1):
     lines = [l.strip() for l in page.splitlines() if l.strip() and not re.fullmatch(r"—\s*\d+\s*—", l.strip())]
     if not lines:
         continue
+    if not re.search(r"—\s*%d\s*—" % n, page):
+        print(f"page {n}: no page number «— {n} —»"); ok = False
     if lines[-1] in heads and n < len(pages) - 1:
         print(f"page {n} ends with the heading «{lines[-1]}»"); ok = False
     if n > 1 and lines[0] in cells - head_cells:

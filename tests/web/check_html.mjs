@@ -3,7 +3,11 @@
 // a table holds the expected cell texts, the Chinese title and headings lay
 // out with a real width, the page uses a CJK font, and save screenshots.
 //
-//   node check_html.mjs REPORT.html OUT_PREFIX "883,868" "…"
+//   node check_html.mjs REPORT.html OUT_PREFIX [--charts=N] "883,868" "…"
+//
+// With --charts=N the page holds at least N charts (figure.chart), each
+// drawn (by ECharts, or as chart.c's SVG image), and the first is saved as
+// OUT_PREFIX-chart.png.
 //
 // Exit status 0 when every check passes; each failure is printed.
 import { chromium } from 'playwright-core';
@@ -11,7 +15,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const [html, out, ...cells] = process.argv.slice(2);
+const [html, out, ...rest] = process.argv.slice(2);
+// --charts=N: the page must hold at least N charts, each drawn
+const minCharts = Number((rest.find((a) => a.startsWith('--charts=')) || '--charts=0').slice(9));
+const cells = rest.filter((a) => !a.startsWith('--charts='));
 if (!html || !out) {
   console.error('usage: node check_html.mjs REPORT.html OUT_PREFIX [CELL_TEXT…]');
   process.exit(2);
@@ -82,6 +89,34 @@ try {
     if (!fonts.some((f) => /CJK|Han|SimSun|Song|Hei|Kai/i.test(f.familyName) && f.glyphCount > 0))
       fail(`<${sel}> not rendered with a CJK font: ${used || 'none'}`);
     else console.log(`ok   <${sel}> rendered with ${used}`);
+  }
+
+  // Charts: each figure.chart holds chart.c's SVG as an <img>, which
+  // Chromium must decode (a broken SVG has no natural size); with the
+  // ECharts bundle inlined, the page draws the figure again into div.echart
+  // and hides the <img>. Either way something is drawn at a real width.
+  const charts = await page.evaluate(async () => {
+    const figs = [...document.querySelectorAll('figure.chart')];
+    const imgs = figs.map((f) => f.querySelector('img[src^="data:image/svg+xml"]'));
+    await Promise.all(imgs.map((i) => i && i.decode().catch(() => null)));
+    return figs.map((f, k) => {
+      const i = imgs[k];
+      const e = f.querySelector('.echart');
+      const drawn = e && e.querySelector('svg, canvas');
+      return { alt: i ? i.alt : '', w: i ? i.naturalWidth : 0, h: i ? i.naturalHeight : 0,
+        img: i ? i.getBoundingClientRect().width : 0,
+        echart: drawn ? drawn.getBoundingClientRect().width : 0 };
+    });
+  });
+  if (charts.length < minCharts) fail(`${charts.length} charts, want at least ${minCharts}`);
+  for (const c of charts) {
+    if (!(c.w > 0 && c.h > 0)) fail(`chart "${c.alt}": its SVG does not decode`);
+    else if (!(c.img > 100 || c.echart > 100)) fail(`chart "${c.alt}" not drawn: ${JSON.stringify(c)}`);
+    else console.log(`ok   chart "${c.alt}" ${c.echart > 100 ? 'drawn by ECharts' : 'SVG image'}, ${Math.round(Math.max(c.img, c.echart))}px`);
+  }
+  if (charts.length) {
+    await page.locator('figure.chart').first().screenshot({ path: `${out}-chart.png` });
+    console.log(`ok   screenshot ${out}-chart.png`);
   }
 
   await page.screenshot({ path: `${out}.png` });

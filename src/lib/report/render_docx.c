@@ -469,7 +469,9 @@ static void put_table(xw *x, const fisc_table *t)
 		end(x);
 		val(x, "w:jc", "center");
 		cell_borders(x);
-		val(x, "w:tblLayout", "fixed");
+		start(x, "w:tblLayout"); /* CT_TblLayoutType: w:type, not w:val */
+		attr(x, "w:type", "fixed");
+		end(x);
 		start(x, "w:tblCellMar");
 		start(x, "w:left"), attr(x, "w:w", "60"), attr(x, "w:type", "dxa"), end(x);
 		start(x, "w:right"), attr(x, "w:w", "60"), attr(x, "w:type", "dxa"), end(x);

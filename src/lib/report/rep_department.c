@@ -13,9 +13,12 @@
 ** classification the table needs. Where a source only states a figure (the
 ** 项目支出 total of seed 002), the text prints it as the source's figure.
 */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include "fisc/error.h"
+#include "fisc/ledger.h"
+#include "report/chart.h"
 #include "report/rep.h"
 
 typedef struct agg {
@@ -879,6 +882,89 @@ static void goals(dep *g, int n)
 	}
 }
 
+/* --- 支出进度 by month, from the 指标 ledger ----------------------------- */
+
+typedef struct ledger_year {
+	const char *region, *dept;
+	int year;
+	fisc_fen quota;
+	fisc_fen month[12]; /* paid, net of refunds */
+	int any, rc;
+} ledger_year;
+
+static int quota_cb(void *ud, const fisc_quota_line *l)
+{
+	ledger_year *y = ud;
+	if (l->year != y->year || strcmp(l->dept, y->dept) || strcmp(l->region, y->region))
+		return 0;
+	if (__builtin_add_overflow(y->quota, l->quota, &y->quota))
+		return y->rc = fisc_error_set(FISC_ERANGE, "金额超出范围 / amount out of range");
+	return 0;
+}
+
+static int month_cb(void *ud, const fisc_quota_rollup_row *r)
+{
+	ledger_year *y = ud;
+	if (r->year != y->year || strcmp(r->dept, y->dept) || strcmp(r->region, y->region))
+		return 0;
+	assert(r->month >= 1 && r->month <= 12);
+	if (__builtin_add_overflow(y->month[r->month - 1], r->fen, &y->month[r->month - 1]))
+		return y->rc = fisc_error_set(FISC_ERANGE, "金额超出范围 / amount out of range");
+	y->any = 1;
+	return 0;
+}
+
+/* A ledger amount (exact fen) with the decimals of the report's tables. */
+static const char *ledger_amount(dep *g, fisc_fen fen)
+{
+	char buf[96];
+	if (fisc_fen_format(fen, (fisc_unit)g->fs->unit, g->dec, FISC_FMT_UNIT, buf, sizeof buf) < 0)
+		return "?";
+	const char *s = fisc_arena_strdup(g->a, buf);
+	return s ? s : "?";
+}
+
+/* When the ledger holds the department's year: what was paid each month
+** and in total so far against the 指标, as a sentence and a chart. Only in
+** an execution or 决算 report: a budget disclosure is about the plan. */
+static int progress(dep *g, fisc_store *st)
+{
+	ledger_year y;
+	memset(&y, 0, sizeof y);
+	y.region = g->fs->region.code;
+	y.dept = g->dept;
+	y.year = g->year;
+	int rc = fisc_store_quota_line_each(st, quota_cb, &y);
+	if (rc == FISC_OK)
+		rc = fisc_store_quota_rollup(st, g->year, month_cb, &y);
+	if (rc != FISC_OK || y.rc != FISC_OK)
+		return rc != FISC_OK ? rc : y.rc;
+	if (!y.any)
+		return FISC_OK;
+	int last = 12;
+	while (last > 1 && !y.month[last - 1])
+		last--;
+	fisc_fen cum = 0;
+	for (int m = 0; m < last; m++)
+		cum += y.month[m]; /* each month fits, and so does the year: 指标 bound it */
+	const char *pct = fisc_rt_pct(g->a, cum, y.quota, 2);
+	fisc_doc_para(g->d, "根据指标账，截至%d年%d月末，本部门%d年指标%s，累计支出%s%s%s。", g->year, last,
+		      g->year, ledger_amount(g, y.quota), ledger_amount(g, cum), *pct ? "，支出进度" : "", pct);
+	fisc_chart *ch = fisc_doc_chart(g->d, FISC_CHART_COLUMNS,
+					fisc_arena_printf(g->a, "%d年支出进度（按月）", g->year),
+					g->fs->unit, g->dec);
+	fisc_chart_series(g->d, ch, "当月支出");
+	fisc_chart_series(g->d, ch, "累计支出");
+	cum = 0;
+	for (int m = 0; m < last; m++) {
+		int c = fisc_chart_category(g->d, ch, fisc_arena_printf(g->a, "%d月", m + 1));
+		cum += y.month[m];
+		fisc_chart_value(ch, 0, c, y.month[m]);
+		fisc_chart_value(ch, 1, c, cum);
+	}
+	return FISC_OK;
+}
+
 int fisc_report_department(fisc_store *st, const fisc_report_params *p, fisc_arena *a,
 			   fisc_doc **out)
 {
@@ -942,6 +1028,10 @@ int fisc_report_department(fisc_store *st, const fisc_report_params *p, fisc_are
 	fisc_doc_heading(g.d, 1, "第一部分 部门%s情况说明", kind);
 	fisc_doc_heading(g.d, 2, "一、总体说明");
 	overview(&g, &in);
+	if (g.phase != FISC_PHASE_BUDGET && (rc = progress(&g, st)) != FISC_OK) {
+		fisc_fset_free(&fs);
+		return rc;
+	}
 	sangong_text(&g, &now, &before);
 	procurement(&g);
 	funds_text(&g, 5, FISC_BOOK_GFB, "政府性基金预算");
