@@ -1020,6 +1020,28 @@ static int intro_partial(au_doc *d, size_t beg, size_t end)
 	       au_has(d->s, beg, end, "部分") || au_has(d->s, beg, end, "重点");
 }
 
+/* Can the last figure `head` of an introduction ending at `end` be the total
+** its items add up to? In the sentence that opens the list ("支出123万元，
+** 主要用于：") it is; in an earlier one only when it is that sentence's one
+** figure: "…因公出国0.00万元，占0.00%；公务用车0.00万元，占0.00%；公务接待费
+** 0.39万元，占100.00%。具体情况如下：" ends a list of its own, and its last
+** item (with the share that follows it) is no total of anything. An item is
+** told by the list separator between it and the figure before it. */
+static int intro_total(au_doc *d, int head, size_t end)
+{
+	const au_tok *h = T(d, head);
+	if (h->sent < 0)
+		return 0;
+	const au_sent *se = &d->sents.v[h->sent];
+	if (se->end + 3 >= end)
+		return 1;
+	int n = 0;
+	for (int k = se->tok0; k < se->tok0 + se->ntok; k++)
+		n += au_is_value(d, k) && T(d, k)->depth == 0;
+	return n == 1 || !h->raw ||
+	       !(strstr(h->raw, "；") || strchr(h->raw, ';') || strstr(h->raw, "、"));
+}
+
 /* Items written as blocks: lines opening with 一是 / 1. / —— / （1） after an
 ** introduction ending in "：". */
 static void block_enumerations(au_doc *d)
@@ -1064,7 +1086,7 @@ static void block_enumerations(au_doc *d)
 		if (!ok || n < 2)
 			continue;
 		int head = last_figure(d, ib->beg, ib->end);
-		if (head >= 0 && T(d, head)->used)
+		if (head >= 0 && (T(d, head)->used || !intro_total(d, head, ib->end)))
 			head = -1;
 		enumeration(d, head, (int)b, ib->beg, items, n,
 			    intro_partial(d, ib->beg, ib->end));
