@@ -548,6 +548,37 @@ static void long_lists(void **state)
 	}
 }
 
+/* Every figure of a claim is located for the annotated output as "the n-th
+** figure with these digits on its line", however many share them: 6000 parts
+** of 1万元 on one line (counting back along the line was quadratic, and cut
+** off after 4096 figures). */
+static void figures_located(void **state)
+{
+	(void)state;
+	enum { N = 6000 };
+	size_t cap = (size_t)N * 32 + 64, len = 0;
+	char *t = malloc(cap);
+	assert_non_null(t);
+	len += (size_t)snprintf(t + len, cap - len, "全区支出合计%d万元，其中：", N);
+	for (int i = 0; i < N; i++)
+		len += (size_t)snprintf(t + len, cap - len, "%s项目%d支出1万元", i ? "、" : "", i);
+	snprintf(t + len, cap - len, "。\n");
+	fisc_arena *a = fisc_arena_new();
+	fisc_audit_report *r = audit_text(a, t, 0);
+	const fisc_audit_claim *c = claim(r, "sum", 1);
+	assert_non_null(c);
+	assert_int_equal(c->verdict, FISC_AUDIT_EXACT);
+	assert_int_equal((int)c->nfigures, N + 1);
+	assert_string_equal(c->figures[0].digits, "6000");
+	assert_int_equal(c->figures[0].nth, 1);
+	for (int i = 1; i <= N; i++) {
+		assert_string_equal(c->figures[i].digits, "1");
+		assert_int_equal(c->figures[i].nth, i);
+	}
+	free(t);
+	fisc_arena_free(a);
+}
+
 static int valid_utf8(const char *s)
 {
 	for (const unsigned char *u = (const unsigned char *)s; *u;) {
@@ -989,6 +1020,7 @@ int main(void)
 		cmocka_unit_test(list_item_is_no_total),
 		cmocka_unit_test(across_tables),
 		cmocka_unit_test(long_lists),
+		cmocka_unit_test(figures_located),
 		cmocka_unit_test(long_messages),
 		cmocka_unit_test(real_documents),
 		cmocka_unit_test(counts_match_claims),
