@@ -359,6 +359,22 @@ if "$FISC" --help 2>&1 | grep -qE '^ +audit ' && [ -d "$SEEDS" ]; then
 		measure audit "fisc (seeds ×$k, $((b / 1024)) KB)" "$b" ":" \
 			"'$FISC' audit '$W/audit-$k.txt' >'$W/audit-$k.out'; [ \$? -le 1 ]"
 	done
+	# Linearity (issue 15): one paragraph of N figures, a total and its N
+	# parts joined by "、", at 5 MB and 50 MB; the cost must grow with the
+	# size, not with its square (64k figures once took 3–4 s, 1M never ended).
+	for mb in 5 50; do
+		awk -v target=$((mb * 1000000)) 'BEGIN {
+			n = int(target / 29); s = 0
+			for (i = 0; i < n; i++) s += i % 999 + 1
+			printf "全区支出合计%d万元，其中：", s
+			for (i = 0; i < n; i++) printf "%s项目%d支出%d万元", (i ? "、" : ""), i, i % 999 + 1
+			printf "。\n"
+		}' >"$W/audit-para-$mb.txt"
+		b=$(stat -c %s "$W/audit-para-$mb.txt")
+		measure audit "fisc (one paragraph, $((b / 1000000)) MB, --no-rules)" "$b" ":" \
+			"'$FISC' audit --no-rules '$W/audit-para-$mb.txt' >'$W/audit-para-$mb.out'; [ \$? -le 1 ]"
+	done
+	rm -f "$W"/audit-para-*.txt
 else
 	printf 'audit\tfisc\t\t\t0\t0\tnot available (no `fisc audit` in this build, or no seeds in ../shared/corpus/seeds)\n' >>"$RES"
 fi

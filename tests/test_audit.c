@@ -447,6 +447,34 @@ static void contents_and_line_lists(void **state)
 	fisc_arena_free(a);
 }
 
+/* A list whose items each carry their share ("…0.39万元，占100.00%。具体情况如下：")
+** introduces numbered items: its last item is no total of them (the 普陀区
+** 规划和自然资源局 决算, page 25, once read 0.39 = 0.00 + 0.00 and raised an error). */
+static void list_item_is_no_total(void **state)
+{
+	(void)state;
+	fisc_arena *a = fisc_arena_new();
+	const char *t =
+		"某局2024年度部门决算\n"
+		"“三公”经费财政拨款支出决算中，因公出国(境)费支出决算0.00万元，占0.00%;公务用车购置及运行维护费支出决算0.00万元，占0.00%;公务接待费支出决算0.39万元，占100.00%。具体情况如下:\n"
+		"1、因公出国(境)费支出0.00万元。全年安排因公出国(境)团组0个、累计0人次。\n"
+		"2、公务用车购置及运行维护费支出0.00万元。其中:\n"
+		"公务用车购置支出为0.00万元。\n"
+		/* the total of a list in the sentence that opens it still is one */
+		"2024年全镇财政总支出为12.00万元，主要支出项目执行情况是：\n"
+		"1、教育支出5.00万元。\n"
+		"2、卫生支出4.00万元。\n";
+	fisc_audit_report *r = audit_text(a, t, 0);
+	if (r->errors)
+		dump(r);
+	assert_int_equal(r->errors, 0);
+	assert_null(find(r, "audit.sum", 2));
+	const fisc_audit_claim *c = claim_stated(r, "partial", 6, "12.00万元");
+	assert_non_null(c);
+	assert_int_equal(c->verdict, FISC_AUDIT_EXACT);
+	fisc_arena_free(a);
+}
+
 /* Tables read across: the 三公 table (合计 first, a 小计 left empty, two
 ** heading rows) and a debt table (items down, 一般/专项 across, 合计 last). */
 static void across_tables(void **state)
@@ -518,6 +546,37 @@ static void long_lists(void **state)
 		free(t);
 		fisc_arena_free(a);
 	}
+}
+
+/* Every figure of a claim is located for the annotated output as "the n-th
+** figure with these digits on its line", however many share them: 6000 parts
+** of 1万元 on one line (counting back along the line was quadratic, and cut
+** off after 4096 figures). */
+static void figures_located(void **state)
+{
+	(void)state;
+	enum { N = 6000 };
+	size_t cap = (size_t)N * 32 + 64, len = 0;
+	char *t = malloc(cap);
+	assert_non_null(t);
+	len += (size_t)snprintf(t + len, cap - len, "全区支出合计%d万元，其中：", N);
+	for (int i = 0; i < N; i++)
+		len += (size_t)snprintf(t + len, cap - len, "%s项目%d支出1万元", i ? "、" : "", i);
+	snprintf(t + len, cap - len, "。\n");
+	fisc_arena *a = fisc_arena_new();
+	fisc_audit_report *r = audit_text(a, t, 0);
+	const fisc_audit_claim *c = claim(r, "sum", 1);
+	assert_non_null(c);
+	assert_int_equal(c->verdict, FISC_AUDIT_EXACT);
+	assert_int_equal((int)c->nfigures, N + 1);
+	assert_string_equal(c->figures[0].digits, "6000");
+	assert_int_equal(c->figures[0].nth, 1);
+	for (int i = 1; i <= N; i++) {
+		assert_string_equal(c->figures[i].digits, "1");
+		assert_int_equal(c->figures[i].nth, i);
+	}
+	free(t);
+	fisc_arena_free(a);
 }
 
 static int valid_utf8(const char *s)
@@ -958,8 +1017,10 @@ int main(void)
 		cmocka_unit_test(output_formats),
 		cmocka_unit_test(constructions),
 		cmocka_unit_test(contents_and_line_lists),
+		cmocka_unit_test(list_item_is_no_total),
 		cmocka_unit_test(across_tables),
 		cmocka_unit_test(long_lists),
+		cmocka_unit_test(figures_located),
 		cmocka_unit_test(long_messages),
 		cmocka_unit_test(real_documents),
 		cmocka_unit_test(counts_match_claims),

@@ -705,9 +705,72 @@ static int ratio_at(int kind, i128 a, i128 b, frac *out)
 	return 1;
 }
 
+/* v (dec decimals) at dec = to decimals, to >= dec. */
+static i128 at_dec(int64_t v, int dec, int to)
+{
+	i128 r = v;
+	for (int i = dec; i < to; i++)
+		r *= 10;
+	return r;
+}
+
+static const char *fmt_dec(au_doc *d, i128 v, int dec)
+{
+	i128 a = v < 0 ? -v : v, sc = 1;
+	for (int i = 0; i < dec; i++)
+		sc *= 10;
+	if (dec)
+		return fmt(d, "%s%lld.%0*lld", v < 0 ? "-" : "", (long long)(a / sc), dec, (long long)(a % sc));
+	return fmt(d, "%s%lld", v < 0 ? "-" : "", (long long)a);
+}
+
+/* "80%，比上年78%提高2个百分点": 80 − 78 = +2, each figure within half a unit
+** of its last digit. */
+static void eval_points(au_doc *d, au_claim *c)
+{
+	au_tok *p = T(d, c->pct), *A = T(d, c->a), *B = T(d, c->b);
+	int D = p->pdec;
+	if (A->pdec > D)
+		D = A->pdec;
+	if (B->pdec > D)
+		D = B->pdec;
+	int sg = c->neg ? -1 : 1;
+	i128 a = at_dec(A->pv, A->pdec, D), b = at_dec(B->pv, B->pdec, D), pts = sg * at_dec(p->pv, p->pdec, D);
+	i128 diff = a - b - pts;
+	/* twice half a unit of each figure's last digit, at D decimals */
+	i128 tol2 = at_dec(1, A->pdec, D) + at_dec(1, B->pdec, D) + at_dec(1, p->pdec, D);
+	c->stated = fmt(d, "%s%s个百分点", c->neg ? "-" : "", fmt_dec(d, at_dec(p->pv, p->pdec, p->pdec), p->pdec));
+	c->computed = fmt(d, "%s个百分点", fmt_dec(d, a - b, D));
+	c->expr = fmt(d, "%s − %s", pct_text(d, A), pct_text(d, B));
+	const char *dir_zh = c->neg ? "下降" : "提高";
+	const char *dir_en = c->neg ? "a fall of" : "a rise of";
+	const char *pz = fmt_dec(d, at_dec(p->pv, p->pdec, p->pdec), p->pdec);
+	if (diff == 0) {
+		c->verdict = FISC_AUDIT_EXACT;
+	} else if (2 * (diff < 0 ? -diff : diff) <= tol2) {
+		c->verdict = FISC_AUDIT_WITHIN;
+		c->sev = FISC_AUDIT_INFO;
+		c->zh = fmt(d, "%s − %s = %s，与%s%s个百分点相差在四舍五入允许范围内。", pct_text(d, A), pct_text(d, B),
+			    c->computed, dir_zh, pz);
+		c->en = fmt(d, "%s − %s = %s: %s %s points is within what their rounding allows.", pct_text(d, A),
+			    pct_text(d, B), c->computed, dir_en, pz);
+	} else {
+		c->verdict = FISC_AUDIT_FAILED;
+		c->sev = FISC_AUDIT_ERROR;
+		c->zh = fmt(d, "%s − %s = %s，而不是%s%s个百分点。", pct_text(d, A), pct_text(d, B), c->computed,
+			    dir_zh, pz);
+		c->en = fmt(d, "%s − %s = %s percentage points, not %s %s.", pct_text(d, A), pct_text(d, B),
+			    fmt_dec(d, a - b, D), dir_en, pz);
+	}
+}
+
 static void eval_percent(au_doc *d, au_claim *c)
 {
 	au_tok *p = T(d, c->pct);
+	if (c->pkind == PK_POINTS) {
+		eval_points(d, c);
+		return;
+	}
 	c->stated = pct_text(d, p);
 	if (!c->pkind || c->a < 0 || c->b < 0) {
 		c->verdict = FISC_AUDIT_UNVERIFIABLE;

@@ -273,6 +273,13 @@ static int is_breakdown_conn(int cn)
 	return cn == CN_OF || cn == CN_INCL || cn == CN_MAINLY || cn == CN_EACH;
 }
 
+/* A stock accumulated over the years (累计结余, 滚存结余, 历年结转 …), not a
+** flow of the year. */
+static int cumulative_label(const char *l)
+{
+	return l && (strstr(l, "累计") || strstr(l, "滚存") || strstr(l, "历年") || strstr(l, "结存"));
+}
+
 /* Bracketed breakdowns: "401746万元（区金库300276万元、两江水复片区101470万元）",
 ** "109.74亿元(其中，税收返还7.61亿元、…)", "3658.95万元（含项目支出2827.22万元）". */
 static void bracket_breakdowns(sctx *x)
@@ -307,6 +314,10 @@ static void bracket_breakdowns(sctx *x)
 		if (!n || other)
 			continue;
 		int cn = T(d, first)->conn;
+		/* "上年结余收入200万元（累计结余1000万元）": a balance carried over the
+		** years, said beside the year's figure, is no part of it */
+		if (cn == CN_NONE && n == 1 && cumulative_label(T(d, first)->glabel))
+			continue;
 		au_claim *c = au_claim_new(d, CK_SUM, "audit.sum");
 		c->total = k;
 		c->sent = x->si;
@@ -546,6 +557,76 @@ static void breakdown_from(sctx *x, int hi, int head)
 		c->soft = !h->total_kw && classes * 2 >= c->nparts;
 	}
 	h->used = 1;
+}
+
+/* "全县政府债务余额500万元，一般债务余额和专项债务余额分别为300万元、
+** 200万元": the names before 分别为 / 依次为 split the figure just before
+** them, one figure a name. Read as a breakdown only when the names speak of
+** that figure (they share its last word: 余额, 限额 …) and there are as many
+** figures as names; the names may be its main items only, so falling short of
+** it is a warning and only going beyond it an error. */
+static void respectively(sctx *x)
+{
+	au_doc *d = x->d;
+	for (int i = 1; i < x->nv; i++) {
+		au_tok *f = T(d, x->v[i]), *h = T(d, x->v[i - 1]);
+		if (!f->raw || f->used || h->used || h->ishead || !au_is_value(d, x->v[i]) ||
+		    !au_is_value(d, x->v[i - 1]) || !h->key || strlen(h->key) < 6)
+			continue;
+		const char *w = strstr(f->raw, "分别为");
+		if (!w)
+			w = strstr(f->raw, "分别是");
+		if (!w)
+			w = strstr(f->raw, "依次为");
+		if (!w || w[9] != 0)
+			continue;
+		/* the names: the clause between the head and 分别为 */
+		const char *subj = f->raw;
+		const char *q;
+		while ((q = strstr(subj, "，")) != NULL && q < w)
+			subj = q + 3;
+		if (subj == f->raw) /* no clause of their own: "，" must part them from the head */
+			continue;
+		char *names = fisc_arena_strndup(d->w, subj, (size_t)(w - subj));
+		if (!names) {
+			au_oom = 1;
+			return;
+		}
+		const char *noun = h->key + strlen(h->key) - 6; /* its last word */
+		int nn = 1;
+		for (const char *p = names; *p;) {
+			if (!strncmp(p, "和", 3) || !strncmp(p, "、", 3) || !strncmp(p, "及", 3)) {
+				nn++;
+				p += 3;
+			} else {
+				p++;
+			}
+		}
+		if (nn < 2 || !strstr(names, noun))
+			continue;
+		/* one figure a name, joined by "、" */
+		int n = 1;
+		while (i + n < x->nv && n < nn) {
+			au_tok *t = T(d, x->v[i + n]);
+			if (!au_is_value(d, x->v[i + n]) || t->used || !t->raw || strcmp(t->raw, "、"))
+				break;
+			n++;
+		}
+		if (n != nn)
+			continue;
+		au_claim *c = au_claim_new(d, CK_SUM, "audit.sum");
+		size_t ci = d->claims.n - 1;
+		c->total = x->v[i - 1];
+		c->sent = x->si;
+		c->rel = REL_EQ;
+		c->soft = 1;
+		for (int j = 0; j < n; j++)
+			au_claim_part(d, &d->claims.v[ci], x->v[i + j], 1);
+		h = T(d, x->v[i - 1]);
+		h->used = 1;
+		h->ishead = 1;
+		i += n - 1;
+	}
 }
 
 static void breakdowns(sctx *x)
@@ -846,6 +927,7 @@ static void sentence(au_doc *d, int si)
 	additions(&x);
 	leading_breakdown(&x);
 	breakdowns(&x);
+	respectively(&x);
 	lists(&x);
 	changes(&x);
 }
@@ -1020,6 +1102,28 @@ static int intro_partial(au_doc *d, size_t beg, size_t end)
 	       au_has(d->s, beg, end, "部分") || au_has(d->s, beg, end, "重点");
 }
 
+/* Can the last figure `head` of an introduction ending at `end` be the total
+** its items add up to? In the sentence that opens the list ("支出123万元，
+** 主要用于：") it is; in an earlier one only when it is that sentence's one
+** figure: "…因公出国0.00万元，占0.00%；公务用车0.00万元，占0.00%；公务接待费
+** 0.39万元，占100.00%。具体情况如下：" ends a list of its own, and its last
+** item (with the share that follows it) is no total of anything. An item is
+** told by the list separator between it and the figure before it. */
+static int intro_total(au_doc *d, int head, size_t end)
+{
+	const au_tok *h = T(d, head);
+	if (h->sent < 0)
+		return 0;
+	const au_sent *se = &d->sents.v[h->sent];
+	if (se->end + 3 >= end)
+		return 1;
+	int n = 0;
+	for (int k = se->tok0; k < se->tok0 + se->ntok; k++)
+		n += au_is_value(d, k) && T(d, k)->depth == 0;
+	return n == 1 || !h->raw ||
+	       !(strstr(h->raw, "；") || strchr(h->raw, ';') || strstr(h->raw, "、"));
+}
+
 /* Items written as blocks: lines opening with 一是 / 1. / —— / （1） after an
 ** introduction ending in "：". */
 static void block_enumerations(au_doc *d)
@@ -1064,7 +1168,7 @@ static void block_enumerations(au_doc *d)
 		if (!ok || n < 2)
 			continue;
 		int head = last_figure(d, ib->beg, ib->end);
-		if (head >= 0 && T(d, head)->used)
+		if (head >= 0 && (T(d, head)->used || !intro_total(d, head, ib->end)))
 			head = -1;
 		enumeration(d, head, (int)b, ib->beg, items, n,
 			    intro_partial(d, ib->beg, ib->end));

@@ -163,7 +163,8 @@ enum {
 	CK_DIFF,         /* a difference or running balance */
 	CK_RESTATED      /* two statements of one quantity */
 };
-enum { PK_RATIO = 1, PK_GROWTH_PRIOR, PK_GROWTH_CHANGE, PK_EQUAL100 };
+enum { PK_RATIO = 1, PK_GROWTH_PRIOR, PK_GROWTH_CHANGE, PK_EQUAL100,
+       PK_POINTS /* "80%，比上年78%提高2个百分点": a − b = the points (pct: the TK_PP token) */ };
 enum { REL_EQ = 0, REL_LE = 1 };
 enum {
 	BM_NONE = 0,

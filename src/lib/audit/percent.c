@@ -444,11 +444,63 @@ static int respectively(au_doc *d, int si, int p)
 	return 1;
 }
 
+/* "占比为80%，比上年78%提高2个百分点": a change in percentage points
+** between the two shares the sentence states, the current one and the one
+** after 比上年 / 较上年 / 比去年同期. Without the prior share stated beside it
+** the points say nothing that can be checked here, so no claim is made. */
+static void points(au_doc *d, int si)
+{
+	au_sent *se = &d->sents.v[si];
+	for (int q = se->tok0; q < se->tok0 + se->ntok; q++) {
+		au_tok *t = T(d, q);
+		if (t->kind != TK_PP)
+			continue;
+		int b = q - 1, a = q - 2;
+		if (a < se->tok0 || T(d, a)->kind != TK_PERCENT || T(d, b)->kind != TK_PERCENT)
+			continue;
+		const char *base = au_span(d, T(d, a)->end, T(d, b)->beg);
+		const char *dir = au_span(d, T(d, b)->end, t->beg);
+		if (!(strstr(base, "比") || strstr(base, "较")) ||
+		    !(strstr(base, "上年") || strstr(base, "去年") || strstr(base, "同期")))
+			continue;
+		int up = strstr(dir, "提高") || strstr(dir, "上升") || strstr(dir, "增加") ||
+			 strstr(dir, "增长") || strstr(dir, "提升");
+		int down = strstr(dir, "下降") || strstr(dir, "降低") || strstr(dir, "减少") ||
+			   strstr(dir, "回落") || strstr(dir, "下滑");
+		if (up == down)
+			continue; /* no direction, or both: no reading to check */
+		/* the points as written: digits, one decimal point */
+		int64_t v = 0;
+		int dec = 0, indec = 0, ok = 1, any = 0;
+		for (size_t i = t->beg; i < t->end; i++) {
+			char ch = d->s[i];
+			if (ch == '.') {
+				indec = 1;
+			} else if (ch >= '0' && ch <= '9') {
+				if (v > INT64_MAX / 100 || dec >= 6)
+					ok = 0;
+				else
+					v = v * 10 + (ch - '0');
+				dec += indec;
+				any = 1;
+			} else {
+				break;
+			}
+		}
+		if (!ok || !any)
+			continue;
+		t->pv = v;
+		t->pdec = dec;
+		pclaim(d, si, q, PK_POINTS, a, b, down);
+	}
+}
+
 void au_percents(au_doc *d)
 {
 	const int *heads = breakdown_heads(d);
 	for (size_t si = 0; si < d->sents.n; si++) {
 		au_sent *se = &d->sents.v[si];
+		points(d, (int)si);
 		for (int p = se->tok0; p < se->tok0 + se->ntok; p++) {
 			au_tok *t = T(d, p);
 			if (t->kind != TK_PERCENT)
