@@ -18,7 +18,6 @@ scripts=("$@")
 [ ${#scripts[@]} = 0 ] && scripts=(tests/cli/*.sh)
 export FISC="$PWD/$build/fisc"
 export FISC_DATADIR="$PWD/data"
-pg_pending=""
 # Fails on PostgreSQL: fisc serve stops answering one request of the role
 # matrix (curl gets no reply; a session is seen "idle in transaction"),
 # a backend defect not fixed yet. Enable once
@@ -49,7 +48,6 @@ for t in "${scripts[@]}"; do
   if [ $pg = 1 ]; then
     why=$(sed -n 's/^# sqlite-only: //p' "$t" | head -1)
     case $(basename "$t") in test_pg_*) continue ;; esac
-    case " $pg_pending " in *" $(basename "$t") "*) why="pending (branch pg-history)" ;; esac
     case " $pg_unverified " in *" $(basename "$t") "*) why="known PostgreSQL defect: fisc serve hangs on one request (see tests/run.sh)" ;; esac
     if [ -n "$why" ]; then skip=$((skip+1)); echo "skip $t on PostgreSQL: $why"; continue; fi
   fi

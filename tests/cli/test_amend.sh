@@ -7,6 +7,7 @@
 # leaves the current view but not the history; `fisc diff` of versions,
 # phases and years gives the changes and their %; `fisc journal verify`
 # passes after amendments and fails once a kept version is edited.
+# sqlite-only: SQLite files and their triggers; the PostgreSQL side of amendments is test_pg_history.sh
 set -eu
 dir=$(mktemp -d); db=$dir/h.db
 trap 'rm -rf "$dir"' EXIT

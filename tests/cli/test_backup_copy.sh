@@ -8,6 +8,7 @@
 #   does a copy that fails half way; vouchers without a number (old stores) copy;
 # - migrate takes an older schema (version N−1) to N, --check only reports,
 #   and a newer schema is refused by migrate and by every other command.
+# sqlite-only: SQLite backups and SQLite → SQLite copies; copies to and from PostgreSQL are test_pg_history.sh
 set -eu
 dir=$(mktemp -d)
 bg=""
