@@ -34,6 +34,13 @@ F1=$(fact_of "$D1"); F2=$(fact_of "$D2")
 [ -n "$F1" ] && [ -n "$F2" ] && [ "$F1" != "$F2" ] || fail "facts of D1 and D2: '$F1' '$F2'"
 facts=("$F1" "$F1" "$F1" "$F1" "$F1" "$F1" "$F2" "$F1")
 
+# Each column's region and department, URL-encoded once (enc starts node:
+# 2 per cell made this test take minutes).
+declare -a eregions edepts
+for i in 0 1 2 3 4 5 6 7; do
+  eregions[$i]=$(enc "${regions[$i]}"); edepts[$i]=$(enc "${depts[$i]}")
+done
+
 denied_count() { "$FISC" --db "$db" user log --last 0 | awk -F'\t' '$4 == "denied"' | wc -l; }
 before=$(denied_count)
 rows=0; cells=0; denials=0
@@ -45,8 +52,8 @@ while IFS= read -r line; do
   method=${req%% *}; template=${req#* }
   for i in 0 1 2 3 4 5 6 7; do
     want=$(echo "${col[$i]}" | tr -d ' ')
-    path=${template//\{R\}/$(enc "${regions[$i]}")}
-    path=${path//\{D\}/$(enc "${depts[$i]}")}
+    path=${template//\{R\}/${eregions[$i]}}
+    path=${path//\{D\}/${edepts[$i]}}
     path=${path//\{P\}/${pays[$i]}}
     path=${path//\{F\}/${facts[$i]}}
     user=${users[$i]}
