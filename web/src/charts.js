@@ -100,7 +100,10 @@ export function chartOption(block) {
     axisTick: { show: false },
     axisLine: { lineStyle: { color: '#000', width: 0.6 * PX } },
     axisLabel: { fontFamily: SERIF, fontSize: 9 * PX, color: '#000', interval: 0,
-      width: bar ? undefined : 80, overflow: bar ? 'none' : 'break' },
+      // a column's label may take its group's width (chart.c's gw), as
+      // the whole plot (about 600 px wide) shared by the categories
+      width: bar ? undefined : Math.max(80, Math.floor(600 / Math.max(1, cats.length)) - 8),
+      overflow: bar ? 'none' : 'break' },
   };
   return {
     animation: false,
