@@ -739,6 +739,40 @@ static void test_report_chart(void **state)
 	fisc_arena_free(a);
 }
 
+/* A chart holds FISC_CHART_MAXCAT bars; the indicators beyond go on into a
+** second chart, none dropped. */
+static void test_report_chart_many(void **state)
+{
+	fisc_store *st = ((fx *)*state)->st;
+	import_ok(st, facts_csv);
+	size_t n = FISC_CHART_MAXCAT + 1;
+	char *csv = strdup(IHDR);
+	for (size_t i = 0; i < n; i++) {
+		char row[160];
+		snprintf(row, sizeof row, "北碚区,2024,区教委,产出指标,数量指标,指标%zu,,≥%zu个,%zu,,,,\n",
+			 i + 1, i + 1, i + 2);
+		csv = realloc(csv, strlen(csv) + strlen(row) + 1);
+		strcat(csv, row);
+	}
+	import_ok(st, csv);
+	free(csv);
+	fisc_arena *a = fisc_arena_new();
+	fisc_report_params p = {.year = 2024, .department = "区教委"};
+	fisc_doc *d;
+	assert_int_equal(fisc_report_performance(st, &p, a, &d), FISC_OK);
+	const fisc_chart *c0 = nth_chart(d, 0), *c1 = nth_chart(d, 1);
+	assert_non_null(c0);
+	assert_non_null(c1);
+	assert_null(nth_chart(d, 2));
+	assert_int_equal(c0->ncat, FISC_CHART_MAXCAT);
+	assert_string_equal(c1->title, "2024年部门整体支出绩效指标完成情况（续1）");
+	assert_int_equal(c1->ncat, 1);
+	char last[32];
+	snprintf(last, sizeof last, "指标%zu", n);
+	assert_bar(c1, last, (int64_t)n, (int64_t)n + 1);
+	fisc_arena_free(a);
+}
+
 /* Qualitative indicators, and quantitative ones without a result, are not
 ** charted: a report with nothing to compare has no chart and no sentence. */
 static void test_report_no_chart(void **state)
@@ -848,6 +882,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_report_incomplete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_chart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_no_chart, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_chart_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_rules, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -393,6 +393,29 @@ static int rescale(fisc_decimal d, int scale, int64_t *out)
 	return 1;
 }
 
+/* A charted indicator with its target and result at its chart's scale. */
+typedef struct charted {
+	const fisc_indicator *x;
+	int64_t target, actual;
+} charted;
+
+/* The charted indicators of (project, unit) at `scale`, in the table's order
+** (by class, then as imported), into out (room for every indicator). */
+static size_t charted_of(perf *g, const char *project, const char *unit, int scale, charted *out)
+{
+	size_t n = 0;
+	for (int cls = 1; cls <= 4; cls++)
+		for (size_t i = 0; i < g->ps.nind; i++) {
+			const fisc_indicator *x = &g->ps.ind[i];
+			charted *c = &out[n];
+			if (x->cls == cls && !strcmp(x->project, project) && chartable(x) &&
+			    !strcmp(x->unit, unit) && rescale(x->target, scale, &c->target) &&
+			    rescale(x->actual, scale, &c->actual))
+				out[n++].x = x;
+		}
+	return n;
+}
+
 /*
 ** The quantitative indicators of one project beside its table: target
 ** (年度指标值) against result (全年实际值), one chart per unit of measure,
@@ -403,9 +426,16 @@ static int rescale(fisc_decimal d, int scale, int64_t *out)
 */
 static void indicator_charts(perf *g, const char *project)
 {
-	const char *units[FISC_CHART_MAXCAT];
-	int scales[FISC_CHART_MAXCAT];
-	size_t nunits = 0, n = 0;
+	size_t cap = g->ps.nind ? g->ps.nind : 1;
+	const char **units = fisc_arena_alloc(g->a, cap * sizeof *units);
+	int *scales = fisc_arena_alloc(g->a, cap * sizeof *scales);
+	charted *ch = fisc_arena_alloc(g->a, cap * sizeof *ch);
+	if (!units || !scales || !ch) {
+		if (!g->d->rc) /* sticky: the report ends with it */
+			g->d->rc = fisc_error_set(FISC_ENOMEM, "内存不足 / out of memory");
+		return;
+	}
+	size_t nunits = 0;
 	for (size_t i = 0; i < g->ps.nind; i++) {
 		const fisc_indicator *x = &g->ps.ind[i];
 		if (strcmp(x->project, project) || !chartable(x))
@@ -414,8 +444,6 @@ static void indicator_charts(perf *g, const char *project)
 		while (u < nunits && strcmp(units[u], x->unit))
 			u++;
 		if (u == nunits) {
-			if (nunits == FISC_CHART_MAXCAT)
-				continue;
 			units[nunits] = x->unit;
 			scales[nunits++] = 0;
 		}
@@ -427,24 +455,24 @@ static void indicator_charts(perf *g, const char *project)
 	/* The sentence before the charts says what they hold, each indicator's
 	** result as a share of its target (完成率, half up) included, so that the
 	** forms without graphics (Markdown, text) carry the same figures. */
-	int64_t tv, av;
 	const char *list = "";
-	for (size_t u = 0; u < nunits; u++)
-		for (size_t i = 0; i < g->ps.nind; i++) {
-			const fisc_indicator *x = &g->ps.ind[i];
-			if (strcmp(x->project, project) || !chartable(x) || strcmp(x->unit, units[u]) ||
-			    !rescale(x->target, scales[u], &tv) || !rescale(x->actual, scales[u], &av))
-				continue;
+	size_t n = 0;
+	for (size_t u = 0; u < nunits; u++) {
+		size_t m = charted_of(g, project, units[u], scales[u], ch);
+		for (size_t j = 0; j < m; j++, n++) {
+			const fisc_indicator *x = ch[j].x;
 			char tb[48], ab[48];
 			fisc_decimal_format(x->target, tb, sizeof tb);
 			fisc_decimal_format(x->actual, ab, sizeof ab);
-			const char *rate = tv ? fisc_arena_printf(g->a, "＝%s", fisc_rt_pct(g->a, av, tv, 2))
-					      : "（年度指标值为0，不计算完成率）";
-			list = fisc_arena_printf(g->a, "%s%s%s为%s%s÷%s%s%s%s", list, *list ? "；" : "",
-						 x->name, ab, x->unit, tb, x->unit, rate,
+			const char *rate =
+				ch[j].target ? fisc_arena_printf(g->a, "＝%s",
+								 fisc_rt_pct(g->a, ch[j].actual, ch[j].target, 2))
+					     : "（年度指标值为0，不计算完成率）";
+			list = fisc_arena_printf(g->a, "%s%s%s为%s%s÷%s%s%s%s", list, n ? "；" : "", x->name,
+						 ab, x->unit, tb, x->unit, rate,
 						 x->dir == FISC_DIR_LE ? "（反向指标，不超过指标值为达成）" : "");
-			n++;
 		}
+	}
 	if (!n)
 		return;
 	fisc_doc_para(g->d, "%s绩效指标中年度指标值和全年实际值均为数值的%zu项，完成率（全年实际值÷年度指标值）：%s。",
@@ -455,40 +483,34 @@ static void indicator_charts(perf *g, const char *project)
 		const char *t = nunits > 1 ? fisc_arena_printf(g->a, "%s（%s）", title,
 							      *units[u] ? units[u] : "无计量单位")
 					   : title;
+		size_t m = charted_of(g, project, units[u], scales[u], ch);
 		fisc_chart *c = NULL;
-		int part = 1;
-		/* in the table's order: by class, then as imported */
-		for (int cls = 1; cls <= 4; cls++)
-			for (size_t i = 0; i < g->ps.nind; i++) {
-				const fisc_indicator *x = &g->ps.ind[i];
-				if (x->cls != cls || strcmp(x->project, project) || !chartable(x) ||
-				    strcmp(x->unit, units[u]) || !rescale(x->target, scales[u], &tv) ||
-				    !rescale(x->actual, scales[u], &av))
-					continue;
-				if (!c || c->ncat == FISC_CHART_MAXCAT) {
-					c = fisc_doc_chart_number(
-						g->d, FISC_CHART_COLUMNS,
-						part == 1 ? t : fisc_arena_printf(g->a, "%s（续%d）", t, part - 1),
-						units[u], scales[u]);
-					part++;
-					fisc_chart_series(g->d, c, "年度指标值");
-					fisc_chart_series(g->d, c, "全年实际值");
-				}
-				if (!c)
-					return;
-				/* two indicators of one name (in two classes or 二级指标)
-				** stay two bars */
-				size_t before = c->ncat;
-				int k = fisc_chart_category(g->d, c, x->name);
-				if (k >= 0 && (size_t)k < before)
-					k = fisc_chart_category(
-						g->d, c,
-						fisc_arena_printf(g->a, "%s（%s%s%s）", x->name,
-								  fisc_ind_class_name(x->cls),
-								  *x->sub ? "·" : "", x->sub));
-				fisc_chart_value(c, 0, k, tv);
-				fisc_chart_value(c, 1, k, av);
+		for (size_t j = 0; j < m; j++) {
+			/* a chart holds FISC_CHART_MAXCAT indicators; more continue */
+			if (j % FISC_CHART_MAXCAT == 0) {
+				size_t part = j / FISC_CHART_MAXCAT;
+				c = fisc_doc_chart_number(
+					g->d, FISC_CHART_COLUMNS,
+					part ? fisc_arena_printf(g->a, "%s（续%zu）", t, part) : t, units[u],
+					scales[u]);
+				fisc_chart_series(g->d, c, "年度指标值");
+				fisc_chart_series(g->d, c, "全年实际值");
 			}
+			if (!c)
+				return;
+			/* two indicators of one name (in two classes or 二级指标) stay
+			** two bars */
+			const fisc_indicator *x = ch[j].x;
+			size_t before = c->ncat;
+			int k = fisc_chart_category(g->d, c, x->name);
+			if (k >= 0 && (size_t)k < before)
+				k = fisc_chart_category(g->d, c,
+							fisc_arena_printf(g->a, "%s（%s%s%s）", x->name,
+									  fisc_ind_class_name(x->cls),
+									  *x->sub ? "·" : "", x->sub));
+			fisc_chart_value(c, 0, k, ch[j].target);
+			fisc_chart_value(c, 1, k, ch[j].actual);
+		}
 	}
 }
 
