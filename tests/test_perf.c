@@ -3,11 +3,13 @@
 ** perf_import.c, src/lib/store/sqlite_perf.c) and the self-evaluation built
 ** on them (src/lib/report/rep_performance.c): decimals and points, the
 ** scoring formulas with their rounding, every import error with its exact
-** message and an unchanged store, the store round trip, and a complete
-** self-evaluation whose score and grade come out of the data.
+** message and an unchanged store, the store round trip, a complete
+** self-evaluation whose score and grade come out of the data, and its chart
+** of the quantitative indicators' targets against their results.
 */
 #include "testutil.h"
 
+#include <jansson.h>
 #include <xlsxwriter.h>
 
 #include "fisc/catalog.h"
@@ -17,6 +19,8 @@
 #include "fisc/reports.h"
 #include "fisc/rules.h"
 #include "fisc/store.h"
+#include "report/chart.h"
+#include "report/render.h"
 
 /* ---- decimals and points ----------------------------------------------- */
 
@@ -598,6 +602,195 @@ static void test_report_incomplete(void **state)
 	fisc_arena_free(a);
 }
 
+/* ---- the chart of targets against results ------------------------------ */
+
+static const fisc_chart *nth_chart(const fisc_doc *d, size_t n)
+{
+	for (size_t i = 0; i < d->nblocks; i++)
+		if (d->blocks[i].kind == FISC_BLOCK_CHART && n-- == 0)
+			return d->blocks[i].chart;
+	return NULL;
+}
+
+/* Index of the block whose text or table title contains needle, or -1. */
+static long block_at(const fisc_doc *d, const char *needle)
+{
+	for (size_t i = 0; i < d->nblocks; i++) {
+		const fisc_block *b = &d->blocks[i];
+		const char *t = b->kind == FISC_BLOCK_TABLE   ? b->table->title
+				: b->kind == FISC_BLOCK_CHART ? b->chart->title
+							      : b->text;
+		if (t && strstr(t, needle))
+			return (long)i;
+	}
+	return -1;
+}
+
+static void assert_bar(const fisc_chart *c, const char *cat, int64_t target, int64_t actual)
+{
+	for (size_t i = 0; i < c->ncat; i++)
+		if (!strcmp(c->cat[i], cat)) {
+			assert_true(c->has[0][i] && c->has[1][i]);
+			assert_int_equal(c->v[0][i], target);
+			assert_int_equal(c->v[1][i], actual);
+			return;
+		}
+	fail_msg("no category %s in chart %s", cat, c->title);
+}
+
+static void test_report_chart(void **state)
+{
+	fisc_store *st = ((fx *)*state)->st;
+	import_ok(st, facts_csv);
+	/* ind_csv and a second 培训人次 (another class, same unit), one without a
+	** result and one of no unit */
+	import_ok(st, ind_csv);
+	import_ok(st, IHDR "北碚区,2024,区教委,效益指标,社会效益指标,培训人次,,≥50人次,60,,,,\n"
+			   "北碚区,2024,区教委,效益指标,社会效益指标,受益企业,,≥10家,,,,,\n"
+			   "北碚区,2024,区教委,效益指标,经济效益指标,投入产出比,,≥1.25,1.5,,,,\n");
+	fisc_arena *a = fisc_arena_new();
+	fisc_report_params p = {.year = 2024, .department = "区教委"};
+	fisc_doc *d;
+	assert_int_equal(fisc_report_performance(st, &p, a, &d), FISC_OK);
+
+	/* one chart per unit, in the order the units first occur */
+	const fisc_chart *c[4];
+	for (size_t i = 0; i < 4; i++) {
+		c[i] = nth_chart(d, i);
+		assert_non_null(c[i]);
+		assert_int_equal(c[i]->values, FISC_CHART_NUMBER);
+		assert_int_equal(c[i]->kind, FISC_CHART_COLUMNS);
+		assert_int_equal(c[i]->nser, 2);
+		assert_string_equal(c[i]->ser[0], "年度指标值");
+		assert_string_equal(c[i]->ser[1], "全年实际值");
+		assert_true(fisc_chart_drawable(c[i]));
+	}
+	assert_null(nth_chart(d, 4));
+	assert_string_equal(c[0]->measure, "人次");
+	assert_string_equal(c[1]->measure, "天");
+	assert_string_equal(c[2]->measure, "%");
+	assert_string_equal(c[3]->measure, "");
+	assert_string_equal(c[0]->title, "2024年部门整体支出绩效指标完成情况（人次）");
+	assert_string_equal(c[3]->title, "2024年部门整体支出绩效指标完成情况（无计量单位）");
+	assert_string_equal(fisc_chart_unit_text(c[3]), "");
+	/* two indicators of one name stay two bars, in the table's class order */
+	assert_int_equal(c[0]->ncat, 2);
+	assert_string_equal(c[0]->cat[0], "培训人次");
+	assert_bar(c[0], "培训人次", 100, 80);
+	assert_bar(c[0], "培训人次（效益指标·社会效益指标）", 50, 60);
+	assert_int_equal(c[1]->ncat, 1);
+	assert_bar(c[1], "办结时限", 30, 40);
+	/* 95 and 95.5 on one scale: tenths, exactly */
+	assert_int_equal(c[2]->decimals, 1);
+	assert_bar(c[2], "覆盖率", 950, 955);
+	assert_int_equal(c[3]->decimals, 2);
+	assert_bar(c[3], "投入产出比", 125, 150);
+	char buf[32];
+	assert_true(fisc_chart_label(c[2], 950, buf, sizeof buf) > 0);
+	assert_string_equal(buf, "95.0");
+	assert_true(fisc_chart_label(c[3], -5, buf, sizeof buf) > 0);
+	assert_string_equal(buf, "-0.05");
+
+	/* after the indicator table, introduced by the 完成率 of each, half up
+	** (95.5 ÷ 95 = 100.526…%, 40 ÷ 30 = 133.333…%) */
+	long tbl = block_at(d, "绩效指标完成情况"), para = block_at(d, "完成率（");
+	assert_true(tbl >= 0 && para > tbl && block_at(d, "（人次）") == para + 1);
+	assert_true(doc_has(d, "部门整体支出绩效指标中年度指标值和全年实际值均为数值的5项，"
+			       "完成率（全年实际值÷年度指标值）：培训人次为80人次÷100人次＝80.00%；"
+			       "培训人次为60人次÷50人次＝120.00%；"
+			       "办结时限为40天÷30天＝133.33%（反向指标，不超过指标值为达成）；"
+			       "覆盖率为95.5%÷95%＝100.53%；投入产出比为1.5÷1.25＝120.00%。"));
+
+	/* every form draws it: the JSON block carries the scaled integers */
+	char *json = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&json, &len);
+	assert_int_equal(fisc_render_json(d, m), FISC_OK);
+	fclose(m);
+	json_error_t err;
+	json_t *root = json_loads(json, 0, &err);
+	assert_non_null(root);
+	json_t *blocks = json_object_get(root, "blocks"), *b = NULL;
+	for (size_t i = 0; i < json_array_size(blocks) && !b; i++) {
+		json_t *x = json_array_get(blocks, i);
+		if (!strcmp(json_string_value(json_object_get(x, "type")), "chart") &&
+		    strstr(json_string_value(json_object_get(x, "title")), "（%）"))
+			b = x;
+	}
+	assert_non_null(b);
+	assert_string_equal(json_string_value(json_object_get(b, "values")), "number");
+	assert_string_equal(json_string_value(json_object_get(b, "unit")), "%");
+	assert_int_equal(json_integer_value(json_object_get(b, "scale")), 1);
+	json_t *ser = json_array_get(json_object_get(b, "series"), 1);
+	assert_null(json_object_get(ser, "fen"));
+	assert_int_equal(json_integer_value(json_array_get(json_object_get(ser, "value"), 0)), 955);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(ser, "text"), 0)),
+			    "95.5");
+	json_decref(root);
+	free(json);
+	unsigned char *png = NULL;
+	char *svg = NULL;
+	assert_int_equal(fisc_chart_png(c[2], 480, 1, &png, &len), FISC_OK);
+	assert_true(len > 8 && !memcmp(png, "\x89PNG", 4));
+	free(png);
+	assert_int_equal(fisc_chart_svg(c[3], 480, &svg, &len), FISC_OK);
+	assert_non_null(strstr(svg, "<svg"));
+	free(svg);
+	fisc_arena_free(a);
+}
+
+/* A chart holds FISC_CHART_MAXCAT bars; the indicators beyond go on into a
+** second chart, none dropped. */
+static void test_report_chart_many(void **state)
+{
+	fisc_store *st = ((fx *)*state)->st;
+	import_ok(st, facts_csv);
+	size_t n = FISC_CHART_MAXCAT + 1;
+	char *csv = strdup(IHDR);
+	for (size_t i = 0; i < n; i++) {
+		char row[160];
+		snprintf(row, sizeof row, "北碚区,2024,区教委,产出指标,数量指标,指标%zu,,≥%zu个,%zu,,,,\n",
+			 i + 1, i + 1, i + 2);
+		csv = realloc(csv, strlen(csv) + strlen(row) + 1);
+		strcat(csv, row);
+	}
+	import_ok(st, csv);
+	free(csv);
+	fisc_arena *a = fisc_arena_new();
+	fisc_report_params p = {.year = 2024, .department = "区教委"};
+	fisc_doc *d;
+	assert_int_equal(fisc_report_performance(st, &p, a, &d), FISC_OK);
+	const fisc_chart *c0 = nth_chart(d, 0), *c1 = nth_chart(d, 1);
+	assert_non_null(c0);
+	assert_non_null(c1);
+	assert_null(nth_chart(d, 2));
+	assert_int_equal(c0->ncat, FISC_CHART_MAXCAT);
+	assert_string_equal(c1->title, "2024年部门整体支出绩效指标完成情况（续1）");
+	assert_int_equal(c1->ncat, 1);
+	char last[32];
+	snprintf(last, sizeof last, "指标%zu", n);
+	assert_bar(c1, last, (int64_t)n, (int64_t)n + 1);
+	fisc_arena_free(a);
+}
+
+/* Qualitative indicators, and quantitative ones without a result, are not
+** charted: a report with nothing to compare has no chart and no sentence. */
+static void test_report_no_chart(void **state)
+{
+	fisc_store *st = ((fx *)*state)->st;
+	import_ok(st, facts_csv);
+	import_ok(st, IHDR "北碚区,2024,区教委,产出指标,,培训人次,,≥100人次,,,50,,\n"
+			   "北碚区,2024,区教委,满意度指标,,服务对象满意度,,显著提升,达成,,40,,\n");
+	fisc_arena *a = fisc_arena_new();
+	fisc_report_params p = {.year = 2024, .department = "区教委"};
+	fisc_doc *d;
+	assert_int_equal(fisc_report_performance(st, &p, a, &d), FISC_OK);
+	assert_non_null(doc_table(d, "绩效指标完成情况"));
+	assert_null(nth_chart(d, 0));
+	assert_false(doc_has(d, "完成率（"));
+	fisc_arena_free(a);
+}
+
 /* ---- the perf.* rules of fisc check ------------------------------------ */
 
 static const fisc_finding *finding(const fisc_findings *fs, const char *rule, const char *needle)
@@ -687,6 +880,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_xlsx, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_scores, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_incomplete, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_chart, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_no_chart, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_chart_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_rules, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

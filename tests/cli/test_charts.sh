@@ -5,7 +5,11 @@
 # tables' exact figures (主要支出 composition, 上年 vs 本年 per book, debt
 # balance vs limit); the PDF draws them with the largest 主要支出 bar first;
 # the HTML page holds each as a well-formed SVG image; the DOCX holds each as
-# a PNG picture. Needs poppler-utils, xmllint, unzip, python3.
+# a PNG picture. The 绩效 report charts its indicators' targets against their
+# results (numbers in a unit, not money): categories, values and 完成率
+# recomputed here from the example's indicator file, in every form; without
+# a numeric result there is no chart. Needs poppler-utils, xmllint, unzip,
+# python3.
 . "$(dirname "$0")/../storelib.sh"
 set -eu
 dir=$(mktemp -d); db=$(tdb "$dir/r.db")
@@ -102,4 +106,109 @@ done
 [ "$(grep -o '<wp:inline' "$dir/x/word/document.xml" | wc -l)" = "$pngs" ] || die "DOCX: pictures not placed"
 grep -qF 'relationships/image' "$dir/x/word/_rels/document.xml.rels" || die "DOCX: no image relationship"
 grep -qF 'Extension="png"' "$dir/x/[Content_Types].xml" || die "DOCX: no png content type"
+# 绩效指标完成情况: the indicators whose target and result are both numbers
+# (in their one unit), recomputed from the example's indicator file
+ylg=炎陵高新技术产业开发区管理委员会
+ind=examples/004_yanling_gxq_2024_indicators.csv
+perf=(performance --department $ylg --year 2024)
+rep "${perf[@]}" --format json >"$dir/perf.json"
+rep "${perf[@]}" --format md >"$dir/perf.md" 2>/dev/null
+rep "${perf[@]}" --format pdf -o "$dir/perf.pdf"
+rep "${perf[@]}" --format html -o "$dir/perf.html"
+rep "${perf[@]}" --format docx -o "$dir/perf.docx"
+pdftotext "$dir/perf.pdf" "$dir/perf.txt"
+python3 - "$dir" "$ind" <<'PY' || die "绩效 chart"
+import csv, io, json, re, sys
+d, ind = sys.argv[1], sys.argv[2]
+num = re.compile(r"^(≥|≤|>=|<=|=)?\s*(-?[0-9][0-9,]*(?:\.[0-9]+)?)\s*(.*)$")
+def split(s):
+    m = num.match(s.strip())
+    return (m.group(2).replace(",", ""), m.group(3).strip(), m.group(1)) if m else None
+rows = csv.DictReader(io.StringIO("".join(l for l in open(ind, encoding="utf-8") if not l.startswith("#"))))
+want = {}  # unit -> [(name, target, actual, le)]
+for r in rows:
+    t, a = split(r["target"]), split(r["actual"] or "")
+    if t and a and not a[2] and (a[1] == t[1] or not a[1]):
+        want.setdefault(t[1], []).append((r["indicator"], t[0], a[0], t[2] in ("≤", "<=")))
+if not want:
+    print("the example has no numeric indicator: the test would prove nothing"); sys.exit(1)
+ok = True
+def fail(m):
+    global ok; print(m); ok = False
+def scaled(s, k):  # "1.5" at scale 2 -> 150
+    i, _, f = s.partition(".")
+    return int(i + (f + "0" * k)[:k])
+def pct(a, t):  # a / t as a percentage, two decimals, half up
+    n = (2 * a * 10000 + t) // (2 * t)
+    return f"{n // 100}.{n % 100:02d}%"
+blocks = json.load(open(f"{d}/perf.json", encoding="utf-8"))["blocks"]
+charts = [b for b in blocks if b["type"] == "chart"]
+title = "2024年部门整体支出绩效指标完成情况"
+md = open(f"{d}/perf.md", encoding="utf-8").read()
+if len(charts) != len(want): fail(f"{len(charts)} 绩效 charts, want one per unit: {list(want)}")
+for (unit, items), c in zip(want.items(), charts):
+    k = max(len(v.partition(".")[2]) for it in items for v in it[1:3])
+    t = title if len(want) == 1 else f"{title}（{unit or '无计量单位'}）"
+    if (c["title"], c["unit"], c["values"], c["scale"]) != (t, unit, "number", k):
+        fail(f"chart {c['title']} {c['unit']} {c['values']} {c.get('scale')}")
+    if c["categories"] != [it[0] for it in items]: fail(f"categories {c['categories']}")
+    if [s["name"] for s in c["series"]] != ["年度指标值", "全年实际值"]: fail("series")
+    for j, s in enumerate(c["series"]):
+        if s.get("value") != [scaled(it[1 + j], k) for it in items]: fail(f"{s['name']} {s.get('value')}")
+        if "fen" in s: fail("a number series carries fen")
+    for name, tv, av, le in items:
+        want_s = f"{name}为{av}{unit}÷{tv}{unit}＝{pct(scaled(av, k), scaled(tv, k))}"
+        if want_s not in md: fail(f"no 完成率 sentence {want_s!r}")
+# the chart follows the indicator table (the table's caption is the first
+# occurrence of the title in the PDF), with its unit line and categories
+lines = [l.strip() for l in open(f"{d}/perf.txt", encoding="utf-8")]
+at = [i for i, l in enumerate(lines) if l == charts[0]["title"]]
+if len(at) < 2:
+    fail("PDF: the 绩效 chart is not drawn")
+else:
+    near = lines[at[1]:at[1] + 40]
+    unit = charts[0]["unit"]
+    if unit and f"单位：{unit}" not in near: fail(f"PDF: no unit line 单位：{unit}")
+    for cat in charts[0]["categories"]:
+        if cat not in near: fail(f"PDF: no category {cat}")
+    for s in charts[0]["series"]:
+        for v in s["text"]:
+            if v not in near: fail(f"PDF: no value {v}")
+sys.exit(0 if ok else 1)
+PY
+grep -qF "alt=\"2024年部门整体支出绩效指标完成情况" "$dir/perf.html" || die "绩效 HTML: no chart"
+grep -o 'data:image/svg+xml;base64,[A-Za-z0-9+/=]*' "$dir/perf.html" | head -1 |
+  sed 's/^data:image\/svg+xml;base64,//' | base64 -d >"$dir/p.svg"
+xmllint --noout "$dir/p.svg" || die "绩效 HTML: chart is not SVG"
+grep -qF '&quot;values&quot;:&quot;number&quot;' "$dir/perf.html" || die "绩效 HTML: no number chart definition"
+mkdir "$dir/px" && (cd "$dir/px" && unzip -q ../perf.docx)
+pngs=$(ls "$dir/px/word/media/"chart*.png 2>/dev/null | wc -l)
+[ "$pngs" -ge 1 ] || die "绩效 DOCX: no chart picture"
+[ "$(grep -o '<wp:inline' "$dir/px/word/document.xml" | wc -l)" = "$pngs" ] || die "绩效 DOCX: pictures not placed"
+python3 tests/ooxml/check_docx.py "$dir/perf.docx" >/dev/null || die "绩效 DOCX with the chart not valid"
+
+# Without a numeric result (the same file with those rows dropped) there is
+# nothing to compare: no chart, no 完成率 sentence, no picture
+python3 - "$ind" "$dir/noquant.csv" <<'PY'
+import re, sys
+num = re.compile(r"^\s*-?[0-9][0-9,]*(?:\.[0-9]+)?\s*\S*$")
+src, out = sys.argv[1], sys.argv[2]
+with open(src, encoding="utf-8") as f, open(out, "w", encoding="utf-8") as o:
+    for l in f:
+        cols = l.split(",")
+        # columns: region,year,department,class,subclass,indicator,target,actual,…
+        if not l.startswith("#") and len(cols) > 7 and num.match(cols[7]):
+            continue
+        o.write(l)
+PY
+db2=$(tdb "$dir/r2.db")
+"$FISC" --db "$db2" import examples/regions.csv examples/004_yanling_gxq_2024.csv \
+  examples/004_yanling_gxq_2024_texts.csv "$dir/noquant.csv" >/dev/null
+"$FISC" --db "$db2" report "${perf[@]}" --format json 2>/dev/null |
+  python3 -c 'import json,sys; b=json.load(sys.stdin)["blocks"]; sys.exit(any(x["type"]=="chart" for x in b) or not any(x["type"]=="table" and "绩效指标完成情况" in x["title"] for x in b))' ||
+  die "绩效 report without numeric results has a chart (or lost its indicator table)"
+"$FISC" --db "$db2" report "${perf[@]}" --format md 2>/dev/null | grep -qF "完成率（" &&
+  die "绩效 report without numeric results states a 完成率"
+"$FISC" --db "$db2" report "${perf[@]}" --format docx -o "$dir/nq.docx" 2>/dev/null
+unzip -l "$dir/nq.docx" | grep -q 'word/media/' && die "绩效 DOCX without numeric results has a picture"
 exit $fail

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The congress report's HTML rendered in headless Chromium: tables hold the
 # expected cells, Chinese headings lay out and are drawn with a CJK font, its
-# four charts are drawn (issue 13: charts in HTML), and screenshots of the
-# page, a table and a chart are saved next to the binary ($FISC's directory,
+# four charts are drawn (issue 13: charts in HTML), so is the 绩效 report's
+# chart of indicator targets against results (numbers, not money), and
+# screenshots of the page, a table and a chart are saved next to the binary ($FISC's directory,
 # e.g. build/).
 # Installs what it needs when missing (as root): Debian chromium and
 # fonts-noto-cjk, node/npm, and playwright-core into tests/web (npm ci).
@@ -37,6 +38,8 @@ db=$(tdb "$dir/h.db")
 "$FISC" --db "$db" report congress --region 北碚区 --year 2023 --format html -o "$dir/congress.html"
 "$FISC" --db "$db" report department --department 大连高新技术产业园区创新创业创投服务中心 \
   --year 2025 --format html -o "$dir/department.html"
+"$FISC" --db "$db" report performance --department 炎陵高新技术产业开发区管理委员会 \
+  --year 2024 --format html -o "$dir/performance.html" 2>/dev/null
 fail=0
 # 883,868: 2023 全区 GPB 总计; 882,607: 区级; 3,426: 稳定调节基金 after the 2024 draw
 node "$root/tests/web/check_html.mjs" "$dir/congress.html" "$out/congress-html" --charts=4 \
@@ -44,4 +47,7 @@ node "$root/tests/web/check_html.mjs" "$dir/congress.html" "$out/congress-html" 
 # 3,658.95 and its parts in the disclosure's 部门收支总表
 node "$root/tests/web/check_html.mjs" "$dir/department.html" "$out/department-html" \
   "3,658.95" "807.99" "821.64" "2,029.32" || fail=1
+# 盘活“僵尸企业”: target ≥1家, result 2家 (examples/004_yanling_gxq_2024_indicators.csv)
+node "$root/tests/web/check_html.mjs" "$dir/performance.html" "$out/performance-html" --charts=1 \
+  "≥1家" "2家" || fail=1
 exit $fail

@@ -49,7 +49,7 @@ try {
   }
 
   // Chinese text lays out: the title and first heading have a real width,
-  // about one em per character (a missing glyph would still take space, so
+  // about one em per character, summed over its lines (a missing glyph would still take space, so
   // the font check below is what tells a CJK font is used).
   const metrics = await page.evaluate(() => {
     const m = (el) => {
@@ -57,8 +57,9 @@ try {
       const r = el.getBoundingClientRect();
       const range = document.createRange();
       range.selectNodeContents(el);
-      const tr = range.getBoundingClientRect();
-      return { text: el.textContent, width: tr.width, height: r.height,
+      // a title that wraps (the 绩效 report's) is as wide as its lines together
+      const width = [...range.getClientRects()].reduce((w, q) => w + q.width, 0);
+      return { text: el.textContent, width, height: r.height,
         fontSize: parseFloat(getComputedStyle(el).fontSize),
         family: getComputedStyle(el).fontFamily };
     };

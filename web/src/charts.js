@@ -8,8 +8,11 @@
 // same four print-friendly colours, and each value labelled with the text
 // the tables print (the block's "text", never a number formatted here).
 //
-// A block: {type:"chart", kind:"bar"|"columns", title, unit,
+// A block: {type:"chart", kind:"bar"|"columns", title, unit, values:"money",
 //           categories:[…], series:[{name, fen:[…|null], text:[…|null]}]}
+// or, for quantities that are not money (a 绩效 indicator's target and
+// result), values:"number", scale, unit as written ("家", "%", "" for none)
+// and series:[{name, value:[…|null], text:[…|null]}], value / 10^scale.
 import * as echarts from 'echarts/core';
 import { BarChart } from 'echarts/charts';
 import { GridComponent, TitleComponent, LegendComponent, TooltipComponent, AriaComponent }
@@ -38,12 +41,19 @@ export function chartHeight(block) {
 }
 
 // Bar lengths are the only place an amount becomes a JS number: geometry,
-// never printed (a fen amount below 2^53 is exact anyway).
-const geometry = (fen) => (fen === null || fen === undefined ? null : Number(fen));
+// never printed (a fen amount below 2^53 is exact anyway). Within a chart
+// every value has the same scale, so the integers compare as the values do.
+const geometry = (v) => (v === null || v === undefined ? null : Number(v));
+
+// A series' exact values: fen for money, scaled integers for numbers.
+const values = (s) => s.fen ?? s.value ?? [];
+
+// The unit line ("单位：万元"), none for a pure number.
+const unitLine = (block) => (block.unit ? '单位：' + block.unit : '');
 
 // Indices of the categories, largest first (chart.c sorts the hbar so).
 function barOrder(block) {
-  const fen = block.series[0]?.fen || [];
+  const fen = block.series[0] ? values(block.series[0]) : [];
   return block.categories.map((_, i) => i)
     .sort((a, b) => (geometry(fen[b]) ?? -Infinity) - (geometry(fen[a]) ?? -Infinity) || a - b);
 }
@@ -53,7 +63,8 @@ function barOrder(block) {
 export function chartDescription(block) {
   const parts = block.categories.map((cat, i) => cat + '：' + block.series
     .map((s) => (block.series.length > 1 ? s.name + ' ' : '') + (s.text[i] ?? '—')).join('，'));
-  return `${block.title}（单位：${block.unit}）。${parts.join('；')}。`;
+  const unit = unitLine(block);
+  return `${block.title}${unit ? '（' + unit + '）' : ''}。${parts.join('；')}。`;
 }
 
 export function chartOption(block) {
@@ -63,14 +74,14 @@ export function chartOption(block) {
   const title = [
     { text: block.title, left: 'center', top: PAD * PX,
       textStyle: { fontFamily: SANS, fontSize: 11 * PX, fontWeight: 'normal', color: '#000' } },
-    { text: '单位：' + block.unit, right: PAD * PX, top: (PAD + TITLE_H) * PX,
+    { text: unitLine(block), right: PAD * PX, top: (PAD + TITLE_H) * PX,
       textStyle: { fontFamily: SERIF, fontSize: 9 * PX, fontWeight: 'normal', color: '#000' } },
   ];
   const top = (PAD + TITLE_H + UNIT_H + PAD) * PX;
   const series = block.series.map((s, k) => ({
     type: 'bar',
     name: s.name,
-    data: order.map((i) => ({ value: geometry(s.fen[i]), text: s.text[i] })),
+    data: order.map((i) => ({ value: geometry(values(s)[i]), text: s.text[i] })),
     itemStyle: { color: COLOURS[k % COLOURS.length] },
     barCategoryGap: bar ? '40%' : '30%',
     label: {
@@ -89,7 +100,10 @@ export function chartOption(block) {
     axisTick: { show: false },
     axisLine: { lineStyle: { color: '#000', width: 0.6 * PX } },
     axisLabel: { fontFamily: SERIF, fontSize: 9 * PX, color: '#000', interval: 0,
-      width: bar ? undefined : 80, overflow: bar ? 'none' : 'break' },
+      // a column's label may take its group's width (chart.c's gw), as
+      // the whole plot (about 600 px wide) shared by the categories
+      width: bar ? undefined : Math.max(80, Math.floor(600 / Math.max(1, cats.length)) - 8),
+      overflow: bar ? 'none' : 'break' },
   };
   return {
     animation: false,
@@ -106,7 +120,8 @@ export function chartOption(block) {
       formatter: (ps) => {
         const esc = (t) => String(t).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
         return esc(ps[0].name) + '<br>' + ps.map((p) =>
-          `${p.marker}${esc(p.seriesName)}：${esc(p.data.text ?? '—')} ${esc(block.unit)}`).join('<br>');
+          `${p.marker}${esc(p.seriesName)}：${esc(p.data.text ?? '—')}` +
+          (p.data.text != null && block.unit ? ' ' + esc(block.unit) : '')).join('<br>');
       },
     },
     grid: bar
@@ -134,7 +149,7 @@ export function drawChart(el, block, { width } = {}) {
 // Is there anything to draw (fisc_chart_drawable)?
 export function drawable(block) {
   return block && block.type === 'chart' && block.categories.length > 0 &&
-    block.series.some((s) => s.fen.some((v) => v !== null));
+    block.series.some((s) => values(s).some((v) => v !== null));
 }
 
 export { echarts };

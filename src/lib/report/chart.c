@@ -4,15 +4,17 @@
 ** as an SVG document for the HTML page, as a PNG for the DOCX. One routine
 ** means the three forms cannot disagree.
 **
-** Labels print exactly what the tables print (fisc_fen_format of the fen
-** value). Bar lengths are the only place a value becomes a double: a ratio
-** to the largest value, used for geometry, never printed or summed.
+** Labels print exactly what the tables print: fisc_fen_format of a fen
+** value, or a number (a 绩效 target or result) as its decimal is written.
+** Bar lengths are the only place a value becomes a double: a ratio to the
+** largest value, used for geometry, never printed or summed.
 */
 #include <stdlib.h>
 #include <string.h>
 #include <cairo-svg.h>
 #include <pango/pangocairo.h>
 #include "fisc/error.h"
+#include "fisc/perf.h"
 #include "report/chart.h"
 #include "report/render.h"
 
@@ -78,15 +80,30 @@ static double text_w(cairo_t *cr, const char *s, double size)
 	return w;
 }
 
-static void amount_text(const fisc_chart *c, fisc_fen v, char *buf, size_t cap)
+int fisc_chart_label(const fisc_chart *c, int64_t v, char *buf, size_t cap)
 {
-	if (fisc_fen_format(v, (fisc_unit)c->unit, c->decimals, FISC_FMT_GROUP, buf, cap) < 0)
+	if (c->values == FISC_CHART_NUMBER) {
+		fisc_decimal d = {v, c->decimals};
+		int n = fisc_decimal_format(d, buf, cap);
+		return n < 0 || (size_t)n >= cap ? -1 : n;
+	}
+	return fisc_fen_format(v, (fisc_unit)c->unit, c->decimals, FISC_FMT_GROUP, buf, cap);
+}
+
+const char *fisc_chart_unit_text(const fisc_chart *c)
+{
+	return c->values == FISC_CHART_NUMBER ? c->measure : fisc_unit_name((fisc_unit)c->unit);
+}
+
+static void amount_text(const fisc_chart *c, int64_t v, char *buf, size_t cap)
+{
+	if (fisc_chart_label(c, v, buf, cap) < 0)
 		snprintf(buf, cap, "?");
 }
 
-static fisc_fen max_value(const fisc_chart *c)
+static int64_t max_value(const fisc_chart *c)
 {
-	fisc_fen m = 0;
+	int64_t m = 0;
 	for (size_t s = 0; s < c->nser; s++)
 		for (size_t i = 0; i < c->ncat; i++)
 			if (c->has[s][i] && c->v[s][i] > m)
@@ -95,7 +112,7 @@ static fisc_fen max_value(const fisc_chart *c)
 }
 
 /* v / max for bar geometry (see the file comment). */
-static double ratio(fisc_fen v, fisc_fen max)
+static double ratio(int64_t v, int64_t max)
 {
 	return max > 0 && v > 0 ? (double)v / (double)max : 0;
 }
@@ -112,9 +129,14 @@ static void header(cairo_t *cr, const fisc_chart *c, double w, double *y)
 {
 	put(cr, c->title, SANS, 11, 0, PAD, *y, w - 2 * PAD, 0, PANGO_ALIGN_CENTER);
 	*y += TITLE_H;
-	char unit[32];
-	snprintf(unit, sizeof unit, "单位：%s", fisc_unit_name((fisc_unit)c->unit));
-	put(cr, unit, SERIF, 9, 0, PAD, *y, w - 2 * PAD, 0, PANGO_ALIGN_RIGHT);
+	/* a pure number has no unit line; its room stays, so that every
+	** chart's plot starts at the same height (charts.js mirrors this) */
+	const char *u = fisc_chart_unit_text(c);
+	if (*u) {
+		char unit[96];
+		snprintf(unit, sizeof unit, "单位：%s", u);
+		put(cr, unit, SERIF, 9, 0, PAD, *y, w - 2 * PAD, 0, PANGO_ALIGN_RIGHT);
+	}
 	*y += UNIT_H;
 }
 
@@ -140,7 +162,7 @@ static void hbar(cairo_t *cr, const fisc_chart *c, double w, double y)
 	if (lw > 0.38 * w)
 		lw = 0.38 * w;
 	double x0 = PAD + lw, span = w - PAD - VALUE_W - x0;
-	fisc_fen max = max_value(c);
+	int64_t max = max_value(c);
 	for (size_t k = 0; k < c->ncat; k++) {
 		size_t i = order[k];
 		put(cr, c->cat[i], SERIF, 9, 0, PAD, y, lw - 6, ROW_H, PANGO_ALIGN_RIGHT);
@@ -176,7 +198,7 @@ static void columns(cairo_t *cr, const fisc_chart *c, double w, double y)
 		y += LEGEND_H;
 	}
 	double x0 = PAD + 8, x1 = w - PAD, top = y + 12, base = y + PLOT_H;
-	fisc_fen max = max_value(c);
+	int64_t max = max_value(c);
 	double gw = (x1 - x0) / (double)(c->ncat ? c->ncat : 1);
 	double bw = gw * 0.7 / (double)(c->nser ? c->nser : 1);
 	for (size_t i = 0; i < c->ncat; i++) {

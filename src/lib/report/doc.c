@@ -103,7 +103,26 @@ fisc_chart *fisc_doc_chart(fisc_doc *d, int kind, const char *title, int unit, i
 	c->title = t;
 	c->unit = unit;
 	c->decimals = decimals;
+	c->values = FISC_CHART_MONEY;
+	c->measure = "";
 	b->chart = c;
+	return c;
+}
+
+fisc_chart *fisc_doc_chart_number(fisc_doc *d, int kind, const char *title, const char *measure,
+				  int scale)
+{
+	assert(scale >= 0 && scale <= 6);
+	fisc_chart *c = fisc_doc_chart(d, kind, title, 0, scale);
+	if (!c)
+		return NULL;
+	const char *m = fisc_arena_strdup(d->a, measure ? measure : "");
+	if (!m) {
+		d->rc = FISC_ENOMEM;
+		return NULL;
+	}
+	c->values = FISC_CHART_NUMBER;
+	c->measure = m;
 	return c;
 }
 
@@ -131,7 +150,7 @@ int fisc_chart_category(fisc_doc *d, fisc_chart *c, const char *name)
 	return (int)c->ncat++;
 }
 
-void fisc_chart_value(fisc_chart *c, size_t series, int cat, fisc_fen v)
+void fisc_chart_value(fisc_chart *c, size_t series, int cat, int64_t v)
 {
 	if (!c || cat < 0 || series >= FISC_CHART_MAXSER || (size_t)cat >= c->ncat)
 		return;

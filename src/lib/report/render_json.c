@@ -86,32 +86,37 @@ static json_t *table_json(const fisc_table *t)
 
 /* A chart's definition, for programs that draw their own (the web page,
 ** and the HTML report's data-chart attribute, both drawn by web/src/charts.js):
-** categories, and per series the exact fen and the printed text. */
+** categories, and per series the exact values and the printed text. Money
+** ("values": "money") gives each value in fen ("fen"); a number chart
+** ("values": "number") gives integers ("value") to be read as value /
+** 10^scale, in the measure "unit" ("" for a pure number). */
 json_t *fisc_chart_json(const fisc_chart *c)
 {
+	int money = c->values != FISC_CHART_NUMBER;
 	json_t *o = json_object(), *cats = json_array(), *ser = json_array();
 	json_object_set_new(o, "type", json_string("chart"));
 	json_object_set_new(o, "kind", json_string(c->kind == FISC_CHART_HBAR ? "bar" : "columns"));
 	json_object_set_new(o, "title", json_string(c->title));
-	json_object_set_new(o, "unit", json_string(fisc_unit_name((fisc_unit)c->unit)));
+	json_object_set_new(o, "unit", json_string(fisc_chart_unit_text(c)));
+	json_object_set_new(o, "values", json_string(money ? "money" : "number"));
+	if (!money)
+		json_object_set_new(o, "scale", json_integer(c->decimals));
 	for (size_t i = 0; i < c->ncat; i++)
 		json_array_append_new(cats, json_string(c->cat[i]));
 	for (size_t s = 0; s < c->nser; s++) {
-		json_t *fen = json_array(), *text = json_array();
+		json_t *val = json_array(), *text = json_array();
 		for (size_t i = 0; i < c->ncat; i++) {
 			char buf[64];
-			if (!c->has[s][i] ||
-			    fisc_fen_format(c->v[s][i], (fisc_unit)c->unit, c->decimals, FISC_FMT_GROUP,
-					    buf, sizeof buf) < 0) {
-				json_array_append_new(fen, json_null());
+			if (!c->has[s][i] || fisc_chart_label(c, c->v[s][i], buf, sizeof buf) < 0) {
+				json_array_append_new(val, json_null());
 				json_array_append_new(text, json_null());
 				continue;
 			}
-			json_array_append_new(fen, json_integer(c->v[s][i]));
+			json_array_append_new(val, json_integer(c->v[s][i]));
 			json_array_append_new(text, json_string(buf));
 		}
-		json_array_append_new(ser, json_pack("{s:s, s:o, s:o}", "name", c->ser[s], "fen", fen,
-						     "text", text));
+		json_array_append_new(ser, json_pack("{s:s, s:o, s:o}", "name", c->ser[s],
+						     money ? "fen" : "value", val, "text", text));
 	}
 	json_object_set_new(o, "categories", cats);
 	json_object_set_new(o, "series", ser);

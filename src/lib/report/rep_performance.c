@@ -12,18 +12,21 @@
 **
 ** The performance sections come from the department's indicators and
 ** narrative (fisc/perf.h): the goals, one table of indicators per project
-** (target, result, weight, score, reason), the shortfalls as 存在的问题, and
+** (target, result, weight, score, reason) with a chart of the quantitative
+** ones' targets against their results, the shortfalls as 存在的问题, and
 ** the score — 预算执行率 10 points (when the data holds the year's budget)
 ** plus the indicators' 90. Each score is computed, never typed; a total is
 ** printed only when every indicator is weighted and assessed and the weights
 ** add up to 90. Every section without content is listed at the end
 ** (本报告内容说明), never silently printed empty.
 */
+#include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "fisc/error.h"
 #include "fisc/perf.h"
+#include "report/chart.h"
 #include "report/rep.h"
 
 typedef struct perf {
@@ -371,6 +374,146 @@ static void indicator_table(perf *g, const char *project)
 			"不超过分值；定性指标按达成（分值的80%%–100%%）、部分达成（60%%–80%%）、未达成（60%%以下）评定。");
 }
 
+/* An indicator the chart can show: target and result both numbers (the
+** import holds both in the indicator's one unit). */
+static int chartable(const fisc_indicator *x)
+{
+	return x->dir != FISC_DIR_QUAL && x->has_target && x->has_actual;
+}
+
+/* d as an integer at `scale` (>= d.scale); 0 when it does not fit int64. */
+static int rescale(fisc_decimal d, int scale, int64_t *out)
+{
+	assert(scale >= d.scale && scale <= 6);
+	int64_t v = d.v;
+	for (int i = d.scale; i < scale; i++)
+		if (__builtin_mul_overflow(v, 10, &v))
+			return 0;
+	*out = v;
+	return 1;
+}
+
+/* A charted indicator with its target and result at its chart's scale. */
+typedef struct charted {
+	const fisc_indicator *x;
+	int64_t target, actual;
+} charted;
+
+/* The charted indicators of (project, unit) at `scale`, in the table's order
+** (by class, then as imported), into out (room for every indicator). */
+static size_t charted_of(perf *g, const char *project, const char *unit, int scale, charted *out)
+{
+	size_t n = 0;
+	for (int cls = 1; cls <= 4; cls++)
+		for (size_t i = 0; i < g->ps.nind; i++) {
+			const fisc_indicator *x = &g->ps.ind[i];
+			charted *c = &out[n];
+			if (x->cls == cls && !strcmp(x->project, project) && chartable(x) &&
+			    !strcmp(x->unit, unit) && rescale(x->target, scale, &c->target) &&
+			    rescale(x->actual, scale, &c->actual))
+				out[n++].x = x;
+		}
+	return n;
+}
+
+/*
+** The quantitative indicators of one project beside its table: target
+** (年度指标值) against result (全年实际值), one chart per unit of measure,
+** since 3 家 and 95 % share no axis. Values keep their decimals: each chart
+** takes the finest scale among its indicators and every value is brought to
+** it exactly. Qualitative indicators and those without a result are only in
+** the table; with none left there is no chart (and no sentence).
+*/
+static void indicator_charts(perf *g, const char *project)
+{
+	size_t cap = g->ps.nind ? g->ps.nind : 1;
+	const char **units = fisc_arena_alloc(g->a, cap * sizeof *units);
+	int *scales = fisc_arena_alloc(g->a, cap * sizeof *scales);
+	charted *ch = fisc_arena_alloc(g->a, cap * sizeof *ch);
+	if (!units || !scales || !ch) {
+		if (!g->d->rc) /* sticky: the report ends with it */
+			g->d->rc = fisc_error_set(FISC_ENOMEM, "内存不足 / out of memory");
+		return;
+	}
+	size_t nunits = 0;
+	for (size_t i = 0; i < g->ps.nind; i++) {
+		const fisc_indicator *x = &g->ps.ind[i];
+		if (strcmp(x->project, project) || !chartable(x))
+			continue;
+		size_t u = 0;
+		while (u < nunits && strcmp(units[u], x->unit))
+			u++;
+		if (u == nunits) {
+			units[nunits] = x->unit;
+			scales[nunits++] = 0;
+		}
+		if (x->target.scale > scales[u])
+			scales[u] = x->target.scale;
+		if (x->actual.scale > scales[u])
+			scales[u] = x->actual.scale;
+	}
+	/* The sentence before the charts says what they hold, each indicator's
+	** result as a share of its target (完成率, half up) included, so that the
+	** forms without graphics (Markdown, text) carry the same figures. */
+	const char *list = "";
+	size_t n = 0;
+	for (size_t u = 0; u < nunits; u++) {
+		size_t m = charted_of(g, project, units[u], scales[u], ch);
+		for (size_t j = 0; j < m; j++, n++) {
+			const fisc_indicator *x = ch[j].x;
+			char tb[48], ab[48];
+			fisc_decimal_format(x->target, tb, sizeof tb);
+			fisc_decimal_format(x->actual, ab, sizeof ab);
+			const char *rate =
+				ch[j].target ? fisc_arena_printf(g->a, "＝%s",
+								 fisc_rt_pct(g->a, ch[j].actual, ch[j].target, 2))
+					     : "（年度指标值为0，不计算完成率）";
+			list = fisc_arena_printf(g->a, "%s%s%s为%s%s÷%s%s%s%s", list, n ? "；" : "", x->name,
+						 ab, x->unit, tb, x->unit, rate,
+						 x->dir == FISC_DIR_LE ? "（反向指标，不超过指标值为达成）" : "");
+		}
+	}
+	if (!n)
+		return;
+	fisc_doc_para(g->d, "%s绩效指标中年度指标值和全年实际值均为数值的%zu项，完成率（全年实际值÷年度指标值）：%s。",
+		      project_label(g, project), n, list);
+	const char *title = fisc_arena_printf(g->a, "%d年%s绩效指标完成情况", g->year,
+					      project_label(g, project));
+	for (size_t u = 0; u < nunits; u++) {
+		const char *t = nunits > 1 ? fisc_arena_printf(g->a, "%s（%s）", title,
+							      *units[u] ? units[u] : "无计量单位")
+					   : title;
+		size_t m = charted_of(g, project, units[u], scales[u], ch);
+		fisc_chart *c = NULL;
+		for (size_t j = 0; j < m; j++) {
+			/* a chart holds FISC_CHART_MAXCAT indicators; more continue */
+			if (j % FISC_CHART_MAXCAT == 0) {
+				size_t part = j / FISC_CHART_MAXCAT;
+				c = fisc_doc_chart_number(
+					g->d, FISC_CHART_COLUMNS,
+					part ? fisc_arena_printf(g->a, "%s（续%zu）", t, part) : t, units[u],
+					scales[u]);
+				fisc_chart_series(g->d, c, "年度指标值");
+				fisc_chart_series(g->d, c, "全年实际值");
+			}
+			if (!c)
+				return;
+			/* two indicators of one name (in two classes or 二级指标) stay
+			** two bars */
+			const fisc_indicator *x = ch[j].x;
+			size_t before = c->ncat;
+			int k = fisc_chart_category(g->d, c, x->name);
+			if (k >= 0 && (size_t)k < before)
+				k = fisc_chart_category(g->d, c,
+							fisc_arena_printf(g->a, "%s（%s%s%s）", x->name,
+									  fisc_ind_class_name(x->cls),
+									  *x->sub ? "·" : "", x->sub));
+			fisc_chart_value(c, 0, k, ch[j].target);
+			fisc_chart_value(c, 1, k, ch[j].actual);
+		}
+	}
+}
+
 /* Spending of a project ("" = all) in g's phase and in the year's budget. */
 static int budget_rate(perf *g, const char *project, fisc_fsum *spent, fisc_fsum *budget,
 		       const char **budget_name)
@@ -516,6 +659,7 @@ static void performance_sections(perf *g)
 		}
 		fisc_doc_para(d, "%s。", s);
 		indicator_table(g, projs[k]);
+		indicator_charts(g, projs[k]);
 	}
 	if (!np && !has_results) {
 		fisc_doc_para(d, "本部分未填报内容。");
