@@ -1353,6 +1353,7 @@ static const fisc_store_vtab pg_vtab = {
 	.journal_put = fisc_pg_journal_put,
 	.journal_each = fisc_pg_journal_each,
 	.journal_last = fisc_pg_journal_last,
+	.journal_lock = fisc_pg_journal_lock,
 	.quota_rollup = fisc_pg_quota_rollup,
 	.user = &fisc_pg_user_vtab,
 	.history = &fisc_pg_history_vtab,
