@@ -89,7 +89,12 @@ typedef struct fisc_store_vtab {
 	void (*close)(fisc_store *);
 	int (*begin)(fisc_store *);
 	int (*commit)(fisc_store *);
+	/* Ends whatever transaction the connection has open (also one this
+	** layer does not know of, left by a failed begin); nothing when none. */
 	int (*rollback)(fisc_store *);
+	/* Nonzero while the connection has any transaction open, aborted
+	** ones included (fisc_store_txn_open). */
+	int (*txn_open)(fisc_store *);
 	/* Nonzero while the transaction begun by begin is still open; NULL
 	** when the backend never ends one by itself. */
 	int (*txn_alive)(fisc_store *);
