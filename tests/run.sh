@@ -8,7 +8,7 @@
 # (tests/pglib.sh; the scripts get their stores from tests/storelib.sh, which
 # reads FISC_TEST_PG). Skipped: scripts that say "# sqlite-only: REASON"
 # (they are about the SQLite file), the test_pg_*.sh scripts (PostgreSQL's
-# own, run in the plain pass), and those pending below.
+# own, run in the plain pass).
 set -u
 pg=0
 [ "${1:-}" = --pg ] && { pg=1; shift; }
@@ -18,11 +18,6 @@ scripts=("$@")
 [ ${#scripts[@]} = 0 ] && scripts=(tests/cli/*.sh)
 export FISC="$PWD/$build/fisc"
 export FISC_DATADIR="$PWD/data"
-# Fails on PostgreSQL: fisc serve stops answering one request of the role
-# matrix (curl gets no reply; a session is seen "idle in transaction"),
-# a backend defect not fixed yet. Enable once
-# `tests/run.sh --pg build tests/cli/test_serve_roles.sh` passes.
-pg_unverified="test_serve_roles.sh"
 pass=0; fail=0; skip=0; failed=()
 if [ $pg = 1 ]; then
   . tests/pglib.sh
@@ -48,7 +43,6 @@ for t in "${scripts[@]}"; do
   if [ $pg = 1 ]; then
     why=$(sed -n 's/^# sqlite-only: //p' "$t" | head -1)
     case $(basename "$t") in test_pg_*) continue ;; esac
-    case " $pg_unverified " in *" $(basename "$t") "*) why="known PostgreSQL defect: fisc serve hangs on one request (see tests/run.sh)" ;; esac
     if [ -n "$why" ]; then skip=$((skip+1)); echo "skip $t on PostgreSQL: $why"; continue; fi
   fi
   t0=${EPOCHREALTIME/./}

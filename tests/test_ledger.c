@@ -253,6 +253,88 @@ static void test_documents_and_payments(void **state)
 	free(db);
 }
 
+/* ---- two writers of the journal --------------------------------------------- */
+
+typedef struct appender {
+	const char *db;
+	int rc;
+	char msg[512];
+} appender;
+
+/* Another connection's write with a journal record (an import, the event
+** log of a server's pool thread): its own transaction, its own append. */
+static void *append_other(void *arg)
+{
+	appender *a = arg;
+	fisc_store *st;
+	a->rc = fisc_store_open(a->db, &st);
+	if (a->rc != FISC_OK) {
+		snprintf(a->msg, sizeof a->msg, "%s", fisc_error_message());
+		return NULL;
+	}
+	a->rc = fisc_store_begin(st);
+	if (a->rc == FISC_OK)
+		a->rc = fisc_journal_append(st, "import", "second", 6, NULL);
+	if (a->rc == FISC_OK)
+		a->rc = fisc_store_commit(st);
+	if (a->rc != FISC_OK) {
+		snprintf(a->msg, sizeof a->msg, "%s", fisc_error_message());
+		fisc_store_rollback(st);
+	}
+	fisc_store_close(st);
+	return NULL;
+}
+
+/* Two writers append to the journal at once: the second must chain to the
+** first's entry once it commits, never to the head it saw before. On
+** PostgreSQL (READ COMMITTED) the head was read before the journal lock,
+** so the second append was refused as out of sequence whenever the first
+** committed in between (a server lost its event log records that way). */
+static void test_journal_two_writers(void **state)
+{
+	(void)state;
+	char *dir, *db = tmp_db(&dir);
+	fisc_store *st;
+	assert_int_equal(fisc_store_open(db, &st), FISC_OK);
+	assert_int_equal(fisc_store_begin(st), FISC_OK);
+	int64_t seq = 0;
+	assert_int_equal(fisc_journal_append(st, "import", "first", 5, &seq), FISC_OK);
+	assert_int_equal(seq, 1);
+	appender a = {db, -1, ""};
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, append_other, &a), 0);
+	if (tu_pg()) {
+		/* The first commits only once the second waits on the journal
+		** lock (a lock not granted), so that the second has gone as far
+		** as it can before the first's entry exists. */
+		PGconn *c = PQconnectdb(getenv("FISC_TEST_PG"));
+		for (int i = 0; i < 3000; i++) {
+			PGresult *r = PQexec(c, "SELECT count(*) FROM pg_locks WHERE locktype='advisory'"
+						" AND NOT granted");
+			int waiting = PQresultStatus(r) == PGRES_TUPLES_OK && atoi(PQgetvalue(r, 0, 0)) > 0;
+			PQclear(r);
+			if (waiting)
+				break;
+			usleep(10000);
+		}
+		PQfinish(c);
+	}
+	assert_int_equal(fisc_store_commit(st), FISC_OK);
+	pthread_join(t, NULL);
+	if (a.rc != FISC_OK)
+		fprintf(stderr, "second append: %s\n", a.msg);
+	assert_int_equal(a.rc, FISC_OK);
+	int64_t head;
+	uint8_t h[FISC_HASH_BYTES];
+	assert_int_equal(fisc_journal_head(st, &head, h), FISC_OK);
+	assert_int_equal(head, 2);
+	fisc_store_close(st);
+	verify_ok(db, 1, 0);
+	tu_rmrf(dir);
+	free(dir);
+	free(db);
+}
+
 /* ---- year end ---------------------------------------------------------------- */
 
 static void test_close(void **state)
@@ -878,6 +960,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_documents_and_payments),
 		cmocka_unit_test(test_close),
+		cmocka_unit_test(test_journal_two_writers),
 		cmocka_unit_test(test_journal_tamper),
 		cmocka_unit_test(test_model),
 		cmocka_unit_test(test_crash),

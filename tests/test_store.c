@@ -12,6 +12,7 @@
 #include "fisc/catalog.h"
 #include <dirent.h>
 #include "store/backend.h" /* to take a backend's own fact_scan away */
+#include "store/pg.h"     /* the ledger lock's key */
 
 typedef struct fx {
 	char *dir;
@@ -739,6 +740,55 @@ static void reopen_keeps_data(void **state)
 	assert_int_equal(fisc_store_fact_count(f->st), 1);
 }
 
+/* A transaction is open exactly between begin and commit or rollback, and
+** a begin that fails leaves none behind: on PostgreSQL a ledger handle's
+** begin is BEGIN and then the ledger's advisory lock; when the lock is
+** refused (here a lock_timeout while another session holds it) the
+** connection was left in an aborted transaction that nothing ended, so
+** every later begin on the handle failed ("current transaction is
+** aborted") — a `fisc serve` engine that never wrote again. */
+static void begin_failure_leaves_no_transaction(void **state)
+{
+	fx *f = *state;
+	assert_false(fisc_store_txn_open(f->st));
+	assert_int_equal(fisc_store_begin(f->st), FISC_OK);
+	assert_true(fisc_store_txn_open(f->st));
+	assert_int_equal(fisc_store_commit(f->st), FISC_OK);
+	assert_false(fisc_store_txn_open(f->st));
+	assert_int_equal(fisc_store_rollback(f->st), FISC_OK); /* none open: nothing */
+	if (!tu_pg())
+		return;
+	PGconn *other = PQconnectdb(getenv("FISC_TEST_PG"));
+	PGresult *r = PQexec(other, "SELECT pg_advisory_lock(" FISC_PG_LEDGER_LOCK ")");
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	PQclear(r);
+	/* The same store, with a lock_timeout of 100 ms. */
+	const char *opt = strstr(f->path, "options='");
+	assert_non_null(opt);
+	char uri[2048];
+	snprintf(uri, sizeof uri, "%.*soptions='-clock_timeout=100 %s", (int)(opt - f->path), f->path,
+		 opt + strlen("options='"));
+	fisc_store *st;
+	assert_int_equal(fisc_store_open(uri, &st), FISC_OK);
+	assert_int_equal(fisc_store_ledger_durable(st), FISC_OK);
+	assert_int_not_equal(fisc_store_begin(st), FISC_OK);
+	assert_false(fisc_store_txn_open(st));
+	r = PQexec(other, "SELECT pg_advisory_unlock(" FISC_PG_LEDGER_LOCK ")");
+	PQclear(r);
+	PQfinish(other);
+	/* The handle works again: a write begins, commits and is there. */
+	assert_int_equal(fisc_store_begin(st), FISC_OK);
+	int64_t id = put_region(st, &CQ);
+	assert_true(id > 0);
+	assert_int_equal(fisc_store_commit(st), FISC_OK);
+	assert_false(fisc_store_txn_open(st));
+	fisc_store_close(st);
+	fisc_region got;
+	fisc_arena *a = fisc_arena_new();
+	assert_int_equal(fisc_store_region_find(f->st, "500000", a, &got), FISC_OK);
+	fisc_arena_free(a);
+}
+
 static void open_errors(void **state)
 {
 	fisc_store *st = (fisc_store *)1;
@@ -876,6 +926,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(fact_duplicate_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(rollback_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(reopen_keeps_data, setup, teardown),
+		cmocka_unit_test_setup_teardown(begin_failure_leaves_no_transaction, setup, teardown),
 		cmocka_unit_test(open_errors),
 		cmocka_unit_test(sqlite_scheme_creates),
 		cmocka_unit_test(open_creates_whole_or_not_at_all),

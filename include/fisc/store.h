@@ -127,10 +127,18 @@ FISC_API int fisc_store_is_new(const fisc_store *st);
 
 /* Transactions. After a failure inside one that the backend answered by
 ** rolling back on its own (a full disk, an I/O error), every later call in
-** it fails with that first error, and rollback is still safe to call. */
+** it fails with that first error, and rollback is still safe to call.
+** A begin that fails leaves no transaction open. rollback ends whatever
+** transaction the handle's connection has open, begun or not through
+** fisc_store_begin; it does nothing when there is none. */
 FISC_API int fisc_store_begin(fisc_store *st);
 FISC_API int fisc_store_commit(fisc_store *st);
 FISC_API int fisc_store_rollback(fisc_store *st);
+/* Nonzero while the handle's connection has a transaction open (an aborted
+** one included): a handle kept across requests (fisc serve's pool threads)
+** must have none between them, or its locks and snapshot would carry into
+** the next request. */
+FISC_API int fisc_store_txn_open(fisc_store *st);
 
 /* Regions. put: FISC_EEXIST when the code exists with other attributes.
 ** find: by code, then by name; region fields are allocated in `a`. */

@@ -13,7 +13,9 @@
 ** or from outside, is ever hidden. Authorization still runs for every
 ** request before the cache is asked: the cache holds bodies, not verdicts.
 */
+#include <assert.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,8 +51,18 @@ int srv_store(const srv_config *cfg, fisc_store **out)
 void srv_store_done(fisc_store *st)
 {
 	/* Every write is one transaction inside one handler; should one be
-	** left open by a failure, it must not carry into the next request. */
+	** left open by a failure, it must not carry into the next request:
+	** on PostgreSQL its locks (the ledger's advisory lock) would stop the
+	** engine and every other server, its snapshot would hide their
+	** writes. A handle whose transaction cannot be ended (the connection
+	** lost) is closed; the thread's next request opens a new one. */
 	fisc_store_rollback(st);
+	if (fisc_store_txn_open(st)) {
+		fprintf(stderr, "fisc serve: %s\n", fisc_error_message());
+		assert(pthread_getspecific(store_key) == st);
+		pthread_setspecific(store_key, NULL);
+		fisc_store_close(st);
+	}
 }
 
 /* --- the data version ------------------------------------------------------- */

@@ -5,6 +5,7 @@
 # another process (the CLI, not the server) is seen by the next read (a
 # miss, with the new figure), and so is a write through the server itself
 # (publishing); authorization still applies to a kept response.
+# sqlite-only: the cache is keyed by SQLite's data_version; the PostgreSQL backend has none, so fisc serve on PostgreSQL answers every read afresh (no X-Fisc-Cache)
 set -u
 . tests/server/lib.sh
 build_store

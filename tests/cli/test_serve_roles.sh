@@ -33,13 +33,9 @@ fact_of() {
 F1=$(fact_of "$D1"); F2=$(fact_of "$D2")
 [ -n "$F1" ] && [ -n "$F2" ] && [ "$F1" != "$F2" ] || fail "facts of D1 and D2: '$F1' '$F2'"
 facts=("$F1" "$F1" "$F1" "$F1" "$F1" "$F1" "$F2" "$F1")
-
-# Each column's region and department, URL-encoded once (enc starts node:
-# 2 per cell made this test take minutes).
-declare -a eregions edepts
-for i in 0 1 2 3 4 5 6 7; do
-  eregions[$i]=$(enc "${regions[$i]}"); edepts[$i]=$(enc "${depts[$i]}")
-done
+# Each region's and department's path segment, encoded once (not per cell).
+declare -A encoded
+for x in "$A" "$B" "$D1" "$D2"; do encoded[$x]=$(enc "$x"); done
 
 denied_count() { "$FISC" --db "$db" user log --last 0 | awk -F'\t' '$4 == "denied"' | wc -l; }
 before=$(denied_count)
@@ -52,8 +48,8 @@ while IFS= read -r line; do
   method=${req%% *}; template=${req#* }
   for i in 0 1 2 3 4 5 6 7; do
     want=$(echo "${col[$i]}" | tr -d ' ')
-    path=${template//\{R\}/${eregions[$i]}}
-    path=${path//\{D\}/${edepts[$i]}}
+    path=${template//\{R\}/${encoded[${regions[$i]}]}}
+    path=${path//\{D\}/${encoded[${depts[$i]}]}}
     path=${path//\{P\}/${pays[$i]}}
     path=${path//\{F\}/${facts[$i]}}
     user=${users[$i]}

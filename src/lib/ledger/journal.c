@@ -14,6 +14,7 @@
 #include <string.h>
 #include "fisc/error.h"
 #include "ledger/state.h"
+#include "store/backend.h"
 #include "fisc/history.h"
 
 void fisc_journal_hash(const uint8_t prev[FISC_HASH_BYTES], const void *bytes, size_t n,
@@ -581,7 +582,12 @@ int fisc_journal_append(fisc_store *st, const char *tag, const void *payload, si
 	if (!tag || !*tag)
 		return fisc_error_set(FISC_EINVAL, "日志记录须有类别 / a journal record needs a tag");
 	fisc_journal_entry e;
-	int rc = fisc_journal_head(st, &e.seq, e.prev);
+	/* Read in READ COMMITTED without the lock, the head could be passed by
+	** another writer's commit before this put: the entry would then be out
+	** of sequence and the caller's whole write refused. */
+	int rc = fisc_store_journal_lock(st);
+	if (rc == FISC_OK)
+		rc = fisc_journal_head(st, &e.seq, e.prev);
 	lg_buf b = {0};
 	if (rc == FISC_OK)
 		rc = lg_encode_record(&b, tag, payload ? payload : "", n);

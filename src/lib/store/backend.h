@@ -89,7 +89,12 @@ typedef struct fisc_store_vtab {
 	void (*close)(fisc_store *);
 	int (*begin)(fisc_store *);
 	int (*commit)(fisc_store *);
+	/* Ends whatever transaction the connection has open (also one this
+	** layer does not know of, left by a failed begin); nothing when none. */
 	int (*rollback)(fisc_store *);
+	/* Nonzero while the connection has any transaction open, aborted
+	** ones included (fisc_store_txn_open). */
+	int (*txn_open)(fisc_store *);
 	/* Nonzero while the transaction begun by begin is still open; NULL
 	** when the backend never ends one by itself. */
 	int (*txn_alive)(fisc_store *);
@@ -139,6 +144,10 @@ typedef struct fisc_store_vtab {
 	int (*journal_put)(fisc_store *, const fisc_journal_entry *);
 	int (*journal_each)(fisc_store *, int64_t, fisc_journal_cb, void *);
 	int (*journal_last)(fisc_store *, int64_t *, uint8_t *);
+	/* Make the caller's transaction the journal's only writer until it
+	** ends, before it reads the head it will chain to: NULL where the
+	** write transaction already is one (SQLite's BEGIN IMMEDIATE). */
+	int (*journal_lock)(fisc_store *);
 	int (*quota_rollup)(fisc_store *, int, fisc_quota_rollup_cb, void *);
 	const fisc_user_vtab *user; /* NULL: the backend has no users */
 	const fisc_history_vtab *history; /* NULL: the backend keeps no versions */
@@ -214,6 +223,11 @@ int fisc_scan_strings_init(fisc_scan_strings *s, fisc_string_cb cb, void *ud);
 ** callback's, or FISC_ENOMEM. */
 int fisc_scan_string(fisc_scan_strings *s, const char *t, size_t n, uint32_t *id);
 void fisc_scan_strings_free(fisc_scan_strings *s);
+
+/* The journal's head read for an append (fisc_journal_append): under the
+** backend's journal lock, inside the caller's transaction, so that no
+** other writer appends between the read and the caller's put. */
+int fisc_store_journal_lock(fisc_store *st);
 
 /* path: a file or ":memory:"; vfs: an SQLite VFS name or NULL; flags:
 ** FISC_OPEN_*. */

@@ -717,6 +717,13 @@ static int pg_txn_alive(fisc_store *st)
 	return t == PQTRANS_INTRANS || t == PQTRANS_ACTIVE;
 }
 
+/* A lost connection (PQTRANS_UNKNOWN) counts as open: nothing is known of
+** it, and the handle must not be reused as if it were clean. */
+static int pg_txn_open(fisc_store *st)
+{
+	return PQtransactionStatus(PG(st)->c) != PQTRANS_IDLE;
+}
+
 static int pg_commit(fisc_store *st)
 {
 	pg_store *s = PG(st);
@@ -1314,6 +1321,7 @@ static const fisc_store_vtab pg_vtab = {
 	.commit = pg_commit,
 	.rollback = pg_rollback,
 	.txn_alive = pg_txn_alive,
+	.txn_open = pg_txn_open,
 	.region_put = pg_region_put,
 	.region_find = pg_region_find,
 	.region_get = pg_region_get,
@@ -1353,6 +1361,7 @@ static const fisc_store_vtab pg_vtab = {
 	.journal_put = fisc_pg_journal_put,
 	.journal_each = fisc_pg_journal_each,
 	.journal_last = fisc_pg_journal_last,
+	.journal_lock = fisc_pg_journal_lock,
 	.quota_rollup = fisc_pg_quota_rollup,
 	.user = &fisc_pg_user_vtab,
 	.history = &fisc_pg_history_vtab,

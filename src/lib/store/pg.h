@@ -127,6 +127,7 @@ int fisc_pg_refund_put(fisc_store *st, const fisc_refund *r);
 int fisc_pg_journal_put(fisc_store *st, const fisc_journal_entry *e);
 int fisc_pg_journal_each(fisc_store *st, int64_t after, fisc_journal_cb cb, void *ud);
 int fisc_pg_journal_last(fisc_store *st, int64_t *seq, uint8_t *hash);
+int fisc_pg_journal_lock(fisc_store *st);
 int fisc_pg_quota_rollup(fisc_store *st, int year, fisc_quota_rollup_cb cb, void *ud);
 int fisc_pg_indicator_put(fisc_store *st, const fisc_indicator *x);
 int fisc_pg_indicator_each(fisc_store *st, const fisc_perf_query *q, fisc_indicator_cb cb,

@@ -6,9 +6,11 @@
 ** Many writers, one chain: the ledger engine's handle takes a transaction
 ** advisory lock at every begin (pg.c, pg_begin), so the engines of several
 ** processes or servers apply their batches one after another, each first
-** replaying what the others appended; journal_put takes the same lock too
-** (re-entrant within the transaction), so no other writer can slip an
-** entry in. The chain trigger refuses an entry whose sequence or previous
+** replaying what the others appended; every other writer of the journal
+** (an import's record, the event log of `fisc serve`'s pool threads) takes
+** the same lock before it reads the head it chains to (journal_lock,
+** called by fisc_journal_append; re-entrant within the transaction), so
+** no other writer can slip an entry in between. The chain trigger refuses an entry whose sequence or previous
 ** hash is not the head's, and the CHECK on ledger_line refuses any state
 ** paying beyond a quota: the control holds in the database itself.
 */
@@ -188,11 +190,16 @@ int fisc_pg_refund_put(fisc_store *st, const fisc_refund *x)
 			   &p, "ledger refund", NULL);
 }
 
+int fisc_pg_journal_lock(fisc_store *st)
+{
+	return fisc_pg_cmd(PG(st), "SELECT pg_advisory_xact_lock(" FISC_PG_LEDGER_LOCK ")", NULL,
+			   "ledger lock", NULL);
+}
+
 int fisc_pg_journal_put(fisc_store *st, const fisc_journal_entry *e)
 {
 	pg_store *s = PG(st);
-	int rc = fisc_pg_cmd(s, "SELECT pg_advisory_xact_lock(" FISC_PG_LEDGER_LOCK ")", NULL,
-			     "ledger lock", NULL);
+	int rc = fisc_pg_journal_lock(st);
 	if (rc != FISC_OK)
 		return rc;
 	pg_args p = {0};

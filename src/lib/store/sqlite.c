@@ -520,6 +520,7 @@ static int sq_data_version(fisc_store *st, int64_t *v)
 ** what its caller believes is still the transaction: each statement would
 ** otherwise commit on its own. */
 static int sq_txn_alive(fisc_store *st) { return !sqlite3_get_autocommit(SQ(st)->db); }
+static int sq_txn_open(fisc_store *st) { return !sqlite3_get_autocommit(SQ(st)->db); }
 
 static int sq_commit(fisc_store *st)
 {
@@ -1100,6 +1101,7 @@ static const fisc_store_vtab sqlite_vtab = {
 	.data_version = sq_data_version,
 	.rollback = sq_rollback,
 	.txn_alive = sq_txn_alive,
+	.txn_open = sq_txn_open,
 	.region_put = sq_region_put,
 	.region_find = sq_region_find,
 	.region_get = sq_region_get,

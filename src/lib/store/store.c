@@ -151,6 +151,11 @@ int fisc_store_begin(fisc_store *st)
 		st->in_txn = 1;
 		st->txn_rc = 0;
 		st->txn_msg[0] = 0;
+	} else {
+		/* A begin that failed half way (PostgreSQL: BEGIN done, the ledger
+		** lock refused by a lock_timeout or a cancel) must not leave the
+		** connection in a transaction nobody will end. */
+		st->vt->rollback(st);
 	}
 	return rc;
 }
@@ -168,11 +173,11 @@ int fisc_store_commit(fisc_store *st)
 
 int fisc_store_rollback(fisc_store *st)
 {
-	if (!st->in_txn)
-		return FISC_OK;
 	st->in_txn = 0;
 	return st->vt->rollback(st);
 }
+
+int fisc_store_txn_open(fisc_store *st) { return st->vt->txn_open(st); }
 
 int fisc_store_region_put(fisc_store *st, const fisc_region *r, int64_t *id)
 {

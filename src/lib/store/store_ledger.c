@@ -64,3 +64,8 @@ int fisc_store_journal_last(fisc_store *st, int64_t *seq, uint8_t hash[FISC_HASH
 {
 	return st->vt->journal_last(st, seq, hash);
 }
+int fisc_store_journal_lock(fisc_store *st)
+{
+	assert(st->in_txn);
+	return st->vt->journal_lock ? st->vt->journal_lock(st) : FISC_OK;
+}
