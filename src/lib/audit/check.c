@@ -910,6 +910,63 @@ static int is_sum_kind(int k)
 	return k == CK_SUM || k == CK_PARTIAL || k == CK_BALANCE || k == CK_TABLE || k == CK_DIFF;
 }
 
+static void report_unit(au_doc *d, const au_claim *c, au_tok *t)
+{
+	au_find *f = au_find_new(d, "audit.unit", FISC_AUDIT_ERROR, t->line, t->sent,
+				 t->sent < 0 ? c->block : -1);
+	f->stated = au_amt(d, &t->amt);
+	f->computed = au_amt(d, &t->eff);
+	f->zh = fmt(d, "金额写作%s，而与它并列的金额都以%s为单位：应为%s（单位缺失或写错）。",
+		    f->stated, fisc_unit_name((fisc_unit)t->eff.unit), f->computed);
+	f->en = fmt(d, "written as %s among figures in %s: %s is meant (the unit is missing or wrong).",
+		    f->stated, fisc_unit_name((fisc_unit)t->eff.unit), f->computed);
+	find_line(d, f, t->line);
+}
+
+/* Several figures in 元 among figures in one larger unit ("一般公共预算收入
+** 88435元，…其中：税收收入39029元，…非税收入49406万元"): nothing says which
+** unit is wrong, so the 元 figures are taken to lack their 万 only when the
+** claim fails as written and holds once they are read in the other unit;
+** otherwise they are left as written. */
+static void repair_units(au_doc *d, au_claim *c, const int *fig, int n, const int *votes)
+{
+	if (c->total < 0 || c->base_missing ||
+	    (c->kind != CK_SUM && c->kind != CK_PARTIAL && c->kind != CK_BALANCE))
+		return;
+	int u = votes[FISC_UNIT_YI] ? FISC_UNIT_YI : FISC_UNIT_WAN;
+	if (votes[FISC_UNIT_YI] && votes[FISC_UNIT_WAN])
+		return; /* no one unit the 元 figures could be missing */
+	for (int i = 0; i < n; i++) {
+		const au_tok *t = T(d, fig[i]);
+		if (t->amt.unit == FISC_UNIT_YUAN && t->amt.fen &&
+		    (t->unit_fixed || (t->flags & (TF_CELL | TF_BARE))))
+			return;
+	}
+	if (claim_holds(d, c))
+		return;
+	fisc_fen k = fisc_unit_fen((fisc_unit)u) / fisc_unit_fen(FISC_UNIT_YUAN);
+	for (int i = 0; i < n; i++) {
+		au_tok *t = T(d, fig[i]);
+		if (t->amt.unit != FISC_UNIT_YUAN || !t->amt.fen)
+			continue;
+		t->eff.fen = t->amt.fen * k;
+		t->eff.ulp = t->amt.ulp * k;
+		t->eff.unit = (int8_t)u;
+	}
+	int holds = claim_holds(d, c);
+	for (int i = 0; i < n; i++) {
+		au_tok *t = T(d, fig[i]);
+		if (t->amt.unit != FISC_UNIT_YUAN || !t->amt.fen)
+			continue;
+		if (!holds) {
+			t->eff = t->amt;
+			continue;
+		}
+		t->unit_fixed = 1;
+		report_unit(d, c, t);
+	}
+}
+
 /* An amount in 元 among figures in 万元 / 亿元 ("2.29 元" in a list of 亿元):
 ** the unit is missing. The figure is read in its neighbours' unit for the
 ** arithmetic, and the unit is reported. */
@@ -927,7 +984,8 @@ void au_check_units(au_doc *d)
 		int nyuan = 0, nbig = 0, odd = -1, votes[3] = {0, 0, 0};
 		for (int i = 0; i < n; i++) {
 			au_tok *t = T(d, fig[i]);
-			if (t->flags & TF_BARE)
+			/* nothing is missing from a zero: "0元" among 万元 is 0万元 */
+			if ((t->flags & TF_BARE) || t->amt.fen == 0)
 				continue;
 			if (t->amt.unit == FISC_UNIT_YUAN) {
 				nyuan++;
@@ -936,6 +994,10 @@ void au_check_units(au_doc *d)
 				nbig++;
 				votes[t->amt.unit]++;
 			}
+		}
+		if (nyuan >= 1 && nbig >= 1 && (nyuan > 1 || nbig < 2)) {
+			repair_units(d, c, fig, n, votes);
+			continue;
 		}
 		if (nyuan != 1 || nbig < 2)
 			continue;

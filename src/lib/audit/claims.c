@@ -462,6 +462,19 @@ static int is_function_class(const char *label)
 	return 0;
 }
 
+/* A source of a book beyond its own revenue (上级补助, 调入, 转贷, 上年结转 …). */
+static int is_transfer_in(int item)
+{
+	static const char *const ids[] = {"upper_subsidy", "11001", "11002", "11003", "stab_draw",
+					  "transfer_in", "debt_onlend_in", "carry_in", "lower_remit",
+					  "transfer_in_total"};
+	const char *id = au_item_id(item);
+	for (size_t k = 0; k < sizeof ids / sizeof *ids; k++)
+		if (!strcmp(id, ids[k]))
+			return 1;
+	return 0;
+}
+
 /* Does the figure at index i open a breakdown ("T，其中…")? */
 static int opens_breakdown(sctx *x, int i)
 {
@@ -505,6 +518,16 @@ static void breakdown_from(sctx *x, int hi, int head)
 			/* a new statement with its own breakdown or total ends the list */
 			const char *id = au_item_id(t->item);
 			int balance_total = !strcmp(id, "income_total") || !strcmp(id, "expense_total");
+			/* "一般公共预算收入…，其中：税收…；非税…上级补助405490万元，其中：":
+			** a transfer received that opens its own breakdown, or that
+			** follows the list with no separator (a full stop forgotten), is
+			** a new statement; "收入X，其中：…，上级补助收入Y" may well be
+			** a part (many reports name the book's total by its revenue) */
+			if (!strcmp(au_item_id(h->item), "own_rev") && is_transfer_in(t->item) &&
+			    (opens_breakdown(x, i) ||
+			     !(raw_has(d, k, "，") || raw_has(d, k, ",") || raw_has(d, k, "；") ||
+			       raw_has(d, k, ";") || raw_has(d, k, "、"))))
+				break;
 			if ((opens_breakdown(x, i) && T(d, x->v[i + 1])->conn != CN_MAINLY &&
 			     (raw_has(d, k, "；") || raw_has(d, k, ";") || t->total_kw)) ||
 			    (t->total_kw && balance_total && (raw_has(d, k, "，") || raw_has(d, k, "；"))))
@@ -1170,8 +1193,12 @@ static void block_enumerations(au_doc *d)
 		int head = last_figure(d, ib->beg, ib->end);
 		if (head >= 0 && (T(d, head)->used || !intro_total(d, head, ib->end)))
 			head = -1;
+		/* a list whose last item is the last line of the text may go on
+		** past where the text was cut (an excerpt, a page): its items
+		** cannot be known to be all of them */
+		int at_end = q == d->blocks.n;
 		enumeration(d, head, (int)b, ib->beg, items, n,
-			    intro_partial(d, ib->beg, ib->end));
+			    intro_partial(d, ib->beg, ib->end) || at_end);
 		for (int i = 0; i < n; i++)
 			sub_items(d, items[i], d->blocks.v[blocks[i]].body, d->blocks.v[blocks[i]].end);
 		b = q - 1;
