@@ -211,8 +211,15 @@ static void completion(au_doc *d, int si, int p, const char *cl)
 				continue;
 			int is_adj = strstr(t->raw, "调整为") || strstr(t->raw, "调整支出预算为") ||
 				     strstr(t->raw, "调整收入预算为") || strstr(t->raw, "变动为");
+			/* "较年初预算超收1.17亿元" names a budget only as the base
+			** of a comparison: the figure is the excess, never a budget */
 			int is_bud = !is_adj && t->glabel && names_budget(t->glabel) &&
-				     !strstr(t->glabel, "调整");
+				     !strstr(t->glabel, "调整") && !strstr(t->glabel, "较") &&
+				     !strstr(t->glabel, "比") && !strstr(t->glabel, "超") &&
+				     !strstr(t->glabel, "短收");
+			/* a figure of another item: a "；" parts it from the rate */
+			if (au_has(d->s, t->end, T(d, p)->beg, "；") || au_has(d->s, t->end, T(d, p)->beg, ";"))
+				is_adj = is_bud = 0;
 			if ((adj && is_adj) || (!adj && is_bud)) {
 				den = j;
 				n++;
