@@ -1369,6 +1369,58 @@ static void line_lists(au_doc *d)
 	}
 }
 
+/* The period a figure's words give it: 1 the month ("当月完成"), 2 the
+** months so far ("累计完成", "1-9月"), 0 none. */
+static int period_of(const au_tok *t)
+{
+	const char *g = t->glabel ? t->glabel : "";
+	if (strstr(g, "当月") || strstr(g, "本月"))
+		return 1;
+	if (strstr(g, "累计"))
+		return 2;
+	return 0;
+}
+
+/* "…当月完成5亿元；累计完成60.4亿元。其中，土地出让金收入当月完成4.5亿元；
+** 累计完成50.8亿元": a breakdown written for the month and for the year so
+** far at once. Its parts are those of the total's own period; when the
+** total names no period there is no telling which, and no claim. */
+static void split_periods(au_doc *d)
+{
+	for (size_t ci = 0; ci < d->claims.n; ci++) {
+		au_claim *c = &d->claims.v[ci];
+		if ((c->kind != CK_SUM && c->kind != CK_PARTIAL) || c->total < 0 || c->nparts < 2)
+			continue;
+		int seen[3] = {0, 0, 0};
+		for (int i = 0; i < c->nparts; i++)
+			seen[period_of(T(d, c->parts[i]))] = 1;
+		if (!(seen[1] && seen[2]))
+			continue;
+		int hp = period_of(T(d, c->total));
+		if (!hp) {
+			c->kind = 0;
+			continue;
+		}
+		int n = 0;
+		for (int i = 0; i < c->nparts; i++)
+			if (period_of(T(d, c->parts[i])) == hp) {
+				c->parts[n] = c->parts[i];
+				c->signs[n] = c->signs[i];
+				n++;
+			}
+		if (!n) {
+			c->kind = 0;
+			continue;
+		}
+		c->nparts = n;
+		if (n == 1 && c->kind == CK_SUM) {
+			c->kind = CK_PARTIAL;
+			c->rule = "audit.partial";
+			c->rel = REL_LE;
+		}
+	}
+}
+
 void au_claims(au_doc *d)
 {
 	for (size_t si = 0; si < d->sents.n; si++)
@@ -1380,6 +1432,7 @@ void au_claims(au_doc *d)
 	for (size_t b = 0; b < d->blocks.n; b++)
 		if (d->blocks.v[b].kind == BK_TEXT)
 			running_balances(d, (int)b);
+	split_periods(d);
 }
 
 /* Count, sum, then fill: off[tok + 2] counts, the prefix sums shift by one

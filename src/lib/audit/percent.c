@@ -335,6 +335,9 @@ static void share(au_doc *d, const int *heads, int si, int p, const char *cl)
 		if (!e || (e2 && e2 < e))
 			e = e2;
 		whole = e ? fisc_arena_strndup(d->w, z, (size_t)(e - z)) : z;
+		/* "占比65.8%", "占比重": 比 is the word for a share, no whole named */
+		if (whole && (!strcmp(whole, "比") || au_startswith(whole, "比重") || !strcmp(whole, "比为")))
+			whole = NULL;
 	}
 	int den = -1, guessed = 0;
 	if (whole && *whole) {
