@@ -16,6 +16,7 @@
 **   running balances    "余额A，动用B，补充C…余额D" / "安排A，使用B，剩余C"
 */
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 #include "audit/internal.h"
 #include "fisc/fact.h"
@@ -928,6 +929,54 @@ static void changes(sctx *x)
 	}
 }
 
+/* The one year a label names ("2015年预算"), 0 if none or several. */
+static int glabel_year(const char *l)
+{
+	int y = 0;
+	for (const char *p = l; p && *p; p++) {
+		if ((p[0] == '1' || p[0] == '2') && isdigit((unsigned char)p[1]) &&
+		    isdigit((unsigned char)p[2]) && isdigit((unsigned char)p[3]) && !strncmp(p + 4, "年", 3) &&
+		    (p == l || !isdigit((unsigned char)p[-1]))) {
+			int v = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
+			if (y && y != v)
+				return 0;
+			y = v;
+			p += 3;
+		}
+	}
+	return y;
+}
+
+/* "公务接待费2016年预算8万元，2015年预算12.5万元；对比减少4.35万元": two
+** figures of one item, each labelled with its year, the earlier year after
+** the later: the second is what the first is compared with. */
+static void year_priors(au_doc *d, au_sent *se)
+{
+	int prev = -1;
+	for (int k = se->tok0; k < se->tok0 + se->ntok; k++) {
+		au_tok *t = T(d, k);
+		if (t->kind != TK_AMOUNT || t->depth)
+			continue;
+		if (t->role != R_PRINCIPAL) {
+			prev = -1;
+			continue;
+		}
+		if (prev >= 0) {
+			au_tok *a = T(d, prev);
+			/* the same words but for the year: one item, two years */
+			int ya = glabel_year(a->glabel), yb = glabel_year(t->glabel);
+			if (ya && yb && yb < ya && a->label && t->label && *t->label &&
+			    au_endswith(a->label, t->label) && (!t->raw || !strstr(t->raw, "。"))) {
+				t->role = R_PRIOR;
+				t->flags |= TF_YEARPRIOR;
+				prev = -1;
+				continue;
+			}
+		}
+		prev = k;
+	}
+}
+
 static void sentence(au_doc *d, int si)
 {
 	sctx x;
@@ -943,6 +992,7 @@ static void sentence(au_doc *d, int si)
 		return;
 	}
 	x.v = buf + 1;
+	year_priors(d, x.se);
 	for (int k = x.se->tok0; k < x.se->tok0 + x.se->ntok; k++)
 		if (T(d, k)->kind == TK_AMOUNT && T(d, k)->depth == 0)
 			x.v[x.nv++] = k;

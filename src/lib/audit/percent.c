@@ -165,6 +165,13 @@ static void growth(au_doc *d, int si, int p, const char *cl)
 		pclaim(d, si, p, 0, s, -1, neg); /* measured against what the text does not give */
 		return;
 	}
+	/* a prior read from the years of the labels, with the change also
+	** stated: the rate is written of the change ("对比减少4.35万元；减少率
+	** 35.22%"), and whether the change itself follows is audit.change's */
+	if (prior >= 0 && change >= 0 && (T(d, prior)->flags & TF_YEARPRIOR)) {
+		pclaim(d, si, p, PK_GROWTH_CHANGE, s, change, neg);
+		return;
+	}
 	if (prior >= 0) {
 		pclaim(d, si, p, PK_GROWTH_PRIOR, s, prior, neg);
 		return;
