@@ -110,6 +110,29 @@ static int own_base(const char *g)
 	return strstr(g, "较") != NULL;
 }
 
+/* May the change `ch` be of the figure `s` before it? Not when a "；" parts
+** them and the change's label names an item (words before its verb) that is
+** not s's. */
+static int own_item_of(au_doc *d, int s, int ch)
+{
+	const au_tok *a = T(d, s), *c = T(d, ch);
+	if (!au_has(d->s, a->end, c->beg, "；") && !au_has(d->s, a->end, c->beg, ";"))
+		return 1;
+	const char *g = c->glabel ? c->glabel : "";
+	static const char *const verbs[] = {"减少", "增加", "下降", "增长", "减收", "增收", "减支", "增支",
+					    "比上年", "较上年", "比", "较", "同比", "对比"};
+	size_t cut = strlen(g);
+	for (size_t k = 0; k < sizeof verbs / sizeof *verbs; k++) {
+		const char *v = strstr(g, verbs[k]);
+		if (v && (size_t)(v - g) < cut)
+			cut = (size_t)(v - g);
+	}
+	if (cut < 12)
+		return 1; /* "对比减少": no item named */
+	const char *al = a->label ? a->label : "";
+	return *al && !strncmp(g, al, strlen(al) < cut ? strlen(al) : cut);
+}
+
 static void growth(au_doc *d, int si, int p, const char *cl)
 {
 	au_sent *se = &d->sents.v[si];
@@ -146,6 +169,12 @@ static void growth(au_doc *d, int si, int p, const char *cl)
 	} else {
 		s = subject_after(d, se, p);
 	}
+	/* "因公出国费支出0.00元；公务用车运行维护费支出决算减少40217.50元，下降
+	** 54.19%": the change names an item of its own in a clause of its own;
+	** the figure before it is another item's, and this item's current figure
+	** is not given */
+	if (s >= 0 && change >= 0 && prior < 0 && !own_item_of(d, s, change))
+		s = -1, change = -1;
 	if (s < 0) {
 		/* "省级财政均衡性转移支付增长15.7%": a rate of a figure not given */
 		pclaim(d, si, p, 0, -1, -1, neg);
