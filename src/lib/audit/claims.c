@@ -1471,6 +1471,85 @@ static void split_periods(au_doc *d)
 	}
 }
 
+/* The figure of sentence si that year_priors paired with an earlier-year
+** prior: *cur the later year's figure, *pri the earlier year's; 0 if none
+** or more than one pair. */
+static int year_pair(au_doc *d, int si, int *cur, int *pri)
+{
+	const au_sent *se = &d->sents.v[si];
+	int n = 0;
+	for (int k = se->tok0 + 1; k < se->tok0 + se->ntok; k++) {
+		const au_tok *t = T(d, k);
+		if (t->kind != TK_AMOUNT || !(t->flags & TF_YEARPRIOR))
+			continue;
+		for (int j = k - 1; j >= se->tok0; j--)
+			if (T(d, j)->kind == TK_AMOUNT) {
+				*cur = j;
+				*pri = k;
+				n++;
+				break;
+			}
+	}
+	return n == 1;
+}
+
+/* "2016年三公经费预算33万元，2015年三公经费预算57.55万元，…。其中：1、公务
+** 接待费2016年预算8万元，2015年预算12.5万元；…2、公务车辆运行2016年预算25万
+** 元，2015年预算45.2万元": a breakdown of two years' totals, each item
+** giving both years: the later-year figures add up to the later total, the
+** earlier-year ones to the earlier. */
+static void year_pair_breakdowns(au_doc *d)
+{
+	for (size_t si = 0; si < d->sents.n; si++) {
+		int A, B;
+		if (!year_pair(d, (int)si, &A, &B))
+			continue;
+		int ya = glabel_year(T(d, A)->glabel), yb = glabel_year(T(d, B)->glabel);
+		int blk = d->sents.v[si].block;
+		int cur[64], pri[64], n = 0, opened = 0;
+		for (size_t sj = si + 1; sj < d->sents.n && d->sents.v[sj].block == blk && n < 64; sj++) {
+			const au_sent *se = &d->sents.v[sj];
+			int figs = 0;
+			for (int k = se->tok0; k < se->tok0 + se->ntok; k++)
+				figs += T(d, k)->kind == TK_AMOUNT;
+			if (!figs)
+				continue;
+			if (!opened) {
+				size_t f = T(d, se->tok0)->beg;
+				if (!au_has(d->s, se->beg, f, "其中"))
+					break;
+				opened = 1;
+			}
+			int c, p;
+			if (!year_pair(d, (int)sj, &c, &p) || glabel_year(T(d, c)->glabel) != ya ||
+			    glabel_year(T(d, p)->glabel) != yb)
+				break;
+			cur[n] = c;
+			pri[n++] = p;
+		}
+		if (n < 2)
+			continue;
+		/* a reading of the same figures as a breakdown of one year's total
+		** alone ("其中" after the later figure) is superseded */
+		for (size_t ci = 0; ci < d->claims.n; ci++) {
+			au_claim *o = &d->claims.v[ci];
+			if ((o->kind == CK_SUM || o->kind == CK_PARTIAL) && (o->total == A || o->total == B))
+				o->kind = 0;
+		}
+		for (int w = 0; w < 2; w++) {
+			au_claim *c = au_claim_new(d, CK_SUM, "audit.sum");
+			size_t ci = d->claims.n - 1;
+			c->total = w ? B : A;
+			c->sent = (int)si;
+			c->rel = REL_EQ;
+			for (int i = 0; i < n; i++)
+				au_claim_part(d, &d->claims.v[ci], w ? pri[i] : cur[i], 1);
+			T(d, w ? B : A)->used = 1;
+			T(d, w ? B : A)->ishead = 1;
+		}
+	}
+}
+
 void au_claims(au_doc *d)
 {
 	for (size_t si = 0; si < d->sents.n; si++)
@@ -1479,6 +1558,7 @@ void au_claims(au_doc *d)
 	inline_enumerations(d);
 	line_lists(d);
 	remainders(d);
+	year_pair_breakdowns(d);
 	for (size_t b = 0; b < d->blocks.n; b++)
 		if (d->blocks.v[b].kind == BK_TEXT)
 			running_balances(d, (int)b);
