@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 #include "audit/internal.h"
 #include "fisc/fact.h"
@@ -910,6 +911,63 @@ static int is_sum_kind(int k)
 	return k == CK_SUM || k == CK_PARTIAL || k == CK_BALANCE || k == CK_TABLE || k == CK_DIFF;
 }
 
+static void report_unit(au_doc *d, const au_claim *c, au_tok *t)
+{
+	au_find *f = au_find_new(d, "audit.unit", FISC_AUDIT_ERROR, t->line, t->sent,
+				 t->sent < 0 ? c->block : -1);
+	f->stated = au_amt(d, &t->amt);
+	f->computed = au_amt(d, &t->eff);
+	f->zh = fmt(d, "金额写作%s，而与它并列的金额都以%s为单位：应为%s（单位缺失或写错）。",
+		    f->stated, fisc_unit_name((fisc_unit)t->eff.unit), f->computed);
+	f->en = fmt(d, "written as %s among figures in %s: %s is meant (the unit is missing or wrong).",
+		    f->stated, fisc_unit_name((fisc_unit)t->eff.unit), f->computed);
+	find_line(d, f, t->line);
+}
+
+/* Several figures in 元 among figures in one larger unit ("一般公共预算收入
+** 88435元，…其中：税收收入39029元，…非税收入49406万元"): nothing says which
+** unit is wrong, so the 元 figures are taken to lack their 万 only when the
+** claim fails as written and holds once they are read in the other unit;
+** otherwise they are left as written. */
+static void repair_units(au_doc *d, au_claim *c, const int *fig, int n, const int *votes)
+{
+	if (c->total < 0 || c->base_missing ||
+	    (c->kind != CK_SUM && c->kind != CK_PARTIAL && c->kind != CK_BALANCE))
+		return;
+	int u = votes[FISC_UNIT_YI] ? FISC_UNIT_YI : FISC_UNIT_WAN;
+	if (votes[FISC_UNIT_YI] && votes[FISC_UNIT_WAN])
+		return; /* no one unit the 元 figures could be missing */
+	for (int i = 0; i < n; i++) {
+		const au_tok *t = T(d, fig[i]);
+		if (t->amt.unit == FISC_UNIT_YUAN && t->amt.fen &&
+		    (t->unit_fixed || (t->flags & (TF_CELL | TF_BARE))))
+			return;
+	}
+	if (claim_holds(d, c))
+		return;
+	fisc_fen k = fisc_unit_fen((fisc_unit)u) / fisc_unit_fen(FISC_UNIT_YUAN);
+	for (int i = 0; i < n; i++) {
+		au_tok *t = T(d, fig[i]);
+		if (t->amt.unit != FISC_UNIT_YUAN || !t->amt.fen)
+			continue;
+		t->eff.fen = t->amt.fen * k;
+		t->eff.ulp = t->amt.ulp * k;
+		t->eff.unit = (int8_t)u;
+	}
+	int holds = claim_holds(d, c);
+	for (int i = 0; i < n; i++) {
+		au_tok *t = T(d, fig[i]);
+		if (t->amt.unit != FISC_UNIT_YUAN || !t->amt.fen)
+			continue;
+		if (!holds) {
+			t->eff = t->amt;
+			continue;
+		}
+		t->unit_fixed = 1;
+		report_unit(d, c, t);
+	}
+}
+
 /* An amount in 元 among figures in 万元 / 亿元 ("2.29 元" in a list of 亿元):
 ** the unit is missing. The figure is read in its neighbours' unit for the
 ** arithmetic, and the unit is reported. */
@@ -927,7 +985,8 @@ void au_check_units(au_doc *d)
 		int nyuan = 0, nbig = 0, odd = -1, votes[3] = {0, 0, 0};
 		for (int i = 0; i < n; i++) {
 			au_tok *t = T(d, fig[i]);
-			if (t->flags & TF_BARE)
+			/* nothing is missing from a zero: "0元" among 万元 is 0万元 */
+			if ((t->flags & TF_BARE) || t->amt.fen == 0)
 				continue;
 			if (t->amt.unit == FISC_UNIT_YUAN) {
 				nyuan++;
@@ -936,6 +995,10 @@ void au_check_units(au_doc *d)
 				nbig++;
 				votes[t->amt.unit]++;
 			}
+		}
+		if (nyuan >= 1 && nbig >= 1 && (nyuan > 1 || nbig < 2)) {
+			repair_units(d, c, fig, n, votes);
+			continue;
 		}
 		if (nyuan != 1 || nbig < 2)
 			continue;
@@ -1128,10 +1191,33 @@ static int has_word(const char *s, const char *w) { return s && strstr(s, w) != 
 ** ("批准…收入83.318亿元" / "1-6月…完成100.03亿元"), or a total and a figure
 ** it is shown to contain ("支出总计188256 = 165720 + 3117 + 19419" after
 ** "支出总计165720"). Not an error, then: the text gives two quantities. */
+/* The year a label names ("2017年末…余额"), 0 if none or several. */
+static int label_year(const char *l)
+{
+	int y = 0;
+	for (const char *p = l; p && *p; p++) {
+		if ((p[0] == '1' || p[0] == '2') && isdigit((unsigned char)p[1]) &&
+		    isdigit((unsigned char)p[2]) && isdigit((unsigned char)p[3]) && !strncmp(p + 4, "年", 3) &&
+		    (p == l || !isdigit((unsigned char)p[-1]))) {
+			int v = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
+			if (y && y != v)
+				return 0;
+			y = v;
+			p += 3;
+		}
+	}
+	return y;
+}
+
 static int not_same_quantity(au_doc *d, const au_tok *a, const au_tok *b, int btok)
 {
 	const char *la = a->raw ? a->raw : a->glabel, *lb = b->raw ? b->raw : b->glabel;
 	if (has_word(la, "限额") != has_word(lb, "限额"))
+		return 1;
+	/* rows of a table of several years ("2017年末…限额", "2018年末…限额"):
+	** each label names its own year, whatever year the passage is of */
+	int ya = label_year(a->glabel ? a->glabel : la), yb = label_year(b->glabel ? b->glabel : lb);
+	if (ya && yb && ya != yb)
 		return 1;
 	/* one paragraph does not restate its own figure differently */
 	if (a->sent >= 0 && b->sent >= 0 &&

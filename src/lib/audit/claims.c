@@ -16,6 +16,7 @@
 **   running balances    "余额A，动用B，补充C…余额D" / "安排A，使用B，剩余C"
 */
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 #include "audit/internal.h"
 #include "fisc/fact.h"
@@ -462,6 +463,19 @@ static int is_function_class(const char *label)
 	return 0;
 }
 
+/* A source of a book beyond its own revenue (上级补助, 调入, 转贷, 上年结转 …). */
+static int is_transfer_in(int item)
+{
+	static const char *const ids[] = {"upper_subsidy", "11001", "11002", "11003", "stab_draw",
+					  "transfer_in", "debt_onlend_in", "carry_in", "lower_remit",
+					  "transfer_in_total"};
+	const char *id = au_item_id(item);
+	for (size_t k = 0; k < sizeof ids / sizeof *ids; k++)
+		if (!strcmp(id, ids[k]))
+			return 1;
+	return 0;
+}
+
 /* Does the figure at index i open a breakdown ("T，其中…")? */
 static int opens_breakdown(sctx *x, int i)
 {
@@ -505,6 +519,16 @@ static void breakdown_from(sctx *x, int hi, int head)
 			/* a new statement with its own breakdown or total ends the list */
 			const char *id = au_item_id(t->item);
 			int balance_total = !strcmp(id, "income_total") || !strcmp(id, "expense_total");
+			/* "一般公共预算收入…，其中：税收…；非税…上级补助405490万元，其中：":
+			** a transfer received that opens its own breakdown, or that
+			** follows the list with no separator (a full stop forgotten), is
+			** a new statement; "收入X，其中：…，上级补助收入Y" may well be
+			** a part (many reports name the book's total by its revenue) */
+			if (!strcmp(au_item_id(h->item), "own_rev") && is_transfer_in(t->item) &&
+			    (opens_breakdown(x, i) ||
+			     !(raw_has(d, k, "，") || raw_has(d, k, ",") || raw_has(d, k, "；") ||
+			       raw_has(d, k, ";") || raw_has(d, k, "、"))))
+				break;
 			if ((opens_breakdown(x, i) && T(d, x->v[i + 1])->conn != CN_MAINLY &&
 			     (raw_has(d, k, "；") || raw_has(d, k, ";") || t->total_kw)) ||
 			    (t->total_kw && balance_total && (raw_has(d, k, "，") || raw_has(d, k, "；"))))
@@ -905,6 +929,54 @@ static void changes(sctx *x)
 	}
 }
 
+/* The one year a label names ("2015年预算"), 0 if none or several. */
+static int glabel_year(const char *l)
+{
+	int y = 0;
+	for (const char *p = l; p && *p; p++) {
+		if ((p[0] == '1' || p[0] == '2') && isdigit((unsigned char)p[1]) &&
+		    isdigit((unsigned char)p[2]) && isdigit((unsigned char)p[3]) && !strncmp(p + 4, "年", 3) &&
+		    (p == l || !isdigit((unsigned char)p[-1]))) {
+			int v = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
+			if (y && y != v)
+				return 0;
+			y = v;
+			p += 3;
+		}
+	}
+	return y;
+}
+
+/* "公务接待费2016年预算8万元，2015年预算12.5万元；对比减少4.35万元": two
+** figures of one item, each labelled with its year, the earlier year after
+** the later: the second is what the first is compared with. */
+static void year_priors(au_doc *d, au_sent *se)
+{
+	int prev = -1;
+	for (int k = se->tok0; k < se->tok0 + se->ntok; k++) {
+		au_tok *t = T(d, k);
+		if (t->kind != TK_AMOUNT || t->depth)
+			continue;
+		if (t->role != R_PRINCIPAL) {
+			prev = -1;
+			continue;
+		}
+		if (prev >= 0) {
+			au_tok *a = T(d, prev);
+			/* the same words but for the year: one item, two years */
+			int ya = glabel_year(a->glabel), yb = glabel_year(t->glabel);
+			if (ya && yb && yb < ya && a->label && t->label && *t->label &&
+			    au_endswith(a->label, t->label) && (!t->raw || !strstr(t->raw, "。"))) {
+				t->role = R_PRIOR;
+				t->flags |= TF_YEARPRIOR;
+				prev = -1;
+				continue;
+			}
+		}
+		prev = k;
+	}
+}
+
 static void sentence(au_doc *d, int si)
 {
 	sctx x;
@@ -920,6 +992,7 @@ static void sentence(au_doc *d, int si)
 		return;
 	}
 	x.v = buf + 1;
+	year_priors(d, x.se);
 	for (int k = x.se->tok0; k < x.se->tok0 + x.se->ntok; k++)
 		if (T(d, k)->kind == TK_AMOUNT && T(d, k)->depth == 0)
 			x.v[x.nv++] = k;
@@ -1170,8 +1243,12 @@ static void block_enumerations(au_doc *d)
 		int head = last_figure(d, ib->beg, ib->end);
 		if (head >= 0 && (T(d, head)->used || !intro_total(d, head, ib->end)))
 			head = -1;
+		/* a list whose last item is the last line of the text may go on
+		** past where the text was cut (an excerpt, a page): its items
+		** cannot be known to be all of them */
+		int at_end = q == d->blocks.n;
 		enumeration(d, head, (int)b, ib->beg, items, n,
-			    intro_partial(d, ib->beg, ib->end));
+			    intro_partial(d, ib->beg, ib->end) || at_end);
 		for (int i = 0; i < n; i++)
 			sub_items(d, items[i], d->blocks.v[blocks[i]].body, d->blocks.v[blocks[i]].end);
 		b = q - 1;
@@ -1342,6 +1419,137 @@ static void line_lists(au_doc *d)
 	}
 }
 
+/* The period a figure's words give it: 1 the month ("当月完成"), 2 the
+** months so far ("累计完成", "1-9月"), 0 none. */
+static int period_of(const au_tok *t)
+{
+	const char *g = t->glabel ? t->glabel : "";
+	if (strstr(g, "当月") || strstr(g, "本月"))
+		return 1;
+	if (strstr(g, "累计"))
+		return 2;
+	return 0;
+}
+
+/* "…当月完成5亿元；累计完成60.4亿元。其中，土地出让金收入当月完成4.5亿元；
+** 累计完成50.8亿元": a breakdown written for the month and for the year so
+** far at once. Its parts are those of the total's own period; when the
+** total names no period there is no telling which, and no claim. */
+static void split_periods(au_doc *d)
+{
+	for (size_t ci = 0; ci < d->claims.n; ci++) {
+		au_claim *c = &d->claims.v[ci];
+		if ((c->kind != CK_SUM && c->kind != CK_PARTIAL) || c->total < 0 || c->nparts < 2)
+			continue;
+		int seen[3] = {0, 0, 0};
+		for (int i = 0; i < c->nparts; i++)
+			seen[period_of(T(d, c->parts[i]))] = 1;
+		if (!(seen[1] && seen[2]))
+			continue;
+		int hp = period_of(T(d, c->total));
+		if (!hp) {
+			c->kind = 0;
+			continue;
+		}
+		int n = 0;
+		for (int i = 0; i < c->nparts; i++)
+			if (period_of(T(d, c->parts[i])) == hp) {
+				c->parts[n] = c->parts[i];
+				c->signs[n] = c->signs[i];
+				n++;
+			}
+		if (!n) {
+			c->kind = 0;
+			continue;
+		}
+		c->nparts = n;
+		if (n == 1 && c->kind == CK_SUM) {
+			c->kind = CK_PARTIAL;
+			c->rule = "audit.partial";
+			c->rel = REL_LE;
+		}
+	}
+}
+
+/* The figure of sentence si that year_priors paired with an earlier-year
+** prior: *cur the later year's figure, *pri the earlier year's; 0 if none
+** or more than one pair. */
+static int year_pair(au_doc *d, int si, int *cur, int *pri)
+{
+	const au_sent *se = &d->sents.v[si];
+	int n = 0;
+	for (int k = se->tok0 + 1; k < se->tok0 + se->ntok; k++) {
+		const au_tok *t = T(d, k);
+		if (t->kind != TK_AMOUNT || !(t->flags & TF_YEARPRIOR))
+			continue;
+		for (int j = k - 1; j >= se->tok0; j--)
+			if (T(d, j)->kind == TK_AMOUNT) {
+				*cur = j;
+				*pri = k;
+				n++;
+				break;
+			}
+	}
+	return n == 1;
+}
+
+/* "2016年三公经费预算33万元，2015年三公经费预算57.55万元，…。其中：1、公务
+** 接待费2016年预算8万元，2015年预算12.5万元；…2、公务车辆运行2016年预算25万
+** 元，2015年预算45.2万元": a breakdown of two years' totals, each item
+** giving both years: the later-year figures add up to the later total, the
+** earlier-year ones to the earlier. */
+static void year_pair_breakdowns(au_doc *d)
+{
+	for (size_t si = 0; si < d->sents.n; si++) {
+		int A, B;
+		if (!year_pair(d, (int)si, &A, &B))
+			continue;
+		int ya = glabel_year(T(d, A)->glabel), yb = glabel_year(T(d, B)->glabel);
+		int blk = d->sents.v[si].block;
+		int cur[64], pri[64], n = 0, opened = 0;
+		for (size_t sj = si + 1; sj < d->sents.n && d->sents.v[sj].block == blk && n < 64; sj++) {
+			const au_sent *se = &d->sents.v[sj];
+			int figs = 0;
+			for (int k = se->tok0; k < se->tok0 + se->ntok; k++)
+				figs += T(d, k)->kind == TK_AMOUNT;
+			if (!figs)
+				continue;
+			if (!opened) {
+				size_t f = T(d, se->tok0)->beg;
+				if (!au_has(d->s, se->beg, f, "其中"))
+					break;
+				opened = 1;
+			}
+			int c, p;
+			if (!year_pair(d, (int)sj, &c, &p) || glabel_year(T(d, c)->glabel) != ya ||
+			    glabel_year(T(d, p)->glabel) != yb)
+				break;
+			cur[n] = c;
+			pri[n++] = p;
+		}
+		if (n < 2)
+			continue;
+		/* a reading of the same figures as a breakdown of one year's total
+		** alone ("其中" after the later figure) is superseded */
+		for (size_t ci = 0; ci < d->claims.n; ci++) {
+			au_claim *o = &d->claims.v[ci];
+			if ((o->kind == CK_SUM || o->kind == CK_PARTIAL) && (o->total == A || o->total == B))
+				o->kind = 0;
+		}
+		for (int w = 0; w < 2; w++) {
+			au_claim *c = au_claim_new(d, CK_SUM, "audit.sum");
+			size_t ci = d->claims.n - 1;
+			c->total = w ? B : A;
+			c->sent = (int)si;
+			c->rel = REL_EQ;
+			for (int i = 0; i < n; i++)
+				au_claim_part(d, &d->claims.v[ci], w ? pri[i] : cur[i], 1);
+			T(d, w ? B : A)->used = 1;
+			T(d, w ? B : A)->ishead = 1;
+		}
+	}
+}
+
 void au_claims(au_doc *d)
 {
 	for (size_t si = 0; si < d->sents.n; si++)
@@ -1350,9 +1558,11 @@ void au_claims(au_doc *d)
 	inline_enumerations(d);
 	line_lists(d);
 	remainders(d);
+	year_pair_breakdowns(d);
 	for (size_t b = 0; b < d->blocks.n; b++)
 		if (d->blocks.v[b].kind == BK_TEXT)
 			running_balances(d, (int)b);
+	split_periods(d);
 }
 
 /* Count, sum, then fill: off[tok + 2] counts, the prefix sums shift by one

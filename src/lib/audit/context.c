@@ -96,14 +96,34 @@ size_t au_scope_prefix(const char *s, size_t n)
 	return 0;
 }
 
+/* "加市级财政税收返还和补助收入", "上解市级财政支出": a level named with
+** 财政 in the words of a transfer is the other end of the transfer (the level
+** that pays it or receives it), not the scope the figure is of. */
+static int counterpart_level(const char *s, size_t at, size_t len, size_t beg, size_t end)
+{
+	static const char *const transfer[] = {"返还", "补助", "上解", "转移支付", "专款"};
+	if (!(at + len + 6 <= end && !memcmp(s + at + len, "财政", 6)))
+		return 0;
+	for (size_t k = 0; k < sizeof transfer / sizeof *transfer; k++)
+		if (au_has(s, beg, end, transfer[k]))
+			return 1;
+	return 0;
+}
+
 int au_scope_word(const char *s, size_t beg, size_t end)
 {
 	/* every scope word has 全 or 级 in it: most spans have neither */
 	if (!au_has(s, beg, end, "全") && !au_has(s, beg, end, "级"))
 		return 0;
-	size_t at;
-	int k = next_word(s, beg, end, scope_words, sizeof scope_words / sizeof *scope_words, &at);
-	return k < 0 ? 0 : scope_words[k].val;
+	size_t at, from = beg;
+	for (;;) {
+		int k = next_word(s, from, end, scope_words, sizeof scope_words / sizeof *scope_words, &at);
+		if (k < 0)
+			return 0;
+		if (!counterpart_level(s, at, scope_words[k].len, beg, end))
+			return scope_words[k].val;
+		from = at + scope_words[k].len;
+	}
 }
 
 /* The book named first in s[beg, end), -1 if none. A word counts where it

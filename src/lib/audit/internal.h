@@ -101,7 +101,9 @@ enum {
 	TF_ETC = 16,      /* followed by 等: a list that may go on */
 	TF_AFTER = 32,    /* followed by 后: closes an addition */
 	TF_EQUAL = 64,    /* followed by 相等 */
-	TF_WANYI = 128    /* written in 万亿 (scaled to 亿元 by the lexer) */
+	TF_WANYI = 128,   /* written in 万亿 (scaled to 亿元 by the lexer) */
+	TF_YEARPRIOR = 256 /* the prior of a comparison because its label names an
+			      earlier year than the figure before it */
 };
 /* Roles of an amount in its sentence. */
 enum { R_PRINCIPAL = 0, R_CHANGE, R_PRIOR, R_BUDGET };

@@ -418,6 +418,16 @@ static void analyse_amount(au_doc *d, au_sent *se, int ti)
 		/* "由51.9亿元调整为111.65亿元": the figure before 调整为 is the old one */
 		t->role = R_PRIOR;
 	}
+	/* "由年初预算的65000万元调整为35000万元": whatever stands between 由 and
+	** the figure, a figure followed by 调整为 is the value it was changed from,
+	** never a part or a total of the current one */
+	if (t->role == R_PRINCIPAL) {
+		static const char *const to[] = {"调整为", "调增为", "调减为", "调整至", "调整到", "变更为"};
+		size_t lim2 = ti + 1 < se->tok0 + se->ntok ? d->toks.v[ti + 1].beg : se->end;
+		for (size_t k = 0; k < sizeof to / sizeof *to; k++)
+			if (at(s, t->end, lim2, to[k]))
+				t->role = R_PRIOR;
+	}
 	/* what follows the figure up to the next separator or figure */
 	size_t pe = t->end, lim = se->end;
 	if (ti + 1 < se->tok0 + se->ntok)

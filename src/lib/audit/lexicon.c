@@ -93,6 +93,8 @@ static const struct {
 	{"年终结转", "carry_out", "结转下年", SIDE_OUT},
 	/* debt */
 	{"债务总限额", "debt_limit", "政府债务限额", SIDE_STOCK},
+	/* "专项债务余额限额": the ceiling on the balance, not the balance */
+	{"债务余额限额", "debt_limit", "政府债务限额", SIDE_STOCK},
 	{"债务限额", "debt_limit", "政府债务限额", SIDE_STOCK},
 	{"债务余额", "debt_balance", "政府债务余额", SIDE_STOCK},
 	{"债券余额", "debt_balance", "政府债务余额", SIDE_STOCK},

@@ -110,6 +110,29 @@ static int own_base(const char *g)
 	return strstr(g, "较") != NULL;
 }
 
+/* May the change `ch` be of the figure `s` before it? Not when a "；" parts
+** them and the change's label names an item (words before its verb) that is
+** not s's. */
+static int own_item_of(au_doc *d, int s, int ch)
+{
+	const au_tok *a = T(d, s), *c = T(d, ch);
+	if (!au_has(d->s, a->end, c->beg, "；") && !au_has(d->s, a->end, c->beg, ";"))
+		return 1;
+	const char *g = c->glabel ? c->glabel : "";
+	static const char *const verbs[] = {"减少", "增加", "下降", "增长", "减收", "增收", "减支", "增支",
+					    "比上年", "较上年", "比", "较", "同比", "对比"};
+	size_t cut = strlen(g);
+	for (size_t k = 0; k < sizeof verbs / sizeof *verbs; k++) {
+		const char *v = strstr(g, verbs[k]);
+		if (v && (size_t)(v - g) < cut)
+			cut = (size_t)(v - g);
+	}
+	if (cut < 12)
+		return 1; /* "对比减少": no item named */
+	const char *al = a->label ? a->label : "";
+	return *al && !strncmp(g, al, strlen(al) < cut ? strlen(al) : cut);
+}
+
 static void growth(au_doc *d, int si, int p, const char *cl)
 {
 	au_sent *se = &d->sents.v[si];
@@ -146,6 +169,12 @@ static void growth(au_doc *d, int si, int p, const char *cl)
 	} else {
 		s = subject_after(d, se, p);
 	}
+	/* "因公出国费支出0.00元；公务用车运行维护费支出决算减少40217.50元，下降
+	** 54.19%": the change names an item of its own in a clause of its own;
+	** the figure before it is another item's, and this item's current figure
+	** is not given */
+	if (s >= 0 && change >= 0 && prior < 0 && !own_item_of(d, s, change))
+		s = -1, change = -1;
 	if (s < 0) {
 		/* "省级财政均衡性转移支付增长15.7%": a rate of a figure not given */
 		pclaim(d, si, p, 0, -1, -1, neg);
@@ -163,6 +192,13 @@ static void growth(au_doc *d, int si, int p, const char *cl)
 	if (has_any(cl, basis, sizeof basis / sizeof *basis) ||
 	    (prior < 0 && change < 0 && (names_budget(cl) || strstr(cl, "计划")))) {
 		pclaim(d, si, p, 0, s, -1, neg); /* measured against what the text does not give */
+		return;
+	}
+	/* a prior read from the years of the labels, with the change also
+	** stated: the rate is written of the change ("对比减少4.35万元；减少率
+	** 35.22%"), and whether the change itself follows is audit.change's */
+	if (prior >= 0 && change >= 0 && (T(d, prior)->flags & TF_YEARPRIOR)) {
+		pclaim(d, si, p, PK_GROWTH_CHANGE, s, change, neg);
 		return;
 	}
 	if (prior >= 0) {
@@ -211,8 +247,15 @@ static void completion(au_doc *d, int si, int p, const char *cl)
 				continue;
 			int is_adj = strstr(t->raw, "调整为") || strstr(t->raw, "调整支出预算为") ||
 				     strstr(t->raw, "调整收入预算为") || strstr(t->raw, "变动为");
+			/* "较年初预算超收1.17亿元" names a budget only as the base
+			** of a comparison: the figure is the excess, never a budget */
 			int is_bud = !is_adj && t->glabel && names_budget(t->glabel) &&
-				     !strstr(t->glabel, "调整");
+				     !strstr(t->glabel, "调整") && !strstr(t->glabel, "较") &&
+				     !strstr(t->glabel, "比") && !strstr(t->glabel, "超") &&
+				     !strstr(t->glabel, "短收");
+			/* a figure of another item: a "；" parts it from the rate */
+			if (au_has(d->s, t->end, T(d, p)->beg, "；") || au_has(d->s, t->end, T(d, p)->beg, ";"))
+				is_adj = is_bud = 0;
 			if ((adj && is_adj) || (!adj && is_bud)) {
 				den = j;
 				n++;
@@ -328,6 +371,9 @@ static void share(au_doc *d, const int *heads, int si, int p, const char *cl)
 		if (!e || (e2 && e2 < e))
 			e = e2;
 		whole = e ? fisc_arena_strndup(d->w, z, (size_t)(e - z)) : z;
+		/* "占比65.8%", "占比重": 比 is the word for a share, no whole named */
+		if (whole && (!strcmp(whole, "比") || au_startswith(whole, "比重") || !strcmp(whole, "比为")))
+			whole = NULL;
 	}
 	int den = -1, guessed = 0;
 	if (whole && *whole) {
