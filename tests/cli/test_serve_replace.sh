@@ -46,6 +46,10 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -X PUT -H "Authorization: Bearer $
 [ -s "$db-wal" ] || fail "the old store has no WAL frames: the test would not test the WAL"
 
 mv "$tmp/restore.db" "$db"
+# The health check first: it opens the store afresh, which must not happen
+# beside the handles on the old file (their WAL would become the new file's).
+code=$(curl -s -o /dev/null -w '%{http_code}' "$base/healthz")
+[ "$code" = 200 ] || fail "healthz after the swap: $code"
 
 for i in 1 2 3 4 5 6; do
   get "$balance" "$tmp/new$i"
