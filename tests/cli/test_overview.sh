@@ -34,17 +34,27 @@ for ry in "$B 2023" "$A 2024"; do
   i=0
   for book in gpb gfb soe ssf; do
     for phase in budget adjusted execution; do
-      for side in income expense; do
-        got=$(jget "$tmp/o.json" "JSON.stringify(j.books[$i].phases.$phase === null ? null : j.books[$i].phases.$phase.${side}_total)")
-        if "$FISC" --db "$db" report balance --region "$1" --year "$2" --book $book --phase $phase \
-            --format json > "$tmp/b.json" 2>/dev/null; then
-          want=$(jget "$tmp/b.json" "JSON.stringify((r => ({fen: r.fen, text: r.text}))(j.$side.find(r => r.line === '${side}_total')))")
-        else
-          want=null
-        fi
-        [ "$got" = "$want" ] || fail "$1 $2 $book $phase ${side}_total: overview $got, fisc report balance $want"
-      done
+      "$FISC" --db "$db" report balance --region "$1" --year "$2" --book $book --phase $phase \
+        --format json > "$tmp/b-$book-$phase.json" 2>/dev/null || rm -f "$tmp/b-$book-$phase.json"
     done
+  done
+  # every book, phase and side at once: the overview's {fen, text} or null
+  # against the balance table's total row (no table: null)
+  bad=$(node -e '
+    const fs = require("fs"), [o, dir] = process.argv.slice(1), j = JSON.parse(fs.readFileSync(o, "utf8"));
+    const out = [];
+    ["gpb", "gfb", "soe", "ssf"].forEach((book, i) => ["budget", "adjusted", "execution"].forEach((phase) => {
+      const f = `${dir}/b-${book}-${phase}.json`, b = fs.existsSync(f) ? JSON.parse(fs.readFileSync(f, "utf8")) : null;
+      for (const side of ["income", "expense"]) {
+        const r = b && b[side].find((x) => x.line === side + "_total");
+        const want = JSON.stringify(b ? { fen: r.fen, text: r.text } : null);
+        const p = j.books[i].phases[phase], got = JSON.stringify(p === null ? null : p[side + "_total"]);
+        if (got !== want) out.push(`${book} ${phase} ${side}_total: overview ${got}, fisc report balance ${want}`);
+      }
+    }));
+    process.stdout.write(out.join("\n"));' "$tmp/o.json" "$tmp") || fail "$1 $2: comparing with the balance tables"
+  [ -z "$bad" ] || fail "$1 $2: $bad"
+  for book in gpb gfb soe ssf; do
     shown=$(jget "$tmp/o.json" "j.books[$i].statement ? j.books[$i].statement.phase : ''")
     if [ -n "$shown" ]; then
       "$FISC" --db "$db" report statement --region "$1" --year "$2" --book $book --phase "$shown" > "$tmp/s.txt" ||
