@@ -32,6 +32,7 @@ int cmd_pay(int argc, char **argv, const char *db);
 int cmd_journal(int argc, char **argv, const char *db);
 int cmd_serve(int argc, char **argv, const char *db);
 int cmd_user(int argc, char **argv, const char *db);
+int cmd_overview(int argc, char **argv, const char *db);
 int cmd_history(int argc, char **argv, const char *db);
 int cmd_diff(int argc, char **argv, const char *db);
 int cmd_migrate(int argc, char **argv, const char *db);

@@ -15,6 +15,7 @@ static const cli_cmd commands[] = {
 	{"report", cmd_report,
 	 "生成报表：balance（收支平衡表）、statement（平衡情况表述）、congress（人大报告）、\n"
 	 "                  department（部门预算公开）、performance（绩效自评）、debt（政府债务）| reports"},
+	{"overview", cmd_overview, "地区年度预算总览（总计、平衡说明、债务、支出进度）| a region and year at a glance"},
 	{"history", cmd_history, "一个数的各个版本（文件、日期、作者、理由）| the versions of a figure"},
 	{"diff", cmd_diff, "逐行对比两个版本、阶段、年度或数据库 | compare versions, phases, years or stores"},
 	{"catalog", cmd_catalog, "科目目录：import、lookup、editions | the classification catalogue"},

@@ -12,39 +12,188 @@
 ** again only while the version is still V, so no write, through the server
 ** or from outside, is ever hidden. Authorization still runs for every
 ** request before the cache is asked: the cache holds bodies, not verdicts.
+**
+** A store file replaced under the server (a restored backup moved over it)
+** is a new file: every open handle still reads the old one, and its data
+** version never moves. Each request compares the path's device and inode
+** with those of the file the handles were opened on (one stat) and, when
+** they differ, every handle of the process — the pool threads', the
+** watcher, the ledger engine — is closed before any is opened on the new
+** file: an old connection left open would share the -wal and -shm files
+** (named after the path) with the new one and mix the old store's pages
+** into it. A gate (a lock each request holds for reading while it uses its
+** handle) makes sure no request is using one meanwhile.
 */
 #include <assert.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "server/server.h"
 
 /* --- the pool threads' store handles --------------------------------------- */
 
+/* One per pool thread, listed so that a replaced store closes them all. */
+typedef struct handle {
+	fisc_store *st;
+	struct handle *prev, *next;
+} handle;
+
 static pthread_key_t store_key;
 static pthread_once_t store_once = PTHREAD_ONCE_INIT;
+static pthread_rwlock_t gate;
+static pthread_mutex_t handles_lock = PTHREAD_MUTEX_INITIALIZER;
+static handle *handles;
 static const char *store_db;
 
-static void store_close(void *st) { fisc_store_close(st); }
-static void store_key_init(void) { pthread_key_create(&store_key, store_close); }
+/* The file the handles are open on (SQLite; known = 0 on PostgreSQL). */
+static struct {
+	int known;
+	dev_t dev;
+	ino_t ino;
+} opened;
+
+static void handle_free(void *p)
+{
+	handle *h = p;
+	pthread_mutex_lock(&handles_lock);
+	if (h->prev)
+		h->prev->next = h->next;
+	else
+		handles = h->next;
+	if (h->next)
+		h->next->prev = h->prev;
+	pthread_mutex_unlock(&handles_lock);
+	fisc_store_close(h->st);
+	free(h);
+}
+
+static void store_key_init(void)
+{
+	pthread_key_create(&store_key, handle_free);
+	/* A reopen waits for the requests in flight; the ones arriving
+	** meanwhile wait for it, so that a busy server still gets there. */
+	pthread_rwlockattr_t at;
+	pthread_rwlockattr_init(&at);
+	pthread_rwlockattr_setkind_np(&at, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&gate, &at);
+	pthread_rwlockattr_destroy(&at);
+}
+
+/* The file behind a store address: 1 with its identity, 0 for a database
+** server (nothing to compare) or a path that cannot be read now. */
+static int file_id(const char *db, struct stat *sb)
+{
+	if (fisc_store_uri_is_server(db))
+		return 0;
+	char path[4096];
+	snprintf(path, sizeof path, "%s", strncmp(db, "sqlite:", 7) ? db : db + 7);
+	if (!strncmp(db, "sqlite:", 7)) {
+		char *q = strrchr(path, '?');
+		if (q)
+			*q = 0;
+	}
+	return stat(path, sb) == 0;
+}
+
+static fisc_store *watcher;
+static pthread_mutex_t watch_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* With the gate held for writing (no request is using a handle): close
+** every handle on the old file, then open the watcher and the ledger
+** engine on the new one (the pool threads open theirs on their next
+** request). The identity is taken before opening, so a file replaced
+** again meanwhile is seen by the next request. */
+static int reopen_all(const srv_config *cfg)
+{
+	struct stat sb;
+	if (!file_id(cfg->db, &sb) || (opened.known && sb.st_dev == opened.dev &&
+				       sb.st_ino == opened.ino))
+		return FISC_OK; /* another thread did it first */
+	fprintf(stderr, "fisc serve: 数据库文件「%s」已被替换，重新打开 / the store file '%s' was "
+			"replaced: reopening\n", cfg->db, cfg->db);
+	pthread_mutex_lock(&handles_lock);
+	for (handle *h = handles; h; h = h->next) {
+		fisc_store_close(h->st);
+		h->st = NULL;
+	}
+	pthread_mutex_unlock(&handles_lock);
+	srv_cache_clear(); /* bodies of the old store; versions start again */
+	pthread_mutex_lock(&watch_lock);
+	fisc_store_close(watcher);
+	watcher = NULL;
+	fisc_ledger_close(srv_ledger);
+	srv_ledger = NULL;
+	opened.known = 0;
+	int rc = fisc_ledger_open(cfg->db, &srv_ledger);
+	if (rc == FISC_OK)
+		rc = fisc_store_open(cfg->db, &watcher);
+	if (rc == FISC_OK) {
+		opened.known = 1;
+		opened.dev = sb.st_dev;
+		opened.ino = sb.st_ino;
+	} else {
+		/* No request may run on half the handles: the next one tries again. */
+		fisc_ledger_close(srv_ledger);
+		srv_ledger = NULL;
+		fisc_store_close(watcher);
+		watcher = NULL;
+		opened.known = 1;
+		opened.dev = 0;
+		opened.ino = 0;
+	}
+	pthread_mutex_unlock(&watch_lock);
+	return rc;
+}
 
 int srv_store(const srv_config *cfg, fisc_store **out)
 {
 	pthread_once(&store_once, store_key_init);
-	fisc_store *st = pthread_getspecific(store_key);
-	if (!st || strcmp(store_db, cfg->db)) {
-		if (st)
-			fisc_store_close(st);
-		pthread_setspecific(store_key, NULL);
-		int rc = fisc_store_open(cfg->db, &st);
-		if (rc != FISC_OK)
-			return rc;
-		store_db = cfg->db;
-		pthread_setspecific(store_key, st);
+	struct stat sb;
+	if (file_id(cfg->db, &sb)) {
+		pthread_rwlock_rdlock(&gate);
+		int same = !opened.known || (sb.st_dev == opened.dev && sb.st_ino == opened.ino);
+		pthread_rwlock_unlock(&gate);
+		if (!same) {
+			pthread_rwlock_wrlock(&gate);
+			int rc = reopen_all(cfg);
+			pthread_rwlock_unlock(&gate);
+			if (rc != FISC_OK)
+				return rc;
+		}
 	}
-	*out = st;
+	pthread_rwlock_rdlock(&gate); /* until srv_store_done */
+	handle *h = pthread_getspecific(store_key);
+	if (!h) {
+		h = calloc(1, sizeof *h);
+		if (!h) {
+			pthread_rwlock_unlock(&gate);
+			return fisc_error_set(FISC_ENOMEM, "内存不足 / out of memory");
+		}
+		pthread_mutex_lock(&handles_lock);
+		h->next = handles;
+		if (handles)
+			handles->prev = h;
+		handles = h;
+		pthread_mutex_unlock(&handles_lock);
+		pthread_setspecific(store_key, h);
+	}
+	if (h->st && strcmp(store_db, cfg->db)) {
+		fisc_store_close(h->st);
+		h->st = NULL;
+	}
+	if (!h->st) {
+		int rc = fisc_store_open(cfg->db, &h->st);
+		if (rc != FISC_OK) {
+			h->st = NULL;
+			pthread_rwlock_unlock(&gate);
+			return rc;
+		}
+		store_db = cfg->db;
+	}
+	*out = h->st;
 	return FISC_OK;
 }
 
@@ -59,20 +208,29 @@ void srv_store_done(fisc_store *st)
 	fisc_store_rollback(st);
 	if (fisc_store_txn_open(st)) {
 		fprintf(stderr, "fisc serve: %s\n", fisc_error_message());
-		assert(pthread_getspecific(store_key) == st);
-		pthread_setspecific(store_key, NULL);
+		handle *h = pthread_getspecific(store_key);
+		assert(h && h->st == st);
 		fisc_store_close(st);
+		h->st = NULL; /* the thread's next request opens a new one */
 	}
+	pthread_rwlock_unlock(&gate);
 }
 
 /* --- the data version ------------------------------------------------------- */
 
-static pthread_mutex_t watch_lock = PTHREAD_MUTEX_INITIALIZER;
-static fisc_store *watcher;
-
 int srv_cache_open(const srv_config *cfg)
 {
-	return fisc_store_open(cfg->db, &watcher);
+	pthread_once(&store_once, store_key_init);
+	struct stat sb;
+	/* the identity first: a file replaced right after is seen as replaced */
+	int known = file_id(cfg->db, &sb);
+	int rc = fisc_store_open(cfg->db, &watcher);
+	if (rc == FISC_OK && known) {
+		opened.known = 1;
+		opened.dev = sb.st_dev;
+		opened.ino = sb.st_ino;
+	}
+	return rc;
 }
 
 void srv_cache_close(void)

@@ -660,7 +660,11 @@ void srv_handle(srv_ctx *c)
 	if (c->route->fn == h_openapi || c->route->fn == h_healthz ||
 	    c->route->fn == h_page || c->route->fn == h_web_file) {
 		fisc_store *st = NULL;
-		if (c->route->fn == h_healthz && fisc_store_open(c->cfg->db, &st) != FISC_OK) {
+		/* The health check opens the store afresh, but through srv_store
+		** first: a store file replaced under the server is reopened before
+		** anything opens the new file beside a handle on the old one. */
+		if (c->route->fn == h_healthz && (srv_store(c->cfg, &c->st) != FISC_OK ||
+						  fisc_store_open(c->cfg->db, &st) != FISC_OK)) {
 			srv_error(c, 503, "ESTORE", fisc_error_message());
 			return;
 		}

@@ -4,7 +4,8 @@
 # examples/ with a user of every role, 指标 issued and paid for one
 # department, a server on a free port (stopped by the trap); the script signs
 # in as each role, clicks through every view, compares the figures shown with
-# the API's, checks denials by URL editing, runs axe-core and saves
+# the API's (the overview's with what the fisc CLI computes from the same
+# store), checks denials by URL editing, runs axe-core and saves
 # screenshots under build/screenshots/. Also: the page's files are served
 # with their content type, an ETag (304 on If-None-Match) and a strict CSP.
 # Needs the built page (make web) and what test_html_chromium.sh installs.
@@ -68,7 +69,32 @@ node tests/server/validate.mjs data/openapi.json "$tmp/list" || fail "quota resp
 jtest "$tmp/q.finA" 'j.lines.length>=3 && j.payments.length===2 && j.months[2].text==="12.00" && j.total.paid.text==="12.00" && j.total.pending.text==="0.30" && JSON.stringify(j.lines.find(l=>l.line==='"$line"').journal.map(x=>x.kind))===JSON.stringify(["指标文件","支付申请","确认支付","支付申请"])' ||
   fail "quota figures: $(head -c 400 "$tmp/q.finA")"
 
+# What the overview must show, computed by the CLI from the same store (the
+# page reads the overview endpoint; page.mjs compares it with these): every
+# balance's totals, each book's statement (执行, else 预算), the reports'
+# charts, the 指标 lines and the payments by month.
+exp=$tmp/expect; mkdir -p "$exp"
+for ry in "$B 2023" "$A 2024" "$A 2025"; do
+  set -- $ry
+  for book in gpb gfb soe ssf; do
+    for phase in budget adjusted execution; do
+      "$FISC" --db "$db" report balance --region "$1" --year "$2" --book $book --phase $phase --format json \
+        > "$exp/balance-$1-$2-$book-$phase.json" 2>/dev/null || rm -f "$exp/balance-$1-$2-$book-$phase.json"
+    done
+    "$FISC" --db "$db" report statement --region "$1" --year "$2" --book $book --phase execution \
+      > "$exp/statement-$1-$2-$book.txt" 2>/dev/null ||
+      "$FISC" --db "$db" report statement --region "$1" --year "$2" --book $book --phase budget \
+        > "$exp/statement-$1-$2-$book.txt" 2>/dev/null || : > "$exp/statement-$1-$2-$book.txt"
+  done
+  for kind in congress debt; do
+    "$FISC" --db "$db" report $kind --region "$1" --year "$2" --unit 万元 --format json \
+      > "$exp/$kind-$1-$2.json" 2>/dev/null || rm -f "$exp/$kind-$1-$2.json"
+  done
+done
+"$FISC" --db "$db" quota status --region "$A" --year 2025 --format json > "$exp/quota-$A-2025.json" || fail "quota status"
+"$FISC" --db "$db" quota rollup --year 2025 > "$exp/rollup-2025.tsv" || fail "quota rollup"
+
 mkdir -p "$root/build/screenshots"
-FISC_BASE=$base FISC_PW=$PW FISC_A=$A FISC_B=$B FISC_D1=$D1 FISC_D2=$D2 \
+FISC_BASE=$base FISC_PW=$PW FISC_A=$A FISC_B=$B FISC_D1=$D1 FISC_D2=$D2 EXPECT=$exp \
   SHOTS="$root/build/screenshots" node tests/web/page.mjs || fail "page.mjs"
 echo "test_web_page: ok"

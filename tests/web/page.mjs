@@ -7,7 +7,13 @@
 // region's data (the denial shown, no figure), runs axe-core on every view
 // (no serious or critical violation) and saves a screenshot of each view.
 //
-// env: FISC_BASE FISC_PW FISC_A FISC_B FISC_D1 FISC_D2 SHOTS [CHROMIUM]
+// The overview's figures are checked against what the fisc CLI computes
+// from the same store (test_web_page.sh writes its outputs to EXPECT):
+// `fisc report balance` per book and phase, `fisc report statement`, the
+// congress and debt reports' charts, `fisc quota status` and `fisc quota
+// rollup` — not against the overview endpoint the page itself reads.
+//
+// env: FISC_BASE FISC_PW FISC_A FISC_B FISC_D1 FISC_D2 SHOTS EXPECT [CHROMIUM]
 import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,7 +22,9 @@ import { join } from 'node:path';
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const { FISC_BASE: base, FISC_PW: pw, FISC_A: A, FISC_B: B, FISC_D1: D1, FISC_D2: D2,
-  SHOTS: shots } = process.env;
+  SHOTS: shots, EXPECT: expect } = process.env;
+// One output of the CLI (null: the command had no data and wrote nothing).
+const cli = (name) => { try { return readFileSync(join(expect, name), 'utf8'); } catch (e) { return null; } };
 const enc = encodeURIComponent;
 let failures = 0;
 let lossExpected = false; // the payment test drops an answer on purpose
@@ -59,7 +67,9 @@ async function session(role) {
     const r = await page.request.fetch(base + path, opts);
     return { status: r.status(), json: r.headers()['content-type']?.startsWith('application/json') ? await r.json() : null };
   };
-  return { context, page, api, role };
+  const requests = []; // the API requests the page sends
+  page.on('request', (q) => { if (new URL(q.url()).pathname.startsWith('/api/')) requests.push(q.url()); });
+  return { context, page, api, role, requests };
 }
 
 async function ready(page) {
@@ -103,35 +113,79 @@ async function login(s, user) {
 
 const texts = (loc) => loc.evaluateAll((els) => els.map((e) => e.textContent.trim()));
 
-// The overview's table of 收入总计 / 支出总计 per book and phase against the
-// balances the API gives the same session.
+// The overview against the CLI (drawn from one request): 收入总计 / 支出总计 per book and phase as
+// `fisc report balance` prints them ('—' where it has no data), each book's
+// statement as `fisc report statement` words it (执行, else 预算), and every
+// label of the congress and debt reports' charts drawn.
 async function checkOverview(s, r, y) {
-  for (const book of ['gpb', 'gfb', 'soe', 'ssf'])
+  // the view drawn again: one request, the overview
+  s.requests.length = 0;
+  await s.page.evaluate(() => { document.body.dataset.ready = 'stale'; window.dispatchEvent(new HashChangeEvent('hashchange')); });
+  await ready(s.page);
+  eq(s.requests.map((u) => new URL(u).pathname + new URL(u).search), [`/api/regions/${enc(r)}/overview?year=${y}`],
+    `${s.role} ${r} ${y}: the overview is one request`);
+  for (const book of ['gpb', 'gfb', 'soe', 'ssf']) {
     for (const phase of ['budget', 'adjusted', 'execution']) {
-      const b = await s.api(`/api/regions/${enc(r)}/balance?year=${y}&book=${book}&scope=all&phase=${phase}&unit=万元`);
-      const want = b.status === 200 ? [b.json.income.find((l) => l.line === 'income_total')?.text ?? '—',
-        b.json.expense.find((l) => l.line === 'expense_total')?.text ?? '—'] : ['—', '—'];
+      const out = cli(`balance-${r}-${y}-${book}-${phase}.json`);
+      const b = out && JSON.parse(out);
+      const want = b ? [b.income.find((l) => l.line === 'income_total')?.text || '—',
+        b.expense.find((l) => l.line === 'expense_total')?.text || '—'] : ['—', '—'];
       const got = [await s.page.locator(`#books tr[data-book="${book}"] td[data-phase="${phase}"][data-side="income"]`).textContent(),
         await s.page.locator(`#books tr[data-book="${book}"] td[data-phase="${phase}"][data-side="expense"]`).textContent()];
-      eq(got, want, `${s.role} overview ${r} ${y} ${book} ${phase} 总计`);
+      eq(got, want, `${s.role} overview ${r} ${y} ${book} ${phase} 总计 = fisc report balance`);
     }
-  // the statements: the API's paragraphs, word for word
-  const st = await s.api(`/api/regions/${enc(r)}/statement?year=${y}&book=gpb&scope=all&phase=execution`);
-  if (st.status === 200 && st.json.blocks.some((b) => b.type === 'paragraph'))
-    eq(await texts(s.page.locator('p.statement[data-book="gpb"]')),
-      st.json.blocks.filter((b) => b.type === 'paragraph').map((b) => b.text), `${s.role} ${r} gpb statement`);
-  // the charts: every label the API's chart definitions print is drawn
-  const rep = await s.api(`/api/regions/${enc(r)}/reports/congress?year=${y}&unit=万元`);
-  const defs = rep.status === 200 ? rep.json.blocks.filter((b) => b.type === 'chart') : [];
-  for (const c of defs) {
-    const fig = s.page.locator(`figure.chart[data-title="${c.title}"]`);
-    if (!(await fig.count())) { fail(`${s.role} ${r}: chart ${c.title} not shown`); continue; }
-    const drawn = await fig.locator('svg text').evaluateAll((els) => els.map((e) => e.textContent));
-    const want = c.series.flatMap((x) => x.text.filter((t) => t !== null));
-    const missing = want.filter((t) => !drawn.includes(t));
-    if (missing.length) fail(`${s.role} chart ${c.title}: labels ${missing.join(', ')} not drawn`);
-    else ok(`${s.role} chart ${c.title}: ${want.length} labels drawn as the API prints them`);
+    const lines = (cli(`statement-${r}-${y}-${book}.txt`) || '').split('\n').filter(Boolean);
+    eq(await texts(s.page.locator(`p.statement[data-book="${book}"]`)), lines,
+      `${s.role} ${r} ${y} ${book} statement = fisc report statement`);
   }
+  const seen = new Set();
+  for (const kind of ['congress', 'debt']) {
+    const out = cli(`${kind}-${r}-${y}.json`);
+    const defs = out ? JSON.parse(out).blocks.filter((b) => b.type === 'chart' && !seen.has(b.title) && seen.add(b.title)) : [];
+    for (const c of defs) {
+      const fig = s.page.locator(`figure.chart[data-title="${c.title}"]`);
+      if (!(await fig.count())) { fail(`${s.role} ${r}: chart ${c.title} not shown`); continue; }
+      const drawn = await fig.locator('svg text').evaluateAll((els) => els.map((e) => e.textContent));
+      const want = c.series.flatMap((x) => x.text.filter((t) => t !== null));
+      const missing = want.filter((t) => !drawn.includes(t));
+      if (missing.length) fail(`${s.role} chart ${c.title}: labels ${missing.join(', ')} not drawn`);
+      else ok(`${s.role} chart ${c.title}: ${want.length} labels drawn as fisc report ${kind} prints them`);
+    }
+  }
+  if (!seen.size && r === B) fail(`${s.role} ${r} ${y}: no chart expected from the CLI's reports`);
+}
+
+// num / den in percent, two decimals, half up (fisc_percent_format).
+function pct(num, den) {
+  const q = (num * 20000n + den) / (2n * den);
+  return `${q / 100n}.${String(q % 100n).padStart(2, '0')}%`;
+}
+
+// 支出进度 per department and by month against `fisc quota status` (元,
+// two decimals, per line) and `fisc quota rollup` (paid per line and month).
+async function checkProgress(s, r, y) {
+  const fen = (t) => BigInt(t.replace('.', ''));
+  const q = JSON.parse(cli(`quota-${r}-${y}.json`));
+  const depts = new Map();
+  for (const l of q.lines.filter((x) => x.region === r && x.year === y)) {
+    const d = depts.get(l.department) || { quota: 0n, paid: 0n, pending: 0n, available: 0n };
+    for (const k of Object.keys(d)) d[k] += fen(l[k]);
+    depts.set(l.department, d);
+  }
+  const want = [...depts].map(([name, d]) => [name, wan(d.quota), wan(d.paid), wan(d.pending), wan(d.available),
+    d.quota > 0n ? pct(d.paid, d.quota) : '—']);
+  eq(await s.page.locator('#progress tbody tr').evaluateAll((els) => els.map((e) =>
+    [...e.children].map((c) => c.textContent))), want, `${s.role} 支出进度 per department = fisc quota status`);
+  const total = [...depts.values()].reduce((a, d) => a + d.quota, 0n);
+  const month = Array(12).fill(0n);
+  for (const row of cli(`rollup-${y}.tsv`).split('\n').slice(1).filter(Boolean)) {
+    const c = row.split('\t');
+    if (c[0] === r && c[1] === String(y)) month[Number(c[8].slice(5)) - 1] += fen(c[9]);
+  }
+  let cum = 0n;
+  const rows = month.map((m) => { cum += m; return [wan(m), wan(cum), total > 0n ? pct(cum, total) : '—']; });
+  eq(await s.page.locator('#region-months tbody tr').evaluateAll((els) => els.map((e) =>
+    [...e.querySelectorAll('td')].map((c) => c.textContent))), rows, `${s.role} 支出进度 by month = fisc quota rollup`);
 }
 
 async function checkBalance(s, r, y) {
@@ -442,6 +496,8 @@ async function denied(s, hash, what) {
     [...e.querySelectorAll('td')].map((c) => c.textContent))), wantMonths, 'finance-A region 支出进度 by month');
   if (qs.length === 1) // one department: its own months, as the API prints them
     eq(wantMonths.map((r) => r[2]), qs[0].months.map((m) => m.progress_pct + '%'), 'finance-A months = the API\'s');
+  await checkOverview(s, A, 2025);
+  await checkProgress(s, A, 2025);
   await checkPage(s, 'overview');
   await click(s, row.getByRole('link'));
   await checkDept(s, A, 2025, D1);

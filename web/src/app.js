@@ -298,30 +298,24 @@ function loginView() {
 const balancePath = (r, y, book, scope, phase) =>
   `/api/regions/${enc(r)}/balance?year=${y}&book=${book}&scope=${scope}&phase=${phase}&unit=万元`;
 
+// The overview in one read (GET …/overview, fisc_overview_write): the four
+// books' totals per phase, their statements, the reports' charts and, for
+// finance and reviewers, 支出进度 per department and by month.
 async function overview(r, y) {
   const name = regionName(r);
   const sections = [h('p', { class: 'crumbs' }, link('/', '首页'), ' › ', `${name} ${y}年`)];
-  // 预算 / 调整预算 / 执行 per book: 收入总计 and 支出总计 of each balance
-  const rows = await Promise.all(BOOKS.map(async ([book, bookName]) => {
-    const cells = await Promise.all(PHASES.map(async ([phase]) => {
-      try {
-        const b = await api(balancePath(r, y, book, 'all', phase));
-        const inc = b.income.find((l) => l.line === 'income_total');
-        const exp = b.expense.find((l) => l.line === 'expense_total');
-        return { inc: inc?.text ?? '—', exp: exp?.text ?? '—', ok: true };
-      } catch (e) {
-        if (e.status === 401 || e.status === 403)
-          throw e;
-        return { inc: '—', exp: '—' };
-      }
-    }));
-    return { book, bookName, cells };
-  })).catch((e) => e);
-  if (rows instanceof Error) {
-    show(`${name} ${y}年预算总览`, ...sections, denial(rows));
+  let o;
+  try {
+    o = await api(`/api/regions/${enc(r)}/overview?year=${y}`);
+  } catch (e) {
+    show(`${name} ${y}年预算总览`, ...sections, denial(e));
     return;
   }
-  sections.push(h('h2', {}, '四本预算：预算、调整预算与执行'), unitLine(),
+  const text = (m) => m?.text || '—';
+  // 预算 / 调整预算 / 执行 per book: 收入总计 and 支出总计 of each balance
+  const rows = o.books.map((b) => ({ book: b.book, bookName: b.name, cells: PHASES.map(([phase]) =>
+    ({ inc: text(b.phases[phase]?.income_total), exp: text(b.phases[phase]?.expense_total) })) }));
+  sections.push(h('h2', {}, '四本预算：预算、调整预算与执行'), unitLine(o.unit),
     h('table', { id: 'books' }, h('caption', {}, `${name}${y}年全口径收支总计`),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col', rowspan: 2 }, '预算'),
         h('th', { scope: 'colgroup', colspan: 3 }, '收入总计'),
@@ -335,83 +329,46 @@ async function overview(r, y) {
           c.exp)))))));
   // the four balance statements (执行; the budget when there is no execution)
   sections.push(h('h2', {}, '四本预算收支平衡说明'));
-  for (const [book, bookName] of BOOKS) {
-    let paras = [];
-    for (const phase of ['execution', 'budget']) {
-      try {
-        const st = await api(`/api/regions/${enc(r)}/statement?year=${y}&book=${book}&scope=all&phase=${phase}`);
-        paras = st.blocks.filter((b) => b.type === 'paragraph');
-        if (paras.length)
-          break;
-      } catch (e) { /* no data in this phase */ }
-    }
-    sections.push(h('h3', {}, bookName), ...(paras.length
-      ? paras.map((p) => h('p', { class: 'statement', 'data-book': book }, p.text))
+  for (const b of o.books) {
+    const paras = b.statement?.paragraphs || [];
+    sections.push(h('h3', {}, b.name), ...(paras.length
+      ? paras.map((p) => h('p', { class: 'statement', 'data-book': b.book }, p))
       : [h('p', { class: 'notice' }, '本年度无该本预算的数据。')]));
   }
   // the reports' charts: revenue and expenditure structure, year on year, debt
   sections.push(h('h2', {}, '收支结构与政府债务'));
-  const grid = h('div', { class: 'grid2' });
-  const seen = new Set(); // the congress report repeats the debt report's chart
-  for (const kind of ['congress', 'debt']) {
-    try {
-      const doc = await api(`/api/regions/${enc(r)}/reports/${kind}?year=${y}&unit=万元`);
-      doc.blocks = doc.blocks.filter((b) => b.type === 'chart' && !seen.has(b.title) && seen.add(b.title));
-      grid.append(...docBlocks(doc));
-    } catch (e) { /* a report with no data for the year */ }
-  }
-  sections.push(grid.childElementCount ? grid : h('p', { class: 'notice' }, '本年度报告中没有图表数据。'));
+  const drawn = o.charts.filter(drawable);
+  sections.push(drawn.length ? h('div', { class: 'grid2' }, drawn.map(chartFigure))
+    : h('p', { class: 'notice' }, '本年度报告中没有图表数据。'));
   // 支出进度 of the departments (指标 ledger), for those who may read it
   if (me.role === 'finance' || me.role === 'reviewer') {
     sections.push(h('h2', {}, '各部门支出进度'));
-    try {
-      const { departments } = await api(`/api/regions/${enc(r)}/departments?year=${y}`);
-      const qs = await Promise.all(departments.map((d) =>
-        api(`/api/regions/${enc(r)}/departments/${enc(d)}/quota?year=${y}`).then((q) => [d, q])));
-      const withLines = qs.filter(([, q]) => q.lines.length);
-      sections.push(withLines.length ? [progressTable(r, y, withLines), monthTable(y, withLines)]
-        : h('p', { class: 'notice' }, '本年度尚未下达指标。'));
-    } catch (e) {
-      sections.push(denial(e));
-    }
+    sections.push(o.progress ? [progressTable(r, y, o.progress.departments), monthTable(y, o.progress.months)]
+      : h('p', { class: 'notice' }, '本年度尚未下达指标。'));
   }
   show(`${name} ${y}年预算总览`, ...sections);
 }
 
-function progressTable(r, y, qs) {
+const pctText = (p) => (p === null || p === undefined ? '—' : p + '%');
+
+function progressTable(r, y, depts) {
   return [unitLine(), h('table', { id: 'progress' }, h('caption', {}, '指标执行情况'),
     h('thead', {}, h('tr', {}, ['部门', '指标', '已支付', '在途', '可用', '支出进度']
       .map((t) => h('th', { scope: 'col' }, t)))),
-    h('tbody', {}, qs.map(([d, q]) => h('tr', {},
-      h('th', { scope: 'row' }, link(`/r/${enc(r)}/${y}/dept/${enc(d)}`, d)),
-      ['quota', 'paid', 'pending', 'available'].map((k) => h('td', { class: 'num' }, q.total[k].text)),
-      h('td', { class: 'num' }, q.total.progress_pct === null ? '—' : q.total.progress_pct + '%')))))];
+    h('tbody', {}, depts.map((d) => h('tr', {},
+      h('th', { scope: 'row' }, link(`/r/${enc(r)}/${y}/dept/${enc(d.department)}`, d.department)),
+      ['quota', 'paid', 'pending', 'available'].map((k) => h('td', { class: 'num' }, d[k].text)),
+      h('td', { class: 'num' }, pctText(d.progress_pct))))))];
 }
 
-// num / den as a percentage with two decimals, half away from zero (both
-// fen, den > 0), the way fisc_percent_format prints it.
-export function percent(num, den) {
-  const n = BigInt(num), d = BigInt(den);
-  const neg = n < 0n;
-  const q = ((neg ? -n : n) * 20000n + d) / (2n * d); // hundredths of a percent
-  return (neg && q ? '-' : '') + (q / 100n).toString() + '.' + (q % 100n).toString().padStart(2, '0');
-}
-
-// The region's 支出进度 by month: the departments' monthly payments summed
-// (exact, in fen) against the sum of their 指标.
-function monthTable(y, qs) {
-  const quota = qs.reduce((a, [, q]) => a + BigInt(q.total.quota.fen), 0n);
-  let cum = 0n;
-  const rows = Array.from({ length: 12 }, (_, i) => {
-    const fen = qs.reduce((a, [, q]) => a + BigInt(q.months[i]?.fen ?? 0), 0n);
-    cum += fen;
-    return [i + 1, wan(fen), wan(cum), quota > 0n ? percent(cum, quota) + '%' : '—'];
-  });
+// The region's 支出进度 by month: what was paid each month on all its lines
+// of the year, against the sum of their 指标.
+function monthTable(y, months) {
   return [h('h3', {}, '按月支出进度（各部门合计）'), unitLine(), h('table', { id: 'region-months' },
     h('caption', {}, `${y}年各月已支付及累计支出进度`),
     h('thead', {}, h('tr', {}, ['月份', '当月已支付', '累计已支付', '累计支出进度'].map((t) => h('th', { scope: 'col' }, t)))),
-    h('tbody', {}, rows.map(([m, ...cells]) => h('tr', {}, h('th', { scope: 'row' }, `${m}月`),
-      cells.map((c) => h('td', { class: 'num' }, c))))))];
+    h('tbody', {}, months.map((m) => h('tr', {}, h('th', { scope: 'row' }, `${m.month}月`),
+      [m.paid.text, m.cumulative.text, pctText(m.progress_pct)].map((c) => h('td', { class: 'num' }, c))))))];
 }
 
 // Balance table with each figure a button to the facts behind it.

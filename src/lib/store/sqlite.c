@@ -494,6 +494,16 @@ static void sq_close(fisc_store *st)
 		sqlite3_finalize(s->st[i]);
 	fisc_sqlite_voucher_free(st);
 	fisc_sqlite_ledger_free(st);
+	/* A file moved or replaced under the handle (a restored backup moved
+	** over it): SQLite then leaves the WAL alone on close, and the WAL,
+	** named after the path, would be read as the new file's by the next
+	** connection. Its frames go into the old file (which the handle still
+	** has open) and it is emptied, so the file now at the path opens as it
+	** is. */
+	int moved = 0;
+	if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK &&
+	    moved)
+		sqlite3_wal_checkpoint_v2(s->db, "main", SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 	sqlite3_close(s->db);
 	free(s);
 }
