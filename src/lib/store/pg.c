@@ -937,9 +937,11 @@ static int pg_fact_put(fisc_store *st, const fisc_fact *f)
 
 /* "SELECT cols FROM fact WHERE …" for q, in id order, its parameters in p
 ** (also for the scan below). With an as-of, the rows come from the view
-** of pg_history.c instead: the same columns, the same order. */
-static void fact_select(const fisc_query *qy, const char *cols, char *sql, size_t size,
-			pg_args *p)
+** of pg_history.c instead: the same columns, the same order. Without p the
+** values are written into the text (COPY takes no parameters); the one text
+** value, the department, is then quoted by libpq for conn. */
+static int fact_select(const fisc_query *qy, const char *cols, char *sql, size_t size,
+		       pg_args *p, PGconn *conn)
 {
 	fisc_query none = {0};
 	if (!qy)
@@ -947,25 +949,42 @@ static void fact_select(const fisc_query *qy, const char *cols, char *sql, size_
 	char where[512];
 	size_t n = 0;
 	where[0] = 0;
-#define COND(fmt, v)                                                                  \
-	do {                                                                          \
-		fisc_pg_int(p, v);                                                    \
-		n += (size_t)snprintf(where + n, sizeof where - n, fmt, p->n);        \
+#define COND(col, v)                                                                        \
+	do {                                                                                \
+		if (p) {                                                                    \
+			fisc_pg_int(p, v);                                                  \
+			n += (size_t)snprintf(where + n, sizeof where - n, " AND " col "=$%d", \
+					      p->n);                                        \
+		} else {                                                                    \
+			n += (size_t)snprintf(where + n, sizeof where - n, " AND " col "=%lld", \
+					      (long long)(v));                              \
+		}                                                                           \
 	} while (0)
 	if (qy->region)
-		COND(" AND region_id=$%d", qy->region);
+		COND("region_id", qy->region);
 	if (qy->year)
-		COND(" AND year=$%d", qy->year);
+		COND("year", qy->year);
 	if (qy->book_set)
-		COND(" AND book=$%d", qy->book);
+		COND("book", qy->book);
 	if (qy->phase)
-		COND(" AND phase=$%d", qy->phase);
+		COND("phase", qy->phase);
 	if (qy->scope)
-		COND(" AND scope=$%d", qy->scope);
+		COND("scope", qy->scope);
 #undef COND
-	if (qy->dept) {
+	if (qy->dept && p) {
 		fisc_pg_text(p, qy->dept);
 		n += (size_t)snprintf(where + n, sizeof where - n, " AND dept=$%d", p->n);
+	} else if (qy->dept) {
+		char *lit = PQescapeLiteral(conn, qy->dept, strlen(qy->dept));
+		if (!lit)
+			return fisc_pg_error(conn, NULL, "fact query");
+		size_t len = strlen(lit);
+		if (len + 16 > sizeof where - n) {
+			PQfreemem(lit);
+			return fisc_error_set(FISC_EINVAL, "部门名称过长 / department name too long");
+		}
+		n += (size_t)snprintf(where + n, sizeof where - n, " AND dept=%s", lit);
+		PQfreemem(lit);
 	}
 	if (qy->as_of_doc || qy->as_of_date) {
 		char from[2048];
@@ -974,6 +993,7 @@ static void fact_select(const fisc_query *qy, const char *cols, char *sql, size_
 	} else {
 		snprintf(sql, size, "SELECT %s FROM fact WHERE true%s ORDER BY id", cols, where);
 	}
+	return FISC_OK;
 }
 
 #define FACT_COLS                                                                         \
@@ -1011,57 +1031,161 @@ static int pg_fact_each(fisc_store *st, const fisc_query *qy, fisc_fact_cb cb, v
 	char sql[3072];
 	pg_args p = {0};
 	cb_walk w = {(void *)cb, ud};
-	fact_select(qy, FACT_COLS, sql, sizeof sql, &p);
+	int rc = fact_select(qy, FACT_COLS, sql, sizeof sql, &p, NULL);
+	if (rc != FISC_OK)
+		return rc;
 	return fisc_pg_walk(PG(st), sql, &p, "fact query", fact_row, &w);
 }
 
 /* The rule engine's read: the texts numbered as they come (store.c), with
-** no fisc_fact built per row. */
+** no fisc_fact built per row. The rows stream as COPY … TO STDOUT in binary:
+** the server sends while the client runs the rules on what has arrived
+** (a cursor's FETCH made the two take turns), and numbers come as bytes, not
+** text to parse. COPY is one statement: in the caller's transaction it sees
+** that transaction's snapshot (REPEATABLE READ for history), outside it a
+** snapshot of its own, and memory stays one row. */
 typedef struct scan {
 	fisc_scan_strings strs;
 	fisc_fact_ids_cb cb;
 	void *ud;
 } scan;
 
-static int scan_row(void *ud, const PGresult *r, int i)
+/* The binary COPY header: signature, flags, header extension length. */
+static const char copy_sig[11] = "PGCOPY\n\377\r\n";
+
+static uint32_t be32(const unsigned char *b)
 {
-	scan *s = ud;
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+/* A signed integer column of 2, 4 or 8 bytes (smallint, integer, bigint). */
+static int64_t be_int(const unsigned char *b, int32_t len)
+{
+	if (len == 2)
+		return (int16_t)(b[0] << 8 | b[1]);
+	if (len == 4)
+		return (int32_t)be32(b);
+	assert(len == 8);
+	return (int64_t)((uint64_t)be32(b) << 32 | be32(b + 4));
+}
+
+enum { SCAN_COLS = 18 };
+
+/* One tuple of the COPY: 18 fields in FACT_COLS order, each a 4-byte length
+** (-1 for NULL) and its bytes. */
+static int scan_tuple(scan *s, const unsigned char *b, size_t len)
+{
+	const unsigned char *v[SCAN_COLS];
+	int32_t n[SCAN_COLS];
+	size_t off = 2;
+	if (len < 2 || (int16_t)(b[0] << 8 | b[1]) != SCAN_COLS)
+		goto bad;
+	for (int k = 0; k < SCAN_COLS; k++) {
+		if (off + 4 > len)
+			goto bad;
+		n[k] = (int32_t)be32(b + off);
+		off += 4;
+		v[k] = b + off;
+		if (n[k] > 0) {
+			if ((size_t)n[k] > len - off)
+				goto bad;
+			off += (size_t)n[k];
+		}
+	}
+	for (int k = 0; k < SCAN_COLS; k++)
+		if (n[k] != -1 && k != 6 && (k < 8 || k > 11) && k != 16 && k != 17 &&
+		    n[k] != 2 && n[k] != 4 && n[k] != 8)
+			goto bad;
 	fisc_fact_ids f;
 	uint32_t *ids[6] = {&f.item, &f.dept, &f.project, &f.econ, &f.fund, &f.source};
 	static const int cols[6] = {6, 8, 9, 10, 11, 16};
 	for (int k = 0; k < 6; k++) {
-		int rc = fisc_scan_string(&s->strs, PQgetvalue(r, i, cols[k]),
-					  (size_t)PQgetlength(r, i, cols[k]), ids[k]);
+		int rc = fisc_scan_string(&s->strs, (const char *)v[cols[k]],
+					  n[cols[k]] > 0 ? (size_t)n[cols[k]] : 0, ids[k]);
 		if (rc != FISC_OK)
 			return rc == FISC_ENOMEM ? fisc_error_set(rc, "out of memory") : rc;
 	}
-	f.id = fisc_pg_i64(r, i, 0);
-	f.region = fisc_pg_i64(r, i, 1);
-	f.year = (int32_t)fisc_pg_i64(r, i, 2);
-	f.book = (uint8_t)fisc_pg_i64(r, i, 3);
-	f.phase = (uint8_t)fisc_pg_i64(r, i, 4);
-	f.scope = (uint8_t)fisc_pg_i64(r, i, 5);
-	f.kind = (uint8_t)fisc_pg_i64(r, i, 7);
-	f.has_amount = !fisc_pg_isnull(r, i, 12);
-	f.amount.fen = fisc_pg_i64(r, i, 12);
-	f.amount.ulp = fisc_pg_i64(r, i, 13);
-	f.amount.unit = (int8_t)fisc_pg_i64(r, i, 14);
-	f.amount.decimals = (int8_t)fisc_pg_i64(r, i, 15);
+#define INT(k) (n[k] > 0 ? be_int(v[k], n[k]) : 0)
+	f.id = INT(0);
+	f.region = INT(1);
+	f.year = (int32_t)INT(2);
+	f.book = (uint8_t)INT(3);
+	f.phase = (uint8_t)INT(4);
+	f.scope = (uint8_t)INT(5);
+	f.kind = (uint8_t)INT(7);
+	f.has_amount = n[12] != -1;
+	f.amount.fen = INT(12);
+	f.amount.ulp = INT(13);
+	f.amount.unit = (int8_t)INT(14);
+	f.amount.decimals = (int8_t)INT(15);
+#undef INT
 	return s->cb(s->ud, &f);
+bad:
+	return fisc_error_set(FISC_ESTORE, "数据库返回的事实行格式不符 / malformed fact row from the database");
+}
+
+static int scan_copy(pg_store *ps, const char *sql, scan *s)
+{
+	size_t n = strlen(sql) + 64;
+	char *copy = malloc(n);
+	if (!copy)
+		return fisc_error_set(FISC_ENOMEM, "out of memory");
+	snprintf(copy, n, "COPY (%s) TO STDOUT (FORMAT binary)", sql);
+	PGresult *r = PQexec(ps->c, copy);
+	free(copy);
+	int rc = FISC_OK;
+	if (PQresultStatus(r) != PGRES_COPY_OUT) {
+		rc = fisc_pg_error(ps->c, r, "fact scan");
+		PQclear(r);
+		return rc;
+	}
+	PQclear(r);
+	/* Every row is read to the end even after an error: the connection is
+	** only usable again once the COPY is over. */
+	int header = 1, got;
+	char *buf;
+	while ((got = PQgetCopyData(ps->c, &buf, 0)) > 0) {
+		const unsigned char *b = (const unsigned char *)buf;
+		size_t len = (size_t)got;
+		if (header && rc == FISC_OK) {
+			/* signature, 4 bytes of flags, the extension's length and bytes */
+			size_t skip = len < 19 ? len : 19 + (size_t)be32(b + 15);
+			if (len < 19 || memcmp(b, copy_sig, sizeof copy_sig) != 0 || skip > len) {
+				rc = fisc_error_set(FISC_ESTORE, "数据库返回的 COPY 头格式不符 / malformed COPY header from the database");
+			} else {
+				b += skip;
+				len -= skip;
+			}
+		}
+		header = 0;
+		/* The trailer: a field count of -1. */
+		if (rc == FISC_OK && !(len == 2 && b[0] == 0xff && b[1] == 0xff) && len)
+			rc = scan_tuple(s, b, len);
+		PQfreemem(buf);
+	}
+	if (got == -2 && rc == FISC_OK)
+		rc = fisc_pg_error(ps->c, NULL, "fact scan");
+	while ((r = PQgetResult(ps->c)) != NULL) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == FISC_OK)
+			rc = fisc_pg_error(ps->c, r, "fact scan");
+		PQclear(r);
+	}
+	return rc;
 }
 
 static int pg_fact_scan(fisc_store *st, const fisc_query *q, fisc_string_cb str,
 			fisc_fact_ids_cb cb, void *ud)
 {
 	char sql[3072];
-	pg_args p = {0};
 	scan s;
+	int rc = fact_select(q, FACT_COLS, sql, sizeof sql, NULL, PG(st)->c);
+	if (rc != FISC_OK)
+		return rc;
 	if (fisc_scan_strings_init(&s.strs, str, ud) != FISC_OK)
 		return fisc_error_set(FISC_ENOMEM, "out of memory");
 	s.cb = cb;
 	s.ud = ud;
-	fact_select(q, FACT_COLS, sql, sizeof sql, &p);
-	int rc = fisc_pg_walk(PG(st), sql, &p, "fact scan", scan_row, &s);
+	rc = scan_copy(PG(st), sql, &s);
 	fisc_scan_strings_free(&s.strs);
 	return rc;
 }
