@@ -454,6 +454,8 @@ static PGresult *checked(pg_store *s, PGresult *r, const char *what, int *rc)
 
 PGresult *fisc_pg_exec(pg_store *s, const char *sql, const pg_args *a, const char *what, int *rc)
 {
+	if ((*rc = fisc_pg_fact_flush(s)) != FISC_OK)
+		return NULL;
 	PGresult *r = a ? PQexecParams(s->c, sql, a->n, NULL, a->v, a->len, a->fmt, 0)
 			: PQexec(s->c, sql);
 	return checked(s, r, what, rc);
@@ -464,6 +466,8 @@ PGresult *fisc_pg_prep(pg_store *s, int which, const char *sql, const pg_args *a
 {
 	char name[16];
 	snprintf(name, sizeof name, "fisc_%d", which);
+	if ((*rc = fisc_pg_fact_flush(s)) != FISC_OK)
+		return NULL;
 	if (!s->prepared[which]) {
 		if (!sql)
 			sql = prep_sql[which];
@@ -490,8 +494,10 @@ int fisc_pg_cmd(pg_store *s, const char *sql, const pg_args *a, const char *what
 
 int fisc_pg_copy(pg_store *s, const char *copy, const char *buf, size_t len, const char *what)
 {
+	int rc = fisc_pg_fact_flush(s);
+	if (rc != FISC_OK)
+		return rc;
 	PGresult *r = PQexec(s->c, copy);
-	int rc;
 	if (PQresultStatus(r) != PGRES_COPY_IN) {
 		rc = fisc_pg_error(s->c, r, what);
 		PQclear(r);
@@ -685,8 +691,11 @@ static int pg_migrate(fisc_store *st, int apply, int *from, int *to)
 static int catalog_flush(pg_store *s);
 static void catalog_discard(pg_store *s);
 
+static void fact_discard(pg_store *s);
+
 static void pg_close(fisc_store *st)
 {
+	fact_discard(PG(st));
 	free(PG(st)->cat);
 	fisc_pg_voucher_reset(st);
 	PQfinish(PG(st)->c);
@@ -697,6 +706,7 @@ static int pg_begin(fisc_store *st)
 {
 	pg_store *s = PG(st);
 	catalog_discard(s);
+	fact_discard(s);
 	fisc_pg_voucher_reset(st);
 	if (s->creating)
 		return FISC_OK;
@@ -723,8 +733,13 @@ static int pg_commit(fisc_store *st)
 	int rc = catalog_flush(s);
 	if (rc == FISC_OK)
 		rc = fisc_pg_voucher_commit(st);
+	if (rc == FISC_OK)
+		rc = fisc_pg_fact_flush(s);
 	if (rc != FISC_OK || s->creating)
 		return rc;
+	/* Other writers add facts once this commits: the keys read under the
+	** lock are no longer the store's. */
+	fact_discard(s);
 	PGresult *r = fisc_pg_exec(s, "COMMIT", NULL, "commit", &rc);
 	if (!r)
 		return rc;
@@ -740,6 +755,7 @@ static int pg_commit(fisc_store *st)
 static int pg_rollback(fisc_store *st)
 {
 	catalog_discard(PG(st));
+	fact_discard(PG(st));
 	fisc_pg_voucher_reset(st);
 	PG(st)->creating = 0;
 	if (PQtransactionStatus(PG(st)->c) == PQTRANS_IDLE)
@@ -901,9 +917,10 @@ static int pg_region_each(fisc_store *st, fisc_region_cb cb, void *ud)
 
 /* ---- facts ---- */
 
-static int pg_fact_put(fisc_store *st, const fisc_fact *f)
+/* One fact per prepared INSERT: outside a transaction, where nothing would
+** hold the keys read still. */
+static int fact_put_one(pg_store *s, const fisc_fact *f)
 {
-	pg_store *s = PG(st);
 	pg_args p = {0};
 	fisc_pg_int(&p, f->region);
 	fisc_pg_int(&p, f->year);
@@ -933,6 +950,173 @@ static int pg_fact_put(fisc_store *st, const fisc_fact *f)
 		rc = fisc_error_set(FISC_EEXIST, "重复的事实 / duplicate fact");
 	PQclear(r);
 	return rc;
+}
+
+/*
+** Facts in a transaction go by COPY, a batch at a time, and a duplicate is
+** still told at its put (the importer reports it at its cell, as on
+** SQLite): under FISC_PG_FACT_LOCK — which every writer of facts holds to
+** its commit (the statement trigger of migration 7), so nobody else adds a
+** fact meanwhile — the keys of a region's stored facts are read once, at
+** its first fact, and every put is looked up among them and the keys put
+** since. The UNIQUE constraint stays the last word: a batch it refuses
+** (a fact written in this transaction by another path, e.g. `fisc copy`'s
+** versions) fails the transaction with the server's message.
+*/
+enum { FACT_BATCH = 8192 };
+
+static void fact_discard(pg_store *s)
+{
+	s->fbuf_len = s->fbuf_n = 0;
+	s->f_locked = 0;
+	fisc_strmap_free(&s->f_keys);
+	fisc_strmap_free(&s->f_regions);
+	memset(&s->f_keys, 0, sizeof s->f_keys);
+	memset(&s->f_regions, 0, sizeof s->f_regions);
+	if (s->f_arena)
+		fisc_arena_free(s->f_arena);
+	s->f_arena = NULL;
+}
+
+int fisc_pg_fact_flush(pg_store *s)
+{
+	if (!s->fbuf_n || s->f_flushing)
+		return FISC_OK;
+	s->f_flushing = 1;
+	int rc = fisc_pg_copy(s, "COPY fact(region_id,year,book,phase,scope,item,kind,dept,project,"
+				 "econ,fund,fen,ulp,unit,decimals,source,note) FROM STDIN",
+			      s->fbuf, s->fbuf_len, "fact copy");
+	s->f_flushing = 0;
+	s->fbuf_len = s->fbuf_n = 0;
+	return rc;
+}
+
+/* The key of the UNIQUE constraint, fields separated by \x1f. */
+static char *fact_key(fisc_arena *a, int64_t region, int64_t year, int64_t book, int64_t phase,
+		      int64_t scope, const char *item, int64_t kind, const char *dept,
+		      const char *project, const char *econ, const char *fund)
+{
+	return fisc_arena_printf(a, "%lld\037%lld\037%lld\037%lld\037%lld\037%s\037%lld\037%s\037%s\037%s\037%s",
+				 (long long)region, (long long)year, (long long)book,
+				 (long long)phase, (long long)scope, item ? item : "",
+				 (long long)kind, dept ? dept : "", project ? project : "",
+				 econ ? econ : "", fund ? fund : "");
+}
+
+typedef struct key_walk {
+	pg_store *s;
+	int64_t region;
+} key_walk;
+
+static int key_row(void *ud, const PGresult *r, int i)
+{
+	key_walk *w = ud;
+	char *k = fact_key(w->s->f_arena, w->region, fisc_pg_i64(r, i, 0), fisc_pg_i64(r, i, 1),
+			   fisc_pg_i64(r, i, 2), fisc_pg_i64(r, i, 3), fisc_pg_s(r, i, 4),
+			   fisc_pg_i64(r, i, 5), fisc_pg_s(r, i, 6), fisc_pg_s(r, i, 7),
+			   fisc_pg_s(r, i, 8), fisc_pg_s(r, i, 9));
+	if (!k || fisc_strmap_put(&w->s->f_keys, k, (void *)1))
+		return fisc_error_set(FISC_ENOMEM, "out of memory");
+	return FISC_OK;
+}
+
+/* The lock (once per transaction) and the keys of region's stored facts
+** (once per region). */
+static int region_keys(pg_store *s, int64_t region)
+{
+	char id[24];
+	snprintf(id, sizeof id, "%lld", (long long)region);
+	if (fisc_strmap_get(&s->f_regions, id))
+		return FISC_OK;
+	int rc;
+	if (!s->f_locked) {
+		if ((rc = exec(s, "SELECT pg_advisory_xact_lock(" FISC_PG_FACT_LOCK ")",
+			       "fact lock")) != FISC_OK)
+			return rc;
+		s->f_locked = 1;
+	}
+	pg_args p = {0};
+	fisc_pg_int(&p, region);
+	key_walk w = {s, region};
+	rc = fisc_pg_walk(s, "SELECT year,book,phase,scope,item,kind,dept,project,econ,fund"
+			     " FROM fact WHERE region_id=$1", &p, "fact keys", key_row, &w);
+	if (rc != FISC_OK)
+		return rc;
+	char *copy = fisc_arena_strndup(s->f_arena, id, strlen(id));
+	if (!copy || fisc_strmap_put(&s->f_regions, copy, (void *)1))
+		return fisc_error_set(FISC_ENOMEM, "out of memory");
+	return FISC_OK;
+}
+
+static char *copy_num(char *b, int64_t v) { return b + sprintf(b, "%lld\t", (long long)v); }
+
+static char *copy_txt(char *b, const char *t, char end)
+{
+	b = fisc_pg_copy_field(b, t);
+	*b++ = end;
+	return b;
+}
+
+static int pg_fact_put(fisc_store *st, const fisc_fact *f)
+{
+	pg_store *s = PG(st);
+	if (PQtransactionStatus(s->c) != PQTRANS_INTRANS)
+		return fact_put_one(s, f);
+	if (!s->f_arena && !(s->f_arena = fisc_arena_new()))
+		return fisc_error_set(FISC_ENOMEM, "out of memory");
+	int rc = region_keys(s, f->region);
+	if (rc != FISC_OK)
+		return rc;
+	char *k = fact_key(s->f_arena, f->region, f->year, f->book, f->phase, f->scope, f->item,
+			   f->kind, f->dept, f->project, f->econ, f->fund);
+	if (!k)
+		return fisc_error_set(FISC_ENOMEM, "out of memory");
+	if (fisc_strmap_get(&s->f_keys, k))
+		return fisc_error_set(FISC_EEXIST, "重复的事实 / duplicate fact");
+	if (fisc_strmap_put(&s->f_keys, k, (void *)1))
+		return fisc_error_set(FISC_ENOMEM, "out of memory");
+	const char *texts[7] = {f->item, f->dept, f->project, f->econ, f->fund, f->source, f->note};
+	size_t need = 12 * 24 + 16;
+	for (int i = 0; i < 7; i++)
+		need += 2 * strlen(texts[i] ? texts[i] : "") + 1;
+	if (s->fbuf_len + need > s->fbuf_cap) {
+		size_t cap = s->fbuf_cap ? 2 * s->fbuf_cap : 1u << 20;
+		while (cap < s->fbuf_len + need)
+			cap *= 2;
+		char *nb = realloc(s->fbuf, cap);
+		if (!nb)
+			return fisc_error_set(FISC_ENOMEM, "out of memory");
+		s->fbuf = nb;
+		s->fbuf_cap = cap;
+	}
+	char *b = s->fbuf + s->fbuf_len;
+	b = copy_num(b, f->region);
+	b = copy_num(b, f->year);
+	b = copy_num(b, f->book);
+	b = copy_num(b, f->phase);
+	b = copy_num(b, f->scope);
+	b = copy_txt(b, f->item, '\t');
+	b = copy_num(b, f->kind);
+	b = copy_txt(b, f->dept, '\t');
+	b = copy_txt(b, f->project, '\t');
+	b = copy_txt(b, f->econ, '\t');
+	b = copy_txt(b, f->fund, '\t');
+	if (f->has_amount) {
+		b = copy_num(b, f->amount.fen);
+	} else {
+		memcpy(b, "\\N\t", 3);
+		b += 3;
+	}
+	b = copy_num(b, f->amount.ulp > 0 ? f->amount.ulp : 1);
+	b = copy_num(b, f->amount.unit);
+	b = copy_num(b, f->amount.decimals);
+	b = copy_txt(b, f->source, '\t');
+	b = copy_txt(b, f->note, '\n');
+	assert((size_t)(b - s->fbuf) <= s->fbuf_cap);
+	s->fbuf_len = (size_t)(b - s->fbuf);
+	if (++s->fbuf_n >= FACT_BATCH)
+		return fisc_pg_fact_flush(s);
+	return FISC_OK;
 }
 
 /* "SELECT cols FROM fact WHERE …" for q, in id order, its parameters in p
@@ -1131,9 +1315,13 @@ static int scan_copy(pg_store *ps, const char *sql, scan *s)
 	if (!copy)
 		return fisc_error_set(FISC_ENOMEM, "out of memory");
 	snprintf(copy, n, "COPY (%s) TO STDOUT (FORMAT binary)", sql);
+	int rc = fisc_pg_fact_flush(ps);
+	if (rc != FISC_OK) {
+		free(copy);
+		return rc;
+	}
 	PGresult *r = PQexec(ps->c, copy);
 	free(copy);
-	int rc = FISC_OK;
 	if (PQresultStatus(r) != PGRES_COPY_OUT) {
 		rc = fisc_pg_error(ps->c, r, "fact scan");
 		PQclear(r);
