@@ -250,10 +250,10 @@ run national check "fisc check ← SQLite" "$NFACTS" "'$FISC' --db '$W/nat.db' c
 if [ $HAVE_FPG = 1 ]; then
 	PSQL -c "DROP DATABASE IF EXISTS nat" -c "CREATE DATABASE nat" >/dev/null
 	NAT="postgresql:///nat?host=$PGD&user=postgres"
-	# The store on PostgreSQL: catalogue and regions by fisc; the facts (a
-	# fact is still one INSERT round trip in fisc's PostgreSQL import, far
-	# slower than the rest of this run) copied from the SQLite store by
-	# COPY, untimed, in SQLite's id order, region ids mapped by code.
+	# The store on PostgreSQL: catalogue and regions by fisc; the facts
+	# copied from the SQLite store by COPY, untimed, in SQLite's id order,
+	# region ids mapped by code (the store the 11:48 run of 2026-12-04
+	# measured, when fisc's import still sent a fact per round trip).
 	"$FISC" --db "$NAT" catalog import 2024 "$D/catalog" >/dev/null &&
 		"$FISC" --db "$NAT" import "$D/regions.csv" >"$W/nat-pg.log" 2>&1 || bad "regions into PostgreSQL: $(tail -2 "$W/nat-pg.log")"
 	sqlite3 -csv "$W/nat.db" "SELECT f.id, r.code, year, book, phase, scope, item, kind, dept, project,
@@ -338,7 +338,7 @@ section() {
 	echo "after fisc → PostgreSQL), and into 16 hash partitions by region with the identity key as a UNIQUE"
 	echo "constraint; they keep no aggregates. DuckDB loads the CSV as it is, without a key. For \`fisc check ←"
 	echo "PostgreSQL\` the catalogue and regions were imported by fisc and the facts COPYed from the SQLite store"
-	echo "(untimed: fisc's PostgreSQL import still sends a fact per round trip, see below); its output was compared"
+	echo "(untimed; fisc's own import COPYs facts in batches since, docs/postgresql.md); its output was compared"
 	echo "with the SQLite check's byte for byte. The PostgreSQL GROUP BY row is the floor of a check from"
 	echo "PostgreSQL: the facts of every (region, year, book, phase, scope) summed in the server, no rule evaluated."
 	echo

@@ -454,6 +454,8 @@ static PGresult *checked(pg_store *s, PGresult *r, const char *what, int *rc)
 
 PGresult *fisc_pg_exec(pg_store *s, const char *sql, const pg_args *a, const char *what, int *rc)
 {
+	if ((*rc = fisc_pg_fact_flush(s)) != FISC_OK)
+		return NULL;
 	PGresult *r = a ? PQexecParams(s->c, sql, a->n, NULL, a->v, a->len, a->fmt, 0)
 			: PQexec(s->c, sql);
 	return checked(s, r, what, rc);
@@ -464,6 +466,8 @@ PGresult *fisc_pg_prep(pg_store *s, int which, const char *sql, const pg_args *a
 {
 	char name[16];
 	snprintf(name, sizeof name, "fisc_%d", which);
+	if ((*rc = fisc_pg_fact_flush(s)) != FISC_OK)
+		return NULL;
 	if (!s->prepared[which]) {
 		if (!sql)
 			sql = prep_sql[which];
@@ -490,8 +494,10 @@ int fisc_pg_cmd(pg_store *s, const char *sql, const pg_args *a, const char *what
 
 int fisc_pg_copy(pg_store *s, const char *copy, const char *buf, size_t len, const char *what)
 {
+	int rc = fisc_pg_fact_flush(s);
+	if (rc != FISC_OK)
+		return rc;
 	PGresult *r = PQexec(s->c, copy);
-	int rc;
 	if (PQresultStatus(r) != PGRES_COPY_IN) {
 		rc = fisc_pg_error(s->c, r, what);
 		PQclear(r);
@@ -685,8 +691,11 @@ static int pg_migrate(fisc_store *st, int apply, int *from, int *to)
 static int catalog_flush(pg_store *s);
 static void catalog_discard(pg_store *s);
 
+static void fact_discard(pg_store *s);
+
 static void pg_close(fisc_store *st)
 {
+	fact_discard(PG(st));
 	free(PG(st)->cat);
 	fisc_pg_voucher_reset(st);
 	PQfinish(PG(st)->c);
@@ -697,6 +706,7 @@ static int pg_begin(fisc_store *st)
 {
 	pg_store *s = PG(st);
 	catalog_discard(s);
+	fact_discard(s);
 	fisc_pg_voucher_reset(st);
 	if (s->creating)
 		return FISC_OK;
@@ -730,8 +740,13 @@ static int pg_commit(fisc_store *st)
 	int rc = catalog_flush(s);
 	if (rc == FISC_OK)
 		rc = fisc_pg_voucher_commit(st);
+	if (rc == FISC_OK)
+		rc = fisc_pg_fact_flush(s);
 	if (rc != FISC_OK || s->creating)
 		return rc;
+	/* Other writers add facts once this commits: the keys read under the
+	** lock are no longer the store's. */
+	fact_discard(s);
 	PGresult *r = fisc_pg_exec(s, "COMMIT", NULL, "commit", &rc);
 	if (!r)
 		return rc;
@@ -747,6 +762,7 @@ static int pg_commit(fisc_store *st)
 static int pg_rollback(fisc_store *st)
 {
 	catalog_discard(PG(st));
+	fact_discard(PG(st));
 	fisc_pg_voucher_reset(st);
 	PG(st)->creating = 0;
 	if (PQtransactionStatus(PG(st)->c) == PQTRANS_IDLE)
@@ -908,9 +924,10 @@ static int pg_region_each(fisc_store *st, fisc_region_cb cb, void *ud)
 
 /* ---- facts ---- */
 
-static int pg_fact_put(fisc_store *st, const fisc_fact *f)
+/* One fact per prepared INSERT: outside a transaction, where nothing would
+** hold the keys read still. */
+static int fact_put_one(pg_store *s, const fisc_fact *f)
 {
-	pg_store *s = PG(st);
 	pg_args p = {0};
 	fisc_pg_int(&p, f->region);
 	fisc_pg_int(&p, f->year);
@@ -942,11 +959,180 @@ static int pg_fact_put(fisc_store *st, const fisc_fact *f)
 	return rc;
 }
 
+/*
+** Facts in a transaction go by COPY, a batch at a time, and a duplicate is
+** still told at its put (the importer reports it at its cell, as on
+** SQLite): under FISC_PG_FACT_LOCK — which every writer of facts holds to
+** its commit (the statement trigger of migration 7), so nobody else adds a
+** fact meanwhile — the keys of a region's stored facts are read once, at
+** its first fact, and every put is looked up among them and the keys put
+** since. The UNIQUE constraint stays the last word: a batch it refuses
+** (a fact written in this transaction by another path, e.g. `fisc copy`'s
+** versions) fails the transaction with the server's message.
+*/
+enum { FACT_BATCH = 8192 };
+
+static void fact_discard(pg_store *s)
+{
+	s->fbuf_len = s->fbuf_n = 0;
+	s->f_locked = 0;
+	fisc_strmap_free(&s->f_keys);
+	fisc_strmap_free(&s->f_regions);
+	memset(&s->f_keys, 0, sizeof s->f_keys);
+	memset(&s->f_regions, 0, sizeof s->f_regions);
+	if (s->f_arena)
+		fisc_arena_free(s->f_arena);
+	s->f_arena = NULL;
+}
+
+int fisc_pg_fact_flush(pg_store *s)
+{
+	if (!s->fbuf_n || s->f_flushing)
+		return FISC_OK;
+	s->f_flushing = 1;
+	int rc = fisc_pg_copy(s, "COPY fact(region_id,year,book,phase,scope,item,kind,dept,project,"
+				 "econ,fund,fen,ulp,unit,decimals,source,note) FROM STDIN",
+			      s->fbuf, s->fbuf_len, "fact copy");
+	s->f_flushing = 0;
+	s->fbuf_len = s->fbuf_n = 0;
+	return rc;
+}
+
+/* The key of the UNIQUE constraint, fields separated by \x1f. */
+static char *fact_key(fisc_arena *a, int64_t region, int64_t year, int64_t book, int64_t phase,
+		      int64_t scope, const char *item, int64_t kind, const char *dept,
+		      const char *project, const char *econ, const char *fund)
+{
+	return fisc_arena_printf(a, "%lld\037%lld\037%lld\037%lld\037%lld\037%s\037%lld\037%s\037%s\037%s\037%s",
+				 (long long)region, (long long)year, (long long)book,
+				 (long long)phase, (long long)scope, item ? item : "",
+				 (long long)kind, dept ? dept : "", project ? project : "",
+				 econ ? econ : "", fund ? fund : "");
+}
+
+typedef struct key_walk {
+	pg_store *s;
+	int64_t region;
+} key_walk;
+
+static int key_row(void *ud, const PGresult *r, int i)
+{
+	key_walk *w = ud;
+	char *k = fact_key(w->s->f_arena, w->region, fisc_pg_i64(r, i, 0), fisc_pg_i64(r, i, 1),
+			   fisc_pg_i64(r, i, 2), fisc_pg_i64(r, i, 3), fisc_pg_s(r, i, 4),
+			   fisc_pg_i64(r, i, 5), fisc_pg_s(r, i, 6), fisc_pg_s(r, i, 7),
+			   fisc_pg_s(r, i, 8), fisc_pg_s(r, i, 9));
+	if (!k || fisc_strmap_put(&w->s->f_keys, k, (void *)1))
+		return fisc_error_set(FISC_ENOMEM, "out of memory");
+	return FISC_OK;
+}
+
+/* The lock (once per transaction) and the keys of region's stored facts
+** (once per region). */
+static int region_keys(pg_store *s, int64_t region)
+{
+	char id[24];
+	snprintf(id, sizeof id, "%lld", (long long)region);
+	if (fisc_strmap_get(&s->f_regions, id))
+		return FISC_OK;
+	int rc;
+	if (!s->f_locked) {
+		if ((rc = exec(s, "SELECT pg_advisory_xact_lock(" FISC_PG_FACT_LOCK ")",
+			       "fact lock")) != FISC_OK)
+			return rc;
+		s->f_locked = 1;
+	}
+	pg_args p = {0};
+	fisc_pg_int(&p, region);
+	key_walk w = {s, region};
+	rc = fisc_pg_walk(s, "SELECT year,book,phase,scope,item,kind,dept,project,econ,fund"
+			     " FROM fact WHERE region_id=$1", &p, "fact keys", key_row, &w);
+	if (rc != FISC_OK)
+		return rc;
+	char *copy = fisc_arena_strndup(s->f_arena, id, strlen(id));
+	if (!copy || fisc_strmap_put(&s->f_regions, copy, (void *)1))
+		return fisc_error_set(FISC_ENOMEM, "out of memory");
+	return FISC_OK;
+}
+
+static char *copy_num(char *b, int64_t v) { return b + sprintf(b, "%lld\t", (long long)v); }
+
+static char *copy_txt(char *b, const char *t, char end)
+{
+	b = fisc_pg_copy_field(b, t);
+	*b++ = end;
+	return b;
+}
+
+static int pg_fact_put(fisc_store *st, const fisc_fact *f)
+{
+	pg_store *s = PG(st);
+	if (PQtransactionStatus(s->c) != PQTRANS_INTRANS)
+		return fact_put_one(s, f);
+	if (!s->f_arena && !(s->f_arena = fisc_arena_new()))
+		return fisc_error_set(FISC_ENOMEM, "out of memory");
+	int rc = region_keys(s, f->region);
+	if (rc != FISC_OK)
+		return rc;
+	char *k = fact_key(s->f_arena, f->region, f->year, f->book, f->phase, f->scope, f->item,
+			   f->kind, f->dept, f->project, f->econ, f->fund);
+	if (!k)
+		return fisc_error_set(FISC_ENOMEM, "out of memory");
+	if (fisc_strmap_get(&s->f_keys, k))
+		return fisc_error_set(FISC_EEXIST, "重复的事实 / duplicate fact");
+	if (fisc_strmap_put(&s->f_keys, k, (void *)1))
+		return fisc_error_set(FISC_ENOMEM, "out of memory");
+	const char *texts[7] = {f->item, f->dept, f->project, f->econ, f->fund, f->source, f->note};
+	size_t need = 12 * 24 + 16;
+	for (int i = 0; i < 7; i++)
+		need += 2 * strlen(texts[i] ? texts[i] : "") + 1;
+	if (s->fbuf_len + need > s->fbuf_cap) {
+		size_t cap = s->fbuf_cap ? 2 * s->fbuf_cap : 1u << 20;
+		while (cap < s->fbuf_len + need)
+			cap *= 2;
+		char *nb = realloc(s->fbuf, cap);
+		if (!nb)
+			return fisc_error_set(FISC_ENOMEM, "out of memory");
+		s->fbuf = nb;
+		s->fbuf_cap = cap;
+	}
+	char *b = s->fbuf + s->fbuf_len;
+	b = copy_num(b, f->region);
+	b = copy_num(b, f->year);
+	b = copy_num(b, f->book);
+	b = copy_num(b, f->phase);
+	b = copy_num(b, f->scope);
+	b = copy_txt(b, f->item, '\t');
+	b = copy_num(b, f->kind);
+	b = copy_txt(b, f->dept, '\t');
+	b = copy_txt(b, f->project, '\t');
+	b = copy_txt(b, f->econ, '\t');
+	b = copy_txt(b, f->fund, '\t');
+	if (f->has_amount) {
+		b = copy_num(b, f->amount.fen);
+	} else {
+		memcpy(b, "\\N\t", 3);
+		b += 3;
+	}
+	b = copy_num(b, f->amount.ulp > 0 ? f->amount.ulp : 1);
+	b = copy_num(b, f->amount.unit);
+	b = copy_num(b, f->amount.decimals);
+	b = copy_txt(b, f->source, '\t');
+	b = copy_txt(b, f->note, '\n');
+	assert((size_t)(b - s->fbuf) <= s->fbuf_cap);
+	s->fbuf_len = (size_t)(b - s->fbuf);
+	if (++s->fbuf_n >= FACT_BATCH)
+		return fisc_pg_fact_flush(s);
+	return FISC_OK;
+}
+
 /* "SELECT cols FROM fact WHERE …" for q, in id order, its parameters in p
 ** (also for the scan below). With an as-of, the rows come from the view
-** of pg_history.c instead: the same columns, the same order. */
-static void fact_select(const fisc_query *qy, const char *cols, char *sql, size_t size,
-			pg_args *p)
+** of pg_history.c instead: the same columns, the same order. Without p the
+** values are written into the text (COPY takes no parameters); the one text
+** value, the department, is then quoted by libpq for conn. */
+static int fact_select(const fisc_query *qy, const char *cols, char *sql, size_t size,
+		       pg_args *p, PGconn *conn)
 {
 	fisc_query none = {0};
 	if (!qy)
@@ -954,25 +1140,42 @@ static void fact_select(const fisc_query *qy, const char *cols, char *sql, size_
 	char where[512];
 	size_t n = 0;
 	where[0] = 0;
-#define COND(fmt, v)                                                                  \
-	do {                                                                          \
-		fisc_pg_int(p, v);                                                    \
-		n += (size_t)snprintf(where + n, sizeof where - n, fmt, p->n);        \
+#define COND(col, v)                                                                        \
+	do {                                                                                \
+		if (p) {                                                                    \
+			fisc_pg_int(p, v);                                                  \
+			n += (size_t)snprintf(where + n, sizeof where - n, " AND " col "=$%d", \
+					      p->n);                                        \
+		} else {                                                                    \
+			n += (size_t)snprintf(where + n, sizeof where - n, " AND " col "=%lld", \
+					      (long long)(v));                              \
+		}                                                                           \
 	} while (0)
 	if (qy->region)
-		COND(" AND region_id=$%d", qy->region);
+		COND("region_id", qy->region);
 	if (qy->year)
-		COND(" AND year=$%d", qy->year);
+		COND("year", qy->year);
 	if (qy->book_set)
-		COND(" AND book=$%d", qy->book);
+		COND("book", qy->book);
 	if (qy->phase)
-		COND(" AND phase=$%d", qy->phase);
+		COND("phase", qy->phase);
 	if (qy->scope)
-		COND(" AND scope=$%d", qy->scope);
+		COND("scope", qy->scope);
 #undef COND
-	if (qy->dept) {
+	if (qy->dept && p) {
 		fisc_pg_text(p, qy->dept);
 		n += (size_t)snprintf(where + n, sizeof where - n, " AND dept=$%d", p->n);
+	} else if (qy->dept) {
+		char *lit = PQescapeLiteral(conn, qy->dept, strlen(qy->dept));
+		if (!lit)
+			return fisc_pg_error(conn, NULL, "fact query");
+		size_t len = strlen(lit);
+		if (len + 16 > sizeof where - n) {
+			PQfreemem(lit);
+			return fisc_error_set(FISC_EINVAL, "部门名称过长 / department name too long");
+		}
+		n += (size_t)snprintf(where + n, sizeof where - n, " AND dept=%s", lit);
+		PQfreemem(lit);
 	}
 	if (qy->as_of_doc || qy->as_of_date) {
 		char from[2048];
@@ -981,6 +1184,7 @@ static void fact_select(const fisc_query *qy, const char *cols, char *sql, size_
 	} else {
 		snprintf(sql, size, "SELECT %s FROM fact WHERE true%s ORDER BY id", cols, where);
 	}
+	return FISC_OK;
 }
 
 #define FACT_COLS                                                                         \
@@ -1018,57 +1222,165 @@ static int pg_fact_each(fisc_store *st, const fisc_query *qy, fisc_fact_cb cb, v
 	char sql[3072];
 	pg_args p = {0};
 	cb_walk w = {(void *)cb, ud};
-	fact_select(qy, FACT_COLS, sql, sizeof sql, &p);
+	int rc = fact_select(qy, FACT_COLS, sql, sizeof sql, &p, NULL);
+	if (rc != FISC_OK)
+		return rc;
 	return fisc_pg_walk(PG(st), sql, &p, "fact query", fact_row, &w);
 }
 
 /* The rule engine's read: the texts numbered as they come (store.c), with
-** no fisc_fact built per row. */
+** no fisc_fact built per row. The rows stream as COPY … TO STDOUT in binary:
+** the server sends while the client runs the rules on what has arrived
+** (a cursor's FETCH made the two take turns), and numbers come as bytes, not
+** text to parse. COPY is one statement: in the caller's transaction it sees
+** that transaction's snapshot (REPEATABLE READ for history), outside it a
+** snapshot of its own, and memory stays one row. */
 typedef struct scan {
 	fisc_scan_strings strs;
 	fisc_fact_ids_cb cb;
 	void *ud;
 } scan;
 
-static int scan_row(void *ud, const PGresult *r, int i)
+/* The binary COPY header: signature, flags, header extension length. */
+static const char copy_sig[11] = "PGCOPY\n\377\r\n";
+
+static uint32_t be32(const unsigned char *b)
 {
-	scan *s = ud;
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+/* A signed integer column of 2, 4 or 8 bytes (smallint, integer, bigint). */
+static int64_t be_int(const unsigned char *b, int32_t len)
+{
+	if (len == 2)
+		return (int16_t)(b[0] << 8 | b[1]);
+	if (len == 4)
+		return (int32_t)be32(b);
+	assert(len == 8);
+	return (int64_t)((uint64_t)be32(b) << 32 | be32(b + 4));
+}
+
+enum { SCAN_COLS = 18 };
+
+/* One tuple of the COPY: 18 fields in FACT_COLS order, each a 4-byte length
+** (-1 for NULL) and its bytes. */
+static int scan_tuple(scan *s, const unsigned char *b, size_t len)
+{
+	const unsigned char *v[SCAN_COLS];
+	int32_t n[SCAN_COLS];
+	size_t off = 2;
+	if (len < 2 || (int16_t)(b[0] << 8 | b[1]) != SCAN_COLS)
+		goto bad;
+	for (int k = 0; k < SCAN_COLS; k++) {
+		if (off + 4 > len)
+			goto bad;
+		n[k] = (int32_t)be32(b + off);
+		off += 4;
+		v[k] = b + off;
+		if (n[k] > 0) {
+			if ((size_t)n[k] > len - off)
+				goto bad;
+			off += (size_t)n[k];
+		}
+	}
+	for (int k = 0; k < SCAN_COLS; k++)
+		if (n[k] != -1 && k != 6 && (k < 8 || k > 11) && k != 16 && k != 17 &&
+		    n[k] != 2 && n[k] != 4 && n[k] != 8)
+			goto bad;
 	fisc_fact_ids f;
 	uint32_t *ids[6] = {&f.item, &f.dept, &f.project, &f.econ, &f.fund, &f.source};
 	static const int cols[6] = {6, 8, 9, 10, 11, 16};
 	for (int k = 0; k < 6; k++) {
-		int rc = fisc_scan_string(&s->strs, PQgetvalue(r, i, cols[k]),
-					  (size_t)PQgetlength(r, i, cols[k]), ids[k]);
+		int rc = fisc_scan_string(&s->strs, (const char *)v[cols[k]],
+					  n[cols[k]] > 0 ? (size_t)n[cols[k]] : 0, ids[k]);
 		if (rc != FISC_OK)
 			return rc == FISC_ENOMEM ? fisc_error_set(rc, "out of memory") : rc;
 	}
-	f.id = fisc_pg_i64(r, i, 0);
-	f.region = fisc_pg_i64(r, i, 1);
-	f.year = (int32_t)fisc_pg_i64(r, i, 2);
-	f.book = (uint8_t)fisc_pg_i64(r, i, 3);
-	f.phase = (uint8_t)fisc_pg_i64(r, i, 4);
-	f.scope = (uint8_t)fisc_pg_i64(r, i, 5);
-	f.kind = (uint8_t)fisc_pg_i64(r, i, 7);
-	f.has_amount = !fisc_pg_isnull(r, i, 12);
-	f.amount.fen = fisc_pg_i64(r, i, 12);
-	f.amount.ulp = fisc_pg_i64(r, i, 13);
-	f.amount.unit = (int8_t)fisc_pg_i64(r, i, 14);
-	f.amount.decimals = (int8_t)fisc_pg_i64(r, i, 15);
+#define INT(k) (n[k] > 0 ? be_int(v[k], n[k]) : 0)
+	f.id = INT(0);
+	f.region = INT(1);
+	f.year = (int32_t)INT(2);
+	f.book = (uint8_t)INT(3);
+	f.phase = (uint8_t)INT(4);
+	f.scope = (uint8_t)INT(5);
+	f.kind = (uint8_t)INT(7);
+	f.has_amount = n[12] != -1;
+	f.amount.fen = INT(12);
+	f.amount.ulp = INT(13);
+	f.amount.unit = (int8_t)INT(14);
+	f.amount.decimals = (int8_t)INT(15);
+#undef INT
 	return s->cb(s->ud, &f);
+bad:
+	return fisc_error_set(FISC_ESTORE, "数据库返回的事实行格式不符 / malformed fact row from the database");
+}
+
+static int scan_copy(pg_store *ps, const char *sql, scan *s)
+{
+	size_t n = strlen(sql) + 64;
+	char *copy = malloc(n);
+	if (!copy)
+		return fisc_error_set(FISC_ENOMEM, "out of memory");
+	snprintf(copy, n, "COPY (%s) TO STDOUT (FORMAT binary)", sql);
+	int rc = fisc_pg_fact_flush(ps);
+	if (rc != FISC_OK) {
+		free(copy);
+		return rc;
+	}
+	PGresult *r = PQexec(ps->c, copy);
+	free(copy);
+	if (PQresultStatus(r) != PGRES_COPY_OUT) {
+		rc = fisc_pg_error(ps->c, r, "fact scan");
+		PQclear(r);
+		return rc;
+	}
+	PQclear(r);
+	/* Every row is read to the end even after an error: the connection is
+	** only usable again once the COPY is over. */
+	int header = 1, got;
+	char *buf;
+	while ((got = PQgetCopyData(ps->c, &buf, 0)) > 0) {
+		const unsigned char *b = (const unsigned char *)buf;
+		size_t len = (size_t)got;
+		if (header && rc == FISC_OK) {
+			/* signature, 4 bytes of flags, the extension's length and bytes */
+			size_t skip = len < 19 ? len : 19 + (size_t)be32(b + 15);
+			if (len < 19 || memcmp(b, copy_sig, sizeof copy_sig) != 0 || skip > len) {
+				rc = fisc_error_set(FISC_ESTORE, "数据库返回的 COPY 头格式不符 / malformed COPY header from the database");
+			} else {
+				b += skip;
+				len -= skip;
+			}
+		}
+		header = 0;
+		/* The trailer: a field count of -1. */
+		if (rc == FISC_OK && !(len == 2 && b[0] == 0xff && b[1] == 0xff) && len)
+			rc = scan_tuple(s, b, len);
+		PQfreemem(buf);
+	}
+	if (got == -2 && rc == FISC_OK)
+		rc = fisc_pg_error(ps->c, NULL, "fact scan");
+	while ((r = PQgetResult(ps->c)) != NULL) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == FISC_OK)
+			rc = fisc_pg_error(ps->c, r, "fact scan");
+		PQclear(r);
+	}
+	return rc;
 }
 
 static int pg_fact_scan(fisc_store *st, const fisc_query *q, fisc_string_cb str,
 			fisc_fact_ids_cb cb, void *ud)
 {
 	char sql[3072];
-	pg_args p = {0};
 	scan s;
+	int rc = fact_select(q, FACT_COLS, sql, sizeof sql, NULL, PG(st)->c);
+	if (rc != FISC_OK)
+		return rc;
 	if (fisc_scan_strings_init(&s.strs, str, ud) != FISC_OK)
 		return fisc_error_set(FISC_ENOMEM, "out of memory");
 	s.cb = cb;
 	s.ud = ud;
-	fact_select(q, FACT_COLS, sql, sizeof sql, &p);
-	int rc = fisc_pg_walk(PG(st), sql, &p, "fact scan", scan_row, &s);
+	rc = scan_copy(PG(st), sql, &s);
 	fisc_scan_strings_free(&s.strs);
 	return rc;
 }

@@ -7,6 +7,8 @@
 #define FISC_STORE_PG_H
 
 #include <libpq-fe.h>
+#include "fisc/arena.h"
+#include "model/strmap.h"
 #include "store/backend.h"
 
 /* Statements prepared once per connection (fisc_pg_prep), by index. */
@@ -45,6 +47,17 @@ typedef struct pg_store {
 	** not yet sent (pg.c, catalog_flush). */
 	char *cat;
 	size_t cat_len, cat_cap, cat_n;
+	/* Facts put in the current transaction, as COPY text, not yet sent
+	** (pg.c, fact_flush), and what tells a duplicate at once without a
+	** round trip per fact: the keys of the facts of every region touched,
+	** read once under FISC_PG_FACT_LOCK, plus those put since. */
+	char *fbuf;
+	size_t fbuf_len, fbuf_cap, fbuf_n;
+	int f_locked;      /* FISC_PG_FACT_LOCK taken by this transaction */
+	int f_flushing;    /* fact_flush is running its own statements */
+	fisc_strmap f_keys;    /* fact key → (void *)1 */
+	fisc_strmap f_regions; /* region id (text) → (void *)1: keys read */
+	fisc_arena *f_arena;   /* the keys' text */
 } pg_store;
 
 static inline pg_store *PG(fisc_store *s) { return (pg_store *)s; }
@@ -88,6 +101,10 @@ int fisc_pg_walk(pg_store *s, const char *sql, const pg_args *a, const char *wha
 
 /* Send len bytes of COPY text through `copy` (a COPY … FROM STDIN). */
 int fisc_pg_copy(pg_store *s, const char *copy, const char *buf, size_t len, const char *what);
+/* Send the facts put but not yet sent (before any other statement: every
+** statement of pg_*.c goes through fisc_pg_exec, fisc_pg_prep, fisc_pg_copy
+** or calls this first). */
+int fisc_pg_fact_flush(pg_store *s);
 /* Append t to b as a field of COPY's text format (\, tab, newlines escaped). */
 char *fisc_pg_copy_field(char *b, const char *t);
 

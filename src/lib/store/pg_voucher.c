@@ -195,8 +195,10 @@ static int copy_batch(pg_store *s, const char *copy, const fisc_voucher *vs, siz
 {
 	if (state)
 		state[0] = 0;
+	int rc = fisc_pg_fact_flush(s);
+	if (rc != FISC_OK)
+		return rc;
 	PGresult *r = PQexec(s->c, copy);
-	int rc;
 	if (PQresultStatus(r) != PGRES_COPY_IN) {
 		rc = fisc_pg_error(s->c, r, "voucher copy");
 		PQclear(r);
