@@ -1191,23 +1191,6 @@ static int has_word(const char *s, const char *w) { return s && strstr(s, w) != 
 ** ("批准…收入83.318亿元" / "1-6月…完成100.03亿元"), or a total and a figure
 ** it is shown to contain ("支出总计188256 = 165720 + 3117 + 19419" after
 ** "支出总计165720"). Not an error, then: the text gives two quantities. */
-/* The year a label names ("2017年末…余额"), 0 if none or several. */
-static int label_year(const char *l)
-{
-	int y = 0;
-	for (const char *p = l; p && *p; p++) {
-		if ((p[0] == '1' || p[0] == '2') && isdigit((unsigned char)p[1]) &&
-		    isdigit((unsigned char)p[2]) && isdigit((unsigned char)p[3]) && !strncmp(p + 4, "年", 3) &&
-		    (p == l || !isdigit((unsigned char)p[-1]))) {
-			int v = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
-			if (y && y != v)
-				return 0;
-			y = v;
-			p += 3;
-		}
-	}
-	return y;
-}
 
 static int not_same_quantity(au_doc *d, const au_tok *a, const au_tok *b, int btok)
 {
@@ -1216,7 +1199,7 @@ static int not_same_quantity(au_doc *d, const au_tok *a, const au_tok *b, int bt
 		return 1;
 	/* rows of a table of several years ("2017年末…限额", "2018年末…限额"):
 	** each label names its own year, whatever year the passage is of */
-	int ya = label_year(a->glabel ? a->glabel : la), yb = label_year(b->glabel ? b->glabel : lb);
+	int ya = au_label_year(a->glabel ? a->glabel : la), yb = au_label_year(b->glabel ? b->glabel : lb);
 	if (ya && yb && ya != yb)
 		return 1;
 	/* one paragraph does not restate its own figure differently */

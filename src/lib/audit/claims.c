@@ -929,23 +929,6 @@ static void changes(sctx *x)
 	}
 }
 
-/* The one year a label names ("2015年预算"), 0 if none or several. */
-static int glabel_year(const char *l)
-{
-	int y = 0;
-	for (const char *p = l; p && *p; p++) {
-		if ((p[0] == '1' || p[0] == '2') && isdigit((unsigned char)p[1]) &&
-		    isdigit((unsigned char)p[2]) && isdigit((unsigned char)p[3]) && !strncmp(p + 4, "年", 3) &&
-		    (p == l || !isdigit((unsigned char)p[-1]))) {
-			int v = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
-			if (y && y != v)
-				return 0;
-			y = v;
-			p += 3;
-		}
-	}
-	return y;
-}
 
 /* "公务接待费2016年预算8万元，2015年预算12.5万元；对比减少4.35万元": two
 ** figures of one item, each labelled with its year, the earlier year after
@@ -964,7 +947,7 @@ static void year_priors(au_doc *d, au_sent *se)
 		if (prev >= 0) {
 			au_tok *a = T(d, prev);
 			/* the same words but for the year: one item, two years */
-			int ya = glabel_year(a->glabel), yb = glabel_year(t->glabel);
+			int ya = au_label_year(a->glabel), yb = au_label_year(t->glabel);
 			if (ya && yb && yb < ya && a->label && t->label && *t->label &&
 			    au_endswith(a->label, t->label) && (!t->raw || !strstr(t->raw, "。"))) {
 				t->role = R_PRIOR;
@@ -1504,7 +1487,7 @@ static void year_pair_breakdowns(au_doc *d)
 		int A, B;
 		if (!year_pair(d, (int)si, &A, &B))
 			continue;
-		int ya = glabel_year(T(d, A)->glabel), yb = glabel_year(T(d, B)->glabel);
+		int ya = au_label_year(T(d, A)->glabel), yb = au_label_year(T(d, B)->glabel);
 		int blk = d->sents.v[si].block;
 		int cur[64], pri[64], n = 0, opened = 0;
 		for (size_t sj = si + 1; sj < d->sents.n && d->sents.v[sj].block == blk && n < 64; sj++) {
@@ -1521,8 +1504,8 @@ static void year_pair_breakdowns(au_doc *d)
 				opened = 1;
 			}
 			int c, p;
-			if (!year_pair(d, (int)sj, &c, &p) || glabel_year(T(d, c)->glabel) != ya ||
-			    glabel_year(T(d, p)->glabel) != yb)
+			if (!year_pair(d, (int)sj, &c, &p) || au_label_year(T(d, c)->glabel) != ya ||
+			    au_label_year(T(d, p)->glabel) != yb)
 				break;
 			cur[n] = c;
 			pri[n++] = p;

@@ -333,6 +333,8 @@ int au_book_word(const char *s, size_t beg, size_t end);
 enum { SIDE_STOCK = 0, SIDE_IN = 1, SIDE_OUT = -1 };
 int au_lex_item(const char *label);           /* index, -1 */
 int au_lex_item_in(const char *text);         /* the same, named anywhere in text */
+/* The one year a label names ("2017年末…余额", "2015年预算"), 0 if none or several. */
+int au_label_year(const char *l);
 const char *au_item_id(int item);             /* line id / code ("upper_subsidy") */
 const char *au_item_zh(int item);
 int au_item_side(int item);

@@ -10,6 +10,7 @@
 */
 #include <pthread.h>
 #include <stdint.h>
+#include <ctype.h>
 #include <string.h>
 #include "audit/internal.h"
 #include "fisc/fact.h"
@@ -210,6 +211,23 @@ static int lex_item(const char *label, int anywhere)
 int au_lex_item(const char *label) { return lex_item(label, 0); }
 
 int au_lex_item_in(const char *text) { return lex_item(text, 1); }
+
+int au_label_year(const char *l)
+{
+	int y = 0;
+	for (const char *p = l; p && *p; p++) {
+		if ((p[0] == '1' || p[0] == '2') && isdigit((unsigned char)p[1]) &&
+		    isdigit((unsigned char)p[2]) && isdigit((unsigned char)p[3]) && !strncmp(p + 4, "年", 3) &&
+		    (p == l || !isdigit((unsigned char)p[-1]))) {
+			int v = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
+			if (y && y != v)
+				return 0;
+			y = v;
+			p += 3;
+		}
+	}
+	return y;
+}
 
 const char *au_item_id(int item)
 {

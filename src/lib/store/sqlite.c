@@ -707,30 +707,42 @@ static int sq_region_each(fisc_store *st, fisc_region_cb cb, void *ud)
 	return rc;
 }
 
+/* A fact's columns in FACT_COLS order from parameter at: the key (region
+** to fund: 11), then, with amount, fen, ulp, unit, decimals, source and
+** note (17 in all). One place for the order every fact write and lookup
+** binds (sqlite.c, sqlite_history.c). A fact without an amount leaves fen
+** NULL. */
+void fisc_sqlite_bind_fact(sqlite3_stmt *q, int at, const fisc_fact *f, int amount)
+{
+	sqlite3_bind_int64(q, at, f->region);
+	sqlite3_bind_int(q, at + 1, f->year);
+	sqlite3_bind_int(q, at + 2, f->book);
+	sqlite3_bind_int(q, at + 3, f->phase);
+	sqlite3_bind_int(q, at + 4, f->scope);
+	sqlite3_bind_text(q, at + 5, f->item, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, at + 6, f->kind);
+	sqlite3_bind_text(q, at + 7, f->dept, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, at + 8, f->project, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, at + 9, f->econ, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, at + 10, f->fund, -1, SQLITE_STATIC);
+	if (!amount)
+		return;
+	if (f->has_amount)
+		sqlite3_bind_int64(q, at + 11, f->amount.fen);
+	sqlite3_bind_int64(q, at + 12, f->amount.ulp > 0 ? f->amount.ulp : 1);
+	sqlite3_bind_int(q, at + 13, f->amount.unit);
+	sqlite3_bind_int(q, at + 14, f->amount.decimals);
+	sqlite3_bind_text(q, at + 15, f->source ? f->source : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, at + 16, f->note ? f->note : "", -1, SQLITE_STATIC);
+}
+
 static int sq_fact_put(fisc_store *st, const fisc_fact *f)
 {
 	sq_store *s = SQ(st);
 	sqlite3_stmt *q = stmt(s, ST_FACT_PUT);
 	if (!q)
 		return sq_err(s->db, "prepare");
-	sqlite3_bind_int64(q, 1, f->region);
-	sqlite3_bind_int(q, 2, f->year);
-	sqlite3_bind_int(q, 3, f->book);
-	sqlite3_bind_int(q, 4, f->phase);
-	sqlite3_bind_int(q, 5, f->scope);
-	sqlite3_bind_text(q, 6, f->item, -1, SQLITE_STATIC);
-	sqlite3_bind_int(q, 7, f->kind);
-	sqlite3_bind_text(q, 8, f->dept, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 9, f->project, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 10, f->econ, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 11, f->fund, -1, SQLITE_STATIC);
-	if (f->has_amount)
-		sqlite3_bind_int64(q, 12, f->amount.fen);
-	sqlite3_bind_int64(q, 13, f->amount.ulp > 0 ? f->amount.ulp : 1);
-	sqlite3_bind_int(q, 14, f->amount.unit);
-	sqlite3_bind_int(q, 15, f->amount.decimals);
-	sqlite3_bind_text(q, 16, f->source ? f->source : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 17, f->note ? f->note : "", -1, SQLITE_STATIC);
+	fisc_sqlite_bind_fact(q, 1, f, 1);
 	sqlite3_bind_int64(q, 18, s->cur_doc);
 	int rc = sqlite3_step(q);
 	if (rc == SQLITE_DONE)

@@ -130,17 +130,7 @@ static int fact_find(fisc_store *st, const fisc_fact *k, fisc_version_cb cb, voi
 			       " AND book=? AND phase=? AND scope=? AND item=? AND kind=? AND dept=?"
 			       " AND project=? AND econ=? AND fund=?", -1, &q, NULL) != SQLITE_OK)
 		return fisc_sqlite_error(db, "fact");
-	sqlite3_bind_int64(q, 1, k->region);
-	sqlite3_bind_int(q, 2, k->year);
-	sqlite3_bind_int(q, 3, k->book);
-	sqlite3_bind_int(q, 4, k->phase);
-	sqlite3_bind_int(q, 5, k->scope);
-	sqlite3_bind_text(q, 6, k->item, -1, SQLITE_STATIC);
-	sqlite3_bind_int(q, 7, k->kind);
-	sqlite3_bind_text(q, 8, k->dept, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 9, k->project, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 10, k->econ, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 11, k->fund, -1, SQLITE_STATIC);
+	fisc_sqlite_bind_fact(q, 1, k, 0);
 	int step = sqlite3_step(q), rc = FISC_OK;
 	if (step == SQLITE_ROW) {
 		fisc_fact_version v;
@@ -289,24 +279,7 @@ static int version_put(fisc_store *st, const fisc_fact_version *vs, size_t n)
 			sqlite3_bind_int64(q, 3, v->ended_by);
 			sqlite3_bind_int(q, 4, v->withdrawn);
 		}
-		sqlite3_bind_int64(q, 5, f->region);
-		sqlite3_bind_int(q, 6, f->year);
-		sqlite3_bind_int(q, 7, f->book);
-		sqlite3_bind_int(q, 8, f->phase);
-		sqlite3_bind_int(q, 9, f->scope);
-		sqlite3_bind_text(q, 10, f->item, -1, SQLITE_STATIC);
-		sqlite3_bind_int(q, 11, f->kind);
-		sqlite3_bind_text(q, 12, f->dept, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 13, f->project, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 14, f->econ, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 15, f->fund, -1, SQLITE_STATIC);
-		if (f->has_amount)
-			sqlite3_bind_int64(q, 16, f->amount.fen);
-		sqlite3_bind_int64(q, 17, f->amount.ulp > 0 ? f->amount.ulp : 1);
-		sqlite3_bind_int(q, 18, f->amount.unit);
-		sqlite3_bind_int(q, 19, f->amount.decimals);
-		sqlite3_bind_text(q, 20, f->source ? f->source : "", -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 21, f->note ? f->note : "", -1, SQLITE_STATIC);
+		fisc_sqlite_bind_fact(q, 5, f, 1);
 		if (sqlite3_step(q) != SQLITE_DONE)
 			rc = fisc_sqlite_error(db, "fact copy");
 	}

@@ -17,6 +17,10 @@ int fisc_sqlite_error(sqlite3 *db, const char *what);
 int fisc_sqlite_fact_select(fisc_store *st, const fisc_query *q, const char *cols,
 			    sqlite3_stmt **out);
 
+/* Defined in sqlite.c: binds a fact's key (and with amount its amount,
+** source and note) from parameter at, in FACT_COLS order. */
+void fisc_sqlite_bind_fact(sqlite3_stmt *q, int at, const fisc_fact *f, int amount);
+
 /* The vtab operation (sqlite_scan.c). */
 int fisc_sqlite_fact_scan(fisc_store *st, const fisc_query *q, fisc_string_cb str,
 			  fisc_fact_ids_cb cb, void *ud);
