@@ -57,7 +57,7 @@ PKGDATADIR   ?= $(PREFIX)/share/fisc
 MANDIR       ?= $(PREFIX)/share/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 
-FUZZ_SECONDS ?= 30
+FUZZ_SECONDS ?= 20
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 
 .PHONY: all deps test-deps demo test unit cli-tests fuzz asan clean bench bench-ledger bench-diff torture web test-pg bench-scale bench-serve-pay bench-serve
@@ -157,7 +157,7 @@ demo: all
 # The CLI scripts run again on PostgreSQL (tests/run.sh --pg) in the plain
 # build only: under the sanitizers the PostgreSQL side is test_pg_*.sh.
 unit: $(TESTS) $(BUILD)/fisc $(BUILD)/libfisc.so web
-	@tests/run.sh $(BUILD)
+	@FISC_SAN="$(SAN)" tests/run.sh $(BUILD)
 ifeq ($(SAN),)
 	@tests/run.sh --pg $(BUILD)
 endif

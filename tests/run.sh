@@ -9,6 +9,10 @@
 # reads FISC_TEST_PG). Skipped: scripts that say "# sqlite-only: REASON"
 # (they are about the SQLite file), the test_pg_*.sh scripts (PostgreSQL's
 # own, run in the plain pass).
+#
+# FISC_SAN (set by the Makefile to its SAN flags): the sanitizer pass. Skipped
+# there: scripts that say "# plain-only: REASON" (what they test does not run
+# the sanitized build, e.g. `make install` from build/).
 set -u
 pg=0
 [ "${1:-}" = --pg ] && { pg=1; shift; }
@@ -44,6 +48,10 @@ for t in "${scripts[@]}"; do
     why=$(sed -n 's/^# sqlite-only: //p' "$t" | head -1)
     case $(basename "$t") in test_pg_*) continue ;; esac
     if [ -n "$why" ]; then skip=$((skip+1)); echo "skip $t on PostgreSQL: $why"; continue; fi
+  fi
+  if [ -n "${FISC_SAN:-}" ]; then
+    why=$(sed -n 's/^# plain-only: //p' "$t" | head -1)
+    if [ -n "$why" ]; then skip=$((skip+1)); echo "skip $t under the sanitizers: $why"; continue; fi
   fi
   t0=${EPOCHREALTIME/./}
   if bash "$t"; then r="ok  "; pass=$((pass+1)); else r=FAIL; fail=$((fail+1)); failed+=("$t$on"); fi

@@ -6,6 +6,7 @@
 # and both builds print seed 003's published balance table and write the
 # congress report; make uninstall removes every file again.
 # sqlite-only: installs the program and its SQLite stores in a temporary prefix
+# plain-only: installs from build/ with the default flags whatever the pass, so the sanitizer pass would repeat the plain one
 set -eu
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
