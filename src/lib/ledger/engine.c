@@ -188,7 +188,7 @@ static int cmp_id(const void *a, const void *b)
 ** batch is being undone) only forget. */
 static int flush_lines(fisc_ledger *l, int rc)
 {
-	if (rc == FISC_OK)
+	if (rc == FISC_OK && l->ndirty > 1) /* a batch that changed no line has no array yet */
 		qsort(l->dirty, l->ndirty, sizeof *l->dirty, cmp_id);
 	for (size_t i = 0; i < l->ndirty; i++) {
 		int64_t id = l->dirty[i];
