@@ -164,7 +164,8 @@ int fisc_history_each(fisc_store *st, const fisc_query *q, const char *item, fis
 	c.item = item;
 	int rc = fisc_store_version_each(st, &sel, 0, collect_one, &c);
 	if (rc == FISC_OK) {
-		qsort(c.v, c.n, sizeof *c.v, by_key);
+		if (c.n > 1) /* none collected: c.v is still NULL */
+			qsort(c.v, c.n, sizeof *c.v, by_key);
 		for (size_t i = 0; i < c.n && rc == FISC_OK; i++)
 			rc = cb(ud, &c.v[i]);
 	}

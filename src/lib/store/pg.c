@@ -696,6 +696,7 @@ static void fact_discard(pg_store *s);
 static void pg_close(fisc_store *st)
 {
 	fact_discard(PG(st));
+	free(PG(st)->fbuf); /* kept across transactions, so freed only here */
 	free(PG(st)->cat);
 	fisc_pg_voucher_reset(st);
 	PQfinish(PG(st)->c);
