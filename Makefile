@@ -57,7 +57,7 @@ PKGDATADIR   ?= $(PREFIX)/share/fisc
 MANDIR       ?= $(PREFIX)/share/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 
-FUZZ_SECONDS ?= 20
+FUZZ_SECONDS ?= 15
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 
 .PHONY: all deps test-deps demo test unit cli-tests fuzz asan clean bench bench-ledger bench-diff torture web test-pg bench-scale bench-serve-pay bench-serve
