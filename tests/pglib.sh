@@ -57,3 +57,18 @@ pg_newdb() {
 	"$PGBIN/createdb" -h "$PGD" -U postgres "$1" || return 1
 	echo "host=$PGD user=postgres dbname=$1"
 }
+
+# pg_both NAME ARGS…: `fisc ARGS` on the SQLite store $sq and the PostgreSQL
+# store $pg (the caller's), outputs kept in $dir/NAME.{sq,pg}[.err]; stdout,
+# stderr and exit code must be identical, else FAIL and fail=1.
+pg_both() {
+	local name=$1; shift
+	"$FISC" --db "$sq" "$@" >"$dir/$name.sq" 2>"$dir/$name.sq.err"; echo "exit $?" >>"$dir/$name.sq"
+	"$FISC" --db "$pg" "$@" >"$dir/$name.pg" 2>"$dir/$name.pg.err"; echo "exit $?" >>"$dir/$name.pg"
+	if ! cmp -s "$dir/$name.sq" "$dir/$name.pg" || ! cmp -s "$dir/$name.sq.err" "$dir/$name.pg.err"; then
+		echo "FAIL: $name differs between SQLite and PostgreSQL: $*"
+		diff "$dir/$name.sq" "$dir/$name.pg" | head -10
+		diff "$dir/$name.sq.err" "$dir/$name.pg.err" | head -10
+		fail=1
+	fi
+}

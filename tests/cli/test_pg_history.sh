@@ -38,17 +38,7 @@ pg=$(pg_newdb hist) && pgc=$(pg_newdb hist_copy) && pgm=$(pg_newdb hist_migrate)
 cd "$root/examples"
 
 # run NAME ARGS…: the command on both stores; stdout, stderr and exit code compared.
-run() {
-	local name=$1; shift
-	"$FISC" --db "$sq" "$@" >"$dir/$name.sq" 2>"$dir/$name.sq.err"; echo "exit $?" >>"$dir/$name.sq"
-	"$FISC" --db "$pg" "$@" >"$dir/$name.pg" 2>"$dir/$name.pg.err"; echo "exit $?" >>"$dir/$name.pg"
-	if ! cmp -s "$dir/$name.sq" "$dir/$name.pg" || ! cmp -s "$dir/$name.sq.err" "$dir/$name.pg.err"; then
-		echo "FAIL: $name differs between SQLite and PostgreSQL: $*"
-		diff "$dir/$name.sq" "$dir/$name.pg" | head -10
-		diff "$dir/$name.sq.err" "$dir/$name.pg.err" | head -10
-		fail=1
-	fi
-}
+run() { pg_both "$@"; }
 # expect NAME PATTERN: the SQLite side's output of run NAME holds PATTERN (so
 # that a comparison of two empty or failed outputs cannot pass).
 expect() {

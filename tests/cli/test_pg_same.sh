@@ -21,17 +21,7 @@ pg=$(pg_newdb same) || { echo "FAIL: createdb"; exit 1; }
 cd "$root/examples"
 
 # run NAME ARGS…: the command on both stores; stdout, stderr and exit code compared.
-run() {
-	local name=$1; shift
-	"$FISC" --db "$sq" "$@" >"$dir/$name.sq" 2>"$dir/$name.sq.err"; echo "exit $?" >>"$dir/$name.sq"
-	"$FISC" --db "$pg" "$@" >"$dir/$name.pg" 2>"$dir/$name.pg.err"; echo "exit $?" >>"$dir/$name.pg"
-	if ! cmp -s "$dir/$name.sq" "$dir/$name.pg" || ! cmp -s "$dir/$name.sq.err" "$dir/$name.pg.err"; then
-		echo "FAIL: $name differs between SQLite and PostgreSQL: $*"
-		diff "$dir/$name.sq" "$dir/$name.pg" | head -10
-		diff "$dir/$name.sq.err" "$dir/$name.pg.err" | head -10
-		fail=1
-	fi
-}
+run() { pg_both "$@"; }
 # out NAME FILE ARGS…: the same for a command that writes a file (-o).
 out() {
 	local name=$1 ext=$2; shift 2
