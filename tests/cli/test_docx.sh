@@ -73,36 +73,6 @@ for i in "${!reports[@]}"; do
   # is spaced out by pdftotext)
   # and, as Word would lay it out (keepNext, tblHeader): no page ends with a
   # heading, and a table continued on a new page starts with its header rows
-  python3 - "$dir/r$i.md" "$dir/r$i.txt" <<'PY' || die "r$i.docx (${reports[$i]}): see above"
-import re, sys
-md = open(sys.argv[1], encoding="utf-8").read()
-raw = open(sys.argv[2], encoding="utf-8").read()
-txt = re.sub(r"\s+", "", raw)
-figs = sorted(set(re.findall(r"\d[\d,]*(?:\.\d+)?%?", md)))
-ok = True
-miss = [f for f in figs if f not in txt]
-if miss:
-    print("missing:", miss[:20]); ok = False
-unmd = lambda s: re.sub(r"\\(.)", r"\1", s).strip()
-heads = {unmd(l.lstrip("#")) for l in md.splitlines() if l.startswith("##")}
-rows = [l for l in md.splitlines() if l.startswith("|") and not re.match(r"^\|[-:| ]+\|$", l)]
-cells = {unmd(c) for r in rows for c in r.strip("|").split(" | ")}
-head_cells = set()
-for block in md.split("\n\n"):
-    ls = [l for l in block.splitlines() if l.startswith("|")]
-    if ls:
-        head_cells |= {unmd(c) for c in ls[0].strip("|").split(" | ")}
-pages = raw.split("\f")
-for n, page in enumerate(pages, 1):
-    lines = [l.strip() for l in page.splitlines() if l.strip() and not re.fullmatch(r"—\s*\d+\s*—", l.strip())]
-    if not lines:
-        continue
-    if lines[-1] in heads and n < len(pages) - 1:
-        print(f"page {n} ends with the heading «{lines[-1]}»"); ok = False
-    if n > 1 and lines[0] in cells - head_cells:
-        print(f"page {n} continues a table without its header: «{lines[0]}»"); ok = False
-print(f"{sys.argv[1].rsplit('/',1)[1]}: {len(figs)} figures found, {len(pages)-1} pages")
-sys.exit(0 if ok else 1)
-PY
+  python3 tests/pdf_pages.py "$dir/r$i.md" "$dir/r$i.txt" || die "r$i.docx (${reports[$i]}): see above"
 done
 exit $fail
