@@ -11,8 +11,11 @@
 #include "fisc/store.h"
 #include "fisc/catalog.h"
 #include <dirent.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "store/backend.h" /* to take a backend's own fact_scan away */
 #include "store/pg.h"     /* the ledger lock's key */
+#include "store/sqlite_scan.h" /* the connection, to empty the WAL */
 
 typedef struct fx {
 	char *dir;
@@ -695,6 +698,60 @@ static void rollback_leaves_nothing(void **state)
 	assert_int_equal(fisc_store_fact_count(f->st), 2);
 }
 
+/* The data version (what fisc serve keys its caches by) moves with every
+** commit of another connection, in this process or another, and stays put
+** while nobody commits: SQLite answers it from the wal-index header without
+** a transaction while that header is unchanged, so each commit must still
+** be seen, every one of many in a row (a WAL reused after a checkpoint
+** included). */
+static void data_version_sees_every_commit(void **state)
+{
+	fx *f = *state;
+	if (tu_pg())
+		return; /* PostgreSQL: see test_serve_cache.sh */
+	put_region(f->st, &CQ);
+	int64_t bb = put_region(f->st, &BEIBEI);
+	fisc_store *watch;
+	assert_int_equal(fisc_store_open(f->path, &watch), FISC_OK);
+	int64_t v, again;
+	assert_int_equal(fisc_store_data_version(watch, &v), FISC_OK);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(fisc_store_data_version(watch, &again), FISC_OK);
+		assert_int_equal(again, v);
+	}
+	char item[16];
+	for (int i = 0; i < 40; i++) {
+		snprintf(item, sizeof item, "%d", 1000 + i);
+		fisc_fact a = mkfact(bb, 2023, FISC_SCOPE_ALL, FISC_BOOK_GPB, FISC_PHASE_FINAL, item, i);
+		if (i % 2) { /* another process */
+			pid_t pid = fork();
+			assert_true(pid >= 0);
+			if (pid == 0) {
+				fisc_store *st;
+				_exit(fisc_store_open(f->path, &st) == FISC_OK &&
+					      fisc_store_fact_put(st, &a) == FISC_OK
+				      ? (fisc_store_close(st), 0)
+				      : 1);
+			}
+			int status;
+			assert_int_equal(waitpid(pid, &status, 0), pid);
+			assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		} else {
+			put_fact(f->st, &a);
+		}
+		if (i == 20) /* the next commit starts the WAL again from its head */
+			assert_int_equal(sqlite3_wal_checkpoint_v2(fisc_sqlite_db(f->st), "main",
+							   SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL),
+					 SQLITE_OK);
+		assert_int_equal(fisc_store_data_version(watch, &again), FISC_OK);
+		assert_true(again != v);
+		v = again;
+		assert_int_equal(fisc_store_data_version(watch, &again), FISC_OK);
+		assert_int_equal(again, v);
+	}
+	fisc_store_close(watch);
+}
+
 static void reopen_keeps_data(void **state)
 {
 	fx *f = *state;
@@ -926,6 +983,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(fact_duplicate_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(rollback_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(reopen_keeps_data, setup, teardown),
+		cmocka_unit_test_setup_teardown(data_version_sees_every_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(begin_failure_leaves_no_transaction, setup, teardown),
 		cmocka_unit_test(open_errors),
 		cmocka_unit_test(sqlite_scheme_creates),

@@ -31,15 +31,54 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <sodium.h>
 #include "server/server.h"
 
 /* --- the pool threads' store handles --------------------------------------- */
+
+/* What a pool thread learned from the store at a data version (see "the
+** thread's memos" below). */
+enum { MEMO_SLOTS = 16 };
+typedef struct who_memo {
+	fisc_arena *a;         /* the user's strings; NULL: empty slot */
+	unsigned char hash[32]; /* SHA-256 of the token */
+	int64_t version;
+	time_t second;         /* the second it was verified in */
+	fisc_user u;
+} who_memo;
+typedef struct region_memo {
+	fisc_arena *a; /* key and region strings; NULL: empty slot */
+	int64_t version;
+	const char *key;
+	fisc_region r;
+} region_memo;
+typedef struct publish_memo {
+	int used;
+	int64_t version;
+	int64_t region;
+	int year, published;
+} publish_memo;
 
 /* One per pool thread, listed so that a replaced store closes them all. */
 typedef struct handle {
 	fisc_store *st;
 	struct handle *prev, *next;
+	who_memo who[MEMO_SLOTS];
+	region_memo region[MEMO_SLOTS];
+	publish_memo publish[MEMO_SLOTS];
 } handle;
+
+static void memos_clear(handle *h)
+{
+	for (int i = 0; i < MEMO_SLOTS; i++) {
+		fisc_arena_free(h->who[i].a);
+		fisc_arena_free(h->region[i].a);
+	}
+	memset(h->who, 0, sizeof h->who);
+	memset(h->region, 0, sizeof h->region);
+	memset(h->publish, 0, sizeof h->publish);
+}
 
 static pthread_key_t store_key;
 static pthread_once_t store_once = PTHREAD_ONCE_INIT;
@@ -67,6 +106,7 @@ static void handle_free(void *p)
 		h->next->prev = h->prev;
 	pthread_mutex_unlock(&handles_lock);
 	fisc_store_close(h->st);
+	memos_clear(h);
 	free(h);
 }
 
@@ -118,6 +158,7 @@ static int reopen_all(const srv_config *cfg)
 	for (handle *h = handles; h; h = h->next) {
 		fisc_store_close(h->st);
 		h->st = NULL;
+		memos_clear(h); /* versions of the old file mean nothing for the new */
 	}
 	pthread_mutex_unlock(&handles_lock);
 	srv_cache_clear(); /* bodies of the old store; versions start again */
@@ -183,6 +224,7 @@ int srv_store(const srv_config *cfg, fisc_store **out)
 	if (h->st && strcmp(store_db, cfg->db)) {
 		fisc_store_close(h->st);
 		h->st = NULL;
+		memos_clear(h);
 	}
 	if (!h->st) {
 		int rc = fisc_store_open(cfg->db, &h->st);
@@ -245,6 +287,123 @@ int srv_data_version(int64_t *v)
 	pthread_mutex_lock(&watch_lock);
 	int rc = watcher ? fisc_store_data_version(watcher, v) : FISC_EUNSUPPORTED;
 	pthread_mutex_unlock(&watch_lock);
+	return rc;
+}
+
+/* --- the thread's memos ----------------------------------------------------- */
+
+/*
+** A cached read would still cost three statements before the cache is asked:
+** the token, the path's region and whether its year is published. Each is
+** kept by the pool thread that looked it up, with the data version read
+** before the lookup, and used again only while the version is unchanged, so
+** the answer is the one the store would give now: revoking a token (a
+** logout), disabling a user, publishing, renaming a region all commit, and
+** every commit moves the version. A token's expiry is a comparison with the
+** present second, not a write, so a verified token is used again only
+** within the second it was verified in (the store compares expiry with
+** whole seconds too). Only successes are kept: a refusal always asks the
+** store again, with its own message.
+**
+** Per thread, so no lock; each memo is a few direct-mapped slots, a slot
+** reused by the next key that maps to it.
+*/
+
+static handle *this_handle(void)
+{
+	handle *h = pthread_getspecific(store_key);
+	assert(h && h->st); /* between srv_store and srv_store_done */
+	return h;
+}
+
+static size_t fnv(const void *p, size_t n)
+{
+	uint64_t x = 1469598103934665603ULL;
+	for (const unsigned char *b = p; n--; b++)
+		x = (x ^ *b) * 1099511628211ULL;
+	return (size_t)x;
+}
+
+/* Copy the strings of src into a, for a memo or for the request. */
+static int copy_user(fisc_arena *a, const fisc_user *src, fisc_user *dst)
+{
+	*dst = *src;
+	dst->name = fisc_arena_strdup(a, src->name);
+	dst->region = fisc_arena_strdup(a, src->region);
+	dst->dept = fisc_arena_strdup(a, src->dept);
+	dst->created_at = fisc_arena_strdup(a, src->created_at);
+	return dst->name && dst->region && dst->dept && dst->created_at ? FISC_OK : FISC_ENOMEM;
+}
+
+int srv_token_check(fisc_store *st, int known, int64_t version, const char *token,
+		    fisc_arena *a, fisc_user *out)
+{
+	int kind;
+	if (!known)
+		return fisc_token_check(st, token, a, out, &kind);
+	handle *h = this_handle();
+	unsigned char hash[32];
+	crypto_hash_sha256(hash, (const unsigned char *)token, strlen(token));
+	who_memo *m = &h->who[hash[0] % MEMO_SLOTS];
+	time_t now = time(NULL);
+	if (m->a && m->version == version && m->second == now && !memcmp(m->hash, hash, 32)) {
+		*out = m->u; /* the strings live in the slot, past this request */
+		return FISC_OK;
+	}
+	int rc = fisc_token_check(st, token, a, out, &kind);
+	if (rc != FISC_OK)
+		return rc;
+	fisc_arena *ma = fisc_arena_new();
+	fisc_user u;
+	fisc_arena_free(m->a);
+	memset(m, 0, sizeof *m);
+	if (ma && copy_user(ma, out, &u) == FISC_OK) {
+		*m = (who_memo){ma, {0}, version, now, u};
+		memcpy(m->hash, hash, 32);
+	} else {
+		fisc_arena_free(ma); /* unkept: the answer stands all the same */
+	}
+	return FISC_OK;
+}
+
+int srv_region_find(fisc_store *st, int known, int64_t version, const char *key, fisc_arena *a,
+		    fisc_region *out)
+{
+	if (!known)
+		return fisc_store_region_find(st, key, a, out);
+	handle *h = this_handle();
+	region_memo *m = &h->region[fnv(key, strlen(key)) % MEMO_SLOTS];
+	if (m->a && m->version == version && !strcmp(m->key, key)) {
+		*out = m->r;
+		return FISC_OK;
+	}
+	fisc_arena_free(m->a);
+	memset(m, 0, sizeof *m);
+	fisc_arena *ma = fisc_arena_new();
+	if (!ma)
+		return fisc_error_set(FISC_ENOMEM, "内存不足 / out of memory");
+	const char *k = fisc_arena_strdup(ma, key);
+	int rc = k ? fisc_store_region_find(st, key, ma, out) : FISC_ENOMEM;
+	if (rc != FISC_OK) {
+		fisc_arena_free(ma);
+		return rc == FISC_ENOMEM ? fisc_error_set(rc, "内存不足 / out of memory") : rc;
+	}
+	*m = (region_memo){ma, version, k, *out};
+	return FISC_OK;
+}
+
+int srv_published(fisc_store *st, int known, int64_t version, int64_t region, int year)
+{
+	if (!known)
+		return fisc_publish_get(st, region, year);
+	handle *h = this_handle();
+	int64_t k[2] = {region, year};
+	publish_memo *m = &h->publish[fnv(k, sizeof k) % MEMO_SLOTS];
+	if (m->used && m->version == version && m->region == region && m->year == year)
+		return m->published;
+	int rc = fisc_publish_get(st, region, year);
+	if (rc == 0 || rc == 1)
+		*m = (publish_memo){1, version, region, year, rc};
 	return rc;
 }
 

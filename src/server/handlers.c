@@ -616,7 +616,7 @@ int h_unpublish(srv_ctx *c) { return publish(c, 0); }
 
 /* Who is asking: a bearer token, else the session cookie, else the public.
 ** A token that is given but not valid is an error, never the public. */
-static int authenticate(srv_ctx *c)
+static int authenticate(srv_ctx *c, int known, int64_t version)
 {
 	const char *tok = c->req->bearer ? c->req->bearer : c->req->cookie_session;
 	c->who.role = FISC_ROLE_PUBLIC;
@@ -624,8 +624,7 @@ static int authenticate(srv_ctx *c)
 	if (!tok || !*tok)
 		return 0;
 	fisc_user u;
-	int kind;
-	int rc = fisc_token_check(c->st, tok, c->a, &u, &kind);
+	int rc = srv_token_check(c->st, known, version, tok, c->a, &u);
 	if (rc == FISC_ENOTFOUND) {
 		srv_error(c, 401, "unauthorized", fisc_error_message());
 		return -1;
@@ -676,9 +675,16 @@ void srv_handle(srv_ctx *c)
 		lib_error(c, FISC_ESTORE);
 		return;
 	}
+	/* The store's data version, read before anything is looked up: what is
+	** learned now (the token, the region, a kept response) is kept under
+	** this version, so a write committed meanwhile can only make it look
+	** older than it is, never hide the write. Unknown (PostgreSQL): nothing
+	** is kept. */
+	int64_t version = 0;
+	int known = srv_data_version(&version) == FISC_OK;
 	/* Signing in ignores an old session: a browser with an expired cookie
 	** must be able to log in again. */
-	if (c->route->fn != h_login && authenticate(c))
+	if (c->route->fn != h_login && authenticate(c, known, version))
 		return;
 	if (c->route->fn == h_login) {
 		c->who.role = FISC_ROLE_PUBLIC;
@@ -699,7 +705,7 @@ void srv_handle(srv_ctx *c)
 	}
 	srv_target t = {NULL, NULL, 0};
 	if (c->req->nparams && strstr(c->route->pattern, "{region}")) {
-		int rc = fisc_store_region_find(c->st, c->req->params[0], c->a, &c->region);
+		int rc = srv_region_find(c->st, known, version, c->req->params[0], c->a, &c->region);
 		if (rc != FISC_OK) {
 			lib_error(c, rc);
 			return;
@@ -710,7 +716,7 @@ void srv_handle(srv_ctx *c)
 		const char *y = srv_arg(c->req, "year");
 		if (y)
 			year = atoi(y);
-		t.published = year && fisc_publish_get(c->st, c->region.id, year) == 1;
+		t.published = year && srv_published(c->st, known, version, c->region.id, year) == 1;
 	}
 	if (c->route->perm == PERM_DEPT_READ || strstr(c->route->pattern, "{dept}"))
 		t.dept = c->req->params[1];
@@ -732,8 +738,7 @@ void srv_handle(srv_ctx *c)
 	/* The key names the role too: a body may show a role more (the
 	** overview's ledger part), never another region or department, which
 	** the URI names. */
-	int64_t version;
-	const char *key = c->route->cache && c->req->uri && srv_data_version(&version) == FISC_OK
+	const char *key = c->route->cache && c->req->uri && known
 				  ? fisc_arena_printf(c->a, "%s %s", fisc_role_code(c->who.role),
 						      c->req->uri)
 				  : NULL;

@@ -9,6 +9,7 @@
 ** threads.
 */
 #include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -20,7 +21,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <microhttpd.h>
-#include <jansson.h>
 #include "server/server.h"
 
 typedef struct conn {
@@ -52,28 +52,137 @@ static void *uri_cb(void *cls, const char *uri, struct MHD_Connection *mc)
 	return c;
 }
 
+/*
+** The access log: one JSON object per request, as before, but made without
+** a JSON library (the fields are known: four strings to escape, numbers)
+** and written in batches. A line goes into a process-wide buffer; the
+** buffer goes to the file when it is full and otherwise at most
+** LOG_FLUSH_MS later (the main thread, which waits for the signals, wakes
+** for that), and at shutdown. One write(2) per batch instead of an fprintf
+** and an fflush per request: the log was a tenth of a cached read's cost.
+** A crash loses at most the last LOG_FLUSH_MS of lines.
+*/
+enum { LOG_BUF = 64 * 1024, LOG_FLUSH_MS = 200 };
+static char log_buf[LOG_BUF];
+static size_t log_len;
+
+static void log_write(const char *p, size_t n)
+{
+	int fd = fileno(access_log);
+	while (n > 0) {
+		ssize_t k = write(fd, p, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return; /* a full disk: the lines are lost, the server goes on */
+		p += k;
+		n -= (size_t)k;
+	}
+}
+
+static void log_flush(void)
+{
+	pthread_mutex_lock(&log_lock);
+	log_write(log_buf, log_len);
+	log_len = 0;
+	pthread_mutex_unlock(&log_lock);
+}
+
+/* The length of the UTF-8 sequence at p (at most n bytes), 0 if invalid. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	size_t k = p[0] >= 0xC2 && p[0] <= 0xDF ? 2 : p[0] >= 0xE0 && p[0] <= 0xEF ? 3
+		 : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : 0;
+	if (!k || k > n)
+		return 0;
+	for (size_t i = 1; i < k; i++)
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+	return k;
+}
+
+/* s as a JSON string at out (room for 6 × strlen(s) + 2); returns the end.
+** A byte that is not valid UTF-8 (a URI may carry anything) is written as
+** the code point of the same number, so the line stays JSON. */
+static char *json_str(char *out, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+	*out++ = '"';
+	for (size_t i = 0; i < n;) {
+		unsigned char ch = p[i];
+		size_t k = ch < 0x80 ? 1 : utf8_len(p + i, n - i);
+		if (k > 1) {
+			memcpy(out, p + i, k);
+			out += k;
+			i += k;
+			continue;
+		}
+		i++;
+		if (ch == '"' || ch == '\\') {
+			*out++ = '\\';
+			*out++ = (char)ch;
+		} else if (ch < 0x20 || ch >= 0x7F) {
+			memcpy(out, "\\u00", 4);
+			out[4] = hex[ch >> 4];
+			out[5] = hex[ch & 15];
+			out += 6;
+		} else {
+			*out++ = (char)ch;
+		}
+	}
+	*out++ = '"';
+	return out;
+}
+
 static void log_request(conn *c)
 {
 	struct timespec t1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	long us = (t1.tv_sec - c->t0.tv_sec) * 1000000L + (t1.tv_nsec - c->t0.tv_nsec) / 1000;
-	char when[32];
+	/* the time's text, made again only when the second changes */
+	static _Thread_local time_t when_t = -1;
+	static _Thread_local char when[32];
 	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:i,s:I,s:I,s:s}", "time", when, "address", c->addr,
-			      "method", c->method, "uri", c->uri ? c->uri : "", "status", c->status,
-			      "bytes", (json_int_t)c->bytes, "us", (json_int_t)us, "user", c->user);
-	char *line = j ? json_dumps(j, JSON_COMPACT) : NULL;
-	json_decref(j);
+	if (now != when_t) {
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		when_t = now;
+	}
+	const char *uri = c->uri ? c->uri : "";
+	size_t cap = 6 * (strlen(uri) + strlen(c->user) + strlen(c->addr) + strlen(c->method)) + 256;
+	char stack[4096];
+	char *line = cap <= sizeof stack ? stack : malloc(cap);
 	if (!line)
 		return;
+	char *p = line;
+	p += sprintf(p, "{\"time\":\"%s\",\"address\":", when);
+	p = json_str(p, c->addr);
+	p = stpcpy(p, ",\"method\":");
+	p = json_str(p, c->method);
+	p = stpcpy(p, ",\"uri\":");
+	p = json_str(p, uri);
+	p += sprintf(p, ",\"status\":%d,\"bytes\":%zu,\"us\":%ld,\"user\":", c->status, c->bytes, us);
+	p = json_str(p, c->user);
+	p = stpcpy(p, "}\n");
+	size_t n = (size_t)(p - line);
+	assert(n <= cap);
 	pthread_mutex_lock(&log_lock);
-	fprintf(access_log, "%s\n", line);
-	fflush(access_log);
+	if (log_len + n > sizeof log_buf) {
+		log_write(log_buf, log_len);
+		log_len = 0;
+	}
+	if (n > sizeof log_buf)
+		log_write(line, n);
+	else {
+		memcpy(log_buf + log_len, line, n);
+		log_len += n;
+	}
 	pthread_mutex_unlock(&log_lock);
-	free(line);
+	if (line != stack)
+		free(line);
 }
 
 static void completed(void *cls, struct MHD_Connection *mc, void **con_cls,
@@ -362,8 +471,17 @@ int srv_run(const srv_config *cfg)
 	/* One line on stdout that scripts (and the tests) read the port from. */
 	printf("listening http://%s:%u\n", host, di ? di->port : ntohs(sa.sin_port));
 	fflush(stdout);
-	int sig = 0;
-	sigwait(&sigs, &sig);
+	/* Wait for a signal, flushing the access log meanwhile. */
+	int sig = -1;
+	struct timespec tick = {0, LOG_FLUSH_MS * 1000000L};
+	while (sig < 0) {
+		sig = sigtimedwait(&sigs, NULL, &tick);
+		if (sig < 0 && errno != EAGAIN && errno != EINTR) {
+			sigwait(&sigs, &sig);
+			break;
+		}
+		log_flush();
+	}
 	fprintf(stderr, "fisc serve: %s，等待进行中的请求 / %s, finishing requests in flight\n",
 		sig == SIGTERM ? "SIGTERM" : "SIGINT", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	MHD_quiesce_daemon(d); /* no new connections */
@@ -375,6 +493,7 @@ int srv_run(const srv_config *cfg)
 	/* After the last request: the batch in flight commits, then the writer stops. */
 	fisc_ledger_close(srv_ledger);
 	srv_ledger = NULL;
+	log_flush();
 	if (access_log != stderr)
 		fclose(access_log);
 	free((char *)srv_openapi);

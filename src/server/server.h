@@ -194,6 +194,16 @@ int srv_cache_get(const char *key, int64_t version, srv_ctx *c);
 void srv_cache_put(const char *key, int64_t version, const srv_ctx *c, const char *body,
 		   size_t len);
 void srv_cache_clear(void);
+/* The store's answers a request needs before its handler, kept by the pool
+** thread at data version `version` (known 0: asked afresh): the token's
+** user (fisc_token_check; strings valid until the thread's next request),
+** the path's region (fisc_store_region_find), publication
+** (fisc_publish_get). Between srv_store and srv_store_done. */
+int srv_token_check(fisc_store *st, int known, int64_t version, const char *token,
+		    fisc_arena *a, fisc_user *out);
+int srv_region_find(fisc_store *st, int known, int64_t version, const char *key, fisc_arena *a,
+		    fisc_region *out);
+int srv_published(fisc_store *st, int known, int64_t version, int64_t region, int year);
 
 /* History, diff and what is behind a fact (history.c). The arguments of
 ** …/history (diff 0) and …/diff (diff 1), parsed without a store (the
