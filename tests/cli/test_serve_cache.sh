@@ -4,7 +4,8 @@
 # cache (X-Fisc-Cache: hit) with the same bytes; a figure imported by
 # another process (the CLI, not the server) is seen by the next read (a
 # miss, with the new figure), and so is a write through the server itself
-# (publishing); authorization still applies to a kept response.
+# (publishing); authorization still applies to a kept response. Tokens
+# revoked or users disabled are refused at once; the access log is JSON.
 # sqlite-only: the cache is keyed by SQLite's data_version; the PostgreSQL backend has none, so fisc serve on PostgreSQL answers every read afresh (no X-Fisc-Cache)
 set -u
 . tests/server/lib.sh
@@ -46,5 +47,42 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -X PUT -H "Authorization: Bearer $
   "$base/api/regions/$eA/published/2024")
 [ "$code" = 200 ] || fail "publish: $code"
 get "$tmp/b5"; [ "$state" = miss ] || fail "after a write through the server: '$state', want miss"
+
+# Who is asking is kept too (each pool thread keeps the token's user, the
+# region and publication by the same data version): a token revoked through
+# the server (logout) or a user disabled by another process is refused on
+# the very next request, however often it was accepted just before; and a
+# user enabled again is let in again (refusals are never kept).
+status() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+T2=$(token finA)
+for i in 1 2 3 4 5 6; do
+  code=$(status -H "Authorization: Bearer $T2" "$url"); [ "$code" = 200 ] || fail "read $i: $code"
+done
+code=$(status -X POST -H "Authorization: Bearer $T2" "$base/api/logout"); [ "$code" = 200 ] || fail "logout: $code"
+for i in 1 2 3 4; do
+  code=$(status -H "Authorization: Bearer $T2" "$url"); [ "$code" = 401 ] || fail "read $i after logout: $code"
+done
+for i in 1 2 3 4 5 6; do
+  code=$(status -H "Authorization: Bearer $DEP" "$base/api/me"); [ "$code" = 200 ] || fail "me $i: $code"
+done
+"$FISC" --db "$db" user disable depA1 || fail "disable"
+for i in 1 2 3 4; do
+  code=$(status -H "Authorization: Bearer $DEP" "$base/api/me"); [ "$code" = 401 ] || fail "me $i of a disabled user: $code"
+done
+"$FISC" --db "$db" user enable depA1 || fail "enable"
+code=$(status -H "Authorization: Bearer $DEP" "$base/api/me"); [ "$code" = 200 ] || fail "me after enable: $code"
+
+# The access log stays one JSON object a line whatever a URI carries
+# (quotes, a backslash, a control character, bytes that are not UTF-8), and
+# every line is there once the server has stopped.
+port=${base##*:}
+exec 3<>"/dev/tcp/127.0.0.1/$port"
+printf 'GET /api/me?q="\\\x01\xff\xe5\x8c\x97 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' >&3
+cat <&3 > /dev/null
+exec 3<&-
+stop_server
+node -e 'const ls=require("fs").readFileSync(process.argv[1],"utf8").trim().split("\n"); for (const l of ls) JSON.parse(l);
+  if (!ls.some(l => JSON.parse(l).uri === "/api/me?q=\"\\\u0001\u00ff北")) throw "the odd URI is not logged as sent"' "$tmp/access.log" ||
+  fail "access log lines are not JSON, or the odd URI is missing: $(tail -3 "$tmp/access.log")"
 
 echo "ok: serve cache"
