@@ -699,23 +699,24 @@ static void rollback_leaves_nothing(void **state)
 }
 
 /* The data version (what fisc serve keys its caches by) moves with every
-** commit of another connection, in this process or another, and stays put
-** while nobody commits: SQLite answers it from the wal-index header without
-** a transaction while that header is unchanged, so each commit must still
-** be seen, every one of many in a row (a WAL reused after a checkpoint
-** included). */
+** commit of another connection, in this process or another, and on SQLite
+** stays put while nobody commits: SQLite answers it from the wal-index
+** header without a transaction while that header is unchanged, so each
+** commit must still be seen, every one of many in a row (a WAL reused after
+** a checkpoint included). PostgreSQL answers from its snapshot; there any
+** transaction of the cluster (autovacuum's too) may move it, so only the
+** moves are asserted. */
 static void data_version_sees_every_commit(void **state)
 {
 	fx *f = *state;
-	if (tu_pg())
-		return; /* PostgreSQL: see test_serve_cache.sh */
+	int pg = tu_pg();
 	put_region(f->st, &CQ);
 	int64_t bb = put_region(f->st, &BEIBEI);
 	fisc_store *watch;
 	assert_int_equal(fisc_store_open(f->path, &watch), FISC_OK);
 	int64_t v, again;
 	assert_int_equal(fisc_store_data_version(watch, &v), FISC_OK);
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 3 && !pg; i++) {
 		assert_int_equal(fisc_store_data_version(watch, &again), FISC_OK);
 		assert_int_equal(again, v);
 	}
@@ -739,13 +740,15 @@ static void data_version_sees_every_commit(void **state)
 		} else {
 			put_fact(f->st, &a);
 		}
-		if (i == 20) /* the next commit starts the WAL again from its head */
+		if (i == 20 && !pg) /* the next commit starts the WAL again from its head */
 			assert_int_equal(sqlite3_wal_checkpoint_v2(fisc_sqlite_db(f->st), "main",
 							   SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL),
 					 SQLITE_OK);
 		assert_int_equal(fisc_store_data_version(watch, &again), FISC_OK);
 		assert_true(again != v);
 		v = again;
+		if (pg)
+			continue;
 		assert_int_equal(fisc_store_data_version(watch, &again), FISC_OK);
 		assert_int_equal(again, v);
 	}

@@ -6,7 +6,6 @@
 # miss, with the new figure), and so is a write through the server itself
 # (publishing); authorization still applies to a kept response. Tokens
 # revoked or users disabled are refused at once; the access log is JSON.
-# sqlite-only: the cache is keyed by SQLite's data_version; the PostgreSQL backend has none, so fisc serve on PostgreSQL answers every read afresh (no X-Fisc-Cache)
 set -u
 . tests/server/lib.sh
 build_store

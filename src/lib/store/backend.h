@@ -102,6 +102,12 @@ typedef struct fisc_store_vtab {
 	** since this one last looked (SQLite's data_version); NULL: unknown, so
 	** nothing read may be kept between calls. */
 	int (*data_version)(fisc_store *, int64_t *);
+	/* The same promise for a backend where asking costs a round trip
+	** (PostgreSQL): only fisc_store_data_version uses it — worth one round
+	** trip to a caller that then skips a whole request (fisc serve's
+	** caches), not to the handle's own memos, which would pay a round trip
+	** on every use to save one. NULL where data_version is given. */
+	int (*change_version)(fisc_store *, int64_t *);
 	int (*region_put)(fisc_store *, const fisc_region *, int64_t *);
 	int (*region_find)(fisc_store *, const char *, fisc_arena *, fisc_region *);
 	int (*region_get)(fisc_store *, int64_t, fisc_arena *, fisc_region *);

@@ -698,6 +698,7 @@ static void pg_close(fisc_store *st)
 	fact_discard(PG(st));
 	free(PG(st)->fbuf); /* kept across transactions, so freed only here */
 	free(PG(st)->cat);
+	free(PG(st)->dv_snapshot);
 	fisc_pg_voucher_reset(st);
 	PQfinish(PG(st)->c);
 	free(st);
@@ -1627,6 +1628,42 @@ static int pg_alias_each(fisc_store *st, fisc_alias_cb cb, void *ud)
 			    NULL, "alias", alias_row, &w);
 }
 
+/*
+** A number that changes whenever another transaction has committed a change
+** since the last call: PostgreSQL's snapshot of the moment (xmin, xmax —
+** one past the latest finished transaction id — and the ids below xmax
+** still running). A writing transaction has an id; once it commits, every
+** later snapshot differs from every one taken before it finished: either
+** its id was in the running list and has left it, or it was at or past
+** the old xmax, which has now moved past it. So an unchanged snapshot
+** means no commit in between, and what is read after it is current. The
+** number goes up each time the snapshot differs (a transaction that only
+** began or rolled back also changes it: one needless miss, never a hidden
+** write). One round trip, no lock, no schema.
+*/
+static int pg_change_version(fisc_store *st, int64_t *v)
+{
+	pg_store *s = PG(st);
+	int rc;
+	PGresult *r = fisc_pg_exec(s, "SELECT txid_current_snapshot()::text", NULL, "snapshot", &rc);
+	if (!r)
+		return rc;
+	const char *snap = PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "";
+	if (!s->dv_snapshot || strcmp(s->dv_snapshot, snap)) {
+		char *copy = strdup(snap);
+		if (!copy) {
+			PQclear(r);
+			return fisc_error_set(FISC_ENOMEM, "内存不足 / out of memory");
+		}
+		free(s->dv_snapshot);
+		s->dv_snapshot = copy;
+		s->dv++;
+	}
+	PQclear(r);
+	*v = s->dv;
+	return FISC_OK;
+}
+
 static const fisc_store_vtab pg_vtab = {
 	.name = "postgresql",
 	.close = pg_close,
@@ -1635,6 +1672,7 @@ static const fisc_store_vtab pg_vtab = {
 	.rollback = pg_rollback,
 	.txn_alive = pg_txn_alive,
 	.txn_open = pg_txn_open,
+	.change_version = pg_change_version,
 	.region_put = pg_region_put,
 	.region_find = pg_region_find,
 	.region_get = pg_region_get,

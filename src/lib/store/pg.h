@@ -35,6 +35,9 @@ typedef struct pg_store {
 	** creation under a temporary name does); begin and commit inside it
 	** only delimit the catalogue's batches. */
 	int creating;
+	/* pg_change_version: the snapshot last seen and its number. */
+	char *dv_snapshot;
+	int64_t dv;
 	unsigned cursors;  /* names of cursors opened so far */
 	unsigned char prepared[PQ_COUNT];
 	/* Vouchers of the current transaction (pg_voucher.c). */

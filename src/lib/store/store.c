@@ -357,10 +357,12 @@ int fisc_store_fact_each(fisc_store *st, const fisc_query *q, fisc_fact_cb cb, v
 int fisc_store_data_version(fisc_store *st, int64_t *version)
 {
 	*version = 0;
-	if (!st->vt->data_version)
-		return fisc_error_set(FISC_EUNSUPPORTED,
-				      "此存储无法报告数据版本 / this store cannot tell its data version");
-	return st->vt->data_version(st, version);
+	if (st->vt->data_version)
+		return st->vt->data_version(st, version);
+	if (st->vt->change_version)
+		return st->vt->change_version(st, version);
+	return fisc_error_set(FISC_EUNSUPPORTED,
+			      "此存储无法报告数据版本 / this store cannot tell its data version");
 }
 int64_t fisc_store_fact_count(fisc_store *st) { return st->vt->fact_count(st); }
 
