@@ -8,7 +8,8 @@
 ** The data version is read from one watcher handle (SQLite's PRAGMA
 ** data_version on a connection that never writes: it changes whenever any
 ** other connection commits — the pool threads' handles, the ledger engine,
-** another process's `fisc import`). A response made at version V is served
+** another process's `fisc import`; on PostgreSQL the snapshot, see
+** pg_change_version). A response made at version V is served
 ** again only while the version is still V, so no write, through the server
 ** or from outside, is ever hidden. Authorization still runs for every
 ** request before the cache is asked: the cache holds bodies, not verdicts.

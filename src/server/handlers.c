@@ -678,8 +678,8 @@ void srv_handle(srv_ctx *c)
 	/* The store's data version, read before anything is looked up: what is
 	** learned now (the token, the region, a kept response) is kept under
 	** this version, so a write committed meanwhile can only make it look
-	** older than it is, never hide the write. Unknown (PostgreSQL): nothing
-	** is kept. */
+	** older than it is, never hide the write. Unknown (the watcher lost,
+	** a backend that cannot tell): nothing is kept. */
 	int64_t version = 0;
 	int known = srv_data_version(&version) == FISC_OK;
 	/* Signing in ignores an old session: a browser with an expired cookie

@@ -98,6 +98,10 @@ static size_t utf8_len(const unsigned char *p, size_t n)
 	for (size_t i = 1; i < k; i++)
 		if ((p[i] & 0xC0) != 0x80)
 			return 0;
+	/* no overlong forms, no surrogates, nothing past U+10FFFF */
+	if ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] > 0x9F) ||
+	    (p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] > 0x8F))
+		return 0;
 	return k;
 }
 
