@@ -12,7 +12,7 @@
 #
 #   bench/ledger.sh          (make bench-ledger; make bench runs it last)
 #
-# Environment: LEDGER_SECONDS (per run, default 3), LEDGER_REPEAT (runs per
+# Environment: LEDGER_SECONDS (per run, default 2), LEDGER_REPEAT (runs per
 # configuration and system, default 3),
 # LEDGER_VERIFY (journal entries, default 1000000), BENCH_OUT, BENCH_MD;
 # LEDGER_REPORT_ONLY=1 rewrites the section from the last run's raw results.
@@ -20,7 +20,7 @@ set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-SECS=${LEDGER_SECONDS:-3}
+SECS=${LEDGER_SECONDS:-2}
 REPEAT=${LEDGER_REPEAT:-3}
 NVERIFY=${LEDGER_VERIFY:-1000000}
 OUT=${BENCH_OUT:-$ROOT/build/bench}
