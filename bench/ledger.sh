@@ -224,13 +224,18 @@ section() {
 	echo "(Measured)."
 }
 
-# Replace the section in BENCHMARKS.md (bench/run.sh rewrites the rest).
-TMP=$(mktemp)
-if [ -f "$MD" ]; then
-	awk '/^## Ledger: controlled payments/{skip=1; next} skip && /^## /{skip=0} !skip' "$MD" >"$TMP"
+# Replace the section in BENCHMARKS.md where it stands, or append it (bench/run.sh
+# rewrites the rest).
+TMP=$(mktemp) SEC=$(mktemp)
+section >"$SEC"
+if [ -f "$MD" ] && grep -q '^## Ledger: controlled payments' "$MD"; then
+	awk -v sec="$SEC" '/^## Ledger: controlled payments/ { while ((getline l < sec) > 0) print l; print ""; skip = 1; next }
+		skip && /^## / { skip = 0 } !skip' "$MD" | cat -s >"$TMP"
+else
+	{ [ -f "$MD" ] && cat "$MD"; echo; cat "$SEC"; } | cat -s >"$TMP"
 fi
-{ cat "$TMP"; echo; section; } | cat -s >"$MD"
-rm -f "$TMP"
+cat "$TMP" >"$MD"
+rm -f "$TMP" "$SEC"
 cat "$RES"
 [ -n "$VER" ] && echo "verify: $VER"
 log "wrote the ledger section of $MD"
