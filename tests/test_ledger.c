@@ -335,6 +335,116 @@ static void test_journal_two_writers(void **state)
 	free(db);
 }
 
+/* ---- a store failure in the middle of a batch -------------------------------- */
+
+static int64_t head_of(const char *db)
+{
+	fisc_store *st;
+	int64_t seq = -1;
+	uint8_t h[FISC_HASH_BYTES];
+	assert_int_equal(fisc_store_open(db, &st), FISC_OK);
+	assert_int_equal(fisc_journal_head(st, &seq, h), FISC_OK);
+	fisc_store_close(st);
+	return seq;
+}
+
+static int count_pay(void *ud, const fisc_payment *p)
+{
+	(void)p;
+	++*(long *)ud;
+	return 0;
+}
+
+/* The store refuses a row the engine accepted (here: triggers added by hand
+** that refuse three keys, each in its own way: a statement-level abort, a
+** rollback of the whole transaction by SQLite itself, a CHECK failing in a
+** trigger's own write). Every request of that batch fails with
+** FISC_ESTORE, nothing of the batch is applied (lines, payments, journal),
+** and the engine, rebuilt from the journal, goes on. The engine's handle
+** writes a batch's rows when it commits: the failure comes there, after
+** every request was decided. */
+static void test_batch_store_failure(void **state)
+{
+	(void)state;
+	char *dir, *db = tmp_db(&dir);
+	fisc_ledger *l;
+	fisc_ledger_result res;
+	assert_int_equal(fisc_ledger_open(db, &l), FISC_OK);
+	fisc_quota_leg legs[2] = {{line_id("甲", "30101"), 100000}, {line_id("乙", "30201"), 100000}};
+	assert_int_equal(doc1(l, "批复", FISC_DOC_APPROVE, 2, legs, &res), FISC_OK);
+	fisc_payment first = {"ok0", 1, 5000, "收款人", "用途", 0, 0, 0};
+	assert_int_equal(fisc_ledger_request(l, &first, &res), FISC_OK);
+	fisc_ledger_close(l);
+	if (tu_pg())
+		sql(db,
+		    "CREATE FUNCTION fisc_test_refuse() RETURNS trigger LANGUAGE plpgsql AS"
+		    " $$BEGIN IF NEW.key LIKE 'bad-%' THEN RAISE EXCEPTION 'refused %', NEW.key; END IF;"
+		    " RETURN NEW; END$$;"
+		    "CREATE TRIGGER fisc_test_refuse BEFORE INSERT ON ledger_payment"
+		    " FOR EACH ROW EXECUTE FUNCTION fisc_test_refuse();",
+		    1);
+	else
+		sql(db,
+		    "CREATE TRIGGER t_abort BEFORE INSERT ON ledger_payment WHEN NEW.key = 'bad-abort'"
+		    "  BEGIN SELECT RAISE(ABORT, 'refused'); END;"
+		    "CREATE TRIGGER t_rollback BEFORE INSERT ON ledger_payment WHEN NEW.key = 'bad-rollback'"
+		    "  BEGIN SELECT RAISE(ROLLBACK, 'refused'); END;"
+		    "CREATE TRIGGER t_check AFTER INSERT ON ledger_payment WHEN NEW.key = 'bad-check'"
+		    "  BEGIN INSERT INTO ledger_doc(no, date, kind) VALUES('x', 1, 99); END;",
+		    1);
+	int64_t head = head_of(db);
+	assert_int_equal(fisc_ledger_open(db, &l), FISC_OK);
+	static const char *const bad[] = {"bad-abort", "bad-rollback", "bad-check"};
+	for (int b = 0; b < 3; b++) {
+		/* One submit: the requests reach the writer together, one batch. */
+		fisc_ledger_op ops[4];
+		memset(ops, 0, sizeof ops);
+		ops[0].kind = ops[1].kind = ops[3].kind = 'P';
+		ops[0].pay = (fisc_payment){"good-a", 1, 100, "收款人", "用途", 0, 0, 0};
+		ops[1].pay = (fisc_payment){bad[b], 2, 200, "收款人", "用途", 0, 0, 0};
+		ops[2].kind = 'C';
+		ops[2].pay.key = "ok0";
+		ops[3].pay = (fisc_payment){"good-b", 1, 300, "收款人", "用途", 0, 0, 0};
+		assert_int_equal(fisc_ledger_submit(l, ops, 4), FISC_OK);
+		for (int i = 0; i < 4; i++) {
+			if (ops[i].rc != FISC_ESTORE)
+				fprintf(stderr, "%s, op %d: rc %d %s\n", bad[b], i, ops[i].rc, ops[i].msg);
+			assert_int_equal(ops[i].rc, FISC_ESTORE);
+		}
+		fisc_quota_line ln;
+		assert_int_equal(fisc_ledger_line_get(l, 1, &ln), FISC_OK);
+		assert_int_equal(ln.pending, 5000);
+		assert_int_equal(ln.paid, 0);
+		assert_int_equal(fisc_ledger_line_get(l, 2, &ln), FISC_OK);
+		assert_int_equal(ln.pending, 0);
+		fisc_payment p;
+		assert_int_equal(fisc_ledger_payment_get(l, "good-a", &p), FISC_ENOTFOUND);
+		assert_int_equal(fisc_ledger_payment_get(l, "ok0", &p), FISC_OK);
+		assert_int_equal(p.state, FISC_PAY_PENDING);
+		assert_int_equal(head_of(db), head);
+	}
+	/* The store holds what it held before the three batches. */
+	fisc_store *st;
+	long n = 0;
+	assert_int_equal(fisc_store_open(db, &st), FISC_OK);
+	assert_int_equal(fisc_store_payment_each(st, count_pay, &n), FISC_OK);
+	fisc_store_close(st);
+	assert_int_equal(n, 1);
+	/* The same requests without the refused one are applied, chained on. */
+	fisc_payment again = {"good-a", 1, 100, "收款人", "用途", 0, 0, 0};
+	assert_int_equal(fisc_ledger_request(l, &again, &res), FISC_OK);
+	assert_int_equal(res.replay, 0);
+	assert_int_equal(res.seq, head + 1);
+	assert_int_equal(res.pending, 5100);
+	assert_int_equal(fisc_ledger_confirm(l, "ok0", &res), FISC_OK);
+	assert_int_equal(res.paid, 5000);
+	fisc_ledger_close(l);
+	verify_ok(db, 1, 0);
+	tu_rmrf(dir);
+	free(dir);
+	free(db);
+}
+
 /* ---- year end ---------------------------------------------------------------- */
 
 static void test_close(void **state)
@@ -961,6 +1071,7 @@ int main(void)
 		cmocka_unit_test(test_documents_and_payments),
 		cmocka_unit_test(test_close),
 		cmocka_unit_test(test_journal_two_writers),
+		cmocka_unit_test(test_batch_store_failure),
 		cmocka_unit_test(test_journal_tamper),
 		cmocka_unit_test(test_model),
 		cmocka_unit_test(test_crash),

@@ -599,7 +599,9 @@ static int sq_txn_open(fisc_store *st) { return !sqlite3_get_autocommit(SQ(st)->
 
 static int sq_commit(fisc_store *st)
 {
-	int rc = fisc_sqlite_voucher_commit(st);
+	int rc = fisc_sqlite_ledger_flush(st);
+	if (rc == FISC_OK)
+		rc = fisc_sqlite_voucher_commit(st);
 	SQ(st)->cur_doc = 0;
 	return rc == FISC_OK ? exec(SQ(st)->db, "COMMIT") : rc;
 }
@@ -607,6 +609,7 @@ static int sq_commit(fisc_store *st)
 static int sq_rollback(fisc_store *st)
 {
 	fisc_sqlite_voucher_discard(st);
+	fisc_sqlite_ledger_discard(st);
 	SQ(st)->cur_doc = 0;
 	/* Already rolled back by SQLite after an error: nothing is left to undo. */
 	if (sqlite3_get_autocommit(SQ(st)->db))

@@ -7,6 +7,18 @@
 ** The engine's handle checkpoints the WAL from a thread of its own (see
 ** fisc_sqlite_ledger_durable): SQLite's automatic checkpoint would run
 ** inside a batch's COMMIT, while every submitter of the batch waits.
+**
+** The engine's handle also stages the journal entries, payment rows and
+** refunds of a batch in TEMP tables (in memory) and moves them into the
+** ledger tables with one INSERT … SELECT each just before the COMMIT
+** (fisc_sqlite_ledger_flush). The journal and payment tables have triggers
+** (defence in depth), and SQLite gives every statement that may fire a
+** trigger a statement journal: a copy of each page the statement touches,
+** so that it can undo that statement alone. With the store's 64 KB pages
+** that was one or two 64 KB copies (and, with temp files, two pwrites) per
+** request; staged, it is one copy per page per batch. The triggers and
+** CHECKs still see every row, in order; a row they refuse fails the flush,
+** so the whole batch, as a failing statement did before.
 */
 #include <pthread.h>
 #include <stdlib.h>
@@ -23,6 +35,15 @@ enum {
 	LQ_REFUND_PUT,
 	LQ_JOURNAL_PUT,
 	LQ_JOURNAL_EACH,
+	LQ_STAGE_JOURNAL,
+	LQ_STAGE_PAY,
+	LQ_STAGE_REFUND,
+	LQ_FLUSH_JOURNAL,
+	LQ_FLUSH_PAY,
+	LQ_FLUSH_REFUND,
+	LQ_CLEAR_JOURNAL,
+	LQ_CLEAR_PAY,
+	LQ_CLEAR_REFUND,
 	LQ_COUNT
 };
 
@@ -40,7 +61,36 @@ static const char *const lq_sql[LQ_COUNT] = {
 	/* Every batch of the engine starts with it (catching up with other
 	** processes), nearly always finding nothing: kept prepared. */
 	[LQ_JOURNAL_EACH] = "SELECT seq,prev,hash,bytes FROM journal WHERE seq>? ORDER BY seq",
+	/* The batch's rows on the engine's handle (see the top of the file);
+	** the tables are created by fisc_sqlite_ledger_durable. */
+	[LQ_STAGE_JOURNAL] = "INSERT INTO temp.ledger_stage_journal(seq,prev,hash,bytes) VALUES(?,?,?,?)",
+	[LQ_STAGE_PAY] = "INSERT INTO temp.ledger_stage_payment(key,line_id,fen,payee,purpose,state,"
+			 "refunded,paid_on) VALUES(?,?,?,?,?,?,?,?)",
+	[LQ_STAGE_REFUND] = "INSERT INTO temp.ledger_stage_refund(key,pay_key,fen,date) VALUES(?,?,?,?)",
+	[LQ_FLUSH_JOURNAL] = "INSERT INTO main.journal(seq,prev,hash,bytes)"
+			     " SELECT seq,prev,hash,bytes FROM temp.ledger_stage_journal ORDER BY seq",
+	/* In staging order: a payment requested and confirmed in one batch is
+	** inserted, then moved forward (through its trigger) by the second row. */
+	[LQ_FLUSH_PAY] = "INSERT INTO main.ledger_payment(key,line_id,fen,payee,purpose,state,refunded,paid_on)"
+			 " SELECT key,line_id,fen,payee,purpose,state,refunded,paid_on"
+			 " FROM temp.ledger_stage_payment WHERE true ORDER BY n ON CONFLICT(key) DO UPDATE SET"
+			 " state=excluded.state, refunded=excluded.refunded, paid_on=excluded.paid_on",
+	/* After the payments: a refund's key refers to its payment's row. */
+	[LQ_FLUSH_REFUND] = "INSERT INTO main.ledger_refund(key,pay_key,fen,date)"
+			    " SELECT key,pay_key,fen,date FROM temp.ledger_stage_refund ORDER BY n",
+	[LQ_CLEAR_JOURNAL] = "DELETE FROM temp.ledger_stage_journal",
+	[LQ_CLEAR_PAY] = "DELETE FROM temp.ledger_stage_payment",
+	[LQ_CLEAR_REFUND] = "DELETE FROM temp.ledger_stage_refund",
 };
+
+static const char *const stage_schema =
+	"CREATE TEMP TABLE IF NOT EXISTS ledger_stage_journal(seq INTEGER PRIMARY KEY,"
+	" prev BLOB NOT NULL, hash BLOB NOT NULL, bytes BLOB NOT NULL);"
+	"CREATE TEMP TABLE IF NOT EXISTS ledger_stage_payment(n INTEGER PRIMARY KEY, key TEXT NOT NULL,"
+	" line_id INTEGER NOT NULL, fen INTEGER NOT NULL, payee TEXT NOT NULL, purpose TEXT NOT NULL,"
+	" state INTEGER NOT NULL, refunded INTEGER NOT NULL, paid_on INTEGER NOT NULL);"
+	"CREATE TEMP TABLE IF NOT EXISTS ledger_stage_refund(n INTEGER PRIMARY KEY, key TEXT NOT NULL,"
+	" pay_key TEXT NOT NULL, fen INTEGER NOT NULL, date INTEGER NOT NULL);";
 
 struct sq_ledger {
 	sqlite3_stmt *st[LQ_COUNT];
@@ -52,6 +102,9 @@ struct sq_ledger {
 	pthread_cond_t cv;
 	int want, stop;
 	char *path, *vfs;
+	/* The engine's handle: writes are staged (see the top of the file);
+	** `staged` is set while the open transaction holds staged rows. */
+	int staging, staged;
 };
 
 /* WAL frames (pages) after a commit that wake the checkpointer, and the
@@ -214,13 +267,62 @@ int fisc_sqlite_ledger_durable(fisc_store *st)
 	sqlite3 *db = fisc_sqlite_db(st);
 	if (sqlite3_exec(db, "PRAGMA synchronous=FULL", NULL, NULL, NULL) != SQLITE_OK)
 		return lerr(db, "synchronous");
+	/* The staging tables in memory (TEMP tables follow temp_store, which
+	** must be set before the first of them exists). The flush statements'
+	** statement journals go to memory too instead of a temp file. */
+	if (sqlite3_exec(db, "PRAGMA temp_store=MEMORY", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, stage_schema, NULL, NULL, NULL) != SQLITE_OK)
+		return lerr(db, "ledger staging tables");
 	/* The engine's writer commits batch after batch: checkpoints go to a
 	** thread of their own, off the path of every acknowledgement. */
 	sq_ledger *g = slot_of(st);
 	if (!g)
 		return fisc_error_set(FISC_ENOMEM, "out of memory");
 	checkpointer_start(st, g);
+	g->staging = 1;
 	return FISC_OK;
+}
+
+/* Whether a write of this handle goes to the staging tables: the engine's
+** handle inside a transaction (outside one, a staged row would never be
+** flushed, so it is written directly). */
+static int stage(fisc_store *st)
+{
+	sq_ledger *g = *fisc_sqlite_ledger_slot(st);
+	return g && g->staging && !sqlite3_get_autocommit(fisc_sqlite_db(st));
+}
+
+static int staged(fisc_store *st, int rc)
+{
+	if (rc == FISC_OK)
+		(*fisc_sqlite_ledger_slot(st))->staged = 1;
+	return rc;
+}
+
+int fisc_sqlite_ledger_flush(fisc_store *st)
+{
+	sq_ledger *g = *fisc_sqlite_ledger_slot(st);
+	if (!g || !g->staged)
+		return FISC_OK;
+	static const int steps[] = {LQ_FLUSH_JOURNAL, LQ_FLUSH_PAY,	 LQ_FLUSH_REFUND,
+				    LQ_CLEAR_JOURNAL, LQ_CLEAR_PAY, LQ_CLEAR_REFUND};
+	int rc = FISC_OK;
+	for (size_t i = 0; rc == FISC_OK && i < sizeof steps / sizeof *steps; i++) {
+		sqlite3_stmt *q = lstmt(st, steps[i]);
+		rc = q ? run(st, q, "ledger batch") : lerr(fisc_sqlite_db(st), "prepare");
+	}
+	/* On failure the rows stay staged until the caller's rollback, which
+	** removes them with the rest of the transaction. */
+	if (rc == FISC_OK)
+		g->staged = 0;
+	return rc;
+}
+
+void fisc_sqlite_ledger_discard(fisc_store *st)
+{
+	sq_ledger *g = *fisc_sqlite_ledger_slot(st);
+	if (g)
+		g->staged = 0;
 }
 
 int fisc_sqlite_quota_line_put(fisc_store *st, const fisc_quota_line *l)
@@ -264,6 +366,9 @@ int fisc_sqlite_quota_line_set(fisc_store *st, int64_t id, int64_t quota, int64_
 
 int fisc_sqlite_quota_line_each(fisc_store *st, fisc_quota_line_cb cb, void *ud)
 {
+	int frc = fisc_sqlite_ledger_flush(st); /* reads see the batch's staged rows */
+	if (frc != FISC_OK)
+		return frc;
 	sqlite3 *db = fisc_sqlite_db(st);
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(db,
@@ -311,6 +416,9 @@ int fisc_sqlite_quota_doc_put(fisc_store *st, const fisc_quota_doc *d, const int
 
 int fisc_sqlite_quota_leg_each(fisc_store *st, fisc_quota_leg_cb cb, void *ud)
 {
+	int frc = fisc_sqlite_ledger_flush(st); /* reads see the batch's staged rows */
+	if (frc != FISC_OK)
+		return frc;
 	sqlite3 *db = fisc_sqlite_db(st);
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(db,
@@ -334,7 +442,8 @@ int fisc_sqlite_quota_leg_each(fisc_store *st, fisc_quota_leg_cb cb, void *ud)
 
 int fisc_sqlite_payment_put(fisc_store *st, const fisc_payment *p)
 {
-	sqlite3_stmt *q = lstmt(st, LQ_PAY_PUT);
+	int staging = stage(st);
+	sqlite3_stmt *q = lstmt(st, staging ? LQ_STAGE_PAY : LQ_PAY_PUT);
 	if (!q)
 		return lerr(fisc_sqlite_db(st), "prepare");
 	sqlite3_bind_text(q, 1, p->key, -1, SQLITE_STATIC);
@@ -345,11 +454,15 @@ int fisc_sqlite_payment_put(fisc_store *st, const fisc_payment *p)
 	sqlite3_bind_int(q, 6, p->state);
 	sqlite3_bind_int64(q, 7, p->refunded);
 	sqlite3_bind_int(q, 8, p->paid_on);
-	return run(st, q, "ledger payment");
+	int rc = run(st, q, "ledger payment");
+	return staging ? staged(st, rc) : rc;
 }
 
 int fisc_sqlite_payment_each(fisc_store *st, fisc_payment_cb cb, void *ud)
 {
+	int frc = fisc_sqlite_ledger_flush(st); /* reads see the batch's staged rows */
+	if (frc != FISC_OK)
+		return frc;
 	sqlite3 *db = fisc_sqlite_db(st);
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(db,
@@ -373,30 +486,37 @@ int fisc_sqlite_payment_each(fisc_store *st, fisc_payment_cb cb, void *ud)
 
 int fisc_sqlite_refund_put(fisc_store *st, const fisc_refund *r)
 {
-	sqlite3_stmt *q = lstmt(st, LQ_REFUND_PUT);
+	int staging = stage(st);
+	sqlite3_stmt *q = lstmt(st, staging ? LQ_STAGE_REFUND : LQ_REFUND_PUT);
 	if (!q)
 		return lerr(fisc_sqlite_db(st), "prepare");
 	sqlite3_bind_text(q, 1, r->key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, r->pay_key, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 3, r->fen);
 	sqlite3_bind_int(q, 4, r->date);
-	return run(st, q, "ledger refund");
+	int rc = run(st, q, "ledger refund");
+	return staging ? staged(st, rc) : rc;
 }
 
 int fisc_sqlite_journal_put(fisc_store *st, const fisc_journal_entry *e)
 {
-	sqlite3_stmt *q = lstmt(st, LQ_JOURNAL_PUT);
+	int staging = stage(st);
+	sqlite3_stmt *q = lstmt(st, staging ? LQ_STAGE_JOURNAL : LQ_JOURNAL_PUT);
 	if (!q)
 		return lerr(fisc_sqlite_db(st), "prepare");
 	sqlite3_bind_int64(q, 1, e->seq);
 	sqlite3_bind_blob(q, 2, e->prev, FISC_HASH_BYTES, SQLITE_STATIC);
 	sqlite3_bind_blob(q, 3, e->hash, FISC_HASH_BYTES, SQLITE_STATIC);
 	sqlite3_bind_blob(q, 4, e->bytes, (int)e->n, SQLITE_STATIC);
-	return run(st, q, "journal");
+	int rc = run(st, q, "journal");
+	return staging ? staged(st, rc) : rc;
 }
 
 int fisc_sqlite_journal_each(fisc_store *st, int64_t after, fisc_journal_cb cb, void *ud)
 {
+	int frc = fisc_sqlite_ledger_flush(st); /* reads see the batch's staged rows */
+	if (frc != FISC_OK)
+		return frc;
 	sqlite3 *db = fisc_sqlite_db(st);
 	sqlite3_stmt *q = lstmt(st, LQ_JOURNAL_EACH);
 	if (!q)
@@ -434,6 +554,9 @@ int fisc_sqlite_journal_each(fisc_store *st, int64_t after, fisc_journal_cb cb, 
 
 int fisc_sqlite_quota_rollup(fisc_store *st, int year, fisc_quota_rollup_cb cb, void *ud)
 {
+	int frc = fisc_sqlite_ledger_flush(st); /* reads see the batch's staged rows */
+	if (frc != FISC_OK)
+		return frc;
 	sqlite3 *db = fisc_sqlite_db(st);
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(
@@ -465,6 +588,9 @@ int fisc_sqlite_quota_rollup(fisc_store *st, int year, fisc_quota_rollup_cb cb, 
 
 int fisc_sqlite_journal_last(fisc_store *st, int64_t *seq, uint8_t *hash)
 {
+	int frc = fisc_sqlite_ledger_flush(st); /* reads see the batch's staged rows */
+	if (frc != FISC_OK)
+		return frc;
 	sqlite3 *db = fisc_sqlite_db(st);
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(db, "SELECT seq,hash FROM journal ORDER BY seq DESC LIMIT 1", -1, &q,
@@ -487,6 +613,9 @@ int fisc_sqlite_journal_last(fisc_store *st, int64_t *seq, uint8_t *hash)
 /* Documents in the order they were written, each with its legs in theirs. */
 int fisc_sqlite_quota_doc_each(fisc_store *st, fisc_quota_doc_cb cb, void *ud)
 {
+	int frc = fisc_sqlite_ledger_flush(st); /* reads see the batch's staged rows */
+	if (frc != FISC_OK)
+		return frc;
 	sqlite3 *db = fisc_sqlite_db(st);
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(db,
@@ -559,6 +688,9 @@ int fisc_sqlite_quota_doc_each(fisc_store *st, fisc_quota_doc_cb cb, void *ud)
 
 int fisc_sqlite_refund_each(fisc_store *st, fisc_refund_cb cb, void *ud)
 {
+	int frc = fisc_sqlite_ledger_flush(st); /* reads see the batch's staged rows */
+	if (frc != FISC_OK)
+		return frc;
 	sqlite3 *db = fisc_sqlite_db(st);
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(db, "SELECT key,pay_key,fen,date FROM ledger_refund ORDER BY id", -1,

@@ -34,6 +34,11 @@ int fisc_sqlite_journal_last(fisc_store *st, int64_t *seq, uint8_t *hash);
 
 int fisc_sqlite_quota_rollup(fisc_store *st, int year, fisc_quota_rollup_cb cb, void *ud);
 
+/* sqlite.c, before COMMIT: move the rows the engine's handle staged into
+** the ledger tables; on ROLLBACK: forget that any were staged. */
+int fisc_sqlite_ledger_flush(fisc_store *st);
+void fisc_sqlite_ledger_discard(fisc_store *st);
+
 void fisc_sqlite_ledger_free(fisc_store *st);
 
 #endif
