@@ -303,7 +303,7 @@ static int verify_bench(long entries)
 	for (long done = 1; done < entries;) {
 		size_t n = entries - done < CHUNK ? (size_t)(entries - done) : CHUNK;
 		for (size_t i = 0; i < n; i++) {
-			snprintf(keys[i], sizeof keys[i], "v%ld", done + (long)i);
+			snprintf(keys[i], sizeof keys[i], "v%010ld", done + (long)i);
 			ops[i] = (fisc_ledger_op){.kind = 'P'};
 			ops[i].pay = (fisc_payment){keys[i], 1 + (done + (long)i) % nlines, 1, "收款人",
 						    "用途", 0, 0, 0};
