@@ -1241,14 +1241,10 @@ static int open_db(const char *path, const char *vfs, int create, int no_migrate
 	** numbered per unit inserts into the identity index (voucher_key) at
 	** one place per unit; with SQLite's default 2 MB (32 such pages) each
 	** batch evicted and rewrote them, 7× slower for 300 000 vouchers of 77
-	** units.
-	** Reads through a memory map (up to 2 GB, SQLite's default ceiling): a
-	** scan of the whole journal (`journal verify`) otherwise spent 40 % of
-	** its reading thread copying pages out of the kernel's cache into
-	** SQLite's and faulting in that cache; writes still go through the WAL. */
+	** units. */
 	int rc = exec(s->db, "PRAGMA page_size=65536; PRAGMA journal_mode=WAL;"
 			     " PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-			     " PRAGMA cache_size=-65536; PRAGMA mmap_size=2147418112;");
+			     " PRAGMA cache_size=-65536;");
 	if (rc == FISC_OK && !no_migrate)
 		rc = migrate(s);
 	if (rc == FISC_OK && no_migrate) {
