@@ -593,12 +593,14 @@ static int pay_cb(void *ud, const fisc_payment *p)
 
 /* The payment-key map of a long journal (768 MB at 10^7 payments) is
 ** written at random from the replay's first entries on, and each of its
-** 2 MB pages is zeroed by the kernel at its first touch: a fifth of the
-** replay thread's time over 10^7 entries. A helper populates the pages
-** (MADV_POPULATE_WRITE maps and zeroes them without writing to them, so it
-** may run beside the replay's inserts) on the core where the reader thread,
-** the lighter of the two, leaves time idle. Best effort: an old kernel
-** refuses the advice and the replay faults the pages in itself. */
+** 2 MB pages is zeroed by the kernel at its first touch: about a seventh
+** of the replay thread's time over 10^7 entries. A helper populates the
+** pages (MADV_POPULATE_WRITE maps and zeroes them without writing to them,
+** so it may run beside the replay's inserts) on the core where the reader
+** thread, the lighter of the two, leaves time idle. Best effort: an old
+** kernel refuses the advice, and a map that grew meanwhile (a head number
+** edited to be too small) unmapped the range; either way the helper stops
+** and the replay faults the pages in itself. */
 typedef struct populate {
 	uint8_t *p;
 	size_t n;
