@@ -12,7 +12,7 @@
 # Dependencies are installed by scripts/deps.sh when missing (Debian, as root).
 
 CC      ?= cc
-PKGS    := sqlite3 libpq libzip expat jansson libutf8proc xlsxwriter libsodium libxml-2.0 pangocairo cairo-pdf cairo-svg mupdf
+PKGS    := sqlite3 libpq libzip expat jansson libutf8proc xlsxwriter libsodium libcrypto libxml-2.0 pangocairo cairo-pdf cairo-svg mupdf
 # Only the fisc binary serves HTTP (src/server/): libfisc and fisc.pc do not
 # depend on libmicrohttpd, so an embedder links no HTTP stack.
 TOOL_PKGS := libmicrohttpd

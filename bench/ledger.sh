@@ -14,7 +14,10 @@
 #
 # Environment: LEDGER_SECONDS (per run, default 2), LEDGER_REPEAT (runs per
 # configuration and system, default 3),
-# LEDGER_VERIFY (journal entries, default 1000000), BENCH_OUT, BENCH_MD;
+# LEDGER_VERIFY (journal entries, default 1000000: the target of issue 11 is
+# over 10^7, LEDGER_VERIFY=10000000, whose build through the engine takes
+# 5–15 minutes), LEDGER_KEEP=1 (keep build/bench/ledger/verify.db: a later
+# run with the same LEDGER_VERIFY verifies it without building), BENCH_OUT, BENCH_MD;
 # LEDGER_REPORT_ONLY=1 rewrites the section from the last run's raw results.
 set -uo pipefail
 
@@ -50,7 +53,7 @@ if pkg-config --exists libpq && [ -x $PGBIN/initdb ]; then
 fi
 # shellcheck disable=SC2086
 cc -std=c11 -D_GNU_SOURCE -O2 -Iinclude -Isrc/lib $PQ_CFLAGS bench/ledger.c build/libfisc.a \
-	$(pkg-config --libs sqlite3 libzip expat jansson libutf8proc xlsxwriter libsodium) $PQ_LIBS \
+	$(pkg-config --libs sqlite3 libzip expat jansson libutf8proc xlsxwriter libsodium libcrypto) $PQ_LIBS \
 	-lm -lpthread -o "$BIN" || exit 2
 
 # A throw-away PostgreSQL 15 cluster on a Unix socket, as bench/run.sh
@@ -104,7 +107,7 @@ for lines in 10000 10; do
 done
 log "journal verify over $NVERIFY entries (building the journal first)"
 VER=$("$BIN" verify "$W/verify.db" "$NVERIFY") || VER=""
-rm -f "$W"/verify.db*
+[ "${LEDGER_KEEP:-0}" = 1 ] || rm -f "$W"/verify.db*
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 printf 'WHEN=%q\nLOAD0=%q\nLOAD1=%q\nSECS=%q\nREPEAT=%q\nVER=%q\n' "$(date -u '+%Y-%m-%d %H:%M')" "$LOAD0" \
 	"$LOAD1" "$SECS" "$REPEAT" "$VER" >"$META"
@@ -185,7 +188,7 @@ section() {
 		echo "\`journal verify\` (\`fisc_journal_verify\`: chain, replay of every entry, then every table"
 		echo "compared with the replay; the chain checked on a reader thread while the calling thread"
 		echo "replays) over $ve entries (1 document of 1,000 lines, then payment requests; built through"
-		echo "the engine in ${vb} s): **${vs} s, $vr entries/s** (wall clock: with the load above, the"
+		echo "the engine$([ "$vb" = 0.00 ] && echo ", kept from an earlier run" || echo " in ${vb} s")): **${vs} s, $vr entries/s** (wall clock: with the load above, the"
 		echo "process gets a fraction of the 2 cores)."
 	else
 		echo "\`journal verify\`: the run failed (see the log)."
@@ -203,7 +206,9 @@ section() {
 	q1=${q1:+$(awk -v u="$q1" 'BEGIN{printf "%.1f", u/1000}')} q2=${q2:+$(awk -v u="$q2" 'BEGIN{printf "%.1f", u/1000}')}
 	echo "- p99 acknowledgement ≤ 10 ms at 64 submitters: 10,000 lines ${q1:-—} ms — $(verdict "$q1" 10 le); 10 hot lines ${q2:-—} ms — $(verdict "$q2" 10 le)."
 	vr=""; [ -n "$VER" ] && vr=$(echo "$VER" | cut -f4)
-	echo "- \`journal verify\` ≥ 1 M entries/s (over 10⁷ entries; measured here over ${NVERIFY} to keep the run short): ${vr:-—} entries/s — $(verdict "$vr" 1000000 ge)."
+	local over="measured here over ${ve:-$NVERIFY} entries"
+	[ "${ve:-0}" -lt 10000000 ] && over="$over to keep the run short; LEDGER_VERIFY=10000000 measures the target"
+	echo "- \`journal verify\` ≥ 1 M entries/s (over 10⁷ entries; $over): ${vr:-—} entries/s — $(verdict "$vr" 1000000 ge)."
 	echo
 	echo "Reading the table. fisc's cost per commit is its page size: the store's 64 KB pages (chosen"
 	echo "for voucher ingest; SQLite has one page size per file) make a payment's commit write four"

@@ -6,7 +6,7 @@
 # bench/serve_pay.sh; `make bench-serve` / `make bench-serve-pay` run it).
 set -euo pipefail
 want=(gcc make pkg-config libsqlite3-dev libpq-dev libzip-dev libexpat1-dev libjansson-dev
-      libutf8proc-dev libxlsxwriter-dev libsodium-dev libmicrohttpd-dev libxml2-dev
+      libutf8proc-dev libxlsxwriter-dev libsodium-dev libssl-dev libmicrohttpd-dev libxml2-dev
       libpango1.0-dev libcairo2-dev fonts-noto-cjk
       libmupdf-dev libmujs-dev libgumbo-dev libopenjp2-7-dev libjbig2dec0-dev libjpeg-dev
       libharfbuzz-dev nodejs)

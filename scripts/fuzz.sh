@@ -6,7 +6,7 @@ set -euo pipefail
 secs=$1; shift
 # The library's packages: the Makefile passes its PKGS and TOOL_PKGS (one list);
 # run by hand, the same list as of this writing.
-pkgs=${FISC_PKGS:-"sqlite3 libpq libzip expat jansson libutf8proc xlsxwriter libsodium libmicrohttpd libxml-2.0 pangocairo cairo-pdf cairo-svg mupdf"}
+pkgs=${FISC_PKGS:-"sqlite3 libpq libzip expat jansson libutf8proc xlsxwriter libsodium libcrypto libmicrohttpd libxml-2.0 pangocairo cairo-pdf cairo-svg mupdf"}
 out=build-fuzz
 mkdir -p "$out"
 flags="-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iinclude -Isrc/lib -Isrc -DFISC_DATADIR=\"$PWD/data\""

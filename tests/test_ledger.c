@@ -665,6 +665,46 @@ static void test_journal_tamper_blocks(void **state)
 	free(db);
 }
 
+/* The chain's SHA-256 is the same function whoever computes it (OpenSSL,
+** libsodium before): journals written by an earlier fisc still verify. The
+** expected digests are Python's hashlib's; computed again on a second
+** thread, which has its own hashing context. */
+static const char *const known_hex[] = {
+	"cdb28a52c40a4b8cf993c85551e5f90e87335ea37b7c32266988052ee3db56aa",
+	"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+	"41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3",
+};
+
+static void *known_hashes(void *arg)
+{
+	char (*hex)[2 * FISC_HASH_BYTES + 1] = arg;
+	uint8_t h[FISC_HASH_BYTES], zero[FISC_HASH_BYTES] = {0};
+	static const char entry[] = "1:1,1:P,2:p1,1:1,4:1002,";
+	char a1000[1000];
+	memset(a1000, 'a', sizeof a1000);
+	fisc_journal_hash(zero, entry, sizeof entry - 1, h);
+	fisc_journal_hex(h, hex[0]);
+	fisc_sha256("abc", 3, h);
+	fisc_journal_hex(h, hex[1]);
+	fisc_sha256(a1000, sizeof a1000, h);
+	fisc_journal_hex(h, hex[2]);
+	return NULL;
+}
+
+static void test_journal_hash(void **state)
+{
+	(void)state;
+	char here[3][2 * FISC_HASH_BYTES + 1], there[3][2 * FISC_HASH_BYTES + 1];
+	known_hashes(here);
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, known_hashes, there), 0);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	for (int i = 0; i < 3; i++) {
+		assert_string_equal(here[i], known_hex[i]);
+		assert_string_equal(there[i], known_hex[i]);
+	}
+}
+
 /* ---- model-based test ------------------------------------------------------- */
 
 enum { NLINES = 12, MAXTHREADS = 32 };
@@ -1076,6 +1116,7 @@ int main(void)
 		cmocka_unit_test(test_model),
 		cmocka_unit_test(test_crash),
 		cmocka_unit_test(test_journal_tamper_blocks),
+		cmocka_unit_test(test_journal_hash),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

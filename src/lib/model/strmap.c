@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include "model/strmap.h"
+#include "model/util.h"
 
 static uint64_t hash(const char *s, size_t n)
 {
@@ -26,29 +26,12 @@ static uint64_t hash(const char *s, size_t n)
 ** are mapped on their own, in 2 MB pages where the kernel allows: every
 ** lookup lands on a random slot, and with 4 KB pages nearly each one also
 ** missed the TLB. */
-enum { BIG = 4 << 20, HUGE_PAGE = 2 << 20 };
+enum { BIG = 4 << 20 };
 
 static fisc_strmap_slot *slots_new(size_t cap)
 {
 	size_t bytes = cap * sizeof(fisc_strmap_slot);
-	if (bytes < BIG)
-		return calloc(cap, sizeof(fisc_strmap_slot));
-	/* Over-map by one huge page and trim, so the table starts on a 2 MB
-	** boundary (anonymous memory arrives zeroed). */
-	uint8_t *p = mmap(NULL, bytes + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			  -1, 0);
-	if (p == MAP_FAILED)
-		return NULL;
-	size_t lead = (HUGE_PAGE - (uintptr_t)p % HUGE_PAGE) % HUGE_PAGE;
-	if (lead)
-		munmap(p, lead);
-	if (HUGE_PAGE - lead)
-		munmap(p + lead + bytes, HUGE_PAGE - lead);
-	p += lead;
-#ifdef MADV_HUGEPAGE
-	madvise(p, bytes, MADV_HUGEPAGE); /* a hint: without it, 4 KB pages */
-#endif
-	return (fisc_strmap_slot *)p;
+	return bytes < BIG ? calloc(cap, sizeof(fisc_strmap_slot)) : fisc_big_alloc(bytes);
 }
 
 static void slots_free(fisc_strmap_slot *slots, size_t cap)
@@ -56,7 +39,7 @@ static void slots_free(fisc_strmap_slot *slots, size_t cap)
 	if (cap * sizeof *slots < BIG)
 		free(slots);
 	else
-		munmap(slots, cap * sizeof *slots);
+		fisc_big_free(slots, cap * sizeof *slots);
 }
 
 /* Rehash into a table of cap slots (a power of two, more than len). */
@@ -122,6 +105,8 @@ void *fisc_strmap_getn(const fisc_strmap *m, const char *key, size_t n)
 	}
 	return NULL;
 }
+
+uint64_t fisc_strmap_hash(const char *key, size_t n) { return hash(key, n); }
 
 void *fisc_strmap_get(const fisc_strmap *m, const char *key)
 {

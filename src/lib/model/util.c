@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <limits.h>
 #include <unistd.h>
 #include <utf8proc.h>
@@ -114,6 +115,34 @@ char *fisc_nfkc(const char *s, size_t n)
 	char *r = (char *)utf8proc_NFKC((const utf8proc_uint8_t *)tmp);
 	free(tmp);
 	return r;
+}
+
+enum { HUGE_PAGE = 2 << 20 };
+
+void *fisc_big_alloc(size_t bytes)
+{
+	/* Over-map by one huge page and trim, so the region starts on a 2 MB
+	** boundary (anonymous memory arrives zeroed). */
+	uint8_t *p = mmap(NULL, bytes + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			  -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	size_t lead = (HUGE_PAGE - (uintptr_t)p % HUGE_PAGE) % HUGE_PAGE;
+	if (lead)
+		munmap(p, lead);
+	if (HUGE_PAGE - lead)
+		munmap(p + lead + bytes, HUGE_PAGE - lead);
+	p += lead;
+#ifdef MADV_HUGEPAGE
+	madvise(p, bytes, MADV_HUGEPAGE); /* a hint: without it, 4 KB pages */
+#endif
+	return p;
+}
+
+void fisc_big_free(void *p, size_t bytes)
+{
+	if (p)
+		munmap(p, bytes);
 }
 
 void fisc_sync_parent_dir(const char *path)

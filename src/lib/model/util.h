@@ -14,6 +14,14 @@ char *fisc_read_file(const char *path, size_t *len);
 ** out of memory (the array is left as it was). */
 int fisc_grow(void *pptr, size_t *cap, size_t need, size_t elem);
 
+/* bytes of zeroed memory mapped on their own and aligned to 2 MB, in 2 MB
+** pages where the kernel allows (a hint): for tables and arenas of hundreds
+** of megabytes, where 4 KB pages cost a page fault per 4 KB and a TLB miss
+** on nearly every random access. NULL when out of memory. Freed with
+** fisc_big_free and the same size. */
+void *fisc_big_alloc(size_t bytes);
+void fisc_big_free(void *p, size_t bytes);
+
 /* Length of the valid UTF-8 sequence at s (n bytes left), 0 when invalid
 ** (overlong forms, surrogates and values past U+10FFFF are invalid). */
 size_t fisc_utf8_len(const unsigned char *s, size_t n);
