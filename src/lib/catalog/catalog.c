@@ -240,7 +240,7 @@ void fisc_catalog_free(fisc_catalog *c)
 static fisc_catalog *cached(fisc_store *st, int edition, int64_t *version)
 {
 	*version = -1;
-	if (!st->vt->data_version || st->vt->data_version(st, version) != FISC_OK)
+	if (!st->vt->data_version || fisc_store_data_version(st, version) != FISC_OK)
 		return NULL;
 	fisc_catalog *c = st->cat_cache;
 	if (c && (c->edition != edition || st->cat_version != *version || st->in_txn)) {
