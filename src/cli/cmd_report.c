@@ -526,6 +526,7 @@ static int all_regions(fisc_store *st, const char *db, const char *kind, report_
 	** kernel every time (madvise, and a TLB shootdown across the cores),
 	** which cost more than the reports. Keep it for the next report. */
 	mallopt(M_TRIM_THRESHOLD, 256 << 20);
+	mallopt(M_MMAP_THRESHOLD, 32 << 20); /* nor map and unmap each big block */
 	int nthreads = ncpu >= 2 && l.n >= 4 && strcmp(fmt, "xlsx") && strcmp(fmt, "csv") ? 2 : 1;
 	pthread_t th[2];
 	int started = 0;

@@ -120,12 +120,7 @@ static int vote(const int v[3])
 /* Is `l` equal to or below the line `top`? */
 static int under(const fisc_catalog *cat, const fisc_line *l, const char *top)
 {
-	for (int depth = 0; l && depth < 16; depth++) {
-		if (strcmp(l->id, top) == 0)
-			return 1;
-		l = *l->parent ? fisc_catalog_line(cat, l->parent) : NULL;
-	}
-	return 0;
+	return fisc_catalog_line_under(cat, l, top);
 }
 
 typedef struct rows {

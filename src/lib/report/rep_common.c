@@ -160,12 +160,7 @@ fisc_fsel fisc_fsel_any(void)
 int fisc_fset_under(const fisc_fset *fs, const char *item, const char *line)
 {
 	const fisc_line *l = fisc_catalog_line_of(fs->cat, item);
-	for (int depth = 0; l && depth < 16; depth++) {
-		if (!strcmp(l->id, line))
-			return 1;
-		l = *l->parent ? fisc_catalog_line(fs->cat, l->parent) : NULL;
-	}
-	return 0;
+	return l && fisc_catalog_line_under(fs->cat, l, line);
 }
 
 const fisc_catalog_entry *fisc_fset_function(const fisc_fset *fs, const char *item)
