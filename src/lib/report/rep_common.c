@@ -174,6 +174,25 @@ static int str_ok(const char *want, const char *have)
 	return !want || !strcmp(want, have);
 }
 
+/* The line of fact f's item: kept per fact when f is one of the set's own
+** (the set is one report's, used by one thread). */
+static const fisc_line no_line;
+
+static const fisc_line *fact_line(const fisc_fset *fs, const fisc_fact *f)
+{
+	if (f < fs->v || f >= fs->v + fs->n)
+		return fisc_catalog_line_of(fs->cat, f->item);
+	fisc_fset *w = (fisc_fset *)fs; /* the cache only */
+	if (!w->lines && !(w->lines = fisc_arena_alloc(w->a, w->n * sizeof *w->lines)))
+		return fisc_catalog_line_of(fs->cat, f->item);
+	const fisc_line **l = &w->lines[f - fs->v];
+	if (!*l) {
+		const fisc_line *found = fisc_catalog_line_of(fs->cat, f->item);
+		*l = found ? found : &no_line;
+	}
+	return *l == &no_line ? NULL : *l;
+}
+
 int fisc_fset_match(const fisc_fset *fs, const fisc_fsel *s, const fisc_fact *f)
 {
 	if ((s->year && f->year != s->year) || (s->scope && f->scope != s->scope) ||
@@ -185,8 +204,11 @@ int fisc_fset_match(const fisc_fset *fs, const fisc_fsel *s, const fisc_fact *f)
 		return 0;
 	if (s->prefix && strncmp(f->item, s->prefix, strlen(s->prefix)) != 0)
 		return 0;
-	if (s->under && !fisc_fset_under(fs, f->item, s->under))
-		return 0;
+	if (s->under) {
+		const fisc_line *l = fact_line(fs, f);
+		if (!l || !fisc_catalog_line_under(fs->cat, l, s->under))
+			return 0;
+	}
 	return 1;
 }
 
