@@ -489,10 +489,10 @@ static void *batch_worker(void *ud)
 	return NULL;
 }
 
-/* --all-regions: the regions are listed over the caller's handle; the
-** reports are built by up to two workers, each over its own store handle
-** (the library shares no state between handles). Each report is the bytes
-** `fisc report KIND --region CODE` writes. */
+/* --all-regions: the regions are listed over the caller's handle; up to
+** two workers, each over its own store handle (the library shares no state
+** between handles) inside one read snapshot, test them and build their
+** reports. Each report is the bytes `fisc report KIND --region CODE` writes. */
 static int all_regions(fisc_store *st, const char *db, const char *kind, report_opts *o)
 {
 	const fisc_report_kind *k = fisc_report_find(kind);

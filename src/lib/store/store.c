@@ -2,7 +2,9 @@
 ** store.c — the public store API: picks a backend from the URI and forwards
 ** each call through the backend's table of operations. It also numbers the
 ** texts of fisc_store_fact_scan, for every backend, and implements that scan
-** over fact_each for a backend that has no faster one. Every call made
+** over the fact memo (one region's facts, read once) and over fact_each for
+** a backend that has no faster one. It keeps what a read snapshot
+** (fisc_store_read_begin) cannot see change. Every call made
 ** inside a transaction first checks that the backend has not ended it after
 ** an error (txn_check).
 */
