@@ -8,6 +8,7 @@
 ** them in an arena and filtering in memory keeps every builder a simple loop
 ** instead of one store query per figure.
 */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,14 +246,86 @@ static int vote(const int v[3])
 	return best;
 }
 
+static int64_t fact_key(const fisc_fact *f)
+{
+	return (((int64_t)f->year * 8 + f->book) * 8 + f->phase) * 8 + f->scope;
+}
+
+typedef struct keyed {
+	int64_t key;
+	uint32_t i;
+} keyed;
+
+static int cmp_keyed(const void *x, const void *y)
+{
+	const keyed *a = x, *b = y;
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return (a->i > b->i) - (a->i < b->i);
+}
+
+/* The facts a selection can match, as indexes of v in [*from, *to) of
+** fs->by_key; 0 when the selection does not fix year, book, phase and
+** scope (every fact must then be tried). */
+static int key_range(const fisc_fset *fs, const fisc_fsel *s, size_t *from, size_t *to)
+{
+	if (!s->year || s->book == FS_ANY || s->book < 0 || s->book > 7 || !s->phase ||
+	    s->phase > 7 || !s->scope || s->scope > 7 || fs->n < 64)
+		return 0;
+	fisc_fset *w = (fisc_fset *)fs; /* the index only */
+	if (!w->by_key) {
+		uint32_t *ix = fisc_arena_alloc(w->a, w->n * sizeof *ix);
+		keyed *k = malloc(w->n * sizeof *k);
+		if (!ix || !k) {
+			free(k);
+			return 0;
+		}
+		for (size_t i = 0; i < w->n; i++) {
+			k[i].key = fact_key(&w->v[i]);
+			k[i].i = (uint32_t)i;
+		}
+		qsort(k, w->n, sizeof *k, cmp_keyed);
+		for (size_t i = 0; i < w->n; i++)
+			ix[i] = k[i].i;
+		free(k);
+		w->by_key = ix;
+	}
+	fisc_fact k = {0};
+	k.year = s->year;
+	k.book = (uint8_t)s->book;
+	k.phase = (uint8_t)s->phase;
+	k.scope = (uint8_t)s->scope;
+	int64_t want = fact_key(&k);
+	size_t lo = 0, hi = fs->n;
+	while (lo < hi) { /* the first not below want */
+		size_t mid = lo + (hi - lo) / 2;
+		if (fact_key(&fs->v[fs->by_key[mid]]) < want)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*from = lo;
+	while (hi < fs->n && fact_key(&fs->v[fs->by_key[hi]]) == want)
+		hi++;
+	*to = hi;
+	return 1;
+}
+
 fisc_fsum fisc_fset_sum(const fisc_fset *fs, const fisc_fsel *s)
 {
 	fisc_fsum r;
 	int votes[3] = {0, 0, 0};
+	size_t from, to;
 	memset(&r, 0, sizeof r);
-	for (size_t i = 0; i < fs->n; i++)
-		if (fisc_fset_match(fs, s, &fs->v[i]))
-			add_fact(&r, &fs->v[i], votes);
+	if (key_range(fs, s, &from, &to)) {
+		for (size_t j = from; j < to; j++)
+			if (fisc_fset_match(fs, s, &fs->v[fs->by_key[j]]))
+				add_fact(&r, &fs->v[fs->by_key[j]], votes);
+	} else {
+		for (size_t i = 0; i < fs->n; i++)
+			if (fisc_fset_match(fs, s, &fs->v[i]))
+				add_fact(&r, &fs->v[i], votes);
+	}
 	r.unit = vote(votes);
 	return r;
 }
@@ -269,8 +342,12 @@ fisc_fsum fisc_fset_figure(const fisc_fset *fs, fisc_fsel s)
 	if (!s.project)
 		s.project = "";
 	/* One stated figure: the first (a source states a figure once; a second
-	** statement of the same key would be a duplicate fact). */
-	for (size_t i = 0; i < fs->n; i++)
+	** statement of the same key would be a duplicate fact). by_key keeps
+	** the facts of one key in their order. */
+	size_t from = 0, to = fs->n;
+	int keyed = key_range(fs, &s, &from, &to);
+	for (size_t j = from; j < to; j++) {
+		size_t i = keyed ? fs->by_key[j] : j;
 		if (fisc_fset_match(fs, &s, &fs->v[i])) {
 			int votes[3] = {0, 0, 0};
 			memset(&r, 0, sizeof r);
@@ -279,6 +356,7 @@ fisc_fsum fisc_fset_figure(const fisc_fset *fs, fisc_fsel s)
 			r.stated = 1;
 			return r;
 		}
+	}
 	return r;
 }
 
