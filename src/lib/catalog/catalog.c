@@ -429,7 +429,11 @@ const fisc_line *fisc_catalog_line_of(const fisc_catalog *c, const char *item)
 
 int fisc_catalog_line_under(const fisc_catalog *c, const fisc_line *l, const char *top)
 {
-	const fisc_line *t = fisc_strmap_get(&c->line_by_id, top);
+	return fisc_catalog_line_within(c, l, fisc_strmap_get(&c->line_by_id, top));
+}
+
+int fisc_catalog_line_within(const fisc_catalog *c, const fisc_line *l, const fisc_line *t)
+{
 	for (int depth = 0; t && l && depth < 16; depth++) {
 		if (l == t)
 			return 1;

@@ -194,7 +194,23 @@ static const fisc_line *fact_line(const fisc_fset *fs, const fisc_fact *f)
 	return *l == &no_line ? NULL : *l;
 }
 
+/* fisc_fset_match with the line of s->under looked up (NULL when s has
+** none, or names no line: nothing is under it). */
+static int match_below(const fisc_fset *fs, const fisc_fsel *s, const fisc_fact *f,
+		       const fisc_line *top);
+
+static const fisc_line *under_line(const fisc_fset *fs, const fisc_fsel *s)
+{
+	return s->under ? fisc_catalog_line(fs->cat, s->under) : NULL;
+}
+
 int fisc_fset_match(const fisc_fset *fs, const fisc_fsel *s, const fisc_fact *f)
+{
+	return match_below(fs, s, f, under_line(fs, s));
+}
+
+static int match_below(const fisc_fset *fs, const fisc_fsel *s, const fisc_fact *f,
+		       const fisc_line *top)
 {
 	if ((s->year && f->year != s->year) || (s->scope && f->scope != s->scope) ||
 	    (s->phase && f->phase != s->phase) || (s->book != FS_ANY && f->book != s->book) ||
@@ -207,7 +223,7 @@ int fisc_fset_match(const fisc_fset *fs, const fisc_fsel *s, const fisc_fact *f)
 		return 0;
 	if (s->under) {
 		const fisc_line *l = fact_line(fs, f);
-		if (!l || !fisc_catalog_line_under(fs->cat, l, s->under))
+		if (!l || !fisc_catalog_line_within(fs->cat, l, top))
 			return 0;
 	}
 	return 1;
@@ -316,14 +332,15 @@ fisc_fsum fisc_fset_sum(const fisc_fset *fs, const fisc_fsel *s)
 	fisc_fsum r;
 	int votes[3] = {0, 0, 0};
 	size_t from, to;
+	const fisc_line *top = under_line(fs, s);
 	memset(&r, 0, sizeof r);
 	if (key_range(fs, s, &from, &to)) {
 		for (size_t j = from; j < to; j++)
-			if (fisc_fset_match(fs, s, &fs->v[fs->by_key[j]]))
+			if (match_below(fs, s, &fs->v[fs->by_key[j]], top))
 				add_fact(&r, &fs->v[fs->by_key[j]], votes);
 	} else {
 		for (size_t i = 0; i < fs->n; i++)
-			if (fisc_fset_match(fs, s, &fs->v[i]))
+			if (match_below(fs, s, &fs->v[i], top))
 				add_fact(&r, &fs->v[i], votes);
 	}
 	r.unit = vote(votes);
@@ -346,9 +363,10 @@ fisc_fsum fisc_fset_figure(const fisc_fset *fs, fisc_fsel s)
 	** the facts of one key in their order. */
 	size_t from = 0, to = fs->n;
 	int keyed = key_range(fs, &s, &from, &to);
+	const fisc_line *top = under_line(fs, &s);
 	for (size_t j = from; j < to; j++) {
 		size_t i = keyed ? fs->by_key[j] : j;
-		if (fisc_fset_match(fs, &s, &fs->v[i])) {
+		if (match_below(fs, &s, &fs->v[i], top)) {
 			int votes[3] = {0, 0, 0};
 			memset(&r, 0, sizeof r);
 			add_fact(&r, &fs->v[i], votes);
