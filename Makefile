@@ -60,7 +60,7 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 FUZZ_SECONDS ?= 15
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 
-.PHONY: all deps test-deps demo test unit cli-tests fuzz asan clean bench bench-ledger bench-diff torture web test-pg bench-scale bench-serve-pay bench-serve
+.PHONY: all deps test-deps demo test unit cli-tests fuzz asan clean bench bench-ledger bench-diff torture web test-pg bench-scale bench-serve-pay bench-serve bench-batch
 
 # deps runs first and alone: pkg-config can only answer once the packages exist,
 # so the build itself happens in a sub-make (safe under make -j).
@@ -237,6 +237,13 @@ bench-scale:
 # (bench/serve_pay.sh, about a minute; installs wrk via scripts/deps.sh bench).
 bench-serve-pay:
 	@bench/serve_pay.sh
+
+# Issue 12's batch: `fisc report congress --all-regions` on the national
+# dataset (1664 reports) and `--level 县` (1300 counties), timed, 3 runs each;
+# BATCH_BASE=path/to/fisc runs another build interleaved and compares every
+# file; writes its section of BENCHMARKS.md (bench/batch.sh, about a minute).
+bench-batch:
+	@bench/batch.sh
 
 # Issue 12's HTTP benchmark: cached reads of a balance table and of the
 # overview from fisc serve beside nginx serving the same bytes, wrk at 64

@@ -260,6 +260,12 @@ static void line_of_codes(void **state)
 	}
 	/* No line: a code outside every prefix, and the 类 110 itself (its
 	** 款 are split over several lines). */
+	/* Below a line: itself, its ancestors; not a line of the other side. */
+	const fisc_line *tax = fisc_catalog_line_of(c, "1010101");
+	assert_true(fisc_catalog_line_under(c, tax, "tax"));
+	assert_true(fisc_catalog_line_under(c, tax, "income_total"));
+	assert_false(fisc_catalog_line_under(c, tax, "expense_total"));
+	assert_false(fisc_catalog_line_under(c, tax, "no_such_line"));
 	assert_null(fisc_catalog_line_of(c, "999999"));
 	assert_null(fisc_catalog_line_of(c, "110"));
 	assert_null(fisc_catalog_line_of(c, "301"));
@@ -523,6 +529,82 @@ static void empty_store_has_no_edition(void **state)
 	free(dir);
 }
 
+static int count_fact(void *ud, const fisc_fact *f)
+{
+	(void)f;
+	++*(int *)ud;
+	return 0;
+}
+
+static int facts_of(fisc_store *st, int64_t region)
+{
+	fisc_query q = {0};
+	q.region = region;
+	int n = 0;
+	assert_int_equal(fisc_store_fact_each(st, &q, count_fact, &n), FISC_OK);
+	return n;
+}
+
+static void put_fact(fisc_store *st, int64_t region, const char *item)
+{
+	fisc_fact f = {0};
+	f.region = region;
+	f.year = 2024;
+	f.scope = FISC_SCOPE_SELF;
+	f.book = FISC_BOOK_GPB;
+	f.phase = FISC_PHASE_EXECUTION;
+	f.item = item;
+	f.dept = f.project = f.econ = f.fund = "";
+	f.has_amount = 1;
+	f.amount.fen = 100;
+	f.amount.ulp = 1;
+	assert_int_equal(fisc_store_begin(st), FISC_OK);
+	assert_int_equal(fisc_store_fact_put(st, &f), FISC_OK);
+	assert_int_equal(fisc_store_commit(st), FISC_OK);
+}
+
+/* A read snapshot (`report --all-regions`' workers): what another handle
+** commits meanwhile is not seen, in the facts (served from the handle's
+** memo), the data version, or the catalogue's edition, until it ends. */
+static void read_snapshot(void **state)
+{
+	fx *f = *state;
+	fisc_region r = {0, "990001", "快照县", "", "县", "全县", "县级", "乡镇级"};
+	int64_t id;
+	assert_int_equal(fisc_store_region_put(f->st, &r, &id), FISC_OK);
+	put_fact(f->st, id, "1010101");
+	fisc_store *other;
+	assert_int_equal(fisc_store_open(f->uri, &other), FISC_OK);
+	int64_t v0, v1;
+	int ed;
+	assert_int_equal(fisc_store_read_begin(f->st), FISC_OK);
+	assert_int_equal(facts_of(f->st, id), 1);
+	assert_int_equal(fisc_store_edition_for(f->st, 2030, &ed), FISC_OK);
+	assert_int_equal(ed, 2024);
+	int server = fisc_store_uri_is_server(f->uri); /* PostgreSQL holds none */
+	if (!server)
+		assert_int_equal(fisc_store_data_version(f->st, &v0), FISC_OK);
+	put_fact(other, id, "1010102");
+	assert_int_equal(fisc_store_edition_put(other, 2030, "test"), FISC_OK);
+	assert_int_equal(facts_of(f->st, id), server ? 2 : 1);
+	fisc_region seen;
+	fisc_arena *a = fisc_arena_new();
+	assert_int_equal(fisc_store_region_find(f->st, "990001", a, &seen), FISC_OK);
+	assert_string_equal(seen.name, "快照县");
+	if (!server) {
+		assert_int_equal(fisc_store_edition_for(f->st, 2030, &ed), FISC_OK);
+		assert_int_equal(ed, 2024);
+		assert_int_equal(fisc_store_data_version(f->st, &v1), FISC_OK);
+		assert_true(v0 == v1);
+	}
+	assert_int_equal(fisc_store_read_end(f->st), FISC_OK);
+	assert_int_equal(facts_of(f->st, id), 2);
+	assert_int_equal(fisc_store_edition_for(f->st, 2030, &ed), FISC_OK);
+	assert_int_equal(ed, 2030);
+	fisc_arena_free(a);
+	fisc_store_close(other);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -539,6 +621,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(edition_with_aliases, setup, teardown),
 		cmocka_unit_test_setup_teardown(reopen_keeps_catalogue, setup, teardown),
 		cmocka_unit_test(empty_store_has_no_edition),
+		cmocka_unit_test_setup_teardown(read_snapshot, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -50,6 +50,11 @@ FISC_API const char *fisc_catalog_resolve(const fisc_catalog *c, const char *tex
 /* The balance line an item counts towards: the line itself, or the line
 ** whose code prefixes are the longest prefix of the code. NULL if none. */
 FISC_API const fisc_line *fisc_catalog_line_of(const fisc_catalog *c, const char *item);
+/* Nonzero when line l (of this catalogue) is the line `top` or below it. */
+FISC_API int fisc_catalog_line_under(const fisc_catalog *c, const fisc_line *l, const char *top);
+/* The same for a line `top` of this catalogue already looked up (NULL: 0). */
+FISC_API int fisc_catalog_line_within(const fisc_catalog *c, const fisc_line *l,
+				      const fisc_line *top);
 
 /* Display name of an item: the line's name or the catalogue entry's name. */
 FISC_API const char *fisc_catalog_item_name(const fisc_catalog *c, const char *item);

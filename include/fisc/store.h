@@ -134,6 +134,17 @@ FISC_API int fisc_store_is_new(const fisc_store *st);
 FISC_API int fisc_store_begin(fisc_store *st);
 FISC_API int fisc_store_commit(fisc_store *st);
 FISC_API int fisc_store_rollback(fisc_store *st);
+/* A read snapshot, for a batch of reads (`fisc report --all-regions`): every
+** read between begin and end sees the store as it was at begin, and the
+** handle keeps what it has read (the catalogue, a region's facts, editions,
+** regions) without asking the backend before each use whether another
+** connection has changed the store. No write may begin while it is held
+** (fisc_store_begin asserts). A backend that cannot hold one (PostgreSQL)
+** reads as without it; begin and end then do nothing. Writers are not
+** blocked, but an SQLite WAL cannot be checkpointed past the snapshot
+** while it is held: hold it for a batch, not for a server's lifetime. */
+FISC_API int fisc_store_read_begin(fisc_store *st);
+FISC_API int fisc_store_read_end(fisc_store *st);
 /* Nonzero while the handle's connection has a transaction open (an aborted
 ** one included): a handle kept across requests (fisc serve's pool threads)
 ** must have none between them, or its locks and snapshot would carry into

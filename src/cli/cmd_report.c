@@ -7,6 +7,7 @@
 */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <unistd.h>
 #include <sys/stat.h>
@@ -19,6 +20,7 @@
 typedef struct report_opts {
 	const char *region, *year, *book, *scope, *phase, *format, *output, *department;
 	const char *as_of; /* --as-of: the store as of a date or document */
+	const char *level; /* --all-regions --level 县,区: only regions of these levels */
 	const char *unit_name; /* --unit as given (document reports: NULL = the data's) */
 	int unit, decimals, all, all_regions;
 	int draft; /* --draft: document reports carry the 数据缺口 appendix */
@@ -245,8 +247,9 @@ static int usage(FILE *f, int code)
 		   "       [--scope S] [--phase P] [--format text|md|html|json|xlsx|csv|docx|pdf] [--unit 万元] [--decimals N] [-o OUT]\n"
 		   "       fisc report balance|statement --all [--region R]   每个可生成的选择 | every selection\n"
 		   "       fisc report congress|debt --region R --year Y [--format md|html|json|xlsx|csv|text|docx|pdf] [-o OUT]\n"
-		   "       fisc report congress|debt --all-regions --year Y [--format …] -o DIR\n"
+		   "       fisc report congress|debt --all-regions --year Y [--level 县,区] [--format …] -o DIR\n"
 		   "           每个有数据的地区一份，文件名 代码_名称.扩展名 | one file per region, CODE_NAME.EXT\n"
+		   "           (--level: 只限这些级别的地区 | only regions of these levels, e.g. every county)\n"
 		   "       fisc report department|performance --department D --year Y [--phase P] [--format …] [-o OUT]\n"
 		   "       (--unit 元|万元|亿元: every amount of a document report; default the unit of the data)\n"
 		   "       (--as-of YYYY-MM-DD|#N|文号: the store as it stood at that date or after that document)\n"
@@ -274,20 +277,36 @@ static void no_data_hint(fisc_store *st, const report_opts *o, const fisc_region
 }
 
 /* --all-regions: one report per region that has balance facts of the
-** year, in one process over one store handle, each written to
-** DIR/<code>_<name>.<ext> (csv: that prefix, one file per table). */
+** year (and, with --level, whose level is one of those given), in one
+** process, each written to DIR/<code>_<name>.<ext> (csv: that prefix, one
+** file per table). The regions are listed with their levels; whether one
+** has the year's data is asked by the worker that takes it, from the
+** region's facts that its report then reads again from memory. */
 typedef struct region_list {
 	fisc_arena *a;
-	int year;
+	const char *levels; /* --level: comma-separated, NULL for every level */
 	const char **codes;
 	size_t n, cap;
-	const char *last;
 } region_list;
 
-static int collect_region(void *ud, const fisc_selection *sel)
+/* level is one of the comma-separated words of list. */
+static int level_listed(const char *list, const char *level)
+{
+	size_t n = strlen(level);
+	for (const char *p = list; *p;) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (len == n && !strncmp(p, level, n))
+			return 1;
+		p += len + (e != NULL);
+	}
+	return 0;
+}
+
+static int collect_region(void *ud, const fisc_region *r)
 {
 	region_list *l = ud;
-	if (sel->year != l->year || (l->last && !strcmp(l->last, sel->region)))
+	if (l->levels && !level_listed(l->levels, r->level ? r->level : ""))
 		return 0;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? 2 * l->cap : 256;
@@ -297,8 +316,25 @@ static int collect_region(void *ud, const fisc_selection *sel)
 		l->codes = c;
 		l->cap = cap;
 	}
-	l->last = l->codes[l->n++] = fisc_arena_strdup(l->a, sel->region);
-	return l->last ? 0 : fisc_error_set(FISC_ENOMEM, "内存不足 / out of memory");
+	const char *code = fisc_arena_strdup(l->a, r->code);
+	if (!code)
+		return fisc_error_set(FISC_ENOMEM, "内存不足 / out of memory");
+	l->codes[l->n++] = code;
+	return 0;
+}
+
+/* Whether a region has balance facts of the year: the selections
+** fisc_balance_each_selection offers for it (the listing of `report
+** balance --all`), of that year. */
+typedef struct year_seen {
+	int year, seen;
+} year_seen;
+
+static int saw_year(void *ud, const fisc_selection *sel)
+{
+	year_seen *y = ud;
+	y->seen |= sel->year == y->year;
+	return 0;
 }
 
 static const char *format_ext(const char *fmt)
@@ -318,7 +354,7 @@ typedef struct batch {
 	int year;
 	pthread_mutex_t lock;
 	size_t next;
-	long written, skipped, done;
+	long listed, written, skipped, done;
 	int rc;
 	char msg[1024]; /* the failing worker's message (fisc_error_message is per thread) */
 } batch;
@@ -335,7 +371,8 @@ static void batch_fail(batch *b, int rc)
 
 /* One region: build, render into memory (text formats) and write the file.
 ** FISC_EIO has been reported when the file was closed. */
-static int batch_one(batch *b, fisc_store *st, const char *code, long *written, long *skipped)
+static int batch_one(batch *b, fisc_store *st, const char *code, long *listed, long *written,
+		     long *skipped)
 {
 	const char *fmt = b->fmt;
 	fisc_arena *a = fisc_arena_new();
@@ -347,7 +384,15 @@ static int batch_one(batch *b, fisc_store *st, const char *code, long *written, 
 	p.unit = b->o->unit_name;
 	if (b->o->phase)
 		p.phase = fisc_phase_parse(b->o->phase, strlen(b->o->phase));
-	int rc = a ? fisc_store_region_find(st, code, a, &r) : FISC_ENOMEM;
+	year_seen y = {b->year, 0};
+	int rc = a ? fisc_balance_each_selection(st, code, saw_year, &y) : FISC_ENOMEM;
+	if (rc == FISC_OK && !y.seen) { /* not a region of the batch */
+		fisc_arena_free(a);
+		return FISC_OK;
+	}
+	(*listed)++;
+	if (rc == FISC_OK)
+		rc = fisc_store_region_find(st, code, a, &r);
 	if (rc == FISC_OK)
 		rc = b->k->build(st, &p, a, &d);
 	if (rc == FISC_OK && b->o->draft)
@@ -410,34 +455,44 @@ static void *batch_worker(void *ud)
 		batch_fail(b, FISC_EIO);
 		return NULL;
 	}
-	long written = 0, skipped = 0;
+	/* One snapshot for the whole batch: the store as one instant, and no
+	** check per statement whether another connection has changed it. */
+	int rc = fisc_store_read_begin(st);
+	if (rc != FISC_OK) {
+		batch_fail(b, rc);
+		fisc_store_close(st);
+		return NULL;
+	}
+	long listed = 0, written = 0, skipped = 0;
 	for (;;) {
 		pthread_mutex_lock(&b->lock);
 		size_t i = b->next++;
 		int stop = b->rc != FISC_OK || i >= b->l->n;
 		if (!stop)
-			fisc_progress_report("报告 / reports", b->l->codes[i], ++b->done, (long)b->l->n);
+			fisc_progress_report("地区 / regions", b->l->codes[i], ++b->done, (long)b->l->n);
 		pthread_mutex_unlock(&b->lock);
 		if (stop)
 			break;
-		int rc = batch_one(b, st, b->l->codes[i], &written, &skipped);
+		rc = batch_one(b, st, b->l->codes[i], &listed, &written, &skipped);
 		if (rc != FISC_OK) {
 			batch_fail(b, rc);
 			break;
 		}
 	}
+	fisc_store_read_end(st);
 	fisc_store_close(st);
 	pthread_mutex_lock(&b->lock);
+	b->listed += listed;
 	b->written += written;
 	b->skipped += skipped;
 	pthread_mutex_unlock(&b->lock);
 	return NULL;
 }
 
-/* --all-regions: the regions are listed over the caller's handle; the
-** reports are built by up to two workers, each over its own store handle
-** (the library shares no state between handles). Each report is the bytes
-** `fisc report KIND --region CODE` writes. */
+/* --all-regions: the regions are listed over the caller's handle; up to
+** two workers, each over its own store handle (the library shares no state
+** between handles) inside one read snapshot, test them and build their
+** reports. Each report is the bytes `fisc report KIND --region CODE` writes. */
 static int all_regions(fisc_store *st, const char *db, const char *kind, report_opts *o)
 {
 	const fisc_report_kind *k = fisc_report_find(kind);
@@ -457,15 +512,21 @@ static int all_regions(fisc_store *st, const char *db, const char *kind, report_
 			o->output, strerror(errno));
 		return CLI_USAGE;
 	}
-	region_list l = {fisc_arena_new(), year, NULL, 0, 0, NULL};
-	int rc = l.a ? fisc_balance_each_selection(st, NULL, collect_region, &l) : FISC_ENOMEM;
-	batch b = {db, kind, fmt, k, o, &l, year, PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, 0, rc, ""};
+	region_list l = {fisc_arena_new(), o->level, NULL, 0, 0};
+	int rc = l.a ? fisc_store_region_each(st, collect_region, &l) : FISC_ENOMEM;
+	batch b = {db, kind, fmt, k, o, &l, year, PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, 0, 0, rc, ""};
 	if (rc != FISC_OK)
 		snprintf(b.msg, sizeof b.msg, "%s", fisc_error_message());
 	/* Two workers where there are two cores (a report is ~5 ms of CPU);
 	** the spreadsheet and CSV writers write their files themselves, one
 	** at a time. */
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	/* Each report allocates and frees some megabytes in 64 KiB blocks;
+	** glibc would hand the freed top of each worker's heap back to the
+	** kernel every time (madvise, and a TLB shootdown across the cores),
+	** which cost more than the reports. Keep it for the next report. */
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
+	mallopt(M_MMAP_THRESHOLD, 32 << 20); /* nor map and unmap each big block */
 	int nthreads = ncpu >= 2 && l.n >= 4 && strcmp(fmt, "xlsx") && strcmp(fmt, "csv") ? 2 : 1;
 	pthread_t th[2];
 	int started = 0;
@@ -565,7 +626,8 @@ int cmd_report(int argc, char **argv, const char *db)
 		{"output", required_argument, 0, 'o'}, {"help", no_argument, 0, 'h'},
 		{"all", no_argument, 0, 'a'},          {"department", required_argument, 0, 'D'},
 		{"as-of", required_argument, 0, 'A'},  {"all-regions", no_argument, 0, 1001},
-		{"draft", no_argument, 0, 'R'},        {0, 0, 0, 0}};
+		{"draft", no_argument, 0, 'R'},        {"level", required_argument, 0, 1002},
+		{0, 0, 0, 0}};
 	if (argc < 2 || !strcmp(argv[1], "--help"))
 		return usage(argc < 2 ? stderr : stdout, argc < 2 ? CLI_USAGE : CLI_OK);
 	report_fn fn = NULL;
@@ -609,6 +671,7 @@ int cmd_report(int argc, char **argv, const char *db)
 			break;
 		case 'a': o.all = 1; break;
 		case 1001: o.all_regions = 1; break;
+		case 1002: o.level = optarg; break;
 		case 'D': o.department = optarg; break;
 		case 'A': o.as_of = optarg; break;
 		case 'R': o.draft = 1; break;
@@ -619,6 +682,10 @@ int cmd_report(int argc, char **argv, const char *db)
 	if (optind + 1 < argc) {
 		fprintf(stderr, "fisc: 多余的参数 / unexpected argument '%s'\n", argv[optind + 1]);
 		return usage(stderr, CLI_USAGE);
+	}
+	if (o.level && !o.all_regions) {
+		fprintf(stderr, "fisc: --level 只用于 --all-regions / --level is for --all-regions\n");
+		return CLI_USAGE;
 	}
 	if (o.all_regions) {
 		int year;

@@ -3,7 +3,8 @@
 # one process writes one file per region that has the year's data, named
 # CODE_NAME.EXT, each byte for byte what `fisc report KIND --region CODE`
 # writes, in every format the report supports; a region without the data is
-# skipped and counted; a department report or a missing -o is a usage error.
+# skipped and counted; --level keeps regions of the given levels; a department
+# report or a missing -o is a usage error.
 . "$(dirname "$0")/../storelib.sh"
 set -u
 : "${FISC:?FISC must name the fisc binary}"
@@ -42,6 +43,17 @@ done
 "$FISC" --db "$db" report congress --all-regions --year 2024 -o "$tmp/y2024" 2> "$tmp/err" || fail "2024: $(cat "$tmp/err")"
 grep -q 'wrote 1 report(s)' "$tmp/err" || fail "2024 summary: $(cat "$tmp/err")"
 [ -f "$tmp/y2024/210200-GX_大连高新技术产业园区.md" ] || fail "2024 files: $(ls "$tmp/y2024")"
+
+# --level: only regions of the given levels (both regions with 2023 data are 区).
+"$FISC" --db "$db" report congress --all-regions --level 县,区 --year 2023 -o "$tmp/lv" 2> "$tmp/err" ||
+  fail "--level 县,区: $(cat "$tmp/err")"
+[ "$(ls "$tmp/lv" | sort | tr '\n' ' ')" = "410802_解放区.md 500109_北碚区.md " ] || fail "--level files: $(ls "$tmp/lv")"
+cmp -s "$tmp/lv/500109_北碚区.md" "$tmp/congress-md/500109_北碚区.md" || fail "--level report differs"
+"$FISC" --db "$db" report congress --all-regions --level 省,市 --year 2023 -o "$tmp/lv2" 2> "$tmp/err"; [ $? = 2 ] ||
+  fail "--level 省,市 wrote reports"
+grep -q 'wrote 0 report(s)' "$tmp/err" || fail "--level 省,市 summary: $(cat "$tmp/err")"
+"$FISC" --db "$db" report congress --region 500109 --level 区 --year 2023 > /dev/null 2>&1; [ $? = 2 ] ||
+  fail "--level without --all-regions"
 
 "$FISC" --db "$db" report department --all-regions --year 2025 -o "$tmp/d" 2> /dev/null; [ $? = 2 ] || fail "department --all-regions"
 "$FISC" --db "$db" report congress --all-regions --year 2023 2> /dev/null; [ $? = 2 ] || fail "--all-regions without -o"

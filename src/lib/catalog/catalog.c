@@ -35,6 +35,13 @@ struct fisc_catalog {
 	fisc_strmap by_code, by_name;        /* → fisc_catalog_entry */
 	fisc_strmap line_by_id, line_by_name; /* → fisc_line */
 	fisc_strmap line_by_prefix;          /* code prefix → fisc_line */
+	/* Every line id, and every entry's code, → the line it counts towards
+	** (fisc_catalog_line_of's answer, worked out once at load: a report
+	** asks it for each fact many times); parent[i]: the parent of
+	** lines[i] (NULL for a root). Read-only after load, so that threads may
+	** share a catalogue. */
+	fisc_strmap line_of;
+	const fisc_line **parent;
 	fisc_strmap alias_any;               /* normalised alias → target */
 	fisc_strmap alias_book[5];
 };
@@ -224,6 +231,8 @@ void fisc_catalog_free(fisc_catalog *c)
 	fisc_strmap_free(&c->line_by_id);
 	fisc_strmap_free(&c->line_by_name);
 	fisc_strmap_free(&c->line_by_prefix);
+	fisc_strmap_free(&c->line_of);
+	free(c->parent);
 	fisc_strmap_free(&c->alias_any);
 	for (int i = 0; i < 5; i++)
 		fisc_strmap_free(&c->alias_book[i]);
@@ -240,7 +249,7 @@ void fisc_catalog_free(fisc_catalog *c)
 static fisc_catalog *cached(fisc_store *st, int edition, int64_t *version)
 {
 	*version = -1;
-	if (!st->vt->data_version || st->vt->data_version(st, version) != FISC_OK)
+	if (!st->vt->data_version || fisc_store_data_version(st, version) != FISC_OK)
 		return NULL;
 	fisc_catalog *c = st->cat_cache;
 	if (c && (c->edition != edition || st->cat_version != *version || st->in_txn)) {
@@ -248,6 +257,16 @@ static fisc_catalog *cached(fisc_store *st, int edition, int64_t *version)
 		st->cat_cache = c = NULL;
 	}
 	return c;
+}
+
+/* The line whose code prefixes are the longest prefix of code. */
+static const fisc_line *line_by_prefix(const fisc_catalog *c, const char *code)
+{
+	const fisc_line *l;
+	for (size_t n = strlen(code); n > 0; n--)
+		if ((l = fisc_strmap_getn(&c->line_by_prefix, code, n)))
+			return l;
+	return NULL;
 }
 
 int fisc_catalog_load(fisc_store *st, int year, fisc_catalog **out)
@@ -302,6 +321,20 @@ int fisc_catalog_load(fisc_store *st, int year, fisc_catalog **out)
 				goto oom;
 			p = q;
 		}
+	}
+	if (!(c->parent = calloc(c->nlines + 1, sizeof *c->parent)))
+		goto oom;
+	for (size_t i = 0; i < c->nlines; i++) {
+		fisc_line *l = &c->lines[i];
+		c->parent[i] = *l->parent ? fisc_strmap_get(&c->line_by_id, l->parent) : NULL;
+		if (fisc_strmap_put(&c->line_of, l->id, l))
+			goto oom;
+	}
+	for (size_t i = 0; i < c->nentries; i++) {
+		const char *code = c->entries[i].code;
+		const fisc_line *l = fisc_strmap_get(&c->line_of, code) ? NULL : line_by_prefix(c, code);
+		if (l && fisc_strmap_put(&c->line_of, code, (void *)l))
+			goto oom;
 	}
 	if (version >= 0 && !st->in_txn) {
 		c->refs++; /* the handle's */
@@ -388,13 +421,25 @@ const char *fisc_catalog_resolve(const fisc_catalog *c, const char *text, int bo
 
 const fisc_line *fisc_catalog_line_of(const fisc_catalog *c, const char *item)
 {
-	const fisc_line *l = fisc_strmap_get(&c->line_by_id, item);
+	const fisc_line *l = fisc_strmap_get(&c->line_of, item);
 	if (l)
 		return l;
-	for (size_t n = strlen(item); n > 0; n--)
-		if ((l = fisc_strmap_getn(&c->line_by_prefix, item, n)))
-			return l;
-	return NULL;
+	return line_by_prefix(c, item); /* not a line id nor a code of the catalogue */
+}
+
+int fisc_catalog_line_under(const fisc_catalog *c, const fisc_line *l, const char *top)
+{
+	return fisc_catalog_line_within(c, l, fisc_strmap_get(&c->line_by_id, top));
+}
+
+int fisc_catalog_line_within(const fisc_catalog *c, const fisc_line *l, const fisc_line *t)
+{
+	for (int depth = 0; t && l && depth < 16; depth++) {
+		if (l == t)
+			return 1;
+		l = c->parent[l - c->lines];
+	}
+	return 0;
 }
 
 const char *fisc_catalog_item_name(const fisc_catalog *c, const char *item)

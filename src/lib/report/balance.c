@@ -120,12 +120,7 @@ static int vote(const int v[3])
 /* Is `l` equal to or below the line `top`? */
 static int under(const fisc_catalog *cat, const fisc_line *l, const char *top)
 {
-	for (int depth = 0; l && depth < 16; depth++) {
-		if (strcmp(l->id, top) == 0)
-			return 1;
-		l = *l->parent ? fisc_catalog_line(cat, l->parent) : NULL;
-	}
-	return 0;
+	return fisc_catalog_line_under(cat, l, top);
 }
 
 typedef struct rows {
@@ -197,6 +192,9 @@ static int build_side(build *b, fisc_balance *bal, rows *r, int income)
 	const fisc_catalog *cat = b->cat;
 	const char *own_top = income ? "own_rev" : "own_exp";
 	const char *xfer_top = income ? "transfer_in_total" : "transfer_out_total";
+	/* Looked up once: every line of the catalogue is tested against them. */
+	const fisc_line *own_line = fisc_catalog_line(cat, own_top);
+	const fisc_line *xfer_line = fisc_catalog_line(cat, xfer_top);
 	const char *side = income ? "in" : "out";
 	acc *here = b->accs[b->scope];
 
@@ -212,7 +210,7 @@ static int build_side(build *b, fisc_balance *bal, rows *r, int income)
 	int own_here = 0, own_self = 0, own_lower = 0;
 	for (size_t i = 0; i < b->nlines; i++) {
 		const fisc_line *l = fisc_catalog_line_at(cat, i);
-		if (!under(cat, l, own_top))
+		if (!fisc_catalog_line_within(cat, l, own_line))
 			continue;
 		own_here |= here[i].present;
 		if (b->scope == FISC_SCOPE_ALL) {
@@ -231,14 +229,14 @@ static int build_side(build *b, fisc_balance *bal, rows *r, int income)
 			if (!pr)
 				return FISC_ENOMEM;
 			for (size_t i = 0; i < b->nlines; i++)
-				if (under(cat, fisc_catalog_line_at(cat, i), own_top))
+				if (fisc_catalog_line_within(cat, fisc_catalog_line_at(cat, i), own_line))
 					add_into(pr, &b->accs[parts[k]][i]);
 			add_row(&r->v[own_at], pr);
 		}
 	} else {
 		for (size_t i = 0; i < b->nlines; i++) {
 			const fisc_line *l = fisc_catalog_line_at(cat, i);
-			if (!under(cat, l, own_top))
+			if (!fisc_catalog_line_within(cat, l, own_line))
 				continue;
 			add_into(&r->v[own_at], &here[i]);
 			/* Parts of own revenue (税收收入, 非税收入) get their own rows. */
@@ -262,7 +260,7 @@ static int build_side(build *b, fisc_balance *bal, rows *r, int income)
 		return FISC_ENOMEM;
 	for (size_t i = 0; i < b->nlines; i++) {
 		const fisc_line *l = fisc_catalog_line_at(cat, i);
-		if (here[i].present && strcmp(l->side, side) == 0 && under(cat, l, xfer_top))
+		if (here[i].present && strcmp(l->side, side) == 0 && fisc_catalog_line_within(cat, l, xfer_line))
 			items[nitems++] = &here[i];
 	}
 	qsort(items, nitems, sizeof *items, cmp_first);

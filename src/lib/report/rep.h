@@ -36,6 +36,15 @@ typedef struct fisc_fset {
 	fisc_region region;
 	fisc_fact *v;
 	size_t n, cap;
+	/* lines[i]: the balance line of v[i].item, looked up when first asked
+	** (fisc_fset_match with `under`: a report asks it of each fact dozens
+	** of times); NULL until then. */
+	const fisc_line **lines;
+	/* by_key: the indexes of v, ordered by (year, book, phase, scope) and
+	** then index, made when first needed (fisc_fset_sum and
+	** fisc_fset_figure of a selection that fixes all four walk only its
+	** facts); NULL until then. */
+	uint32_t *by_key;
 	/* How the report prints money (fisc_fset_unit): every amount in `unit`,
 	** with at most `maxdec` decimals. */
 	int unit;

@@ -8,6 +8,7 @@
 ** them in an arena and filtering in memory keeps every builder a simple loop
 ** instead of one store query per figure.
 */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,12 +161,7 @@ fisc_fsel fisc_fsel_any(void)
 int fisc_fset_under(const fisc_fset *fs, const char *item, const char *line)
 {
 	const fisc_line *l = fisc_catalog_line_of(fs->cat, item);
-	for (int depth = 0; l && depth < 16; depth++) {
-		if (!strcmp(l->id, line))
-			return 1;
-		l = *l->parent ? fisc_catalog_line(fs->cat, l->parent) : NULL;
-	}
-	return 0;
+	return l && fisc_catalog_line_under(fs->cat, l, line);
 }
 
 const fisc_catalog_entry *fisc_fset_function(const fisc_fset *fs, const char *item)
@@ -179,7 +175,42 @@ static int str_ok(const char *want, const char *have)
 	return !want || !strcmp(want, have);
 }
 
+/* The line of fact f's item: kept per fact when f is one of the set's own
+** (the set is one report's, used by one thread). */
+static const fisc_line no_line;
+
+static const fisc_line *fact_line(const fisc_fset *fs, const fisc_fact *f)
+{
+	if (f < fs->v || f >= fs->v + fs->n)
+		return fisc_catalog_line_of(fs->cat, f->item);
+	fisc_fset *w = (fisc_fset *)fs; /* the cache only */
+	if (!w->lines && !(w->lines = fisc_arena_alloc(w->a, w->n * sizeof *w->lines)))
+		return fisc_catalog_line_of(fs->cat, f->item);
+	const fisc_line **l = &w->lines[f - fs->v];
+	if (!*l) {
+		const fisc_line *found = fisc_catalog_line_of(fs->cat, f->item);
+		*l = found ? found : &no_line;
+	}
+	return *l == &no_line ? NULL : *l;
+}
+
+/* fisc_fset_match with the line of s->under looked up (NULL when s has
+** none, or names no line: nothing is under it). */
+static int match_below(const fisc_fset *fs, const fisc_fsel *s, const fisc_fact *f,
+		       const fisc_line *top);
+
+static const fisc_line *under_line(const fisc_fset *fs, const fisc_fsel *s)
+{
+	return s->under ? fisc_catalog_line(fs->cat, s->under) : NULL;
+}
+
 int fisc_fset_match(const fisc_fset *fs, const fisc_fsel *s, const fisc_fact *f)
+{
+	return match_below(fs, s, f, under_line(fs, s));
+}
+
+static int match_below(const fisc_fset *fs, const fisc_fsel *s, const fisc_fact *f,
+		       const fisc_line *top)
 {
 	if ((s->year && f->year != s->year) || (s->scope && f->scope != s->scope) ||
 	    (s->phase && f->phase != s->phase) || (s->book != FS_ANY && f->book != s->book) ||
@@ -190,8 +221,11 @@ int fisc_fset_match(const fisc_fset *fs, const fisc_fsel *s, const fisc_fact *f)
 		return 0;
 	if (s->prefix && strncmp(f->item, s->prefix, strlen(s->prefix)) != 0)
 		return 0;
-	if (s->under && !fisc_fset_under(fs, f->item, s->under))
-		return 0;
+	if (s->under) {
+		const fisc_line *l = fact_line(fs, f);
+		if (!l || !fisc_catalog_line_within(fs->cat, l, top))
+			return 0;
+	}
 	return 1;
 }
 
@@ -228,14 +262,87 @@ static int vote(const int v[3])
 	return best;
 }
 
+static int64_t fact_key(const fisc_fact *f)
+{
+	return (((int64_t)f->year * 8 + f->book) * 8 + f->phase) * 8 + f->scope;
+}
+
+typedef struct keyed {
+	int64_t key;
+	uint32_t i;
+} keyed;
+
+static int cmp_keyed(const void *x, const void *y)
+{
+	const keyed *a = x, *b = y;
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return (a->i > b->i) - (a->i < b->i);
+}
+
+/* The facts a selection can match, as indexes of v in [*from, *to) of
+** fs->by_key; 0 when the selection does not fix year, book, phase and
+** scope (every fact must then be tried). */
+static int key_range(const fisc_fset *fs, const fisc_fsel *s, size_t *from, size_t *to)
+{
+	if (!s->year || s->book == FS_ANY || s->book < 0 || s->book > 7 || !s->phase ||
+	    s->phase > 7 || !s->scope || s->scope > 7 || fs->n < 64)
+		return 0;
+	fisc_fset *w = (fisc_fset *)fs; /* the index only */
+	if (!w->by_key) {
+		uint32_t *ix = fisc_arena_alloc(w->a, w->n * sizeof *ix);
+		keyed *k = malloc(w->n * sizeof *k);
+		if (!ix || !k) {
+			free(k);
+			return 0;
+		}
+		for (size_t i = 0; i < w->n; i++) {
+			k[i].key = fact_key(&w->v[i]);
+			k[i].i = (uint32_t)i;
+		}
+		qsort(k, w->n, sizeof *k, cmp_keyed);
+		for (size_t i = 0; i < w->n; i++)
+			ix[i] = k[i].i;
+		free(k);
+		w->by_key = ix;
+	}
+	fisc_fact k = {0};
+	k.year = s->year;
+	k.book = (uint8_t)s->book;
+	k.phase = (uint8_t)s->phase;
+	k.scope = (uint8_t)s->scope;
+	int64_t want = fact_key(&k);
+	size_t lo = 0, hi = fs->n;
+	while (lo < hi) { /* the first not below want */
+		size_t mid = lo + (hi - lo) / 2;
+		if (fact_key(&fs->v[fs->by_key[mid]]) < want)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*from = lo;
+	while (hi < fs->n && fact_key(&fs->v[fs->by_key[hi]]) == want)
+		hi++;
+	*to = hi;
+	return 1;
+}
+
 fisc_fsum fisc_fset_sum(const fisc_fset *fs, const fisc_fsel *s)
 {
 	fisc_fsum r;
 	int votes[3] = {0, 0, 0};
+	size_t from, to;
+	const fisc_line *top = under_line(fs, s);
 	memset(&r, 0, sizeof r);
-	for (size_t i = 0; i < fs->n; i++)
-		if (fisc_fset_match(fs, s, &fs->v[i]))
-			add_fact(&r, &fs->v[i], votes);
+	if (key_range(fs, s, &from, &to)) {
+		for (size_t j = from; j < to; j++)
+			if (match_below(fs, s, &fs->v[fs->by_key[j]], top))
+				add_fact(&r, &fs->v[fs->by_key[j]], votes);
+	} else {
+		for (size_t i = 0; i < fs->n; i++)
+			if (match_below(fs, s, &fs->v[i], top))
+				add_fact(&r, &fs->v[i], votes);
+	}
 	r.unit = vote(votes);
 	return r;
 }
@@ -252,9 +359,14 @@ fisc_fsum fisc_fset_figure(const fisc_fset *fs, fisc_fsel s)
 	if (!s.project)
 		s.project = "";
 	/* One stated figure: the first (a source states a figure once; a second
-	** statement of the same key would be a duplicate fact). */
-	for (size_t i = 0; i < fs->n; i++)
-		if (fisc_fset_match(fs, &s, &fs->v[i])) {
+	** statement of the same key would be a duplicate fact). by_key keeps
+	** the facts of one key in their order. */
+	size_t from = 0, to = fs->n;
+	int keyed = key_range(fs, &s, &from, &to);
+	const fisc_line *top = under_line(fs, &s);
+	for (size_t j = from; j < to; j++) {
+		size_t i = keyed ? fs->by_key[j] : j;
+		if (match_below(fs, &s, &fs->v[i], top)) {
 			int votes[3] = {0, 0, 0};
 			memset(&r, 0, sizeof r);
 			add_fact(&r, &fs->v[i], votes);
@@ -262,6 +374,7 @@ fisc_fsum fisc_fset_figure(const fisc_fset *fs, fisc_fsel s)
 			r.stated = 1;
 			return r;
 		}
+	}
 	return r;
 }
 

@@ -92,6 +92,11 @@ typedef struct fisc_store_vtab {
 	/* Ends whatever transaction the connection has open (also one this
 	** layer does not know of, left by a failed begin); nothing when none. */
 	int (*rollback)(fisc_store *);
+	/* A read snapshot (fisc_store_read_begin/end): every read between them
+	** sees one instant of the store. NULL: the backend reads as before
+	** (each statement its own instant), and nothing is kept longer. */
+	int (*read_begin)(fisc_store *);
+	int (*read_end)(fisc_store *);
 	/* Nonzero while the connection has any transaction open, aborted
 	** ones included (fisc_store_txn_open). */
 	int (*txn_open)(fisc_store *);
@@ -198,6 +203,14 @@ struct fisc_store {
 	** must read one instant (PostgreSQL: REPEATABLE READ; SQLite's write
 	** transaction already does). */
 	int snapshot;
+	/* fisc_store_read_begin: a read snapshot is held; read_version is the
+	** data version at its start, what every later check for a change gets
+	** (nothing can change what the snapshot sees). */
+	int reading;
+	int64_t read_version;
+	/* Kept while reading: editions by year, and the regions last asked
+	** for (store.c), each otherwise one statement per call. */
+	struct fisc_read_memo *read_memo;
 	/* fisc_store_view: the as-of that queries without their own get. */
 	int64_t view_doc;
 	int32_t view_date;

@@ -2,7 +2,9 @@
 ** store.c — the public store API: picks a backend from the URI and forwards
 ** each call through the backend's table of operations. It also numbers the
 ** texts of fisc_store_fact_scan, for every backend, and implements that scan
-** over fact_each for a backend that has no faster one. Every call made
+** over the fact memo (one region's facts, read once) and over fact_each for
+** a backend that has no faster one. It keeps what a read snapshot
+** (fisc_store_read_begin) cannot see change. Every call made
 ** inside a transaction first checks that the backend has not ended it after
 ** an error (txn_check).
 */
@@ -93,11 +95,13 @@ int fisc_store_open(const char *uri, fisc_store **out)
 }
 
 static void memo_drop(fisc_store *st);
+static void read_memo_free(fisc_store *st);
 
 void fisc_store_close(fisc_store *st)
 {
 	if (st) {
 		memo_drop(st);
+		read_memo_free(st);
 		fisc_catalog_free(st->cat_cache);
 		st->vt->close(st);
 	}
@@ -142,6 +146,7 @@ static int noted(fisc_store *st, int rc)
 int fisc_store_begin(fisc_store *st)
 {
 	assert(!st->in_txn);
+	assert(!st->reading); /* a write inside a read snapshot: end it first */
 	/* A write may change the catalogue: what was kept of it goes. */
 	fisc_catalog_free(st->cat_cache);
 	st->cat_cache = NULL;
@@ -183,13 +188,128 @@ int fisc_store_region_put(fisc_store *st, const fisc_region *r, int64_t *id)
 {
 	FORWARD(st, st->vt->region_put(st, r, id));
 }
+
+/*
+** What a read snapshot keeps besides the catalogue and the fact memo: the
+** edition of each year asked for, and the last regions read. A report
+** builds a dozen balances, each of which looks its region up by code and
+** the catalogue's edition by year; in a snapshot the answers cannot change.
+*/
+enum { READ_EDITIONS = 8, READ_REGIONS = 8 };
+typedef struct fisc_read_memo {
+	struct {
+		int year, edition;
+	} ed[READ_EDITIONS];
+	int ned;
+	struct {
+		fisc_arena *a; /* NULL: the slot is empty */
+		fisc_region r;
+	} reg[READ_REGIONS];
+	unsigned next; /* the slot the next region replaces */
+} fisc_read_memo;
+
+static void read_memo_free(fisc_store *st)
+{
+	fisc_read_memo *m = st->read_memo;
+	if (!m)
+		return;
+	for (int i = 0; i < READ_REGIONS; i++)
+		fisc_arena_free(m->reg[i].a);
+	free(m);
+	st->read_memo = NULL;
+}
+
+int fisc_store_read_begin(fisc_store *st)
+{
+	assert(!st->in_txn && !st->reading);
+	if (!st->vt->read_begin)
+		return FISC_OK;
+	int rc = st->vt->read_begin(st);
+	if (rc != FISC_OK)
+		return rc;
+	st->read_version = 0;
+	if (st->vt->data_version && (rc = st->vt->data_version(st, &st->read_version)) != FISC_OK) {
+		st->vt->read_end(st);
+		return rc;
+	}
+	if (!(st->read_memo = calloc(1, sizeof *st->read_memo))) {
+		st->vt->read_end(st);
+		return fisc_error_set(FISC_ENOMEM, "out of memory");
+	}
+	st->reading = 1;
+	return FISC_OK;
+}
+
+int fisc_store_read_end(fisc_store *st)
+{
+	if (!st->reading)
+		return FISC_OK;
+	st->reading = 0;
+	read_memo_free(st);
+	return st->vt->read_end(st);
+}
+
+static int region_copy(fisc_arena *a, const fisc_region *from, fisc_region *to)
+{
+	*to = *from;
+	const char **f[] = {&to->code, &to->name, &to->parent_code, &to->level,
+			    &to->label_all, &to->label_self, &to->label_lower};
+	for (size_t i = 0; i < sizeof f / sizeof *f; i++)
+		if (*f[i] && !(*f[i] = fisc_arena_strdup(a, *f[i])))
+			return fisc_error_set(FISC_ENOMEM, "out of memory");
+	return FISC_OK;
+}
+
+/* A region kept by the snapshot: by code (code != NULL; a code is unique
+** and is looked up before names, so a hit is the store's own answer) or
+** by id. */
+static const fisc_region *region_kept(fisc_store *st, const char *code, int64_t id)
+{
+	fisc_read_memo *m = st->reading ? st->read_memo : NULL;
+	for (int i = 0; m && i < READ_REGIONS; i++)
+		if (m->reg[i].a && (code ? !strcmp(m->reg[i].r.code, code) : m->reg[i].r.id == id))
+			return &m->reg[i].r;
+	return NULL;
+}
+
+static void region_keep(fisc_store *st, const fisc_region *r)
+{
+	fisc_read_memo *m = st->reading ? st->read_memo : NULL;
+	if (!m)
+		return;
+	unsigned i = m->next++ % READ_REGIONS;
+	fisc_arena_free(m->reg[i].a);
+	m->reg[i].a = fisc_arena_new();
+	if (m->reg[i].a && region_copy(m->reg[i].a, r, &m->reg[i].r) != FISC_OK) {
+		fisc_arena_free(m->reg[i].a);
+		m->reg[i].a = NULL;
+		fisc_error_clear();
+	}
+}
+
 int fisc_store_region_find(fisc_store *st, const char *k, fisc_arena *a, fisc_region *out)
 {
-	FORWARD(st, st->vt->region_find(st, k, a, out));
+	const fisc_region *r = region_kept(st, k, 0);
+	if (r)
+		return region_copy(a, r, out);
+	int rc = txn_check(st);
+	if (rc == FISC_OK)
+		rc = noted(st, st->vt->region_find(st, k, a, out));
+	if (rc == FISC_OK && !strcmp(out->code, k))
+		region_keep(st, out);
+	return rc;
 }
 int fisc_store_region_get(fisc_store *st, int64_t id, fisc_arena *a, fisc_region *out)
 {
-	FORWARD(st, st->vt->region_get(st, id, a, out));
+	const fisc_region *r = region_kept(st, NULL, id);
+	if (r)
+		return region_copy(a, r, out);
+	int rc = txn_check(st);
+	if (rc == FISC_OK)
+		rc = noted(st, st->vt->region_get(st, id, a, out));
+	if (rc == FISC_OK)
+		region_keep(st, out);
+	return rc;
 }
 int fisc_store_region_each(fisc_store *st, fisc_region_cb cb, void *ud)
 {
@@ -303,7 +423,7 @@ static int memo_keep(void *ud, const fisc_fact *f)
 static fisc_fact_memo *memo_for(fisc_store *st, int64_t region)
 {
 	int64_t version;
-	if (!st->vt->data_version || st->in_txn || st->vt->data_version(st, &version) != FISC_OK)
+	if (!st->vt->data_version || st->in_txn || fisc_store_data_version(st, &version) != FISC_OK)
 		return NULL;
 	fisc_fact_memo *m = st->memo;
 	if (m && m->region == region && m->version == version)
@@ -357,6 +477,10 @@ int fisc_store_fact_each(fisc_store *st, const fisc_query *q, fisc_fact_cb cb, v
 int fisc_store_data_version(fisc_store *st, int64_t *version)
 {
 	*version = 0;
+	if (st->reading) { /* nothing can change what the snapshot sees */
+		*version = st->read_version;
+		return FISC_OK;
+	}
 	if (st->vt->data_version)
 		return st->vt->data_version(st, version);
 	if (st->vt->change_version)
@@ -472,14 +596,27 @@ int fisc_store_fact_scan(fisc_store *st, const fisc_query *q, fisc_string_cb str
 		rc = txn_check(st);
 	if (rc != FISC_OK)
 		return rc;
-	if (st->vt->fact_scan)
+	/* A region's facts come from the memo when it can hold them: a
+	** report reads them for its figures, then its check scans them. */
+	fisc_fact_memo *m = q && q->region && !q->as_of_doc && !q->as_of_date
+				    ? memo_for(st, q->region)
+				    : NULL;
+	if (!m && st->vt->fact_scan)
 		return noted(st, st->vt->fact_scan(st, q, str, cb, ud));
 	scan_each x;
 	x.cb = cb;
 	x.ud = ud;
 	if (fisc_scan_strings_init(&x.strs, str, ud) != FISC_OK)
 		return fisc_error_set(FISC_ENOMEM, "out of memory");
-	rc = noted(st, st->vt->fact_each(st, q, scan_one, &x));
+	if (m) {
+		m->busy++;
+		for (size_t i = 0; rc == 0 && i < m->n; i++)
+			if (memo_match(q, &m->v[i]))
+				rc = scan_one(&x, &m->v[i]);
+		m->busy--;
+	} else {
+		rc = noted(st, st->vt->fact_each(st, q, scan_one, &x));
+	}
 	fisc_scan_strings_free(&x.strs);
 	return rc;
 }
@@ -489,7 +626,20 @@ int fisc_store_edition_put(fisc_store *st, int year, const char *source)
 }
 int fisc_store_edition_for(fisc_store *st, int year, int *edition)
 {
-	FORWARD(st, st->vt->edition_for(st, year, edition));
+	fisc_read_memo *m = st->reading ? st->read_memo : NULL;
+	for (int i = 0; m && i < m->ned; i++)
+		if (m->ed[i].year == year) {
+			*edition = m->ed[i].edition;
+			return FISC_OK;
+		}
+	int rc = txn_check(st);
+	if (rc == FISC_OK)
+		rc = noted(st, st->vt->edition_for(st, year, edition));
+	if (rc == FISC_OK && m && m->ned < READ_EDITIONS) {
+		m->ed[m->ned].year = year;
+		m->ed[m->ned++].edition = *edition;
+	}
+	return rc;
 }
 int fisc_store_edition_delete(fisc_store *st, int year)
 {
