@@ -213,7 +213,7 @@ bench:
 	@bench/run.sh
 
 # The ledger alone (payments/s beside SQLite and PostgreSQL, journal verify):
-# about two minutes; writes its section of BENCHMARKS.md (bench/ledger.sh).
+# about four minutes (verify over 10^7 entries); writes its section of BENCHMARKS.md (bench/ledger.sh).
 bench-ledger:
 	@bench/ledger.sh
 
