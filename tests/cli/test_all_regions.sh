@@ -29,13 +29,14 @@ for kind in congress debt; do
     done
   done
   for fmt in xlsx docx pdf; do
-    "$FISC" --db "$db" report $kind --all-regions --year 2023 --format $fmt -o "$tmp/$kind-$fmt" 2> /dev/null ||
-      fail "$kind $fmt"
+    "$FISC" --db "$db" report $kind --all-regions --year 2023 --format $fmt -o "$tmp/$kind-$fmt" 2> "$tmp/err" ||
+      fail "$kind $fmt (exit $?): $(grep -v '数据缺口' "$tmp/err" | tail -40)"
     [ -s "$tmp/$kind-$fmt/500109_北碚区.$fmt" ] || fail "$kind $fmt: no 500109_北碚区.$fmt"
   done
   case "$(head -c 4 "$tmp/$kind-pdf/500109_北碚区.pdf")" in %PDF) ;; *) fail "$kind pdf is not a PDF" ;; esac
   [ "$(head -c 2 "$tmp/$kind-xlsx/500109_北碚区.xlsx")" = PK ] || fail "$kind xlsx is not a workbook"
-  "$FISC" --db "$db" report $kind --all-regions --year 2023 --format csv -o "$tmp/$kind-csv" 2> /dev/null || fail "$kind csv"
+  "$FISC" --db "$db" report $kind --all-regions --year 2023 --format csv -o "$tmp/$kind-csv" 2> "$tmp/err" ||
+    fail "$kind csv (exit $?): $(grep -v '数据缺口' "$tmp/err" | tail -40)"
   ls "$tmp/$kind-csv" | grep -q '^500109_北碚区_.*\.csv$' || fail "$kind csv files: $(ls "$tmp/$kind-csv")"
 done
 
