@@ -16,6 +16,7 @@
 #include <libxml/tree.h>
 #include "audit/internal.h"
 #include "fisc/error.h"
+#include "model/util.h"
 
 typedef struct hx {
 	au_text t;      /* the text built */
@@ -207,6 +208,7 @@ int au_html_text(const char *path, const char *buf, size_t len, char **textp, si
 		e = "GB18030";
 	int opts = HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
 		   HTML_PARSE_COMPACT;
+	fisc_xml_init();
 	htmlDocPtr doc = htmlReadMemory(buf, (int)len, path, e, opts);
 	if (!doc && e) /* an encoding libxml2 does not know: let it detect one */
 		doc = htmlReadMemory(buf, (int)len, path, NULL, opts);

@@ -39,4 +39,8 @@ char *fisc_nfkc(const char *s, size_t n);
 ** left as it is). */
 void fisc_sync_parent_dir(const char *path);
 
+/* libxml2 initialised once for the process, before any thread uses it:
+** call before the first libxml2 call of any code path. */
+void fisc_xml_init(void);
+
 #endif

@@ -26,6 +26,7 @@
 #include <libxml/xmlwriter.h>
 #include <zip.h>
 #include "fisc/error.h"
+#include "model/util.h"
 #include "report/chart.h"
 #include "report/render.h"
 
@@ -61,6 +62,7 @@ typedef struct xw {
 static int xw_open(xw *x)
 {
 	x->rc = 0;
+	fisc_xml_init();
 	x->buf = xmlBufferCreate();
 	x->w = x->buf ? xmlNewTextWriterMemory(x->buf, 0) : NULL;
 	if (!x->w) {
