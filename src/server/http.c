@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <microhttpd.h>
+#include <utf8proc.h>
 #include "server/server.h"
 
 typedef struct conn {
@@ -88,21 +89,14 @@ static void log_flush(void)
 	pthread_mutex_unlock(&log_lock);
 }
 
-/* The length of the UTF-8 sequence at p (at most n bytes), 0 if invalid. */
+/* The length of the valid UTF-8 sequence at p (n bytes left), 0 if invalid:
+** utf8proc's decoder refuses overlong forms, surrogates and values past
+** U+10FFFF. */
 static size_t utf8_len(const unsigned char *p, size_t n)
 {
-	size_t k = p[0] >= 0xC2 && p[0] <= 0xDF ? 2 : p[0] >= 0xE0 && p[0] <= 0xEF ? 3
-		 : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : 0;
-	if (!k || k > n)
-		return 0;
-	for (size_t i = 1; i < k; i++)
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-	/* no overlong forms, no surrogates, nothing past U+10FFFF */
-	if ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] > 0x9F) ||
-	    (p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] > 0x8F))
-		return 0;
-	return k;
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t k = utf8proc_iterate(p, (utf8proc_ssize_t)(n < 4 ? n : 4), &cp);
+	return k > 0 ? (size_t)k : 0;
 }
 
 /* s as a JSON string at out (room for 6 × strlen(s) + 2); returns the end.
