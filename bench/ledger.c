@@ -83,7 +83,7 @@ static void fisc_setup(void)
 
 static void fisc_pay(sub *s, const char *key, long line, long fen)
 {
-	fisc_payment p = {key, line, fen, "收款人", "用途", 0, 0, 0};
+	fisc_payment p = {key, line, fen, "收款人", "用途", 0, 0, 0, 0};
 	fisc_ledger_result res;
 	if (fisc_ledger_request(L, &p, &res) != FISC_OK)
 		die("payment", fisc_error_message());
@@ -335,7 +335,7 @@ static int verify_bench(long entries)
 				snprintf(keys[i], sizeof keys[i], "v%010ld", done + (long)i);
 				ops[i] = (fisc_ledger_op){.kind = 'P'};
 				ops[i].pay = (fisc_payment){keys[i], 1 + (done + (long)i) % nlines, 1,
-							    "收款人", "用途", 0, 0, 0};
+							    "收款人", "用途", 0, 0, 0, 0};
 			}
 			if (fisc_ledger_submit(L, ops, n) != FISC_OK)
 				die("submit", fisc_error_message());

@@ -53,7 +53,7 @@ if pkg-config --exists libpq && [ -x $PGBIN/initdb ]; then
 fi
 # shellcheck disable=SC2086
 cc -std=c11 -D_GNU_SOURCE -O2 -Iinclude -Isrc/lib $PQ_CFLAGS bench/ledger.c build/libfisc.a \
-	$(pkg-config --libs sqlite3 libzip expat jansson libutf8proc xlsxwriter libsodium libcrypto) $PQ_LIBS \
+	$(pkg-config --libs sqlite3 libzip expat jansson libutf8proc xlsxwriter libsodium libcrypto libxml-2.0) $PQ_LIBS \
 	-lm -lpthread -o "$BIN" || exit 2
 
 # A throw-away PostgreSQL 15 cluster on a Unix socket, as bench/run.sh

@@ -43,7 +43,7 @@ make --no-print-directory all >"$W/build.log" 2>&1 || { tail -20 "$W/build.log";
 # shellcheck disable=SC2046
 cc -std=c11 -D_GNU_SOURCE -O2 -Iinclude -Isrc/lib -DWITH_PQ $(pkg-config --cflags libpq) \
 	bench/ledger.c build/libfisc.a \
-	$(pkg-config --libs sqlite3 libzip expat jansson libutf8proc xlsxwriter libsodium libcrypto libpq) \
+	$(pkg-config --libs sqlite3 libzip expat jansson libutf8proc xlsxwriter libsodium libcrypto libxml-2.0 libpq) \
 	-lm -lpthread -o "$BIN" || exit 2
 
 # A throw-away PostgreSQL 15 with its defaults for durability (fsync,

@@ -118,6 +118,9 @@ typedef struct fisc_payment {
 	uint8_t state;      /* fisc_pay_state */
 	int64_t refunded;   /* sum of refunds (退款), only after 已支付 */
 	int32_t paid_on;    /* YYYYMMDD of 已支付 (the month of 执行数); 0 before */
+	int64_t id;         /* set by the ledger, ignored on requests: 1 + the number
+			    ** of payments the journal created before this one (the
+			    ** store's row; docs/ledger.md, "Payments by row") */
 } fisc_payment;
 
 typedef struct fisc_refund {
@@ -125,6 +128,7 @@ typedef struct fisc_refund {
 	const char *pay_key; /* the payment refunded */
 	int64_t fen;         /* > 0, at most what is paid and not yet refunded */
 	int32_t date;        /* YYYYMMDD; 0: today */
+	int64_t pay_id;      /* set by the ledger, ignored on requests: the payment's id */
 } fisc_refund;
 
 /* What a request did: the payment after it (or the document's first line)

@@ -130,10 +130,10 @@ int cmd_pay(int argc, char **argv, const char *db)
 		return t.refused ? CLI_FAIL : CLI_OK;
 	}
 	if (!strcmp(verb, "request")) {
-		fisc_payment p = {key, line, fen, payee, purpose, 0, 0, 0};
+		fisc_payment p = {.key = key, .line = line, .fen = fen, .payee = payee, .purpose = purpose};
 		rc = fisc_ledger_request(l, &p, &res);
 	} else if (!strcmp(verb, "refund")) {
-		fisc_refund r = {key, payment, fen, date};
+		fisc_refund r = {.key = key, .pay_key = payment, .fen = fen, .date = date};
 		rc = fisc_ledger_refund(l, &r, &res);
 	} else if (!strcmp(verb, "confirm")) {
 		rc = fisc_ledger_confirm_on(l, key, date, &res);

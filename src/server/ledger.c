@@ -339,7 +339,7 @@ int h_pay_request(srv_ctx *c)
 		return srv_bad(c, msg);
 	if (owns_line(c, b.line))
 		return FISC_OK;
-	fisc_payment p = {key, b.line, b.fen, b.payee, b.purpose, 0, 0, 0};
+	fisc_payment p = {.key = key, .line = b.line, .fen = b.fen, .payee = b.payee, .purpose = b.purpose};
 	fisc_ledger_result res;
 	return answer(c, fisc_ledger_request(srv_ledger, &p, &res), key, &res);
 }
@@ -378,7 +378,7 @@ int h_pay_refund(srv_ctx *c)
 		return srv_bad(c, msg);
 	if (owns_payment(c, pay))
 		return FISC_OK;
-	fisc_refund r = {key, pay, b.fen, b.date};
+	fisc_refund r = {.key = key, .pay_key = pay, .fen = b.fen, .date = b.date};
 	fisc_ledger_result res;
 	return answer(c, fisc_ledger_refund(srv_ledger, &r, &res), key, &res);
 }

@@ -148,14 +148,37 @@ if "$FISC" --db postgresql://localhost/fisc backup -o "$dir/pg.dump" 2>"$dir/err
 grep -qF "pg_dump" "$dir/err" || { echo "pg backup: $(cat "$dir/err")"; fail=1; }
 
 # ---- migrate -------------------------------------------------------------
-# Schema N−1: the store as the previous migration set left it (the last
-# migration, 7, creates the history tables and fact.doc).
+# Schema N−1: the store as the previous migration set left it. The last
+# migration, 8, moved the line figures into ledger_figure, took the index off
+# the payment key and gave a refund its payment's row: undone here as 7 had
+# the tables, with the source's payments and refund in them.
 old=$dir/old.db
 F backup -o "$old" >/dev/null
 N=$(sqlite3 "$old" 'PRAGMA user_version')
-sqlite3 "$old" "DROP TRIGGER fact_version_keep_u; DROP TRIGGER fact_version_keep_d;
-	DROP TRIGGER fact_doc_keep_u; DROP TRIGGER fact_doc_keep_d; DROP TABLE fact_version;
-	DROP TABLE fact_doc; ALTER TABLE fact DROP COLUMN doc; PRAGMA user_version=$((N - 1))"
+"$FISC" --db "$old" quota status >"$dir/status-8"
+sqlite3 "$old" "PRAGMA foreign_keys=OFF; BEGIN;
+	CREATE TABLE l7(id INTEGER PRIMARY KEY, region TEXT NOT NULL, year INTEGER NOT NULL,
+	  book INTEGER NOT NULL, dept TEXT NOT NULL, project TEXT NOT NULL DEFAULT '',
+	  func TEXT NOT NULL DEFAULT '', econ TEXT NOT NULL, fund INTEGER NOT NULL,
+	  fund_doc TEXT NOT NULL DEFAULT '', kind INTEGER NOT NULL,
+	  quota INTEGER NOT NULL DEFAULT 0, paid INTEGER NOT NULL DEFAULT 0, pending INTEGER NOT NULL DEFAULT 0,
+	  CHECK(paid >= 0 AND pending >= 0 AND paid + pending <= quota),
+	  UNIQUE(region, year, book, dept, project, func, econ, fund, fund_doc, kind));
+	INSERT INTO l7 SELECT l.*, f.quota, f.paid, f.pending FROM ledger_line l JOIN ledger_figure f ON f.line_id = l.id;
+	CREATE TABLE p7(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE,
+	  line_id INTEGER NOT NULL REFERENCES ledger_line(id), fen INTEGER NOT NULL,
+	  payee TEXT NOT NULL DEFAULT '', purpose TEXT NOT NULL DEFAULT '', state INTEGER NOT NULL,
+	  refunded INTEGER NOT NULL DEFAULT 0, paid_on INTEGER NOT NULL DEFAULT 0);
+	INSERT INTO p7 SELECT * FROM ledger_payment;
+	CREATE TABLE r7(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE,
+	  pay_key TEXT NOT NULL REFERENCES ledger_payment(key), fen INTEGER NOT NULL, date INTEGER NOT NULL);
+	INSERT INTO r7 SELECT id, key, pay_key, fen, date FROM ledger_refund;
+	DROP TABLE ledger_refund; DROP TABLE ledger_payment; DROP TABLE ledger_figure; DROP TABLE ledger_line;
+	ALTER TABLE l7 RENAME TO ledger_line; ALTER TABLE p7 RENAME TO ledger_payment;
+	ALTER TABLE r7 RENAME TO ledger_refund;
+	PRAGMA user_version=$((N - 1)); COMMIT;"
+[ "$(sqlite3 "$old" 'SELECT count(*) FROM ledger_payment') $(sqlite3 "$old" 'SELECT count(*) FROM ledger_refund')" = "2 1" ] ||
+	{ echo "the N−1 store lacks the payments"; fail=1; }
 if out=$("$FISC" --db "$old" migrate --check); then echo "--check with pending migrations exited 0"; fail=1; fi
 echo "$out" | grep -qF "pending: version $((N - 1)) → $N" || { echo "check: $out"; fail=1; }
 [ "$(sqlite3 "$old" 'PRAGMA user_version')" = $((N - 1)) ] || { echo "--check migrated"; fail=1; }
@@ -164,6 +187,22 @@ echo "$out" | grep -qF "migrated: version $((N - 1)) → $N" || { echo "migrate 
 [ "$(sqlite3 "$old" 'PRAGMA user_version')" = $N ] || { echo "not migrated"; fail=1; }
 out=$("$FISC" --db "$old" migrate --check) || { echo "check after: $out"; fail=1; }
 echo "$out" | grep -qF "up to date: version $N" || { echo "up to date: $out"; fail=1; }
+# The ledger came through: the same figures, the journal verifies, and the
+# migrated store takes a payment, its confirmation and a refund by row.
+"$FISC" --db "$old" quota status >"$dir/status-m" || { echo "status after migrate"; fail=1; }
+cmp -s "$dir/status-8" "$dir/status-m" || { echo "quota status changed by the migration"; diff "$dir/status-8" "$dir/status-m" | head; fail=1; }
+"$FISC" --db "$old" journal verify >/dev/null || { echo "migrated store does not verify"; fail=1; }
+[ "$(sqlite3 "$old" 'SELECT r.key, p.key FROM ledger_refund r JOIN ledger_payment p ON p.id = r.pay_id')" = "r1|v1" ] ||
+	{ echo "refund lost its payment's row"; fail=1; }
+[ "$(sqlite3 "$old" "SELECT count(*) FROM sqlite_schema WHERE tbl_name = 'ledger_payment' AND type = 'index'")" = 0 ] ||
+	{ echo "the payment key still has an index"; fail=1; }
+"$FISC" --db "$old" pay request --key m1 --line 4 --amount 2 >/dev/null &&
+	"$FISC" --db "$old" pay confirm m1 >/dev/null &&
+	"$FISC" --db "$old" pay confirm v2 >/dev/null &&
+	"$FISC" --db "$old" pay refund --key r2 --payment v2 --amount 1 >/dev/null || { echo "pay after migrate"; fail=1; }
+"$FISC" --db "$old" journal verify >/dev/null || { echo "migrated store does not verify after payments"; fail=1; }
+[ "$(sqlite3 "$old" 'SELECT id, key, state FROM ledger_payment ORDER BY id' | tr '\n' ' ')" = "1|v1|2 2|v2|2 3|m1|2 " ] ||
+	{ echo "payments by row: $(sqlite3 "$old" 'SELECT id, key, state FROM ledger_payment ORDER BY id' | tr '\n' ' ')"; fail=1; }
 "$FISC" --db "$old" check >/dev/null 2>&1 || [ $? = 1 ] || { echo "migrated store does not check"; fail=1; }
 # A newer schema: refused by migrate and by every command, store unchanged.
 new=$dir/new.db

@@ -303,6 +303,7 @@ static int do_refund(fisc_ledger *l, req *r)
 	lg_pay *p = lg_pay_get(&l->s, r->ref.pay_key);
 	fill(l, r, line, p);
 	rc = journal(l, r);
+	r->ref.pay_id = p->p.id;
 	if (rc == FISC_OK)
 		rc = fisc_store_refund_put(l->st, &r->ref);
 	if (rc == FISC_OK)

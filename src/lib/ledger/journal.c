@@ -582,6 +582,9 @@ static int pay_cb(void *ud, const fisc_payment *p)
 	if (!m)
 		return bad(v, 0, "支付「%s」不在日志中 / payment '%s' is not in the journal", p->key,
 			   p->key);
+	if (m->p.id != p->id)
+		return bad(v, 0, "支付「%s」在数据库中是第 %" PRId64 " 行，日志中是第 %" PRId64 " 笔 / payment '%s' is row %" PRId64 " in the store, payment %" PRId64 " in the journal",
+			   p->key, p->id, m->p.id, p->key, p->id, m->p.id);
 	if (m->p.line != p->line || m->p.fen != p->fen || m->p.state != p->state ||
 	    m->p.refunded != p->refunded || m->p.paid_on != p->paid_on || !same(m->p.payee, p->payee) ||
 	    !same(m->p.purpose, p->purpose))

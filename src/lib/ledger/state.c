@@ -408,7 +408,8 @@ static int pay_request(lg_state *s, dec *d, int64_t *out_line)
 	if (!p || !k)
 		return fisc_error_set(FISC_ENOMEM, "out of memory");
 	p->p = (fisc_payment){k, line, fen, fisc_arena_strdup(s->a, payee),
-			      fisc_arena_strdup(s->a, purpose), FISC_PAY_PENDING, 0, 0};
+			      fisc_arena_strdup(s->a, purpose), FISC_PAY_PENDING, 0, 0,
+			      (int64_t)s->npays + 1};
 	if (!p->p.payee || !p->p.purpose || fisc_strmap_put(&s->pay_by_key, k, p))
 		return fisc_error_set(FISC_ENOMEM, "out of memory");
 	s->pays[s->npays++] = p;
@@ -484,7 +485,7 @@ static int pay_refund(lg_state *s, dec *d, int64_t *out_line)
 	char *k = fisc_arena_strdup(s->a, key);
 	if (!r || !k)
 		return fisc_error_set(FISC_ENOMEM, "out of memory");
-	r->r = (fisc_refund){k, p->p.key, fen, (int32_t)date};
+	r->r = (fisc_refund){k, p->p.key, fen, (int32_t)date, p->p.id};
 	if (fisc_strmap_put(&s->refund_by_key, k, r))
 		return fisc_error_set(FISC_ENOMEM, "out of memory");
 	lg_line *l = lg_line_get(s, p->p.line);

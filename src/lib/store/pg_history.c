@@ -544,13 +544,16 @@ static int refund_row(void *ud, const PGresult *r, int i)
 {
 	walk *w = ud;
 	fisc_refund x = {fisc_pg_s(r, i, 0), fisc_pg_s(r, i, 1), fisc_pg_i64(r, i, 2),
-			 (int32_t)fisc_pg_i64(r, i, 3)};
+			 (int32_t)fisc_pg_i64(r, i, 3), fisc_pg_i64(r, i, 4)};
 	return ((fisc_refund_cb)w->cb)(w->ud, &x);
 }
 
 int fisc_pg_refund_each(fisc_store *st, fisc_refund_cb cb, void *ud)
 {
 	walk w = {(void *)cb, ud};
-	return fisc_pg_walk(PG(st), "SELECT key,pay_key,fen,date FROM ledger_refund ORDER BY id",
+	return fisc_pg_walk(PG(st),
+			    "SELECT r.key,r.pay_key,r.fen,r.date,p.n FROM ledger_refund r JOIN"
+			    " (SELECT key, row_number() OVER (ORDER BY id) AS n FROM ledger_payment) p"
+			    " ON p.key=r.pay_key ORDER BY r.id",
 			    NULL, "ledger refunds", refund_row, &w);
 }

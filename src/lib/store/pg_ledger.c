@@ -166,7 +166,7 @@ static int payment_row(void *ud, const PGresult *r, int i)
 	cb_walk *w = ud;
 	fisc_payment x = {fisc_pg_s(r, i, 0), fisc_pg_i64(r, i, 1), fisc_pg_i64(r, i, 2),
 			  fisc_pg_s(r, i, 3), fisc_pg_s(r, i, 4), (uint8_t)fisc_pg_i64(r, i, 5),
-			  fisc_pg_i64(r, i, 6), (int32_t)fisc_pg_i64(r, i, 7)};
+			  fisc_pg_i64(r, i, 6), (int32_t)fisc_pg_i64(r, i, 7), fisc_pg_i64(r, i, 8)};
 	return ((fisc_payment_cb)w->cb)(w->ud, &x);
 }
 
@@ -174,8 +174,11 @@ int fisc_pg_payment_each(fisc_store *st, fisc_payment_cb cb, void *ud)
 {
 	cb_walk w = {(void *)cb, ud, NULL};
 	return fisc_pg_walk(PG(st),
-			    "SELECT key,line_id,fen,payee,purpose,state,refunded,paid_on"
-			    " FROM ledger_payment ORDER BY id",
+			    /* id: the payment's place in creation order (what the
+			    ** ledger calls its id, fisc/ledger.h); the bigserial
+			    ** column may have gaps from rolled-back batches. */
+			    "SELECT key,line_id,fen,payee,purpose,state,refunded,paid_on,"
+			    " row_number() OVER (ORDER BY id) FROM ledger_payment ORDER BY id",
 			    NULL, "ledger payments", payment_row, &w);
 }
 

@@ -268,6 +268,71 @@ static const char *const migrations[] = {
 	"  BEGIN SELECT RAISE(ABORT, 'fact documents are never changed'); END;"
 	"CREATE TRIGGER fact_doc_keep_d BEFORE DELETE ON fact_doc"
 	"  BEGIN SELECT RAISE(ABORT, 'fact documents are never deleted'); END;",
+	/* 8: the rows a payment batch writes made few (docs/ledger.md, "Payments
+	** by row"). SQLite's WAL writes whole 64 KB pages, so a batch costs
+	** the pages it touches: a unique index on the payment key, written at
+	** random, was rewritten whole by nearly every batch, and the line
+	** figures shared their pages with the lines' names. Now a payment is
+	** addressed by its row id, which is the order the journal created it
+	** (the engine knows it; rows were always inserted in that order), so
+	** the key has no index: the engine refuses a second payment under a
+	** key from its map of every key, and journal verify finds a duplicate
+	** row. A refund names its payment's row; the figures of a line live in
+	** ledger_figure, four integers a row. Tables are rebuilt the documented
+	** way (foreign keys off around the migration, see migrate()). */
+	"CREATE TABLE ledger_line_v8("
+	"  id INTEGER PRIMARY KEY,"
+	"  region TEXT NOT NULL, year INTEGER NOT NULL,"
+	"  book INTEGER NOT NULL CHECK(book BETWEEN 1 AND 4),"
+	"  dept TEXT NOT NULL, project TEXT NOT NULL DEFAULT '',"
+	"  func TEXT NOT NULL DEFAULT '', econ TEXT NOT NULL,"
+	"  fund INTEGER NOT NULL CHECK(fund BETWEEN 1 AND 4),"
+	"  fund_doc TEXT NOT NULL DEFAULT '',"
+	"  kind INTEGER NOT NULL CHECK(kind IN (1,2)),"
+	"  UNIQUE(region, year, book, dept, project, func, econ, fund, fund_doc, kind));"
+	"INSERT INTO ledger_line_v8 SELECT id,region,year,book,dept,project,func,econ,fund,fund_doc,kind"
+	"  FROM ledger_line;"
+	"CREATE TABLE ledger_figure("
+	"  line_id INTEGER PRIMARY KEY REFERENCES ledger_line(id),"
+	"  quota INTEGER NOT NULL DEFAULT 0, paid INTEGER NOT NULL DEFAULT 0,"
+	"  pending INTEGER NOT NULL DEFAULT 0,"
+	"  CHECK(typeof(quota)='integer' AND typeof(paid)='integer' AND typeof(pending)='integer'),"
+	"  CHECK(paid >= 0 AND pending >= 0 AND paid + pending <= quota));"
+	"INSERT INTO ledger_figure SELECT id,quota,paid,pending FROM ledger_line;"
+	"CREATE TABLE ledger_payment_v8("
+	"  id INTEGER PRIMARY KEY,"
+	"  key TEXT NOT NULL,"
+	"  line_id INTEGER NOT NULL REFERENCES ledger_line(id),"
+	"  fen INTEGER NOT NULL CHECK(fen > 0),"
+	"  payee TEXT NOT NULL DEFAULT '', purpose TEXT NOT NULL DEFAULT '',"
+	"  state INTEGER NOT NULL CHECK(state BETWEEN 1 AND 3),"
+	"  refunded INTEGER NOT NULL DEFAULT 0"
+	"   CHECK(refunded >= 0 AND refunded <= fen AND (refunded = 0 OR state = 2)),"
+	"  paid_on INTEGER NOT NULL DEFAULT 0 CHECK((state = 2) = (paid_on > 0)));"
+	"INSERT INTO ledger_payment_v8 SELECT id,key,line_id,fen,payee,purpose,state,refunded,paid_on"
+	"  FROM ledger_payment ORDER BY id;"
+	"CREATE TABLE ledger_refund_v8("
+	"  id INTEGER PRIMARY KEY,"
+	"  key TEXT NOT NULL UNIQUE,"
+	"  pay_id INTEGER NOT NULL REFERENCES ledger_payment(id),"
+	"  pay_key TEXT NOT NULL,"
+	"  fen INTEGER NOT NULL CHECK(fen > 0),"
+	"  date INTEGER NOT NULL);"
+	"INSERT INTO ledger_refund_v8 SELECT r.id,r.key,p.id,r.pay_key,r.fen,r.date"
+	"  FROM ledger_refund r JOIN ledger_payment p ON p.key = r.pay_key ORDER BY r.id;"
+	"DROP TABLE ledger_refund;"
+	"DROP TABLE ledger_payment;"
+	"DROP TABLE ledger_line;"
+	"ALTER TABLE ledger_line_v8 RENAME TO ledger_line;"
+	"ALTER TABLE ledger_payment_v8 RENAME TO ledger_payment;"
+	"ALTER TABLE ledger_refund_v8 RENAME TO ledger_refund;"
+	"CREATE TRIGGER ledger_payment_forward BEFORE UPDATE ON ledger_payment"
+	"  WHEN NEW.key <> OLD.key OR NEW.line_id <> OLD.line_id OR NEW.fen <> OLD.fen"
+	"    OR (NEW.state <> OLD.state AND OLD.state <> 1) OR NEW.refunded < OLD.refunded"
+	"    OR (OLD.paid_on <> 0 AND NEW.paid_on <> OLD.paid_on)"
+	"  BEGIN SELECT RAISE(ABORT, 'ledger payment: only 在途 → 已支付/已退回 and more refund'); END;"
+	"CREATE TRIGGER ledger_payment_keep BEFORE DELETE ON ledger_payment"
+	"  BEGIN SELECT RAISE(ABORT, 'ledger payment rows are never deleted'); END;",
 };
 
 enum { NMIGRATIONS = sizeof migrations / sizeof *migrations };
@@ -430,11 +495,35 @@ static int newer(int version)
 			      version, NMIGRATIONS, version, NMIGRATIONS);
 }
 
+/* After a migration with foreign keys off: every reference still holds. */
+static int fk_check(sqlite3 *db)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &q, NULL) != SQLITE_OK)
+		return fisc_error_set(FISC_ESTORE, "foreign_key_check: %s", sqlite3_errmsg(db));
+	int step = sqlite3_step(q);
+	char table[128] = "";
+	if (step == SQLITE_ROW)
+		snprintf(table, sizeof table, "%s", (const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	if (step == SQLITE_ROW)
+		return fisc_error_set(FISC_ESTORE,
+				      "迁移后表 %s 有悬空的外键引用 / after the migration, table %s has a dangling reference",
+				      table, table);
+	return step == SQLITE_DONE ? FISC_OK
+				   : fisc_error_set(FISC_ESTORE, "foreign_key_check: %s", sqlite3_errmsg(db));
+}
+
 static int migrate(sq_store *s)
 {
 	int version, rc = user_version(s->db, &version);
 	if (rc == FISC_OK && version == NMIGRATIONS)
 		return FISC_OK;
+	/* A migration that rebuilds a table (8) drops the old one while other
+	** tables refer to it: SQLite's way is foreign keys off around the
+	** transaction (the pragma is a no-op inside one) and
+	** PRAGMA foreign_key_check before the COMMIT. */
+	int fk_off = rc == FISC_OK && exec(s->db, "PRAGMA foreign_keys=OFF") == FISC_OK;
 	if (rc == FISC_OK)
 		rc = exec(s->db, "BEGIN IMMEDIATE");
 	if (rc == FISC_OK)
@@ -452,9 +541,13 @@ static int migrate(sq_store *s)
 		}
 	}
 	if (rc == FISC_OK)
+		rc = fk_check(s->db);
+	if (rc == FISC_OK)
 		rc = exec(s->db, "COMMIT");
 	if (rc != FISC_OK && !sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	if (fk_off && exec(s->db, "PRAGMA foreign_keys=ON") != FISC_OK && rc == FISC_OK)
+		rc = FISC_ESTORE;
 	return rc;
 }
 

@@ -1,6 +1,6 @@
 /*
 ** sqlite_ledger.c — the 指标 ledger and its journal in the SQLite store
-** (tables of migration 4 in sqlite.c). The engine (src/lib/ledger/) decides
+** (tables of migrations 5 and 8 in sqlite.c). The engine (src/lib/ledger/) decides
 ** every write in memory and calls these per request inside its batch
 ** transaction, so the statements are prepared once per handle.
 **
@@ -28,6 +28,7 @@
 
 enum {
 	LQ_LINE_PUT,
+	LQ_FIGURE_PUT,
 	LQ_LINE_SET,
 	LQ_DOC_PUT,
 	LQ_LEG_PUT,
@@ -49,14 +50,18 @@ enum {
 
 static const char *const lq_sql[LQ_COUNT] = {
 	[LQ_LINE_PUT] = "INSERT INTO ledger_line(id,region,year,book,dept,project,func,econ,fund,"
-			"fund_doc,kind,quota,paid,pending) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-	[LQ_LINE_SET] = "UPDATE ledger_line SET quota=?2,paid=?3,pending=?4 WHERE id=?1",
+			"fund_doc,kind) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+	[LQ_FIGURE_PUT] = "INSERT INTO ledger_figure(line_id,quota,paid,pending) VALUES(?,?,?,?)",
+	[LQ_LINE_SET] = "UPDATE ledger_figure SET quota=?2,paid=?3,pending=?4 WHERE line_id=?1",
 	[LQ_DOC_PUT] = "INSERT INTO ledger_doc(no,date,kind,author) VALUES(?,?,?,?)",
 	[LQ_LEG_PUT] = "INSERT INTO ledger_leg(doc_id,line_id,fen) VALUES(?,?,?)",
-	[LQ_PAY_PUT] = "INSERT INTO ledger_payment(key,line_id,fen,payee,purpose,state,refunded,paid_on)"
-		       " VALUES(?,?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET"
+	/* By row (migration 8): a row with the id holding another payment is
+	** refused by ledger_payment_forward (key, line and amount never change). */
+	[LQ_PAY_PUT] = "INSERT INTO ledger_payment(key,line_id,fen,payee,purpose,state,refunded,paid_on,id)"
+		       " VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET"
+		       " key=excluded.key, line_id=excluded.line_id, fen=excluded.fen,"
 		       " state=excluded.state, refunded=excluded.refunded, paid_on=excluded.paid_on",
-	[LQ_REFUND_PUT] = "INSERT INTO ledger_refund(key,pay_key,fen,date) VALUES(?,?,?,?)",
+	[LQ_REFUND_PUT] = "INSERT INTO ledger_refund(key,pay_key,fen,date,pay_id) VALUES(?,?,?,?,?)",
 	[LQ_JOURNAL_PUT] = "INSERT INTO journal(seq,prev,hash,bytes) VALUES(?,?,?,?)",
 	/* Every batch of the engine starts with it (catching up with other
 	** processes), nearly always finding nothing: kept prepared. */
@@ -65,19 +70,21 @@ static const char *const lq_sql[LQ_COUNT] = {
 	** the tables are created by fisc_sqlite_ledger_durable. */
 	[LQ_STAGE_JOURNAL] = "INSERT INTO temp.ledger_stage_journal(seq,prev,hash,bytes) VALUES(?,?,?,?)",
 	[LQ_STAGE_PAY] = "INSERT INTO temp.ledger_stage_payment(key,line_id,fen,payee,purpose,state,"
-			 "refunded,paid_on) VALUES(?,?,?,?,?,?,?,?)",
-	[LQ_STAGE_REFUND] = "INSERT INTO temp.ledger_stage_refund(key,pay_key,fen,date) VALUES(?,?,?,?)",
+			 "refunded,paid_on,id) VALUES(?,?,?,?,?,?,?,?,?)",
+	[LQ_STAGE_REFUND] = "INSERT INTO temp.ledger_stage_refund(key,pay_key,fen,date,pay_id)"
+			    " VALUES(?,?,?,?,?)",
 	[LQ_FLUSH_JOURNAL] = "INSERT INTO main.journal(seq,prev,hash,bytes)"
 			     " SELECT seq,prev,hash,bytes FROM temp.ledger_stage_journal ORDER BY seq",
 	/* In staging order: a payment requested and confirmed in one batch is
 	** inserted, then moved forward (through its trigger) by the second row. */
-	[LQ_FLUSH_PAY] = "INSERT INTO main.ledger_payment(key,line_id,fen,payee,purpose,state,refunded,paid_on)"
-			 " SELECT key,line_id,fen,payee,purpose,state,refunded,paid_on"
-			 " FROM temp.ledger_stage_payment WHERE true ORDER BY n ON CONFLICT(key) DO UPDATE SET"
+	[LQ_FLUSH_PAY] = "INSERT INTO main.ledger_payment(id,key,line_id,fen,payee,purpose,state,refunded,paid_on)"
+			 " SELECT id,key,line_id,fen,payee,purpose,state,refunded,paid_on"
+			 " FROM temp.ledger_stage_payment WHERE true ORDER BY n ON CONFLICT(id) DO UPDATE SET"
+			 " key=excluded.key, line_id=excluded.line_id, fen=excluded.fen,"
 			 " state=excluded.state, refunded=excluded.refunded, paid_on=excluded.paid_on",
 	/* After the payments: a refund's key refers to its payment's row. */
-	[LQ_FLUSH_REFUND] = "INSERT INTO main.ledger_refund(key,pay_key,fen,date)"
-			    " SELECT key,pay_key,fen,date FROM temp.ledger_stage_refund ORDER BY n",
+	[LQ_FLUSH_REFUND] = "INSERT INTO main.ledger_refund(key,pay_id,pay_key,fen,date)"
+			    " SELECT key,pay_id,pay_key,fen,date FROM temp.ledger_stage_refund ORDER BY n",
 	[LQ_CLEAR_JOURNAL] = "DELETE FROM temp.ledger_stage_journal",
 	[LQ_CLEAR_PAY] = "DELETE FROM temp.ledger_stage_payment",
 	[LQ_CLEAR_REFUND] = "DELETE FROM temp.ledger_stage_refund",
@@ -88,9 +95,9 @@ static const char *const stage_schema =
 	" prev BLOB NOT NULL, hash BLOB NOT NULL, bytes BLOB NOT NULL);"
 	"CREATE TEMP TABLE IF NOT EXISTS ledger_stage_payment(n INTEGER PRIMARY KEY, key TEXT NOT NULL,"
 	" line_id INTEGER NOT NULL, fen INTEGER NOT NULL, payee TEXT NOT NULL, purpose TEXT NOT NULL,"
-	" state INTEGER NOT NULL, refunded INTEGER NOT NULL, paid_on INTEGER NOT NULL);"
+	" state INTEGER NOT NULL, refunded INTEGER NOT NULL, paid_on INTEGER NOT NULL, id INTEGER);"
 	"CREATE TEMP TABLE IF NOT EXISTS ledger_stage_refund(n INTEGER PRIMARY KEY, key TEXT NOT NULL,"
-	" pay_key TEXT NOT NULL, fen INTEGER NOT NULL, date INTEGER NOT NULL);";
+	" pay_key TEXT NOT NULL, fen INTEGER NOT NULL, date INTEGER NOT NULL, pay_id INTEGER NOT NULL);";
 
 struct sq_ledger {
 	sqlite3_stmt *st[LQ_COUNT];
@@ -341,9 +348,15 @@ int fisc_sqlite_quota_line_put(fisc_store *st, const fisc_quota_line *l)
 	sqlite3_bind_int(q, 9, l->fund);
 	sqlite3_bind_text(q, 10, l->fund_doc, -1, SQLITE_STATIC);
 	sqlite3_bind_int(q, 11, l->kind);
-	sqlite3_bind_int64(q, 12, l->quota);
-	sqlite3_bind_int64(q, 13, l->paid);
-	sqlite3_bind_int64(q, 14, l->pending);
+	int rc = run(st, q, "ledger line");
+	if (rc != FISC_OK)
+		return rc;
+	if (!(q = lstmt(st, LQ_FIGURE_PUT)))
+		return lerr(fisc_sqlite_db(st), "prepare");
+	sqlite3_bind_int64(q, 1, l->id);
+	sqlite3_bind_int64(q, 2, l->quota);
+	sqlite3_bind_int64(q, 3, l->paid);
+	sqlite3_bind_int64(q, 4, l->pending);
 	return run(st, q, "ledger line");
 }
 
@@ -373,7 +386,8 @@ int fisc_sqlite_quota_line_each(fisc_store *st, fisc_quota_line_cb cb, void *ud)
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(db,
 			       "SELECT id,region,year,book,dept,project,func,econ,fund,fund_doc,kind,"
-			       "quota,paid,pending FROM ledger_line ORDER BY id",
+			       "quota,paid,pending FROM ledger_line LEFT JOIN ledger_figure ON line_id=id"
+			       " ORDER BY id",
 			       -1, &q, NULL) != SQLITE_OK)
 		return lerr(db, "ledger lines");
 	int rc = FISC_OK, step;
@@ -454,6 +468,10 @@ int fisc_sqlite_payment_put(fisc_store *st, const fisc_payment *p)
 	sqlite3_bind_int(q, 6, p->state);
 	sqlite3_bind_int64(q, 7, p->refunded);
 	sqlite3_bind_int(q, 8, p->paid_on);
+	if (p->id > 0) /* else the next row: a caller that does not number payments */
+		sqlite3_bind_int64(q, 9, p->id);
+	else
+		sqlite3_bind_null(q, 9);
 	int rc = run(st, q, "ledger payment");
 	return staging ? staged(st, rc) : rc;
 }
@@ -466,15 +484,16 @@ int fisc_sqlite_payment_each(fisc_store *st, fisc_payment_cb cb, void *ud)
 	sqlite3 *db = fisc_sqlite_db(st);
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(db,
-			       "SELECT key,line_id,fen,payee,purpose,state,refunded,paid_on FROM ledger_payment"
-			       " ORDER BY id",
+			       "SELECT key,line_id,fen,payee,purpose,state,refunded,paid_on,id"
+			       " FROM ledger_payment ORDER BY id",
 			       -1, &q, NULL) != SQLITE_OK)
 		return lerr(db, "ledger payments");
 	int rc = FISC_OK, step;
 	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
 		fisc_payment p = {col(q, 0), sqlite3_column_int64(q, 1), sqlite3_column_int64(q, 2),
 				  col(q, 3), col(q, 4), (uint8_t)sqlite3_column_int(q, 5),
-				  sqlite3_column_int64(q, 6), sqlite3_column_int(q, 7)};
+				  sqlite3_column_int64(q, 6), sqlite3_column_int(q, 7),
+				  sqlite3_column_int64(q, 8)};
 		if ((rc = cb(ud, &p)) != 0)
 			break;
 	}
@@ -494,6 +513,7 @@ int fisc_sqlite_refund_put(fisc_store *st, const fisc_refund *r)
 	sqlite3_bind_text(q, 2, r->pay_key, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 3, r->fen);
 	sqlite3_bind_int(q, 4, r->date);
+	sqlite3_bind_int64(q, 5, r->pay_id);
 	int rc = run(st, q, "ledger refund");
 	return staging ? staged(st, rc) : rc;
 }
@@ -565,7 +585,7 @@ int fisc_sqlite_quota_rollup(fisc_store *st, int year, fisc_quota_rollup_cb cb, 
 		    " FROM (SELECT line_id, paid_on/100%100 AS m, fen AS f FROM ledger_payment"
 		    "       WHERE state=2"
 		    "       UNION ALL SELECT p.line_id, r.date/100%100, -r.fen FROM ledger_refund r"
-		    "       JOIN ledger_payment p ON p.key=r.pay_key) x"
+		    "       JOIN ledger_payment p ON p.id=r.pay_id) x"
 		    " JOIN ledger_line l ON l.id=x.line_id WHERE ?1=0 OR l.year=?1"
 		    " GROUP BY 1,4,5,6,7,3,8,2,9 ORDER BY 1,4,5,6,7,3,8,2,9",
 		    -1, &q, NULL) != SQLITE_OK)
@@ -693,13 +713,13 @@ int fisc_sqlite_refund_each(fisc_store *st, fisc_refund_cb cb, void *ud)
 		return frc;
 	sqlite3 *db = fisc_sqlite_db(st);
 	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(db, "SELECT key,pay_key,fen,date FROM ledger_refund ORDER BY id", -1,
-			       &q, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT key,pay_key,fen,date,pay_id FROM ledger_refund ORDER BY id",
+			       -1, &q, NULL) != SQLITE_OK)
 		return lerr(db, "ledger refunds");
 	int rc = FISC_OK, step;
 	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
 		fisc_refund r = {col(q, 0), col(q, 1), sqlite3_column_int64(q, 2),
-				 sqlite3_column_int(q, 3)};
+				 sqlite3_column_int(q, 3), sqlite3_column_int64(q, 4)};
 		if ((rc = cb(ud, &r)) != 0)
 			break;
 	}
