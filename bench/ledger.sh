@@ -211,9 +211,9 @@ section() {
 	echo "- \`journal verify\` ≥ 1 M entries/s (over 10⁷ entries; $over): ${vr:-—} entries/s — $(verdict "$vr" 1000000 ge)."
 	echo
 	echo "Reading the table. fisc's cost per commit is its page size: the store's 64 KB pages (chosen"
-	echo "for voucher ingest; SQLite has one page size per file) make a payment's commit write four"
-	echo "64 KB WAL frames (journal, payment row, payment key index, line) where the 4 KB SQLite peer"
-	echo "writes four 4 KB ones; so with one submitter, where nothing is batched, fisc is slower than"
+	echo "for voucher ingest; SQLite has one page size per file) make a payment's commit write three"
+	echo "64 KB WAL frames (journal, payment row, line figures) where the 4 KB SQLite peer writes"
+	echo "4 KB ones; so with one submitter, where nothing is batched, fisc is slower than"
 	echo "both peers. Group commit wins as submitters are added (one commit and fsync for the batch),"
 	echo "and on hot lines PostgreSQL serialises on the rows' locks while fisc decides in memory."
 	echo "Latencies include waiting for a core: with a load average of several times the 2 cores, a"
