@@ -303,9 +303,8 @@ static int do_refund(fisc_ledger *l, req *r)
 	lg_pay *p = lg_pay_get(&l->s, r->ref.pay_key);
 	fill(l, r, line, p);
 	rc = journal(l, r);
-	r->ref.pay_id = p->p.id;
-	if (rc == FISC_OK)
-		rc = fisc_store_refund_put(l->st, &r->ref);
+	if (rc == FISC_OK) /* as applied: with its payment's row */
+		rc = fisc_store_refund_put(l->st, &lg_refund_get(&l->s, r->ref.key)->r);
 	if (rc == FISC_OK)
 		rc = fisc_store_payment_put(l->st, &p->p);
 	if (rc == FISC_OK)

@@ -165,9 +165,10 @@ int fisc_glossary_append(fisc_doc *d, int level, const char *heading)
 			return FISC_OK;
 		}
 		/* Kept when the file did not change while it was read. */
+		snprintf(p->path, sizeof p->path, "%s", path);
+		p->sb = sb;
 		struct stat after;
-		if (have && stat(path, &after) == 0 && (snprintf(p->path, sizeof p->path, "%s", path),
-							p->sb = sb, same_file(p, path, &after))) {
+		if (have && stat(path, &after) == 0 && same_file(p, path, &after)) {
 			pthread_mutex_lock(&kept_lock);
 			parsed *old = kept;
 			kept = p;

@@ -331,17 +331,14 @@ fisc_fsum fisc_fset_sum(const fisc_fset *fs, const fisc_fsel *s)
 {
 	fisc_fsum r;
 	int votes[3] = {0, 0, 0};
-	size_t from, to;
+	size_t from = 0, to = fs->n;
+	int keyed = key_range(fs, s, &from, &to);
 	const fisc_line *top = under_line(fs, s);
 	memset(&r, 0, sizeof r);
-	if (key_range(fs, s, &from, &to)) {
-		for (size_t j = from; j < to; j++)
-			if (match_below(fs, s, &fs->v[fs->by_key[j]], top))
-				add_fact(&r, &fs->v[fs->by_key[j]], votes);
-	} else {
-		for (size_t i = 0; i < fs->n; i++)
-			if (match_below(fs, s, &fs->v[i], top))
-				add_fact(&r, &fs->v[i], votes);
+	for (size_t j = from; j < to; j++) {
+		const fisc_fact *f = &fs->v[keyed ? fs->by_key[j] : j];
+		if (match_below(fs, s, f, top))
+			add_fact(&r, f, votes);
 	}
 	r.unit = vote(votes);
 	return r;

@@ -287,29 +287,30 @@ static void region_keep(fisc_store *st, const fisc_region *r)
 	}
 }
 
-int fisc_store_region_find(fisc_store *st, const char *k, fisc_arena *a, fisc_region *out)
+/* A region by code (code != NULL) or by id: from the snapshot's regions
+** when kept, else from the backend (then kept; a find by name is not, as
+** region_kept looks codes up). */
+static int region_read(fisc_store *st, const char *code, int64_t id, fisc_arena *a,
+		       fisc_region *out)
 {
-	const fisc_region *r = region_kept(st, k, 0);
+	const fisc_region *r = region_kept(st, code, id);
 	if (r)
 		return region_copy(a, r, out);
 	int rc = txn_check(st);
 	if (rc == FISC_OK)
-		rc = noted(st, st->vt->region_find(st, k, a, out));
-	if (rc == FISC_OK && !strcmp(out->code, k))
+		rc = noted(st, code ? st->vt->region_find(st, code, a, out)
+				    : st->vt->region_get(st, id, a, out));
+	if (rc == FISC_OK && (!code || !strcmp(out->code, code)))
 		region_keep(st, out);
 	return rc;
 }
+int fisc_store_region_find(fisc_store *st, const char *k, fisc_arena *a, fisc_region *out)
+{
+	return region_read(st, k, 0, a, out);
+}
 int fisc_store_region_get(fisc_store *st, int64_t id, fisc_arena *a, fisc_region *out)
 {
-	const fisc_region *r = region_kept(st, NULL, id);
-	if (r)
-		return region_copy(a, r, out);
-	int rc = txn_check(st);
-	if (rc == FISC_OK)
-		rc = noted(st, st->vt->region_get(st, id, a, out));
-	if (rc == FISC_OK)
-		region_keep(st, out);
-	return rc;
+	return region_read(st, NULL, id, a, out);
 }
 int fisc_store_region_each(fisc_store *st, fisc_region_cb cb, void *ud)
 {
@@ -456,23 +457,34 @@ static int memo_match(const fisc_query *q, const fisc_fact *f)
 	       (!q->dept || !strcmp(f->dept, q->dept));
 }
 
-int fisc_store_fact_each(fisc_store *st, const fisc_query *q, fisc_fact_cb cb, void *ud)
+/* The memo that answers q: a whole region's current facts (NULL: ask the
+** backend). */
+static fisc_fact_memo *memo_of(fisc_store *st, const fisc_query *q)
 {
-	fisc_query copy;
-	int rc = viewed(st, &q, &copy);
-	if (rc != FISC_OK)
-		return rc;
-	fisc_fact_memo *m = q && q->region && !q->as_of_doc && !q->as_of_date
-				    ? memo_for(st, q->region)
-				    : NULL;
-	if (!m)
-		FORWARD(st, st->vt->fact_each(st, q, cb, ud));
+	return q && q->region && !q->as_of_doc && !q->as_of_date ? memo_for(st, q->region) : NULL;
+}
+
+static int memo_walk(fisc_fact_memo *m, const fisc_query *q, fisc_fact_cb cb, void *ud)
+{
+	int rc = 0;
 	m->busy++;
 	for (size_t i = 0; rc == 0 && i < m->n; i++)
 		if (memo_match(q, &m->v[i]))
 			rc = cb(ud, &m->v[i]);
 	m->busy--;
 	return rc;
+}
+
+int fisc_store_fact_each(fisc_store *st, const fisc_query *q, fisc_fact_cb cb, void *ud)
+{
+	fisc_query copy;
+	int rc = viewed(st, &q, &copy);
+	if (rc != FISC_OK)
+		return rc;
+	fisc_fact_memo *m = memo_of(st, q);
+	if (!m)
+		FORWARD(st, st->vt->fact_each(st, q, cb, ud));
+	return memo_walk(m, q, cb, ud);
 }
 int fisc_store_data_version(fisc_store *st, int64_t *version)
 {
@@ -598,9 +610,7 @@ int fisc_store_fact_scan(fisc_store *st, const fisc_query *q, fisc_string_cb str
 		return rc;
 	/* A region's facts come from the memo when it can hold them: a
 	** report reads them for its figures, then its check scans them. */
-	fisc_fact_memo *m = q && q->region && !q->as_of_doc && !q->as_of_date
-				    ? memo_for(st, q->region)
-				    : NULL;
+	fisc_fact_memo *m = memo_of(st, q);
 	if (!m && st->vt->fact_scan)
 		return noted(st, st->vt->fact_scan(st, q, str, cb, ud));
 	scan_each x;
@@ -608,15 +618,7 @@ int fisc_store_fact_scan(fisc_store *st, const fisc_query *q, fisc_string_cb str
 	x.ud = ud;
 	if (fisc_scan_strings_init(&x.strs, str, ud) != FISC_OK)
 		return fisc_error_set(FISC_ENOMEM, "out of memory");
-	if (m) {
-		m->busy++;
-		for (size_t i = 0; rc == 0 && i < m->n; i++)
-			if (memo_match(q, &m->v[i]))
-				rc = scan_one(&x, &m->v[i]);
-		m->busy--;
-	} else {
-		rc = noted(st, st->vt->fact_each(st, q, scan_one, &x));
-	}
+	rc = m ? memo_walk(m, q, scan_one, &x) : noted(st, st->vt->fact_each(st, q, scan_one, &x));
 	fisc_scan_strings_free(&x.strs);
 	return rc;
 }
