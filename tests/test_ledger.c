@@ -232,6 +232,20 @@ static void test_documents_and_payments(void **state)
 	sql(db, "INSERT INTO ledger_doc(no,date,kind) VALUES('大高财〔2025〕1号',20250101,1)", 0);
 	verify_ok(db, 1, 0);
 
+	/* A refund row edited in the table only is found, and once put back
+	** the store verifies again: its amount, and (SQLite) the payment row the
+	** execution rollup joins it on. */
+	sql(db, "UPDATE ledger_refund SET fen=fen+1 WHERE key='r1'", 1);
+	verify_ok(db, 0, 0);
+	sql(db, "UPDATE ledger_refund SET fen=fen-1 WHERE key='r1'", 1);
+	verify_ok(db, 1, 0);
+	if (!tu_pg()) {
+		sql(db, "UPDATE ledger_refund SET pay_id=pay_id+1 WHERE key='r1'", 1);
+		verify_ok(db, 0, 0);
+		sql(db, "UPDATE ledger_refund SET pay_id=pay_id-1 WHERE key='r1'", 1);
+		verify_ok(db, 1, 0);
+	}
+
 	/* A record of another write (a fact import) from another handle is
 	** chained; the engine skips over it and the journal still verifies. */
 	fisc_store *st;

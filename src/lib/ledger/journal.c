@@ -160,7 +160,7 @@ typedef struct verify {
 	size_t namends, capamends;
 	fisc_journal_report *r;
 	int64_t *leg_sum; /* per line: sum of the stored legs */
-	size_t nlines_seen, npay_seen;
+	size_t nlines_seen, npay_seen, nrefund_seen;
 	lg_buf *events;   /* the event records' bytes, in journal order */
 	size_t nevents, capevents, event_at;
 	int64_t *event_seq;
@@ -594,6 +594,23 @@ static int pay_cb(void *ud, const fisc_payment *p)
 	return 0;
 }
 
+/* A stored refund: the one the journal made under its key, of the same
+** payment (key and row: the execution rollup joins on the row), amount and
+** date. */
+static int refund_cb(void *ud, const fisc_refund *x)
+{
+	verify *v = ud;
+	v->nrefund_seen++;
+	lg_refund *m = lg_refund_get(&v->s, x->key);
+	if (!m)
+		return bad(v, 0, "退款「%s」不在日志中 / refund '%s' is not in the journal", x->key, x->key);
+	if (!same(m->r.pay_key, x->pay_key) || m->r.pay_id != x->pay_id || m->r.fen != x->fen ||
+	    m->r.date != x->date)
+		return bad(v, 0, "退款「%s」与日志重算不符 / refund '%s' differs from the journal", x->key,
+			   x->key);
+	return 0;
+}
+
 /* The payment-key map of a long journal (768 MB at 10^7 payments) is
 ** written at random from the replay's first entries on, and each of its
 ** 2 MB pages is zeroed by the kernel at its first touch: about a seventh
@@ -660,6 +677,8 @@ int fisc_journal_verify(fisc_store *st, fisc_journal_report *r)
 			rc = fisc_store_quota_line_each(st, line_cb, &v);
 		if (rc == FISC_OK && r->ok)
 			rc = fisc_store_payment_each(st, pay_cb, &v);
+		if (rc == FISC_OK && r->ok && st->vt->refund_each)
+			rc = st->vt->refund_each(st, refund_cb, &v);
 		if (rc > 0)
 			rc = FISC_OK;
 		if (rc == FISC_OK && r->ok)
@@ -672,6 +691,9 @@ int fisc_journal_verify(fisc_store *st, fisc_journal_report *r)
 		if (rc == FISC_OK && r->ok && v.npay_seen != v.s.pay_by_key.len)
 			bad(&v, 0, "数据库有 %zu 笔支付，日志有 %zu 笔 / the store has %zu payments, the journal %zu",
 			    v.npay_seen, v.s.pay_by_key.len, v.npay_seen, v.s.pay_by_key.len);
+		if (rc == FISC_OK && r->ok && st->vt->refund_each && v.nrefund_seen != v.s.refund_by_key.len)
+			bad(&v, 0, "数据库有 %zu 笔退款，日志有 %zu 笔 / the store has %zu refunds, the journal %zu",
+			    v.nrefund_seen, v.s.refund_by_key.len, v.nrefund_seen, v.s.refund_by_key.len);
 		if (rc == FISC_OK && r->ok && v.nevents) {
 			rc = fisc_event_each(st, (int64_t)v.nevents, event_cb, &v);
 			if (rc > 0)
